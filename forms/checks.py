@@ -1,0 +1,159 @@
+"""Pure domain checks shared by the forms: credit codes, ID numbers, member thresholds.
+
+They return a bilingual problem (or None) instead of raising, so a schema decides whether a problem blocks,
+and the same rules can run outside marshmallow (imports, registry screens).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from .messages import Msg
+
+
+class Overridable(Msg):
+    """A problem that blocks unless someone records a reason (e.g. a pilot-era credit code)."""
+
+
+# --- Unified Social Credit Code, GB 32100-2015 (DOMAIN-NOTES §8.1) -------------------------------------
+
+USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # 31 symbols: no I, O, S, V, Z
+_USCC_VALUE = {ch: i for i, ch in enumerate(USCC_ALPHABET)}
+_USCC_WEIGHTS = [pow(3, i, 31) for i in range(17)]  # 1, 3, 9, 27, 19, ...
+
+
+def normalize_code(value: str) -> str:
+    """Drop all whitespace, fold full-width characters to half-width (NFKC) and upper-case.
+
+    Users paste codes from Word documents and Chinese input methods, which produce "９１３７…" and "x".
+    """
+    return "".join(unicodedata.normalize("NFKC", value).split()).upper()
+
+
+def normalize_uscc(s: str) -> str:
+    return normalize_code(s)
+
+
+def uscc_check_char(code17: str) -> str:
+    """The GB 32100 check character for the first 17 characters.
+
+    Raises:
+        ValueError: `code17` is not 17 characters of the USCC alphabet.
+    """
+    if len(code17) != 17 or any(ch not in _USCC_VALUE for ch in code17):
+        raise ValueError(f"expected 17 characters of {USCC_ALPHABET!r}, got {code17!r}")
+    total = sum(_USCC_VALUE[ch] * w for ch, w in zip(code17, _USCC_WEIGHTS, strict=True))
+    return USCC_ALPHABET[(31 - total % 31) % 31]
+
+
+def uscc_problem(code: str) -> Msg | None:
+    """Why `code` (already normalised) is not an acceptable USCC, or None.
+
+    A format problem (length, alphabet, division code) is a plain `Msg`: always blocking. A check character
+    mismatch is an `Overridable`: some codes issued in pilot areas fail the check yet are legally valid, so
+    staff may accept them with a reason. Positions 1–2 are not checked here: the notes rate them a warning.
+    """
+    if not code:
+        return Msg("请填写统一社会信用代码", "The unified social credit code is missing.")
+    if len(code) != 18:
+        return Msg(
+            f"统一社会信用代码应为18位，实为{len(code)}位",
+            f"A unified social credit code has 18 characters, not {len(code)}.",
+        )
+    bad = sorted({ch for ch in code if ch not in _USCC_VALUE})
+    if bad:
+        shown = "".join(bad)
+        return Msg(
+            f"统一社会信用代码含有不允许的字符：{shown}（仅允许数字和除 I、O、S、V、Z 外的大写字母）",
+            f"The unified social credit code contains characters that are not allowed: {shown} "
+            "(digits and capital letters except I, O, S, V, Z).",
+        )
+    if not code[2:8].isdigit():
+        return Msg(
+            "统一社会信用代码第3至8位应为行政区划代码（数字）",
+            "Positions 3–8 of a unified social credit code are the administrative-division code (digits).",
+        )
+    if uscc_check_char(code[:17]) != code[17]:
+        return Overridable(
+            "统一社会信用代码校验位不符，请核对；试点期颁发的代码须注明核对情况",
+            "The check character of the unified social credit code does not match; check the code. "
+            "A pilot-era code needs a note saying how it was verified.",
+        )
+    return None
+
+
+# --- Resident identity number, GB 11643-1999 (DOMAIN-NOTES §8.2) ----------------------------------------
+
+_ID_WEIGHTS = [pow(2, 17 - i, 11) for i in range(17)]  # 7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2
+_ID_CHECK = "10X98765432"
+_ID_FORMAT = re.compile(r"^\d{17}[\dX]$")
+
+
+def resident_id_check_char(first17: str) -> str:
+    """The ISO 7064 MOD 11-2 check character of the first 17 digits."""
+    return _ID_CHECK[sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS, strict=True)) % 11]
+
+
+def resident_id_problem(number: str, *, today: dt.date | None = None) -> Msg | None:
+    """Why `number` (normalised) is not a well-formed 18-character ID number, or None.
+
+    Checks format, birth date and check character only; the region prefix is not looked up, because
+    region tables lag behind new and renamed districts (DOMAIN-NOTES §8.2).
+    """
+    if not _ID_FORMAT.match(number):
+        return Msg(
+            "身份证件号码应为18位：17位数字加1位数字或X",
+            "The ID number must have 18 characters: 17 digits and a digit or X.",
+        )
+    try:
+        born = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        born = None
+    if born is None or born > (today or dt.date.today()):
+        return Msg(
+            f"身份证件号码中的出生日期 {number[6:14]} 无效",
+            f"The birth date {number[6:14]} in the ID number is not a valid date.",
+        )
+    if resident_id_check_char(number[:17]) != number[17]:
+        return Msg(
+            "身份证件号码校验位不符，请核对",
+            "The check character of the ID number does not match; check the number.",
+        )
+    return None
+
+
+# --- Member thresholds (PROCEDURE "Conditions to check") --------------------------------------------------
+
+MIN_ENTERPRISES = 3
+MIN_UNIVERSITIES_INSTITUTES = 2
+
+
+def count_members(members: Iterable[Mapping[str, Any]]) -> tuple[int, int]:
+    """(enterprises, universities + institutes) among the invited members."""
+    categories = [m.get("category") for m in members]
+    return (
+        categories.count("enterprise"),
+        categories.count("university") + categories.count("institute"),
+    )
+
+
+def member_threshold_problem(members: Iterable[Mapping[str, Any]]) -> Msg | None:
+    """Why the membership falls short of "in principle ≥3 enterprises and ≥2 universities/institutes".
+
+    "In principle" (原则上) means fewer is allowed with a written justification, so the caller decides what
+    the problem blocks.
+    """
+    enterprises, academic = count_members(members)
+    if enterprises >= MIN_ENTERPRISES and academic >= MIN_UNIVERSITIES_INSTITUTES:
+        return None
+    return Msg(
+        f"成员单位原则上应有不少于{MIN_ENTERPRISES}家企业和不少于{MIN_UNIVERSITIES_INSTITUTES}家高校院所，"
+        f"当前为企业{enterprises}家、高校院所{academic}家；不足时须填写书面说明",
+        f"In principle the members include at least {MIN_ENTERPRISES} enterprises and at least "
+        f"{MIN_UNIVERSITIES_INSTITUTES} universities or institutes; there are {enterprises} and {academic}. "
+        "Fewer need a written justification.",
+    )

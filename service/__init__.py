@@ -1,0 +1,32 @@
+"""consortium-office service: the Flask app, the use cases and the store.
+
+`create_app` builds everything at call time (never at import), so tests, the demo and gunicorn each get
+their own context.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+
+from flask import Flask
+
+from .config import Config
+from .context import Context, build_context
+
+
+def create_app(config: Config | None = None, *, ctx: Context | None = None) -> Flask:
+    config = config or Config()
+    ctx = ctx or build_context(config)
+    app = Flask(__name__)
+    app.config["SECRET_KEY"] = (
+        config.secret_key or os.environ.get("CONSORTIUM_SECRET_KEY") or secrets.token_hex(32)
+    )
+    app.config["JSON_AS_ASCII"] = False
+    app.json.ensure_ascii = False
+    app.extensions["consortium"] = ctx
+
+    from .api import register
+
+    register(app)
+    return app

@@ -1,0 +1,42 @@
+"""Who is acting: the identity every use case receives and every query is scoped by."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+APPLICANT = "applicant"
+MEMBER = "member"
+DISTRICT_CLERK = "district_clerk"
+CITY_CLERK = "city_clerk"
+EXPERT = "expert"
+PROCESS_OWNER = "process_owner"
+ADMIN = "admin"
+ROLES = (APPLICANT, MEMBER, DISTRICT_CLERK, CITY_CLERK, EXPERT, PROCESS_OWNER, ADMIN)
+ROLE_NAMES_ZH = {
+    APPLICANT: "牵头单位",
+    MEMBER: "成员单位",
+    DISTRICT_CLERK: "区科技主管部门",
+    CITY_CLERK: "市科技局",
+    EXPERT: "评审专家",
+    PROCESS_OWNER: "流程管理员",
+    ADMIN: "系统管理员",
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    id: str
+    groups: frozenset[str]
+    org_credit_code: str | None = None
+    district: str | None = None
+
+    def has(self, *groups: str) -> bool:
+        return any(g in self.groups for g in groups)
+
+    @property
+    def sees_everything(self) -> bool:
+        """City clerks supervise every application; administrators and process owners run the system."""
+        return self.has(CITY_CLERK, ADMIN, PROCESS_OWNER)
+
+
+SYSTEM = Actor(id="system", groups=frozenset({ADMIN}))

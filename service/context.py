@@ -1,0 +1,46 @@
+"""Everything a use case needs, built once per process by `build_context` (web, scheduler and CLI alike)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy.engine import Engine as DbEngine
+
+from workflows.engine import Engine as WorkflowEngine
+
+from .clock import SystemClock
+from .config import Config
+from .store.db import make_engine
+from .store.uow import UnitOfWork
+
+
+@dataclass
+class Context:
+    config: Config
+    db: DbEngine
+    workflows: WorkflowEngine
+    clock: SystemClock
+    # Called after a commit that changed the earliest due job (the scheduler re-arms its wake-up).
+    on_jobs_changed: list[Callable[[datetime | None], None]] = field(default_factory=list)
+
+    def unit_of_work(self, *, write: bool = True) -> UnitOfWork:
+        return UnitOfWork(self.db, write=write)
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+
+def build_context(config: Config | None = None, *, clock=None) -> Context:
+    config = config or Config()
+    from .usecases.helpers import diagram_helpers  # late: helpers read the calendar through the context
+
+    ctx = Context(
+        config=config,
+        db=make_engine(config.database_url, echo=config.echo_sql),
+        workflows=WorkflowEngine(helpers={}, script_time_limit=config.script_time_limit),
+        clock=clock or SystemClock(),
+    )
+    ctx.workflows = WorkflowEngine(helpers=diagram_helpers(ctx), script_time_limit=config.script_time_limit)
+    return ctx

@@ -1,0 +1,41 @@
+"""What a use case can refuse, mapped once per edge (API, pages, CLI).
+
+ServiceError            a use case refused; str(e) is safe to show to the caller
+├── NotFound            404; also for anything outside the caller's scope (it "does not exist" for them)
+├── Forbidden           403; the caller sees the object but may not do this to it
+├── Conflict            409; task no longer open, claimed by someone else, stale version
+├── InvalidInput        400/422; .fields = {"members": ["..."]}, every field error at once
+└── ProcessFailed       an expression or handler in the diagram failed; the command was rolled back
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class ServiceError(Exception):
+    """A use case refused; str(e) is safe to show."""
+
+
+class NotFound(ServiceError):
+    """Unknown id, or an object the caller may not see."""
+
+
+class Forbidden(ServiceError):
+    """The caller may see the object but not perform this action."""
+
+
+class Conflict(ServiceError):
+    """The state changed under the caller: the task is no longer open or is someone else's."""
+
+
+class InvalidInput(ServiceError):
+    """Bad input; `fields` maps each field to its messages (bilingual, Chinese first)."""
+
+    def __init__(self, message: str, fields: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.fields = fields or {}
+
+
+class ProcessFailed(ServiceError):
+    """The diagram could not proceed (a failing script, condition or handler); nothing was saved."""

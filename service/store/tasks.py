@@ -1,0 +1,168 @@
+"""Named queries over the human-task projection; every one is scoped to what the caller may see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from ..actors import DISTRICT_CLERK, Actor
+from ..errors import NotFound
+from .models import HumanTask, TaskCandidate
+
+NOT_FOUND = "任务不存在 / Task {id} does not exist"
+
+
+def candidate_filter(actor: Actor):
+    """Tasks `actor` could take: offered to it, or to its groups within its organisation or district."""
+    by_group = []
+    for group in actor.groups:
+        clause = [
+            sa.exists().where(
+                TaskCandidate.task_id == HumanTask.id,
+                TaskCandidate.kind == "group",
+                TaskCandidate.value == group,
+            ),
+            sa.or_(HumanTask.organisation.is_(None), HumanTask.organisation == actor.org_credit_code),
+        ]
+        if group == DISTRICT_CLERK:
+            clause.append(HumanTask.district == actor.district)
+        by_group.append(sa.and_(*clause))
+    by_user = sa.exists().where(
+        TaskCandidate.task_id == HumanTask.id, TaskCandidate.kind == "user", TaskCandidate.value == actor.id
+    )
+    return sa.or_(by_user, *by_group)
+
+
+def visible_filter(actor: Actor):
+    """Tasks assigned to the actor, or unassigned ones it is a candidate for; city clerks oversee all.
+
+    A task claimed by someone else disappears from a candidate's view: an expert must never see a
+    colleague's score sheet because both are in the `expert` group.
+    """
+    if actor.sees_everything:
+        return sa.true()
+    mine = HumanTask.assignee == actor.id
+    return sa.or_(mine, sa.and_(HumanTask.assignee.is_(None), candidate_filter(actor)))
+
+
+@dataclass
+class TaskQuery:
+    instance_id: str | None = None
+    business_key: str | None = None
+    definition_key: str | None = None
+    element_id: str | None = None
+    assignee: str | None = None
+    candidate_group: str | None = None
+    candidate_user: str | None = None
+    unassigned: bool = False
+    assigned: bool = False
+    due_before: datetime | None = None
+    due_after: datetime | None = None
+    district: str | None = None
+    sort_by: str = "created"
+    descending: bool = False
+    first: int = 0
+    max_results: int | None = 100
+
+
+SORTABLE = {
+    "created": HumanTask.created_at,
+    "dueDate": HumanTask.due_at,
+    "name": HumanTask.name,
+    "priority": HumanTask.priority,
+    "assignee": HumanTask.assignee,
+    "id": HumanTask.id,
+}
+
+
+def _query(actor: Actor, q: TaskQuery):
+    stmt = sa.select(HumanTask).where(visible_filter(actor))
+    conditions = {
+        HumanTask.instance_id: q.instance_id,
+        HumanTask.business_key: q.business_key,
+        HumanTask.definition_key: q.definition_key,
+        HumanTask.element_id: q.element_id,
+        HumanTask.assignee: q.assignee,
+        HumanTask.district: q.district,
+    }
+    for column, value in conditions.items():
+        if value is not None:
+            stmt = stmt.where(column == value)
+    if q.candidate_group:
+        stmt = stmt.where(
+            sa.exists().where(
+                TaskCandidate.task_id == HumanTask.id,
+                TaskCandidate.kind == "group",
+                TaskCandidate.value == q.candidate_group,
+            )
+        )
+    if q.candidate_user:
+        stmt = stmt.where(
+            sa.exists().where(
+                TaskCandidate.task_id == HumanTask.id,
+                TaskCandidate.kind == "user",
+                TaskCandidate.value == q.candidate_user,
+            )
+        )
+    if q.unassigned:
+        stmt = stmt.where(HumanTask.assignee.is_(None))
+    if q.assigned:
+        stmt = stmt.where(HumanTask.assignee.is_not(None))
+    if q.due_before is not None:
+        stmt = stmt.where(HumanTask.due_at < q.due_before)
+    if q.due_after is not None:
+        stmt = stmt.where(HumanTask.due_at > q.due_after)
+    return stmt
+
+
+def list_visible(session: Session, actor: Actor, q: TaskQuery | None = None) -> list[HumanTask]:
+    q = q or TaskQuery()
+    column = SORTABLE.get(q.sort_by, HumanTask.created_at)
+    order = column.desc() if q.descending else column.asc()
+    stmt = _query(actor, q).order_by(order, HumanTask.id).offset(q.first)
+    if q.max_results is not None:
+        stmt = stmt.limit(q.max_results)
+    return list(session.scalars(stmt))
+
+
+def count_visible(session: Session, actor: Actor, q: TaskQuery | None = None) -> int:
+    sub = _query(actor, q or TaskQuery()).subquery()
+    return session.scalar(sa.select(sa.func.count()).select_from(sub)) or 0
+
+
+def get_visible(session: Session, task_id: str, actor: Actor) -> HumanTask:
+    task = session.scalars(sa.select(HumanTask).where(HumanTask.id == task_id, visible_filter(actor))).first()
+    if task is None:
+        raise NotFound(NOT_FOUND.format(id=task_id))
+    return task
+
+
+def may_work_on(session: Session, task: HumanTask, actor: Actor) -> bool:
+    """Whether `actor` may claim or complete `task` (being able to see it is not enough for city clerks)."""
+    if task.assignee is not None:
+        return task.assignee == actor.id
+    stmt = sa.select(HumanTask.id).where(HumanTask.id == task.id, candidate_filter(actor))
+    return session.scalars(stmt).first() is not None
+
+
+def assign_if_unclaimed(session: Session, task_id: str, user_id: str) -> bool:
+    """Claim as one conditional UPDATE: of two clerks clicking at once, exactly one wins."""
+    result = session.execute(
+        sa.update(HumanTask)
+        .where(HumanTask.id == task_id, HumanTask.assignee.is_(None))
+        .values(assignee=user_id)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def set_assignee(session: Session, task_id: str, user_id: str | None) -> None:
+    session.execute(
+        sa.update(HumanTask)
+        .where(HumanTask.id == task_id)
+        .values(assignee=user_id)
+        .execution_options(synchronize_session=False)
+    )

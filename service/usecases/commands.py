@@ -1,0 +1,90 @@
+"""The one path by which a use case changes a running instance: lock, restore, act, save, project, audit.
+
+Every command (complete a task, correlate a message, fire a timer) goes through `run_command`, so the
+locking, the engine error mapping and the projections are written once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from workflows.engine import Instance as RunningInstance
+from workflows.errors import EngineError, InvalidData, NotWaitingForMessage, TaskNotReady
+
+from ..actors import Actor
+from ..context import Context
+from ..errors import Conflict, InvalidInput, ProcessFailed
+from ..store import audit, definitions, instances
+from ..store.models import ProcessInstance
+from . import consortia
+
+Action = Callable[[RunningInstance, dict, datetime], None]
+
+
+def restore(ctx: Context, session: Session, row: ProcessInstance) -> RunningInstance:
+    definition = definitions.get(session, row.definition_id)
+    return ctx.workflows.restore(definition.spec_json, cache_key=definition.id, state_json=row.state_json)
+
+
+def run_command(
+    ctx: Context, session: Session, row: ProcessInstance, actor: Actor, action: Action, now: datetime
+) -> RunningInstance:
+    """Apply `action` to the locked instance `row` and write everything back in this transaction."""
+    running = restore(ctx, session, row)
+    act_and_save(ctx, session, row, running, actor, action, now)
+    return running
+
+
+def act_and_save(
+    ctx: Context,
+    session: Session,
+    row: ProcessInstance,
+    running: RunningInstance,
+    actor: Actor,
+    action: Action,
+    now: datetime,
+) -> None:
+    handlers = consortia.handlers(session, row, actor, now)
+    was_completed = running.completed
+    try:
+        action(running, handlers, now)
+    except TaskNotReady as exc:
+        raise Conflict(f"任务已不再待办 / The task is no longer open: {exc}") from exc
+    except InvalidData as exc:
+        raise InvalidInput(
+            f"数据无法保存 / The data cannot be stored: {exc}", {"_schema": [str(exc)]}
+        ) from exc
+    except NotWaitingForMessage as exc:
+        raise Conflict(f"流程当前不接收该消息 / The process is not waiting for this message: {exc}") from exc
+    except EngineError as exc:
+        raise ProcessFailed(f"流程执行失败 / The process could not continue: {exc}") from exc
+    except ProcessFailed:
+        raise
+    except (LookupError, ValueError, TypeError) as exc:
+        raise ProcessFailed(f"流程执行失败 / The process could not continue: {exc}") from exc
+    created = instances.save(session, row, running, now)
+    session.flush()
+    consortia.sync(session, row, running, now)
+    for task in created:
+        audit.record(
+            session,
+            actor=actor,
+            action="task.created",
+            at=now,
+            instance_id=row.id,
+            task_id=task.id,
+            element_id=task.element_id,
+            detail={"name": task.name, "assignee": task.assignee},
+        )
+    if running.completed and not was_completed:
+        audit.record(
+            session,
+            actor=actor,
+            action="instance.completed",
+            at=now,
+            instance_id=row.id,
+            element_id=running.end_element_id,
+        )

@@ -1,0 +1,179 @@
+"""Drive the recommendation procedure through the use-case layer as the demo users would."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from service.actors import Actor
+from service.context import Context
+from service.store.models import HumanTask
+from service.store.tasks import TaskQuery
+from service.usecases import identities, instances, tasks
+from service.usecases.demo import ORGANISATIONS
+
+LEAD = ORGANISATIONS[0][0]
+MEMBERS = [
+    {"credit_code": code, "name": name, "category": category, "role": "core"}
+    for code, name, category, _district in ORGANISATIONS[1:4] + ORGANISATIONS[5:7]
+]
+MEMBER_LOGINS = {m["credit_code"]: f"member{i}" for i, m in enumerate(MEMBERS, start=1)}
+PANEL = ["expert1", "expert2", "expert3", "expert4", "expert5"]
+
+FORMS: dict[str, dict[str, Any]] = {
+    "Task_Initiate": {
+        "consortium_name": "青岛高端智能装备创新联合体",
+        "industry": "XX-05",
+        "key_technology": "高精度伺服驱动与智能控制系统关键核心技术",
+        "market_need": "国产高端数控装备对高精度伺服系统的迫切需求",
+    },
+    "Task_InviteMembers": {"invited_members": MEMBERS},
+    "Task_ConfirmMembership": {
+        "decision": "confirm",
+        "contact_name": "刘联络",
+        "contact_phone": "0532-88886666",
+    },
+    "Task_SignAgreement": {
+        "agreement": {
+            "innovation_goals": "三年内突破高精度伺服驱动关键技术，形成自主可控产品体系",
+            "task_division": "牵头单位负责系统集成，成员单位分别承担部件、材料与算法研究",
+            "rights_obligations": "各方按协议投入资源，享有相应权利并承担保密义务",
+            "ip_ownership": "联合研发成果的知识产权按贡献比例共有，单独完成的归完成方",
+            "benefit_distribution": "成果转化收益按投入与贡献比例分配",
+            "breach_liability": "违约方承担由此造成的直接损失并可被取消成员资格",
+            "dispute_resolution": "协商不成的提交青岛仲裁委员会仲裁",
+            "signatories": [LEAD] + [m["credit_code"] for m in MEMBERS],
+        }
+    },
+    "Task_HireChiefExpert": {
+        "chief_expert": {
+            "name": "刘海岳",
+            "id_type": "resident_id",
+            "id_number": "11010519491231002X",
+            "title": "教授",
+            "affiliation_credit_code": ORGANISATIONS[5][0],
+            "field": "智能装备",
+        }
+    },
+    "Task_DraftPlan": {
+        "plan": {
+            "significance": "建设意义：面向青岛智能装备产业链，牵头单位研发实力雄厚，已有多年合作基础。",
+            "organisation": "组织架构：设立理事会与专家委员会，首席专家统筹，建立决策调度与协同攻关机制。",
+            "goals": "目标任务：三年内完成伺服驱动、控制算法和核心材料三项攻关，按年度里程碑推进。",
+            "results": "预期成果：申请发明专利二十项，制定团体标准两项，形成国内领先的标志性产品。",
+            "funding": "经费投入：成员单位合计自筹五千万元，设立联合资金管理办法并落实保障措施。",
+        }
+    },
+    "Task_Submit": {"integrity_commitment": True, "commitment_signer": "海智装备 法定代表人 王海"},
+    "Task_DistrictReview": {"district_decision": "approve", "district_opinion": "材料齐全，同意推荐"},
+    "Task_CityReview": {"city_decision": "accept", "city_opinion": "形式审查通过"},
+    "Task_AssignPanel": {"panel": PANEL},
+    "Task_DeskReview": {"opinion": "技术路线清晰，团队结构合理", "recommend": True},
+    "Task_SiteVisitReport": {
+        "visit_date": "2026-03-20",
+        "location": "青岛市崂山区科苑纬一路 1 号",
+        "participants": PANEL[:3],
+        "findings": "研发场地与设备与申报材料一致",
+        "passed": True,
+    },
+    "Task_DefenseScoring": {
+        "significance": 22,
+        "organisation": 21,
+        "goals": 17,
+        "results": 12,
+        "funding": 13,
+        "comment": "方案可行，建议支持",
+        "signed": True,
+    },
+    "Task_Selection": {"selection_decision": "selected", "selection_opinion": "综合排名靠前，拟予备案"},
+    "Task_HandleObjection": {"objection_decision": "dismissed", "objection_finding": "经核实，异议不成立"},
+}
+
+STEP_ACTORS = {
+    "Task_Initiate": "lead1",
+    "Task_InviteMembers": "lead1",
+    "Task_SignAgreement": "lead1",
+    "Task_HireChiefExpert": "lead1",
+    "Task_DraftPlan": "lead1",
+    "Task_Submit": "lead1",
+    "Task_CorrectForDistrict": "lead1",
+    "Task_CorrectForCity": "lead1",
+    "Task_DistrictReview": "district1",
+    "Task_CityReview": "city1",
+    "Task_AssignPanel": "city1",
+    "Task_SiteVisitReport": "city1",
+    "Task_Selection": "city1",
+    "Task_HandleObjection": "city1",
+}
+
+
+class Walk:
+    """One application, driven step by step; each step is a separate command, as requests would be."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self._actors: dict[str, Actor] = {}
+        self.instance_id: str | None = None
+        self.business_key: str | None = None
+
+    def actor(self, login: str) -> Actor:
+        if login not in self._actors:
+            actor = identities.actor_for(self.ctx, login)
+            assert actor is not None, login
+            self._actors[login] = actor
+        return self._actors[login]
+
+    def start(self) -> str:
+        started = instances.start_instance(
+            self.ctx, key="consortium_recommendation", actor=self.actor("lead1")
+        )
+        self.instance_id, self.business_key = started.id, started.business_key
+        return started.id
+
+    def tasks_of(self, login: str, element_id: str | None = None) -> list[HumanTask]:
+        query = TaskQuery(instance_id=self.instance_id, element_id=element_id, max_results=None)
+        return tasks.list_tasks(self.ctx, actor=self.actor(login), query=query)
+
+    def open_steps(self) -> list[str]:
+        return sorted(t.element_id for t in self.tasks_of("city1"))
+
+    def do(self, element_id: str, data: dict[str, Any] | None = None, login: str | None = None) -> None:
+        """Complete the one open task `element_id` as its usual actor, with the standard form data."""
+        login = login or STEP_ACTORS[element_id]
+        found = self.tasks_of(login, element_id)
+        assert len(found) == 1, f"{login} sees {len(found)} {element_id} tasks; open: {self.open_steps()}"
+        form = dict(FORMS.get(element_id, {}))
+        form.update(data or {})
+        tasks.complete_task(self.ctx, task_id=found[0].id, actor=self.actor(login), data=form)
+
+    def confirm_all_members(self, decline: str | None = None) -> None:
+        for member in MEMBERS:
+            login = MEMBER_LOGINS[member["credit_code"]]
+            if decline == login:
+                self.do(
+                    "Task_ConfirmMembership", {"decision": "decline", "reason": "本单位暂无参与计划"}, login
+                )
+            else:
+                self.do("Task_ConfirmMembership", login=login)
+
+    def prepare_and_submit(self) -> None:
+        for step in ("Task_Initiate", "Task_InviteMembers"):
+            self.do(step)
+        self.confirm_all_members()
+        for step in ("Task_SignAgreement", "Task_HireChiefExpert", "Task_DraftPlan", "Task_Submit"):
+            self.do(step)
+
+    def expert_review(self) -> None:
+        self.do("Task_AssignPanel")
+        for login in PANEL:
+            self.do("Task_DeskReview", login=login)
+        self.do("Task_SiteVisitReport")
+        for login in PANEL:
+            self.do("Task_DefenseScoring", login=login)
+
+    def through_to_publicity(self) -> None:
+        self.start()
+        self.prepare_and_submit()
+        self.do("Task_DistrictReview")
+        self.do("Task_CityReview")
+        self.expert_review()
+        self.do("Task_Selection")

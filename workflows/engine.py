@@ -1,0 +1,157 @@
+"""The engine facade the service layer uses: compile diagrams, start and restore instances.
+
+Shaped after spiff-example-cli's `BpmnEngine`: one object holds the parser recipe, the serializer
+and the script engine, and hands out `Instance`s. It keeps no per-instance state, so one `Engine`
+serves every thread; the (sandboxed) script engine is re-attached after every restore because
+SpiffWorkflow does not serialize it (SPIFF-NOTES §4.1).
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any
+
+from lxml import etree
+from SpiffWorkflow.bpmn.parser.BpmnParser import BpmnValidator
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+
+from . import clock
+from .data import check_storable
+from .errors import DiagramInvalid, DiagramProblem, problem_from_validation
+from .helpers import DEFAULT_HELPERS
+from .instance import Instance
+from .lint import lint_document
+from .model import ActivityState, CompiledProcess, ServiceCall, Timer, UserTask
+from .parser import ConsortiumParser
+from .sandbox import SandboxEnvironment
+from .serializer import dump_spec, load, new_workflow
+
+__all__ = [
+    "ActivityState", "CompiledProcess", "Engine", "Instance", "ServiceCall", "Timer", "UserTask",
+]
+
+clock.install()
+
+_VALIDATOR: BpmnValidator | None = None
+_COMPILE_LOCK = threading.Lock()  # lxml's XMLSchema keeps its error log on the shared validator
+
+
+def _validator() -> BpmnValidator:
+    """The XSD validator is slow to build (about 100 ms), so build it once."""
+    global _VALIDATOR
+    if _VALIDATOR is None:
+        _VALIDATOR = BpmnValidator()
+    return _VALIDATOR
+
+
+class Engine:
+    """Compiles BPMN and runs instances with a sandboxed script engine and the caller's clock."""
+
+    def __init__(self, helpers: Mapping[str, Callable[..., Any]] | None = None,
+                 script_time_limit: float = 1.0) -> None:
+        self.helpers: dict[str, Any] = {**DEFAULT_HELPERS, **(helpers or {})}
+        environment = SandboxEnvironment(self.helpers, script_time_limit)
+        self.script_engine = PythonScriptEngine(environment=environment)
+
+    # --- deploy ------------------------------------------------------------------------------
+
+    def compile(self, files: Mapping[str, bytes], library: Mapping[str, bytes] | None = None
+                ) -> dict[str, CompiledProcess]:
+        """Validate and compile every executable process in `files`.
+
+        `library` holds other deployed BPMN that call activities may reference; it is parsed but
+        not linted or returned.
+
+        Raises:
+            DiagramInvalid: with every problem found (XML, XSD, SpiffWorkflow, lint).
+        """
+        with _COMPILE_LOCK:
+            return self._compile(files, library or {})
+
+    def _compile(self, files: Mapping[str, bytes], library: Mapping[str, bytes]
+                 ) -> dict[str, CompiledProcess]:
+        parser = ConsortiumParser(validator=_validator())
+        problems: list[DiagramProblem] = []
+        owners: dict[str, str] = {}
+        for name, content in {**library, **files}.items():
+            before = set(parser.process_parsers)
+            problems.extend(self._add(parser, name, content))
+            for process_id in set(parser.process_parsers) - before:
+                owners[process_id] = name
+        if problems:
+            raise DiagramInvalid(problems)
+        for name in files:
+            if name in parser.documents:
+                problems.extend(lint_document(name, parser.documents[name]))
+        compiled: dict[str, CompiledProcess] = {}
+        executable = set(parser.get_process_ids())
+        for process_id, file in owners.items():
+            if file not in files or process_id not in executable:
+                continue
+            try:
+                spec = parser.get_spec(process_id)
+                subprocess_specs = parser.get_subprocess_specs(process_id)
+            except ValidationException as exc:
+                problems.append(self._problem(parser, exc, file))
+                continue
+            node = parser.get_process_parser(process_id).node
+            compiled[process_id] = CompiledProcess(
+                key=process_id, name=node.get("name"), spec_json=dump_spec(spec, subprocess_specs),
+                called=tuple(sorted(subprocess_specs)), resource_name=file)
+        if problems:
+            raise DiagramInvalid(problems)
+        return compiled
+
+    @staticmethod
+    def _add(parser: ConsortiumParser, name: str, content: bytes) -> list[DiagramProblem]:
+        try:
+            root = etree.fromstring(content)
+        except etree.XMLSyntaxError as exc:
+            return [DiagramProblem(name, None, exc.lineno, f"XML 语法错误 / XML syntax error: {exc.msg}")]
+        try:
+            parser.add_bpmn_xml(etree.ElementTree(root), name)
+        except ValidationException as exc:
+            return [problem_from_validation(exc, name, parser.documents.get(name))]
+        return []
+
+    @staticmethod
+    def _problem(parser: ConsortiumParser, exc: ValidationException, file: str) -> DiagramProblem:
+        file = exc.file_name or file
+        problem = problem_from_validation(exc, file, parser.documents.get(file))
+        message = str(exc.args[0]) if exc.args else str(exc)
+        if problem.element_id is None and "was not found" in message:
+            # get_subprocess_specs names the missing process but not the call activity
+            for tree_file, tree in parser.documents.items():
+                missing = message.split("'")[1] if "'" in message else ""
+                hits = tree.xpath("//*[local-name()='callActivity'][@calledElement=$m]", m=missing)
+                if hits:
+                    return DiagramProblem(tree_file, hits[0].get("id"), hits[0].sourceline,
+                                          f"被调用的流程不存在 / called process not deployed: {message}")
+        return problem
+
+    # --- run ---------------------------------------------------------------------------------
+
+    def start(self, spec_json: str, *, cache_key: str, variables: dict[str, Any], now: datetime) -> Instance:
+        """A new instance seeded with `variables`; not advanced (call `Instance.advance`)."""
+        check_storable(variables)
+        with clock.engine_clock(now):
+            workflow = new_workflow(spec_json, cache_key, script_engine=self.script_engine)
+            workflow.task_tree.data.update(copy.deepcopy(variables))
+        return Instance(self, workflow)
+
+    def restore(self, spec_json: str, *, cache_key: str, state_json: str) -> Instance:
+        """An instance from its stored state and its definition's spec (cached per cache_key)."""
+        workflow = load(spec_json, state_json, cache_key)
+        workflow.script_engine = self.script_engine
+        return Instance(self, workflow)
+
+    def attach(self, workflow: BpmnWorkflow) -> Instance:
+        """Wrap a workflow built elsewhere (tests, migrations) with this engine's script engine."""
+        workflow.script_engine = self.script_engine
+        return Instance(self, workflow)
+

@@ -1,0 +1,334 @@
+"""A running process instance: the only object the service layer drives.
+
+Every command runs under the caller's clock (`engine_clock(now)`), then advances the workflow to
+its next wait state: engine steps, external service tasks dispatched by topic (SpiffWorkflow parks
+plain service tasks in STARTED, SPIFF-NOTES §2.3), and again until nothing is left to run (a timer
+that expires only becomes READY on the first pass, §3.1). SpiffWorkflow errors are converted to
+`ScriptFailed`; after one, the in-memory instance is not to be saved (the use case rolls back).
+Errors raised by service handlers propagate unchanged: they are the service layer's own.
+
+Not thread-safe: one command at a time per instance (the service layer holds the row lock).
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.defaults import EndEvent, ServiceTask
+from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
+    CycleTimerEventDefinition,
+    TimeDateEventDefinition,
+    TimerEventDefinition,
+)
+from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition as CamundaMessage
+from SpiffWorkflow.task import Task
+from SpiffWorkflow.util.task import TaskState
+
+from .clock import engine_clock
+from .data import check_storable, json_safe
+from .errors import EngineError, NotWaitingForMessage, ScriptFailed, TaskNotReady
+from .model import ActivityState, ServiceCall, Timer, UserTask
+from .resolve import element_variable, evaluate_attribute, resolved, to_datetime
+from .serializer import dump_state
+
+if TYPE_CHECKING:
+    from .engine import Engine
+
+Handlers = Mapping[str, Callable[[ServiceCall], dict[str, Any] | None]]
+MAX_ROUNDS = 1000
+_ACTIVE = TaskState.READY | TaskState.STARTED | TaskState.WAITING | TaskState.ERROR
+
+
+class Instance:
+    """Facade over one BpmnWorkflow; see the module docstring for the run rules."""
+
+    def __init__(self, engine: Engine, workflow: BpmnWorkflow) -> None:
+        self.engine = engine
+        self.workflow = workflow
+
+    # --- commands ----------------------------------------------------------------------------
+
+    def advance(self, handlers: Handlers, now: datetime) -> None:
+        """Run until every path waits on a person, a timer or a message (or the end)."""
+        with engine_clock(now):
+            self._advance(handlers)
+
+    def complete_task(self, task_id: str, data: dict[str, Any], handlers: Handlers, now: datetime) -> None:
+        """Complete a READY user task with its form data, then advance.
+
+        For a multi-instance child the data is also merged into its element variable (a dict);
+        SpiffWorkflow otherwise keeps only the element variable and drops the rest (SPIFF-NOTES §2.4).
+
+        Raises:
+            TaskNotReady: unknown task, not READY, or not a user/manual task.
+            InvalidData: data the serializer could not restore.
+        """
+        with engine_clock(now):
+            task = self._task(task_id)
+            if task.state != TaskState.READY or not task.task_spec.manual:
+                raise TaskNotReady(task_id, f"state {TaskState.get_name(task.state)}"
+                                   + ("" if task.task_spec.manual else ", not a user task"))
+            check_storable(data)
+            data = copy.deepcopy(data)
+            task.data.update(data)
+            variable = element_variable(task)
+            if variable is not None and isinstance(task.data.get(variable), dict):
+                task.data[variable] = {**task.data[variable], **data}
+            self._spiff(task.run)
+            self._advance(handlers)
+
+    def send_message(self, name: str, payload: dict[str, Any], handlers: Handlers, now: datetime) -> None:
+        """Deliver a message to the catch event waiting for `name`; payload keys become variables.
+
+        SpiffWorkflow also stores the payload under the catch event's `camunda:resultVariable`
+        (default `<element id>_Response`).
+
+        Raises:
+            NotWaitingForMessage: no catch event waits for this message now.
+        """
+        with engine_clock(now):
+            check_storable(payload)
+            probe = BpmnEvent(CamundaMessage(name), payload={})
+            waiting = [t for t in self.workflow.event_manager.tasks.values()
+                       if t.state == TaskState.WAITING and t.task_spec.catches(t, probe)]
+            if not waiting:
+                raise NotWaitingForMessage(name)
+            definition = _message_definition(waiting[0].task_spec.event_definition, name)
+            event = BpmnEvent(CamundaMessage(name), payload={
+                "payload": copy.deepcopy(payload), "result_var": getattr(definition, "result_var", None)})
+            self._spiff(self.workflow.send_event, event)
+            for task in waiting:
+                if task.state == TaskState.READY:
+                    task.data.update(copy.deepcopy(payload))
+            self._advance(handlers)
+
+    def fire_due_timers(self, handlers: Handlers, now: datetime) -> bool:
+        """Fire the timers due at `now` and advance; True if anything moved."""
+        with engine_clock(now):
+            before = self._fingerprint()
+            self._spiff(self.workflow.refresh_timers)
+            self._advance(handlers)
+            return self._fingerprint() != before
+
+    # --- queries -----------------------------------------------------------------------------
+
+    def user_tasks(self) -> list[UserTask]:
+        """READY manual tasks, call activities and MI children included."""
+        return [self._user_task(t) for t in self.workflow.get_tasks(state=TaskState.READY, manual=True)]
+
+    def timers(self) -> list[Timer]:
+        """Timers the instance waits on, with their due moment (aware, UTC).
+
+        An event-based gateway waits as one task with a MultipleEventDefinition; its timer's due
+        time is stored on the gateway task, and the element reported is the timer catch event.
+        """
+        out = []
+        for task in list(self.workflow.event_manager.tasks.values()):
+            value = task.internal_data.get("event_value")
+            if task.state != TaskState.WAITING or value is None:
+                continue
+            definition = task.task_spec.event_definition
+            element_id, name = task.task_spec.bpmn_id, task.task_spec.bpmn_name
+            if isinstance(definition, MultipleEventDefinition):
+                timers = [d for d in definition.event_definitions if isinstance(d, TimerEventDefinition)]
+                timer = timers[0] if timers else None
+                target = _timer_target(task.task_spec, timer)
+                if timer is None:
+                    continue
+                definition = timer
+                if target is not None:
+                    element_id, name = target.bpmn_id, target.bpmn_name
+            if not isinstance(definition, TimerEventDefinition):
+                continue
+            due = _due(definition, value)
+            if due is not None:
+                out.append(Timer(str(task.id), element_id, name, due))
+        return sorted(out, key=lambda t: t.due_at)
+
+    def activity_states(self) -> list[ActivityState]:
+        """Active and completed BPMN elements, subprocesses included."""
+        out = []
+        for task in self.workflow.get_tasks():
+            element = task.task_spec.bpmn_id
+            if element is None:
+                continue
+            if task.state == TaskState.COMPLETED:
+                state = "completed"
+            elif task.has_state(_ACTIVE):
+                state = "active"
+            else:
+                continue
+            out.append(ActivityState(element, task.task_spec.bpmn_name, task.workflow.spec.name,
+                                     state, str(task.id)))
+        return out
+
+    @property
+    def variables(self) -> dict[str, Any]:
+        """Top-level data, JSON-safe: the final data, or the merged data of the latest tasks."""
+        wf = self.workflow
+        if wf.is_completed():
+            return json_safe(wf.data)
+        frontier = [t for t in wf.tasks.values()
+                    if t.state == TaskState.COMPLETED
+                    and not any(c.state == TaskState.COMPLETED for c in t.children)]
+        merged: dict[str, Any] = dict(wf.task_tree.data)
+        for task in sorted(frontier, key=lambda t: t.last_state_change):
+            merged.update(task.data)
+        merged.update({k: v for k, v in wf.data.items() if k not in merged})
+        return json_safe(merged)
+
+    @property
+    def completed(self) -> bool:
+        return self.workflow.is_completed()
+
+    @property
+    def end_element_id(self) -> str | None:
+        """The end event the instance finished at (the last one, if parallel paths ended)."""
+        if not self.completed:
+            return None
+        ends = [t for t in self.workflow.tasks.values()
+                if isinstance(t.task_spec, EndEvent) and t.state == TaskState.COMPLETED]
+        return max(ends, key=lambda t: t.last_state_change).task_spec.bpmn_id if ends else None
+
+    def serialize(self) -> str:
+        """The state only; the spec lives with the definition (SPIFF-NOTES §4.3)."""
+        return dump_state(self.workflow)
+
+    # --- internals ---------------------------------------------------------------------------
+
+    def _task(self, task_id: str) -> Task:
+        try:
+            task = self.workflow.get_task_from_id(UUID(str(task_id)))
+        except Exception:
+            task = None
+        if task is None:
+            raise TaskNotReady(task_id, "no such task")
+        return task
+
+    def _spiff(self, func: Callable[..., Any], *args: Any) -> Any:
+        try:
+            return func(*args)
+        except EngineError:
+            raise
+        except Exception as exc:
+            raise ScriptFailed.from_spiff(exc) from exc
+
+    def _advance(self, handlers: Handlers) -> None:
+        wf = self.workflow
+        for _ in range(MAX_ROUNDS):
+            self._spiff(wf.do_engine_steps)
+            started = wf.get_tasks(state=TaskState.STARTED, spec_class=ServiceTask)
+            for task in started:
+                self._dispatch(task, handlers)
+            if not started and not wf.get_tasks(state=TaskState.READY, manual=False):
+                break
+        else:
+            raise EngineError(f"流程未能到达等待状态 / no wait state after {MAX_ROUNDS} rounds")
+        for task in wf.get_tasks(state=TaskState.READY, manual=True):
+            resolved(task)
+
+    def _dispatch(self, task: Task, handlers: Handlers) -> None:
+        spec = task.task_spec
+        ext = spec.extensions or {}
+        topic = ext.get("camunda:topic")
+        handler = handlers.get(topic) if topic else None
+        if handler is None:
+            raise ScriptFailed(f"没有处理该主题的服务 / no handler for topic {topic!r}",
+                               element_id=spec.bpmn_id, process_key=task.workflow.spec.name)
+        raw_inputs = (ext.get("camunda:inputOutput") or {}).get("inputs", {})
+        inputs = {name: json_safe(evaluate_attribute(task, value)) for name, value in raw_inputs.items()}
+        call = ServiceCall(topic, spec.bpmn_id, str(task.id), task.workflow.spec.name,
+                           json_safe(task.data), inputs)
+        result = handler(call)
+        if result:
+            check_storable(result)
+            task.data.update(copy.deepcopy(result))
+        self._spiff(task.complete)
+
+    def _fingerprint(self) -> frozenset[tuple[UUID, int]]:
+        return frozenset((t.id, t.state) for t in self.workflow.get_tasks())
+
+    def _user_task(self, task: Task) -> UserTask:
+        spec = task.task_spec
+        attrs = resolved(task)
+        form = getattr(spec, "form", None)
+        variable = element_variable(task)
+        return UserTask(
+            task_id=str(task.id),
+            element_id=spec.bpmn_id,
+            name=spec.bpmn_name,
+            form_key=(form.key or None) if form is not None else None,
+            process_key=task.workflow.spec.name,
+            lane=spec.lane,
+            candidate_groups=list(attrs["candidate_groups"]),
+            candidate_users=list(attrs["candidate_users"]),
+            assignee=attrs["assignee"],
+            candidate_organisation=_opt_str(attrs["properties"].get("candidateOrganisation")),
+            due_at=to_datetime(attrs["due_at"], _EPOCH),
+            follow_up_at=to_datetime(attrs["follow_up_at"], _EPOCH),
+            priority=attrs["priority"],
+            properties=dict(attrs["properties"]),
+            mi_item=json_safe(task.data.get(variable)) if variable else None,
+            form_fields=[_field(f) for f in form.fields] if form is not None else [],
+        )
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _due(definition: TimerEventDefinition, value: Any) -> datetime | None:
+    """Due moment from the stored `event_value` (SPIFF-NOTES §3.3), as a plain aware UTC datetime."""
+    if isinstance(definition, CycleTimerEventDefinition):
+        if value.get("cycles") == 0:
+            return None
+        due = datetime.fromisoformat(value["next"])
+    elif isinstance(definition, TimeDateEventDefinition):
+        due = TimerEventDefinition.parse_time_or_duration(value)
+    else:
+        due = TimerEventDefinition.get_datetime(value)
+    return datetime.fromtimestamp(due.timestamp(), tz=UTC)
+
+
+def _timer_target(gateway: Any, timer: Any) -> Any:
+    """The catch event of an event-based gateway that holds `timer` (the gateway keeps the definitions;
+    its outputs get NoneEventDefinitions): by name, else by position."""
+    outputs = list(gateway.outputs)
+    named = [s for s in outputs if timer is not None and timer.name and s.bpmn_name == timer.name]
+    if len(named) == 1:
+        return named[0]
+    definitions = gateway.event_definition.event_definitions
+    if timer in definitions and len(definitions) == len(outputs):
+        return outputs[definitions.index(timer)]
+    return None
+
+
+def _message_definition(definition: Any, name: str) -> Any:
+    if isinstance(definition, MultipleEventDefinition):
+        return next((d for d in definition.event_definitions
+                     if isinstance(d, MessageEventDefinition) and d.name == name), None)
+    return definition
+
+
+def _opt_str(value: Any) -> str | None:
+    return None if value in (None, "") else str(value)
+
+
+def _field(field: Any) -> dict[str, Any]:
+    out = {
+        "id": field.id,
+        "type": field.type,
+        "label": field.label,
+        "default_value": field.default_value,
+        "validation": [{"name": v.name, "config": v.config} for v in field.validation],
+        "properties": {p.id: p.value for p in field.properties},
+    }
+    if hasattr(field, "options"):
+        out["options"] = [{"id": o.id, "name": o.name} for o in field.options]
+    return out

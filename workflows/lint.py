@@ -1,0 +1,254 @@
+"""Deploy-time checks SpiffWorkflow does not make (SPIFF-NOTES §5).
+
+SpiffWorkflow parses conditions, scripts and timer expressions only when an instance reaches them,
+and silently drops elements no start event leads to. A diagram that fails in week three of a
+procedure is far more expensive than one refused at deploy, so every expression is compiled under
+the sandbox policy here, Camunda habits that do not work (JUEL `${...}`, unquoted ISO literals) are
+refused with a hint, and each problem names the file, element id and line.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+
+from lxml import etree
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.camunda.parser.CamundaParser import NSMAP
+
+from .errors import DiagramProblem
+from .parser import SERVICE_TASK_ATTRIBUTES, USER_TASK_ATTRIBUTES
+from .sandbox import compile_sandboxed
+
+_B = "{" + NSMAP["bpmn"] + "}"
+_C = "{" + NSMAP["camunda"] + "}"
+
+FLOW_NODES = {
+    "task", "userTask", "serviceTask", "scriptTask", "manualTask", "businessRuleTask", "sendTask",
+    "receiveTask", "callActivity", "subProcess", "transaction", "adHocSubProcess", "exclusiveGateway",
+    "parallelGateway", "inclusiveGateway", "eventBasedGateway", "complexGateway", "startEvent",
+    "intermediateCatchEvent", "intermediateThrowEvent", "endEvent", "boundaryEvent",
+}
+OWNERS = FLOW_NODES | {"sequenceFlow", "process"}
+CONTAINERS = {"process", "subProcess", "transaction"}
+RESERVED_IDS = {"Start", "End", "Root", "StartEventSplit", "StartEventJoin"}
+"""SpiffWorkflow names internal specs like this; a start event with id "Start" is silently merged."""
+PYTHON_SCRIPT_FORMATS = {"", "python", "py", "python3"}
+
+_UNQUOTED_ISO = re.compile(
+    r"(R\d*/)?(P[0-9YMWDTHS.,]+|\d{4}-\d{2}-\d{2}(T[0-9:.]+)?(Z|[+-]\d{2}:?\d{2})?)(/P[0-9YMWDTHS.,]+)?",
+    re.IGNORECASE,
+)
+_WHOLE_EXPR = re.compile(r"\s*\$\{(.*)\}\s*", re.DOTALL)
+_JUEL_HINT = "JUEL/Camunda 表达式不可用，请写 Python / JUEL is not supported, write Python"
+
+
+def lint_document(file: str, tree: etree._ElementTree) -> list[DiagramProblem]:
+    """Every problem in one BPMN document (all processes, executable or not)."""
+    linter = _Linter(file)
+    root = tree.getroot() if hasattr(tree, "getroot") else tree
+    for process in root.iter(_B + "process"):
+        linter.reachability(process)
+        for node in process.iter():
+            linter.element(node)
+    return linter.problems
+
+
+class _Linter:
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.problems: list[DiagramProblem] = []
+
+    def report(self, node: etree._Element, message: str, element_id: str | None = None) -> None:
+        element_id = element_id or _owner_id(node)
+        self.problems.append(DiagramProblem(self.file, element_id, node.sourceline, message))
+
+    # --- expressions -------------------------------------------------------------------------
+
+    def python(self, node: etree._Element, text: str | None, mode: str, what: str) -> ast.AST | None:
+        """Compile `text` under the sandbox; report and return None if it is refused."""
+        source = (text or "") if mode == "exec" else (text or "").strip()
+        if not source.strip():
+            self.report(node, f"{what}为空 / {what}: empty expression")
+            return None
+        if "${" in source or "#{" in source:
+            self.report(node, f"{what}: {_JUEL_HINT}: {source.strip()!r}")
+            return None
+        try:
+            compile_sandboxed(source, mode)
+        except SyntaxError as exc:
+            line = (node.sourceline or 0) + (exc.lineno or 1) - 1 if mode == "exec" else node.sourceline
+            message = f"{what}: 表达式被拒绝 / refused: {exc.msg} in {source.strip()!r}"
+            element = _owner_id(node)
+            self.problems.append(DiagramProblem(self.file, element, line, message))
+            return None
+        return ast.parse(source, mode=mode)
+
+    def attribute_expression(self, node: etree._Element, name: str, value: str) -> None:
+        """`${python}` or a literal; anything else with `${`/`#{` is refused."""
+        if "#{" in value:
+            self.report(node, f"{name}: 请用 ${{...}} / use ${{python-expr}}, not #{{...}}: {value!r}")
+            return
+        if "${" not in value:
+            return
+        match = _WHOLE_EXPR.fullmatch(value)
+        if match is None:
+            self.report(node, f"{name}: 整个值须为 ${{表达式}} / the whole value must be one "
+                              f"${{expr}}: {value!r}")
+            return
+        self.python(node, match.group(1), "eval", f"{name} ${{...}}")
+
+    def timer(self, definition: etree._Element) -> None:
+        for child in definition:
+            kind = etree.QName(child).localname
+            if kind not in ("timeDuration", "timeDate", "timeCycle"):
+                continue
+            text = (child.text or "").strip()
+            if _UNQUOTED_ISO.fullmatch(text):
+                self.report(child, f"timer {kind}: ISO 字面量须加引号 / unquoted ISO literal {text!r} is "
+                                   f"evaluated as Python and fails; write \"{text}\"")
+                continue
+            tree = self.python(child, text, "eval", f"timer {kind}")
+            if isinstance(tree, ast.Expression) and isinstance(tree.body, ast.Constant):
+                self.iso_literal(child, kind, tree.body.value)
+
+    def iso_literal(self, node: etree._Element, kind: str, value: object) -> None:
+        """Parse a quoted literal with SpiffWorkflow's own ISO parsers, as the timer will."""
+        if not isinstance(value, str):
+            self.report(node, f"timer {kind}: 须为 ISO-8601 字符串 / must be an ISO-8601 string, "
+                              f"got {value!r}")
+            return
+        try:
+            if kind == "timeDuration":
+                TimerEventDefinition.parse_iso_duration(value)
+            elif kind == "timeDate":
+                parsed = TimerEventDefinition.parse_time_or_duration(value)
+                if isinstance(parsed, dict):
+                    raise ValueError("a duration is not a date")
+            else:
+                TimerEventDefinition.parse_iso_recurring_interval(value)
+        except Exception as exc:  # Spiff raises bare Exception('Invalid duration')
+            self.report(node, f"timer {kind}: 无效的 ISO-8601 / invalid ISO-8601 {value!r} ({exc})")
+
+    # --- elements ----------------------------------------------------------------------------
+
+    def element(self, node: etree._Element) -> None:
+        if not isinstance(node.tag, str):
+            return
+        tag = etree.QName(node).localname
+        if node.tag == _B + "conditionExpression":
+            self.python(node, node.text, "eval", "条件 condition")
+        elif node.tag == _B + "scriptTask":
+            self.script_task(node)
+        elif node.tag == _B + "timerEventDefinition":
+            self.timer(node)
+        elif node.tag == _B + "multiInstanceLoopCharacteristics":
+            self.multi_instance(node)
+        elif node.tag == _B + "userTask":
+            for name in USER_TASK_ATTRIBUTES:
+                value = node.get(_C + name)
+                if value is not None:
+                    self.attribute_expression(node, f"camunda:{name}", value)
+        elif node.tag == _B + "serviceTask":
+            self.service_task(node)
+        elif node.tag == _B + "eventBasedGateway":
+            self.event_gateway(node)
+        elif node.tag == _C + "property" and node.get("value") is not None:
+            self.attribute_expression(node, f"property {node.get('name')}", node.get("value"))
+        elif tag == "inputParameter" and node.tag == _C + "inputParameter" and len(node) == 0:
+            self.attribute_expression(node, f"inputParameter {node.get('name')}", node.text or "")
+
+    def script_task(self, node: etree._Element) -> None:
+        script_format = (node.get("scriptFormat") or "").strip().lower()
+        if script_format not in PYTHON_SCRIPT_FORMATS:
+            self.report(node, f"脚本须为 Python / scripts run as Python, scriptFormat={script_format!r}")
+        script = node.find(_B + "script")
+        if script is not None:
+            self.python(script, script.text, "exec", "脚本 script")
+
+    def multi_instance(self, node: etree._Element) -> None:
+        if node.find(_B + "loopCardinality") is not None:
+            self.report(node, "不支持 loopCardinality，请用 camunda:collection / loopCardinality is not "
+                              "supported (SpiffWorkflow 3.2 Camunda MI bugs); use camunda:collection")
+        for name in ("collection", "elementVariable"):
+            value = node.get(_C + name)
+            if value is not None and not value.isidentifier():
+                self.report(node, f"camunda:{name} 须为变量名 / must be a plain variable name: {value!r}")
+        condition = node.find(_B + "completionCondition")
+        if condition is not None:
+            self.python(condition, condition.text, "eval", "completionCondition")
+
+    def event_gateway(self, node: etree._Element) -> None:
+        """SpiffWorkflow keeps one `event_value` per gateway, so a second timer would reuse the first's."""
+        targets = {f.get("targetRef") for f in _children(node.getparent(), {"sequenceFlow"})
+                   if f.get("sourceRef") == node.get("id")}
+        timers = [n for n in _children(node.getparent(), {"intermediateCatchEvent"})
+                  if n.get("id") in targets and n.find(_B + "timerEventDefinition") is not None]
+        if len(timers) > 1:
+            self.report(node, "事件网关后最多一个定时器 / at most one timer after an event-based gateway "
+                              "(SpiffWorkflow 3.2 stores one due time per gateway)")
+
+    def service_task(self, node: etree._Element) -> None:
+        present = {n: node.get(_C + n) for n in SERVICE_TASK_ATTRIBUTES if node.get(_C + n) is not None}
+        for name in ("class", "expression", "delegateExpression"):
+            if name in present:
+                self.report(node, f"不支持 camunda:{name}，请用外部任务 / use camunda:type=\"external\" "
+                                  f"camunda:topic=\"...\" instead of camunda:{name}")
+        if present.get("type", "external") != "external":
+            self.report(node, f"camunda:type 须为 external / must be \"external\", got {present['type']!r}")
+        if not present.get("topic"):
+            self.report(node, "服务任务缺少 camunda:topic / service task needs camunda:topic")
+
+    # --- reachability ------------------------------------------------------------------------
+
+    def reachability(self, container: etree._Element) -> None:
+        nodes = {n.get("id"): n for n in _children(container, FLOW_NODES)}
+        edges: dict[str, list[str]] = {}
+        for flow in _children(container, {"sequenceFlow"}):
+            edges.setdefault(flow.get("sourceRef"), []).append(flow.get("targetRef"))
+        for node in nodes.values():
+            if etree.QName(node).localname == "boundaryEvent":
+                edges.setdefault(node.get("attachedToRef"), []).append(node.get("id"))
+        roots = [i for i, n in nodes.items() if _is_root(n)]
+        seen: set[str] = set()
+        stack = list(roots)
+        while stack:
+            current = stack.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            stack.extend(edges.get(current, []))
+        for element_id, node in nodes.items():
+            tag = etree.QName(node).localname
+            if element_id in RESERVED_IDS or "." in (element_id or ""):
+                self.report(node, f"元素 id {element_id!r} 与引擎内部名称冲突 / id clashes with "
+                                  "SpiffWorkflow's internal task names; rename it", element_id)
+            if element_id not in seen:
+                self.report(node, f"{tag} 无法从开始事件到达 / is not reachable from a start event "
+                                  "(SpiffWorkflow would silently drop it)", element_id)
+            elif tag in CONTAINERS:
+                self.reachability(node)
+
+
+def _children(container: etree._Element, names: set[str]) -> Iterator[etree._Element]:
+    for child in container:
+        if isinstance(child.tag, str) and child.tag.startswith(_B) and etree.QName(child).localname in names:
+            yield child
+
+
+def _is_root(node: etree._Element) -> bool:
+    tag = etree.QName(node).localname
+    if tag == "startEvent" or (tag == "subProcess" and node.get("triggeredByEvent") == "true"):
+        return True
+    return tag == "intermediateCatchEvent" and node.find(_B + "linkEventDefinition") is not None
+
+
+def _owner_id(node: etree._Element) -> str | None:
+    """Id of the flow element (or sequence flow / process) a node belongs to."""
+    current: etree._Element | None = node
+    while current is not None:
+        if etree.QName(current).localname in OWNERS and current.get("id"):
+            return current.get("id")
+        current = current.getparent()
+    return None

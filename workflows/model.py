@@ -1,0 +1,82 @@
+"""Plain values the engine hands to the service layer (no SpiffWorkflow objects leak out).
+
+The service layer writes projections (`human_task`, `job`) and answers lists from these, so they
+carry everything a worklist row or a scheduler job needs and nothing that ties the caller to
+SpiffWorkflow's classes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+
+@dataclass(frozen=True)
+class CompiledProcess:
+    """One executable process of a deployment; `spec_json` belongs to the definition row."""
+
+    key: str
+    name: str | None
+    spec_json: str
+    called: tuple[str, ...]
+    resource_name: str
+
+
+@dataclass(frozen=True)
+class UserTask:
+    """A READY manual task, with its Camunda attributes already resolved against its data.
+
+    Attributes are resolved once, when the task becomes READY, and stored with the instance, so a
+    due date such as `${add_days(now(), 10)}` does not move on every read.
+    """
+
+    task_id: str
+    element_id: str
+    name: str | None
+    form_key: str | None
+    process_key: str
+    lane: str | None
+    candidate_groups: list[str]
+    candidate_users: list[str]
+    assignee: str | None
+    candidate_organisation: str | None
+    due_at: datetime | None
+    follow_up_at: datetime | None
+    priority: int | None
+    properties: dict[str, Any]
+    mi_item: Any | None
+    form_fields: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Timer:
+    """A timer the instance waits on; the scheduler wakes the instance at `due_at` (aware, UTC)."""
+
+    task_id: str
+    element_id: str
+    name: str | None
+    due_at: datetime
+
+
+@dataclass(frozen=True)
+class ServiceCall:
+    """What an external-task handler receives; it returns a dict merged into the task's data."""
+
+    topic: str
+    element_id: str
+    task_id: str
+    process_key: str
+    variables: dict[str, Any]
+    inputs: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ActivityState:
+    """Progress of one element, for drawing the instance over its diagram."""
+
+    element_id: str
+    name: str | None
+    process_key: str
+    state: Literal["active", "completed"]
+    task_id: str

@@ -1,0 +1,109 @@
+"""CamundaParser that also reads the Camunda attributes SpiffWorkflow ignores.
+
+SpiffWorkflow's Camunda parser drops assignee, candidate groups/users, due and follow-up dates,
+priority, external-task topics and input parameters (SPIFF-NOTES §1.2). Our worklist, scoping and
+service-task dispatch need them, so they go into `task_spec.extensions` (which SpiffWorkflow
+serializes with the spec) under their Camunda names, e.g. `extensions['camunda:assignee']`.
+`camunda:properties` keep their plain names (SpiffWorkflow's own behaviour).
+
+The parser also keeps each file's lxml tree, so errors without a line number can be traced back to
+the element's `sourceline` (SPIFF-NOTES §8.1.4).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lxml import etree
+from SpiffWorkflow.bpmn.parser.BpmnParser import full_tag
+from SpiffWorkflow.bpmn.specs.defaults import ServiceTask
+from SpiffWorkflow.camunda.parser import CamundaParser
+from SpiffWorkflow.camunda.parser.CamundaParser import NSMAP
+from SpiffWorkflow.camunda.parser.task_spec import CAMUNDA_MODEL_NS, CamundaTaskParser, UserTaskParser
+from SpiffWorkflow.camunda.specs.user_task import UserTask
+
+USER_TASK_ATTRIBUTES = (
+    "assignee", "candidateGroups", "candidateUsers", "dueDate", "followUpDate", "priority",
+)
+SERVICE_TASK_ATTRIBUTES = ("type", "topic", "class", "expression", "delegateExpression")
+
+_C = "{" + CAMUNDA_MODEL_NS + "}"
+
+
+def _camunda_attributes(node: etree._Element, names: tuple[str, ...]) -> dict[str, str]:
+    return {f"camunda:{n}": node.get(_C + n) for n in names if node.get(_C + n) is not None}
+
+
+def _parameter_value(param: etree._Element) -> Any:
+    """Value of a camunda:inputParameter: text, or a camunda:list / camunda:map of texts."""
+    for child in param:
+        if child.tag == _C + "list":
+            return [value.text or "" for value in child if value.tag == _C + "value"]
+        if child.tag == _C + "map":
+            return {entry.get("key"): entry.text or "" for entry in child if entry.tag == _C + "entry"}
+        if child.tag == _C + "script":
+            return {"script": child.text or "", "scriptFormat": child.get("scriptFormat")}
+    return param.text or ""
+
+
+def _input_output(node: etree._Element) -> dict[str, dict[str, Any]] | None:
+    found = node.xpath("./bpmn:extensionElements/camunda:inputOutput", namespaces=NSMAP)
+    if not found:
+        return None
+    io = found[0]
+    return {
+        "inputs": {p.get("name"): _parameter_value(p) for p in io if p.tag == _C + "inputParameter"},
+        "outputs": {p.get("name"): _parameter_value(p) for p in io if p.tag == _C + "outputParameter"},
+    }
+
+
+class ConsortiumUserTaskParser(UserTaskParser):
+    """User task parser adding assignment, dates, priority and inputOutput to the extensions."""
+
+    def parse_extensions(self, node: etree._Element | None = None) -> dict[str, Any]:
+        extensions = super().parse_extensions(node)
+        extensions.update(_camunda_attributes(self.node, USER_TASK_ATTRIBUTES))
+        io = _input_output(self.node)
+        if io is not None:
+            extensions["camunda:inputOutput"] = io
+        return extensions
+
+
+class ConsortiumServiceTaskParser(CamundaTaskParser):
+    """Service task parser keeping the external-task topic and input parameters."""
+
+    def parse_extensions(self, node: etree._Element | None = None) -> dict[str, Any]:
+        extensions = super().parse_extensions(node)
+        extensions.update(_camunda_attributes(self.node, SERVICE_TASK_ATTRIBUTES))
+        io = _input_output(self.node)
+        if io is not None:
+            extensions["camunda:inputOutput"] = io
+        return extensions
+
+
+class ConsortiumParser(CamundaParser):
+    """The parser every deployment uses; remembers each file's tree for line lookups."""
+
+    OVERRIDE_PARSER_CLASSES = {
+        **CamundaParser.OVERRIDE_PARSER_CLASSES,
+        full_tag("userTask"): (ConsortiumUserTaskParser, UserTask),
+        full_tag("serviceTask"): (ConsortiumServiceTaskParser, ServiceTask),
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.documents: dict[str, etree._ElementTree] = {}
+
+    def add_bpmn_xml(self, bpmn: Any, filename: str | None = None) -> None:
+        tree = bpmn.getroottree() if hasattr(bpmn, "getroottree") else bpmn
+        if filename is not None:
+            self.documents[filename] = tree
+        super().add_bpmn_xml(bpmn, filename)
+
+    def sourceline(self, filename: str, element_id: str | None) -> int | None:
+        """Line of the element with this id in the file, if both are known."""
+        tree = self.documents.get(filename)
+        if tree is None or not element_id:
+            return None
+        found = tree.xpath("//*[@id=$id]", id=element_id)
+        return found[0].sourceline if found else None
