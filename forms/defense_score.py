@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from marshmallow import fields, validate
+from marshmallow import fields
 
 from .base import FormSchema, label
-from .fields import Text, confirmation
+from .fields import Text, confirmation, rubric_score
 
 #: dimension -> (maximum, Chinese label, English label); the maxima sum to 100.
 RUBRIC: dict[str, tuple[int, str, str]] = {
@@ -18,12 +18,7 @@ RUBRIC: dict[str, tuple[int, str, str]] = {
 
 
 def _score(name: str) -> fields.Float:
-    maximum, zh, en = RUBRIC[name]
-    return fields.Float(
-        required=True,
-        validate=validate.Range(min=0, max=maximum),
-        metadata=label(f"{zh}（0–{maximum}分）", f"{en} (0–{maximum})"),
-    )
+    return rubric_score(RUBRIC, name)
 
 
 class DefenseScoreForm(FormSchema):

@@ -123,3 +123,13 @@ class FileRefSchema(FormSchema):
         metadata=label("SHA-256 摘要", "SHA-256 digest"),
     )
     name = Text(required=True, max_length=255, metadata=label("文件名", "File name"))
+
+
+def rubric_score(rubric: Mapping[str, tuple[int, str, str]], name: str) -> fields.Float:
+    """A required score from 0 to the rubric's maximum for `name`, labelled with its range."""
+    maximum, zh, en = rubric[name]
+    return fields.Float(
+        required=True,
+        validate=validate.Range(min=0, max=maximum),
+        metadata=label(f"{zh}（0–{maximum}分）", f"{en} (0–{maximum})"),
+    )

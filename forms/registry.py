@@ -10,6 +10,7 @@ from typing import Any
 
 from marshmallow import ValidationError
 
+from .acknowledge_member_change import AcknowledgeMemberChangeForm
 from .assign_panel import AssignPanelForm
 from .base import FormSchema
 from .city_formal_review import CityFormalReviewForm
@@ -19,13 +20,20 @@ from .defense_score import DefenseScoreForm
 from .desk_review import DeskReviewForm
 from .district_review import DistrictReviewForm
 from .draft_plan import DraftPlanForm
+from .evaluation_district_check import EvaluationDistrictCheckForm
+from .evaluation_score import EvaluationScoreForm
+from .evaluation_self_report import EvaluationSelfReportForm
 from .handle_objection import HandleObjectionForm
 from .hire_chief_expert import HireChiefExpertForm
 from .initiate_consortium import InitiateConsortiumForm
 from .invite_members import InviteMembersForm
 from .json_schema import form_json_schema
+from .lead_failure_decision import LeadFailureDecisionForm
+from .member_change_consent import MemberChangeConsentForm
+from .propose_member_change import ProposeMemberChangeForm
 from .select_for_publicity import SelectForPublicityForm
 from .sign_agreement import SignAgreementForm
+from .signed_score_sheet import SignedScoreSheetForm
 from .site_visit_report import SiteVisitReportForm
 from .submit_application import SubmitApplicationForm
 
@@ -46,8 +54,17 @@ FORMS: dict[str, type[FormSchema]] = {
         DeskReviewForm,
         SiteVisitReportForm,
         DefenseScoreForm,
+        SignedScoreSheetForm,
         SelectForPublicityForm,
         HandleObjectionForm,
+        # supervision after filing (issue 7)
+        EvaluationSelfReportForm,
+        EvaluationDistrictCheckForm,
+        EvaluationScoreForm,
+        ProposeMemberChangeForm,
+        MemberChangeConsentForm,
+        AcknowledgeMemberChangeForm,
+        LeadFailureDecisionForm,
     )
 }
 

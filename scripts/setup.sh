@@ -8,3 +8,12 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+# The pages' front-end packages (bpmn-js, ECharts), served as installed: no build step.
+if command -v npm >/dev/null 2>&1; then
+  npm ci --prefix service/web --no-audit --no-fund --silent || npm install --prefix service/web --no-audit --no-fund --silent
+fi
+# The page tests drive Debian's Chromium through Playwright (no browser download); CJK fonts for screenshots.
+if { [ ! -x /usr/bin/chromium ] || [ ! -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ]; } \
+  && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null
+fi

@@ -29,4 +29,7 @@ def create_app(config: Config | None = None, *, ctx: Context | None = None) -> F
     from .api import register
 
     register(app)
+    from .web import register as register_pages
+
+    register_pages(app)
     return app

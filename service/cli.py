@@ -99,12 +99,53 @@ def user_add(
 @cli.command("seed-demo")
 def seed_demo() -> None:
     """Deploy the bundled diagrams and create the demo organisations and users."""
-    from .usecases.demo import seed
+    from .usecases.demo import open_demo_round, seed
 
     config = Config()
     schema.upgrade(config.database_url)
-    created = seed(build_context(config))
+    ctx = build_context(config)
+    created = seed(ctx)
+    round_name = open_demo_round(ctx)
     click.echo(f"demo data ready ({len(created)} new users; password demo1234)")
+    if round_name:
+        click.echo(f"opened the submission round {round_name}")
+
+
+@cli.group("calendar")
+def calendar_group() -> None:
+    """Working-day calendar (holidays and adjusted working days 调休)."""
+
+
+@calendar_group.command("load")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def calendar_load(file: Path) -> None:
+    """Load one year's arrangement from FILE: lines `DATE[..DATE] holiday|workday NAME`."""
+    from .usecases.calendar import load_year
+
+    try:
+        text = file.read_text(encoding="utf-8")
+        loaded = load_year(build_context(), text=text, source=file.name, actor=SYSTEM)
+    except ServiceError as exc:
+        _fail(exc)
+    click.echo(f"{loaded.year}: {loaded.holidays} holidays, {loaded.adjusted_workdays} adjusted working days")
+
+
+@calendar_group.command("sync-package")
+def calendar_sync_package() -> None:
+    """Load the years the installed chinesecalendar package knows and the database does not."""
+    from .usecases.calendar import load_package_years
+
+    years = load_package_years(build_context(), actor=SYSTEM)
+    click.echo(f"loaded {', '.join(map(str, years))}" if years else "nothing new in the package")
+
+
+@calendar_group.command("years")
+def calendar_years() -> None:
+    """List the years the calendar knows."""
+    from .usecases.calendar import known_years
+
+    years = known_years(build_context())
+    click.echo(f"{years[0]}–{years[-1]} ({len(years)} years)" if years else "no year loaded")
 
 
 def _fail(exc: ServiceError) -> None:

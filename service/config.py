@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .deadline_settings import DeadlineSettings
+
 DEFAULT_SQLITE = Path("var") / "consortium.sqlite3"
 
 
@@ -17,6 +19,7 @@ class Config:
     secret_key: str | None = field(default_factory=lambda: os.environ.get("CONSORTIUM_SECRET_KEY"))
     script_time_limit: float = 1.0
     echo_sql: bool = False
+    deadlines: DeadlineSettings = field(default_factory=DeadlineSettings)
 
     @property
     def is_sqlite(self) -> bool:

@@ -13,6 +13,7 @@ from workflows.engine import Engine as WorkflowEngine
 from .clock import SystemClock
 from .config import Config
 from .store.db import make_engine
+from .store.jobs import after_commit_if_changed
 from .store.uow import UnitOfWork
 
 
@@ -26,7 +27,14 @@ class Context:
     on_jobs_changed: list[Callable[[datetime | None], None]] = field(default_factory=list)
 
     def unit_of_work(self, *, write: bool = True) -> UnitOfWork:
-        return UnitOfWork(self.db, write=write)
+        uow = UnitOfWork(self.db, write=write)
+        if write and self.on_jobs_changed:  # a scheduler runs in this process: wake it after such commits
+            after_commit_if_changed(uow.session, self.jobs_changed)
+        return uow
+
+    def jobs_changed(self) -> None:
+        for callback in list(self.on_jobs_changed):
+            callback(None)
 
     def now(self) -> datetime:
         return self.clock.now()

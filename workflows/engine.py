@@ -29,7 +29,7 @@ from .lint import lint_document
 from .model import ActivityState, CompiledProcess, ServiceCall, Timer, UserTask
 from .parser import ConsortiumParser
 from .sandbox import SandboxEnvironment
-from .serializer import dump_spec, load, new_workflow
+from .serializer import SpecSource, dump_spec, load, new_workflow
 
 __all__ = [
     "ActivityState", "CompiledProcess", "Engine", "Instance", "ServiceCall", "Timer", "UserTask",
@@ -144,8 +144,11 @@ class Engine:
             workflow.task_tree.data.update(copy.deepcopy(variables))
         return Instance(self, workflow)
 
-    def restore(self, spec_json: str, *, cache_key: str, state_json: str) -> Instance:
-        """An instance from its stored state and its definition's spec (cached per cache_key)."""
+    def restore(self, spec_json: SpecSource, *, cache_key: str, state_json: str) -> Instance:
+        """An instance from its stored state and its definition's spec (cached per cache_key).
+
+        `spec_json` may be a loader, called only when the spec is not cached yet.
+        """
         workflow = load(spec_json, state_json, cache_key)
         workflow.script_engine = self.script_engine
         return Instance(self, workflow)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -52,6 +53,13 @@ _WORKFLOW_TYPENAME = SERIALIZER.registry.typenames[BpmnWorkflow]
 _WORKFLOW_CONVERTER = SERIALIZER.registry.convert_to_dict[_WORKFLOW_TYPENAME].args[1].__self__
 
 Specs = tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]]
+SpecSource = str | Callable[[], str]
+"""The spec JSON, or a loader for it: a loader is called only on a cache miss, so a caller that keeps
+specs in a database does not read the (large) spec column on every command."""
+
+
+def _text(spec_json: SpecSource) -> str:
+    return spec_json if isinstance(spec_json, str) else spec_json()
 
 
 def dump_spec(spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSpec]) -> str:
@@ -88,12 +96,12 @@ class _SpecCache:
         self._lock = threading.Lock()
         self.misses = 0
 
-    def get(self, key: str, spec_json: str) -> Specs:
+    def get(self, key: str, spec_json: SpecSource) -> Specs:
         with self._lock:
             if key in self._items:
                 self._items.move_to_end(key)
                 return self._items[key]
-        specs = _decode_specs(spec_json)
+        specs = _decode_specs(_text(spec_json))
         with self._lock:
             self.misses += 1
             self._items[key] = specs
@@ -121,12 +129,12 @@ def _decode_specs(spec_json: str) -> Specs:
     return spec, subprocess_specs
 
 
-def specs(spec_json: str, cache_key: str) -> Specs:
+def specs(spec_json: SpecSource, cache_key: str) -> Specs:
     """Deserialized (spec, subprocess_specs) for a definition version, cached process-wide."""
     return SPEC_CACHE.get(cache_key, spec_json)
 
 
-def load(spec_json: str, state_json: str, cache_key: str | None = None) -> BpmnWorkflow:
+def load(spec_json: SpecSource, state_json: str, cache_key: str | None = None) -> BpmnWorkflow:
     """Rebuild a workflow from its definition part and its state part.
 
     Without `cache_key` the spec is decoded for this call only. State written by an older
@@ -135,13 +143,13 @@ def load(spec_json: str, state_json: str, cache_key: str | None = None) -> BpmnW
     dct = json.loads(state_json)
     version = dct.get(SERIALIZER.VERSION_KEY)
     if version != SERIALIZER.VERSION:
-        full = json.loads(spec_json)
+        full = json.loads(_text(spec_json))
         full.pop(SERIALIZER.VERSION_KEY, None)
         dct.update(full)
         SERIALIZER.migrate(dct)
         return SERIALIZER.from_dict(dct)
     dct.pop(SERIALIZER.VERSION_KEY)
-    spec, subprocess_specs = specs(spec_json, cache_key) if cache_key else _decode_specs(spec_json)
+    spec, subprocess_specs = specs(spec_json, cache_key) if cache_key else _decode_specs(_text(spec_json))
     # registry.restore passes non-dict values through, so the cached spec objects are used as-is.
     dct["spec"] = spec
     dct["subprocess_specs"] = dict(subprocess_specs)

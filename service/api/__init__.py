@@ -1,12 +1,20 @@
-"""HTTP edges: /health, /api (domain). Each edge maps ServiceError once, in its own error shape."""
+"""HTTP edges: /health, /login, /api (domain), /engine-rest (Camunda 7 REST). Each maps ServiceError once,
+in its own error shape."""
 
 from __future__ import annotations
 
 from flask import Flask
 
+from .auth import SESSION_LIFETIME
+
 
 def register(app: Flask) -> None:
-    from . import domain, health
+    from . import domain, engine_rest, health, openapi, registry, reviews, session, supervision  # noqa: F401
 
+    app.config.setdefault("PERMANENT_SESSION_LIFETIME", SESSION_LIFETIME)
+    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
+    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
     app.register_blueprint(health.bp)
+    app.register_blueprint(session.bp)
     app.register_blueprint(domain.bp)
+    engine_rest.register(app)

@@ -1,20 +1,33 @@
-"""/api: the domain (instances as the bureau sees them, consortia). Errors: {"error","message","fields"}."""
+"""/api: the domain (instances as the bureau sees them, consortia). Errors: {"error","message","fields"}.
+
+Callers sign in with HTTP Basic or the /login session; routes live in registry.py and openapi.py too.
+"""
 
 from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
+from ..actors import Actor
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound, ProcessFailed, ServiceError
 from ..usecases import instances
-from .auth import basic_actor, context
+from .auth import context, current_actor
 
 bp = Blueprint("domain", __name__, url_prefix="/api")
 
 STATUS = {NotFound: 404, Forbidden: 403, Conflict: 409, InvalidInput: 422, ProcessFailed: 409}
 
 
+class Unauthorized(ServiceError):
+    """No valid credentials or session: answered 401 with a Basic challenge."""
+
+
 @bp.errorhandler(ServiceError)
 def _service_error(exc: ServiceError):
+    if isinstance(exc, Unauthorized):
+        response = jsonify(error="Unauthorized", message="需要登录 / Authentication required")
+        response.status_code = 401
+        response.headers["WWW-Authenticate"] = 'Basic realm="consortium-office"'
+        return response
     status = next((code for kind, code in STATUS.items() if isinstance(exc, kind)), 400)
     body = {"error": type(exc).__name__, "message": str(exc)}
     if isinstance(exc, InvalidInput):
@@ -22,19 +35,14 @@ def _service_error(exc: ServiceError):
     return jsonify(body), status
 
 
-def _actor():
-    actor = basic_actor()
+def require_actor() -> Actor:
+    """The caller, or Unauthorized (401)."""
+    actor = current_actor()
     if actor is None:
-        response = jsonify(error="Unauthorized", message="需要登录 / Authentication required")
-        response.status_code = 401
-        response.headers["WWW-Authenticate"] = 'Basic realm="consortium-office"'
-        return None, response
-    return actor, None
+        raise Unauthorized("需要登录 / Authentication required")
+    return actor
 
 
 @bp.get("/process-instances/<instance_id>")
 def instance_view(instance_id: str):
-    actor, refusal = _actor()
-    if refusal is not None:
-        return refusal
-    return jsonify(instances.get_instance(context(), instance_id=instance_id, actor=actor))
+    return jsonify(instances.get_instance(context(), instance_id=instance_id, actor=require_actor()))

@@ -31,6 +31,14 @@ def get(session: Session, definition_id: str) -> ProcessDefinition:
     return definition
 
 
+def spec_json(session: Session, definition_id: str) -> str:
+    """Only the spec column: commands need it on a spec-cache miss, and nothing else of the row."""
+    spec = session.scalar(sa.select(ProcessDefinition.spec_json).where(ProcessDefinition.id == definition_id))
+    if spec is None:
+        raise NotFound(f"流程定义不存在 / No process definition with id '{definition_id}'")
+    return spec
+
+
 def list_definitions(session: Session, *, key: str | None = None, latest_only: bool = False):
     query = sa.select(ProcessDefinition).order_by(ProcessDefinition.key, ProcessDefinition.version)
     if key:

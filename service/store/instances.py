@@ -14,6 +14,7 @@ from workflows.engine import Instance as RunningInstance
 from ..actors import DISTRICT_CLERK, Actor
 from ..errors import NotFound
 from .models import HumanTask, InstanceAccess, Job, ProcessInstance, TaskCandidate
+from .tasks import WITHOUT_CANDIDATES
 
 NOT_FOUND = "流程实例不存在 / Process instance {id} does not exist"
 
@@ -113,7 +114,9 @@ def save(session: Session, row: ProcessInstance, running: RunningInstance, now: 
 def _sync_tasks(
     session: Session, row: ProcessInstance, running: RunningInstance, now: datetime
 ) -> list[HumanTask]:
-    existing = {t.id: t for t in session.scalars(sa.select(HumanTask).where(HumanTask.instance_id == row.id))}
+    # Candidates are not loaded: deleting a task leaves its candidate rows to ON DELETE CASCADE.
+    query = sa.select(HumanTask).where(HumanTask.instance_id == row.id).options(WITHOUT_CANDIDATES)
+    existing = {t.id: t for t in session.scalars(query)}
     ready = {t.task_id: t for t in running.user_tasks()}
     for task_id in existing.keys() - ready.keys():
         session.delete(existing[task_id])

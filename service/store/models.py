@@ -115,7 +115,10 @@ class InstanceAccess(Base):
 
 class HumanTask(Base):
     __tablename__ = "human_task"
-    __table_args__ = (sa.Index("ix_human_task_due", "due_at"),)
+    __table_args__ = (
+        sa.Index("ix_human_task_due", "due_at"),
+        sa.Index("ix_human_task_created", "created_at", "id"),  # the inbox's default order (0006, issue 8)
+    )
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)  # SpiffWorkflow task UUID
     instance_id: Mapped[str] = mapped_column(sa.ForeignKey("process_instance.id"), index=True)
     definition_key: Mapped[str] = mapped_column(sa.String(100), index=True)
@@ -152,13 +155,15 @@ class Job(Base):
     __table_args__ = (sa.Index("ix_job_due", "due_at"),)
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
     instance_id: Mapped[str | None] = mapped_column(sa.ForeignKey("process_instance.id"), index=True)
-    kind: Mapped[str] = mapped_column(sa.String(20))  # timer
+    kind: Mapped[str] = mapped_column(sa.String(20))  # timer | validity_reminder | task_overdue | ...
     task_id: Mapped[str | None] = mapped_column(sa.String(36))
     element_id: Mapped[str | None] = mapped_column(sa.String(100))
     due_at: Mapped[datetime] = mapped_column(UtcDateTime())
     retries: Mapped[int] = mapped_column(sa.Integer, default=3)
     last_error: Mapped[str | None] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # what a non-timer job needs (reminder days, a mail's recipients); added by 0002_deadlines
+    payload_json: Mapped[str] = mapped_column(sa.Text, default="{}", server_default="{}")
 
 
 class AuditEvent(Base):
@@ -226,6 +231,10 @@ class Consortium(Base):
     status: Mapped[str] = mapped_column(sa.String(20), index=True)
     step: Mapped[str | None] = mapped_column(sa.String(100))
     chief_expert_name: Mapped[str | None] = mapped_column(sa.String(100))
+    # A renewal application links to the filing it renews (migration 0003).
+    previous_filing_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("filing.id", use_alter=True), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
     members: Mapped[list[Membership]] = relationship(
@@ -293,3 +302,64 @@ class TaskComment(Base):
     user_id: Mapped[str] = mapped_column(sa.String(64))
     time: Mapped[datetime] = mapped_column(UtcDateTime())
     message: Mapped[str] = mapped_column(sa.Text)
+
+
+# --- pages: drafts and uploads ---------------------------------------------------------------------
+
+
+class TaskDraft(Base):
+    """A half-filled task form kept per user, so an applicant can stop and come back (issue 6)."""
+
+    __tablename__ = "task_draft"
+    task_id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)  # no FK: tasks go on completion
+    user_id: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    data_json: Mapped[str] = mapped_column(sa.Text, default="{}")
+    saved_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class StoredFile(Base):
+    """An uploaded file: bytes on disk under their SHA-256, this row says who sent what for which case."""
+
+    __tablename__ = "stored_file"
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)  # the `file_id` of a form's file ref
+    sha256: Mapped[str] = mapped_column(sa.String(64), index=True)
+    name: Mapped[str] = mapped_column(sa.String(255))
+    content_type: Mapped[str] = mapped_column(sa.String(100))
+    size: Mapped[int] = mapped_column(sa.Integer)
+    purpose: Mapped[str] = mapped_column(sa.String(40))  # task | objection
+    instance_id: Mapped[str | None] = mapped_column(sa.String(36), index=True)
+    reference: Mapped[str | None] = mapped_column(sa.String(100))  # task id or objection receipt number
+    uploaded_by: Mapped[str | None] = mapped_column(sa.String(64))
+    uploaded_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+# --- deadlines (working-day calendar, incidents, notifications) ---------------------------------------
+from .deadline_models import CalendarDay, CalendarYear, Incident, Notification  # noqa: E402, F401
+
+# --- expert review (rounds, pool, panels, schedules, score sheets) -------------------------------------
+from .review_models import (  # noqa: E402, F401
+    CalendarInvitation,
+    DefenseSession,
+    DefenseSlot,
+    Expert,
+    ExpertAffiliation,
+    ExpertAvailability,
+    ExpertRelationship,
+    Panel,
+    PanelSeat,
+    ReviewRound,
+    RoundEntry,
+    RoundPublicity,
+    ScoreSheet,
+    SiteVisit,
+)
+
+# --- supervision after filing (evaluations, member changes, projects, integrity record) -----------------
+from .supervision_models import (  # noqa: E402, F401  (registers the tables on Base.metadata)
+    ConsortiumProject,
+    EvaluationResult,
+    EvaluationRound,
+    IntegrityRecord,
+    MemberChange,
+    RenewalInvitation,
+)

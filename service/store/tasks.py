@@ -6,13 +6,16 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from ..actors import DISTRICT_CLERK, Actor
 from ..errors import NotFound
 from .models import HumanTask, TaskCandidate
 
 NOT_FOUND = "任务不存在 / Task {id} does not exist"
+WITHOUT_CANDIDATES = lazyload(HumanTask.candidates)
+"""For commands: they check candidates by query (`may_work_on`) and never read the rows, so the eager
+load the model does for lists would be one more statement per task loaded (bench/, issue 8)."""
 
 
 def candidate_filter(actor: Actor):
@@ -133,8 +136,11 @@ def count_visible(session: Session, actor: Actor, q: TaskQuery | None = None) ->
     return session.scalar(sa.select(sa.func.count()).select_from(sub)) or 0
 
 
-def get_visible(session: Session, task_id: str, actor: Actor) -> HumanTask:
-    task = session.scalars(sa.select(HumanTask).where(HumanTask.id == task_id, visible_filter(actor))).first()
+def get_visible(session: Session, task_id: str, actor: Actor, *, candidates: bool = True) -> HumanTask:
+    stmt = sa.select(HumanTask).where(HumanTask.id == task_id, visible_filter(actor))
+    if not candidates:
+        stmt = stmt.options(WITHOUT_CANDIDATES)
+    task = session.scalars(stmt).first()
     if task is None:
         raise NotFound(NOT_FOUND.format(id=task_id))
     return task
@@ -144,6 +150,11 @@ def may_work_on(session: Session, task: HumanTask, actor: Actor) -> bool:
     """Whether `actor` may claim or complete `task` (being able to see it is not enough for city clerks)."""
     if task.assignee is not None:
         return task.assignee == actor.id
+    return is_candidate(session, task, actor)
+
+
+def is_candidate(session: Session, task: HumanTask, actor: Actor) -> bool:
+    """Whether the task is offered to `actor` (by user or by group within its scope), whoever holds it now."""
     stmt = sa.select(HumanTask.id).where(HumanTask.id == task.id, candidate_filter(actor))
     return session.scalars(stmt).first() is not None
 

@@ -5,7 +5,8 @@ and the service-task handlers (publicity, filing, expiry, outcome) the diagram c
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -15,12 +16,16 @@ from workflows.engine import ServiceCall
 
 from ..actors import Actor
 from ..clock import SHANGHAI, local_today
+from ..deadline_settings import PublicityRule
 from ..store import audit, consortia, instances
 from ..store.models import Consortium, Filing, Membership, ProcessInstance, PublicityNotice
 from . import calendar
 
 RECOMMENDATION = "consortium_recommendation"
 FINAL_STATUSES = {"filed", "expired", "rejected", "not_selected", "not_filed", "revoked"}
+# Statuses supervision (usecases/supervision) moves a filed consortium through; membership then changes
+# only by supplementary agreement, never from the application's variables.
+AFTER_FILING = FINAL_STATUSES | {"under_rectification", "renewed", "dissolved"}
 STEP_STATUS = {
     "Task_DistrictReview": "district_review",
     "Task_CorrectForDistrict": "returned",
@@ -52,7 +57,8 @@ def sync(session: Session, row: ProcessInstance, running: RunningInstance, now: 
     chief = variables.get("chief_expert") or {}
     consortium.chief_expert_name = chief.get("name") or consortium.chief_expert_name
     consortium.updated_at = now
-    _sync_members(session, consortium, variables)
+    if consortium.status not in AFTER_FILING:
+        _sync_members(session, consortium, variables)
     steps = [t.element_id for t in running.user_tasks()]
     consortium.step = ",".join(dict.fromkeys(steps)) or None
     if steps and consortium.status not in FINAL_STATUSES:
@@ -63,8 +69,9 @@ def sync(session: Session, row: ProcessInstance, running: RunningInstance, now: 
         )
     for member in consortium.members:
         instances.grant(session, row.id, "org", member.credit_code)
-    for expert in variables.get("panel") or []:
-        instances.grant(session, row.id, "user", str(expert))
+    from . import panel_access  # late: expert review builds on commands, which imports this module
+
+    panel_access.grant_panel(session, row.id)  # declared experts only: a replaced one never regains access
 
 
 def _create(session: Session, row: ProcessInstance, variables: dict, now: datetime) -> Consortium:
@@ -78,6 +85,7 @@ def _create(session: Session, row: ProcessInstance, variables: dict, now: dateti
         lead_credit_code=lead,
         district=row.district,
         status="draft",
+        previous_filing_id=variables.get("previous_filing_id"),
         created_at=now,
         updated_at=now,
     )
@@ -119,7 +127,13 @@ def _sync_members(session: Session, consortium: Consortium, variables: dict) -> 
             consortium.members.remove(member)
 
 
-def handlers(session: Session, row: ProcessInstance, actor: Actor, now: datetime) -> dict[str, Handler]:
+def handlers(
+    session: Session,
+    row: ProcessInstance,
+    actor: Actor,
+    now: datetime,
+    publicity_rule: PublicityRule | None = None,
+) -> dict[str, Handler]:
     """The service-task topics of the recommendation diagram, bound to this command's transaction."""
 
     def consortium() -> Consortium:
@@ -130,15 +144,20 @@ def handlers(session: Session, row: ProcessInstance, actor: Actor, now: datetime
 
     def open_publicity(call: ServiceCall) -> dict[str, Any]:
         record = consortium()
-        start, end = calendar.publicity_period(local_today(now))
+        rule = publicity_rule or PublicityRule()
+        start, end = calendar.publicity_period(calendar.WorkingCalendar(session), local_today(now), rule)
         ends_at = end_of_day(end)
+        if call.variables.get("round_publicity_end_at"):  # the round's one notice: same dates for all
+            start = date.fromisoformat(call.variables["round_publicity_start"])
+            end = date.fromisoformat(call.variables["round_publicity_end"])
+            ends_at = datetime.fromisoformat(call.variables["round_publicity_end_at"])
         notice = PublicityNotice(
             consortium_id=record.id,
             instance_id=row.id,
             start_date=start,
             end_date=end,
             ends_at=ends_at,
-            rule="max(5 working days, 7 calendar days) from the day after publication",
+            rule=call.variables.get("round_publicity_rule") or rule.describe(),
             published_at=now,
         )
         session.add(notice)
@@ -172,6 +191,7 @@ def handlers(session: Session, row: ProcessInstance, actor: Actor, now: datetime
         )
         session.add(filing)
         record.status = "filed"
+        _supervision().renewals.mark_renewed(session, record, actor=actor, now=now)
         audit.record(
             session,
             actor=actor,
@@ -190,10 +210,13 @@ def handlers(session: Session, row: ProcessInstance, actor: Actor, now: datetime
 
     def expire_filing(call: ServiceCall) -> None:
         record = consortium()
-        for filing in consortia.filings_of(session, record.id):
-            if filing.status == "filed":
-                filing.status = "expired"
-        record.status = "expired"
+        expired = [f for f in consortia.filings_of(session, record.id) if f.status == "filed"]
+        for filing in expired:
+            filing.status = "expired"
+        if record.status in ("filed", "under_rectification"):  # revoked or dissolved stays so
+            record.status = "expired"
+        for filing in expired:
+            _supervision().renewals.invite_to_renew(session, record, filing, actor=actor, now=now)
         audit.record(
             session,
             actor=actor,
@@ -223,7 +246,24 @@ def handlers(session: Session, row: ProcessInstance, actor: Actor, now: datetime
         "file_consortium": file_consortium,
         "expire_filing": expire_filing,
         "update_application_status": update_application_status,
+        **_review_handlers(session, row, actor, now),  # expert_review's topics
+        **_supervision().topics.handlers(session, row, actor, now),  # the diagrams after filing
     }
+
+
+def _review_handlers(
+    session: Session, row: ProcessInstance, actor: Actor, now: datetime
+) -> dict[str, Handler]:
+    from . import review_hooks  # late: expert review builds on commands, which imports this module
+
+    return review_hooks.handlers(session, row, actor, now)
+
+
+def _supervision():
+    """The supervision package (late: its use cases start instances, which imports this module)."""
+    from .supervision import renewals, topics
+
+    return SimpleNamespace(renewals=renewals, topics=topics)
 
 
 def describe(record: Consortium, session: Session) -> dict[str, Any]:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from forms.vocabulary import INDUSTRY_CHOICES
+
 from ..actors import SYSTEM
 from ..context import Context
 from ..store import identities
 from .deployments import deploy
+from .experts import register_expert
 from .identities import add_user, register_organisation
 
 DEMO_PASSWORD = "demo1234"
@@ -73,4 +76,38 @@ def seed(ctx: Context) -> list[str]:
                 actor=SYSTEM,
             )
             created.append(login)
+    for login, name, groups, _org, _district in USERS:  # the expert pool: every demo expert, every field
+        if "expert" in groups:
+            register_expert(ctx, actor=SYSTEM, user_id=login, name=name, fields=list(INDUSTRY_CHOICES))
     return created
+
+
+def open_demo_round(ctx: Context, *, days: int = 90) -> str | None:
+    """Open a submission round around today, so the demo's applicant can submit (none is open by default)."""
+    from datetime import timedelta
+
+    from ..store import reviews
+    from .rounds import open_round
+
+    now = ctx.now()
+    with ctx.unit_of_work(write=False) as uow:
+        if reviews.rounds_open_at(uow.session, now):
+            return None
+    city = demo_actor(ctx, "city1")
+    opened = open_round(
+        ctx,
+        actor=city,
+        name=f"{now.year} 年创新联合体备案申报（演示批次）",
+        opens_at=now - timedelta(days=1),
+        closes_at=now + timedelta(days=days),
+    )
+    return opened["name"]
+
+
+def demo_actor(ctx: Context, login: str):
+    from .identities import actor_for
+
+    actor = actor_for(ctx, login)
+    if actor is None:
+        raise LookupError(f"demo user {login} is missing; run the demo seed first")
+    return actor

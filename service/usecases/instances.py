@@ -10,12 +10,15 @@ from typing import Any
 import sqlalchemy as sa
 
 from ..actors import APPLICANT, CITY_CLERK, Actor
+from ..clock import local_today
 from ..context import Context
 from ..errors import Forbidden, InvalidInput, NotFound
 from ..store import audit, consortia, definitions, instances
 from ..store.models import ProcessInstance
+from . import panel_access
 from .commands import act_and_save, restore, run_command
 from .consortia import RECOMMENDATION
+from .supervision import integrity
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,7 @@ def _recommendation_start(session, actor: Actor, business_key, variables, now):
             "牵头单位未登记 / The lead unit is not registered",
             {"lead_credit_code": ["请先登记单位信息 / Register the organisation first"]},
         )
+    integrity.require_may_lead(session, org.credit_code, local_today(now))  # the 3-year ban (guideline 七)
     if not business_key:
         year = now.year
         count = (
@@ -132,7 +136,9 @@ def get_instance(ctx: Context, *, instance_id: str, actor: Actor) -> dict[str, A
             "endElementId": row.end_element_id,
             "startedAt": row.started_at.isoformat(),
             "endedAt": row.ended_at.isoformat() if row.ended_at else None,
-            "variables": json.loads(row.variables_json or "{}"),
+            "variables": panel_access.redact_variables(
+                uow.session, row.id, actor, json.loads(row.variables_json or "{}")
+            ),
             "activities": [a.__dict__ for a in running.activity_states()],
             "tasks": [
                 {"id": t.task_id, "elementId": t.element_id, "name": t.name, "formKey": t.form_key}

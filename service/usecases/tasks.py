@@ -8,12 +8,16 @@ from typing import Any
 from forms import registry as form_registry
 
 from ..actors import CITY_CLERK, DISTRICT_CLERK, Actor
+from ..clock import local_today
 from ..context import Context
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..store import audit, instances, tasks
+from ..store import identities as identity_store
 from ..store.models import HumanTask
 from ..store.tasks import TaskQuery
+from . import panel_access, review_hooks
 from .commands import run_command
+from .supervision.task_checks import check_against_register
 
 CLERKS = (CITY_CLERK, DISTRICT_CLERK)
 
@@ -40,7 +44,7 @@ def task_variables(ctx: Context, *, task_id: str, actor: Actor) -> dict[str, Any
         row = instances.get_visible(uow.session, task.instance_id, actor)
         variables = json.loads(row.variables_json or "{}")
         variables.update(json.loads(task.context_json or "{}"))
-        return variables
+        return panel_access.redact_variables(uow.session, row.id, actor, variables)
 
 
 def claim_task(ctx: Context, *, task_id: str, actor: Actor) -> None:
@@ -50,9 +54,7 @@ def claim_task(ctx: Context, *, task_id: str, actor: Actor) -> None:
         if task.assignee == actor.id:
             return
         if task.assignee is not None:
-            raise Conflict(
-                f"任务已被 {task.assignee} 认领 / Task {task_id} is already claimed by {task.assignee}"
-            )
+            raise Conflict(f"任务已被他人认领 / Task {task_id} is already claimed by another user")
         if not tasks.may_work_on(uow.session, task, actor):
             raise Forbidden(f"无权办理该任务 / You are not a candidate for task {task_id}")
         if not tasks.assign_if_unclaimed(uow.session, task_id, actor.id):
@@ -90,16 +92,32 @@ def unclaim_task(ctx: Context, *, task_id: str, actor: Actor) -> None:
 
 
 def set_assignee(ctx: Context, *, task_id: str, user_id: str | None, actor: Actor) -> None:
-    """A clerk hands a task to a named user (Camunda's `setAssignee`)."""
+    """Hand a task to a named user (Camunda's `setAssignee`).
+
+    Only clerks and administrators hand tasks to others, and only to users the task is offered to:
+    assigning also lets the assignee see the whole application, so it must never widen who sees it.
+    Anyone may take a task offered to them or give back their own.
+    """
     with ctx.unit_of_work() as uow:
-        task = tasks.get_visible(uow.session, task_id, actor)
-        if not actor.has(*CLERKS, "admin") and task.assignee not in (None, actor.id):
-            raise Forbidden(f"无权转办该任务 / You may not reassign task {task_id}")
-        tasks.set_assignee(uow.session, task_id, user_id)
+        session = uow.session
+        task = tasks.get_visible(session, task_id, actor)
+        if user_id not in (None, actor.id) and not actor.has(*CLERKS, "admin"):
+            raise Forbidden(f"只有经办人员可以转办任务 / Only clerks may hand task {task_id} to another user")
+        if user_id is None and task.assignee not in (None, actor.id) and not actor.has(*CLERKS, "admin"):
+            raise Forbidden(f"无权退回他人的任务 / You may not unassign another user's task {task_id}")
+        if user_id is not None:
+            target = identity_store.find_user(session, user_id)
+            candidate = identity_store.actor_of(target) if target and target.active else None
+            if candidate is None or not tasks.is_candidate(session, task, candidate):
+                raise InvalidInput(
+                    "指定的办理人不是该任务的候选人 / The user is not a candidate for this task",
+                    {"userId": [f"{user_id} 不是该任务的候选人 / {user_id} is not offered this task"]},
+                )
+        tasks.set_assignee(session, task_id, user_id)
         if user_id:
-            instances.grant(uow.session, task.instance_id, "user", user_id)
+            instances.grant(session, task.instance_id, "user", user_id)
         audit.record(
-            uow.session,
+            session,
             actor=actor,
             action="task.assigned",
             at=ctx.now(),
@@ -124,12 +142,16 @@ def complete_task(ctx: Context, *, task_id: str, actor: Actor, data: dict[str, A
         session = uow.session
         seen = _open_or_completed(session, task_id, actor)
         row = instances.lock(session, seen.instance_id)
-        task = session.get(HumanTask, task_id, populate_existing=True)
+        task = session.get(HumanTask, task_id, populate_existing=True, options=[tasks.WITHOUT_CANDIDATES])
         if task is None:
             raise Conflict(f"任务已办结 / Task {task_id} has already been completed")
         if not tasks.may_work_on(session, task, actor):
             raise Forbidden(f"无权办理该任务 / You may not complete task {task_id}")
         clean = _validated(task, data, json.loads(row.variables_json or "{}"))
+        check_against_register(  # restricted units may not become core members or leads
+            session, task.form_key, clean, json.loads(task.context_json or "{}"), local_today(now)
+        )
+        review_hooks.before_completion(session, row, task, clean, actor, now)  # round window, recusal
         running = run_command(
             ctx, session, row, actor, lambda r, h, n: r.complete_task(task_id, clean, h, n), now
         )
@@ -150,7 +172,7 @@ def complete_task(ctx: Context, *, task_id: str, actor: Actor, data: dict[str, A
 def _open_or_completed(session, task_id: str, actor: Actor) -> HumanTask:
     """The open task, or Conflict when the actor's instance already completed it (a double submit)."""
     try:
-        return tasks.get_visible(session, task_id, actor)
+        return tasks.get_visible(session, task_id, actor, candidates=False)
     except NotFound:
         done = audit.find_task_event(session, task_id, "task.completed")
         if done is not None and done.instance_id:

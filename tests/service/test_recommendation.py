@@ -80,7 +80,9 @@ def test_happy_path_from_initiation_to_filing(ctx, clock):
     assert sorted(m.status for m in record.members) == ["confirmed"] * 6  # the lead and five members
     with ctx.unit_of_work(write=False) as uow:
         filing = uow.session.scalars(sa.select(Filing)).one()
-        validity_job = uow.session.scalars(sa.select(Job).where(Job.instance_id == walk.instance_id)).one()
+        validity_job = uow.session.scalars(
+            sa.select(Job).where(Job.instance_id == walk.instance_id, Job.kind == "timer")
+        ).one()
     assert filing.valid_until == filing.valid_from.replace(year=filing.valid_from.year + 3)
     assert validity_job.element_id == "Timer_ValidityEnd"
     state = instances.get_instance(ctx, instance_id=walk.instance_id, actor=walk.actor("city1"))
@@ -107,10 +109,10 @@ def test_expiry_is_driven_by_the_clock(ctx, clock):
     with ctx.unit_of_work(write=False) as uow:
         filing = uow.session.scalars(sa.select(Filing)).one()
     clock.set(clock.now() + timedelta(days=365 * 3 - 30))
-    assert jobs.fire_due_jobs(ctx) == 0
+    jobs.fire_due_jobs(ctx)  # validity reminders only (tests/deadlines)
     assert consortium_of(ctx, walk).status == "filed"
     clock.set(clock.now() + timedelta(days=60))
-    assert jobs.fire_due_jobs(ctx) == 1
+    assert jobs.fire_due_jobs(ctx) >= 1
     with ctx.unit_of_work(write=False) as uow:
         assert uow.session.get(Filing, filing.id).status == "expired"
     assert consortium_of(ctx, walk).status == "expired"

@@ -7,9 +7,9 @@ import threading
 import pytest
 import sqlalchemy as sa
 
-from service.errors import Conflict, Forbidden, InvalidInput
+from service.errors import Conflict, Forbidden, InvalidInput, NotFound
 from service.store.models import AuditEvent, ProcessInstance
-from service.usecases import tasks
+from service.usecases import instances, tasks
 from tests.support.procedure import FORMS, Walk
 
 
@@ -99,3 +99,22 @@ def test_bad_form_data_returns_every_field_error_and_saves_nothing(ctx):
         after = uow.session.get(ProcessInstance, walk.instance_id)
     assert (after.version, after.state_json) == (before.version, before.state_json)
     assert [t.id for t in walk.tasks_of("lead1")] == [task.id]
+
+
+def test_handing_over_never_widens_who_sees_the_application(ctx):
+    walk = Walk(ctx)
+    walk.start()
+    own = walk.tasks_of("lead1", "Task_Initiate")[0]
+    with pytest.raises(Forbidden):
+        tasks.set_assignee(ctx, task_id=own.id, user_id="expert1", actor=walk.actor("lead1"))
+    walk.prepare_and_submit()
+    walk.do("Task_DistrictReview")
+    review = walk.tasks_of("city1", "Task_CityReview")[0]
+    with pytest.raises(InvalidInput) as refused:
+        tasks.set_assignee(ctx, task_id=review.id, user_id="expert1", actor=walk.actor("city1"))
+    assert "userId" in refused.value.fields
+    with pytest.raises(NotFound):
+        instances.get_instance(ctx, instance_id=walk.instance_id, actor=walk.actor("expert1"))
+    tasks.set_assignee(ctx, task_id=review.id, user_id="city2", actor=walk.actor("city1"))
+    assert [t.element_id for t in walk.tasks_of("city2")] == ["Task_CityReview"]
+    walk.do("Task_CityReview", login="city2")

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from service.actors import Actor
 from service.context import Context
 from service.store.models import HumanTask
 from service.store.tasks import TaskQuery
-from service.usecases import identities, instances, tasks
+from service.usecases import identities, instances, panels, rounds, scoring, selection, tasks
 from service.usecases.demo import ORGANISATIONS
 
 LEAD = ORGANISATIONS[0][0]
@@ -75,14 +76,12 @@ FORMS: dict[str, dict[str, Any]] = {
         "findings": "研发场地与设备与申报材料一致",
         "passed": True,
     },
-    "Task_DefenseScoring": {
-        "significance": 22,
-        "organisation": 21,
-        "goals": 17,
-        "results": 12,
-        "funding": 13,
-        "comment": "方案可行，建议支持",
-        "signed": True,
+    "Task_DefenseScoring": {  # the score sheet on the default rubric (25/25/20/15/15), signed by each expert
+        "significance": {"score": 22, "comment": "产业基础扎实"},
+        "organisation": {"score": 21, "comment": "协议条款完整"},
+        "goals": {"score": 17, "comment": "目标可考核"},
+        "results": {"score": 12, "comment": "成果可量化"},
+        "funding": {"score": 13, "comment": "方案可行，建议支持"},
     },
     "Task_Selection": {"selection_decision": "selected", "selection_opinion": "综合排名靠前，拟予备案"},
     "Task_HandleObjection": {"objection_decision": "dismissed", "objection_finding": "经核实，异议不成立"},
@@ -114,6 +113,10 @@ class Walk:
         self._actors: dict[str, Actor] = {}
         self.instance_id: str | None = None
         self.business_key: str | None = None
+        self.round_id: int | None = None
+        self.panel_id: int | None = None
+        self.panel: list[str] = []
+        self._entered = False
 
     def actor(self, login: str) -> Actor:
         if login not in self._actors:
@@ -137,7 +140,16 @@ class Walk:
         return sorted(t.element_id for t in self.tasks_of("city1"))
 
     def do(self, element_id: str, data: dict[str, Any] | None = None, login: str | None = None) -> None:
-        """Complete the one open task `element_id` as its usual actor, with the standard form data."""
+        """Complete the one open task `element_id` as its usual actor, with the standard form data.
+
+        The panel and the selection are round decisions (issue 5): those two steps go through them.
+        """
+        if element_id == "Task_AssignPanel":
+            return self.draw_and_declare()
+        if element_id == "Task_Selection":
+            return self.select(**(data or {}))
+        if element_id == "Task_Submit":
+            self.enter_own_round()
         login = login or STEP_ACTORS[element_id]
         found = self.tasks_of(login, element_id)
         assert len(found) == 1, f"{login} sees {len(found)} {element_id} tasks; open: {self.open_steps()}"
@@ -162,13 +174,69 @@ class Walk:
         for step in ("Task_SignAgreement", "Task_HireChiefExpert", "Task_DraftPlan", "Task_Submit"):
             self.do(step)
 
+    def enter_own_round(self) -> int:
+        """Enter `round_id` (set it to share a round), else a round of its own, open now, so that walks
+        never wait on each other's selection."""
+        if self.round_id is None:
+            now = self.ctx.now()
+            opened = rounds.open_round(
+                self.ctx,
+                actor=self.actor("city1"),
+                name=f"测试批次 {self.business_key}",
+                opens_at=now - timedelta(days=1),
+                closes_at=now + timedelta(days=30),
+            )
+            self.round_id = opened["id"]
+        if not self._entered:
+            rounds.enter_round(
+                self.ctx, round_id=self.round_id, application_no=self.business_key, actor=self.actor("lead1")
+            )
+            self._entered = True
+        return self.round_id
+
+    def draw_and_declare(self) -> None:
+        """The clerk draws the panel; every drawn expert signs the no-conflict declaration."""
+        drawn = panels.draw_panel(
+            self.ctx, round_id=self.round_id, application_no=self.business_key, actor=self.actor("city1")
+        )
+        self.panel_id, self.panel = drawn["panelId"], drawn["drawn"][: len(PANEL)]
+        for login in self.panel:
+            panels.declare(
+                self.ctx,
+                panel_id=self.panel_id,
+                actor=self.actor(login),
+                no_conflict=True,
+                statement="本人与申报单位无利益冲突",
+                signature=login,
+            )
+
+    def sign_score_sheet(self, login: str, scores: dict[str, Any] | None = None) -> None:
+        actor = self.actor(login)
+        scoring.save_sheet(
+            self.ctx, panel_id=self.panel_id, actor=actor, scores=scores or FORMS["Task_DefenseScoring"]
+        )
+        scoring.sign_sheet(self.ctx, panel_id=self.panel_id, actor=actor, signature=login)
+
     def expert_review(self) -> None:
-        self.do("Task_AssignPanel")
-        for login in PANEL:
+        self.draw_and_declare()
+        for login in self.panel:
             self.do("Task_DeskReview", login=login)
         self.do("Task_SiteVisitReport")
-        for login in PANEL:
-            self.do("Task_DefenseScoring", login=login)
+        for login in self.panel:
+            self.sign_score_sheet(login)
+
+    def select(self, selection_decision: str = "selected", selection_opinion: str | None = None) -> None:
+        """The round's selection; a "not_selected" walk is excluded with its opinion as the reason."""
+        excluded = {}
+        if selection_decision == "not_selected":
+            excluded[self.business_key] = selection_opinion or "未入选"
+        selection.decide_selection(
+            self.ctx,
+            round_id=self.round_id,
+            actor=self.actor("city1"),
+            opinion=selection_opinion,
+            excluded=excluded,
+        )
 
     def through_to_publicity(self) -> None:
         self.start()

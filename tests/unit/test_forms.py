@@ -12,6 +12,7 @@ import pytest
 import forms
 from forms.messages import is_bilingual
 from forms.registry import FORMS, validate
+from tests.supervision.data import SELF_REPORT, score_sheet
 
 LONG = "这是一段不少于二十个字的建设方案内容，用于测试章节长度校验。"
 CLAUSES = {
@@ -88,11 +89,32 @@ HAPPY: dict[str, dict[str, Any]] = {
         "comment": "目标明确",
         "signed": True,
     },
+    "signed_score_sheet": {"sheet_id": 7, "total": 81.5, "signed": True},
     "select_for_publicity": {"selection_decision": "selected"},
     "handle_objection": {
         "objection_decision": "dismissed",
         "objection_finding": "经核实，异议内容与事实不符",
     },
+    # supervision after filing (issue 7)
+    "evaluation_self_report": SELF_REPORT,
+    "evaluation_district_check": {"check_decision": "verified"},
+    "evaluation_score": score_sheet(82),
+    "propose_member_change": {
+        "additions": [
+            {
+                "credit_code": "91370282MA3C1005X3",
+                "name": "即墨工业软件",
+                "category": "enterprise",
+                "role": "general",
+            }
+        ],
+        "reason": "项目需要",
+        "effective_on": "2026-04-01",
+        "agreement_summary": "新增一般成员",
+    },
+    "member_change_consent": {"consent_decision": "agree", "signer": "王海"},
+    "acknowledge_member_change": {"ack_decision": "acknowledged"},
+    "lead_failure_decision": {"finding": "not_failed", "finding_detail": "经核查已按协议履约"},
 }
 
 

@@ -1,0 +1,27 @@
+"""Run the benchmarks: `python -m bench [w1 procedure inbox profile http]` (default: all, HTTP last).
+
+Each prints its figures and saves them to bench/results/<name>.txt; PostgreSQL parts run when the server
+at 127.0.0.1:5432 answers (trust auth, user postgres), each in a database of its own that is dropped after.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+
+ORDER = ["w1", "procedure", "inbox", "profile", "http"]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("names", nargs="*", choices=ORDER, help="which benchmarks (default: all)")
+    names = parser.parse_args().names or ORDER
+    for name in ORDER:
+        if name in names:
+            report = importlib.import_module(f"bench.{name}").main()
+            print(f"saved {report.save()}\n", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,171 @@
+"""Process definitions: list, fetch by id or key, the BPMN XML, start, start-form variables."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import jsonify
+
+from ...store.models import ProcessDefinition
+from ...usecases import browse, instances
+from ..auth import context
+from . import actor, bp
+from .errors import BadRequest
+from .instances import instance_dto
+from .params import json_body, like, query_params
+from .variables import from_typed_map, to_typed_map
+
+SUPPORTED = {
+    "processDefinitionId",
+    "processDefinitionIdIn",
+    "key",
+    "keysIn",
+    "keyLike",
+    "name",
+    "nameLike",
+    "deploymentId",
+    "version",
+    "latestVersion",
+    "resourceName",
+    "active",
+    "suspended",
+}
+SORTS = {
+    "id": lambda d: d.id,
+    "key": lambda d: d.key,
+    "name": lambda d: d.name or "",
+    "version": lambda d: d.version,
+    "deploymentId": lambda d: d.deployment_id,
+}
+
+
+def definition_dto(row: ProcessDefinition) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "key": row.key,
+        "category": None,
+        "description": None,
+        "name": row.name,
+        "version": row.version,
+        "resource": row.resource_name,
+        "deploymentId": row.deployment_id,
+        "diagram": None,
+        "suspended": False,
+        "tenantId": None,
+        "versionTag": None,
+        "historyTimeToLive": None,
+        "startableInTasklist": True,
+    }
+
+
+def _matching(params) -> list[ProcessDefinition]:
+    rows = browse.list_definitions(context(), latest_only=params.flag("latestVersion"))
+    ids = set(params.texts("processDefinitionIdIn"))
+    keys = set(params.texts("keysIn"))
+    version = params.integer("version", minimum=1)
+    if params.flag("suspended"):
+        return []
+    checks = [
+        lambda d: params.text("processDefinitionId") in (None, d.id),
+        lambda d: not ids or d.id in ids,
+        lambda d: params.text("key") in (None, d.key),
+        lambda d: not keys or d.key in keys,
+        lambda d: params.text("name") in (None, d.name),
+        lambda d: params.text("deploymentId") in (None, d.deployment_id),
+        lambda d: params.text("resourceName") in (None, d.resource_name),
+        lambda d: version in (None, d.version),
+        lambda d: params.text("keyLike") is None or like(d.key, params.text("keyLike")),
+        lambda d: params.text("nameLike") is None or like(d.name or "", params.text("nameLike")),
+    ]
+    return [d for d in rows if all(check(d) for check in checks)]
+
+
+@bp.get("/process-definition")
+def list_definitions():
+    params = query_params(SUPPORTED)
+    first, limit = params.paging()
+    sort_by, desc = params.sorting(SORTS, "key")
+    rows = sorted(_matching(params), key=lambda d: (SORTS[sort_by](d), d.version), reverse=desc)
+    return jsonify([definition_dto(d) for d in rows[first : first + limit]])
+
+
+@bp.get("/process-definition/count")
+def count_definitions():
+    return jsonify(count=len(_matching(query_params(SUPPORTED))))
+
+
+def _definition(definition_id: str | None = None, key: str | None = None) -> ProcessDefinition:
+    return browse.get_definition(context(), definition_id=definition_id, key=key)
+
+
+@bp.get("/process-definition/<definition_id>")
+def get_definition(definition_id: str):
+    return jsonify(definition_dto(_definition(definition_id)))
+
+
+@bp.get("/process-definition/key/<key>")
+def get_definition_by_key(key: str):
+    return jsonify(definition_dto(_definition(key=key)))
+
+
+@bp.get("/process-definition/<definition_id>/xml")
+def definition_xml(definition_id: str):
+    return _xml(_definition(definition_id))
+
+
+@bp.get("/process-definition/key/<key>/xml")
+def definition_xml_by_key(key: str):
+    return _xml(_definition(key=key))
+
+
+def _xml(definition: ProcessDefinition):
+    content = browse.definition_xml(context(), definition)
+    return jsonify(id=definition.id, bpmn20Xml=content.decode("utf-8"))
+
+
+@bp.post("/process-definition/<definition_id>/start")
+def start(definition_id: str):
+    return _start(_definition(definition_id))
+
+
+@bp.post("/process-definition/key/<key>/start")
+def start_by_key(key: str):
+    return _start(_definition(key=key))
+
+
+def _start(definition: ProcessDefinition):
+    body = json_body()
+    unsupported = sorted(set(body) - {"variables", "businessKey", "withVariablesInReturn", "caseInstanceId"})
+    if unsupported or body.get("caseInstanceId"):
+        raise BadRequest(
+            f"不支持的启动参数 / Unsupported start option(s): {', '.join(unsupported or ['caseInstanceId'])}"
+        )
+    business_key = body.get("businessKey")
+    if business_key is not None and not isinstance(business_key, str):
+        raise BadRequest("businessKey must be a string")
+    started = instances.start_instance(
+        context(),
+        definition_id=definition.id,
+        actor=actor(),
+        business_key=business_key,
+        variables=from_typed_map(body.get("variables")),
+    )
+    row = browse.get_instance_row(context(), instance_id=started.id, actor=actor())
+    dto = instance_dto(row)
+    if body.get("withVariablesInReturn") is True:
+        dto["variables"] = to_typed_map(
+            browse.instance_variables(context(), instance_id=row.id, actor=actor())
+        )
+    return jsonify(dto)
+
+
+@bp.get("/process-definition/<definition_id>/form-variables")
+def start_form_variables(definition_id: str):
+    _definition(definition_id)
+    return jsonify({})
+
+
+@bp.get("/process-definition/key/<key>/form-variables")
+def start_form_variables_by_key(key: str):
+    _definition(key=key)
+    return jsonify({})

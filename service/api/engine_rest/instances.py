@@ -1,0 +1,163 @@
+"""Runtime process instances: list, fetch, variables, the activity-instance tree.
+
+Runtime means running, as in Camunda: completed instances are in /history/process-instance only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import jsonify
+
+from ...errors import NotFound
+from ...store.instance_query import InstanceQuery
+from ...store.models import ProcessInstance
+from ...usecases import browse
+from ..auth import context
+from . import actor, bp
+from .params import link, query_params
+from .variables import to_typed_map
+
+SUPPORTED = {
+    "processInstanceIds",
+    "businessKey",
+    "businessKeyLike",
+    "processDefinitionId",
+    "processDefinitionKey",
+    "processDefinitionKeyIn",
+    "active",
+    "suspended",
+}
+SORTS = {
+    "instanceId": "instanceId",
+    "definitionKey": "definitionKey",
+    "definitionId": "definitionId",
+    "businessKey": "businessKey",
+}
+
+
+def instance_dto(row: ProcessInstance) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "definitionId": row.definition_id,
+        "businessKey": row.business_key,
+        "caseInstanceId": None,
+        "ended": row.status == "completed",
+        "suspended": False,
+        "tenantId": None,
+        "links": [link("self", f"/process-instance/{row.id}")],
+    }
+
+
+def _query(params, *, paged: bool) -> InstanceQuery | None:
+    if params.flag("suspended"):
+        return None  # nothing is ever suspended here
+    query = InstanceQuery(
+        ids=params.texts("processInstanceIds"),
+        business_key=params.text("businessKey"),
+        business_key_like=params.text("businessKeyLike"),
+        definition_id=params.text("processDefinitionId"),
+        definition_key=params.text("processDefinitionKey"),
+        definition_keys=params.texts("processDefinitionKeyIn"),
+        status="active",
+    )
+    if paged:
+        query.first, query.max_results = params.paging()
+        sort_by, query.descending = params.sorting(SORTS, "started")
+        query.sort_by = SORTS.get(sort_by, "started")
+    return query
+
+
+def _list(with_body: bool):
+    params = query_params(SUPPORTED, with_body=with_body)
+    query = _query(params, paged=True)
+    rows = [] if query is None else browse.list_instances(context(), actor=actor(), query=query)
+    return jsonify([instance_dto(r) for r in rows])
+
+
+@bp.get("/process-instance")
+def list_instances():
+    return _list(False)
+
+
+@bp.post("/process-instance")
+def query_instances():
+    return _list(True)
+
+
+@bp.get("/process-instance/count")
+def count_instances():
+    query = _query(query_params(SUPPORTED), paged=False)
+    return jsonify(
+        count=0 if query is None else browse.count_instances(context(), actor=actor(), query=query)
+    )
+
+
+def _running(instance_id: str) -> ProcessInstance:
+    row = browse.get_instance_row(context(), instance_id=instance_id, actor=actor())
+    if row.status == "completed":
+        raise NotFound(
+            f"流程实例已结束 / Process instance with id {instance_id} does not exist (it has ended)"
+        )
+    return row
+
+
+@bp.get("/process-instance/<instance_id>")
+def get_instance(instance_id: str):
+    return jsonify(instance_dto(_running(instance_id)))
+
+
+@bp.get("/process-instance/<instance_id>/variables")
+def instance_variables(instance_id: str):
+    params = query_params({"deserializeValues"})
+    params.flag("deserializeValues")
+    _running(instance_id)
+    return jsonify(to_typed_map(browse.instance_variables(context(), instance_id=instance_id, actor=actor())))
+
+
+@bp.get("/process-instance/<instance_id>/activity-instances")
+def activity_instances(instance_id: str):
+    row, active = browse.active_elements(context(), instance_id=instance_id, actor=actor())
+    if row.status == "completed":
+        raise NotFound(
+            f"流程实例已结束 / Process instance with id {instance_id} does not exist (it has ended)"
+        )
+    root = _node(row.id, None, row.definition_id, row.definition_key, "processDefinition", row)
+    nodes = {
+        e.task_id: _node(
+            f"{e.element_id}:{e.task_id}", root["id"], e.element_id, e.name, e.activity_type, row
+        )
+        for e in active
+    }
+    call = next(
+        (
+            n
+            for e, n in zip(active, nodes.values(), strict=True)
+            if e.activity_type == "callActivity" and e.process_key == row.definition_key
+        ),
+        None,
+    )
+    for element, node in zip(active, nodes.values(), strict=True):
+        parent = root if element.process_key == row.definition_key or call is None else call
+        node["parentActivityInstanceId"] = parent["id"]
+        parent["childActivityInstances"].append(node)
+    return jsonify(root)
+
+
+def _node(
+    node_id: str, parent: str | None, activity_id: str, name: str | None, kind: str, row: ProcessInstance
+):
+    return {
+        "id": node_id,
+        "parentActivityInstanceId": parent,
+        "activityId": activity_id,
+        "activityName": name,
+        "activityType": kind,
+        "processInstanceId": row.id,
+        "processDefinitionId": row.definition_id,
+        "childActivityInstances": [],
+        "childTransitionInstances": [],
+        "executionIds": [row.id],
+        "incidentIds": [],
+        "incidents": [],
+    }

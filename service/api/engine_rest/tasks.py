@@ -1,0 +1,227 @@
+"""User tasks: the query a clerk's inbox needs, claim/unclaim/assignee, complete, submit-form, variables."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from flask import jsonify
+
+from ...errors import Conflict, NotFound
+from ...store.models import HumanTask
+from ...store.tasks import TaskQuery
+from ...usecases import browse, tasks
+from ...usecases.history import completed_task
+from ..auth import context
+from . import actor, bp
+from .errors import BadRequest
+from .params import format_date, json_body, query_params
+from .variables import from_typed_map, to_typed_map
+
+SUPPORTED = {
+    "processInstanceId",
+    "processInstanceBusinessKey",
+    "processDefinitionKey",
+    "taskDefinitionKey",
+    "assignee",
+    "candidateGroup",
+    "candidateUser",
+    "unassigned",
+    "assigned",
+    "dueBefore",
+    "dueAfter",
+    "active",
+    "suspended",
+}
+SORTS = {
+    "created": "created",
+    "dueDate": "dueDate",
+    "name": "name",
+    "priority": "priority",
+    "assignee": "assignee",
+    "id": "id",
+}
+
+
+def task_dto(row: HumanTask, definition_id: str | None) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "name": row.name,
+        "assignee": row.assignee,
+        "owner": None,
+        "created": format_date(row.created_at),
+        "due": format_date(row.due_at),
+        "followUp": format_date(row.follow_up_at),
+        "delegationState": None,
+        "description": None,
+        "executionId": row.instance_id,
+        "parentTaskId": None,
+        "priority": row.priority,
+        "processDefinitionId": definition_id,
+        "processInstanceId": row.instance_id,
+        "caseExecutionId": None,
+        "caseDefinitionId": None,
+        "caseInstanceId": None,
+        "taskDefinitionKey": row.element_id,
+        "suspended": False,
+        "formKey": row.form_key,
+        "tenantId": None,
+    }
+
+
+def _dtos(rows: list[HumanTask]) -> list[dict[str, Any]]:
+    definitions = browse.instance_definitions(context(), {r.instance_id for r in rows})
+    return [task_dto(r, definitions.get(r.instance_id)) for r in rows]
+
+
+def _query(params, *, paged: bool) -> TaskQuery | None:
+    if params.flag("suspended"):
+        return None
+    if params.flag("assigned") and params.flag("unassigned"):
+        return None
+    query = TaskQuery(
+        instance_id=params.text("processInstanceId"),
+        business_key=params.text("processInstanceBusinessKey"),
+        definition_key=params.text("processDefinitionKey"),
+        element_id=params.text("taskDefinitionKey"),
+        assignee=params.text("assignee"),
+        candidate_group=params.text("candidateGroup"),
+        candidate_user=params.text("candidateUser"),
+        unassigned=params.flag("unassigned"),
+        assigned=params.flag("assigned"),
+        due_before=params.date("dueBefore"),
+        due_after=params.date("dueAfter"),
+    )
+    if paged:
+        query.first, query.max_results = params.paging()
+        query.sort_by, query.descending = params.sorting(SORTS, "created")
+    return query
+
+
+def _list(with_body: bool):
+    query = _query(query_params(SUPPORTED, with_body=with_body), paged=True)
+    rows = [] if query is None else tasks.list_tasks(context(), actor=actor(), query=query)
+    return jsonify(_dtos(rows))
+
+
+@bp.get("/task")
+def list_tasks():
+    return _list(False)
+
+
+@bp.post("/task")
+def query_tasks():
+    return _list(True)
+
+
+def _count(with_body: bool):
+    query = _query(query_params(SUPPORTED, with_body=with_body), paged=False)
+    return jsonify(count=0 if query is None else tasks.count_tasks(context(), actor=actor(), query=query))
+
+
+@bp.get("/task/count")
+def count_tasks():
+    return _count(False)
+
+
+@bp.post("/task/count")
+def query_count_tasks():
+    return _count(True)
+
+
+@bp.get("/task/<task_id>")
+def get_task(task_id: str):
+    return jsonify(_dtos([tasks.get_task(context(), task_id=task_id, actor=actor())])[0])
+
+
+@contextmanager
+def open_task(task_id: str) -> Iterator[None]:
+    """Acting on a task completed meanwhile is 409 with the reason, not 404."""
+    try:
+        yield
+    except NotFound:
+        done = completed_task(context(), task_id=task_id, actor=actor())
+        if done is None:
+            raise
+        raise Conflict(
+            f"任务已于 {done.end:%Y-%m-%d %H:%M} 由 {done.completed_by} 办结 / "
+            f"Task {task_id} is no longer open: {done.completed_by} completed it"
+        ) from None
+
+
+def _user_id(body: dict[str, Any], *, required: bool) -> str | None:
+    user_id = body.get("userId")
+    if user_id is None and not required:
+        return None
+    if not isinstance(user_id, str) or not user_id:
+        raise BadRequest("userId is required and must be a string")
+    return user_id
+
+
+@bp.post("/task/<task_id>/claim")
+def claim(task_id: str):
+    user_id = _user_id(json_body(), required=True)
+    with open_task(task_id):
+        if user_id == actor().id:
+            tasks.claim_task(context(), task_id=task_id, actor=actor())
+        else:  # claiming for someone else is handing the task over
+            tasks.set_assignee(context(), task_id=task_id, user_id=user_id, actor=actor())
+    return "", 204
+
+
+@bp.post("/task/<task_id>/unclaim")
+def unclaim(task_id: str):
+    with open_task(task_id):
+        tasks.unclaim_task(context(), task_id=task_id, actor=actor())
+    return "", 204
+
+
+@bp.post("/task/<task_id>/assignee")
+def assignee(task_id: str):
+    body = json_body()
+    if "userId" not in body:
+        raise BadRequest("userId is required (null to clear the assignee)")
+    with open_task(task_id):
+        tasks.set_assignee(context(), task_id=task_id, user_id=_user_id(body, required=False), actor=actor())
+    return "", 204
+
+
+def _complete(task_id: str):
+    body = json_body()
+    unsupported = sorted(set(body) - {"variables", "withVariablesInReturn"})
+    if unsupported:
+        raise BadRequest(f"不支持的参数 / Unsupported option(s): {', '.join(unsupported)}")
+    data = from_typed_map(body.get("variables"))
+    with open_task(task_id):
+        variables = tasks.complete_task(context(), task_id=task_id, actor=actor(), data=data)
+    if body.get("withVariablesInReturn") is True:
+        return jsonify(to_typed_map(variables))
+    return "", 204
+
+
+@bp.post("/task/<task_id>/complete")
+def complete(task_id: str):
+    return _complete(task_id)
+
+
+@bp.post("/task/<task_id>/submit-form")
+def submit_form(task_id: str):
+    return _complete(task_id)
+
+
+def _variables(task_id: str):
+    params = query_params({"variableNames", "deserializeValues"})
+    params.flag("deserializeValues")
+    values = tasks.task_variables(context(), task_id=task_id, actor=actor())
+    return jsonify(to_typed_map(values, params.texts("variableNames")))
+
+
+@bp.get("/task/<task_id>/form-variables")
+def form_variables(task_id: str):
+    return _variables(task_id)
+
+
+@bp.get("/task/<task_id>/variables")
+def variables(task_id: str):
+    return _variables(task_id)

@@ -1,0 +1,148 @@
+"""Camunda's typed variables, `{"value": …, "type": "String", "valueInfo": {}}`, translated at this edge only.
+
+Inside the service, variables are plain JSON values (dates as ISO strings). Going out, each value gets
+the type Camunda would report; nested data is `Json` with the value serialized as a string, as Camunda
+Spin does. Coming in, the declared type is enforced, so `{"value": "12", "type": "Integer"}` is refused
+rather than silently stored as text.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from .errors import BadRequest
+from .params import parse_date
+
+INT32 = (-(2**31), 2**31 - 1)
+INT64 = (-(2**63), 2**63 - 1)
+JSON_FORMAT = "application/json"
+
+
+def to_typed(value: Any) -> dict[str, Any]:
+    """One plain value as Camunda's VariableValueDto."""
+    if value is None:
+        return {"value": None, "type": "Null", "valueInfo": {}}
+    if isinstance(value, bool):
+        return {"value": value, "type": "Boolean", "valueInfo": {}}
+    if isinstance(value, int):
+        kind = "Integer" if INT32[0] <= value <= INT32[1] else "Long"
+        return {"value": value, "type": kind, "valueInfo": {}}
+    if isinstance(value, float):
+        return {"value": value, "type": "Double", "valueInfo": {}}
+    if isinstance(value, str):
+        return {"value": value, "type": "String", "valueInfo": {}}
+    return {"value": json.dumps(value, ensure_ascii=False), "type": "Json", "valueInfo": {}}
+
+
+def to_typed_map(values: Mapping[str, Any], names: list[str] | None = None) -> dict[str, dict[str, Any]]:
+    return {k: to_typed(v) for k, v in values.items() if not names or k in names}
+
+
+def from_typed_map(body: Any, field: str = "variables") -> dict[str, Any]:
+    """A `{"name": {"value", "type", "valueInfo"}}` map as plain values; BadRequest naming the variable."""
+    if body is None:
+        return {}
+    if not isinstance(body, dict):
+        raise BadRequest(f"'{field}' must be an object of typed variables")
+    return {name: from_typed(name, dto) for name, dto in body.items()}
+
+
+def from_typed(name: str, dto: Any) -> Any:
+    if not isinstance(dto, dict):
+        raise BadRequest(f"Variable '{name}' must be an object with 'value' and 'type'")
+    value, kind = dto.get("value"), dto.get("type")
+    info = dto.get("valueInfo") or {}
+    if kind is None:
+        return value  # Camunda infers the type from the JSON value
+    if not isinstance(kind, str):
+        raise BadRequest(f"Variable '{name}': 'type' must be a string")
+    kind_l = kind.lower()
+    if value is None or kind_l == "null":
+        return None
+    try:
+        convert = _CONVERTERS[kind_l]
+    except KeyError:
+        raise BadRequest(
+            f"Unsupported value type '{kind}' for variable '{name}'; supported: "
+            + ", ".join(sorted(t.capitalize() for t in _CONVERTERS))
+        ) from None
+    try:
+        return convert(value, info)
+    except (TypeError, ValueError) as exc:
+        raise BadRequest(
+            f"Cannot convert value '{value}' of variable '{name}' to type {kind}: {exc}"
+        ) from None
+
+
+def _string(value: Any, _info: dict) -> str:
+    if not isinstance(value, str):
+        raise TypeError("not a string")
+    return value
+
+
+def _boolean(value: Any, _info: dict) -> bool:
+    if isinstance(value, bool):
+        return value
+    if value in ("true", "false"):
+        return value == "true"
+    raise TypeError("not a boolean")
+
+
+def _integer(bounds: tuple[int, int]):
+    def convert(value: Any, _info: dict) -> int:
+        if isinstance(value, bool):
+            raise TypeError("not an integer")
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if isinstance(value, str):
+            value = int(value.strip())
+        if not isinstance(value, int):
+            raise TypeError("not an integer")
+        if not bounds[0] <= value <= bounds[1]:
+            raise ValueError("out of range")
+        return value
+
+    return convert
+
+
+def _double(value: Any, _info: dict) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise TypeError("not a number")
+    return float(value)
+
+
+def _date(value: Any, _info: dict) -> str:
+    if not isinstance(value, str):
+        raise TypeError("not a date string")
+    return parse_date(value).isoformat()
+
+
+def _json(value: Any, _info: dict) -> Any:
+    if isinstance(value, str):
+        return json.loads(value)
+    if isinstance(value, dict | list | int | float | bool):
+        return value
+    raise TypeError("not JSON")
+
+
+def _object(value: Any, info: dict) -> Any:
+    data_format = info.get("serializationDataFormat") or JSON_FORMAT
+    if data_format != JSON_FORMAT:
+        raise ValueError(f"only serializationDataFormat {JSON_FORMAT} is accepted, not {data_format}")
+    return _json(value, info)
+
+
+_CONVERTERS = {
+    "string": _string,
+    "boolean": _boolean,
+    "short": _integer((-(2**15), 2**15 - 1)),
+    "integer": _integer(INT32),
+    "long": _integer(INT64),
+    "double": _double,
+    "date": _date,
+    "json": _json,
+    "object": _object,
+    "null": lambda v, i: None,
+}

@@ -1,0 +1,118 @@
+"""/api/openapi.json: the domain API described from the marshmallow schemas the endpoints dump with.
+
+The operations are declared here (not in YAML docstrings) so the document needs no YAML parser; the
+response shapes come from the same schema classes the views serialize with.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+from flask import current_app, jsonify
+
+from . import review_openapi, schemas
+from .domain import bp
+
+SCHEMAS = {
+    "Error": schemas.ErrorSchema,
+    "Organisation": schemas.OrganisationSchema,
+    "Consortium": schemas.ConsortiumSchema,
+    "ConsortiumDetail": schemas.ConsortiumDetailSchema,
+    "Filing": schemas.FilingSchema,
+    "InstanceState": schemas.InstanceStateSchema,
+}
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"content": {"application/json": {"schema": schema}}}
+
+
+def _errors(*codes: int) -> dict[int, Any]:
+    names = {400: "Bad request", 401: "Not signed in", 404: "Absent or outside the caller's scope"}
+    return {code: {"description": names[code], **_json(_ref("Error"))} for code in codes}
+
+
+def _list(summary: str, item: str, query: list[dict] | None = None) -> dict[str, Any]:
+    return {
+        "get": {
+            "summary": summary,
+            "parameters": query or [],
+            "responses": {
+                200: {"description": "OK", **_json({"type": "array", "items": _ref(item)})},
+                **_errors(401),
+            },
+        }
+    }
+
+
+def _detail(summary: str, item: str, name: str, kind: str) -> dict[str, Any]:
+    parameter = {"in": "path", "name": name, "required": True, "schema": {"type": kind}}
+    return {
+        "get": {
+            "summary": summary,
+            "parameters": [parameter],
+            "responses": {200: {"description": "OK", **_json(_ref(item))}, **_errors(401, 404)},
+        }
+    }
+
+
+def _query(name: str, **schema: Any) -> dict[str, Any]:
+    return {"in": "query", "name": name, "required": False, "schema": {"type": "string", **schema}}
+
+
+PATHS = {
+    "/api/consortia": _list(
+        "创新联合体列表 / Consortia", "Consortium", [_query("status"), _query("industry")]
+    ),
+    "/api/consortia/{consortium_id}": _detail(
+        "创新联合体详情 / Consortium", "ConsortiumDetail", "consortium_id", "integer"
+    ),
+    "/api/organisations": _list("单位名录 / Organisations", "Organisation"),
+    "/api/organisations/{credit_code}": _detail(
+        "单位详情 / Organisation", "Organisation", "credit_code", "string"
+    ),
+    "/api/filings": _list(
+        "备案列表 / Filings", "Filing", [_query("status", enum=["filed", "expired", "revoked"])]
+    ),
+    "/api/filings/{filing_no}": _detail("备案详情 / Filing", "Filing", "filing_no", "string"),
+    "/api/process-instances/{instance_id}": _detail(
+        "流程实例状态 / Instance state", "InstanceState", "instance_id", "string"
+    ),
+}
+SCHEMAS.update(review_openapi.SCHEMAS)  # expert review (reviews.py)
+PATHS.update(review_openapi.PATHS)
+
+
+def build_spec() -> dict[str, Any]:
+    spec = APISpec(
+        title="consortium-office domain API",
+        version="1",
+        openapi_version="3.0.3",
+        plugins=[MarshmallowPlugin()],
+        info={
+            "description": "创新联合体备案业务系统 / Innovation-consortium registry. "
+            "Sign in with HTTP Basic or the /login session."
+        },
+        security=[{"basic": []}],
+    )
+    spec.components.security_scheme("basic", {"type": "http", "scheme": "basic"})
+    for name, schema in SCHEMAS.items():
+        spec.components.schema(name, schema=schema)
+    for path, operations in PATHS.items():
+        spec.path(path=path, operations=operations)
+    return spec.to_dict()
+
+
+@bp.get("/openapi.json")
+def openapi_document():
+    """Public, like any API description: it reveals shapes, never data."""
+    cached = current_app.extensions.get("consortium.openapi")
+    if cached is None:
+        cached = current_app.extensions["consortium.openapi"] = build_spec()
+    return jsonify(cached)

@@ -1,0 +1,201 @@
+"""OpenAPI description of the expert-review endpoints (reviews.py), merged into /api/openapi.json.
+
+Request bodies are marshmallow schemas; responses are described as objects (their shapes are the
+use cases' `describe_*` dictionaries).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, fields
+
+AWARE = {"format": "date-time", "description": "ISO 8601 with offset, e.g. 2026-03-20T09:00:00+08:00"}
+
+
+class RoundIn(Schema):
+    name = fields.String(required=True)
+    opensAt = fields.DateTime(required=True, metadata=AWARE)
+    closesAt = fields.DateTime(required=True, metadata=AWARE)
+    rubric = fields.List(
+        fields.Dict(), metadata={"description": '[{"key","zh","en","max"}], maxima sum to 100'}
+    )
+    passingScore = fields.Float(load_default=60)
+    panelSize = fields.Integer(load_default=5)
+    panelReserves = fields.Integer(load_default=2)
+
+
+class DrawIn(Schema):
+    applicationNo = fields.String(required=True)
+    seed = fields.String(metadata={"description": "omit for a random seed; it is recorded either way"})
+
+
+class DeclarationIn(Schema):
+    noConflict = fields.Boolean(required=True)
+    statement = fields.String(required=True)
+    signature = fields.String(required=True)
+
+
+class ConflictIn(Schema):
+    expertId = fields.String(required=True)
+    reason = fields.String(required=True)
+
+
+class ScoreSheetIn(Schema):
+    scores = fields.Dict(
+        required=True, metadata={"description": '{dimension: {"score": n, "comment": text}}'}
+    )
+    dissent = fields.String()
+
+
+class SignatureIn(Schema):
+    signature = fields.String(required=True)
+
+
+class ExpertIn(Schema):
+    userId = fields.String(required=True)
+    name = fields.String(required=True)
+    fields_ = fields.List(fields.String(), required=True, data_key="fields", metadata={"description": "10+1"})
+    email = fields.String()
+    idNumber = fields.String()
+    title = fields.String()
+    active = fields.Boolean(load_default=True)
+
+
+class AffiliationIn(Schema):
+    creditCode = fields.String(required=True)
+    unitName = fields.String()
+    since = fields.Date()
+    until = fields.Date(metadata={"description": "omit for the current unit"})
+
+
+class RelationshipIn(Schema):
+    creditCode = fields.String(required=True)
+    kind = fields.String(required=True)
+    note = fields.String()
+
+
+class WindowIn(Schema):
+    startsAt = fields.DateTime(required=True, metadata=AWARE)
+    endsAt = fields.DateTime(required=True, metadata=AWARE)
+
+
+class SiteVisitIn(WindowIn):
+    applicationNo = fields.String(required=True)
+    address = fields.String(metadata={"description": "defaults to the lead unit's registered address"})
+    participants = fields.List(fields.String())
+
+
+class SlotIn(WindowIn):
+    applicationNo = fields.String(required=True)
+
+
+class SessionIn(WindowIn):
+    roundId = fields.Integer(required=True)
+    room = fields.String(required=True)
+    slots = fields.List(fields.Nested(SlotIn), required=True)
+
+
+class SelectionIn(Schema):
+    threshold = fields.Float(metadata={"description": "default: the round's passing score"})
+    opinion = fields.String()
+    excluded = fields.Dict(metadata={"description": "{applicationNo: reason}"})
+
+
+SCHEMAS = {
+    cls.__name__: cls
+    for cls in (
+        RoundIn,
+        DrawIn,
+        DeclarationIn,
+        ConflictIn,
+        ScoreSheetIn,
+        SignatureIn,
+        ExpertIn,
+        AffiliationIn,
+        RelationshipIn,
+        WindowIn,
+        SiteVisitIn,
+        SlotIn,
+        SessionIn,
+        SelectionIn,
+    )
+}
+
+# (path, method, summary, request schema, success status)
+OPERATIONS = [
+    ("/api/rounds", "get", "申报批次 / Rounds", None, 200),
+    ("/api/rounds", "post", "开放申报批次 / Open a round", "RoundIn", 201),
+    ("/api/rounds/{round_id}", "get", "批次详情 / Round", None, 200),
+    (
+        "/api/rounds/{round_id}/applications/{application_no}",
+        "put",
+        "选择申报批次 / Enter a round",
+        None,
+        200,
+    ),
+    ("/api/rounds/{round_id}/panels", "get", "批次专家组 / Panels of a round", None, 200),
+    ("/api/rounds/{round_id}/panels", "post", "随机抽取专家 / Draw a panel", "DrawIn", 201),
+    ("/api/rounds/{round_id}/ranking", "get", "评分排名 / Ranking", None, 200),
+    (
+        "/api/rounds/{round_id}/selection",
+        "post",
+        "择优确定拟备案名单 / Decide the selection",
+        "SelectionIn",
+        200,
+    ),
+    ("/api/rounds/{round_id}/publicity", "get", "批次公示 / The round's publicity notice", None, 200),
+    ("/api/panels/{panel_id}", "get", "评审专家组 / Panel", None, 200),
+    ("/api/panels/{panel_id}/verification", "get", "复核抽取 / Re-check the draw", None, 200),
+    ("/api/panels/{panel_id}/declaration", "post", "无利益冲突声明 / Declaration", "DeclarationIn", 200),
+    ("/api/panels/{panel_id}/conflicts", "post", "报告回避情形 / Report a conflict", "ConflictIn", 200),
+    ("/api/panels/{panel_id}/score-sheet", "get", "我的评分表 / My score sheet", None, 200),
+    ("/api/panels/{panel_id}/score-sheet", "put", "保存评分 / Save scores", "ScoreSheetIn", 200),
+    ("/api/panels/{panel_id}/score-sheet/signature", "post", "签名锁定 / Sign and lock", "SignatureIn", 200),
+    ("/api/applications/{application_no}/review-file", "get", "评审材料 / Review file", None, 200),
+    ("/api/experts", "get", "专家库 / Expert pool", None, 200),
+    ("/api/experts", "post", "登记专家 / Register an expert", "ExpertIn", 201),
+    ("/api/experts/{expert_id}", "get", "专家 / Expert", None, 200),
+    ("/api/experts/{expert_id}/affiliations", "post", "任职单位 / Affiliation", "AffiliationIn", 201),
+    ("/api/experts/{expert_id}/relationships", "post", "申报关系 / Relationship", "RelationshipIn", 201),
+    ("/api/experts/{expert_id}/availability", "post", "可参会时间 / Availability", "WindowIn", 201),
+    ("/api/site-visits", "post", "安排现场考察 / Schedule a site visit", "SiteVisitIn", 201),
+    ("/api/site-visits/{visit_id}/invitation.ics", "get", "考察日历邀请 / Invitation (.ics)", None, 200),
+    ("/api/sessions", "post", "安排答辩会 / Schedule a defense session", "SessionIn", 201),
+    ("/api/sessions/{session_id}", "patch", "调整答辩会 / Change a session", "SessionIn", 200),
+    ("/api/sessions/{session_id}/cancellation", "post", "取消答辩会 / Cancel a session", None, 200),
+    ("/api/sessions/{session_id}/invitation.ics", "get", "答辩日历邀请 / Invitation (.ics)", None, 200),
+    ("/api/sessions/free-slots", "get", "空闲时段 / Free slots (day, minutes, experts, room)", None, 200),
+]
+
+
+def _operation(path: str, summary: str, body: str | None, status: int) -> dict[str, Any]:
+    params = [
+        {"in": "path", "name": part[1:-1], "required": True, "schema": {"type": "string"}}
+        for part in path.split("/")
+        if part.startswith("{")
+    ]
+    media = "text/calendar" if path.endswith(".ics") else "application/json"
+    error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    operation: dict[str, Any] = {
+        "summary": summary,
+        "tags": ["expert review"],
+        "parameters": params,
+        "responses": {
+            status: {"description": "OK", "content": {media: {"schema": {"type": "object"}}}},
+            401: {"description": "Not signed in", **error},
+            403: {"description": "Not allowed", **error},
+            404: {"description": "Absent or outside the caller's scope", **error},
+            409: {"description": "State conflict (locked sheet, decided round …)", **error},
+            422: {"description": "Invalid input, with field errors", **error},
+        },
+    }
+    if body:
+        schema = {"$ref": f"#/components/schemas/{body}"}
+        operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": schema}}}
+    return operation
+
+
+PATHS: dict[str, dict[str, Any]] = {}
+for _path, _method, _summary, _body, _status in OPERATIONS:
+    PATHS.setdefault(_path, {})[_method] = _operation(_path, _summary, _body, _status)

@@ -1,0 +1,58 @@
+"""Page sign-in and sign-out on the same session as the API's /login (same keys, same lifetime).
+
+Its own page because it needs the shell, both languages and a CSRF token; the session it creates is the
+one `service.api.auth.session_actor` reads and expires.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import Blueprint, redirect, render_template, request, session, url_for
+
+from ..api.session import _safe_next
+from ..usecases import identities
+from .common import context
+
+bp = Blueprint("web_auth", __name__)
+
+
+@bp.get("/signin")
+def signin():
+    return render_template("signin.html", next=_safe_next(request.args.get("next")), failed=False)
+
+
+@bp.post("/signin")
+def signin_post():
+    username = (request.form.get("username") or "").strip()
+    password = request.form.get("password") or ""
+    found = identities.authenticate(context(), user_id=username, password=password) if username else None
+    target = _safe_next(request.form.get("next"))
+    if found is None:
+        return render_template("signin.html", next=target, failed=True, username=username), 401
+    language = session.get("lang")
+    session.clear()  # a fresh session on every sign-in: no fixation
+    session.permanent = True
+    session.update(user_id=found.id, since=datetime.now(UTC).isoformat())
+    if language:
+        session["lang"] = language
+    return redirect(target if target != "/" else url_for("web_inbox.inbox"), code=303)
+
+
+@bp.post("/signout")
+def signout():
+    language = session.get("lang")
+    session.clear()
+    if language:
+        session["lang"] = language
+    return redirect(url_for("web_auth.signin"), code=303)
+
+
+@bp.get("/lang/<code>")
+def switch_language(code: str):
+    """Remember the language for this session; harmless as a GET, so it can be a plain link."""
+    if code in ("zh", "en"):
+        session["lang"] = code
+    return redirect(_safe_next(request.args.get("next")), code=303)
+
+

@@ -1,0 +1,54 @@
+"""The public publicity page (no login): current notices and the objection form with a receipt."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+
+from ..errors import Conflict, InvalidInput, NotFound
+from ..usecases import publicity, uploads
+from ..usecases.publicity_board import current_notices
+from .common import context, upload_dir
+from .i18n import bilingual
+
+bp = Blueprint("web_public", __name__, url_prefix="/public")
+FIELDS = ("application_no", "objector_name", "objector_unit", "contact", "reason")
+
+
+def _page(values=None, errors=None, problem=None, status=200):
+    notices = current_notices(context())
+    return (
+        render_template(
+            "public.html", notices=notices, values=values or {}, errors=errors or {}, problem=problem
+        ),
+        status,
+    )
+
+
+@bp.get("/publicity")
+def index():
+    return _page()
+
+
+@bp.post("/publicity/objections")
+def lodge():
+    values = {name: (request.form.get(name) or "").strip() for name in FIELDS}
+    attachment = request.files.get("attachment")
+    upload = None
+    try:
+        if attachment is not None and attachment.filename:
+            upload = uploads.Upload(attachment.filename, attachment.mimetype or "", attachment.read())
+            uploads.check(upload, "attachment")
+        receipt = publicity.lodge_objection(context(), **values)
+    except InvalidInput as exc:
+        return _page(values, exc.fields, bilingual(str(exc)), 422)
+    except (Conflict, NotFound) as exc:
+        return _page(values, {}, bilingual(str(exc)), 409 if isinstance(exc, Conflict) else 404)
+    if upload is not None:
+        notices = current_notices(context())
+        notice = next((n for n in notices if n.application_no == receipt.application_no), None)
+        if notice is not None:
+            uploads.store_for_objection(
+                context(), directory=upload_dir(), instance_id=notice.instance_id,
+                receipt_no=receipt.receipt_no, upload=upload,
+            )
+    return render_template("receipt.html", receipt=receipt)

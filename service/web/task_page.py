@@ -1,0 +1,100 @@
+"""The task page: the form drawn from its schema, drafts, uploads, and on to the next task."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+
+from forms import registry as form_registry
+
+from ..errors import InvalidInput
+from ..usecases import drafts, tasks, uploads
+from ..usecases.inbox import next_task
+from . import form_fields
+from .common import actor, context, login_required, upload_dir
+from .i18n import t
+
+bp = Blueprint("web_task", __name__)
+
+SUMMARY = (
+    "application_no", "consortium_name", "lead_name", "industry", "key_technology", "district_opinion",
+    "city_opinion", "correction_note", "selection_opinion",
+)
+
+
+def _page(task_id: str, values: dict[str, Any] | None, errors: dict[str, list[str]], status: int = 200):
+    ctx, who = context(), actor()
+    task = tasks.get_task(ctx, task_id=task_id, actor=who)
+    variables = tasks.task_variables(ctx, task_id=task_id, actor=who)
+    schema = form_registry.json_schema(task.form_key) if task.form_key else {"properties": {}}
+    body = render_template(
+        "task.html",
+        task=task,
+        schema=schema,
+        views=form_fields.describe(schema),
+        values=values or {},
+        errors=errors,
+        summary=[(k, variables[k]) for k in SUMMARY if variables.get(k)],
+        item=json.loads(task.context_json or "{}"),
+        may_work=task.assignee in (None, who.id),
+        ff=form_fields,
+    )
+    return body, status
+
+
+@bp.get("/tasks/<task_id>")
+@login_required
+def show(task_id: str):
+    draft = drafts.load_draft(context(), task_id=task_id, actor=actor())
+    if draft is not None:
+        flash(t("draft_loaded"), "info")
+    return _page(task_id, draft, {})
+
+
+@bp.post("/tasks/<task_id>")
+@login_required
+def submit(task_id: str):
+    ctx, who = context(), actor()
+    task = tasks.get_task(ctx, task_id=task_id, actor=who)
+    views = form_fields.describe(form_registry.json_schema(task.form_key)) if task.form_key else []
+    data = form_fields.parse(views, request.form)
+    try:
+        _attach_uploads(task_id, views, data)
+    except InvalidInput as exc:
+        return _page(task_id, data, form_fields.flatten_errors(exc.fields), 422)
+    if request.form.get("action") == "rows":  # more table rows: show the form again, nothing checked yet
+        return _page(task_id, data, {})
+    if request.form.get("action") == "draft":
+        drafts.save_draft(ctx, task_id=task_id, actor=who, data=data)
+        flash(t("draft_saved"), "ok")
+        return redirect(url_for("web_task.show", task_id=task_id), code=303)
+    try:
+        tasks.complete_task(ctx, task_id=task_id, actor=who, data=data)
+    except InvalidInput as exc:
+        return _page(task_id, data, form_fields.flatten_errors(exc.fields), 422)
+    drafts.discard_drafts(ctx, task_id=task_id)
+    following = next_task(ctx, actor=who, instance_id=task.instance_id)
+    if following:
+        flash(t("completed_next"), "ok")
+        return redirect(url_for("web_task.show", task_id=following), code=303)
+    flash(t("completed_inbox"), "ok")
+    return redirect(url_for("web_inbox.inbox"), code=303)
+
+
+def _attach_uploads(task_id: str, views: list[form_fields.FieldView], data: dict[str, Any]) -> None:
+    """Store every file sent with the form and put its reference where the schema expects it."""
+    for view in form_fields.file_fields(views):
+        sent = request.files.get(view.name)
+        if sent is None or not sent.filename:
+            continue
+        stored = uploads.store_for_task(
+            context(),
+            directory=upload_dir(),
+            task_id=task_id,
+            actor=actor(),
+            upload=uploads.Upload(sent.filename, sent.mimetype or "", sent.read()),
+            field=view.name,
+        )
+        form_fields.put(data, view.name, {"file_id": stored.id, "sha256": stored.sha256, "name": stored.name})

@@ -1,0 +1,118 @@
+"""Validate our responses against Camunda's OpenAPI response schemas (OpenAPI 3.0 -> JSON Schema).
+
+Two adjustments, both to Camunda's document rather than to what Camunda sends:
+- OpenAPI 3.0 `nullable: true` becomes a JSON-Schema null alternative (jsonschema does not read it);
+- VariableValueDto.value is declared `type: object` but Camunda itself sends strings, numbers and booleans
+  there (`{"value": "x", "type": "String"}`), so its type is left open.
+`GET /history/task` is missing from Camunda's document; its schema is written here from the REST reference
+(docs.camunda.org, "Get Tasks (Historic)").
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from typing import Any
+
+import jsonschema
+import requests
+
+NULL = {"type": "null"}
+_S = {"type": "string", "nullable": True}
+_I = {"type": "integer", "nullable": True}
+HISTORIC_TASK = {
+    "type": "object",
+    "properties": {
+        **{
+            name: _S
+            for name in (
+                "id processDefinitionKey processDefinitionId processInstanceId executionId "
+                "caseDefinitionKey caseDefinitionId caseInstanceId caseExecutionId activityInstanceId name "
+                "description deleteReason owner assignee startTime endTime taskDefinitionKey due "
+                "parentTaskId followUp tenantId removalTime rootProcessInstanceId taskState"
+            ).split()
+        },
+        "duration": _I,
+        "priority": _I,
+    },
+}
+EXTRA_PATHS = {
+    ("/history/task", "get", "200"): {"type": "array", "items": HISTORIC_TASK},
+    ("/history/task/count", "get", "200"): {"$ref": "#/components/schemas/CountResultDto"},
+}
+
+# Camunda itself answers a start without `withVariablesInReturn` with a plain ProcessInstanceDto.
+OMITTED = {
+    "/process-definition/{id}/start": {"variables"},
+    "/process-definition/key/{key}/start": {"variables"},
+}
+
+
+def to_json_schema(node: Any) -> Any:
+    """OpenAPI 3.0 schema objects as JSON Schema (draft 4/7 compatible)."""
+    if isinstance(node, list):
+        return [to_json_schema(n) for n in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: to_json_schema(v) for k, v in node.items() if k not in ("nullable", "example", "deprecated")}
+    if node.get("nullable"):
+        if "enum" in out:
+            out["enum"] = [*out["enum"], None]
+        if isinstance(out.get("type"), str):
+            out["type"] = [out["type"], "null"]
+        else:
+            out = {"anyOf": [out, NULL]}
+    return out
+
+
+class CamundaSchemas:
+    def __init__(self, document: dict) -> None:
+        components = to_json_schema(copy.deepcopy(document["components"]))
+        value = components["schemas"]["VariableValueDto"]["properties"]["value"]
+        value.pop("type", None)
+        self.components = components
+        self.paths = document["paths"]
+        self.checked: set[tuple[str, str, str]] = set()
+
+    def response_schema(self, template: str, method: str, status: int) -> dict | None:
+        key = (template, method.lower(), str(status))
+        if key in EXTRA_PATHS:
+            return to_json_schema(EXTRA_PATHS[key])
+        operation = self.paths[template][method.lower()]
+        response = operation["responses"].get(str(status))
+        assert response is not None, f"Camunda documents no {status} for {method} {template}"
+        content = response.get("content") or {}
+        if not content:
+            return None
+        return to_json_schema(next(iter(content.values()))["schema"])
+
+    def check(self, response: requests.Response, template: str) -> Any:
+        """Assert `response` matches the documented schema for its status; returns the parsed body."""
+        method = response.request.method
+        schema = self.response_schema(template, method, response.status_code)
+        self.checked.add((template, method.lower(), str(response.status_code)))
+        if schema is None:
+            assert response.content in (b"", b"null"), response.text
+            return None
+        body = response.json()
+        jsonschema.validate(body, {**schema, "components": self.components}, cls=jsonschema.Draft7Validator)
+        for item in body if isinstance(body, list) else [body]:
+            expected = self.property_names(schema.get("items", schema) if isinstance(body, list) else schema)
+            if isinstance(item, dict) and expected:
+                missing = expected - set(item) - OMITTED.get(template, set())
+                assert not missing, (
+                    f"{method} {template}: fields missing from our response: {sorted(missing)}"
+                )
+        return body
+
+    def property_names(self, schema: dict) -> set[str]:
+        """Every property a DTO declares, through $ref and allOf (Camunda marks none as required)."""
+        if "$ref" in schema:
+            name = re.sub(r"^#/components/schemas/", "", schema["$ref"])
+            return self.property_names(self.components["schemas"][name])
+        names = set(schema.get("properties", {}))
+        for part in schema.get("allOf", []):
+            names |= self.property_names(part)
+        if schema.get("type") == "object" and "additionalProperties" in schema and not names:
+            return set()
+        return names

@@ -1,0 +1,132 @@
+"""Member changes by supplementary agreement, and dissolution while a project is active."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from service.errors import Conflict, Forbidden, InvalidInput
+from service.store import supervision as store
+from service.store.models import ProcessInstance
+from service.usecases.demo import ORGANISATIONS
+from service.usecases.supervision import member_changes, overview, projects
+from tests.supervision.support import Steps, actor, consortium, filed_consortium
+from tests.support.procedure import MEMBER_LOGINS, MEMBERS
+
+NEWCOMER = {
+    "credit_code": ORGANISATIONS[4][0],
+    "name": ORGANISATIONS[4][1],
+    "category": "enterprise",
+    "role": "core",
+}
+PROPOSAL = {
+    "reason": "承担市级关键技术攻关项目，需要工业软件单位加入",
+    "effective_on": "2026-04-01",
+    "agreement_summary": "新增青岛即墨工业软件有限公司为核心层成员，承担控制软件研发任务",
+}
+
+
+def propose(ctx, consortium_id: int, **change) -> Steps:
+    started = member_changes.start_member_change(ctx, actor=actor(ctx, "lead1"), consortium_id=consortium_id)
+    steps = Steps(ctx, started.id)
+    steps.do("lead1", "Task_ProposeChange", {**PROPOSAL, **change})
+    return steps
+
+
+def consent(steps: Steps, login: str, decision: str = "agree") -> None:
+    data = {"consent_decision": decision, "signer": f"{login} 法定代表人"}
+    if decision == "refuse":
+        data["reason"] = "该变更影响本单位承担的任务分工"
+    steps.do(login, "Task_MemberConsent", data)
+
+
+def members(ctx, consortium_id: int) -> dict[str, tuple[str, date | None, date | None]]:
+    record = consortium(ctx, consortium_id=consortium_id)
+    return {m.credit_code: (m.status, m.effective_from, m.effective_until) for m in record.members}
+
+
+def test_member_added_with_every_members_consent_and_the_bureaus_acknowledgement(ctx, clock):
+    _, consortium_id = filed_consortium(ctx, clock)
+    steps = propose(ctx, consortium_id, additions=[NEWCOMER])
+    # every current member except the proposing lead unit is asked, each only its own sheet
+    assert sorted(login for login in MEMBER_LOGINS.values() if steps.open(login)) == sorted(
+        MEMBER_LOGINS.values()
+    )
+    for login in MEMBER_LOGINS.values():
+        assert len(steps.open(login)) == 1
+        consent(steps, login)
+    assert NEWCOMER["credit_code"] not in members(ctx, consortium_id)  # not before the bureau acknowledges
+    steps.do("city1", "Task_Acknowledge", {"ack_decision": "acknowledged"})
+
+    assert members(ctx, consortium_id)[NEWCOMER["credit_code"]] == ("confirmed", date(2026, 4, 1), None)
+    with ctx.unit_of_work(write=False) as uow:
+        [change] = store.member_changes_of(uow.session, consortium_id)
+        assert (change.status, change.threshold_note) == ("applied", None)
+        assert uow.session.get(ProcessInstance, steps.instance_id).end_element_id == "End_Applied"
+    shown = overview.supervision_record(ctx, actor=actor(ctx, "member1"), consortium_id=consortium_id)
+    assert shown["status"] == "filed" and shown["memberChanges"][0]["status"] == "applied"
+    assert {
+        "creditCode": NEWCOMER["credit_code"],
+        "role": "core",
+        "status": "confirmed",
+        "effectiveFrom": "2026-04-01",
+        "effectiveUntil": None,
+    } in shown["membershipHistory"]
+
+
+def test_one_refusal_ends_the_proposal_at_once(ctx, clock):
+    _, consortium_id = filed_consortium(ctx, clock)
+    leaving = MEMBERS[0]["credit_code"]
+    before = members(ctx, consortium_id)
+    steps = propose(
+        ctx, consortium_id, removals=[leaving], threshold_justification="另有两家企业拟于下半年加入"
+    )
+    consent(steps, "member2")
+    consent(steps, "member3", decision="refuse")
+
+    assert steps.steps() == []  # the remaining members are no longer asked
+    assert members(ctx, consortium_id) == before
+    with ctx.unit_of_work(write=False) as uow:
+        [change] = store.member_changes_of(uow.session, consortium_id)
+        assert (change.status, change.refused_by) == ("refused", MEMBERS[2]["credit_code"])
+        assert change.refusal_reason == "该变更影响本单位承担的任务分工"
+        assert uow.session.get(ProcessInstance, steps.instance_id).end_element_id == "End_Refused"
+
+
+def test_only_the_lead_unit_proposes_and_thresholds_need_a_justification(ctx, clock):
+    _, consortium_id = filed_consortium(ctx, clock)
+    with pytest.raises(Forbidden):
+        member_changes.start_member_change(ctx, actor=actor(ctx, "member1"), consortium_id=consortium_id)
+    started = member_changes.start_member_change(ctx, actor=actor(ctx, "lead1"), consortium_id=consortium_id)
+    steps = Steps(ctx, started.id)
+
+    with pytest.raises(InvalidInput) as refused:
+        steps.do("lead1", "Task_ProposeChange", {**PROPOSAL, "removals": [MEMBERS[0]["credit_code"]]})
+    assert "threshold_justification" in refused.value.fields  # two enterprises would remain
+
+
+def test_dissolution_is_refused_while_a_project_is_active(ctx, clock):
+    _, consortium_id = filed_consortium(ctx, clock)
+    project_id = projects.record_project(
+        ctx,
+        actor=actor(ctx, "city1"),
+        consortium_id=consortium_id,
+        project_no="23-1-1-zdyf-8-gx",
+        name="高精度伺服驱动关键技术攻关",
+        level="city",
+        started_on=date(2026, 3, 1),
+    )
+    with pytest.raises(Conflict) as refused:
+        projects.request_dissolution(
+            ctx, actor=actor(ctx, "lead1"), consortium_id=consortium_id, reason="战略调整"
+        )
+    assert "高精度伺服驱动关键技术攻关" in str(refused.value) and "23-1-1-zdyf-8-gx" in str(refused.value)
+    assert consortium(ctx, consortium_id=consortium_id).status == "filed"
+
+    projects.complete_project(ctx, actor=actor(ctx, "city1"), project_id=project_id)
+    outcome = projects.request_dissolution(
+        ctx, actor=actor(ctx, "lead1"), consortium_id=consortium_id, reason="战略调整"
+    )
+    assert outcome["status"] == "dissolved"
+    assert consortium(ctx, consortium_id=consortium_id).status == "dissolved"
