@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from service.context import Context
 from service.store.db import is_postgres
 from service.store.models import HumanTask, InstanceAccess, ProcessInstance, TaskCandidate
-from service.store.tasks import TaskQuery
+from service.store.tasks import TaskQuery, scope_key
 from service.usecases import tasks
 from tests.support.procedure import Walk
 
@@ -104,7 +104,9 @@ def clone(ctx: Context, template_ids: list[str], count: int) -> int:
                      "created_at": task["created_at"] + moved,
                      "due_at": task["due_at"] + moved if task["due_at"] else None}
                 )
-                batch["c"].extend({**c, "task_id": task_id} for c in candidates[task["id"]])
+                for c in candidates[task["id"]]:
+                    key = scope_key(c["kind"], c["value"], organisation=organisation, district=district)
+                    batch["c"].append({**c, "task_id": task_id, "scope_key": key})
             batch["a"].extend({**a, "instance_id": new_id} for a in access)
             if len(batch["i"]) >= 1000 or k == count - 1:
                 for key, model in (("i", ProcessInstance), ("h", HumanTask), ("c", TaskCandidate),

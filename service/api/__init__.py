@@ -9,7 +9,17 @@ from .auth import SESSION_LIFETIME
 
 
 def register(app: Flask) -> None:
-    from . import domain, engine_rest, health, openapi, registry, reviews, session, supervision  # noqa: F401
+    from . import (  # noqa: F401  (route modules register on the blueprints)
+        domain,
+        engine_rest,
+        health,
+        notifications,
+        openapi,
+        registry,
+        reviews,
+        session,
+        supervision,
+    )
 
     app.config.setdefault("PERMANENT_SESSION_LIFETIME", SESSION_LIFETIME)
     app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)

@@ -22,6 +22,7 @@ SCHEMAS = {
     "ConsortiumDetail": schemas.ConsortiumDetailSchema,
     "Filing": schemas.FilingSchema,
     "InstanceState": schemas.InstanceStateSchema,
+    "Notification": schemas.NotificationSchema,
 }
 
 
@@ -81,6 +82,18 @@ PATHS = {
         "备案列表 / Filings", "Filing", [_query("status", enum=["filed", "expired", "revoked"])]
     ),
     "/api/filings/{filing_no}": _detail("备案详情 / Filing", "Filing", "filing_no", "string"),
+    "/api/notifications": _list(
+        "我的通知 / My notifications", "Notification", [_query("unread", enum=["true", "false"])]
+    ),
+    "/api/notifications/{notification_id}/read": {
+        "post": {
+            "summary": "标记已读 / Mark as read",
+            "parameters": [
+                {"in": "path", "name": "notification_id", "required": True, "schema": {"type": "integer"}}
+            ],
+            "responses": {204: {"description": "Marked as read"}, **_errors(401, 404)},
+        }
+    },
     "/api/process-instances/{instance_id}": _detail(
         "流程实例状态 / Instance state", "InstanceState", "instance_id", "string"
     ),

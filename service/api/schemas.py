@@ -88,3 +88,16 @@ class InstanceStateSchema(Schema):
     activities = fields.List(fields.Dict(), required=True)
     tasks = fields.List(fields.Dict(), required=True)
     timers = fields.List(fields.Dict(), required=True)
+
+
+class NotificationSchema(Schema):
+    """An in-app notification: a reminder, an overdue task, an escalation, an invitation."""
+
+    id = fields.Integer()
+    kind = fields.String()
+    subject = fields.String()
+    body = fields.String()
+    instance_id = fields.String(data_key="instanceId", allow_none=True)
+    task_id = fields.String(data_key="taskId", allow_none=True)
+    created_at = fields.DateTime(data_key="createdAt")
+    read_at = fields.DateTime(data_key="readAt", allow_none=True)

@@ -14,7 +14,7 @@ from workflows.engine import Instance as RunningInstance
 from ..actors import DISTRICT_CLERK, Actor
 from ..errors import NotFound
 from .models import HumanTask, InstanceAccess, Job, ProcessInstance, TaskCandidate
-from .tasks import WITHOUT_CANDIDATES
+from .tasks import WITHOUT_CANDIDATES, scope_key
 
 NOT_FOUND = "流程实例不存在 / Process instance {id} does not exist"
 
@@ -144,8 +144,8 @@ def _sync_tasks(
             ),
         )
         human.candidates = [
-            TaskCandidate(kind="group", value=g) for g in dict.fromkeys(task.candidate_groups)
-        ] + [TaskCandidate(kind="user", value=u) for u in dict.fromkeys(task.candidate_users)]
+            _candidate("group", g, task, row) for g in dict.fromkeys(task.candidate_groups)
+        ] + [_candidate("user", u, task, row) for u in dict.fromkeys(task.candidate_users)]
         session.add(human)
         created.append(human)
         if task.assignee:
@@ -154,6 +154,11 @@ def _sync_tasks(
             grant(session, row.id, "user", user)
         grant(session, row.id, "org", task.candidate_organisation)
     return created
+
+
+def _candidate(kind: str, value: str, task, row: ProcessInstance) -> TaskCandidate:
+    key = scope_key(kind, value, organisation=task.candidate_organisation, district=row.district)
+    return TaskCandidate(kind=kind, value=value, scope_key=key)
 
 
 def _sync_timers(session: Session, row: ProcessInstance, running: RunningInstance, now: datetime) -> None:

@@ -141,11 +141,19 @@ class HumanTask(Base):
 
 
 class TaskCandidate(Base):
+    """Who a task is offered to. `scope_key` folds the organisation or district scope into one indexed
+    string ("group:applicant@org:9137…", "group:district_clerk@district:崂山区", "user:expert1"), so
+    an inbox is one index lookup per key the caller holds instead of a scan (store/tasks.py)."""
+
     __tablename__ = "task_candidate"
-    __table_args__ = (sa.Index("ix_task_candidate_lookup", "kind", "value"),)
+    __table_args__ = (
+        sa.Index("ix_task_candidate_lookup", "kind", "value"),
+        sa.Index("ix_task_candidate_scope", "scope_key", "task_id"),
+    )
     task_id: Mapped[str] = mapped_column(sa.ForeignKey("human_task.id", ondelete="CASCADE"), primary_key=True)
     kind: Mapped[str] = mapped_column(sa.String(10), primary_key=True)  # group | user
     value: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    scope_key: Mapped[str] = mapped_column(sa.String(120), default="")
 
 
 class Job(Base):

@@ -18,25 +18,43 @@ WITHOUT_CANDIDATES = lazyload(HumanTask.candidates)
 load the model does for lists would be one more statement per task loaded (bench/, issue 8)."""
 
 
+def scope_key(kind: str, value: str, *, organisation: str | None, district: str | None) -> str:
+    """The one string under which a candidate row is found: the offer and its scope together.
+
+    A task scoped to an organisation is offered to that organisation's users of the group; a
+    district-clerk task to the clerks of the instance's district; anything else to the whole group.
+    """
+    if kind == "user":
+        return f"user:{value}"
+    if organisation:
+        return f"group:{value}@org:{organisation}"
+    if value == DISTRICT_CLERK:
+        return f"group:{value}@district:{district or ''}"
+    return f"group:{value}"
+
+
+def actor_keys(actor: Actor) -> list[str]:
+    """Every scope key under which a task may be offered to `actor`."""
+    keys = [f"user:{actor.id}"]
+    for group in sorted(actor.groups):
+        if group == DISTRICT_CLERK:
+            if actor.district:
+                keys.append(f"group:{group}@district:{actor.district}")
+        else:
+            keys.append(f"group:{group}")
+        if actor.org_credit_code:
+            keys.append(f"group:{group}@org:{actor.org_credit_code}")
+    return keys
+
+
+def _offered_to(kind: str, value: str):
+    return sa.select(TaskCandidate.task_id).where(TaskCandidate.kind == kind, TaskCandidate.value == value)
+
+
 def candidate_filter(actor: Actor):
     """Tasks `actor` could take: offered to it, or to its groups within its organisation or district."""
-    by_group = []
-    for group in actor.groups:
-        clause = [
-            sa.exists().where(
-                TaskCandidate.task_id == HumanTask.id,
-                TaskCandidate.kind == "group",
-                TaskCandidate.value == group,
-            ),
-            sa.or_(HumanTask.organisation.is_(None), HumanTask.organisation == actor.org_credit_code),
-        ]
-        if group == DISTRICT_CLERK:
-            clause.append(HumanTask.district == actor.district)
-        by_group.append(sa.and_(*clause))
-    by_user = sa.exists().where(
-        TaskCandidate.task_id == HumanTask.id, TaskCandidate.kind == "user", TaskCandidate.value == actor.id
-    )
-    return sa.or_(by_user, *by_group)
+    offered = sa.select(TaskCandidate.task_id).where(TaskCandidate.scope_key.in_(actor_keys(actor)))
+    return HumanTask.id.in_(offered)
 
 
 def visible_filter(actor: Actor):
@@ -95,21 +113,9 @@ def _query(actor: Actor, q: TaskQuery):
         if value is not None:
             stmt = stmt.where(column == value)
     if q.candidate_group:
-        stmt = stmt.where(
-            sa.exists().where(
-                TaskCandidate.task_id == HumanTask.id,
-                TaskCandidate.kind == "group",
-                TaskCandidate.value == q.candidate_group,
-            )
-        )
+        stmt = stmt.where(HumanTask.id.in_(_offered_to("group", q.candidate_group)))
     if q.candidate_user:
-        stmt = stmt.where(
-            sa.exists().where(
-                TaskCandidate.task_id == HumanTask.id,
-                TaskCandidate.kind == "user",
-                TaskCandidate.value == q.candidate_user,
-            )
-        )
+        stmt = stmt.where(HumanTask.id.in_(_offered_to("user", q.candidate_user)))
     if q.unassigned:
         stmt = stmt.where(HumanTask.assignee.is_(None))
     if q.assigned:

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from ..actors import Actor
+from ..actors import SYSTEM, Actor
 from ..clock import local_today
 from ..context import Context
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -233,12 +233,12 @@ def _confirm_if_complete(ctx: Context, session: Session, panel: Panel, actor: Ac
             instance_id=panel.instance_id,
             detail={"panel": panel.id, "members": experts, "size": panel.size},
         )
-    complete_step(
+    complete_step(  # the system closes the clerk's step once the panel is complete, not the last signer
         ctx,
         session,
         instance_id=panel.instance_id,
         element_id="Task_AssignPanel",
-        actor=actor,
+        actor=SYSTEM,
         data={"panel": experts, "panel_id": panel.id},
         now=now,
     )
