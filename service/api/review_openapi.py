@@ -86,6 +86,17 @@ class SiteVisitIn(WindowIn):
     participants = fields.List(fields.String())
 
 
+class SiteVisitChangeIn(Schema):
+    startsAt = fields.DateTime(metadata=AWARE)
+    endsAt = fields.DateTime(metadata=AWARE)
+    address = fields.String()
+    participants = fields.List(fields.String(), metadata={"description": "those left out get a CANCEL"})
+
+
+class CancellationIn(Schema):
+    reason = fields.String()
+
+
 class SlotIn(WindowIn):
     applicationNo = fields.String(required=True)
 
@@ -116,6 +127,8 @@ SCHEMAS = {
         RelationshipIn,
         WindowIn,
         SiteVisitIn,
+        SiteVisitChangeIn,
+        CancellationIn,
         SlotIn,
         SessionIn,
         SelectionIn,
@@ -160,6 +173,14 @@ OPERATIONS = [
     ("/api/experts/{expert_id}/relationships", "post", "申报关系 / Relationship", "RelationshipIn", 201),
     ("/api/experts/{expert_id}/availability", "post", "可参会时间 / Availability", "WindowIn", 201),
     ("/api/site-visits", "post", "安排现场考察 / Schedule a site visit", "SiteVisitIn", 201),
+    ("/api/site-visits/{visit_id}", "patch", "调整现场考察 / Change a site visit", "SiteVisitChangeIn", 200),
+    (
+        "/api/site-visits/{visit_id}/cancellation",
+        "post",
+        "取消现场考察 / Cancel a site visit",
+        "CancellationIn",
+        200,
+    ),
     ("/api/site-visits/{visit_id}/invitation.ics", "get", "考察日历邀请 / Invitation (.ics)", None, 200),
     ("/api/sessions", "post", "安排答辩会 / Schedule a defense session", "SessionIn", 201),
     ("/api/sessions/{session_id}", "patch", "调整答辩会 / Change a session", "SessionIn", 200),

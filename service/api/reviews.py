@@ -308,6 +308,30 @@ def visits_schedule():
     ), 201
 
 
+@bp.patch("/site-visits/<int:visit_id>")
+def visits_change(visit_id: int):
+    body = _body()
+    return jsonify(
+        scheduling.change_site_visit(
+            context(),
+            actor=require_actor(),
+            visit_id=visit_id,
+            starts_at=_when(body, "startsAt", required=False),
+            ends_at=_when(body, "endsAt", required=False),
+            address=body.get("address"),
+            participants=body.get("participants"),
+        )
+    )
+
+
+@bp.post("/site-visits/<int:visit_id>/cancellation")
+def visits_cancel(visit_id: int):
+    reason = str(_body().get("reason") or "")
+    return jsonify(
+        scheduling.cancel_site_visit(context(), actor=require_actor(), visit_id=visit_id, reason=reason)
+    )
+
+
 @bp.get("/site-visits/<int:visit_id>/invitation.ics")
 def visits_invitation(visit_id: int):
     return _ics(

@@ -88,13 +88,20 @@ def grant(session: Session, instance_id: str, kind: str, value: str | None) -> N
     """Let an organisation or user see the instance (idempotent within and across transactions)."""
     if not value:
         return
-    key = (instance_id, kind, value)
-    granted = session.info.setdefault("granted", set())
-    if key in granted:
-        return
-    granted.add(key)
-    if session.get(InstanceAccess, key) is None:
+    granted = _access_of(session, instance_id)
+    if (kind, value) not in granted:
+        granted.add((kind, value))
         session.add(InstanceAccess(instance_id=instance_id, kind=kind, value=value))
+
+
+def _access_of(session: Session, instance_id: str) -> set[tuple[str, str]]:
+    """Who may already see the instance, read once per transaction: every command grants again."""
+    cache = session.info.setdefault("access", {})
+    if instance_id not in cache:
+        query = sa.select(InstanceAccess.kind, InstanceAccess.value)
+        rows = session.execute(query.where(InstanceAccess.instance_id == instance_id))
+        cache[instance_id] = {(kind, value) for kind, value in rows}
+    return cache[instance_id]
 
 
 def save(session: Session, row: ProcessInstance, running: RunningInstance, now: datetime) -> list[HumanTask]:

@@ -184,7 +184,9 @@ class DefenseSlot(Base):
 
 
 class CalendarInvitation(Base):
-    """An iCalendar message queued for one attendee (this module's outbox until a shared one exists)."""
+    """An iCalendar message sent to one attendee: the download link's body and the history of what their
+    calendar was told. The e-mail itself goes through the notifications outbox (a `mail` job); `sent_at`
+    is unused since then (kept so that migration 0004 stays as released)."""
 
     __tablename__ = "calendar_invitation"
     id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=True)

@@ -127,9 +127,7 @@ def revoke_user_access(session: Session, instance_id: str, user_id: str) -> None
             InstanceAccess.value == user_id,
         )
     )
-    granted = session.info.get("granted")
-    if granted:
-        granted.discard((instance_id, "user", user_id))
+    session.info.get("access", {}).get(instance_id, set()).discard(("user", user_id))
 
 
 def open_tasks(
@@ -187,3 +185,21 @@ def find_sheet(session: Session, panel_id: int, expert_id: str) -> ScoreSheet | 
 def sheets_of(session: Session, panel_id: int) -> list[ScoreSheet]:
     stmt = sa.select(ScoreSheet).where(ScoreSheet.panel_id == panel_id).order_by(ScoreSheet.id)
     return list(session.scalars(stmt))
+
+
+def sessions_of_round(session: Session, round_id: int) -> list[DefenseSession]:
+    stmt = sa.select(DefenseSession).where(DefenseSession.round_id == round_id)
+    return list(session.scalars(stmt.order_by(DefenseSession.starts_at, DefenseSession.id)))
+
+
+def visits_of_round(session: Session, round_id: int) -> list[SiteVisit]:
+    stmt = sa.select(SiteVisit).where(SiteVisit.round_id == round_id)
+    return list(session.scalars(stmt.order_by(SiteVisit.starts_at, SiteVisit.id)))
+
+
+def member_seats_of_expert(session: Session, expert_id: str) -> list[PanelSeat]:
+    """Member seats the expert still holds (to declare, or declared)."""
+    stmt = sa.select(PanelSeat).where(
+        PanelSeat.expert_id == expert_id, PanelSeat.role == "member", PanelSeat.status.in_(SEATED)
+    )
+    return list(session.scalars(stmt.order_by(PanelSeat.panel_id)))

@@ -25,11 +25,12 @@ class TimelineEntry:
     actor: str | None
     action: str
     element_id: str | None
+    step: str | None = None  # the element's name in the diagram, for people
 
 
 @dataclass(frozen=True)
 class Deadline:
-    what: str  # element id
+    what: str  # the element's name (its id when unnamed)
     due_at: datetime
     kind: str  # task | timer
 
@@ -61,7 +62,11 @@ def read_casefile(ctx: Context, *, instance_id: str, actor: Actor) -> Casefile:
         events = session.scalars(
             sa.select(AuditEvent).where(AuditEvent.instance_id == instance_id).order_by(AuditEvent.id)
         )
-        timeline = [TimelineEntry(e.at, e.actor, e.action, e.element_id) for e in events]
+        names = {a["element_id"]: a["name"] for a in state["activities"] if a.get("name")}
+        timeline = [
+            TimelineEntry(e.at, e.actor, e.action, e.element_id, names.get(e.element_id, e.element_id))
+            for e in events
+        ]
         open_tasks = list(
             session.scalars(
                 sa.select(HumanTask)
@@ -70,9 +75,10 @@ def read_casefile(ctx: Context, *, instance_id: str, actor: Actor) -> Casefile:
             )
         )
         record = consortia.find_by_instance(session, instance_id)
-    deadlines = [Deadline(t.element_id, t.due_at, "task") for t in open_tasks if t.due_at]
+    deadlines = [Deadline(t.name or t.element_id, t.due_at, "task") for t in open_tasks if t.due_at]
     deadlines += [
-        Deadline(t["elementId"], datetime.fromisoformat(t["dueAt"]), "timer") for t in state["timers"]
+        Deadline(names.get(t["elementId"], t["elementId"]), datetime.fromisoformat(t["dueAt"]), "timer")
+        for t in state["timers"]
     ]
     return Casefile(
         instance=state,

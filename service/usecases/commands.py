@@ -52,7 +52,7 @@ def act_and_save(
     action: Action,
     now: datetime,
 ) -> None:
-    handlers = consortia.handlers(session, row, actor, now, publicity_rule=ctx.config.deadlines.publicity)
+    handlers = consortia.handlers(session, row, actor, now, settings=ctx.config.deadlines)
     was_completed = running.completed
     try:
         action(running, handlers, now)

@@ -16,7 +16,7 @@ from workflows.engine import ServiceCall
 
 from ..actors import Actor
 from ..clock import SHANGHAI, local_today
-from ..deadline_settings import PublicityRule
+from ..deadline_settings import DeadlineSettings
 from ..store import audit, consortia, instances
 from ..store.models import Consortium, Filing, Membership, ProcessInstance, PublicityNotice
 from . import calendar
@@ -106,12 +106,13 @@ def _sync_members(session: Session, consortium: Consortium, variables: dict) -> 
         if not code:
             continue
         wanted.add(code)
-        consortia.ensure_organisation(
-            session, credit_code=code, name=item.get("name") or code, category=item.get("category") or "other"
-        )
         status = {"confirm": "confirmed", "decline": "declined"}.get(item.get("decision"), "invited")
         member = by_code.get(code)
         if member is None:
+            consortia.ensure_organisation(
+                session, credit_code=code, name=item.get("name") or code,
+                category=item.get("category") or "other",
+            )
             consortium.members.append(
                 Membership(
                     credit_code=code,
@@ -132,9 +133,14 @@ def handlers(
     row: ProcessInstance,
     actor: Actor,
     now: datetime,
-    publicity_rule: PublicityRule | None = None,
+    settings: DeadlineSettings | None = None,
 ) -> dict[str, Handler]:
-    """The service-task topics of the recommendation diagram, bound to this command's transaction."""
+    """The service-task topics of the recommendation diagram, bound to this command's transaction.
+
+    `settings` (the publicity rule, the mail relay) come from the command's Context: a handler has none,
+    and whatever it notifies goes into the same transaction's outbox (`notifications.notify_users`).
+    """
+    settings = settings or DeadlineSettings()
 
     def consortium() -> Consortium:
         found = consortia.find_by_instance(session, row.id)
@@ -144,7 +150,7 @@ def handlers(
 
     def open_publicity(call: ServiceCall) -> dict[str, Any]:
         record = consortium()
-        rule = publicity_rule or PublicityRule()
+        rule = settings.publicity
         start, end = calendar.publicity_period(calendar.WorkingCalendar(session), local_today(now), rule)
         ends_at = end_of_day(end)
         if call.variables.get("round_publicity_end_at"):  # the round's one notice: same dates for all
@@ -216,7 +222,8 @@ def handlers(
         if record.status in ("filed", "under_rectification"):  # revoked or dissolved stays so
             record.status = "expired"
         for filing in expired:
-            _supervision().renewals.invite_to_renew(session, record, filing, actor=actor, now=now)
+            _supervision().renewals.invite_to_renew(session, record, filing, actor=actor, now=now,
+                                                    settings=settings)
         audit.record(
             session,
             actor=actor,

@@ -2,14 +2,20 @@
 
 One VEVENT per event with a stable UID; every change raises SEQUENCE and is sent as METHOD:REQUEST,
 a cancellation as METHOD:CANCEL with STATUS:CANCELLED, so calendar clients update the entry they
-already hold. Times carry TZID=Asia/Shanghai with its VTIMEZONE. Each attendee's message is queued in
-`calendar_invitation` (sent_at empty = waiting for the mailer) and is also its download link's body.
+already hold. Times carry TZID=Asia/Shanghai with its VTIMEZONE.
+
+Each attendee's message is kept in `calendar_invitation` (the download link serves the latest one),
+told in-app, and mailed through the notifications outbox with the .ics attached as
+`text/calendar; method=REQUEST|CANCEL`: written in the scheduling transaction, sent after commit, retried
+while the relay is down. A person with no known address (a placeholder `.invalid` one in the ATTENDEE
+line) gets the in-app notice and the link only.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from email.utils import formataddr
 
 import sqlalchemy as sa
 from icalendar import Calendar, Event, vCalAddress
@@ -18,12 +24,16 @@ from sqlalchemy.orm import Session
 from ..actors import APPLICANT, Actor
 from ..clock import SHANGHAI
 from ..context import Context
+from ..deadline_settings import DeadlineSettings
 from ..errors import NotFound
-from ..store.models import User
+from ..store.models import Notification, User
 from ..store.review_models import CalendarInvitation, Expert
+from . import notifications
 
 DOMAIN = "consortium-office.qingdao"
 ORGANIZER = ("市科技局 / Qingdao Municipal Science and Technology Bureau", "kjj@consortium-office.invalid")
+KIND = "calendar_invitation"  # the in-app notification's kind
+LINKS = {"defense": "/api/sessions/{}/invitation.ics", "site_visit": "/api/site-visits/{}/invitation.ics"}
 
 
 @dataclass(frozen=True)
@@ -31,6 +41,7 @@ class Attendee:
     user_id: str
     name: str
     email: str
+    mailable: bool = True  # False: a placeholder address, in the ATTENDEE line but never mailed
 
 
 @dataclass(frozen=True)
@@ -45,6 +56,15 @@ class Meeting:
     ends_at: datetime
     sequence: int
     cancelled: bool = False
+    instance_id: str | None = None  # the application a site visit belongs to (none for a session)
+
+    @property
+    def method(self) -> str:
+        return "CANCEL" if self.cancelled else "REQUEST"
+
+    @property
+    def link(self) -> str:
+        return LINKS[self.kind].format(self.event_id)
 
 
 def attendees(session: Session, user_ids: list[str]) -> list[Attendee]:
@@ -55,7 +75,7 @@ def attendees(session: Session, user_ids: list[str]) -> list[Attendee]:
         user = session.get(User, user_id)
         email = (expert.email if expert else None) or (user.email if user else None)
         name = (expert.name if expert else None) or (user.display_name if user else user_id)
-        found.append(Attendee(user_id, name, email or f"{user_id}@users.{DOMAIN}.invalid"))
+        found.append(Attendee(user_id, name, email or f"{user_id}@users.{DOMAIN}.invalid", bool(email)))
     return found
 
 
@@ -68,7 +88,7 @@ def render(meeting: Meeting, people: list[Attendee], now: datetime) -> str:
     cal = Calendar()
     cal.add("prodid", "-//consortium-office//expert review//ZH")
     cal.add("version", "2.0")
-    cal.add("method", "CANCEL" if meeting.cancelled else "REQUEST")
+    cal.add("method", meeting.method)
     event = Event()
     event.add("uid", meeting.uid)
     event.add("dtstamp", now)
@@ -95,11 +115,25 @@ def render(meeting: Meeting, people: list[Attendee], now: datetime) -> str:
 
 
 def send(
-    session: Session, meeting: Meeting, recipients: list[Attendee], listed: list[Attendee], now: datetime
+    settings: DeadlineSettings,
+    session: Session,
+    meeting: Meeting,
+    recipients: list[Attendee],
+    listed: list[Attendee],
+    now: datetime,
 ) -> None:
-    """Queue one message per recipient; `listed` are the ATTENDEE lines (applicants see only themselves)."""
+    """Keep, tell and mail one message per recipient; `listed` are the ATTENDEE lines (applicants see only
+    themselves)."""
     text = render(meeting, listed, now)
     verb = "取消" if meeting.cancelled else ("更新" if meeting.sequence else "邀请")
+    subject = f"【{verb}】{meeting.summary}"
+    starts, ends = meeting.starts_at.astimezone(SHANGHAI), meeting.ends_at.astimezone(SHANGHAI)
+    body = (
+        f"{subject}\n时间 / When: {starts:%Y-%m-%d %H:%M}–{ends:%Y-%m-%d %H:%M}（北京时间 / Asia/Shanghai）\n"
+        f"地点 / Where: {meeting.location}\n"
+        f"日历文件见附件，也可下载 / The calendar file is attached and at {meeting.link}"
+    )
+    attachment = notifications.Attachment("invite.ics", f"text/calendar; method={meeting.method}", text)
     for person in recipients:
         session.add(
             CalendarInvitation(
@@ -107,13 +141,19 @@ def send(
                 event_id=meeting.event_id,
                 recipient=person.user_id,
                 email=person.email,
-                method="CANCEL" if meeting.cancelled else "REQUEST",
+                method=meeting.method,
                 sequence=meeting.sequence,
-                subject=f"【{verb}】{meeting.summary}",
+                subject=subject,
                 ics=text,
                 created_at=now,
             )
         )
+        session.add(Notification(user_id=person.user_id, kind=KIND, subject=subject[:300], body=body,
+                                 instance_id=meeting.instance_id, created_at=now))
+        if person.mailable:
+            notifications.queue_mail(settings, session, to=formataddr((person.name, person.email)),
+                                     subject=subject, body=body, now=now, instance_id=meeting.instance_id,
+                                     attachments=(attachment,))
 
 
 def latest_for(ctx: Context, *, kind: str, event_id: int, actor: Actor) -> str:
@@ -134,10 +174,8 @@ def latest_for(ctx: Context, *, kind: str, event_id: int, actor: Actor) -> str:
         return found.ics
 
 
-def outbox(ctx: Context, *, recipient: str | None = None) -> list[CalendarInvitation]:
-    """Invitations not sent yet (the mailer's queue), oldest first."""
+def sent_to(ctx: Context, *, recipient: str) -> list[CalendarInvitation]:
+    """Every message kept for one person, oldest first (what their calendar has been told)."""
     with ctx.unit_of_work(write=False) as uow:
-        stmt = sa.select(CalendarInvitation).where(CalendarInvitation.sent_at.is_(None))
-        if recipient:
-            stmt = stmt.where(CalendarInvitation.recipient == recipient)
+        stmt = sa.select(CalendarInvitation).where(CalendarInvitation.recipient == recipient)
         return list(uow.session.scalars(stmt.order_by(CalendarInvitation.id)))

@@ -4,20 +4,27 @@ A notification is written in the transaction that decided to send it; the e-mail
 the same transaction (the outbox), sent by the scheduler after commit. A relay that is down makes the
 job retry with backoff and finally an incident; it never rolls back the workflow that asked for it,
 and an aborted workflow never sends mail about something that did not happen.
+
+Code that runs inside another use case's transaction without a Context (the service-task handlers of
+`consortia.handlers`) passes the `DeadlineSettings` to `notify_users`; `notify` is the same for callers
+holding a Context. A mail may carry attachments (an iCalendar invitation as `text/calendar; method=...`).
 """
 
 from __future__ import annotations
 
 import smtplib
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import formataddr
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ..actors import Actor
 from ..context import Context
+from ..deadline_settings import DeadlineSettings
 from ..errors import NotFound
 from ..store import jobs as job_store
 from ..store.models import Job, Notification, User
@@ -25,8 +32,23 @@ from ..store.models import Job, Notification, User
 MAIL = "mail"
 
 
-def notify(
-    ctx: Context,
+@dataclass(frozen=True)
+class Attachment:
+    """A text part of a mail, e.g. `Attachment("invite.ics", "text/calendar; method=REQUEST", ics)`."""
+
+    filename: str
+    content_type: str
+    text: str
+
+
+def notify(ctx: Context, session: Session, user_ids: list[str], **message: Any) -> list[Notification]:
+    """Tell each user in-app, and queue an e-mail to those with an address when a relay is configured
+    (`notify_users` with the Context's settings; `message` is its keyword arguments)."""
+    return notify_users(ctx.config.deadlines, session, user_ids, **message)
+
+
+def notify_users(
+    settings: DeadlineSettings,
     session: Session,
     user_ids: list[str],
     *,
@@ -37,24 +59,43 @@ def notify(
     instance_id: str | None = None,
     task_id: str | None = None,
 ) -> list[Notification]:
-    """Tell each user in-app, and queue an e-mail to those with an address when a relay is configured."""
-    settings = ctx.config.deadlines
-    created = []
-    for user_id in dict.fromkeys(user_ids):
-        note = Notification(user_id=user_id, kind=kind, subject=subject[:300], body=body,
+    """Tell each user in-app and queue e-mail: for code inside another use case's transaction that holds
+    the settings but no Context (a service-task handler)."""
+    created = [Notification(user_id=user_id, kind=kind, subject=subject[:300], body=body,
                             instance_id=instance_id, task_id=task_id, created_at=now)
-        session.add(note)
-        created.append(note)
+               for user_id in dict.fromkeys(user_ids)]
+    session.add_all(created)
     if settings.smtp_host and user_ids:
         addresses = session.execute(
             sa.select(User.display_name, User.email).where(User.id.in_(user_ids), User.email.is_not(None))
         ).all()
         for name, email in addresses:
-            session.add(job_store.new_job(
-                kind=MAIL, instance_id=instance_id, due_at=now, now=now, retries=settings.job_retries,
-                payload={"to": formataddr((name, email)), "subject": subject, "body": body},
-            ))
+            queue_mail(settings, session, to=formataddr((name, email)), subject=subject, body=body,
+                       now=now, instance_id=instance_id)
     return created
+
+
+def queue_mail(
+    settings: DeadlineSettings,
+    session: Session,
+    *,
+    to: str,
+    subject: str,
+    body: str,
+    now: datetime,
+    instance_id: str | None = None,
+    attachments: tuple[Attachment, ...] = (),
+) -> Job | None:
+    """Put one e-mail in the outbox (this transaction); nothing when no relay is configured."""
+    if not settings.smtp_host:
+        return None
+    job = job_store.new_job(
+        kind=MAIL, instance_id=instance_id, due_at=now, now=now, retries=settings.job_retries,
+        payload={"to": to, "subject": subject, "body": body,
+                 "attachments": [asdict(a) for a in attachments]},
+    )
+    session.add(job)
+    return job
 
 
 def send_mail(ctx: Context, session: Session, job: Job, now: datetime) -> None:
@@ -68,9 +109,23 @@ def send_mail(ctx: Context, session: Session, job: Job, now: datetime) -> None:
     message["To"] = data["to"]
     message["Subject"] = data["subject"]
     message.set_content(data["body"])
+    for part in data.get("attachments", []):
+        _attach(message, Attachment(**part))
     with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=10) as smtp:
         smtp.send_message(message)
     session.delete(job)
+
+
+def _attach(message: EmailMessage, part: Attachment) -> None:
+    """A text part with its content type's parameters kept (`method=CANCEL` tells clients to remove)."""
+    maintype, _, rest = part.content_type.partition("/")
+    subtype, *params = [p.strip() for p in rest.split(";")]
+    if maintype != "text":
+        raise ValueError(f"only text attachments are supported, not {part.content_type!r}")
+    message.add_attachment(
+        part.text, subtype=subtype, filename=part.filename,
+        params=dict(p.split("=", 1) for p in params if "=" in p),
+    )
 
 
 def list_notifications(ctx: Context, *, actor: Actor, unread_only: bool = False, limit: int = 100

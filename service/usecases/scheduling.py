@@ -7,6 +7,7 @@ of those consortia. Every schedule, change and cancellation sends iCalendar mess
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session
 from ..actors import Actor
 from ..clock import SHANGHAI
 from ..context import Context
+from ..deadline_settings import DeadlineSettings
 from ..errors import Conflict, InvalidInput
 from ..store import audit, consortia, reviews
 from ..store.review_models import DefenseSession, DefenseSlot, Expert, SiteVisit
@@ -127,7 +129,7 @@ def schedule_defense(
                 skip_session=record.id,
             )
         )
-        _notify_defense(session, record, actor, now)
+        _notify_defense(ctx.config.deadlines, session, record, actor, now)
         audit.record(
             session, actor=actor, action="defense.scheduled", at=now, detail=describe_defense(session, record)
         )
@@ -151,6 +153,7 @@ def change_defense(
     with ctx.unit_of_work() as uow:
         session = uow.session
         record = _scheduled(session, session_id)
+        before = _defense_invitees(session, record)
         record.room = (room or record.room).strip()
         record.starts_at, record.ends_at = starts_at or record.starts_at, ends_at or record.ends_at
         _refuse_if(_window_problems(record.starts_at, record.ends_at))
@@ -170,7 +173,8 @@ def change_defense(
             )
         )
         record.sequence += 1
-        _notify_defense(session, record, actor, now)
+        _notify_defense(ctx.config.deadlines, session, record, actor, now)
+        _cancel_for_dropped(ctx.config.deadlines, session, before, _defense_invitees(session, record), now)
         audit.record(
             session, actor=actor, action="defense.changed", at=now, detail=describe_defense(session, record)
         )
@@ -185,7 +189,7 @@ def cancel_defense(ctx: Context, *, actor: Actor, session_id: int, reason: str) 
         session = uow.session
         record = _scheduled(session, session_id)
         record.status, record.sequence = "cancelled", record.sequence + 1
-        _notify_defense(session, record, actor, now)
+        _notify_defense(ctx.config.deadlines, session, record, actor, now)
         audit.record(
             session,
             actor=actor,
@@ -242,39 +246,85 @@ def _entry(session: Session, round_id: int, application_no: str | None):
     return entry if entry is not None and entry.round_id == round_id else None
 
 
-def _notify_defense(session: Session, record: DefenseSession, actor: Actor, now: datetime) -> None:
-    experts = invitations.attendees(session, session_experts(session, record.id))
-    meeting = invitations.Meeting(
+def defense_meeting(
+    session: Session, record: DefenseSession, slots: list[DefenseSlot] | None = None
+) -> invitations.Meeting:
+    """The session as an iCalendar event; `slots` narrows the description to what the reader may see."""
+    slots = reviews.slots_of(session, record.id) if slots is None else slots
+    return invitations.Meeting(
         kind="defense",
         event_id=record.id,
         uid=f"defense-{record.id}@{invitations.DOMAIN}",
         summary=f"创新联合体答辩评审会 / Consortium defense session #{record.id}",
         location=record.room,
-        description="\n".join(
-            f"{local(s.starts_at)} {s.application_no}" for s in reviews.slots_of(session, record.id)
-        ),
+        description="\n".join(f"{local(s.starts_at)} {s.application_no}" for s in slots),
         starts_at=record.starts_at,
         ends_at=record.ends_at,
         sequence=record.sequence,
         cancelled=record.status == "cancelled",
     )
-    invitations.send(session, meeting, experts + invitations.attendees(session, [actor.id]), experts, now)
+
+
+def _notify_defense(
+    settings: DeadlineSettings, session: Session, record: DefenseSession, actor: Actor, now: datetime
+) -> None:
+    experts = invitations.attendees(session, session_experts(session, record.id))
+    meeting = defense_meeting(session, record)
+    invitations.send(
+        settings, session, meeting, experts + invitations.attendees(session, [actor.id]), experts, now
+    )
     for slot in reviews.slots_of(session, record.id):
-        lead = consortia.find_by_instance(session, slot.instance_id).lead_credit_code
-        applicants = invitations.attendees(session, invitations.lead_unit_users(session, lead))
-        own = invitations.Meeting(  # the lead unit sees its own slot, never the panel
-            kind="defense",
-            event_id=record.id,
-            uid=f"defense-{record.id}-{slot.application_no}@{invitations.DOMAIN}",
-            summary=f"答辩评审 {slot.application_no} / Defense of {slot.application_no}",
-            location=record.room,
-            description="请牵头单位按时参加答辩 / The lead unit presents its plan",
-            starts_at=slot.starts_at,
-            ends_at=slot.ends_at,
-            sequence=record.sequence,
-            cancelled=meeting.cancelled,
-        )
-        invitations.send(session, own, applicants, applicants, now)
+        applicants = invitations.attendees(session, _lead_users(session, slot.instance_id))
+        invitations.send(settings, session, _slot_meeting(record, slot), applicants, applicants, now)
+
+
+def _slot_meeting(record: DefenseSession, slot: DefenseSlot) -> invitations.Meeting:
+    """The lead unit's own entry: its slot, never the panel."""
+    return invitations.Meeting(
+        kind="defense",
+        event_id=record.id,
+        uid=f"defense-{record.id}-{slot.application_no}@{invitations.DOMAIN}",
+        summary=f"答辩评审 {slot.application_no} / Defense of {slot.application_no}",
+        location=record.room,
+        description="请牵头单位按时参加答辩 / The lead unit presents its plan",
+        starts_at=slot.starts_at,
+        ends_at=slot.ends_at,
+        sequence=record.sequence,
+        cancelled=record.status == "cancelled",
+        instance_id=slot.instance_id,
+    )
+
+
+def _lead_users(session: Session, instance_id: str) -> list[str]:
+    record = consortia.find_by_instance(session, instance_id)
+    return invitations.lead_unit_users(session, record.lead_credit_code)
+
+
+Invitees = dict[str, tuple[invitations.Meeting, list[str]]]  # uid → (the meeting as sent, its recipients)
+
+
+def _defense_invitees(session: Session, record: DefenseSession) -> Invitees:
+    found: Invitees = {}
+    meeting = defense_meeting(session, record)
+    found[meeting.uid] = (meeting, session_experts(session, record.id))
+    for slot in reviews.slots_of(session, record.id):
+        own = _slot_meeting(record, slot)
+        found[own.uid] = (own, _lead_users(session, slot.instance_id))
+    return found
+
+
+def _cancel_for_dropped(
+    settings: DeadlineSettings, session: Session, before: Invitees, after: Invitees, now: datetime
+) -> None:
+    """Whoever a change took out of an event (an expert of a removed slot, its lead unit, a participant
+    no longer coming) gets a CANCEL of the entry their calendar holds, at the new SEQUENCE (RFC 5546)."""
+    sequence = max((m.sequence for m, _ in after.values()), default=0)
+    for uid, (meeting, people) in before.items():
+        kept = set(after[uid][1]) if uid in after else set()
+        dropped = invitations.attendees(session, [p for p in people if p not in kept])
+        if dropped:
+            gone = replace(meeting, sequence=sequence, cancelled=True)
+            invitations.send(settings, session, gone, dropped, dropped, now)
 
 
 def describe_defense(session: Session, record: DefenseSession) -> dict[str, Any]:
@@ -343,7 +393,7 @@ def schedule_site_visit(
         )
         session.add(visit)
         session.flush()
-        _notify_visit(session, visit, record.lead_credit_code, now)
+        _notify_visit(ctx.config.deadlines, session, visit, now)
         audit.record(
             session,
             actor=actor,
@@ -356,10 +406,86 @@ def schedule_site_visit(
         return describe_visit(visit)
 
 
-def _notify_visit(session: Session, visit: SiteVisit, lead: str, now: datetime) -> None:
-    people = invitations.attendees(session, json.loads(visit.participants_json))
-    applicants = invitations.attendees(session, invitations.lead_unit_users(session, lead))
-    meeting = invitations.Meeting(
+def change_site_visit(
+    ctx: Context,
+    *,
+    actor: Actor,
+    visit_id: int,
+    starts_at: datetime | None = None,
+    ends_at: datetime | None = None,
+    address: str | None = None,
+    participants: list[str] | None = None,
+) -> dict[str, Any]:
+    """Move a visit, change its address or who comes: re-checked as if new, then an update with SEQUENCE + 1;
+    a participant no longer coming gets a CANCEL."""
+    require_clerk(actor)
+    now = ctx.now()
+    with ctx.unit_of_work() as uow:
+        session = uow.session
+        visit = _scheduled_visit(session, visit_id)
+        before = _visit_invitees(session, visit)
+        visit.starts_at, visit.ends_at = starts_at or visit.starts_at, ends_at or visit.ends_at
+        _refuse_if(_window_problems(visit.starts_at, visit.ends_at))
+        if address is not None:
+            if not address.strip():
+                problem = {"address": ["必填 / required"]}
+                raise InvalidInput("请填写考察地址 / The address is required", problem)
+            visit.address = address.strip()
+        if participants is not None:
+            if not participants or not all(isinstance(p, str) and p for p in participants):
+                problem = {"participants": ["须为用户名列表 / a list of user ids"]}
+                raise InvalidInput("请指定参加人员 / Who takes part?", problem)
+            visit.participants_json = json.dumps(list(dict.fromkeys(participants)))
+        _refuse_if(
+            clashes(
+                session,
+                starts_at=visit.starts_at,
+                ends_at=visit.ends_at,
+                experts=_visit_experts(session, visit),
+                skip_visit=visit.id,
+            )
+        )
+        visit.sequence += 1
+        _notify_visit(ctx.config.deadlines, session, visit, now)
+        _cancel_for_dropped(ctx.config.deadlines, session, before, _visit_invitees(session, visit), now)
+        audit.record(
+            session, actor=actor, action="site_visit.changed", at=now, instance_id=visit.instance_id,
+            detail=describe_visit(visit),
+        )
+        uow.commit()
+        return describe_visit(visit)
+
+
+def cancel_site_visit(ctx: Context, *, actor: Actor, visit_id: int, reason: str) -> dict[str, Any]:
+    """Call a visit off: everyone invited gets a CANCEL at SEQUENCE + 1."""
+    require_clerk(actor)
+    now = ctx.now()
+    with ctx.unit_of_work() as uow:
+        session = uow.session
+        visit = _scheduled_visit(session, visit_id)
+        visit.status, visit.sequence = "cancelled", visit.sequence + 1
+        _notify_visit(ctx.config.deadlines, session, visit, now)
+        audit.record(
+            session, actor=actor, action="site_visit.cancelled", at=now, instance_id=visit.instance_id,
+            detail={"visit": visit.id, "reason": reason},
+        )
+        uow.commit()
+        return describe_visit(visit)
+
+
+def _scheduled_visit(session: Session, visit_id: int) -> SiteVisit:
+    visit = reviews.get_visit(session, visit_id)
+    if visit.status != "scheduled":
+        raise Conflict(f"现场考察 #{visit_id} 已取消 / Site visit #{visit_id} is cancelled")
+    return visit
+
+
+def _visit_experts(session: Session, visit: SiteVisit) -> list[str]:
+    return [p for p in json.loads(visit.participants_json) if session.get(Expert, p) is not None]
+
+
+def visit_meeting(visit: SiteVisit) -> invitations.Meeting:
+    return invitations.Meeting(
         kind="site_visit",
         event_id=visit.id,
         uid=f"site-visit-{visit.id}@{invitations.DOMAIN}",
@@ -370,9 +496,21 @@ def _notify_visit(session: Session, visit: SiteVisit, lead: str, now: datetime) 
         ends_at=visit.ends_at,
         sequence=visit.sequence,
         cancelled=visit.status == "cancelled",
+        instance_id=visit.instance_id,
     )
-    invitations.send(session, meeting, people, people, now)
-    invitations.send(session, meeting, applicants, applicants, now)
+
+
+def _visit_invitees(session: Session, visit: SiteVisit) -> Invitees:
+    meeting = visit_meeting(visit)
+    return {meeting.uid: (meeting, json.loads(visit.participants_json))}
+
+
+def _notify_visit(settings: DeadlineSettings, session: Session, visit: SiteVisit, now: datetime) -> None:
+    people = invitations.attendees(session, json.loads(visit.participants_json))
+    applicants = invitations.attendees(session, _lead_users(session, visit.instance_id))
+    meeting = visit_meeting(visit)
+    invitations.send(settings, session, meeting, people, people, now)
+    invitations.send(settings, session, meeting, applicants, applicants, now)
 
 
 def describe_visit(visit: SiteVisit) -> dict[str, Any]:

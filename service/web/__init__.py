@@ -16,7 +16,21 @@ from werkzeug.exceptions import HTTPException
 from ..api.auth import SESSION_LIFETIME
 from ..clock import SHANGHAI
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound, ServiceError
-from . import applications, auth, dashboard, deployments, i18n, inbox, public, registry, security, task_page
+from . import (
+    applications,
+    auth,
+    calendar,
+    dashboard,
+    deployments,
+    i18n,
+    inbox,
+    panel_pages,
+    public,
+    registry,
+    rounds,
+    security,
+    task_page,
+)
 from .common import current_actor
 
 HERE = Path(__file__).resolve().parent
@@ -28,7 +42,10 @@ VENDOR = {  # what the pages load from npm packages, by the path they use
     "bpmn-js/bpmn-font/css/bpmn.css": "bpmn-js/dist/assets/bpmn-font/css/bpmn.css",
     "echarts/echarts.min.js": "echarts/dist/echarts.min.js",
 }
-BLUEPRINTS = (auth, inbox, task_page, applications, registry, deployments, dashboard, public)
+BLUEPRINTS = (
+    auth, inbox, task_page, applications, registry, deployments, dashboard, public,
+    calendar, rounds, panel_pages,
+)
 STATUS = {NotFound: 404, Forbidden: 403, Conflict: 409, InvalidInput: 422}
 
 
@@ -50,6 +67,7 @@ def register(app: Flask) -> None:
     app.add_url_rule("/static/vendor/<path:name>", "web_vendor", _vendor)
     security.install(app, {module.bp.name for module in BLUEPRINTS})
     app.add_template_filter(localtime)
+    app.add_template_filter(clock)
 
     @app.context_processor
     def _helpers():
@@ -64,6 +82,11 @@ def localtime(value) -> str:
     if isinstance(value, datetime):
         return value.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
     return str(value or "")
+
+
+def clock(value: datetime) -> str:
+    """The time of day in Qingdao, for events whose date is already on the page."""
+    return value.astimezone(SHANGHAI).strftime("%H:%M")
 
 
 def _static(name: str):

@@ -1,4 +1,4 @@
-"""The city bureau's dashboard and the defense calendar (a stub until "Expert review" schedules sessions)."""
+"""The city bureau's dashboard."""
 
 from __future__ import annotations
 
@@ -33,9 +33,3 @@ def index():
         "target": {"filed": board.filed_total, "target": board.target, "title": t("target")},
     }
     return render_template("dashboard.html", board=board, charts_json=json.dumps(charts, ensure_ascii=False))
-
-
-@bp.get("/calendar")
-@login_required
-def calendar():
-    return render_template("calendar.html")

@@ -12,6 +12,8 @@ from forms import registry as form_registry
 from ..errors import InvalidInput
 from ..usecases import drafts, tasks, uploads
 from ..usecases.inbox import next_task
+from ..usecases.review_hooks import ROUND_STEPS
+from ..usecases.round_board import round_of_application
 from . import form_fields
 from .common import actor, context, login_required, upload_dir
 from .i18n import t
@@ -47,6 +49,9 @@ def _page(task_id: str, values: dict[str, Any] | None, errors: dict[str, list[st
 @bp.get("/tasks/<task_id>")
 @login_required
 def show(task_id: str):
+    elsewhere = _review_page(task_id)
+    if elsewhere:
+        return redirect(elsewhere, code=303)
     draft = drafts.load_draft(context(), task_id=task_id, actor=actor())
     if draft is not None:
         flash(t("draft_loaded"), "info")
@@ -81,6 +86,20 @@ def submit(task_id: str):
         return redirect(url_for("web_task.show", task_id=following), code=303)
     flash(t("completed_inbox"), "ok")
     return redirect(url_for("web_inbox.inbox"), code=303)
+
+
+def _review_page(task_id: str) -> str | None:
+    """Steps that only the review use cases complete open the page that does it, not a task form:
+    the panel and the selection on the round page, the defense score on the expert's score sheet."""
+    ctx, who = context(), actor()
+    task = tasks.get_task(ctx, task_id=task_id, actor=who)
+    if task.element_id == "Task_DefenseScoring":
+        panel_id = tasks.task_variables(ctx, task_id=task_id, actor=who).get("panel_id")
+        return url_for("web_panels.show", panel_id=panel_id, _anchor="sheet") if panel_id else None
+    if task.element_id in ROUND_STEPS:
+        round_id = round_of_application(ctx, instance_id=task.instance_id, actor=who)
+        return url_for("web_rounds.show", round_id=round_id)
+    return None
 
 
 def _attach_uploads(task_id: str, views: list[form_fields.FieldView], data: dict[str, Any]) -> None:

@@ -3,41 +3,21 @@ with backoff, become an incident, and deliver after an administrator's retry, ne
 
 from __future__ import annotations
 
-import email
-import socket
 from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from aiosmtpd.controller import Controller
 
 from service.actors import Actor
-from service.config import Config
-from service.context import build_context
-from service.deadline_settings import DeadlineSettings
 from service.errors import Forbidden
 from service.store.models import User
 from service.usecases import jobs, notifications
 from tests.support.procedure import Walk
+from tests.support.smtp import free_port, mail_context, smtp_server
 
 from .support import jobs_of, local, notifications_of
 
 ADMIN = Actor(id="admin", groups=frozenset({"admin"}))
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[email.message.Message] = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
-        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
-        return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
@@ -47,24 +27,13 @@ def port() -> int:
 
 @pytest.fixture
 def mail_ctx(database_url, clock, port):
-    settings = DeadlineSettings(
-        smtp_host="127.0.0.1", smtp_port=port, smtp_from="noreply@kjj.qingdao.example",
-        retry_backoff_seconds=(60, 300),
-    )
-    context = build_context(Config(database_url=database_url, deadlines=settings), clock=clock)
+    context = mail_context(database_url, clock, port, retry_backoff_seconds=(60, 300))
     with context.unit_of_work() as uow:
         clerk = sa.update(User).where(User.id == "district1")
         uow.session.execute(clerk.values(email="district1@laoshan.example"))
         uow.commit()
     yield context
     context.db.dispose()
-
-
-def smtp_server(port: int) -> tuple[Controller, Inbox]:
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    return controller, inbox
 
 
 def overdue_review(ctx, clock) -> Walk:

@@ -150,6 +150,13 @@ def test_a_round_of_three_runs_end_to_end_over_http(ctx, clock, server):
         expect=422,
     )
     assert "experts" in clash["fields"]
+    path = f"/api/site-visits/{visit['id']}"
+    wrong = api.call("city1", "PATCH", path, {"startsAt": local(18, 12)}, expect=422)
+    assert "endsAt" in wrong["fields"]  # would end before it starts
+    moved = api.call("city1", "PATCH", path, {"startsAt": local(18, 14), "endsAt": local(18, 16)})
+    assert moved["sequence"] == 1
+    ics = Calendar.from_ical(api.call(panels["C"]["drawn"][0], "GET", f"{path}/invitation.ics"))
+    assert int(ics.walk("VEVENT")[0].get("sequence")) == 1
     for walk in walks.values():
         walk.do("Task_SiteVisitReport")
 

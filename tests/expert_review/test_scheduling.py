@@ -118,7 +118,7 @@ def test_invitations_update_with_a_higher_sequence_and_cancel(ctx, seated):
     assert cancelled.get("method") == "CANCEL"
     assert int(cancelled.walk("VEVENT")[0].get("sequence")) == 2
     assert cancelled.walk("VEVENT")[0].get("status") == "CANCELLED"
-    queued = invitations.outbox(ctx, recipient="expert1")
+    queued = invitations.sent_to(ctx, recipient="expert1")
     assert [(m.method, m.sequence) for m in queued] == [("REQUEST", 0), ("REQUEST", 1), ("CANCEL", 2)]
 
 

@@ -1,5 +1,7 @@
-"""One application through the pages, in order: initiate, return, correct, review, publicity, objection,
-filing; then the registry, the dashboard, and a stranger guessing URLs.
+"""One application through the pages, in order: the round opened, initiate, return, correct, review (the
+panel drawn, declarations, site visit and defense scheduled, score sheets signed, the selection, all in
+the browser), the defense calendar, publicity, objection, filing; then the registry, the dashboard, and a
+stranger guessing URLs.
 
 The tests of this module are chapters of one story and share one server and one application.
 """
@@ -8,10 +10,10 @@ from __future__ import annotations
 
 import re
 
-from service.usecases import browse, identities
+from service.usecases import identities
 from service.usecases.demo import ORGANISATIONS
 from service.usecases.jobs import fire_due_jobs
-from tests.support.procedure import FORMS, MEMBER_LOGINS, MEMBERS, Walk
+from tests.support.procedure import FORMS, LEAD, MEMBER_LOGINS, MEMBERS
 
 from .browser import complete, fill, open_task, submit
 from .conftest import ARTIFACTS
@@ -21,6 +23,26 @@ story: dict = {}
 
 def shot(page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def test_city_clerk_opens_the_round(site):
+    page = site.page_for("city1")
+    page.goto(site.url("/rounds"))
+    page.fill("#name", "2026年第一批创新联合体备案")
+    page.fill("#opens_day", "2026-03-10")
+    page.fill("#closes_day", "2026-03-01")
+    with page.expect_navigation():
+        page.click("#open-round button.primary")
+    assert "截止时间须晚于开始时间" in page.locator("#err-closesAt").inner_text()
+    assert page.locator("#name").input_value() == "2026年第一批创新联合体备案"
+
+    page.fill("#opens_day", "2026-03-01")
+    page.fill("#closes_day", "2026-03-31")
+    with page.expect_navigation():
+        page.click("#open-round button.primary")
+    assert "申报批次已开设" in page.locator(".flash.ok").inner_text()
+    assert "2026-03-01 09:00 至 2026-03-31 17:00" in page.locator("p.meta").inner_text()
+    story["round_url"] = page.url
 
 
 def test_applicant_initiates_and_sees_chinese_errors_next_to_fields(site):
@@ -76,22 +98,10 @@ def test_members_join_and_a_draft_survives_a_reload(site):
     assert page.locator("#error-summary").count() == 0
 
 
-def _walk(site) -> Walk:
-    """The round-level decisions of "Expert review" (round entry, panel draw, score sheets, selection) are
-    not task forms; the story takes them through their use cases and everything else through the pages."""
-    walk = Walk(site.ctx)
-    walk.instance_id = story["instance_id"]
-    row = browse.get_instance_row(site.ctx, instance_id=walk.instance_id, actor=walk.actor("city1"))
-    walk.business_key = row.business_key
-    return walk
-
-
 def test_applicant_submits_and_district_returns_it_with_a_reason(site):
     for step in ("Task_HireChiefExpert", "Task_DraftPlan"):
         complete(site, step, FORMS[step])
-    story["walk"] = _walk(site)
-    story["walk"].enter_own_round()
-    complete(site, "Task_Submit", FORMS["Task_Submit"])
+    complete(site, "Task_Submit", FORMS["Task_Submit"])  # joins the one round open now
 
     page = site.page_for("district1")
     page.goto(site.url("/?view=groups"))
@@ -110,16 +120,181 @@ def test_applicant_corrects_and_resubmits(site):
     complete(site, "Task_DistrictReview", FORMS["Task_DistrictReview"])
 
 
-def test_clerks_and_experts_take_it_to_publicity(site):
-    walk = story["walk"]
+def test_clerk_draws_the_panel_and_experts_declare_before_seeing_material(site):
     complete(site, "Task_CityReview", FORMS["Task_CityReview"])
-    walk.draw_and_declare()
-    for login in walk.panel:
+    city = site.page_for("city1")
+    city.goto(site.url("/?view=all&step=Task_AssignPanel"))
+    with city.expect_navigation():
+        city.locator('tr[data-element="Task_AssignPanel"] a.button').first.click()
+    assert city.url.startswith(story["round_url"])  # the step opens the round page, not a task form
+    with city.expect_navigation():
+        city.click("#applications button.primary")
+    assert "已抽取评审专家" in city.locator(".flash.ok").inner_text()
+    drawn = city.locator(".panel-draw")
+    assert len(drawn.locator("code.seed").inner_text()) == 16
+    assert drawn.locator(".candidates").inner_text() == "、".join(f"expert{i}" for i in range(1, 6))
+    assert "结果一致" in drawn.inner_text()
+    story["panel"] = drawn.locator(".seats tr[data-expert]").evaluate_all(
+        "rows => rows.map(r => r.dataset.expert)"
+    )
+    assert len(story["panel"]) == 5
+
+    first = story["panel"][0]
+    page = site.page_for(first)
+    page.goto(site.url("/panels"))
+    assert "待签署回避声明" in page.locator("#seats").inner_text()
+    with page.expect_navigation():
+        page.click("#seats a.button")
+    story["panel_url"] = page.url
+    assert LEAD in page.locator("#parties").inner_text()
+    assert page.locator("#material").count() == 0
+    assert "高精度伺服驱动" not in page.locator("main").inner_text()  # no material before signing
+    page.check('input[name=no_conflict][value=yes]')
+    with page.expect_navigation():
+        page.click("#declaration button.primary")
+    assert "必填" in page.locator("#err-signature").inner_text()
+    assert page.locator('input[name=no_conflict][value=yes]').is_checked()
+
+    for login in story["panel"]:
+        page = site.page_for(login)
+        page.goto(story["panel_url"])
+        page.check('input[name=no_conflict][value=yes]')
+        page.fill("#signature", login)
+        with page.expect_navigation():
+            page.click("#declaration button.primary")
+        if login != story["panel"][-1]:  # the material opens only once the whole panel has signed
+            assert page.locator("#waiting").count() == 1 and page.locator("#material").count() == 0
+    assert "高精度伺服驱动" in page.locator("#material").inner_text()
+    site.page_for(first).reload()
+    assert "高精度伺服驱动" in site.page_for(first).locator("#material").inner_text()
+
+
+def test_clerk_schedules_a_site_visit_and_a_defense_and_a_double_booking_is_refused(site):
+    for login in story["panel"]:
         complete(site, "Task_DeskReview", FORMS["Task_DeskReview"], login)
+    page = site.page_for("city1")
+    page.goto(story["round_url"])
+    page.fill("#visit-day", "2026-03-03")
+    with page.expect_navigation():
+        page.click("#visit-form button.primary")
+    assert "牵头单位地址未登记" in page.locator("#visit-problems").inner_text()  # the demo lead has none
+    assert page.locator("#visit-day").input_value() == "2026-03-03"
+    page.fill("#visit-address", FORMS["Task_SiteVisitReport"]["location"])
+    with page.expect_navigation():
+        page.click("#visit-form button.primary")
+    assert "现场考察已安排" in page.locator(".flash.ok").inner_text()
+
+    def book(room: str) -> None:
+        page.fill("#defense-room", room)
+        page.fill("#defense-day", "2026-03-05")
+        page.check("#defense-form input[name=application_no]")
+        with page.expect_navigation():
+            page.click("#defense-form button.primary")
+
+    book("市科技局 3 楼第一会议室")
+    assert "答辩会已安排" in page.locator(".flash.ok").inner_text()
+    book("市科技局 3 楼第一会议室")
+    refusal = page.locator("#defense-problems").inner_text()
+    assert "日程冲突" in refusal and "已被答辩会 #1 占用" in refusal and "同一时间已安排 答辩会 #1" in refusal
+    assert page.locator("#defense-room").input_value() == "市科技局 3 楼第一会议室"
     complete(site, "Task_SiteVisitReport", FORMS["Task_SiteVisitReport"])
-    for login in walk.panel:
-        walk.sign_score_sheet(login)
-    walk.select()
+
+
+def test_defense_calendar_shows_the_week_to_those_involved_only(site):
+    page = site.page_for("city1")
+    page.goto(site.url("/calendar"))
+    thursday = page.locator('section.day[data-day="2026-03-05"]')
+    assert "市科技局 3 楼第一会议室" in thursday.inner_text()
+    assert "14:00–17:00" in thursday.inner_text() and "王教授 (expert1)" in thursday.inner_text()
+    assert "青岛高端智能装备创新联合体" in page.locator('section.day[data-day="2026-03-03"]').inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1366  # fits the office screen
+    shot(page, "defense-calendar")
+
+    for _ in range(60):  # keyboard only: Tab reaches the .ics link of the first event
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.classList.contains('ics')"):
+            break
+    assert page.evaluate("document.activeElement.classList.contains('ics')")
+    ics = page.request.get(site.url(page.evaluate("document.activeElement.getAttribute('href')")))
+    assert ics.headers["content-type"].startswith("text/calendar")
+    assert "BEGIN:VCALENDAR" in ics.text() and "TZID=Asia/Shanghai" in ics.text()
+    with page.expect_navigation():
+        page.click("a[rel=next]")
+    assert page.locator("article.event").count() == 0
+    with page.expect_navigation():
+        page.click("text=本周")
+    assert page.locator("article.event").count() == 2
+
+    expert = site.page_for(story["panel"][0])
+    expert.goto(site.url("/calendar"))
+    assert expert.locator("article.event").count() == 2
+    mine = expert.request.get(site.url("/calendar/defense/1.ics")).text()
+    assert "ATTENDEE" in mine and "SEQUENCE:0" in mine  # the expert's own invitation
+    district = site.page_for("district1")
+    district.goto(site.url("/calendar"))
+    assert district.locator("article.event").count() == 2
+    for outsider in ("lead1", "district2"):  # the applicant before results; another district
+        other = site.page_for(outsider)
+        other.goto(site.url("/calendar"))
+        assert other.locator("article.event").count() == 0, outsider
+        assert "expert1" not in other.locator("main").inner_text()
+    assert site.page_for("district2").request.get(site.url("/calendar/site_visit/1.ics")).status == 404
+
+
+def _fill_sheet(page, scores: dict) -> None:
+    for key, item in scores.items():
+        page.fill(f"#score-{key}", str(item["score"]))
+        page.fill(f'[name="comment.{key}"]', item["comment"])
+
+
+def test_experts_sign_score_sheets_which_then_lock(site):
+    first, sheet = story["panel"][0], FORMS["Task_DefenseScoring"]
+    page = site.page_for(first)
+    page.goto(site.url("/?view=all&step=Task_DefenseScoring"))
+    with page.expect_navigation():
+        page.locator('tr[data-element="Task_DefenseScoring"] a.button').first.click()
+    assert page.url.startswith(story["panel_url"])  # the scoring task opens the score sheet
+    _fill_sheet(page, {**sheet, "significance": {"score": 30, "comment": "产业基础扎实"}})
+    page.fill("#sheet-signature", first)
+    with page.expect_navigation():
+        page.click("button[value=sign]")
+    assert "分值须在 0–25 之间" in page.locator("#err-significance").inner_text()
+    assert page.locator("#score-significance").input_value() == "30"
+    assert page.locator('[name="comment.goals"]').input_value() == "目标可考核"
+
+    page.fill("#score-significance", "22")
+    with page.expect_navigation():
+        page.click("button[value=sign]")
+    assert page.locator("#sheet-locked").count() == 1
+    assert page.locator("#sheet-total").inner_text() == "85.0"
+    assert page.locator("#sheet input, #sheet textarea").count() == 0  # read-only
+    token = page.locator("input[name=csrf_token]").first.input_value()
+    again = page.request.post(
+        site.url(story["panel_url"].removeprefix(site.base_url) + "/score-sheet"),
+        form={"csrf_token": token, "score.significance": "25", "action": "draft"},
+    )
+    assert again.status == 409 and "签名锁定" in again.text()
+
+    for login in story["panel"][1:]:
+        page = site.page_for(login)
+        page.goto(story["panel_url"])
+        _fill_sheet(page, sheet)
+        page.fill("#sheet-signature", login)
+        with page.expect_navigation():
+            page.click("button[value=sign]")
+        assert page.locator("#sheet-locked").count() == 1, login
+
+
+def test_clerk_ranks_and_selects_and_the_application_page_shows_progress(site):
+    page = site.page_for("city1")
+    page.goto(story["round_url"])
+    ranked = page.locator("#ranking tbody tr").first
+    assert "85.0" in ranked.inner_text() and "去掉最高最低分" in ranked.inner_text()
+    with page.expect_navigation():
+        page.click("#selection-form button.primary")
+    assert "入选" in page.locator("#ranking .outcome").first.inner_text()
+    assert "2026-03-" in page.locator("#round-notice").inner_text()
+    shot(page, "round-after-selection")
 
     page = site.page_for("lead1")
     page.goto(site.url(f"/applications/{story['instance_id']}"))

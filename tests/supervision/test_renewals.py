@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
+from click.testing import CliRunner
 
-from service.actors import SYSTEM
+from service.cli import cli
+from service.clock import SHANGHAI
 from service.errors import Conflict, Forbidden
-from service.store.models import Consortium, Filing
+from service.store.models import AuditEvent, Consortium, Filing, PublicityNotice, User
 from service.usecases import instances, jobs, notifications, tasks
 from service.usecases.supervision import renewals
+from tests.supervision.calendar_files import write_arrangement
 from tests.supervision.support import actor, consortium, filed_consortium
-from tests.support.procedure import FORMS, MEMBERS
+from tests.support.procedure import FORMS, MEMBERS, Walk
+from tests.support.smtp import free_port, mail_context, receiving
+
+LEAD_MAIL = "lead1@haier-demo.example.cn"
 
 
 def expire(ctx, clock, consortium_id: int) -> Filing:
@@ -56,12 +62,6 @@ def test_renewal_starts_pre_filled_from_the_expired_filing(ctx, clock):
     with pytest.raises(Conflict):
         renewals.start_renewal(ctx, actor=lead, filing_id=filing.id)
 
-    with ctx.unit_of_work() as uow:  # what filing the renewal does (file_consortium calls it)
-        renewals.mark_renewed(
-            uow.session, uow.session.get(Consortium, renewal.id), actor=SYSTEM, now=clock.now()
-        )
-        uow.commit()
-    assert consortium(ctx, consortium_id=consortium_id).status == "renewed"
 
 
 def test_a_filing_in_force_cannot_be_renewed_yet(ctx, clock):
@@ -70,3 +70,59 @@ def test_a_filing_in_force_cannot_be_renewed_yet(ctx, clock):
         filing = uow.session.scalars(sa.select(Filing).where(Filing.consortium_id == consortium_id)).one()
     with pytest.raises(Conflict):
         renewals.start_renewal(ctx, actor=actor(ctx, "lead1"), filing_id=filing.id)
+
+
+@pytest.fixture
+def port() -> int:
+    return free_port()
+
+
+@pytest.fixture
+def renewal_ctx(database_url, clock, port, monkeypatch, tmp_path):
+    """A relay on loopback, an address for the lead unit's user, and 2027–2029 loaded by the admin CLI."""
+    context = mail_context(database_url, clock, port)
+    with context.unit_of_work() as uow:
+        uow.session.execute(sa.update(User).where(User.id == "lead1").values(email=LEAD_MAIL))
+        uow.commit()
+    monkeypatch.setenv("CONSORTIUM_DATABASE_URL", database_url)
+    for year in (2027, 2028, 2029):
+        loaded = CliRunner().invoke(cli, ["calendar", "load", str(write_arrangement(tmp_path, year))])
+        assert loaded.exit_code == 0 and loaded.output.startswith(f"{year}:"), loaded.output
+    yield context
+    context.db.dispose()
+
+
+def test_an_expired_filing_is_renewed_end_to_end(renewal_ctx, clock, port):
+    """Expired filing → invitation by e-mail → pre-filled application → publicity → filed → `renewed`."""
+    ctx = renewal_ctx
+    _, old_id = filed_consortium(ctx, clock)
+    with receiving(port) as inbox:
+        filing = expire(ctx, clock, old_id)
+    [invited] = [m for m in inbox.to(LEAD_MAIL) if "重新申报" in m["Subject"]]
+    assert filing.filing_no in invited["Subject"] and "预填" in invited.get_content()
+
+    clock.set(datetime(2029, 3, 29, 9, 0, tzinfo=SHANGHAI))  # a fortnight later, before Qingming
+    lead = actor(ctx, "lead1")
+    started = renewals.start_renewal(ctx, actor=lead, filing_id=filing.id)
+    walk = Walk(ctx)
+    walk.instance_id, walk.business_key = started.id, started.business_key
+    walk.prepare_and_submit()
+    walk.do("Task_DistrictReview")
+    walk.do("Task_CityReview")
+    walk.expert_review()
+    walk.do("Task_Selection")
+    with ctx.unit_of_work(write=False) as uow:
+        notice = uow.session.scalars(
+            sa.select(PublicityNotice).where(PublicityNotice.instance_id == started.id)
+        ).one()
+    # five working days from the loaded 2029 arrangement: Qingming (4–6 April) does not count
+    assert (notice.start_date, notice.end_date) == (date(2029, 3, 30), date(2029, 4, 10))
+    clock.set(notice.ends_at + timedelta(seconds=1))
+    jobs.fire_due_jobs(ctx)
+
+    renewed = consortium(ctx, started.id)
+    assert renewed.status == "filed" and renewed.previous_filing_id == filing.id
+    assert consortium(ctx, consortium_id=old_id).status == "renewed"
+    with ctx.unit_of_work(write=False) as uow:
+        [event] = uow.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "renewal.filed"))
+    assert event.instance_id == started.id

@@ -1,8 +1,10 @@
 """Renewal (重新申报): at expiry the lead unit is invited to apply again, and a renewal application
 links to the expired filing and starts pre-filled from it.
 
-The invitation is an in-app notification to the lead unit's users plus a `renewal_invitation` row (the
-handler that expires a filing has no context to queue e-mail through `notifications.notify`).
+The invitation is a `renewal_invitation` row plus a notification to the lead unit's users, in-app and by
+e-mail through the notifications outbox: the handler that expires a filing runs inside the timer's
+command and has no Context, so the command passes the deadline settings down and the mail job is
+written in that same transaction (sent after commit, never for an expiry that was rolled back).
 """
 
 from __future__ import annotations
@@ -14,13 +16,15 @@ from sqlalchemy.orm import Session
 
 from ...actors import Actor
 from ...context import Context
+from ...deadline_settings import DeadlineSettings
 from ...errors import Conflict, Forbidden, NotFound
 from ...store import audit
 from ...store import supervision as store
-from ...store.models import Consortium, Filing, Notification, ProcessInstance
+from ...store.models import Consortium, Filing, ProcessInstance
 from ...store.supervision_models import RenewalInvitation
 from ..consortia import RECOMMENDATION
 from ..instances import Started, start_instance
+from ..notifications import notify_users
 from .standing import member_items
 
 #: What a renewal carries over from the previous application; everything is reviewed again anyway.
@@ -36,9 +40,15 @@ CARRIED_OVER = (
 
 
 def invite_to_renew(
-    session: Session, record: Consortium, filing: Filing, *, actor: Actor, now: datetime
+    session: Session,
+    record: Consortium,
+    filing: Filing,
+    *,
+    actor: Actor,
+    now: datetime,
+    settings: DeadlineSettings,
 ) -> None:
-    """Invite the lead unit to apply again (once per filing) and tell its users in-app."""
+    """Invite the lead unit to apply again (once per filing): in-app and by e-mail to its users."""
     if store.invitation_for_filing(session, filing.id) is not None:
         return
     session.add(
@@ -51,20 +61,19 @@ def invite_to_renew(
         )
     )
     expired_on = filing.valid_until.isoformat()
-    for user_id in store.active_users_of_org(session, record.lead_credit_code):
-        session.add(
-            Notification(
-                user_id=user_id,
-                kind="renewal_invitation",
-                subject=f"备案已到期，欢迎重新申报 / Filing {filing.filing_no} expired: apply again",
-                body=f"创新联合体“{record.name}”的备案（{filing.filing_no}）已于 {expired_on} 到期。"
-                f"可在“重新申报”中发起新的申请，材料将按原备案预填。\n"
-                f"The filing {filing.filing_no} of {record.name} expired on {expired_on}. "
-                "A renewal application starts pre-filled from it.",
-                instance_id=record.instance_id,
-                created_at=now,
-            )
-        )
+    notify_users(
+        settings,
+        session,
+        store.active_users_of_org(session, record.lead_credit_code),
+        kind="renewal_invitation",
+        subject=f"备案已到期，欢迎重新申报 / Filing {filing.filing_no} expired: apply again",
+        body=f"创新联合体“{record.name}”的备案（{filing.filing_no}）已于 {expired_on} 到期。"
+        f"可在“重新申报”中发起新的申请，材料将按原备案预填。\n"
+        f"The filing {filing.filing_no} of {record.name} expired on {expired_on}. "
+        "A renewal application starts pre-filled from it.",
+        now=now,
+        instance_id=record.instance_id,
+    )
     audit.record(
         session,
         actor=actor,
