@@ -14,8 +14,12 @@ ORDER = ["w1", "procedure", "inbox", "profile", "http"]
 
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    parser.add_argument("names", nargs="*", choices=ORDER, help="which benchmarks (default: all)")
+    # no `choices=`: argparse refuses an empty list against choices on Python 3.11, i.e. the default "all"
+    parser.add_argument("names", nargs="*", help=f"which benchmarks, of {', '.join(ORDER)} (default: all)")
     names = parser.parse_args().names or ORDER
+    unknown = sorted(set(names) - set(ORDER))
+    if unknown:
+        parser.error(f"unknown benchmark(s) {', '.join(unknown)}; choose from {', '.join(ORDER)}")
     for name in ORDER:
         if name in names:
             report = importlib.import_module(f"bench.{name}").main()
