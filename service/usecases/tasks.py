@@ -163,10 +163,29 @@ def complete_task(ctx: Context, *, task_id: str, actor: Actor, data: dict[str, A
             instance_id=row.id,
             task_id=task_id,
             element_id=task.element_id,
-            detail={"form": task.form_key, "data": clean},
+            detail={"form": task.form_key, "data": masked(clean)},
         )
         uow.commit()
         return running.variables
+
+
+SENSITIVE_SUFFIX = "id_number"
+
+
+def masked(value: Any) -> Any:
+    """A copy fit for the audit trail: identity numbers shown as 1101**********002X (PIPL Art. 28)."""
+    if isinstance(value, dict):
+        return {
+            k: _mask(v) if k.endswith(SENSITIVE_SUFFIX) and isinstance(v, str) else masked(v)
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [masked(v) for v in value]
+    return value
+
+
+def _mask(number: str) -> str:
+    return number[:4] + "*" * max(len(number) - 8, 0) + number[-4:] if len(number) > 8 else "*" * len(number)
 
 
 def _open_or_completed(session, task_id: str, actor: Actor) -> HumanTask:

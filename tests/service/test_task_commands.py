@@ -118,3 +118,18 @@ def test_handing_over_never_widens_who_sees_the_application(ctx):
     tasks.set_assignee(ctx, task_id=review.id, user_id="city2", actor=walk.actor("city1"))
     assert [t.element_id for t in walk.tasks_of("city2")] == ["Task_CityReview"]
     walk.do("Task_CityReview", login="city2")
+
+
+def test_the_audit_trail_masks_identity_numbers(ctx):
+    walk = Walk(ctx)
+    walk.start()
+    walk.prepare_and_submit()
+    with ctx.unit_of_work(write=False) as uow:
+        events = uow.session.scalars(
+            sa.select(AuditEvent).where(
+                AuditEvent.action == "task.completed", AuditEvent.element_id == "Task_HireChiefExpert"
+            )
+        ).all()
+    assert len(events) == 1
+    assert "11010519491231002X" not in events[0].detail_json
+    assert "1101**********002X" in events[0].detail_json
