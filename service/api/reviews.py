@@ -12,7 +12,16 @@ from typing import Any
 from flask import Response, jsonify, request
 
 from ..errors import InvalidInput
-from ..usecases import experts, invitations, panel_access, panels, rounds, scheduling, scoring, selection
+from ..usecases.reviews import (
+    experts,
+    invitations,
+    panel_access,
+    panels,
+    rounds,
+    scheduling,
+    scoring,
+    selection,
+)
 from .auth import context
 from .domain import bp, require_actor
 

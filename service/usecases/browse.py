@@ -21,8 +21,8 @@ from ..errors import NotFound
 from ..store import definitions, instance_query, instances
 from ..store.instance_query import InstanceQuery
 from ..store.models import Deployment, ProcessDefinition, ProcessInstance, Resource
-from . import panel_access
 from .commands import restore
+from .reviews import panel_access
 
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 _ELEMENT_TYPES: dict[str, dict[str, str]] = {}  # definition id -> element id -> Camunda activityType

@@ -69,7 +69,7 @@ def sync(session: Session, row: ProcessInstance, running: RunningInstance, now: 
         )
     for member in consortium.members:
         instances.grant(session, row.id, "org", member.credit_code)
-    from . import panel_access  # late: expert review builds on commands, which imports this module
+    from .reviews import panel_access  # late: expert review builds on commands, which imports this module
 
     panel_access.grant_panel(session, row.id)  # declared experts only: a replaced one never regains access
 
@@ -261,7 +261,7 @@ def handlers(
 def _review_handlers(
     session: Session, row: ProcessInstance, actor: Actor, now: datetime
 ) -> dict[str, Handler]:
-    from . import review_hooks  # late: expert review builds on commands, which imports this module
+    from .reviews import review_hooks  # late: expert review builds on commands, which imports this module
 
     return review_hooks.handlers(session, row, actor, now)
 

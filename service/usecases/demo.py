@@ -10,8 +10,8 @@ from ..actors import SYSTEM
 from ..context import Context
 from ..store import identities
 from .deployments import deploy
-from .experts import register_expert
 from .identities import add_user, register_organisation
+from .reviews.experts import register_expert
 
 DEMO_PASSWORD = "demo1234"
 BPMN_DIR = Path(__file__).resolve().parents[2] / "workflows" / "bpmn"
@@ -87,7 +87,7 @@ def open_demo_round(ctx: Context, *, days: int = 90) -> str | None:
     from datetime import timedelta
 
     from ..store import reviews
-    from .rounds import open_round
+    from .reviews.rounds import open_round
 
     now = ctx.now()
     with ctx.unit_of_work(write=False) as uow:

@@ -15,9 +15,9 @@ from ..context import Context
 from ..errors import Forbidden, InvalidInput, NotFound
 from ..store import audit, consortia, definitions, instances
 from ..store.models import ProcessInstance
-from . import panel_access
 from .commands import act_and_save, restore, run_command
 from .consortia import RECOMMENDATION
+from .reviews import panel_access
 from .supervision import integrity
 
 

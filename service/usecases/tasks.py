@@ -15,8 +15,8 @@ from ..store import audit, instances, tasks
 from ..store import identities as identity_store
 from ..store.models import HumanTask
 from ..store.tasks import TaskQuery
-from . import panel_access, review_hooks
 from .commands import run_command
+from .reviews import panel_access, review_hooks
 from .supervision.task_checks import check_against_register
 
 CLERKS = (CITY_CLERK, DISTRICT_CLERK)

@@ -12,8 +12,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from forms import registry as form_registry
 
 from ..errors import InvalidInput, NotFound
-from ..usecases import panel_access, panels, rounds, scoring
-from ..usecases.round_board import my_seats
+from ..usecases.reviews import panel_access, panels, rounds, scoring
+from ..usecases.reviews.round_board import my_seats
 from .common import actor, context, login_required
 from .i18n import t
 

@@ -12,8 +12,8 @@ from forms import registry as form_registry
 from ..errors import InvalidInput
 from ..usecases import drafts, tasks, uploads
 from ..usecases.inbox import next_task
-from ..usecases.review_hooks import ROUND_STEPS
-from ..usecases.round_board import round_of_application
+from ..usecases.reviews.review_hooks import ROUND_STEPS
+from ..usecases.reviews.round_board import round_of_application
 from . import form_fields
 from .common import actor, context, login_required, upload_dir
 from .i18n import t

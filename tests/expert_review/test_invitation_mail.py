@@ -13,7 +13,8 @@ from service.clock import SHANGHAI
 from service.errors import Conflict, InvalidInput
 from service.store.models import User
 from service.store.review_models import Expert
-from service.usecases import invitations, jobs, notifications, panels, scheduling
+from service.usecases import jobs, notifications
+from service.usecases.reviews import invitations, panels, scheduling
 from tests.support.procedure import Walk
 from tests.support.smtp import Inbox, free_port, mail_context, receiving
 

@@ -10,8 +10,9 @@ import pytest
 
 from service.errors import Forbidden, NotFound
 from service.store import audit
-from service.usecases import experts, instances, panel_access, panels, tasks
+from service.usecases import instances, tasks
 from service.usecases.demo import ORGANISATIONS
+from service.usecases.reviews import experts, panel_access, panels
 from tests.support.procedure import LEAD
 
 from .support import add_experts, declare_all, open_round, walk_to_panel

@@ -9,7 +9,7 @@ from icalendar import Calendar
 
 from service.clock import SHANGHAI
 from service.errors import InvalidInput
-from service.usecases import experts, invitations, panels, scheduling
+from service.usecases.reviews import experts, invitations, panels, scheduling
 
 from .support import declare_all, open_round, walk_to_panel
 

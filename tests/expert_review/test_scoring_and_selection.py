@@ -9,7 +9,8 @@ import sqlalchemy as sa
 
 from service.errors import Conflict, InvalidInput
 from service.store.models import Consortium, PublicityNotice
-from service.usecases import instances, rounds, scoring, selection
+from service.usecases import instances
+from service.usecases.reviews import rounds, scoring, selection
 from tests.support.procedure import FORMS, Walk
 
 from .support import open_round, walk_to_panel

@@ -9,8 +9,9 @@ from service.actors import Actor
 from service.context import Context
 from service.store.models import HumanTask
 from service.store.tasks import TaskQuery
-from service.usecases import identities, instances, panels, rounds, scoring, selection, tasks
+from service.usecases import identities, instances, tasks
 from service.usecases.demo import ORGANISATIONS
+from service.usecases.reviews import panels, rounds, scoring, selection
 
 LEAD = ORGANISATIONS[0][0]
 MEMBERS = [

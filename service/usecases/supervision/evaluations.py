@@ -26,10 +26,10 @@ from ...store import audit, identities, reviews
 from ...store import supervision as store
 from ...store.models import ProcessInstance
 from ...store.supervision_models import EvaluationResult, EvaluationRound
-from .. import recusal
 from ..calendar import add_years
 from ..consortia import end_of_day
 from ..instances import start_instance
+from ..reviews import recusal
 from .standing import Handler, audit_step, consortium_of
 
 PROCESS = "performance_evaluation"

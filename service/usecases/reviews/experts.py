@@ -13,12 +13,12 @@ from typing import Any
 from forms.checks import uscc_problem
 from forms.vocabulary import INDUSTRY_CHOICES
 
-from ..actors import EXPERT, Actor
-from ..clock import SHANGHAI
-from ..context import Context
-from ..errors import Forbidden, InvalidInput
-from ..store import audit, identities, reviews
-from ..store.review_models import Expert, ExpertAffiliation, ExpertAvailability, ExpertRelationship
+from ...actors import EXPERT, Actor
+from ...clock import SHANGHAI
+from ...context import Context
+from ...errors import Forbidden, InvalidInput
+from ...store import audit, identities, reviews
+from ...store.review_models import Expert, ExpertAffiliation, ExpertAvailability, ExpertRelationship
 from . import panels
 from .rounds import require_clerk
 

@@ -13,11 +13,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from ..actors import CITY_CLERK, EXPERT, Actor
-from ..context import Context
-from ..errors import NotFound
-from ..store import consortia, instances, reviews
-from ..store.models import ProcessInstance
+from ...actors import CITY_CLERK, EXPERT, Actor
+from ...context import Context
+from ...errors import NotFound
+from ...store import consortia, instances, reviews
+from ...store.models import ProcessInstance
 from .panels import parties_of, seated_experts
 
 PANEL_VARIABLES = ("panel", "panel_id", "desk_reviews", "defense_sheets")

@@ -11,11 +11,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from ..actors import Actor
-from ..context import Context
-from ..errors import Conflict
-from ..store import audit, instances, reviews
-from .commands import run_command
+from ...actors import Actor
+from ...context import Context
+from ...errors import Conflict
+from ...store import audit, instances, reviews
+from ..commands import run_command
 
 
 def complete_step(

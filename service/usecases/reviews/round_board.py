@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..actors import EXPERT, Actor
-from ..context import Context
-from ..errors import NotFound
-from ..store import consortia, instances, reviews
-from ..store.models import ProcessInstance
+from ...actors import EXPERT, Actor
+from ...context import Context
+from ...errors import NotFound
+from ...store import consortia, instances, reviews
+from ...store.models import ProcessInstance
 from .review_steps import waiting_at
 from .rounds import describe_round, require_clerk
 from .scoring import application_result

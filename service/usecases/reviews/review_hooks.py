@@ -16,10 +16,10 @@ from sqlalchemy.orm import Session
 
 from workflows.engine import ServiceCall
 
-from ..actors import Actor
-from ..errors import Conflict, InvalidInput
-from ..store import reviews
-from ..store.models import HumanTask, ProcessInstance
+from ...actors import Actor
+from ...errors import Conflict, InvalidInput
+from ...store import reviews
+from ...store.models import HumanTask, ProcessInstance
 from . import panels, rounds, scoring
 
 ROUND_STEPS = {

@@ -15,14 +15,14 @@ from sqlalchemy.orm import Session
 
 from forms.defense_score import RUBRIC
 
-from ..actors import CITY_CLERK, Actor
-from ..clock import SHANGHAI
-from ..context import Context
-from ..deadline_settings import PublicityRule
-from ..errors import Conflict, Forbidden, InvalidInput, NotFound
-from ..store import audit, consortia, instances, reviews
-from ..store.models import ProcessInstance
-from ..store.review_models import ReviewRound, RoundEntry
+from ...actors import CITY_CLERK, Actor
+from ...clock import SHANGHAI
+from ...context import Context
+from ...deadline_settings import PublicityRule
+from ...errors import Conflict, Forbidden, InvalidInput, NotFound
+from ...store import audit, consortia, instances, reviews
+from ...store.models import ProcessInstance
+from ...store.review_models import ReviewRound, RoundEntry
 
 DEFAULT_RUBRIC = [{"key": k, "zh": zh, "en": en, "max": m} for k, (m, zh, en) in RUBRIC.items()]
 DEFAULT_PASSING_SCORE = 60.0

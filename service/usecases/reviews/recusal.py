@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from ..store.review_models import Expert, ExpertAffiliation, ExpertRelationship
-from .calendar import add_years
+from ...store.review_models import Expert, ExpertAffiliation, ExpertRelationship
+from ..calendar import add_years
 
 LOOKBACK_YEARS = 3
 

@@ -10,15 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..actors import Actor
-from ..clock import local_today
-from ..context import Context
-from ..errors import Conflict, InvalidInput, NotFound
-from ..store import audit, consortia, reviews
-from ..store.models import ProcessInstance
-from ..store.review_models import RoundPublicity
-from . import calendar
-from .consortia import end_of_day
+from ...actors import Actor
+from ...clock import local_today
+from ...context import Context
+from ...errors import Conflict, InvalidInput, NotFound
+from ...store import audit, consortia, reviews
+from ...store.models import ProcessInstance
+from ...store.review_models import RoundPublicity
+from .. import calendar
+from ..consortia import end_of_day
 from .review_steps import complete_step, waiting_at
 from .rounds import publicity_rule, require_clerk
 from .scoring import rank_round

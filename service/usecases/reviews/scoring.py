@@ -13,11 +13,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from ..actors import Actor
-from ..context import Context
-from ..errors import Conflict, InvalidInput, NotFound
-from ..store import audit, consortia, reviews
-from ..store.review_models import Panel, ScoreSheet
+from ...actors import Actor
+from ...context import Context
+from ...errors import Conflict, InvalidInput, NotFound
+from ...store import audit, consortia, reviews
+from ...store.review_models import Panel, ScoreSheet
 from .panels import require_declared, seated_experts
 from .review_steps import complete_step
 from .rounds import require_clerk, rubric_of

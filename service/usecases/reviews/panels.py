@@ -17,13 +17,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from ..actors import SYSTEM, Actor
-from ..clock import local_today
-from ..context import Context
-from ..errors import Conflict, Forbidden, InvalidInput, NotFound
-from ..store import audit, consortia, instances, reviews, tasks
-from ..store.models import ProcessInstance
-from ..store.review_models import Panel, PanelSeat
+from ...actors import SYSTEM, Actor
+from ...clock import local_today
+from ...context import Context
+from ...errors import Conflict, Forbidden, InvalidInput, NotFound
+from ...store import audit, consortia, instances, reviews, tasks
+from ...store.models import ProcessInstance
+from ...store.review_models import Panel, PanelSeat
 from . import recusal
 from .review_steps import complete_step, waiting_at
 from .rounds import require_clerk

@@ -21,14 +21,14 @@ import sqlalchemy as sa
 from icalendar import Calendar, Event, vCalAddress
 from sqlalchemy.orm import Session
 
-from ..actors import APPLICANT, Actor
-from ..clock import SHANGHAI
-from ..context import Context
-from ..deadline_settings import DeadlineSettings
-from ..errors import NotFound
-from ..store.models import Notification, User
-from ..store.review_models import CalendarInvitation, Expert
-from . import notifications
+from ...actors import APPLICANT, Actor
+from ...clock import SHANGHAI
+from ...context import Context
+from ...deadline_settings import DeadlineSettings
+from ...errors import NotFound
+from ...store.models import Notification, User
+from ...store.review_models import CalendarInvitation, Expert
+from .. import notifications
 
 DOMAIN = "consortium-office.qingdao"
 ORGANIZER = ("市科技局 / Qingdao Municipal Science and Technology Bureau", "kjj@consortium-office.invalid")

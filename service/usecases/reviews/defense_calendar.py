@@ -16,13 +16,13 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy.orm import Session
 
-from ..actors import ADMIN, CITY_CLERK, DISTRICT_CLERK, EXPERT, Actor
-from ..clock import SHANGHAI, local_today
-from ..context import Context
-from ..errors import NotFound
-from ..store import consortia, instances, reviews
-from ..store.models import ProcessInstance, User
-from ..store.review_models import DefenseSession, Expert, SiteVisit
+from ...actors import ADMIN, CITY_CLERK, DISTRICT_CLERK, EXPERT, Actor
+from ...clock import SHANGHAI, local_today
+from ...context import Context
+from ...errors import NotFound
+from ...store import consortia, instances, reviews
+from ...store.models import ProcessInstance, User
+from ...store.review_models import DefenseSession, Expert, SiteVisit
 from . import invitations
 from .panel_access import results_published
 from .panels import seated_experts

@@ -13,13 +13,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from ..actors import Actor
-from ..clock import SHANGHAI
-from ..context import Context
-from ..deadline_settings import DeadlineSettings
-from ..errors import Conflict, InvalidInput
-from ..store import audit, consortia, reviews
-from ..store.review_models import DefenseSession, DefenseSlot, Expert, SiteVisit
+from ...actors import Actor
+from ...clock import SHANGHAI
+from ...context import Context
+from ...deadline_settings import DeadlineSettings
+from ...errors import Conflict, InvalidInput
+from ...store import audit, consortia, reviews
+from ...store.review_models import DefenseSession, DefenseSlot, Expert, SiteVisit
 from . import invitations
 from .panels import seated_experts
 from .rounds import local, require_clerk
