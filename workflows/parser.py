@@ -6,6 +6,10 @@ service-task dispatch need them, so they go into `task_spec.extensions` (which S
 serializes with the spec) under their Camunda names, e.g. `extensions['camunda:assignee']`.
 `camunda:properties` keep their plain names (SpiffWorkflow's own behaviour).
 
+Multi-instance activities get our `workflows.multiinstance` spec classes, which keep no run-time
+state on the spec (SpiffWorkflow's Camunda MI writes onto it while running; specs are shared
+through the serializer's cache, issue 11).
+
 The parser also keeps each file's lxml tree, so errors without a line number can be traced back to
 the element's `sourceline` (SPIFF-NOTES §8.1.4).
 """
@@ -16,11 +20,14 @@ from typing import Any
 
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.BpmnParser import full_tag
+from SpiffWorkflow.bpmn.specs.data_spec import TaskDataReference
 from SpiffWorkflow.bpmn.specs.defaults import ServiceTask
 from SpiffWorkflow.camunda.parser import CamundaParser
 from SpiffWorkflow.camunda.parser.CamundaParser import NSMAP
 from SpiffWorkflow.camunda.parser.task_spec import CAMUNDA_MODEL_NS, CamundaTaskParser, UserTaskParser
 from SpiffWorkflow.camunda.specs.user_task import UserTask
+
+from .multiinstance import ParallelMultiInstanceTask, SequentialMultiInstanceTask
 
 USER_TASK_ATTRIBUTES = (
     "assignee", "candidateGroups", "candidateUsers", "dueDate", "followUpDate", "priority",
@@ -57,7 +64,46 @@ def _input_output(node: etree._Element) -> dict[str, dict[str, Any]] | None:
     }
 
 
-class ConsortiumUserTaskParser(UserTaskParser):
+class FixedMultiInstanceParser(CamundaTaskParser):
+    """`CamundaTaskParser._add_multiinstance_task` with our MI spec classes (it hard-codes its own).
+
+    Same reading of the XML as SpiffWorkflow 3.2 (`camunda/parser/task_spec.py`): `camunda:collection`,
+    `camunda:elementVariable`, `loopCardinality`, `completionCondition`, `isSequential`.
+    """
+
+    def _add_multiinstance_task(self, loop_characteristics: etree._Element) -> None:
+        prefix = "bpmn:multiInstanceLoopCharacteristics"
+        cardinality_nodes = self.xpath(f"./{prefix}/bpmn:loopCardinality")
+        cardinality = cardinality_nodes[0].text if len(cardinality_nodes) > 0 else None
+        collection = self.attribute("collection", "camunda", loop_characteristics)
+        if cardinality is None and collection is None:
+            self.raise_validation_exception("A multiinstance task must specify a cardinality or a collection")
+        element_var = self.attribute("elementVariable", "camunda", loop_characteristics)
+        condition_nodes = self.xpath(f"./{prefix}/bpmn:completionCondition")
+        condition = condition_nodes[0].text if len(condition_nodes) > 0 else None
+        original = self.spec.task_specs.pop(self.task.name)
+        params = {
+            "task_spec": "",
+            "cardinality": cardinality,
+            "data_output": TaskDataReference(collection) if collection is not None else None,
+            "output_item": TaskDataReference(element_var) if element_var is not None else None,
+            "condition": condition,
+        }
+        sequential = loop_characteristics.get("isSequential") == "true"
+        spec_class = SequentialMultiInstanceTask if sequential else ParallelMultiInstanceTask
+        self.task = spec_class(self.spec, original.name, **params)
+        self._copy_task_attrs(original, loop_characteristics)
+
+
+def _fixed_mi(parser_class: type) -> type:
+    """The parser class with our MI handling, if it is a Camunda task parser (others cannot hold MI
+    the Camunda way: SpiffWorkflow's base parser uses its own, non-mutating MI classes)."""
+    if not issubclass(parser_class, CamundaTaskParser) or issubclass(parser_class, FixedMultiInstanceParser):
+        return parser_class
+    return type(parser_class.__name__, (FixedMultiInstanceParser, parser_class), {})
+
+
+class ConsortiumUserTaskParser(FixedMultiInstanceParser, UserTaskParser):
     """User task parser adding assignment, dates, priority and inputOutput to the extensions."""
 
     def parse_extensions(self, node: etree._Element | None = None) -> dict[str, Any]:
@@ -69,7 +115,7 @@ class ConsortiumUserTaskParser(UserTaskParser):
         return extensions
 
 
-class ConsortiumServiceTaskParser(CamundaTaskParser):
+class ConsortiumServiceTaskParser(FixedMultiInstanceParser):
     """Service task parser keeping the external-task topic and input parameters."""
 
     def parse_extensions(self, node: etree._Element | None = None) -> dict[str, Any]:
@@ -85,7 +131,8 @@ class ConsortiumParser(CamundaParser):
     """The parser every deployment uses; remembers each file's tree for line lookups."""
 
     OVERRIDE_PARSER_CLASSES = {
-        **CamundaParser.OVERRIDE_PARSER_CLASSES,
+        **{tag: (_fixed_mi(parser), spec)
+           for tag, (parser, spec) in CamundaParser.OVERRIDE_PARSER_CLASSES.items()},
         full_tag("userTask"): (ConsortiumUserTaskParser, UserTask),
         full_tag("serviceTask"): (ConsortiumServiceTaskParser, ServiceTask),
     }

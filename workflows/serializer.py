@@ -6,10 +6,13 @@ the state per instance (`dump_state`). `load` rebuilds a workflow from both; the
 from an LRU cache keyed by the caller's `cache_key` (one per definition version), so a restore
 decodes and rebuilds only the state.
 
-Spec objects are shared by every instance restored from the cache. That is what SpiffWorkflow
-does itself when several workflows are built from one parsed spec; the one known run-time
-mutation (the Camunda MI's `update_task_spec`) is idempotent for collection-based MI, and the
-linter refuses `loopCardinality`, whose mutation is not (SPIFF-NOTES §8.1.9).
+Spec objects are shared by every instance restored from the cache (and by every thread), so a
+spec must never hold run-time state: what one instance or an earlier request did to it would leak
+into the next restore, and a process that loaded the spec freshly would behave differently from
+one that ran the same steps before (issue 11). SpiffWorkflow's Camunda MI writes onto its spec
+while running; `workflows.multiinstance` replaces it (same typenames, so stored specs restore into
+it), and tests/workflows/test_spec_immutability.py checks every bundled diagram's specs serialize
+identically after its multi-instances ran.
 
 Config fixes: `ServiceTask` has no converter in CAMUNDA_CONFIG (TypeError on serialize,
 SPIFF-NOTES §4.1); `date` and `Decimal` in task data need registry entries.
@@ -27,12 +30,15 @@ from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
-from SpiffWorkflow.bpmn.serializer.default.task_spec import BpmnTaskSpecConverter
+from SpiffWorkflow.bpmn.serializer.default.task_spec import BpmnTaskSpecConverter, MultiInstanceTaskConverter
 from SpiffWorkflow.bpmn.serializer.default.workflow import WorkflowConverter
 from SpiffWorkflow.bpmn.serializer.helpers.encoder import create_encoder
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.bpmn.specs.defaults import ServiceTask
 from SpiffWorkflow.camunda.serializer import DEFAULT_CONFIG as CAMUNDA_CONFIG
+from SpiffWorkflow.camunda.specs import multiinstance_task as camunda_mi
+
+from . import multiinstance
 
 SPEC_CACHE_SIZE = 64
 
@@ -40,6 +46,11 @@ SPEC_CACHE_SIZE = 64
 def _make_serializer() -> BpmnWorkflowSerializer:
     config = dict(CAMUNDA_CONFIG)
     config[ServiceTask] = BpmnTaskSpecConverter
+    # Our run-time-immutable MI specs replace Camunda's under the same typenames (issue 11).
+    for stock, ours in ((camunda_mi.ParallelMultiInstanceTask, multiinstance.ParallelMultiInstanceTask),
+                        (camunda_mi.SequentialMultiInstanceTask, multiinstance.SequentialMultiInstanceTask)):
+        config.pop(stock, None)
+        config[ours] = MultiInstanceTaskConverter
     registry = BpmnWorkflowSerializer.configure(config)
     registry.register(date, lambda v: {"value": v.isoformat()}, lambda d: date.fromisoformat(d["value"]))
     registry.register(Decimal, lambda v: {"value": str(v)}, lambda d: Decimal(d["value"]))
@@ -113,6 +124,11 @@ class _SpecCache:
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
+
+    def snapshot(self) -> dict[str, Specs]:
+        """The cached specs by key (a copy of the mapping; the spec objects themselves are shared)."""
+        with self._lock:
+            return dict(self._items)
 
 
 SPEC_CACHE = _SpecCache(SPEC_CACHE_SIZE)
