@@ -10,7 +10,9 @@ the service layer maps one small tree once per edge::
     ├── NotWaitingForMessage         send_message while no catch event waits for that name
     ├── InvalidData                  task data SpiffWorkflow cannot store (e.g. a "typename" key)
     └── ScriptFailed                 a script, condition, timer or ${...} expression failed at run time
-                                     (.element_id, .process_key, .line, .reason; .timed_out)
+        │                            (.element_id, .process_key, .line, .reason; .timed_out)
+        └── InvalidTimer             a timer date/duration/cycle (or a due date) is malformed or out of
+                                     bounds (workflows/timers.py); retrying the same step cannot help
 
 `DiagramProblem` is a plain dataclass, not an exception: one deploy collects many of them.
 """
@@ -109,6 +111,16 @@ class ScriptFailed(EngineError):
         reason = str(inner) if inner is not None else _spiff_message(exc)
         return cls(reason, element_id=element_id, process_key=process_key,
                    line=line if isinstance(line, int) else None, timed_out=timed_out)
+
+
+class InvalidTimer(ScriptFailed):
+    """A date, duration or cycle computed at run time is malformed or beyond the bounds of
+    `workflows.timers` (issue 11); names the element. Deterministic: the same step fails again."""
+
+    def __init__(self, reason: str, *, element_id: str | None = None, process_key: str | None = None) -> None:
+        super().__init__(reason, element_id=element_id, process_key=process_key)
+        where = f"{process_key or '?'}/{element_id or '?'}"
+        Exception.__init__(self, f"定时器或日期无效 / invalid timer or date at {where}: {reason}")
 
 
 def _in_chain(exc: BaseException | None, kind: type[BaseException]) -> BaseException | None:

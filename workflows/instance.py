@@ -22,11 +22,7 @@ from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.defaults import EndEvent, ServiceTask
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
-    CycleTimerEventDefinition,
-    TimeDateEventDefinition,
-    TimerEventDefinition,
-)
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import CycleTimerEventDefinition, TimerEventDefinition
 from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition as CamundaMessage
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
@@ -37,6 +33,7 @@ from .errors import EngineError, NotWaitingForMessage, ScriptFailed, TaskNotRead
 from .model import ActivityState, ServiceCall, Timer, UserTask
 from .resolve import element_variable, evaluate_attribute, resolved, to_datetime
 from .serializer import dump_state
+from .timers import parse_date
 
 if TYPE_CHECKING:
     from .engine import Engine
@@ -289,10 +286,8 @@ def _due(definition: TimerEventDefinition, value: Any) -> datetime | None:
         if value.get("cycles") == 0:
             return None
         due = datetime.fromisoformat(value["next"])
-    elif isinstance(definition, TimeDateEventDefinition):
-        due = TimerEventDefinition.parse_time_or_duration(value)
-    else:
-        due = TimerEventDefinition.get_datetime(value)
+    else:  # timeDate (the evaluated value, or its ISO due moment) and timeDuration (the ISO due moment)
+        due = parse_date(value)
     return datetime.fromtimestamp(due.timestamp(), tz=UTC)
 
 

@@ -14,11 +14,13 @@ import re
 from collections.abc import Iterator
 
 from lxml import etree
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.camunda.parser.CamundaParser import NSMAP
 
+from . import timers
+from .clock import current_time
 from .errors import DiagramProblem
 from .parser import SERVICE_TASK_ATTRIBUTES, USER_TASK_ATTRIBUTES
+from .resolve import to_datetime
 from .sandbox import compile_sandboxed
 
 _B = "{" + NSMAP["bpmn"] + "}"
@@ -114,22 +116,35 @@ class _Linter:
                 self.iso_literal(child, kind, tree.body.value)
 
     def iso_literal(self, node: etree._Element, kind: str, value: object) -> None:
-        """Parse a quoted literal with SpiffWorkflow's own ISO parsers, as the timer will."""
+        """Parse a quoted literal with the timer's own bounded parsers (workflows/timers.py), as it will
+        run: malformed values and values beyond the horizon from now (issue 11) are refused."""
         if not isinstance(value, str):
             self.report(node, f"timer {kind}: 须为 ISO-8601 字符串 / must be an ISO-8601 string, "
                               f"got {value!r}")
             return
+        now = current_time()
         try:
             if kind == "timeDuration":
-                TimerEventDefinition.parse_iso_duration(value)
+                timers.due_after(value, now)
             elif kind == "timeDate":
-                parsed = TimerEventDefinition.parse_time_or_duration(value)
-                if isinstance(parsed, dict):
-                    raise ValueError("a duration is not a date")
+                timers.due_at(value, now)
             else:
-                TimerEventDefinition.parse_iso_recurring_interval(value)
-        except Exception as exc:  # Spiff raises bare Exception('Invalid duration')
-            self.report(node, f"timer {kind}: 无效的 ISO-8601 / invalid ISO-8601 {value!r} ({exc})")
+                timers.parse_cycle(value, now)
+        except timers.TimerValueError as exc:
+            self.report(node, f"timer {kind}: 定时器被拒绝 / refused {value!r}: {exc}")
+
+    def date_attribute(self, node: etree._Element, name: str, value: str) -> None:
+        """A literal dueDate/followUpDate must be a date or duration within the timer horizon."""
+        if "${" in value or not value.strip():
+            return
+        now = current_time()
+        try:
+            due = to_datetime(value, now)
+            if due is not None and due > timers.horizon(now):
+                raise timers.TimerValueError(f"超过 {timers.MAX_YEARS_AHEAD} 年之后 / more than "
+                                             f"{timers.MAX_YEARS_AHEAD} years ahead")
+        except (TypeError, ValueError) as exc:
+            self.report(node, f"camunda:{name}: 日期无效 / invalid date or duration {value!r}: {exc}")
 
     # --- elements ----------------------------------------------------------------------------
 
@@ -150,6 +165,8 @@ class _Linter:
                 value = node.get(_C + name)
                 if value is not None:
                     self.attribute_expression(node, f"camunda:{name}", value)
+                    if name in ("dueDate", "followUpDate"):
+                        self.date_attribute(node, name, value)
         elif node.tag == _B + "serviceTask":
             self.service_task(node)
         elif node.tag == _B + "eventBasedGateway":

@@ -8,7 +8,8 @@ serializes with the spec) under their Camunda names, e.g. `extensions['camunda:a
 
 Multi-instance activities get our `workflows.multiinstance` spec classes, which keep no run-time
 state on the spec (SpiffWorkflow's Camunda MI writes onto it while running; specs are shared
-through the serializer's cache, issue 11).
+through the serializer's cache, issue 11), and timer events our `workflows.timer_events`
+definitions, which bound every date, duration and cycle (issue 11).
 
 The parser also keeps each file's lxml tree, so errors without a line number can be traced back to
 the element's `sourceline` (SPIFF-NOTES §8.1.4).
@@ -28,6 +29,7 @@ from SpiffWorkflow.camunda.parser.task_spec import CAMUNDA_MODEL_NS, CamundaTask
 from SpiffWorkflow.camunda.specs.user_task import UserTask
 
 from .multiinstance import ParallelMultiInstanceTask, SequentialMultiInstanceTask
+from .timer_events import bounded
 
 USER_TASK_ATTRIBUTES = (
     "assignee", "candidateGroups", "candidateUsers", "dueDate", "followUpDate", "priority",
@@ -95,12 +97,28 @@ class FixedMultiInstanceParser(CamundaTaskParser):
         self._copy_task_attrs(original, loop_characteristics)
 
 
-def _fixed_mi(parser_class: type) -> type:
-    """The parser class with our MI handling, if it is a Camunda task parser (others cannot hold MI
-    the Camunda way: SpiffWorkflow's base parser uses its own, non-mutating MI classes)."""
-    if not issubclass(parser_class, CamundaTaskParser) or issubclass(parser_class, FixedMultiInstanceParser):
-        return parser_class
-    return type(parser_class.__name__, (FixedMultiInstanceParser, parser_class), {})
+class BoundedTimerParser:
+    """Mixin for event parsers: timer definitions become `workflows.timer_events` ones."""
+
+    def parse_timer_event(self, event: etree._Element) -> Any:
+        return bounded(super().parse_timer_event(event))  # type: ignore[misc]
+
+
+def _ours(parser_class: type) -> type:
+    """The parser class with our MI handling (Camunda task parsers; SpiffWorkflow's base parser uses
+    its own, non-mutating MI classes) and our timer definitions (event parsers)."""
+    mixins: list[type] = []
+    if issubclass(parser_class, CamundaTaskParser) and not issubclass(parser_class, FixedMultiInstanceParser):
+        mixins.append(FixedMultiInstanceParser)
+    if hasattr(parser_class, "parse_timer_event") and not issubclass(parser_class, BoundedTimerParser):
+        mixins.append(BoundedTimerParser)
+    return type(parser_class.__name__, (*mixins, parser_class), {}) if mixins else parser_class
+
+
+def _override_classes() -> dict[str, tuple[type, type]]:
+    stock = {**CamundaParser.PARSER_CLASSES, **CamundaParser.OVERRIDE_PARSER_CLASSES}
+    return {tag: (_ours(parser), spec) for tag, (parser, spec) in stock.items()
+            if tag in CamundaParser.OVERRIDE_PARSER_CLASSES or _ours(parser) is not parser}
 
 
 class ConsortiumUserTaskParser(FixedMultiInstanceParser, UserTaskParser):
@@ -131,8 +149,7 @@ class ConsortiumParser(CamundaParser):
     """The parser every deployment uses; remembers each file's tree for line lookups."""
 
     OVERRIDE_PARSER_CLASSES = {
-        **{tag: (_fixed_mi(parser), spec)
-           for tag, (parser, spec) in CamundaParser.OVERRIDE_PARSER_CLASSES.items()},
+        **_override_classes(),
         full_tag("userTask"): (ConsortiumUserTaskParser, UserTask),
         full_tag("serviceTask"): (ConsortiumServiceTaskParser, ServiceTask),
     }

@@ -13,13 +13,13 @@ import re
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 from SpiffWorkflow.task import Task
 
+from . import timers
 from .clock import SHANGHAI, current_time
 from .data import json_safe
-from .errors import ScriptFailed
+from .errors import InvalidTimer, ScriptFailed
 
 RESOLVED_KEY = "consortium_attributes"
 _WHOLE_EXPR = re.compile(r"\s*\$\{(.*)\}\s*", re.DOTALL)
@@ -41,16 +41,18 @@ def evaluate_attribute(task: Task, raw: Any) -> Any:
 def to_datetime(value: Any, now: datetime) -> datetime | None:
     """An aware UTC datetime from a datetime, date, ISO date/datetime or ISO duration (from now).
 
-    Naive values are Beijing time; a bare date means its midnight, as in Camunda.
+    Naive values are Beijing time; a bare date means its midnight, as in Camunda. Durations are
+    computed by `workflows.timers` (bounded, constant time).
+
+    Raises:
+        TimerValueError: a malformed or too long duration. ValueError / TypeError: not a date.
     """
     if value is None or value == "":
         return None
     if isinstance(value, str):
         text = value.strip()
         if text[:1].upper() == "P":
-            parsed = TimerEventDefinition.parse_iso_duration(text)
-            delta = TimerEventDefinition.get_timedelta_from_start(parsed, now)
-            return (now + delta).astimezone(UTC)
+            return timers.due_after(text, now)
         value = date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
     if isinstance(value, datetime):
         aware = value if value.tzinfo else value.replace(tzinfo=SHANGHAI)
@@ -89,8 +91,15 @@ def resolve_attributes(task: Task) -> dict[str, Any]:
         now = current_time()
         due = to_datetime(get("dueDate"), now)
         follow_up = to_datetime(get("followUpDate"), now)
+        for name, value in (("dueDate", due), ("followUpDate", follow_up)):
+            if value is not None and value > timers.horizon(now):
+                raise timers.TimerValueError(
+                    f"{name} {value.isoformat()} 超过 {timers.MAX_YEARS_AHEAD} 年之后 / is more than "
+                    f"{timers.MAX_YEARS_AHEAD} years ahead")
         priority = get("priority")
         priority = int(priority) if priority not in (None, "") else None
+    except timers.TimerValueError as exc:
+        raise InvalidTimer(str(exc), element_id=element, process_key=task.workflow.spec.name) from exc
     except (TypeError, ValueError) as exc:
         raise ScriptFailed(f"invalid dueDate/followUpDate/priority: {exc}", element_id=element,
                            process_key=task.workflow.spec.name) from exc

@@ -38,7 +38,7 @@ from SpiffWorkflow.bpmn.specs.defaults import ServiceTask
 from SpiffWorkflow.camunda.serializer import DEFAULT_CONFIG as CAMUNDA_CONFIG
 from SpiffWorkflow.camunda.specs import multiinstance_task as camunda_mi
 
-from . import multiinstance
+from . import multiinstance, timer_events
 
 SPEC_CACHE_SIZE = 64
 
@@ -51,6 +51,9 @@ def _make_serializer() -> BpmnWorkflowSerializer:
                         (camunda_mi.SequentialMultiInstanceTask, multiinstance.SequentialMultiInstanceTask)):
         config.pop(stock, None)
         config[ours] = MultiInstanceTaskConverter
+    # Our bounded timer definitions replace SpiffWorkflow's, also under the same typenames.
+    for stock, ours in timer_events.REPLACED.items():
+        config[ours] = config.pop(stock)
     registry = BpmnWorkflowSerializer.configure(config)
     registry.register(date, lambda v: {"value": v.isoformat()}, lambda d: date.fromisoformat(d["value"]))
     registry.register(Decimal, lambda v: {"value": str(v)}, lambda d: Decimal(d["value"]))

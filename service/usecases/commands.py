@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from workflows.engine import Instance as RunningInstance
-from workflows.errors import EngineError, InvalidData, NotWaitingForMessage, TaskNotReady
+from workflows.errors import EngineError, InvalidData, InvalidTimer, NotWaitingForMessage, TaskNotReady
 
 from ..actors import Actor
 from ..context import Context
@@ -63,6 +63,9 @@ def act_and_save(
         raise InvalidInput(message, {"_schema": [str(exc)]}) from exc
     except NotWaitingForMessage as exc:
         raise Conflict(f"流程当前不接收该消息 / The process is not waiting for this message: {exc}") from exc
+    except InvalidTimer as exc:  # a date/duration the data made absurd: the caller's data, nothing saved
+        message = f"流程无法继续 / The process cannot continue: {exc}"
+        raise InvalidInput(message, {"_schema": [str(exc)]}) from exc
     except EngineError as exc:
         raise ProcessFailed(f"流程执行失败 / The process could not continue: {exc}") from exc
     except ProcessFailed:

@@ -7,7 +7,8 @@ A job that fails is rolled back to a savepoint, and in the same transaction its 
 and it is moved out by the backoff; when none are left it becomes an incident that an administrator
 lists (`GET /engine-rest/incident`) and retries (`PUT /engine-rest/job/{id}/retries`). A computation that
 reached an unloaded calendar year becomes an incident at once: retrying cannot help until someone loads
-the year.
+the year; so does a timer or due date out of bounds (workflows/timers.py, issue 11), which fails the same
+way every time.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
+
+from workflows.errors import InvalidTimer
 
 from ..actors import ADMIN, PROCESS_OWNER, SYSTEM, Actor
 from ..context import Context
@@ -114,7 +117,7 @@ def _run(ctx: Context, session: Session, job: Job, kind: JobKind | None, now: da
 def _record_failure(ctx: Context, session: Session, job: Job, exc: Exception, now: datetime) -> None:
     settings = ctx.config.deadlines
     message = (str(exc) or type(exc).__name__)[:4000]
-    job.retries = 0 if _calendar_gap(exc) else max(job.retries - 1, 0)
+    job.retries = 0 if _calendar_gap(exc) or _in_chain(exc, InvalidTimer) else max(job.retries - 1, 0)
     job.last_error = message
     detail = {"job": job.id, "kind": job.kind, "error": message, "retriesLeft": job.retries}
     if job.retries > 0:
@@ -137,9 +140,13 @@ def _record_failure(ctx: Context, session: Session, job: Job, exc: Exception, no
 
 def _calendar_gap(exc: BaseException | None) -> bool:
     """True when the failure is an unloaded calendar year, however deep the engine wrapped it."""
+    return _in_chain(exc, UnknownCalendarYear)
+
+
+def _in_chain(exc: BaseException | None, kind: type[BaseException]) -> bool:
     seen = 0
     while exc is not None and seen < 20:
-        if isinstance(exc, UnknownCalendarYear):
+        if isinstance(exc, kind):
             return True
         exc, seen = exc.__cause__ or exc.__context__, seen + 1
     return False

@@ -1,0 +1,110 @@
+"""SpiffWorkflow's timer event definitions, computing every value through `workflows.timers`.
+
+SpiffWorkflow's own definitions (`bpmn/specs/event_definitions/timer.py`) add durations by looping
+once per month and accept any date, so one timer could hang a worker (issue 11). These subclasses
+keep SpiffWorkflow's protocol (`has_fired`, `cycle_complete`, the `event_value` stored in the task's
+internal data: an ISO due moment, or `{cycles, next, duration}` for a cycle) but evaluate the
+expression once, bound it, and raise `InvalidTimer` naming the element when it is out of bounds.
+Class names equal SpiffWorkflow's, so serialized specs keep their typenames and stored specs
+restore into these classes; `bounded` converts what SpiffWorkflow's parser built.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any, TypeVar
+
+from SpiffWorkflow.bpmn.specs.event_definitions import timer as spiff_timer
+from SpiffWorkflow.task import Task
+
+from . import timers
+from .clock import current_time
+from .errors import InvalidTimer
+
+T = TypeVar("T")
+
+
+def _checked(my_task: Task, what: str, func: Callable[..., T], *args: Any) -> T:
+    try:
+        return func(*args)
+    except timers.TimerValueError as exc:
+        spec = my_task.task_spec
+        raise InvalidTimer(f"{what}: {exc}", element_id=getattr(spec, "bpmn_id", None) or spec.name,
+                           process_key=my_task.workflow.spec.name) from exc
+
+
+def _evaluate(definition: spiff_timer.TimerEventDefinition, my_task: Task) -> Any:
+    return my_task.workflow.script_engine.evaluate(my_task, definition.expression)
+
+
+class TimeDateEventDefinition(spiff_timer.TimeDateEventDefinition):
+    """timeDate: an ISO date/date-time (naive = Beijing time), due within the horizon."""
+
+    def has_fired(self, my_task: Task) -> bool:
+        now = current_time()
+        event_value = my_task._get_internal_data("event_value")
+        if event_value is None:
+            value = _evaluate(self, my_task)
+            event_value = _checked(my_task, "timeDate", timers.due_at, value, now).isoformat()
+            my_task._set_internal_data(event_value=event_value)
+        if _checked(my_task, "timeDate", timers.parse_date, event_value) < now:
+            my_task._set_internal_data(event_fired=True)
+        return my_task._get_internal_data("event_fired", False)
+
+
+class DurationTimerEventDefinition(spiff_timer.DurationTimerEventDefinition):
+    """timeDuration: an ISO duration from the moment the timer starts waiting."""
+
+    def has_fired(self, my_task: Task) -> bool:
+        now = current_time()
+        event_value = my_task._get_internal_data("event_value")
+        if event_value is None:
+            value = _evaluate(self, my_task)
+            event_value = _checked(my_task, "timeDuration", timers.due_after, value, now).isoformat()
+            my_task._set_internal_data(event_value=event_value)
+        if _checked(my_task, "timeDuration", timers.parse_date, event_value) < now:
+            my_task._set_internal_data(event_fired=True)
+        return my_task._get_internal_data("event_fired", False)
+
+
+class CycleTimerEventDefinition(spiff_timer.CycleTimerEventDefinition):
+    """timeCycle: `R[n]/...`; one firing per check, as SpiffWorkflow does."""
+
+    def cycle_complete(self, my_task: Task) -> bool:
+        now = current_time()
+        event_value = my_task._get_internal_data("event_value")
+        if event_value is None:
+            value = _evaluate(self, my_task)
+            cycle = _checked(my_task, "timeCycle", timers.parse_cycle, value, now)
+            event_value = {"cycles": cycle.cycles, "next": cycle.start.isoformat(),
+                           "duration": cycle.interval.total_seconds()}
+        ready = False
+        if event_value["cycles"] != 0:
+            next_event = datetime.fromisoformat(event_value["next"])
+            if next_event < now:
+                event_value["next"] = (next_event + timedelta(seconds=event_value["duration"])).isoformat()
+                event_value["cycles"] -= 1
+                ready = True
+        else:
+            my_task.internal_data.pop("event_value", None)
+            my_task.internal_data["event_fired"] = True
+        my_task._set_internal_data(event_value=event_value)
+        return ready
+
+
+_OURS: dict[type, type] = {
+    spiff_timer.TimeDateEventDefinition: TimeDateEventDefinition,
+    spiff_timer.DurationTimerEventDefinition: DurationTimerEventDefinition,
+    spiff_timer.CycleTimerEventDefinition: CycleTimerEventDefinition,
+}
+REPLACED = dict(_OURS)
+"""SpiffWorkflow's timer class → ours (for the serializer config)."""
+
+
+def bounded(definition: Any) -> Any:
+    """Ours in place of a SpiffWorkflow timer definition (anything else is returned unchanged)."""
+    ours = _OURS.get(type(definition))
+    if ours is None:
+        return definition
+    return ours(definition.name, definition.expression, description=definition.description)

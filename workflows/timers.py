@@ -1,0 +1,244 @@
+"""Bounded ISO 8601 timer values: every date, duration and cycle a diagram yields (issue 11).
+
+SpiffWorkflow adds a duration by looping once per month (`bpmn/specs/event_definitions/timer.py:40`):
+`"P99999999Y"` kept a CPU busy for about ten minutes, outside the script sandbox's time limit, and
+on SQLite held the write lock meanwhile (SPIFF-NOTES §10.6). Here every value is parsed by one
+regular expression with bounded digit counts and computed in constant time, and refused unless it
+falls due within `MAX_YEARS_AHEAD` years of the moment it is computed from:
+
+* duration  `PnYnMnWnDTnHnMnS` (at least one part; a fraction only on the last part given). Years and
+  months are calendar arithmetic on the corresponding day, clipped to the month's last day
+  (2024-01-31 + P1M = 2024-02-29), as in Camunda and in the Civil Code rule of `helpers.add_years`;
+  a fractional month counts in days of the month reached. Weeks, days and time parts are exact.
+* date      ISO date or date-time, or an ISO week date (`2026-W10-1`); naive values are Beijing time,
+  as everywhere in the engine (clock.py). A date already past is allowed (the timer fires at once).
+* cycle     `R[n]/duration`, `R[n]/start/duration`, `R[n]/duration/end`: at most `MAX_CYCLES`
+  repetitions (`R/` is unbounded), an interval of at least `MIN_CYCLE_INTERVAL`, the first firing
+  (and, for a bounded cycle, the last) within the horizon.
+
+Everything raises `TimerValueError` (a ValueError) whose message is safe to show, Chinese first.
+"""
+
+from __future__ import annotations
+
+import calendar
+import math
+import re
+from dataclasses import dataclass, fields
+from datetime import UTC, date, datetime, timedelta, timezone
+from typing import Any
+
+MAX_YEARS_AHEAD = 100
+MAX_CYCLES = 10_000
+MIN_CYCLE_INTERVAL = timedelta(minutes=1)
+BEIJING = timezone(timedelta(hours=8), "CST")
+"""Naive timer dates mean Beijing time (the same fixed +08:00 that clock.install gives SpiffWorkflow)."""
+
+_NUMBER = r"\d{1,12}(?:[.,]\d{1,9})?"
+_DURATION = re.compile(
+    rf"P(?:(?P<years>{_NUMBER})Y)?(?:(?P<months>{_NUMBER})M)?(?:(?P<weeks>{_NUMBER})W)?"
+    rf"(?:(?P<days>{_NUMBER})D)?(?:(?P<t>T)(?:(?P<hours>{_NUMBER})H)?(?:(?P<minutes>{_NUMBER})M)?"
+    rf"(?:(?P<seconds>{_NUMBER})S)?)?",
+    re.IGNORECASE,
+)
+_CYCLE = re.compile(r"R(?P<count>\d{0,9})/(?P<rest>.+)", re.IGNORECASE | re.DOTALL)
+_WEEK_DATE = re.compile(r"(\d{4})-?W(\d{2})-?(\d)(T.+)?", re.IGNORECASE)
+_MAX_TEXT = 100
+
+
+class TimerValueError(ValueError):
+    """A timer value that is malformed or out of bounds; str(e) is bilingual and safe to show."""
+
+
+@dataclass(frozen=True)
+class Duration:
+    """A parsed ISO 8601 duration; each part a non-negative int or float."""
+
+    years: float = 0
+    months: float = 0
+    weeks: float = 0
+    days: float = 0
+    hours: float = 0
+    minutes: float = 0
+    seconds: float = 0
+
+    def rough_days(self) -> float:
+        """An upper bound of the length in days, for the horizon check before any arithmetic."""
+        return (self.years * 366 + self.months * 31 + self.weeks * 7 + self.days
+                + self.hours / 24 + self.minutes / 1440 + self.seconds / 86400)
+
+    def exact(self) -> timedelta:
+        """The weeks, days and time parts (those need no calendar)."""
+        return timedelta(weeks=self.weeks, days=self.days, hours=self.hours, minutes=self.minutes,
+                         seconds=self.seconds)
+
+
+def _text(value: Any, what: str) -> str:
+    if not isinstance(value, str):
+        raise TimerValueError(f"{what}须为 ISO-8601 字符串 / {what} must be an ISO-8601 string, "
+                              f"got {type(value).__name__}")
+    text = value.strip()
+    if len(text) > _MAX_TEXT:
+        raise TimerValueError(f"{what}过长 / {what} is too long ({len(text)} characters)")
+    return text
+
+
+def parse_duration(value: Any) -> Duration:
+    """Parse an ISO 8601 duration such as `P10D`, `PT36H`, `P1Y2M`, `P1.5D`.
+
+    Raises:
+        TimerValueError: not a string, malformed, or longer than `MAX_YEARS_AHEAD` years.
+    """
+    text = _text(value, "时长 duration ")
+    match = _DURATION.fullmatch(text)
+    given = {k: v for k, v in (match.groupdict() if match else {}).items() if v is not None and k != "t"}
+    time_given = any(k in given for k in ("hours", "minutes", "seconds"))
+    if match is None or not given or (match.group("t") is not None) != time_given:
+        raise TimerValueError(f"无效的 ISO-8601 时长 / invalid ISO-8601 duration {text!r}")
+    order = [f.name for f in fields(Duration)]
+    last = max(given, key=order.index)
+    parts: dict[str, float] = {}
+    for name, raw in given.items():
+        raw = raw.replace(",", ".")
+        if "." in raw and name != last:
+            raise TimerValueError(f"只有最后一项可带小数 / only the last part may have a fraction: {text!r}")
+        parts[name] = float(raw) if "." in raw else int(raw)
+    duration = Duration(**parts)
+    if duration.rough_days() > MAX_YEARS_AHEAD * 366:
+        raise TimerValueError(f"时长超过 {MAX_YEARS_AHEAD} 年 / duration {text!r} is longer than "
+                              f"{MAX_YEARS_AHEAD} years")
+    return duration
+
+
+def _add_months(moment: datetime, months: int) -> datetime:
+    years, month0 = divmod(moment.month - 1 + months, 12)
+    year = moment.year + years
+    if not 1 <= year <= 9999:
+        raise TimerValueError(f"日期超出范围 / date out of range (year {year})")
+    day = min(moment.day, calendar.monthrange(year, month0 + 1)[1])
+    return moment.replace(year=year, month=month0 + 1, day=day)
+
+
+def add_duration(start: datetime, duration: Duration, sign: int = 1) -> datetime:
+    """`start` plus (`sign=-1`: minus) `duration`, in constant time (see the module docstring)."""
+    months = duration.years * 12 + duration.months
+    whole = math.floor(months)
+    shifted = _add_months(start, sign * whole)
+    fraction = months - whole
+    month_days = calendar.monthrange(shifted.year, shifted.month)[1]
+    extra = timedelta(days=fraction * month_days) if fraction else timedelta()
+    try:
+        return shifted + sign * (duration.exact() + extra)
+    except OverflowError as exc:
+        raise TimerValueError(f"日期超出范围 / date out of range: {exc}") from exc
+
+
+def horizon(now: datetime) -> datetime:
+    """The latest moment a timer may fall due when computed at `now`."""
+    return _add_months(now, MAX_YEARS_AHEAD * 12)
+
+
+def _check_due(due: datetime, now: datetime, what: str) -> datetime:
+    if due > horizon(now):
+        raise TimerValueError(f"{what}超过 {MAX_YEARS_AHEAD} 年之后 / {what}{due.isoformat()} is more than "
+                              f"{MAX_YEARS_AHEAD} years after {now.isoformat()}")
+    return due
+
+
+def due_after(value: Any, now: datetime) -> datetime:
+    """The moment a duration timer computed at `now` falls due (aware, UTC).
+
+    Raises:
+        TimerValueError: see `parse_duration`.
+    """
+    due = add_duration(now.astimezone(UTC), parse_duration(value))
+    return _check_due(due, now, "到期时间 due ")
+
+
+def parse_date(value: Any) -> datetime:
+    """An ISO date, date-time or week date (or a date/datetime object) as an aware UTC datetime.
+
+    A bare date means its midnight; naive values are Beijing time.
+
+    Raises:
+        TimerValueError: not a date (a duration is not a date either), or malformed.
+    """
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, date):
+        moment = datetime(value.year, value.month, value.day)
+    else:
+        text = _text(value, "日期 date ")
+        week = _WEEK_DATE.fullmatch(text)
+        try:
+            if text[:1].upper() == "P":
+                raise ValueError("a duration is not a date")
+            if week is not None:
+                year, number, weekday, rest = week.groups()
+                day = datetime.fromisocalendar(int(year), int(number), int(weekday))
+                moment = datetime.fromisoformat(day.date().isoformat() + (rest or ""))
+            else:
+                moment = datetime.fromisoformat(text)
+        except ValueError as exc:
+            raise TimerValueError(f"无效的 ISO-8601 日期 / invalid ISO-8601 date {text!r} ({exc})") from exc
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=BEIJING)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError as exc:
+        raise TimerValueError(f"日期超出范围 / date out of range: {moment!r}") from exc
+
+
+def due_at(value: Any, now: datetime) -> datetime:
+    """A date timer's due moment (aware, UTC), refused if beyond the horizon from `now`.
+
+    Raises:
+        TimerValueError: see `parse_date`, or more than `MAX_YEARS_AHEAD` years ahead.
+    """
+    return _check_due(parse_date(value), now, "日期 date ")
+
+
+@dataclass(frozen=True)
+class Cycle:
+    """A parsed cycle: `cycles` firings (-1: unbounded), the first at `start`, then every `interval`."""
+
+    cycles: int
+    start: datetime
+    interval: timedelta
+
+
+def parse_cycle(value: Any, now: datetime) -> Cycle:
+    """Parse `R[n]/duration`, `R[n]/start/duration` or `R[n]/duration/end` computed at `now`.
+
+    Raises:
+        TimerValueError: malformed, too many repetitions, too short an interval, or firing beyond
+            the horizon.
+    """
+    text = _text(value, "循环 cycle ")
+    match = _CYCLE.fullmatch(text)
+    parts = match.group("rest").split("/") if match else []
+    if match is None or not 1 <= len(parts) <= 2:
+        raise TimerValueError(f"无效的 ISO-8601 循环 / invalid ISO-8601 cycle {text!r} "
+                              "(R[n]/duration, R[n]/start/duration or R[n]/duration/end)")
+    cycles = int(match.group("count")) if match.group("count") else -1
+    if cycles > MAX_CYCLES:
+        raise TimerValueError(f"循环次数过多 / at most {MAX_CYCLES} repetitions, got {cycles}")
+    now = now.astimezone(UTC)
+    if len(parts) == 1:
+        duration = parse_duration(parts[0])
+        interval = add_duration(now, duration) - now
+        start = now + interval
+    elif parts[0][:1].upper() == "P":
+        duration, end = parse_duration(parts[0]), parse_date(parts[1])
+        interval = end - add_duration(end, duration, sign=-1)
+        start = end - interval
+    else:
+        start, duration = parse_date(parts[0]), parse_duration(parts[1])
+        interval = add_duration(start, duration) - start
+    if interval < MIN_CYCLE_INTERVAL:
+        raise TimerValueError(f"循环间隔过短 / the interval of {text!r} is shorter than {MIN_CYCLE_INTERVAL}")
+    _check_due(start, now, "首次触发 first firing ")
+    if cycles > 0 and (start - now) + (cycles - 1) * interval > horizon(now) - now:
+        raise TimerValueError(f"最后一次触发超过 {MAX_YEARS_AHEAD} 年之后 / the last firing of {text!r} is "
+                              f"more than {MAX_YEARS_AHEAD} years ahead")
+    return Cycle(cycles, start, interval)
