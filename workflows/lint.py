@@ -171,6 +171,8 @@ class _Linter:
             self.service_task(node)
         elif node.tag == _B + "eventBasedGateway":
             self.event_gateway(node)
+        elif node.tag == _B + "subProcess" and node.get("triggeredByEvent") == "true":
+            self.event_subprocess(node)
         elif node.tag == _C + "property" and node.get("value") is not None:
             self.attribute_expression(node, f"property {node.get('name')}", node.get("value"))
         elif tag == "inputParameter" and node.tag == _C + "inputParameter" and len(node) == 0:
@@ -205,6 +207,21 @@ class _Linter:
         if len(timers) > 1:
             self.report(node, "事件网关后最多一个定时器 / at most one timer after an event-based gateway "
                               "(SpiffWorkflow 3.2 stores one due time per gateway)")
+
+    def event_subprocess(self, node: etree._Element) -> None:
+        """SpiffWorkflow 3.2 starts an event sub-process triggered by a message, signal, error, escalation
+        or condition by wiring it into the process spec at run time (`BpmnStartTask.trigger_wf`): the
+        spec is shared by every instance (serializer's cache), so later instances would start it at once
+        (SPIFF-NOTES §10.3, issue 11). Only timer (and none) starts are wired at parse time."""
+        for start in _children(node, {"startEvent"}):
+            kinds = [etree.QName(d).localname for d in start if isinstance(d.tag, str)
+                     and etree.QName(d).localname.endswith("EventDefinition")]
+            other = [k for k in kinds if k != "timerEventDefinition"]
+            if other:
+                self.report(start, f"不支持由 {other[0]} 触发的事件子流程 / event sub-processes started by "
+                                   f"{other[0]} are not supported (SpiffWorkflow 3.2 rewires the shared "
+                                   "process spec at run time); use a boundary event instead",
+                            start.get("id"))
 
     def service_task(self, node: etree._Element) -> None:
         present = {n: node.get(_C + n) for n in SERVICE_TASK_ATTRIBUTES if node.get(_C + n) is not None}

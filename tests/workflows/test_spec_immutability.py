@@ -78,3 +78,38 @@ def test_a_cardinality_that_is_no_count_is_refused_without_touching_the_spec(eng
     with pytest.raises(ScriptFailed, match="loopCardinality"):
         instance.advance({}, NOW)
     assert serializer.dump_spec(*serializer.specs(spec_json, "card")) == spec_json
+
+
+EVENT_SUBPROCESS = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="Defs_E"
+  targetNamespace="http://bpmn.io/schema/bpmn">
+  <bpmn:signal id="Signal_Stop" name="stop" />
+  <bpmn:process id="evsub" isExecutable="true">
+    <bpmn:startEvent id="Start_E" />
+    <bpmn:sequenceFlow id="Flow_1" sourceRef="Start_E" targetRef="Throw_Stop" />
+    <bpmn:intermediateThrowEvent id="Throw_Stop">
+      <bpmn:signalEventDefinition signalRef="Signal_Stop" />
+    </bpmn:intermediateThrowEvent>
+    <bpmn:sequenceFlow id="Flow_2" sourceRef="Throw_Stop" targetRef="End_E" />
+    <bpmn:endEvent id="End_E" />
+    <bpmn:subProcess id="Sub_OnStop" triggeredByEvent="true">
+      <bpmn:startEvent id="Start_Stop" isInterrupting="false">
+        <bpmn:signalEventDefinition signalRef="Signal_Stop" />
+      </bpmn:startEvent>
+      <bpmn:sequenceFlow id="Flow_s1" sourceRef="Start_Stop" targetRef="End_Stop" />
+      <bpmn:endEvent id="End_Stop" />
+    </bpmn:subProcess>
+  </bpmn:process>
+</bpmn:definitions>
+"""
+
+
+def test_an_event_sub_process_that_would_rewire_the_shared_spec_is_refused(engine) -> None:
+    """SpiffWorkflow wires such a sub-process into the process spec when its event first arrives
+    (`BpmnStartTask.trigger_wf`): the same kind of run-time write onto a shared spec."""
+    from workflows.errors import DiagramInvalid
+
+    with pytest.raises(DiagramInvalid) as refused:
+        engine.compile({"evsub.bpmn": EVENT_SUBPROCESS.encode()})
+    [problem] = refused.value.problems
+    assert problem.element_id == "Start_Stop" and "signalEventDefinition" in problem.message
