@@ -7,9 +7,10 @@ regular expression with bounded digit counts and computed in constant time, and 
 falls due within `MAX_YEARS_AHEAD` years of the moment it is computed from:
 
 * duration  `PnYnMnWnDTnHnMnS` (at least one part; a fraction only on the last part given). Years and
-  months are calendar arithmetic on the corresponding day, clipped to the month's last day
-  (2024-01-31 + P1M = 2024-02-29), as in Camunda and in the Civil Code rule of `helpers.add_years`;
-  a fractional month counts in days of the month reached. Weeks, days and time parts are exact.
+  months are calendar arithmetic in Beijing time on the corresponding day, clipped to the month's
+  last day (2024-01-31 + P1M = 2024-02-29), as in Camunda and in the Civil Code rule of
+  `helpers.add_years` (SpiffWorkflow added month lengths in UTC: 2025-01-31 + P1M = 2025-03-03); a
+  fractional month counts in days of the month reached. Weeks, days and time parts are exact.
 * date      ISO date or date-time, or an ISO week date (`2026-W10-1`); naive values are Beijing time,
   as everywhere in the engine (clock.py). A date already past is allowed (the timer fires at once).
 * cycle     `R[n]/duration`, `R[n]/start/duration`, `R[n]/duration/end`: at most `MAX_CYCLES`
@@ -151,7 +152,7 @@ def due_after(value: Any, now: datetime) -> datetime:
     Raises:
         TimerValueError: see `parse_duration`.
     """
-    due = add_duration(now.astimezone(UTC), parse_duration(value))
+    due = add_duration(now.astimezone(BEIJING), parse_duration(value)).astimezone(UTC)
     return _check_due(due, now, "到期时间 due ")
 
 
@@ -223,17 +224,17 @@ def parse_cycle(value: Any, now: datetime) -> Cycle:
     cycles = int(match.group("count")) if match.group("count") else -1
     if cycles > MAX_CYCLES:
         raise TimerValueError(f"循环次数过多 / at most {MAX_CYCLES} repetitions, got {cycles}")
-    now = now.astimezone(UTC)
+    now = now.astimezone(BEIJING)  # calendar arithmetic in Beijing time; differences are zone-free
     if len(parts) == 1:
         duration = parse_duration(parts[0])
         interval = add_duration(now, duration) - now
         start = now + interval
     elif parts[0][:1].upper() == "P":
-        duration, end = parse_duration(parts[0]), parse_date(parts[1])
+        duration, end = parse_duration(parts[0]), parse_date(parts[1]).astimezone(BEIJING)
         interval = end - add_duration(end, duration, sign=-1)
         start = end - interval
     else:
-        start, duration = parse_date(parts[0]), parse_duration(parts[1])
+        start, duration = parse_date(parts[0]).astimezone(BEIJING), parse_duration(parts[1])
         interval = add_duration(start, duration) - start
     if interval < MIN_CYCLE_INTERVAL:
         raise TimerValueError(f"循环间隔过短 / the interval of {text!r} is shorter than {MIN_CYCLE_INTERVAL}")
@@ -241,4 +242,4 @@ def parse_cycle(value: Any, now: datetime) -> Cycle:
     if cycles > 0 and (start - now) + (cycles - 1) * interval > horizon(now) - now:
         raise TimerValueError(f"最后一次触发超过 {MAX_YEARS_AHEAD} 年之后 / the last firing of {text!r} is "
                               f"more than {MAX_YEARS_AHEAD} years ahead")
-    return Cycle(cycles, start, interval)
+    return Cycle(cycles, start.astimezone(UTC), interval)

@@ -66,6 +66,9 @@ def test_a_month_ends_on_the_corresponding_day_or_the_last_day_of_the_month() ->
     assert timers.due_after("P1M", jan31) == datetime(2024, 2, 29, 12, 0, tzinfo=UTC)
     assert timers.due_after("P13M", jan31) == datetime(2025, 2, 28, 12, 0, tzinfo=UTC)
     assert timers.due_after("P1Y", datetime(2024, 2, 29, tzinfo=UTC)) == datetime(2025, 2, 28, tzinfo=UTC)
+    # months count in Beijing time: 1 March 02:00 in Qingdao is still 28 February in UTC
+    assert timers.due_after("P1M", datetime(2026, 2, 28, 18, 0, tzinfo=UTC)) == datetime(
+        2026, 3, 31, 18, 0, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(
