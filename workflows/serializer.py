@@ -11,8 +11,9 @@ spec must never hold run-time state: what one instance or an earlier request did
 into the next restore, and a process that loaded the spec freshly would behave differently from
 one that ran the same steps before (issue 11). SpiffWorkflow's Camunda MI writes onto its spec
 while running; `workflows.multiinstance` replaces it (same typenames, so stored specs restore into
-it), and tests/workflows/test_spec_immutability.py checks every bundled diagram's specs serialize
-identically after its multi-instances ran.
+it; the linter refuses the other such write, event sub-processes wired in by `trigger_wf`), and
+tests/service/test_spec_sharing.py checks every bundled diagram's specs serialize identically after
+all their multi-instances ran.
 
 Config fixes: `ServiceTask` has no converter in CAMUNDA_CONFIG (TypeError on serialize,
 SPIFF-NOTES §4.1); `date` and `Decimal` in task data need registry entries.
