@@ -94,6 +94,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "documents": ("材料", "Documents"),
     "deadlines": ("时限", "Deadlines"),
     "open_tasks": ("当前任务", "Open tasks"),
+    "reviewer_hidden": ("评审专家（结果公布前不公开）", "Reviewer (not disclosed before the results)"),
     "when": ("时间", "When"),
     "who": ("办理人", "Who"),
     "what": ("事项", "What"),
