@@ -108,6 +108,9 @@ def test_no_party_outside_the_bureau_learns_the_panel_before_publication(server,
             response = client.get(path)
             if response.status_code == 200 and named(response.text, hidden):
                 leaks.append(f"{login} GET {path} names {sorted(named(response.text, hidden))}")
+        claimed = client.post(f"/engine-rest/task/{review['done']}/claim", json={"userId": login})
+        if named(claimed.text, hidden):  # "completed by …" in a 409 would name the expert
+            leaks.append(f"{login} POST claim of the completed desk review: {claimed.text}")
         for expert in hidden:
             for path in counting_probes(expert, review["I"]):
                 response = client.get(path)
