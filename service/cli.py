@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from .actors import SYSTEM
+from .audit_cli import audit_group
 from .config import Config
 from .context import build_context
 from .errors import ServiceError
@@ -20,6 +21,9 @@ from .store import schema
 @click.group()
 def cli() -> None:
     """consortium-office: the innovation-consortium back office (创新联合体备案业务系统)."""
+
+
+cli.add_command(audit_group)
 
 
 @cli.group()

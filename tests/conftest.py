@@ -14,6 +14,15 @@ from tests.support.databases import PostgresFactory, SqliteFactory, postgres_adm
 START = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)  # Monday 09:00 in Qingdao
 
 
+@pytest.fixture(autouse=True, scope="session")
+def audit_anchor_dir(tmp_path_factory):
+    """The audit key and checkpoint log of this run, never the checkout's var/ (store/audit_anchor.py)."""
+    patch = pytest.MonkeyPatch()
+    patch.setenv("CONSORTIUM_AUDIT_DIR", str(tmp_path_factory.mktemp("audit-anchor")))
+    yield
+    patch.undo()
+
+
 @pytest.fixture(scope="session")
 def sqlite_factory(tmp_path_factory) -> SqliteFactory:
     return SqliteFactory(tmp_path_factory.mktemp("sqlite"))

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from ..actors import EXPERT, Actor
 from . import instances
 from .models import AuditEvent, HumanTask, ProcessInstance
+from .reviewer_secrecy import ReviewerSecrecy
 
 TASK_ACTIONS = ("task.created", "task.claimed", "task.unclaimed", "task.assigned", "task.completed")
 
@@ -82,7 +83,10 @@ def _own_only(actor: Actor) -> bool:
 
 
 def tasks(session: Session, actor: Actor, *, instance_id: str | None = None) -> list[HistoricTask]:
-    """Every task the audit trail knows in instances `actor` may see, oldest first."""
+    """Every task the audit trail knows in instances `actor` may see, oldest first.
+
+    `assignee` and `completed_by` are None where `ReviewerSecrecy` hides the identity from `actor`.
+    """
     found: dict[str, HistoricTask] = {}
     for event, definition_id, definition_key in _events(
         session, actor, instance_id=instance_id, actions=TASK_ACTIONS
@@ -118,6 +122,10 @@ def tasks(session: Session, actor: Actor, *, instance_id: str | None = None) -> 
     result = list(found.values())
     if _own_only(actor):
         result = [t for t in result if actor.id in (t.assignee, t.completed_by)]
+    secrecy = ReviewerSecrecy(session, actor)
+    for task in result:  # who reviews whom stays hidden until publication (reviewer_secrecy.py)
+        task.assignee = secrecy.shown(task.instance_id, task.assignee)
+        task.completed_by = secrecy.shown(task.instance_id, task.completed_by)
     return result
 
 

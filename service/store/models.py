@@ -178,8 +178,10 @@ class AuditEvent(Base):
     """Append-only trail; each row carries the hash of the previous row of its stream (tamper evidence)."""
 
     __tablename__ = "audit_event"
+    __table_args__ = (sa.UniqueConstraint("stream", "seq", name="uq_audit_event_stream_seq"),)
     id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=True)
     stream: Mapped[str] = mapped_column(sa.String(36), index=True)  # instance id or "global"
+    seq: Mapped[int] = mapped_column(sa.Integer)  # 1, 2, … within the stream (0008_audit); hashed
     at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
     actor: Mapped[str | None] = mapped_column(sa.String(64))
     actor_groups: Mapped[str | None] = mapped_column(sa.String(200))
@@ -340,6 +342,9 @@ class StoredFile(Base):
     uploaded_by: Mapped[str | None] = mapped_column(sa.String(64))
     uploaded_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
+
+# --- audit checkpoints (signed stream heads, 0008_audit) ----------------------------------------------
+from .audit_checkpoints import AuditCheckpoint  # noqa: E402, F401
 
 # --- deadlines (working-day calendar, incidents, notifications) ---------------------------------------
 from .deadline_models import CalendarDay, CalendarYear, Incident, Notification  # noqa: E402, F401

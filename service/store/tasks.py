@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, lazyload
 from ..actors import DISTRICT_CLERK, Actor
 from ..errors import NotFound
 from .models import HumanTask, TaskCandidate
+from .reviewer_secrecy import ReviewerSecrecy
 
 NOT_FOUND = "任务不存在 / Task {id} does not exist"
 WITHOUT_CANDIDATES = lazyload(HumanTask.candidates)
@@ -127,8 +128,20 @@ def _query(actor: Actor, q: TaskQuery):
     return stmt
 
 
+def _probes_a_reviewer(session: Session, actor: Actor, q: TaskQuery) -> bool:
+    """Whether `q` filters by an expert the caller may not know about (the answer would name them).
+
+    The rows themselves never need redacting: `visible_filter` gives a caller who does not see
+    everything only tasks assigned to itself or unassigned ones, so `assignee` is its own or None.
+    """
+    secrecy = ReviewerSecrecy(session, actor)
+    return not (secrecy.may_probe(q.assignee) and secrecy.may_probe(q.candidate_user))
+
+
 def list_visible(session: Session, actor: Actor, q: TaskQuery | None = None) -> list[HumanTask]:
     q = q or TaskQuery()
+    if _probes_a_reviewer(session, actor, q):
+        return []
     column = SORTABLE.get(q.sort_by, HumanTask.created_at)
     order = column.desc() if q.descending else column.asc()
     stmt = _query(actor, q).order_by(order, HumanTask.id).offset(q.first)
@@ -138,7 +151,10 @@ def list_visible(session: Session, actor: Actor, q: TaskQuery | None = None) -> 
 
 
 def count_visible(session: Session, actor: Actor, q: TaskQuery | None = None) -> int:
-    sub = _query(actor, q or TaskQuery()).subquery()
+    q = q or TaskQuery()
+    if _probes_a_reviewer(session, actor, q):
+        return 0
+    sub = _query(actor, q).subquery()
     return session.scalar(sa.select(sa.func.count()).select_from(sub)) or 0
 
 

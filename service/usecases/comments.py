@@ -7,6 +7,7 @@ from ..context import Context
 from ..errors import InvalidInput, NotFound
 from ..store import audit, comments, history, tasks
 from ..store.models import TaskComment
+from ..store.reviewer_secrecy import ReviewerSecrecy
 
 
 def add_comment(ctx: Context, *, task_id: str, actor: Actor, message: str) -> TaskComment:
@@ -41,15 +42,30 @@ def add_comment(ctx: Context, *, task_id: str, actor: Actor, message: str) -> Ta
 
 
 def list_comments(ctx: Context, *, task_id: str, actor: Actor) -> list[TaskComment]:
+    """The task's comments; `user_id` is None where it would name a reviewer the caller may not know."""
     with ctx.unit_of_work(write=False) as uow:
         _check_visible(uow.session, task_id, actor)
-        return comments.list_for_task(uow.session, task_id)
+        secrecy = ReviewerSecrecy(uow.session, actor)
+        return [_as_seen(c, secrecy) for c in comments.list_for_task(uow.session, task_id)]
 
 
 def get_comment(ctx: Context, *, task_id: str, comment_id: str, actor: Actor) -> TaskComment:
+    """One comment of the task, redacted like `list_comments`."""
     with ctx.unit_of_work(write=False) as uow:
         _check_visible(uow.session, task_id, actor)
-        return comments.get(uow.session, task_id, comment_id)
+        return _as_seen(comments.get(uow.session, task_id, comment_id), ReviewerSecrecy(uow.session, actor))
+
+
+def _as_seen(row: TaskComment, secrecy: ReviewerSecrecy) -> TaskComment:
+    """A detached copy with the author redacted (the stored row is never changed)."""
+    return TaskComment(
+        id=row.id,
+        task_id=row.task_id,
+        instance_id=row.instance_id,
+        user_id=secrecy.shown(row.instance_id, row.user_id),
+        time=row.time,
+        message=row.message,
+    )
 
 
 def _check_visible(session, task_id: str, actor: Actor) -> None:

@@ -18,6 +18,7 @@ from ..clock import SHANGHAI
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound, ServiceError
 from . import (
     applications,
+    audit_page,
     auth,
     calendar,
     dashboard,
@@ -44,7 +45,7 @@ VENDOR = {  # what the pages load from npm packages, by the path they use
 }
 BLUEPRINTS = (
     auth, inbox, task_page, applications, registry, deployments, dashboard, public,
-    calendar, rounds, panel_pages,
+    calendar, rounds, panel_pages, audit_page,
 )
 STATUS = {NotFound: 404, Forbidden: 403, Conflict: 409, InvalidInput: 422}
 

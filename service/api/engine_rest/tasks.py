@@ -144,6 +144,11 @@ def open_task(task_id: str) -> Iterator[None]:
         done = completed_task(context(), task_id=task_id, actor=actor())
         if done is None:
             raise
+        if done.completed_by is None:  # a reviewer the caller may not know (store/reviewer_secrecy.py)
+            raise Conflict(
+                f"任务已于 {done.end:%Y-%m-%d %H:%M} 办结 / "
+                f"Task {task_id} is no longer open: it was completed"
+            ) from None
         raise Conflict(
             f"任务已于 {done.end:%Y-%m-%d %H:%M} 由 {done.completed_by} 办结 / "
             f"Task {task_id} is no longer open: {done.completed_by} completed it"

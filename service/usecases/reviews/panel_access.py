@@ -18,6 +18,7 @@ from ...context import Context
 from ...errors import NotFound
 from ...store import consortia, instances, reviews
 from ...store.models import ProcessInstance
+from ...store.reviewer_secrecy import ReviewerSecrecy
 from .panels import parties_of, seated_experts
 
 PANEL_VARIABLES = ("panel", "panel_id", "desk_reviews", "defense_sheets")
@@ -49,10 +50,24 @@ def results_published(session: Session, instance_id: str) -> bool:
 
 
 def redact_variables(session: Session, instance_id: str, actor: Actor, variables: dict) -> dict:
-    """Drop who-reviews-whom from what applicants and members see, until results are published."""
-    if actor.sees_everything or actor.has(EXPERT) or results_published(session, instance_id):
+    """Drop who-reviews-whom from what applicants, members and district clerks see until results are
+    published; an expert keeps the panel variables with itself only (store/reviewer_secrecy.py)."""
+    secrecy = ReviewerSecrecy(session, actor)
+    if secrecy.privileged or secrecy.results_published(instance_id):
         return variables
-    return {k: v for k, v in variables.items() if k not in PANEL_VARIABLES}
+    if not actor.has(EXPERT):
+        return {k: v for k, v in variables.items() if k not in PANEL_VARIABLES}
+    seen = dict(variables)
+    if isinstance(seen.get("panel"), list):
+        seen["panel"] = [e for e in seen["panel"] if secrecy.shows(instance_id, e)]
+    for key in ("desk_reviews", "defense_sheets"):
+        if isinstance(seen.get(key), list):
+            seen[key] = [
+                item
+                for item in seen[key]
+                if not isinstance(item, dict) or secrecy.shows(instance_id, item.get("expert"))
+            ]
+    return seen
 
 
 def describe_panel(ctx: Context, *, panel_id: int, actor: Actor) -> dict[str, Any]:
