@@ -59,15 +59,18 @@ KINDS: dict[str, JobKind] = {
 }
 
 
-def fire_due_jobs(ctx: Context, now: datetime | None = None, limit: int = 100) -> int:
-    """Fire up to `limit` jobs due at `now` (default: the clock), each in its own transaction.
+def fire_due_jobs(
+    ctx: Context, now: datetime | None = None, limit: int = 100, stop: Callable[[], bool] | None = None
+) -> int:
+    """Fire up to `limit` jobs due at `now` (default: the clock), each in its own transaction; `stop`,
+    asked before each job, ends the batch early (a scheduler shutting down).
 
     Returns how many fired successfully (failures were rescheduled or became incidents).
     """
     cutoff = now or ctx.now()
     busy: set[str] = set()
     fired = attempts = 0
-    while attempts < limit:
+    while attempts < limit and not (stop and stop()):
         outcome = _fire_next(ctx, cutoff, busy, now)
         if outcome is None:
             break
