@@ -344,6 +344,9 @@ class StoredFile(Base):
 # --- deadlines (working-day calendar, incidents, notifications) ---------------------------------------
 from .deadline_models import CalendarDay, CalendarYear, Incident, Notification  # noqa: E402, F401
 
+# --- reliability (idempotent page submissions, mail hand-offs) ------------------------------------------
+from .reliability_models import IdempotentRequest, MailHandoff  # noqa: E402, F401
+
 # --- expert review (rounds, pool, panels, schedules, score sheets) -------------------------------------
 from .review_models import (  # noqa: E402, F401
     CalendarInvitation,
