@@ -4,6 +4,7 @@ reload of the POST, a double click, a retrying proxy) returns the first result a
 from __future__ import annotations
 
 import re
+import threading
 
 import sqlalchemy as sa
 
@@ -98,3 +99,28 @@ def test_a_refused_submission_releases_its_token(ctx, server):
     corrected = visitor.post("/public/publicity/objections", data={**form, "contact": "13800000000"},
                              allow_redirects=False)
     assert corrected.status_code == 303 and count(ctx, Objection) == 1
+
+
+def test_a_double_click_sends_two_posts_at_once_and_one_acts(ctx, server):
+    lead = signed_in(server, "lead1")
+    form = tokens(lead.get("/").text, "/applications")
+    twins = []
+    for _ in range(2):
+        twin = server.client(None)
+        twin.cookies.update(lead.cookies)
+        twins.append(twin)
+    answers: list = [None, None]
+    barrier = threading.Barrier(2)
+
+    def send(i: int) -> None:
+        barrier.wait()
+        answers[i] = twins[i].post("/applications", data=form, allow_redirects=False)
+
+    threads = [threading.Thread(target=send, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert [a.status_code for a in answers] == [303, 303]
+    assert answers[0].headers["Location"] == answers[1].headers["Location"]
+    assert count(ctx, ProcessInstance) == 1
