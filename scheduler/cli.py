@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
 import signal
+import sys
 import threading
 
 import click
@@ -27,11 +29,26 @@ def serve(host: str, port: int, no_scheduler: bool) -> None:
     runner = None if no_scheduler else JobRunner(ctx)
     if runner:
         runner.start()
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)  # SIGTERM stops like Ctrl-C: through `finally`
     try:
         app.run(host=host, port=port, threaded=True, use_reloader=False)
     finally:
         if runner:
-            runner.stop()
+            _finish(runner)
+
+
+def _exit_on_sigterm(*_) -> None:
+    raise SystemExit(0)
+
+
+def _finish(runner: JobRunner) -> None:
+    """Stop the runner within its timeout; a tick still blocked (say on a database lock) must not keep the
+    process alive: leave at once, the database rolls its transaction back and the job stays due."""
+    if not runner.stop():
+        sys.stdout.flush()
+        sys.stderr.flush()
+        logging.shutdown()
+        os._exit(0)
 
 
 @cli.command("scheduler")
@@ -39,7 +56,7 @@ def serve(host: str, port: int, no_scheduler: bool) -> None:
 def run_scheduler(interval: float) -> None:
     """Run the deadline scheduler alone (any number may run against one database)."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    for chatty in ("spiff", "apscheduler"):  # one line per task state change is noise in a long-running clock
+    for chatty in ("spiff",):  # one line per task state change is noise in a long-running clock
         logging.getLogger(chatty).setLevel(logging.WARNING)
     runner = JobRunner(build_context(Config()), safety_interval=interval)
     runner.start()
@@ -48,7 +65,8 @@ def run_scheduler(interval: float) -> None:
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     click.echo("scheduler running; Ctrl-C to stop")
     stop.wait()
-    runner.stop()
+    _finish(runner)
+    click.echo("scheduler stopped")
 
 
 @cli.command()

@@ -349,6 +349,9 @@ from .audit_checkpoints import AuditCheckpoint  # noqa: E402, F401
 # --- deadlines (working-day calendar, incidents, notifications) ---------------------------------------
 from .deadline_models import CalendarDay, CalendarYear, Incident, Notification  # noqa: E402, F401
 
+# --- reliability (idempotent page submissions, mail hand-offs) ------------------------------------------
+from .reliability_models import IdempotentRequest, MailHandoff  # noqa: E402, F401
+
 # --- expert review (rounds, pool, panels, schedules, score sheets) -------------------------------------
 from .review_models import (  # noqa: E402, F401
     CalendarInvitation,

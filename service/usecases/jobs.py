@@ -32,6 +32,7 @@ from ..store import audit, instances
 from ..store import jobs as job_store
 from ..store.db import is_postgres
 from ..store.models import Incident, Job, ProcessInstance
+from ..store.uow import UnitOfWork
 from . import notifications, reminders
 from .calendar import UnknownCalendarYear
 from .commands import run_command
@@ -43,8 +44,9 @@ FAILED_JOB = "failedJob"
 
 @dataclass(frozen=True)
 class JobKind:
-    run: Callable[[Context, Session, Job, datetime], None]
+    run: Callable[[Context, Session, Job, datetime], None] | None
     locks_instance: bool = True  # runs the instance's commands: take its row first
+    outbox: bool = False  # hands something to the outside world: recorded and committed before, see _hand_off
 
 
 def _fire_timer(ctx: Context, session: Session, job: Job, now: datetime) -> None:
@@ -58,19 +60,22 @@ def _fire_timer(ctx: Context, session: Session, job: Job, now: datetime) -> None
 KINDS: dict[str, JobKind] = {
     "timer": JobKind(_fire_timer),
     **{kind: JobKind(reminders.fire) for kind in reminders.KINDS},
-    notifications.MAIL: JobKind(notifications.send_mail, locks_instance=False),
+    notifications.MAIL: JobKind(None, locks_instance=False, outbox=True),
 }
 
 
-def fire_due_jobs(ctx: Context, now: datetime | None = None, limit: int = 100) -> int:
-    """Fire up to `limit` jobs due at `now` (default: the clock), each in its own transaction.
+def fire_due_jobs(
+    ctx: Context, now: datetime | None = None, limit: int = 100, stop: Callable[[], bool] | None = None
+) -> int:
+    """Fire up to `limit` jobs due at `now` (default: the clock), each in its own transaction; `stop`,
+    asked before each job, ends the batch early (a scheduler shutting down).
 
     Returns how many fired successfully (failures were rescheduled or became incidents).
     """
     cutoff = now or ctx.now()
     busy: set[str] = set()
     fired = attempts = 0
-    while attempts < limit:
+    while attempts < limit and not (stop and stop()):
         outcome = _fire_next(ctx, cutoff, busy, now)
         if outcome is None:
             break
@@ -88,6 +93,8 @@ def _fire_next(ctx: Context, cutoff: datetime, busy: set[str], now: datetime | N
         if job is None:
             return None
         kind = KINDS.get(job.kind)
+        if kind is not None and kind.outbox:
+            return _hand_off(ctx, uow, job, now or ctx.now())
         if kind is not None and kind.locks_instance and job.instance_id:
             if instances.lock(session, job.instance_id, skip_locked=pg) is None:
                 busy.add(job.id)  # a command holds the instance; next tick
@@ -95,6 +102,39 @@ def _fire_next(ctx: Context, cutoff: datetime, busy: set[str], now: datetime | N
         ok = _run(ctx, session, job, kind, now or ctx.now())
         uow.commit()
         return ok
+
+
+def _hand_off(ctx: Context, uow: UnitOfWork, job: Job, now: datetime) -> bool:
+    """An outbox mail in three steps, so a crash in between is visible and never loses the mail: the claim
+    transaction records the attempt and leases the job, then commits; the relay is called with no
+    transaction open; a new transaction records the outcome and deletes the job (or counts the failure).
+    A crash after the relay accepted leaves the attempt pending: the job is due again after its lease and
+    re-sent with the same Message-ID (notifications.begin_handoff)."""
+    session, job_id = uow.session, job.id
+    savepoint = session.begin_nested()
+    try:
+        handoff = notifications.begin_handoff(ctx, session, job, now)
+        savepoint.commit()
+    except Exception as exc:
+        savepoint.rollback()
+        _record_failure(ctx, session, session.get(Job, job_id), exc, now)
+        uow.commit()
+        return False
+    uow.commit()
+    error: Exception | None = None
+    try:
+        notifications.deliver(ctx, handoff)
+    except Exception as exc:  # the relay refused or is down: the job retries with backoff
+        error = exc
+    with ctx.unit_of_work() as after:
+        notifications.finish_handoff(after.session, handoff, error, now)
+        sent = after.session.get(Job, job_id)
+        if sent is not None and error is None:
+            after.session.delete(sent)
+        elif sent is not None:
+            _record_failure(ctx, after.session, sent, error, now)
+        after.commit()
+    return error is None
 
 
 def _run(ctx: Context, session: Session, job: Job, kind: JobKind | None, now: datetime) -> bool:

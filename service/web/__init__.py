@@ -24,6 +24,7 @@ from . import (
     dashboard,
     deployments,
     i18n,
+    idempotency,
     inbox,
     panel_pages,
     public,
@@ -67,6 +68,7 @@ def register(app: Flask) -> None:
     app.add_url_rule("/static/pages/<path:name>", "web_static", _static)
     app.add_url_rule("/static/vendor/<path:name>", "web_vendor", _vendor)
     security.install(app, {module.bp.name for module in BLUEPRINTS})
+    idempotency.install(app, {module.bp.name for module in BLUEPRINTS})  # after the CSRF check
     app.add_template_filter(localtime)
     app.add_template_filter(clock)
 
@@ -74,7 +76,8 @@ def register(app: Flask) -> None:
     def _helpers():
         if request.blueprint not in {m.bp.name for m in BLUEPRINTS} and request.endpoint != "web_static":
             return {}
-        return {**i18n.helpers(), "csrf_token": security.csrf_token, "me": current_actor()}
+        return {**i18n.helpers(), "csrf_token": security.csrf_token, "me": current_actor(),
+                "idem_field": idempotency.field}
 
 
 
@@ -105,6 +108,7 @@ def _service_error(exc: ServiceError):
     """Refusals become a page in the reader's language; a conflict on a form goes back with a message."""
     status = next((code for kind, code in STATUS.items() if isinstance(exc, kind)), 400)
     if isinstance(exc, Conflict) and request.method == "POST" and request.referrer:
+        idempotency.refused()  # nothing was done: the same form may be sent again
         flash(i18n.bilingual(str(exc)), "error")
         return redirect(request.referrer, code=303)
     message = i18n.t("not_found") if isinstance(exc, NotFound) else i18n.bilingual(str(exc))

@@ -1,8 +1,13 @@
-"""The public publicity page (no login): current notices and the objection form with a receipt."""
+"""The public publicity page (no login): current notices and the objection form with a receipt.
+
+The form posts, then redirects to its receipt (post/redirect/get): reloading the receipt only reads it, and a
+replay of the same submission is sent to the first receipt (web/idempotency.py). A receipt page shows only
+receipts lodged in the visitor's own session: receipt numbers are sequential, objections are not public.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, abort, redirect, render_template, request, session, url_for
 
 from ..errors import Conflict, InvalidInput, NotFound
 from ..usecases import publicity, uploads
@@ -12,6 +17,8 @@ from .i18n import bilingual
 
 bp = Blueprint("web_public", __name__, url_prefix="/public")
 FIELDS = ("application_no", "objector_name", "objector_unit", "contact", "reason")
+RECEIPTS = "receipts"  # session key: {receipt_no: application_no} lodged from this browser
+KEEP_RECEIPTS = 20
 
 
 def _page(values=None, errors=None, problem=None, status=200):
@@ -51,4 +58,18 @@ def lodge():
                 context(), directory=upload_dir(), instance_id=notice.instance_id,
                 receipt_no=receipt.receipt_no, upload=upload,
             )
-    return render_template("receipt.html", receipt=receipt)
+    mine = dict(session.get(RECEIPTS) or {})
+    mine[receipt.receipt_no] = receipt.application_no
+    session[RECEIPTS] = dict(list(mine.items())[-KEEP_RECEIPTS:])
+    return redirect(url_for("web_public.receipt", receipt_no=receipt.receipt_no), code=303)
+
+
+@bp.get("/publicity/receipts/<receipt_no>")
+def receipt(receipt_no: str):
+    """The receipt of an objection lodged in this session (404 for any other number)."""
+    application_no = (session.get(RECEIPTS) or {}).get(receipt_no)
+    if application_no is None:
+        abort(404)
+    return render_template(
+        "receipt.html", receipt=publicity.Receipt(receipt_no=receipt_no, application_no=application_no)
+    )

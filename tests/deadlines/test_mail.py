@@ -3,21 +3,29 @@ with backoff, become an incident, and deliver after an administrator's retry, ne
 
 from __future__ import annotations
 
+import asyncio
+import os
+import subprocess
+import sys
+import threading
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from aiosmtpd.controller import Controller
 
 from service.actors import Actor
 from service.errors import Forbidden
-from service.store.models import User
+from service.store.models import AuditEvent, MailHandoff, User
 from service.usecases import jobs, notifications
 from tests.support.procedure import Walk
-from tests.support.smtp import free_port, mail_context, smtp_server
+from tests.support.smtp import Inbox, free_port, mail_context, smtp_server
 
 from .support import jobs_of, local, notifications_of
 
 ADMIN = Actor(id="admin", groups=frozenset({"admin"}))
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -98,3 +106,73 @@ def test_a_relay_that_is_down_retries_with_backoff_then_becomes_an_incident(mail
         controller.stop()
     assert len(inbox.messages) == 1
     assert jobs_of(mail_ctx, kind="mail") == []
+
+
+class HoldingInbox(Inbox):
+    """Takes the message, then keeps the sender waiting for the reply until released: the window in which
+    a sender killed after the hand-off never learns that the relay accepted its mail."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.received, self.release = threading.Event(), threading.Event()
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
+        answer = await super().handle_DATA(server, session, envelope)
+        self.received.set()
+        while not self.release.is_set():
+            await asyncio.sleep(0.05)
+        return answer
+
+
+FIRE_ONCE = """
+import sys
+from service.clock import SystemClock
+from service.usecases import jobs
+from tests.support.smtp import mail_context
+jobs.fire_due_jobs(mail_context(sys.argv[1], SystemClock(), int(sys.argv[2])))
+"""
+
+
+def test_a_scheduler_killed_after_the_hand_off_resends_with_the_same_message_id(
+    mail_ctx, database_url, clock, port
+):
+    with mail_ctx.unit_of_work() as uow:
+        notifications.queue_mail(mail_ctx.config.deadlines, uow.session, to="district1@laoshan.example",
+                                 subject="任务已逾期：区级审核", body="请尽快处理", now=clock.now())
+        uow.commit()
+    [job] = jobs_of(mail_ctx, kind="mail")
+    inbox = HoldingInbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        command = [sys.executable, "-c", FIRE_ONCE, database_url, str(port)]
+        sender = subprocess.Popen(command, env=env, cwd=ROOT)
+        try:
+            assert inbox.received.wait(60), "the scheduler never handed the mail to the relay"
+        finally:
+            sender.kill()  # SIGKILL: after the relay took the message, before anything was committed
+            sender.wait(timeout=30)
+        inbox.release.set()
+
+        with mail_ctx.unit_of_work(write=False) as uow:
+            [attempt] = uow.session.scalars(sa.select(MailHandoff)).all()
+        assert (attempt.job_id, attempt.outcome) == (job.id, "pending")  # handed off, outcome unknown
+        [leased] = jobs_of(mail_ctx, kind="mail")
+        assert leased.retries == job.retries  # still in the outbox, not due while leased
+
+        clock.set(leased.due_at)  # the lease ends: the next tick retries
+        assert jobs.fire_due_jobs(mail_ctx) == 1
+    finally:
+        inbox.release.set()
+        controller.stop()
+    first, second = inbox.messages
+    assert first["Message-ID"] == second["Message-ID"] == f"<mail.{job.id}@kjj.qingdao.example>"
+    assert jobs_of(mail_ctx, kind="mail") == []
+    with mail_ctx.unit_of_work(write=False) as uow:
+        attempts = uow.session.scalars(sa.select(MailHandoff).order_by(MailHandoff.attempt)).all()
+        flagged = uow.session.scalars(
+            sa.select(AuditEvent.detail_json).where(AuditEvent.action == "mail.possible_duplicate")
+        ).all()
+    assert [(a.attempt, a.outcome) for a in attempts] == [(1, "pending"), (2, "sent")]
+    assert len(flagged) == 1 and job.id in flagged[0] and attempts[0].handed_off_at.isoformat() in flagged[0]

@@ -8,13 +8,12 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
 
-from scheduler.runner import TICK_ID, JobRunner
+from scheduler.runner import JobRunner
 from service.clock import MovableClock
 from service.config import Config
 from service.context import build_context
@@ -40,7 +39,7 @@ def test_jobs_that_came_due_while_stopped_fire_once_on_restart(ctx, clock):
     ids = start_probes(ctx, clock.now() + timedelta(hours=1), 12)
     runner = JobRunner(ctx, safety_interval=3600)
     runner.start()
-    assert runner.held_jobs() <= 2  # the job table holds the deadlines, not APScheduler
+    assert runner.held_jobs() <= 1  # the job table holds the deadlines, the runner one wake-up
     time.sleep(0.3)  # give a (wrong) early firing the chance to show
     runner.stop()
     assert fired_per_instance(ctx) == {}
@@ -55,21 +54,13 @@ def test_jobs_that_came_due_while_stopped_fire_once_on_restart(ctx, clock):
     assert fired_per_instance(ctx) == dict.fromkeys(ids, 1)
 
 
-def armed_in(runner: JobRunner) -> float:
-    """Seconds of real time until the runner's next wake-up (0 when not armed)."""
-    tick = runner.scheduler.get_job(TICK_ID)
-    if tick is None or tick.next_run_time is None:
-        return 0.0
-    return (tick.next_run_time - datetime.now(UTC)).total_seconds()
-
-
 def test_a_commit_that_changes_jobs_re_arms_the_running_scheduler(ctx, clock):
     deploy_probe(ctx)
     [soon] = start_probes(ctx, clock.now() + timedelta(hours=1), 1)
     runner = JobRunner(ctx, safety_interval=3600)  # no safety tick during the test: only re-arming helps
     runner.start()
     try:
-        assert wait_until(lambda: armed_in(runner) > 3000)  # the start tick found nothing and armed for +1h
+        assert wait_until(lambda: runner.armed_in() > 3000)  # the start tick found nothing and armed for +1h
         clock.advance(hours=2)  # due now, but the runner sleeps for an hour of real time
         time.sleep(0.3)
         assert completed(ctx, [soon]) == 0
@@ -118,8 +109,3 @@ def test_three_scheduler_processes_fire_500_due_jobs_exactly_once(postgres_facto
     finally:
         ctx.db.dispose()
         postgres_factory.drop(url)
-
-
-@pytest.fixture(autouse=True)
-def _quiet_apscheduler(caplog):
-    caplog.set_level("WARNING", logger="apscheduler")

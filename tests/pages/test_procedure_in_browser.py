@@ -271,7 +271,8 @@ def test_experts_sign_score_sheets_which_then_lock(site):
     token = page.locator("input[name=csrf_token]").first.input_value()
     again = page.request.post(
         site.url(story["panel_url"].removeprefix(site.base_url) + "/score-sheet"),
-        form={"csrf_token": token, "score.significance": "25", "action": "draft"},
+        form={"csrf_token": token, "idem": "draft-after-signing-1", "score.significance": "25",
+              "action": "draft"},
     )
     assert again.status == 409 and "签名锁定" in again.text()
 
