@@ -20,6 +20,13 @@ class Config:
     script_time_limit: float = 1.0
     echo_sql: bool = False
     deadlines: DeadlineSettings = field(default_factory=DeadlineSettings)
+    # Sign-in throttle (failed passwords; `limits` notation): per account and per client address.
+    login_limit_account: str = field(
+        default_factory=lambda: os.environ.get("CONSORTIUM_LOGIN_LIMIT_ACCOUNT", "10 per 5 minutes")
+    )
+    login_limit_address: str = field(
+        default_factory=lambda: os.environ.get("CONSORTIUM_LOGIN_LIMIT_ADDRESS", "30 per 5 minutes")
+    )
     # Where per-installation files live (the generated secret key): CONSORTIUM_INSTANCE_DIR, else the
     # folder of the SQLite file, else var/ (relative to the working directory, like the default database).
     instance_dir: Path | None = field(

@@ -25,3 +25,21 @@ def sign_in(client: requests.Session, login: str, password: str = "demo1234") ->
         data={"csrf_token": token, "username": login, "password": password},
         allow_redirects=False,
     )
+
+
+def log_in(
+    client: requests.Session, login: str, password: str = "demo1234", **extra: str
+) -> requests.Response:
+    """POST /login (the API's form login) with the token its form carries; returns the unfollowed answer."""
+    token = form_token(client, "/login")
+    return client.post(
+        "/login",
+        data={"csrf_token": token, "username": login, "password": password, **extra},
+        allow_redirects=False,
+    )
+
+
+def log_out(client: requests.Session, path: str = "/logout") -> requests.Response:
+    """POST /logout (or /signout) with the session's token, as the page's sign-out button does."""
+    token = form_token(client, "/login")
+    return client.post(path, data={"csrf_token": token}, allow_redirects=False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import stat
 import subprocess
@@ -51,9 +52,11 @@ def test_the_key_is_generated_once_with_mode_0600_and_reread(tmp_path):
 
 @pytest.mark.skipif(not GUNICORN.exists(), reason="gunicorn is not installed in the virtualenv")
 def test_two_gunicorn_processes_accept_each_others_sessions(sqlite_factory, tmp_path):
-    url = sqlite_factory.new_database()
-    folder = Path(url.split("///", 1)[1]).parent
-    assert not (folder / "secret_key").exists()
+    folder = tmp_path / "instance"  # a folder of its own: the database file and nothing else
+    folder.mkdir()
+    database = folder / "consortium.sqlite3"
+    shutil.copy(sqlite_factory.new_database().split("///", 1)[1], database)
+    url = f"sqlite:///{database}"
     env = {k: v for k, v in os.environ.items() if k != "CONSORTIUM_SECRET_KEY"}
     env.update(CONSORTIUM_DATABASE_URL=url, PYTHONPATH=str(ROOT))
     env.pop("CONSORTIUM_INSTANCE_DIR", None)
