@@ -4,13 +4,16 @@ Each sign-in draws a random token (kept in the signed session cookie) and stores
 user; every request checks that the row exists, belongs to the cookie's user and is not revoked.
 Signing out revokes the row, so a copy of the old cookie (stolen, or kept by a shared PC's browser)
 stops working at once, in every process.
+
+Times are wall-clock (like the cookie's `since`, which SESSION_LIFETIME is measured from), not the
+service clock that tests and demos move: moving the procedure's clock must not sign anybody out.
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -28,7 +31,7 @@ def open_session(ctx: Context, *, user_id: str, lifetime: timedelta) -> str:
     Sessions older than `lifetime` are deleted on the way (they are refused anyway).
     """
     token = secrets.token_urlsafe(32)
-    now = ctx.now()
+    now = datetime.now(UTC)
     with ctx.unit_of_work() as uow:
         uow.session.execute(sa.delete(WebSession).where(WebSession.created_at < now - lifetime))
         uow.session.add(WebSession(id=_id(token), user_id=user_id, created_at=now))
@@ -57,6 +60,6 @@ def revoke(ctx: Context, *, token: str | None) -> None:
         uow.session.execute(
             sa.update(WebSession)
             .where(WebSession.id == _id(token), WebSession.revoked_at.is_(None))
-            .values(revoked_at=ctx.now())
+            .values(revoked_at=datetime.now(UTC))
         )
         uow.commit()
