@@ -7,7 +7,6 @@ their own context.
 from __future__ import annotations
 
 import os
-import secrets
 
 from flask import Flask
 
@@ -16,12 +15,10 @@ from .context import Context, build_context
 
 
 def create_app(config: Config | None = None, *, ctx: Context | None = None) -> Flask:
-    config = config or Config()
+    config = config or (ctx.config if ctx is not None else Config())
     ctx = ctx or build_context(config)
     app = Flask(__name__)
-    app.config["SECRET_KEY"] = (
-        config.secret_key or os.environ.get("CONSORTIUM_SECRET_KEY") or secrets.token_hex(32)
-    )
+    app.config["SECRET_KEY"] = _secret_key(config)
     app.config["JSON_AS_ASCII"] = False
     app.json.ensure_ascii = False
     app.extensions["consortium"] = ctx
@@ -33,3 +30,11 @@ def create_app(config: Config | None = None, *, ctx: Context | None = None) -> F
 
     register_pages(app)
     return app
+
+
+def _secret_key(config: Config) -> str:
+    """The configured key, else the one generated once into the instance folder (shared by all workers)."""
+    from .secret_key import load_or_create
+
+    configured = config.secret_key or os.environ.get("CONSORTIUM_SECRET_KEY")
+    return configured or load_or_create(config.instance_folder)

@@ -379,3 +379,6 @@ from .supervision_models import (  # noqa: E402, F401  (registers the tables on 
     MemberChange,
     RenewalInvitation,
 )
+
+# --- web security (server-side sessions, sign-in throttle) ---------------------------------------------
+from .websec_models import ThrottleCounter, WebSession  # noqa: E402, F401

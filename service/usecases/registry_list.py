@@ -19,6 +19,7 @@ from ..clock import local_today
 from ..context import Context
 from ..store import consortia
 from ..store.models import Consortium, Filing, Organisation
+from .spreadsheet_cells import neutralise_cell
 
 ENDING_SOON = timedelta(days=180)
 COLUMNS = (
@@ -84,7 +85,8 @@ def list_registry(ctx: Context, *, actor: Actor, filters: RegistryFilter) -> lis
 
 
 def _cells(row: RegistryRow) -> list[str]:
-    return [str(getattr(row, key) or "") for key, _zh, _en in COLUMNS]
+    """The row's export cells, each neutralised so that no name becomes a spreadsheet formula."""
+    return [neutralise_cell(getattr(row, key) or "") for key, _zh, _en in COLUMNS]
 
 
 def export_csv(rows: list[RegistryRow]) -> bytes:
@@ -103,6 +105,9 @@ def export_xlsx(rows: list[RegistryRow]) -> bytes:
     sheet.append([zh for _key, zh, _en in COLUMNS])
     for row in rows:
         sheet.append(_cells(row))
+    for line in sheet.iter_rows():
+        for cell in line:
+            cell.data_type = "s"  # text, even should a cell ever start like a formula
     for column, width in zip("ABCDEFGH", (18, 36, 10, 30, 10, 14, 22, 12), strict=True):
         sheet.column_dimensions[column].width = width
     out = io.BytesIO()

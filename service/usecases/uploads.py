@@ -1,7 +1,10 @@
 """Uploaded documents (signed agreements, plans, letters, objection evidence): checked, hashed, stored.
 
 The declared content type is not trusted: the first bytes must match it, so a renamed executable is
-refused. Bytes live on disk under their SHA-256 (identical uploads share one file); the row records who
+refused, and the whole file must have that type's structure (upload_checks.py: PDF parsed, ZIP packages
+within size and ratio budgets, image headers). A document is attached to a task only by someone who may
+work on the task (candidate or assignee), not by everyone who may see it.
+Bytes live on disk under their SHA-256 (identical uploads share one file); the row records who
 sent what for which application, and reading is scoped like the application itself.
 """
 
@@ -16,9 +19,10 @@ import sqlalchemy as sa
 
 from ..actors import Actor
 from ..context import Context
-from ..errors import InvalidInput, NotFound
+from ..errors import Forbidden, InvalidInput, NotFound
 from ..store import instances, tasks
 from ..store.models import StoredFile
+from .upload_checks import structure_problem
 
 MAX_BYTES = 10 * 1024 * 1024
 ZIP = b"PK\x03\x04"
@@ -47,7 +51,8 @@ def check(upload: Upload, field: str) -> None:
         InvalidInput: with the problem under `field`.
     """
     problem = None
-    magic = ACCEPTED.get(upload.content_type.split(";")[0].strip().lower())
+    declared = upload.content_type.split(";")[0].strip().lower()
+    magic = ACCEPTED.get(declared)
     if not upload.data:
         problem = "文件为空 / The file is empty"
     elif len(upload.data) > MAX_BYTES:
@@ -57,6 +62,8 @@ def check(upload: Upload, field: str) -> None:
         problem = "仅接受 PDF、PNG、JPEG、DOCX、XLSX、OFD 文件 / Only PDF, PNG, JPEG, DOCX, XLSX or OFD files"
     elif not upload.data.startswith(magic):
         problem = "文件内容与类型不符 / The file's content does not match its type"
+    else:
+        problem = structure_problem(declared, upload.data)
     if problem:
         raise InvalidInput("上传文件不符合要求 / The upload was refused", {field: [problem]})
 
@@ -89,10 +96,18 @@ def _record(ctx: Context, session, upload: Upload, digest: str, **where) -> Stor
 def store_for_task(
     ctx: Context, *, directory: Path, task_id: str, actor: Actor, upload: Upload, field: str
 ) -> StoredFile:
-    """Keep a document a task form refers to; returns the row whose id, sha256 and name form the file ref."""
+    """Keep a document a task form refers to; returns the row whose id, sha256 and name form the file ref.
+
+    Raises:
+        InvalidInput: the file is refused (see `check`), under `field`.
+        NotFound: the caller cannot see the task.
+        Forbidden: the caller sees the task but may not work on it (not its assignee or a candidate).
+    """
     check(upload, field)
     with ctx.unit_of_work() as uow:
         task = tasks.get_visible(uow.session, task_id, actor)
+        if not tasks.may_work_on(uow.session, task, actor):
+            raise Forbidden(f"无权为该任务上传文件 / You may not attach documents to task {task_id}")
         digest = _write(directory, upload.data)
         row = _record(
             ctx, uow.session, upload, digest,

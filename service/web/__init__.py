@@ -67,7 +67,8 @@ def register(app: Flask) -> None:
         app.register_blueprint(module.bp)
     app.add_url_rule("/static/pages/<path:name>", "web_static", _static)
     app.add_url_rule("/static/vendor/<path:name>", "web_vendor", _vendor)
-    security.install(app, {module.bp.name for module in BLUEPRINTS})
+    # CSRF on every page form, and on the API's form login/logout ("session"), which browsers post too.
+    security.install(app, {module.bp.name for module in BLUEPRINTS} | {"session"})
     idempotency.install(app, {module.bp.name for module in BLUEPRINTS})  # after the CSRF check
     app.add_template_filter(localtime)
     app.add_template_filter(clock)

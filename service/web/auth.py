@@ -6,13 +6,13 @@ one `service.api.auth.session_actor` reads and expires.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from flask import Blueprint, redirect, render_template, request, session, url_for
 
+from ..api.auth import end_session, login_failed, login_refusal, start_session, throttled_message
 from ..api.session import _safe_next
 from ..usecases import identities
 from .common import context
+from .i18n import bilingual
 
 bp = Blueprint("web_auth", __name__)
 
@@ -26,25 +26,25 @@ def signin():
 def signin_post():
     username = (request.form.get("username") or "").strip()
     password = request.form.get("password") or ""
-    found = identities.authenticate(context(), user_id=username, password=password) if username else None
     target = _safe_next(request.form.get("next"))
+    refusal = login_refusal(username, "signin")
+    if refusal is not None:
+        page = render_template(
+            "signin.html", next=target, failed=False, throttled=bilingual(throttled_message(refusal)),
+            username=username,
+        )
+        return page, 429, {"Retry-After": str(refusal.retry_after)}
+    found = identities.authenticate(context(), user_id=username, password=password) if username else None
     if found is None:
+        login_failed(username)
         return render_template("signin.html", next=target, failed=True, username=username), 401
-    language = session.get("lang")
-    session.clear()  # a fresh session on every sign-in: no fixation
-    session.permanent = True
-    session.update(user_id=found.id, since=datetime.now(UTC).isoformat())
-    if language:
-        session["lang"] = language
+    start_session(found)  # a fresh session on every sign-in: no fixation
     return redirect(target if target != "/" else url_for("web_inbox.inbox"), code=303)
 
 
 @bp.post("/signout")
 def signout():
-    language = session.get("lang")
-    session.clear()
-    if language:
-        session["lang"] = language
+    end_session()  # revoked server-side: a copy of the old cookie no longer signs anyone in
     return redirect(url_for("web_auth.signin"), code=303)
 
 

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from service.cli import cli
 from tests.support.procedure import LEAD
+from tests.websec.pages import log_in, log_out
 
 
 def test_user_add_creates_a_user_who_can_sign_in_with_basic_and_session(server, monkeypatch):
@@ -41,9 +42,7 @@ def test_user_add_creates_a_user_who_can_sign_in_with_basic_and_session(server, 
     assert basic.rest("GET", "/task/count").status_code == 200
 
     browser = server.client(None)
-    signed_in = browser.post(
-        "/login", data={"username": "haizhi2", "password": "s3cret-pass"}, allow_redirects=False
-    )
+    signed_in = log_in(browser, "haizhi2", "s3cret-pass")
     assert signed_in.status_code == 303
     me = browser.get("/whoami").json()
     assert me["groups"] == ["applicant"] and me["organisation"] == LEAD
@@ -52,31 +51,28 @@ def test_user_add_creates_a_user_who_can_sign_in_with_basic_and_session(server, 
 def test_session_login_logout_and_refusals(server):
     browser = server.client(None)
     assert browser.get("/api/consortia").status_code == 401
-    wrong = browser.post("/login", data={"username": "city1", "password": "nope"}, allow_redirects=False)
-    assert wrong.status_code == 401 and "session" not in browser.cookies
-    away = browser.post(
-        "/login",
-        data={"username": "city1", "password": "demo1234", "next": "//evil.example/"},
-        allow_redirects=False,
-    )
+    wrong = log_in(browser, "city1", "nope")
+    assert wrong.status_code == 401 and browser.get("/whoami").status_code == 401
+    away = log_in(browser, "city1", next="//evil.example/")
     assert away.status_code == 303 and away.headers["Location"] == "/"  # no open redirect
     assert browser.get("/api/organisations").status_code == 200
     # The session is for pages and /api; /engine-rest keeps HTTP Basic, like Camunda.
     assert browser.get("/engine-rest/task").status_code == 401
-    browser.post("/logout", allow_redirects=False)
+    log_out(browser)
     assert browser.get("/api/organisations").status_code == 401
 
 
 def test_an_old_session_expires(server):
     browser = server.client(None)
-    browser.post("/login", data={"username": "city1", "password": "demo1234"}, allow_redirects=False)
+    log_in(browser, "city1")
+    assert browser.get("/whoami").status_code == 200
     with server.app.test_request_context():
-        from flask import session
         from flask.sessions import SecureCookieSessionInterface
 
         serializer = SecureCookieSessionInterface().get_signing_serializer(server.app)
-        session.update(user_id="city1", since=(datetime.now(UTC) - timedelta(hours=9)).isoformat())
-        stale = serializer.dumps(dict(session))
+        live = serializer.loads(browser.cookies["session"])
+        stale = serializer.dumps({**live, "since": (datetime.now(UTC) - timedelta(hours=9)).isoformat()})
+    browser.cookies.clear()
     browser.cookies.set("session", stale, domain="127.0.0.1")
     assert browser.get("/whoami").status_code == 401
 

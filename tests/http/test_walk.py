@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from service.usecases import jobs
+from tests.websec.pages import log_in
 
 from .walk import KEY, HttpWalk
 
@@ -34,7 +35,7 @@ def test_the_whole_procedure_over_http_from_upload_to_filing(server, clock):
 
     # The applicant, signed in through the session, sees its filing.
     browser = server.client(None)
-    login = browser.post("/login", data={"username": "lead1", "password": "demo1234"}, allow_redirects=False)
+    login = log_in(browser, "lead1")
     assert login.status_code == 303
     filings = browser.get("/api/filings").json()
     assert [f["status"] for f in filings] == ["filed"]

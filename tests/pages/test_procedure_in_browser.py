@@ -13,6 +13,7 @@ import re
 from service.usecases import identities
 from service.usecases.demo import ORGANISATIONS
 from service.usecases.jobs import fire_due_jobs
+from tests.support import documents
 from tests.support.procedure import FORMS, LEAD, MEMBER_LOGINS, MEMBERS
 
 from .browser import complete, fill, open_task, submit
@@ -92,7 +93,7 @@ def test_members_join_and_a_draft_survives_a_reload(site):
     assert "文件内容与类型不符" in page.locator("#f-agreement-document-error").inner_text()
     page.set_input_files(
         '[name="agreement.document"]',
-        files=[{"name": "协议.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%signed\n%%EOF\n"}],
+        files=[{"name": "协议.pdf", "mimeType": "application/pdf", "buffer": documents.pdf()}],
     )
     submit(page)
     assert page.locator("#error-summary").count() == 0
