@@ -56,7 +56,7 @@ def _finish(runner: JobRunner) -> None:
 def run_scheduler(interval: float) -> None:
     """Run the deadline scheduler alone (any number may run against one database)."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    for chatty in ("spiff",):  # one line per task state change is noise in a long-running clock
+    for chatty in ("spiff", "apscheduler"):  # one line per task state change is noise in a long-running clock
         logging.getLogger(chatty).setLevel(logging.WARNING)
     runner = JobRunner(build_context(Config()), safety_interval=interval)
     runner.start()

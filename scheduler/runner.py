@@ -1,18 +1,28 @@
-"""The clock that fires due jobs: one thread wakes, the job table says what is due.
+"""The clock that fires due jobs: APScheduler wakes, the job table says what is due.
 
-The runner holds no deadlines in memory, whatever their number: one daemon thread fires what is due, then
-sleeps on a `threading.Event` until the earliest due job or the safety interval, whichever is sooner. A
-commit that adds or moves a job sets the event, so the thread looks again at once. The `job` table is the
-truth, so any number of processes may run a scheduler and a restart loses nothing (DESIGN.md "Timers and
-deadlines"): on start the thread fires, once, everything that came due while nothing ran.
+APScheduler (3.x `BackgroundScheduler`) holds at most two in-memory jobs, whatever the number of pending
+deadlines: a date-trigger wake-up armed at the earliest due job, and a safety interval. The `job` table is
+the truth, so any number of processes may run a scheduler and a restart loses nothing (DESIGN.md "Timers
+and deadlines"): on start the wake-up runs at once and fires, once, everything that came due while nothing
+ran. A commit in this process that changes jobs arms the wake-up at once (or, while a tick is in flight,
+asks that tick to look again when it ends). One tick at a time per process: our own `_ticking` lock.
 
-Stopping never waits on the firing thread for more than `stop(timeout=...)`: nothing else ever calls into
-the thread (the previous APScheduler design re-armed from the job thread with `add_job` while `shutdown(
-wait=True)` held the lock that call needs, and a SIGTERM during a tick hung for ever). A tick still in
-flight at exit dies with the process; the database rolls its transaction back, and the job stays due.
+Stopping is bounded whatever is in flight. APScheduler 3.x locks, from its source (schedulers/base.py,
+background.py, executors/base.py, pool.py): `add_job` (hence every re-arm) takes `_jobstores_lock`;
+`shutdown` sets the state to stopped, then holds `_executors_lock` and `_jobstores_lock` while it shuts
+the thread-pool executor down (`shutdown(wait=True)` joins the worker running our tick), then joins its
+own wake-up thread. The old runner called `shutdown(wait=True)` while a tick, re-arming, waited in
+`add_job` for `_jobstores_lock`: each waited on the other for ever. So `stop` sets our stopping flag,
+unhooks the commit callback, calls `shutdown(wait=False)` (the locks are then held for a moment only), and
+waits for the tick in flight on our own lock for at most `timeout` seconds, answering False if it still
+runs. A tick never re-arms once stopping; a re-arm racing with `shutdown` finds the scheduler stopped
+(`add_job` then only queues the job in memory, `SchedulerNotRunningError` is caught) and never blocks.
+A tick still in flight at exit runs on a non-daemon pool thread that Python would join at exit, so the
+CLI leaves with `os._exit` when `stop` answers False; the database rolls the tick's transaction back and
+its job stays due.
 
-Due times are in the context's clock (a test may move it); the thread sleeps real seconds, so it wakes at
-"real now + (due - clock now)".
+Due times are in the context's clock (a test may move it); APScheduler counts real seconds, so the wake-up
+is armed at "real now + (due - clock now)".
 """
 
 from __future__ import annotations
@@ -20,109 +30,154 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from datetime import UTC, datetime, timedelta
+
+from apscheduler.schedulers import SchedulerNotRunningError
+from apscheduler.schedulers.background import BackgroundScheduler
 
 from service.context import Context
 from service.usecases import jobs
 from service.usecases.audit_trail import CHECKPOINT_SECONDS, checkpoint_trail
 
 log = logging.getLogger(__name__)
+TICK_ID = "consortium-tick"
+SAFETY_ID = "consortium-safety"
 BUSY_RETRY = 0.25  # seconds before looking again at a due job a command holds
 STOP_TIMEOUT = 3.0  # seconds `stop` waits for a tick in flight before giving up on it
 
 
 class JobRunner:
-    """Fires due jobs of `ctx` on a daemon thread; `start` once, `stop` once (bounded, never hangs)."""
+    """Fires due jobs of `ctx` from an APScheduler `BackgroundScheduler`; `start` once, `stop` once
+    (bounded, never hangs)."""
 
     def __init__(self, ctx: Context, *, safety_interval: float = 30.0, batch: int = 100) -> None:
         self.ctx = ctx
         self.safety_interval = safety_interval
         self.batch = batch
-        self._wake = threading.Event()  # set by commits that change jobs, and by stop
+        # max_instances > 1: a wake-up due while a tick still runs is not dropped by APScheduler (with a
+        # warning) but reaches `tick`, which asks the running tick to look again.
+        self.scheduler = BackgroundScheduler(timezone=UTC, job_defaults={
+            "coalesce": True, "misfire_grace_time": None, "max_instances": 3})
+        self._ticking = threading.Lock()  # held by the tick in flight (firing and re-arming)
+        self._again = False  # a commit or a wake-up came while a tick was in flight: look again after it
         self._stopping = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._wake_at: float | None = None  # time.monotonic() of the next planned wake-up
         self._checkpointed = float("-inf")  # time.monotonic() of the last audit checkpoint
 
     def start(self) -> None:
+        """Start APScheduler with the safety interval, and fire at once what came due while nothing ran."""
+        self.scheduler.add_job(self.tick, "interval", seconds=self.safety_interval, id=SAFETY_ID)
+        self.scheduler.start()
         self.ctx.on_jobs_changed.append(self._on_jobs_changed)
-        self._thread = threading.Thread(target=self._loop, name="consortium-scheduler", daemon=True)
-        self._thread.start()  # its first tick fires what came due while nothing ran
+        self._arm(0.0)
 
     def stop(self, timeout: float = STOP_TIMEOUT) -> bool:
-        """Stop the thread: True when it ended within `timeout` seconds, False when a tick is still in
-        flight (it is a daemon thread: it dies with the process and its transaction is rolled back)."""
+        """Stop: True when no tick runs any more within `timeout` seconds, False when one is still in flight
+        (say blocked on a database lock; the caller should leave the process, see the module docstring)."""
+        self._stopping.set()
         if self._on_jobs_changed in self.ctx.on_jobs_changed:
             self.ctx.on_jobs_changed.remove(self._on_jobs_changed)
-        self._stopping.set()
-        self._wake.set()
-        if self._thread is None:
+        try:
+            self.scheduler.shutdown(wait=False)  # never wait=True: see the module docstring
+        except SchedulerNotRunningError:
+            pass
+        if self._ticking.acquire(timeout=timeout):  # kept: no tick starts after a stop
             return True
-        self._thread.join(timeout)
-        if self._thread.is_alive():
-            log.warning("a tick is still in flight after %.1f s; leaving it to die with the process", timeout)
-            return False
-        return True
+        log.warning("a tick is still in flight after %.1f s; leaving it to die with the process", timeout)
+        return False
 
     @property
     def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive() and not self._stopping.is_set()
+        return self.scheduler.running and not self._stopping.is_set()
+
+    @property
+    def ticking(self) -> bool:
+        """True while a tick is in flight (firing jobs or re-arming)."""
+        return self._ticking.locked()
 
     def _on_jobs_changed(self, _due=None) -> None:
-        self._wake.set()  # only sets a flag: safe from any thread, never blocks
-
-    def _loop(self) -> None:
-        while not self._stopping.is_set():
-            self._wake.clear()  # a commit during the tick sets it again: the wait below then returns at once
-            fired = self.tick()
-            if self._stopping.is_set():
-                return
-            delay = self._delay(fired)
-            self._wake_at = time.monotonic() + delay
-            self._wake.wait(delay)
-            self._wake_at = None
+        """After a commit that changed jobs (any thread): wake at once; cheap, never blocks for long."""
+        if self._stopping.is_set():
+            return
+        self._again = True  # set before looking at the lock: a tick ending now re-arms (see `tick`)
+        if not self._ticking.locked():
+            self._arm(0.0)
 
     def tick(self) -> int:
-        """Fire what is due now (at most `batch` jobs, fewer when stopping); returns how many fired."""
-        try:
-            fired = jobs.fire_due_jobs(self.ctx, limit=self.batch, stop=self._stopping.is_set)
-        except Exception:  # a broken database must not kill the clock; the next wake-up tries again
-            log.exception("firing due jobs failed")
+        """Fire what is due now (at most `batch` jobs, fewer when stopping), then re-arm at the next due
+        job; returns how many fired. One tick at a time per process: a tick that finds another in flight
+        asks it to look again and returns 0."""
+        if not self._ticking.acquire(blocking=False):
+            self._again = True
             return 0
-        if fired:
-            log.info("fired %d due job(s)", fired)
         try:
-            self.checkpoint_audit()
-        except Exception:  # nor a missing key file: verification reports unanchored events
-            log.exception("signing audit checkpoints failed")
+            self._again = False
+            if self._stopping.is_set():
+                return 0
+            try:
+                fired = jobs.fire_due_jobs(self.ctx, limit=self.batch, stop=self._stopping.is_set)
+            except Exception:  # a broken database must not kill the clock; the safety interval tries again
+                log.exception("firing due jobs failed")
+                fired = 0
+            if fired:
+                log.info("fired %d due job(s)", fired)
+            self._checkpoint_audit()
+            if not self._stopping.is_set():
+                self._arm(self._delay(fired))
+        finally:
+            self._ticking.release()
+        if self._again and not self._stopping.is_set():  # came while we held the lock
+            self._arm(0.0)
         return fired
 
-    def checkpoint_audit(self) -> int:
-        """Sign the grown audit streams' heads, at most every CHECKPOINT_SECONDS (usecases/audit_trail)."""
-        if time.monotonic() - self._checkpointed < CHECKPOINT_SECONDS:
+    def _checkpoint_audit(self) -> int:
+        """Sign the grown audit streams' heads, at most every CHECKPOINT_SECONDS (usecases/audit_trail);
+        a failure (say a missing key file) is logged: verification then reports the unanchored events."""
+        if self._stopping.is_set() or time.monotonic() - self._checkpointed < CHECKPOINT_SECONDS:
             return 0
         self._checkpointed = time.monotonic()
-        return checkpoint_trail(self.ctx)
+        try:
+            return checkpoint_trail(self.ctx)
+        except Exception:
+            log.exception("signing audit checkpoints failed")
+            return 0
 
-    def _delay(self, fired: int) -> float:
-        """Real seconds until the earliest due job, at most the safety interval; a job still due after a
-        tick that fired nothing is held by a command in progress: look again shortly, do not spin."""
+    def _delay(self, fired: int) -> float | None:
+        """Real seconds until the earliest due job (None: nothing due, the safety interval suffices); a job
+        still due after a tick that fired nothing is held by a command in progress: look again shortly,
+        do not spin."""
         try:
             due = jobs.next_due(self.ctx)
         except Exception:
             log.exception("reading the next due job failed; the safety interval will retry")
-            return self.safety_interval
+            return None
         if due is None:
-            return self.safety_interval
+            return None
         wait = max((due - self.ctx.now()).total_seconds(), 0.0)
         if wait == 0.0 and not fired:
             wait = BUSY_RETRY
-        return min(wait + 0.005, self.safety_interval)
+        return wait
+
+    def _arm(self, delay: float | None) -> None:
+        """(Re)place the one date-trigger wake-up `delay` real seconds from now (None: leave it)."""
+        if delay is None or self._stopping.is_set():
+            return
+        run_at = datetime.now(UTC) + timedelta(seconds=delay, milliseconds=5)
+        try:
+            self.scheduler.add_job(self.tick, "date", run_date=run_at, id=TICK_ID, replace_existing=True)
+        except SchedulerNotRunningError:  # racing with `stop`: nothing to arm any more
+            pass
 
     def armed_in(self) -> float:
-        """Real seconds until the planned wake-up (0 when the thread is not sleeping)."""
-        wake_at = self._wake_at
-        return max(wake_at - time.monotonic(), 0.0) if wake_at is not None else 0.0
+        """Real seconds until the armed wake-up (0 when none is armed)."""
+        try:
+            job = self.scheduler.get_job(TICK_ID)
+        except SchedulerNotRunningError:
+            return 0.0
+        if job is None or getattr(job, "next_run_time", None) is None:
+            return 0.0
+        return max((job.next_run_time - datetime.now(UTC)).total_seconds(), 0.0)
 
     def held_jobs(self) -> int:
-        """Deadlines the runner holds in memory: at most its one wake-up (the benchmark reports it)."""
-        return 1 if self._wake_at is not None else 0
+        """How many jobs APScheduler holds in memory: at most two, the wake-up and the safety interval
+        (the benchmark reports it)."""
+        return len(self.scheduler.get_jobs())

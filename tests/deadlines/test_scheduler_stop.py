@@ -9,6 +9,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -17,6 +18,7 @@ import psycopg
 import pytest
 import sqlalchemy as sa
 
+from scheduler.runner import JobRunner
 from service.usecases import jobs
 from tests.support.smtp import free_port
 
@@ -108,4 +110,42 @@ def test_sigterm_with_a_tick_blocked_in_the_database_exits_within_seconds(
     # the tick cut short committed nothing; the jobs stay due and fire once later
     assert fired_per_instance(ctx) == {} and completed(ctx, ids) == 0
     assert jobs.fire_due_jobs(ctx, now=fire_at + timedelta(minutes=1)) == 3
+    assert fired_per_instance(ctx) == dict.fromkeys(ids, 1)
+
+
+def test_stop_with_a_tick_in_flight_returns_within_its_timeout_and_the_tick_never_re_arms(
+    ctx, clock, database_url, caplog
+):
+    """In-process: `stop` answers False within its timeout while the tick waits on the database (the old
+    `shutdown(wait=True)` waited for ever); once the database lets go, the tick ends without re-arming and
+    without raising, and APScheduler holds nothing any more."""
+    caplog.set_level("WARNING")
+    deploy_probe(ctx)
+    ids = start_probes(ctx, clock.now() + timedelta(hours=1), 3)
+    clock.advance(hours=2)  # all three due: the start tick goes straight to the database
+    lock = DatabaseLock(database_url)
+    runner = JobRunner(ctx, safety_interval=3600)
+    answer: list[bool] = []
+    try:
+        runner.start()
+        assert wait_for(lambda: runner.ticking, timeout=20), "the start tick never ran"
+        if lock.waiters() is None:
+            time.sleep(0.5)  # SQLite cannot show the waiter: the tick is in BEGIN IMMEDIATE by now
+        else:
+            assert wait_for(lambda: lock.waiters() >= 1), "the start tick never reached the database"
+        started = time.monotonic()
+        stopper = threading.Thread(target=lambda: answer.append(runner.stop(timeout=0.5)), daemon=True)
+        stopper.start()
+        stopper.join(EXIT_WITHIN)
+        assert not stopper.is_alive(), "stop() hung with a tick in flight"
+        assert answer == [False] and time.monotonic() - started < 3.0
+    finally:
+        lock.release()
+    assert wait_for(lambda: not runner.ticking, timeout=30), "the tick never ended after the lock went"
+    assert runner.held_jobs() == 0  # it did not re-arm, not even a queued wake-up
+    assert not runner.running
+    # the tick ended its batch at the stop: at most the job it was claiming fired; no error escaped
+    assert sum(fired_per_instance(ctx).values()) <= 1
+    assert [r.getMessage() for r in caplog.records if r.levelname in ("ERROR", "CRITICAL")] == []
+    assert jobs.fire_due_jobs(ctx) >= 2
     assert fired_per_instance(ctx) == dict.fromkeys(ids, 1)

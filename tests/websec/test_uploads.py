@@ -4,6 +4,7 @@ documents to it; downloads stay attachments with nosniff."""
 from __future__ import annotations
 
 import io
+import uuid
 import zipfile
 
 import pytest
@@ -106,7 +107,7 @@ def agreement_task(server) -> str:
 def _attach(browser, task_id: str, name: str, content_type: str, data: bytes):
     return browser.post(
         f"/tasks/{task_id}",
-        data={"csrf_token": form_token(browser, "/"), "action": "draft"},
+        data={"csrf_token": form_token(browser, "/"), "idem": uuid.uuid4().hex, "action": "draft"},
         files={"agreement.document": (name, data, content_type)},
         allow_redirects=False,
     )
