@@ -185,7 +185,8 @@ ALLOWED: dict[type, dict[str, Any]] = {
     dict: _table("clear items keys values popitem", "copy", get=_keyed("get"),
                  pop=_keyed("pop"), setdefault=_growing("setdefault", hashes=True),
                  update=_merging("update", True)),
-    set: _table("clear pop isdisjoint issubset issuperset", "copy", add=_growing("add", hashes=True),
+    set: _table("clear pop", "copy", add=_growing("add", hashes=True),
+                **{name: _measured(name) for name in ("isdisjoint", "issubset", "issuperset")},
                 discard=_keyed("discard"), remove=_keyed("remove"),
                 **{name: _merging(name, True) for name in
                    ("update", "union", "intersection", "difference", "symmetric_difference")}),

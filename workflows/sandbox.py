@@ -99,25 +99,39 @@ class _Policy(RestrictingNodeTransformer):
         node.left, *node.comparators = (_guarded("_cmp_", o) for o in operands)
         return node
 
+    # Displays and comprehensions are charged to the allocation budget (tuples only from 8 items):
+    # a loop of small unguarded allocations is then bounded by the deadline at ~100 bytes a step.
+
     def visit_Dict(self, node: ast.Dict) -> Any:
         node = self.node_contents_visit(node)
         node.keys = [k if k is None else _guarded("_hash_", k) for k in node.keys]
-        return node
+        return _charged(node) if node.keys else node
 
     def visit_Set(self, node: ast.Set) -> Any:
         node = self.node_contents_visit(node)
         node.elts = [_guarded("_hash_", e) for e in node.elts]
-        return node
+        return _charged(node)
+
+    def visit_List(self, node: ast.List) -> Any:
+        node = self.node_contents_visit(node)
+        return _charged(node) if isinstance(node.ctx, ast.Load) and node.elts else node
+
+    def visit_Tuple(self, node: ast.Tuple) -> Any:
+        node = self.node_contents_visit(node)
+        return _charged(node) if isinstance(node.ctx, ast.Load) and len(node.elts) >= 8 else node
+
+    def visit_ListComp(self, node: ast.ListComp) -> Any:
+        return _charged(super().visit_ListComp(node))
 
     def visit_DictComp(self, node: ast.DictComp) -> Any:
         node = super().visit_DictComp(node)
         node.key = _guarded("_hash_", node.key)
-        return node
+        return _charged(node)
 
     def visit_SetComp(self, node: ast.SetComp) -> Any:
         node = super().visit_SetComp(node)
         node.elt = _guarded("_hash_", node.elt)
-        return node
+        return _charged(node)
 
     def visit_Subscript(self, node: ast.Subscript) -> Any:
         if isinstance(node.ctx, ast.Store) and isinstance(node.slice, ast.Slice):
@@ -149,6 +163,10 @@ class _Policy(RestrictingNodeTransformer):
 
 def _call(guard: str, *args: ast.expr) -> ast.Call:
     return ast.Call(func=ast.Name(guard, ast.Load()), args=list(args), keywords=[])
+
+
+def _charged(node: ast.expr) -> ast.expr:
+    return ast.copy_location(_call("_charge_", node), node)
 
 
 def _guarded(guard: str, expr: ast.expr) -> ast.expr:
@@ -248,6 +266,7 @@ _GUARDS: dict[str, Any] = {
     "_hash_": guards.hash_key,
     "_format_": guards.format_value,
     "_fstring_": guards.fstring,
+    "_charge_": limits.charge,
 }
 """The names RestrictedPython's rewritten code calls (user code cannot name `_`-names)."""
 

@@ -62,6 +62,7 @@ HOSTILE = [
     ("t = (1,)\nfor i in range(60):\n    t = (t, t)\nd = {t: 1}", "MAX_RENDERED"),
     ("t = (1,)\nu = (1,)\nfor i in range(60):\n    t = (t, t)\n    u = (u, u)\nx = t == u", "MAX_RENDERED"),
     ("s = set()\nt = (1,)\nfor i in range(60):\n    t = (t, t)\ns.add(t)", "MAX_RENDERED"),
+    ("s = {1}\nt = (1,)\nfor i in range(60):\n    t = (t, t)\nx = s.issubset([t])", "MAX_RENDERED"),
     ("def f(*a):\n    return a\nt = (1,)\nfor i in range(60):\n    t = f(t, t)\nx = {t}", "MAX_RENDERED"),
     ("a = [1]\nfor i in range(60):\n    a = [a, a]\nprint(a)", "MAX_RENDERED"),
     ("a = ['a' * 1000000] * 1000\nb = ['a' * 999999 + 'b'] * 1000\nx = a == b", "MAX_RENDERED"),
@@ -69,6 +70,10 @@ HOSTILE = [
      "MAX_ALLOCATED"),
     ("x = [str(i) * 1000 for i in range(100000)]", "MAX_ALLOCATED"),
     ("x = {i: 'x' * 1000 for i in range(100000)}", "MAX_ALLOCATED"),
+    (f"a = []\nfor k in range(1000):\n    a.append([{list(range(100))} for i in range(100000)])",
+     "MAX_ALLOCATED"),
+    ("a = []\nfor k in range(1000):\n"
+     "    a.append([{'a': i, 'b': i, 'c': i, 'd': i, 'e': i} for i in range(100000)])", "MAX_ALLOCATED"),
 ]
 
 
