@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import sys
 import threading
-from collections.abc import ItemsView, KeysView, ValuesView
+from collections.abc import ItemsView, KeysView, Mapping, ValuesView
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
@@ -32,6 +32,9 @@ MAX_RENDERED = 1_000_000
 """Largest value, counted as the characters of its text form with every shared part counted each
 time it appears. Comparing, hashing, printing and storing a value are linear in this size, so it
 is what bounds `a == b`, `x in y`, `{t}`, `str(x)`, `sorted(x)` and the task data written back."""
+MAX_TASK_DATA = 4_000_000
+"""Largest text form of all the variables one script leaves in task data together (what is stored
+as JSON and deep-copied into the next task)."""
 MAX_DEPTH = 100
 """Deepest nesting of lists/tuples/dicts/sets in one value."""
 MAX_FORMAT_WIDTH = 10_000
@@ -144,6 +147,23 @@ def check_rendered(value: Any) -> Any:
     elif kind is str and len(value) > MAX_STR:
         raise too_big("str length", len(value), "MAX_STR")
     return value
+
+
+def check_task_data(variables: Mapping[str, Any]) -> None:
+    """Refuse variables a script would leave in task data when one exceeds MAX_RENDERED or all
+    together exceed MAX_TASK_DATA (shared parts counted each time: JSON writes them each time)."""
+    walker = _Walker(MAX_RENDERED)
+    total = 0
+    for name, value in variables.items():
+        try:
+            size = walker.size(value, 0)
+            if size > MAX_RENDERED:
+                raise too_big("value size in characters", size, "MAX_RENDERED")
+            total += size
+        except SandboxLimit as exc:
+            raise SandboxLimit(f"variable {name!r}: {str(exc).split(': ', 1)[-1]}") from None
+        if total > MAX_TASK_DATA:
+            raise too_big(f"task data (up to variable {name!r}) in characters", total, "MAX_TASK_DATA")
 
 
 class _Walker:

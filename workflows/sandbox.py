@@ -44,7 +44,7 @@ from RestrictedPython.Guards import (
 from SpiffWorkflow.bpmn.script_engine import TaskDataEnvironment
 
 from . import guards, limits, methods
-from .limits import SandboxLimit, check_rendered
+from .limits import check_rendered, check_task_data
 
 
 class ScriptTimeout(Exception):  # noqa: N818 - reads better in diagrams' error messages
@@ -316,6 +316,7 @@ class SandboxEnvironment(TaskDataEnvironment):
         scope.update(context)
         before = set(context)
         self._run(code, scope, deadline, "exec")
+        written: dict[str, Any] = {}
         for name, value in scope.items():
             if name.startswith("_") or callable(value) or isinstance(value, types.ModuleType):
                 continue
@@ -323,11 +324,9 @@ class SandboxEnvironment(TaskDataEnvironment):
                 continue
             if external_context and name in external_context and name not in before:
                 continue
-            try:
-                check_rendered(value)
-            except SandboxLimit as exc:
-                raise SandboxLimit(f"variable {name!r}: {str(exc).split(': ', 1)[-1]}") from None
-            context[name] = value
+            written[name] = value
+        check_task_data(written)  # before writing anything: a refused script leaves no trace
+        context.update(written)
         for name in before - set(scope):
             del context[name]
         return True
