@@ -29,6 +29,7 @@ from __future__ import annotations
 import ast
 import re
 import sys
+import threading
 import time
 import types
 from collections.abc import Callable, Iterator, Mapping
@@ -212,20 +213,67 @@ def _line_text(source: str, line: int) -> str:
     return lines[line - 1] if 0 < line <= len(lines) else ""
 
 
+SLOW_EVALUATION = 0.02
+"""CPU seconds after which an evaluation is "long": the GIL switch interval drops to FAST_SWITCH."""
+FAST_SWITCH = 0.0005
+"""GIL switch interval (s) while a long evaluation runs. At CPython's default 5 ms, a request
+thread that gives up the GIL 20 times (socket, SQLite) waits 20 × 5 ms behind a busy script:
+/health took up to 280 ms during a 1 s script; at 0.5 ms, under 50 ms (bench/sandbox_attack.py)."""
+
+
+class _SwitchInterval:
+    """Lowers `sys.setswitchinterval` while at least one long evaluation runs, then restores it."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.count = 0
+        self.saved = sys.getswitchinterval()
+
+    def enter(self) -> None:
+        with self.lock:
+            if self.count == 0:
+                self.saved = sys.getswitchinterval()
+                sys.setswitchinterval(min(self.saved, FAST_SWITCH))
+            self.count += 1
+
+    def leave(self) -> None:
+        with self.lock:
+            self.count -= 1
+            if self.count == 0:
+                sys.setswitchinterval(self.saved)
+
+
+_SWITCH = _SwitchInterval()
+
+
 class _Deadline:
     """CPU-time budget of one evaluation, checked from the tracer and from guarded loops."""
 
-    __slots__ = ("end", "limit", "ticks")
+    __slots__ = ("end", "limit", "slow", "slowed", "ticks")
 
     def __init__(self, limit: float) -> None:
+        now = time.thread_time()
         self.limit = limit
-        self.end = time.thread_time() + limit
+        self.end = now + limit
+        self.slow = now + SLOW_EVALUATION
+        self.slowed = False
         self.ticks = 0
 
     def check(self) -> None:
         self.ticks += 1
-        if self.ticks & 63 == 0 and time.thread_time() > self.end:
-            raise ScriptTimeout(f"脚本运行超时 / script exceeded its {self.limit:g} s CPU time limit")
+        if self.ticks & 63 == 0:
+            now = time.thread_time()
+            if now > self.end:
+                raise ScriptTimeout(f"脚本运行超时 / script exceeded its {self.limit:g} s CPU time limit")
+            if now > self.slow and not self.slowed:
+                self.slowed = True
+                _SWITCH.enter()
+
+    def finish(self) -> None:
+        """End of the evaluation: restore the switch interval if this one lowered it."""
+        if self.slowed:
+            self.slowed = False
+            _SWITCH.leave()
 
     def tracer(self, frame: types.FrameType, event: str, arg: Any) -> Callable[..., Any] | None:
         if frame.f_code.co_filename in _UNTRACED:
@@ -298,6 +346,7 @@ class SandboxEnvironment(TaskDataEnvironment):
         finally:
             sys.settrace(previous)
             limits.restore_budget(budget)
+            deadline.finish()
 
     def evaluate(self, expression: str, context: dict[str, Any], external_context: Any = None) -> Any:
         code = compile_sandboxed(expression, "eval")

@@ -8,6 +8,7 @@ asserted here (see `bench/sandbox_attack.py` for /health latency and time to err
 
 from __future__ import annotations
 
+import sys
 import tracemalloc
 from datetime import date, datetime
 
@@ -17,7 +18,7 @@ from workflows.engine import Engine
 from workflows.errors import ScriptFailed
 from workflows.helpers import DEFAULT_HELPERS
 from workflows.limits import SandboxLimit
-from workflows.sandbox import SandboxEnvironment, SandboxViolation, ScriptTimeout
+from workflows.sandbox import FAST_SWITCH, SandboxEnvironment, SandboxViolation, ScriptTimeout
 
 from .test_sandbox import diagram, run_unlinted
 
@@ -111,6 +112,19 @@ def test_long_python_level_work_is_stopped_by_the_deadline_with_bounded_memory(s
     error, peak = _run(script, time_limit=1.0)
     assert isinstance(error, ScriptTimeout)
     assert peak < MEMORY_BOUND
+
+
+def test_a_long_evaluation_lowers_the_gil_switch_interval_until_it_ends() -> None:
+    """So request threads are not starved behind a busy script (see FAST_SWITCH)."""
+    seen: list[float] = []
+    env = SandboxEnvironment({**DEFAULT_HELPERS, "probe": lambda: seen.append(sys.getswitchinterval())})
+    before = sys.getswitchinterval()
+    env.execute("probe()\nfor i in range(20000):\n    for j in range(5):\n        x = j\nprobe()", {})
+    assert seen == [before, FAST_SWITCH] and sys.getswitchinterval() == before
+    with pytest.raises(ScriptTimeout):
+        SandboxEnvironment(DEFAULT_HELPERS, time_limit=0.1).execute(
+            "for i in range(100000):\n    for j in range(100000):\n        x = j", {})
+    assert sys.getswitchinterval() == before
 
 
 @pytest.mark.parametrize(
