@@ -109,7 +109,7 @@ def lshift(a: Any, b: Any) -> Any:
 def mod(a: Any, b: Any) -> Any:
     """`a % b`: printf-style formatting when `a` is str/bytes (see `printf`), else modulo."""
     if isinstance(a, _TEXT):
-        return printf(a, b)
+        return a % b if _small_printf(a, b) else printf(a, b)
     return a % b
 
 
@@ -139,8 +139,16 @@ _INPLACE: dict[str, Callable[[Any, Any], Any]] = {
 }
 
 
+_NUMBERS = frozenset({int, float, bool})
+
+
 def inplace(op: str, x: Any, y: Any) -> Any:
     """RestrictedPython's `_inplacevar_`: `x += y` etc. through the same guards as `x + y`."""
+    if op == "+=" and type(x) in _NUMBERS and type(y) in _NUMBERS:  # the usual `total += score`
+        result = x + y
+        if type(result) is int and result.bit_length() > MAX_INT_BITS:
+            raise too_big("int size in bits", result.bit_length(), "MAX_INT_BITS")
+        return result
     try:
         func = _INPLACE[op]
     except KeyError:
