@@ -241,7 +241,7 @@ def printf(fmt: str | bytes, args: Any) -> Any:
         i += 1
         if total > MAX_STR:
             raise too_big("formatted string length", total, "MAX_STR")
-    return charge(fmt % args)
+    return charge(check_size(fmt % args))
 
 
 _DIGITS = re.compile(r"\d+")
@@ -260,8 +260,8 @@ def format_value(value: Any, conversion: int, spec: str) -> str:
                 _check_width(number, "f-string")
     convert = _CONVERSIONS.get(conversion)
     if convert is not None:
-        value = convert(value)
-    return format(value, spec)
+        value = check_size(convert(value))  # repr/ascii escape up to 10 characters per character
+    return check_size(format(value, spec))
 
 
 def fstring(*parts: str) -> str:
@@ -368,31 +368,67 @@ def _unwrap(kinds: Any) -> Any:
     return kinds
 
 
-def isinstance_(value: Any, kinds: Any) -> bool:
-    """`isinstance`, accepting the guarded builtin types (`isinstance(x, str)`)."""
-    return builtins.isinstance(value, _unwrap(kinds))
+def _keys(source: list | tuple, key: Callable[[Any], Any]) -> list:
+    """The sort keys of `source`, computed here (the key function is diagram code, traced) and
+    bounded like the items: C compares them, and two equal-but-distinct nested keys compare in
+    time exponential in their nesting."""
+    keys = [key(item) for item in source]
+    rendered_size(keys)
+    return keys
 
 
 def sorted_(iterable: Any, /, *, key: Callable[[Any], Any] | None = None, reverse: bool = False) -> list:
-    """`sorted` of at most MAX_ITEMS items whose size is within MAX_RENDERED (compares are C)."""
+    """`sorted` of at most MAX_ITEMS items (and keys) whose size is within MAX_RENDERED."""
     source = _materialize(iterable)
     check_size(source)
-    rendered_size(source)
-    return charge(builtins.sorted(source, key=key, reverse=reverse))
+    if key is None:
+        rendered_size(source)
+        return charge(builtins.sorted(source, reverse=reverse))
+    source = source if isinstance(source, list | tuple) else builtins.list(source)
+    keys = _keys(source, key)
+    order = builtins.sorted(range(len(keys)), key=keys.__getitem__, reverse=reverse)  # stable
+    return charge([source[i] for i in order])
+
+
+def sort_list(items: list, /, *, key: Callable[[Any], Any] | None = None, reverse: bool = False) -> None:
+    """`list.sort` through `sorted_`, in place."""
+    items[:] = sorted_(items, key=key, reverse=reverse)
+
+
+_NO_DEFAULT = object()
 
 
 def _extreme(func: Callable[..., Any]) -> Callable[..., Any]:
-    def guarded(*args: Any, **kwargs: Any) -> Any:
-        if len(args) == 1:
-            source = _materialize(args[0])
+    def guarded(*args: Any, key: Callable[[Any], Any] | None = None, default: Any = _NO_DEFAULT) -> Any:
+        source = _materialize(args[0]) if len(args) == 1 else args
+        if not source and default is not _NO_DEFAULT:
+            return default
+        if key is None:
             rendered_size(source)
-            return func(source, **kwargs)
-        rendered_size(args)
-        return func(*args, **kwargs)
+            return func(source)
+        source = source if isinstance(source, list | tuple) else builtins.list(source)
+        keys = _keys(source, key)
+        return source[func(range(len(keys)), key=keys.__getitem__)]
 
     guarded.__name__ = guarded.__qualname__ = func.__name__
-    guarded.__doc__ = f"`{func.__name__}` of values within MAX_RENDERED."
+    guarded.__doc__ = f"`{func.__name__}` of values (and keys) within MAX_RENDERED."
     return guarded
+
+
+def _new_exception(kind: type, *args: Any) -> BaseException:
+    rendered_size(args)  # the engine prints the message: str() of a nested tuple has no bound
+    return kind(*args)
+
+
+def isinstance_(value: Any, kinds: Any) -> bool:
+    """`isinstance`, accepting the guarded builtin types (`isinstance(x, str)`)."""
+    rendered_size(kinds)  # a nested tuple of types is walked in C (and by `_unwrap`)
+    return builtins.isinstance(value, _unwrap(kinds))
+
+
+def render(value: Any) -> Any:
+    """`value` if its text form is within MAX_RENDERED (an `assert` message is printed)."""
+    return check_rendered(value)
 
 
 def sum_(iterable: Any, /, start: int | float = 0) -> Any:
@@ -435,6 +471,6 @@ GUARDED_BUILTINS: dict[str, Any] = {
     "len": len, "all": all, "any": any, "abs": abs, "bool": bool,
     "min": _extreme(min), "max": _extreme(max), "sum": sum_, "sorted": sorted_, "round": round_,
     "enumerate": enumerate, "zip": zip, "reversed": reversed, "isinstance": isinstance_,
-    "ValueError": ValueError,
+    "ValueError": GuardedType(ValueError, _new_exception),
 }
 """Builtins a diagram may use (`range` is `helpers.capped_range`); see `workflows/helpers.py`."""

@@ -19,7 +19,7 @@ from datetime import date, datetime, time, timedelta
 from functools import partial
 from typing import Any
 
-from .guards import GuardedType, hash_key
+from .guards import GuardedType, hash_key, sort_list
 from .limits import (
     MAX_FORMAT_WIDTH,
     MAX_ITEMS,
@@ -180,7 +180,7 @@ ALLOWED: dict[type, dict[str, Any]] = {
     float: _table("is_integer as_integer_ratio conjugate real imag hex"),
     list: _table("clear pop reverse", "copy", append=_growing("append"), insert=_growing("insert"),
                  extend=_merging("extend", False), count=_measured("count"),
-                 index=_measured("index"), remove=_measured("remove"), sort=_measured("sort")),
+                 index=_measured("index"), remove=_measured("remove"), sort=sort_list),
     tuple: _table("", "", count=_measured("count"), index=_measured("index")),
     dict: _table("clear items keys values popitem", "copy", get=_keyed("get"),
                  pop=_keyed("pop"), setdefault=_growing("setdefault", hashes=True),

@@ -143,6 +143,12 @@ class _Policy(RestrictingNodeTransformer):
             node.slice = _guarded("_hash_", node.slice)  # d[k] = v, del d[k]
         return node
 
+    def visit_Assert(self, node: ast.Assert) -> Any:
+        node = self.node_contents_visit(node)
+        if node.msg is not None:
+            node.msg = _guarded("_render_", node.msg)
+        return node
+
     def visit_Starred(self, node: ast.Starred) -> Any:
         if isinstance(node.ctx, ast.Load):
             self.error(node, "`*` unpacking into a list, tuple, set or call is not allowed in "
@@ -315,6 +321,7 @@ _GUARDS: dict[str, Any] = {
     "_format_": guards.format_value,
     "_fstring_": guards.fstring,
     "_charge_": limits.charge,
+    "_render_": guards.render,
 }
 """The names RestrictedPython's rewritten code calls (user code cannot name `_`-names)."""
 

@@ -65,6 +65,13 @@ HOSTILE = [
     ("t = (1,)\nu = (1,)\nfor i in range(60):\n    t = (t, t)\n    u = (u, u)\nx = t == u", "MAX_RENDERED"),
     ("s = set()\nt = (1,)\nfor i in range(60):\n    t = (t, t)\ns.add(t)", "MAX_RENDERED"),
     ("s = {1}\nt = (1,)\nfor i in range(60):\n    t = (t, t)\nx = s.issubset([t])", "MAX_RENDERED"),
+    ("t = (1,)\nu = (1,)\nfor i in range(60):\n    t = (t, t)\n    u = (u, u)\n"
+     "x = sorted(range(10), key=lambda i: t if i % 2 else u)", "MAX_RENDERED"),
+    ("t = (int,)\nfor i in range(60):\n    t = (t, t)\nx = isinstance(1, t)", "MAX_RENDERED"),
+    ("t = (1,)\nfor i in range(60):\n    t = (t, t)\nraise ValueError(t)", "MAX_RENDERED"),
+    ("t = (1,)\nfor i in range(60):\n    t = (t, t)\nassert False, t", "MAX_RENDERED"),
+    ("s = '\\x00' * 999000\nx = f'{s!r}'", "MAX_STR"),
+    ("s = '\\x00' * 999000\nx = '%r' % s", "MAX_STR"),
     ("def f(*a):\n    return a\nt = (1,)\nfor i in range(60):\n    t = f(t, t)\nx = {t}", "MAX_RENDERED"),
     ("a = [1]\nfor i in range(60):\n    a = [a, a]\nprint(a)", "MAX_RENDERED"),
     ("a = ['a' * 1000000] * 1000\nb = ['a' * 999999 + 'b'] * 1000\nx = a == b", "MAX_RENDERED"),
