@@ -458,7 +458,8 @@ class GuardedPrint(PrintCollector):
         self.size = 0
 
     def _call_print(self, *objects: Any, **kwargs: Any) -> None:
-        self.size += rendered_size(objects)
+        sep, end = kwargs.get("sep") or " ", kwargs.get("end") or "\n"
+        self.size += rendered_size(objects) + rendered_size(sep) * len(objects) + rendered_size(end)
         if self.size > MAX_STR:
             raise too_big("printed text length", self.size, "MAX_STR")
         kwargs.pop("file", None)

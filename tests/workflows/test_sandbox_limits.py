@@ -72,6 +72,7 @@ HOSTILE = [
     ("t = (1,)\nfor i in range(60):\n    t = (t, t)\nassert False, t", "MAX_RENDERED"),
     ("s = '\\x00' * 999000\nx = f'{s!r}'", "MAX_STR"),
     ("s = '\\x00' * 999000\nx = '%r' % s", "MAX_STR"),
+    ("s = 'x' * 999000\nprint(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, sep=s)", "MAX_STR"),
     ("def f(*a):\n    return a\nt = (1,)\nfor i in range(60):\n    t = f(t, t)\nx = {t}", "MAX_RENDERED"),
     ("a = [1]\nfor i in range(60):\n    a = [a, a]\nprint(a)", "MAX_RENDERED"),
     ("a = ['a' * 1000000] * 1000\nb = ['a' * 999999 + 'b'] * 1000\nx = a == b", "MAX_RENDERED"),
