@@ -98,7 +98,8 @@ class ScriptFailed(EngineError):
     @classmethod
     def from_spiff(cls, exc: BaseException) -> ScriptFailed:
         """Wrap a WorkflowTaskException (or any error raised while running) with its element."""
-        from .sandbox import ScriptTimeout  # local: sandbox imports nothing from here at import
+        from .limits import SandboxLimit  # local: the sandbox imports nothing from here at import
+        from .sandbox import ScriptTimeout
 
         task = getattr(exc, "task", None)
         spec = getattr(task, "task_spec", None)
@@ -109,6 +110,9 @@ class ScriptFailed(EngineError):
         inner = _in_chain(exc, ScriptTimeout)
         timed_out = inner is not None or getattr(exc, "error_type", None) == ScriptTimeout.__name__
         reason = str(inner) if inner is not None else _spiff_message(exc)
+        limit = _in_chain(exc, SandboxLimit)
+        if limit is not None:  # Spiff says only "Error evaluating expression" for conditions/timers
+            reason = str(limit) if str(limit) in reason else f"{limit} ({reason.strip()})"
         return cls(reason, element_id=element_id, process_key=process_key,
                    line=line if isinstance(line, int) else None, timed_out=timed_out)
 

@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from .clock import SHANGHAI, current_time
+from .guards import GUARDED_BUILTINS
 
 MAX_RANGE = 100_000
 """Longest `range` a diagram may build: C-level loops cannot be interrupted by the time limit."""
@@ -96,13 +97,8 @@ def capped_range(*args: int) -> range:
     return result
 
 
-SAFE_BUILTINS: dict[str, Any] = {
-    "len": len, "sum": sum, "min": min, "max": max, "all": all, "any": any, "sorted": sorted,
-    "round": round, "abs": abs, "int": int, "float": float, "str": str, "bool": bool, "list": list,
-    "dict": dict, "set": set, "tuple": tuple, "enumerate": enumerate, "zip": zip,
-    "range": capped_range, "isinstance": isinstance, "reversed": reversed,
-    "ValueError": ValueError,
-}
+SAFE_BUILTINS: dict[str, Any] = {**GUARDED_BUILTINS, "range": capped_range}
+"""The builtins diagram code may call: size-checked versions (see `workflows/guards.py`)."""
 
 DEFAULT_HELPERS: dict[str, Callable[..., Any] | Any] = {
     "now": now,

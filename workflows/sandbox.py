@@ -2,28 +2,39 @@
 
 SpiffWorkflow's default environment is plain `eval`/`exec`: a diagram could import `os`, open
 files or escape through `().__class__.__base__.__subclasses__()` (SPIFF-NOTES §6). Diagrams are
-deployed by process owners over HTTP, so every expression goes through RestrictedPython here:
+deployed by process owners over HTTP, so every expression goes through RestrictedPython here.
+Evaluation stays in the server's process (it is on the hot path of every gateway), so diagram code
+is a restricted language in which no single operation is unbounded (issue 11):
 
 * compile: RestrictedPython's policy (no `_`-names, no dunder attributes, no imports, guarded
   item/attribute/iteration access) plus ours: no `while` (use a bounded `for`), no `try` (so a
-  timeout cannot be swallowed), no classes; SyntaxErrors always carry an int `lineno` because
-  SpiffWorkflow's error formatter crashes on None;
-* run: globals are the allow-listed helpers only (`__builtins__` is empty); `range` is capped,
-  `*`, `**` and `+=` refuse huge results, and a CPU-time deadline (per thread, via `sys.settrace`
-  line/call events and the loop guard) raises `ScriptTimeout`; SIGALRM would only work in the main
-  thread and the engine runs in web and scheduler threads;
-* write back: only plain names (no `_` prefix, not callable, not modules) reach task data.
+  timeout cannot be swallowed), no classes, no `*x` unpacking into displays or calls, no slice
+  assignment; `+ * ** << %`, comparisons of two computed values, computed dict keys and set
+  elements, and f-strings are rewritten into calls of the guards in `workflows/guards.py`, which
+  check sizes BEFORE building (limits in `workflows/limits.py`); SyntaxErrors always carry an int
+  `lineno` because SpiffWorkflow's error formatter crashes on None;
+* run: globals are the allow-listed helpers only (`__builtins__` is empty, the builtins are the
+  guarded ones of `workflows/guards.py`), attributes go through the per-type allow-list of
+  `workflows/methods.py`; a CPU-time deadline (per thread, via `sys.settrace` line/call events and
+  the loop guard) raises `ScriptTimeout` (SIGALRM would only work in the main thread and the
+  engine runs in web and scheduler threads), and an allocation budget (MAX_ALLOCATED) bounds what
+  the guarded operations build together;
+* write back: only plain names (no `_` prefix, not callable, not modules) reach task data, and
+  only values whose text form is within MAX_RENDERED (a list holding one big string 100,000 times
+  is small in memory but not as JSON).
 
-`a.b` on a dict reads key "b" when dicts have no attribute of that name, so `${member.credit_code}`
-works as the diagrams' dotted-path convention promises.
+Cost (bench/sandbox.py, thread CPU time): a gateway condition `approved == True` 5.0 µs (3.7 µs
+before the guards), a five-line script 27 µs (20 µs). The longest single C-level step the limits
+allow is about 25 ms (`sorted` of 100,000 strings); bench/sandbox_attack.py measures /health while
+hostile scripts run.
 """
 
 from __future__ import annotations
 
 import ast
-import operator
 import re
 import sys
+import threading
 import time
 import types
 from collections.abc import Callable, Iterator, Mapping
@@ -31,20 +42,15 @@ from functools import lru_cache
 from typing import Any
 
 from RestrictedPython import RestrictingNodeTransformer
-from RestrictedPython.Eval import default_guarded_getitem
 from RestrictedPython.Guards import (
     full_write_guard,
     guarded_iter_unpack_sequence,
     guarded_unpack_sequence,
-    safer_getattr_raise,
 )
-from RestrictedPython.PrintCollector import PrintCollector
 from SpiffWorkflow.bpmn.script_engine import TaskDataEnvironment
 
-MAX_SEQUENCE = 1_000_000
-"""Largest str/list/tuple a `*` may build; memory bombs like `'x' * 10**10` are refused."""
-MAX_EXPONENT_BITS = 4096
-"""`a ** b` on ints is refused when the result would exceed this many bits (C code, untimed)."""
+from . import guards, limits, methods
+from .limits import check_rendered, check_task_data
 
 
 class ScriptTimeout(Exception):  # noqa: N818 - reads better in diagrams' error messages
@@ -78,13 +84,108 @@ class _Policy(RestrictingNodeTransformer):
         self.error(node, "class definitions are not allowed in diagram code")
         return node
 
+    _OPERATORS = {ast.Add: "_add_", ast.Mult: "_mul_", ast.Pow: "_pow_", ast.LShift: "_lshift_",
+                  ast.Mod: "_mod_"}
+
     def visit_BinOp(self, node: ast.BinOp) -> Any:
         node = self.node_contents_visit(node)
-        if isinstance(node.op, ast.Mult | ast.Pow):
-            guard = "_mul_" if isinstance(node.op, ast.Mult) else "_pow_"
-            call = ast.Call(func=ast.Name(guard, ast.Load()), args=[node.left, node.right], keywords=[])
-            return ast.copy_location(call, node)
+        guard = self._OPERATORS.get(type(node.op))
+        if guard is None:
+            return node
+        return ast.copy_location(_call(guard, node.left, node.right), node)
+
+    def visit_Compare(self, node: ast.Compare) -> Any:
+        """Operands are size-checked unless one is a literal (then the literal bounds the work)."""
+        node = self.node_contents_visit(node)
+        operands = [node.left, *node.comparators]
+        identity = all(isinstance(op, ast.Is | ast.IsNot) for op in node.ops)
+        computed = [o for o in operands if not isinstance(o, ast.Constant)]
+        if identity or (len(operands) == 2 and len(computed) < 2):
+            return node
+        node.left, *node.comparators = (_guarded("_cmp_", o) for o in operands)
         return node
+
+    # Displays and comprehensions are charged to the allocation budget (tuples only from 8 items):
+    # a loop of small unguarded allocations is then bounded by the deadline at ~100 bytes a step.
+
+    def visit_Dict(self, node: ast.Dict) -> Any:
+        node = self.node_contents_visit(node)
+        node.keys = [k if k is None else _guarded("_hash_", k) for k in node.keys]
+        return _charged(node) if node.keys else node
+
+    def visit_Set(self, node: ast.Set) -> Any:
+        node = self.node_contents_visit(node)
+        node.elts = [_guarded("_hash_", e) for e in node.elts]
+        return _charged(node)
+
+    def visit_List(self, node: ast.List) -> Any:
+        node = self.node_contents_visit(node)
+        return _charged(node) if isinstance(node.ctx, ast.Load) and node.elts else node
+
+    def visit_Tuple(self, node: ast.Tuple) -> Any:
+        node = self.node_contents_visit(node)
+        return _charged(node) if isinstance(node.ctx, ast.Load) and len(node.elts) >= 8 else node
+
+    def visit_ListComp(self, node: ast.ListComp) -> Any:
+        return _charged(super().visit_ListComp(node))
+
+    def visit_DictComp(self, node: ast.DictComp) -> Any:
+        node = super().visit_DictComp(node)
+        node.key = _guarded("_hash_", node.key)
+        return _charged(node)
+
+    def visit_SetComp(self, node: ast.SetComp) -> Any:
+        node = super().visit_SetComp(node)
+        node.elt = _guarded("_hash_", node.elt)
+        return _charged(node)
+
+    def visit_Subscript(self, node: ast.Subscript) -> Any:
+        if isinstance(node.ctx, ast.Store) and isinstance(node.slice, ast.Slice):
+            self.error(node, "slice assignment is not allowed in diagram code")
+            return node
+        node = super().visit_Subscript(node)
+        if isinstance(node, ast.Subscript) and not isinstance(node.slice, ast.Slice):
+            node.slice = _guarded("_hash_", node.slice)  # d[k] = v, del d[k]
+        return node
+
+    def visit_Assert(self, node: ast.Assert) -> Any:
+        node = self.node_contents_visit(node)
+        if node.msg is not None:
+            node.msg = _guarded("_render_", node.msg)
+        return node
+
+    def visit_Starred(self, node: ast.Starred) -> Any:
+        if isinstance(node.ctx, ast.Load):
+            self.error(node, "`*` unpacking into a list, tuple, set or call is not allowed in "
+                             "diagram code; use + or a comprehension")
+            return node
+        return super().visit_Starred(node)
+
+    def visit_JoinedStr(self, node: ast.JoinedStr) -> Any:
+        """f"a{x:>5}b" becomes _fstring_("a", _format_(x, -1, ">5"), "b")."""
+        node = self.node_contents_visit(node)
+        return ast.copy_location(_call("_fstring_", *node.values), node)
+
+    def visit_FormattedValue(self, node: ast.FormattedValue) -> Any:
+        node = self.node_contents_visit(node)
+        spec = node.format_spec if node.format_spec is not None else ast.Constant("")
+        return ast.copy_location(_call("_format_", node.value, ast.Constant(node.conversion), spec),
+                                 node)
+
+
+def _call(guard: str, *args: ast.expr) -> ast.Call:
+    return ast.Call(func=ast.Name(guard, ast.Load()), args=list(args), keywords=[])
+
+
+def _charged(node: ast.expr) -> ast.expr:
+    return ast.copy_location(_call("_charge_", node), node)
+
+
+def _guarded(guard: str, expr: ast.expr) -> ast.expr:
+    """`guard(expr)`, except for literals (bounded by the source)."""
+    if isinstance(expr, ast.Constant):
+        return expr
+    return ast.copy_location(_call(guard, expr), expr)
 
 
 _LINE_RE = re.compile(r"Line (\d+):")
@@ -123,22 +224,71 @@ def _line_text(source: str, line: int) -> str:
     return lines[line - 1] if 0 < line <= len(lines) else ""
 
 
+SLOW_EVALUATION = 0.02
+"""CPU seconds after which an evaluation is "long": the GIL switch interval drops to FAST_SWITCH."""
+FAST_SWITCH = 0.0005
+"""GIL switch interval (s) while a long evaluation runs. At CPython's default 5 ms, a request
+thread that gives up the GIL 20 times (socket, SQLite) waits 20 × 5 ms behind a busy script:
+/health took up to 280 ms during a 1 s script; at 0.5 ms, under 50 ms (bench/sandbox_attack.py)."""
+
+
+class _SwitchInterval:
+    """Lowers `sys.setswitchinterval` while at least one long evaluation runs, then restores it."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.count = 0
+        self.saved = sys.getswitchinterval()
+
+    def enter(self) -> None:
+        with self.lock:
+            if self.count == 0:
+                self.saved = sys.getswitchinterval()
+                sys.setswitchinterval(min(self.saved, FAST_SWITCH))
+            self.count += 1
+
+    def leave(self) -> None:
+        with self.lock:
+            self.count -= 1
+            if self.count == 0:
+                sys.setswitchinterval(self.saved)
+
+
+_SWITCH = _SwitchInterval()
+
+
 class _Deadline:
     """CPU-time budget of one evaluation, checked from the tracer and from guarded loops."""
 
-    __slots__ = ("end", "limit", "ticks")
+    __slots__ = ("end", "limit", "slow", "slowed", "ticks")
 
     def __init__(self, limit: float) -> None:
+        now = time.thread_time()
         self.limit = limit
-        self.end = time.thread_time() + limit
+        self.end = now + limit
+        self.slow = now + SLOW_EVALUATION
+        self.slowed = False
         self.ticks = 0
 
     def check(self) -> None:
         self.ticks += 1
-        if self.ticks & 63 == 0 and time.thread_time() > self.end:
-            raise ScriptTimeout(f"脚本运行超时 / script exceeded its {self.limit:g} s CPU time limit")
+        if self.ticks & 63 == 0:
+            now = time.thread_time()
+            if now > self.end:
+                raise ScriptTimeout(f"脚本运行超时 / script exceeded its {self.limit:g} s CPU time limit")
+            if now > self.slow and not self.slowed:
+                self.slowed = True
+                _SWITCH.enter()
+
+    def finish(self) -> None:
+        """End of the evaluation: restore the switch interval if this one lowered it."""
+        if self.slowed:
+            self.slowed = False
+            _SWITCH.leave()
 
     def tracer(self, frame: types.FrameType, event: str, arg: Any) -> Callable[..., Any] | None:
+        if frame.f_code.co_filename in _UNTRACED:
+            return None  # the guards: bounded by the limits, and traced they would cost µs a call
         self.check()
         return self._local
 
@@ -148,47 +298,37 @@ class _Deadline:
         return self._local
 
 
-def _mul(a: Any, b: Any) -> Any:
-    for seq, n in ((a, b), (b, a)):
-        if isinstance(seq, str | bytes | list | tuple) and isinstance(n, int):
-            if len(seq) * n > MAX_SEQUENCE:
-                raise ValueError(f"sequence longer than {MAX_SEQUENCE} items is not allowed")
-    return a * b
-
-
-def _pow(a: Any, b: Any) -> Any:
-    if isinstance(a, int) and isinstance(b, int) and b > 0 and abs(a) > 1:
-        if abs(a).bit_length() * b > MAX_EXPONENT_BITS:
-            raise ValueError("exponent too large for diagram code")
-    return a**b
-
-
-_INPLACE: dict[str, Callable[[Any, Any], Any]] = {
-    "+=": operator.iadd, "-=": operator.isub, "*=": _mul, "/=": operator.itruediv,
-    "//=": operator.ifloordiv, "%=": operator.imod, "**=": _pow, "|=": operator.ior,
-    "&=": operator.iand,
-}
-
-
-def _inplacevar(op: str, x: Any, y: Any) -> Any:
-    try:
-        func = _INPLACE[op]
-    except KeyError:
-        raise SandboxViolation(f"operator {op} is not allowed") from None
-    return func(x, y)
-
-
-def _getattr(obj: Any, name: str) -> Any:
-    """Attribute access, or dict key access when the dict type has no such attribute."""
-    if isinstance(obj, Mapping) and not hasattr(type(obj), name) and name in obj:
-        return obj[name]
-    if isinstance(obj, Mapping) and not name.startswith("_") and not hasattr(obj, name):
-        raise AttributeError(f"dict has no key or attribute {name!r}")
-    return safer_getattr_raise(obj, name)
+_UNTRACED = frozenset(m.__file__ for m in (guards, limits, methods))
 
 
 def _apply(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     return func(*args, **kwargs)
+
+
+_GUARDS: dict[str, Any] = {
+    "__builtins__": {},
+    "__name__": "diagram",
+    "_getattr_": methods.guarded_getattr,
+    "_getitem_": guards.getitem,
+    "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
+    "_unpack_sequence_": guarded_unpack_sequence,
+    "_write_": full_write_guard,
+    "_inplacevar_": guards.inplace,
+    "_print_": guards.GuardedPrint,
+    "_apply_": _apply,
+    "_add_": guards.add,
+    "_mul_": guards.mul,
+    "_pow_": guards.power,
+    "_lshift_": guards.lshift,
+    "_mod_": guards.mod,
+    "_cmp_": guards.cmp_operand,
+    "_hash_": guards.hash_key,
+    "_format_": guards.format_value,
+    "_fstring_": guards.fstring,
+    "_charge_": limits.charge,
+    "_render_": guards.render,
+}
+"""The names RestrictedPython's rewritten code calls (user code cannot name `_`-names)."""
 
 
 class SandboxEnvironment(TaskDataEnvironment):
@@ -204,33 +344,21 @@ class SandboxEnvironment(TaskDataEnvironment):
                 deadline.check()
                 yield item
 
-        guards = {
-            "__builtins__": {},
-            "__name__": "diagram",
-            "_getattr_": _getattr,
-            "_getitem_": default_guarded_getitem,
-            "_getiter_": getiter,
-            "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
-            "_unpack_sequence_": guarded_unpack_sequence,
-            "_write_": full_write_guard,
-            "_inplacevar_": _inplacevar,
-            "_apply_": _apply,
-            "_print_": PrintCollector,
-            "_mul_": _mul,
-            "_pow_": _pow,
-        }
-        return {**self.globals, **guards}
+        return {**self.globals, **_GUARDS, "_getiter_": getiter}
 
     def _run(self, code: types.CodeType, scope: dict[str, Any], deadline: _Deadline, mode: str) -> Any:
         previous = sys.gettrace()
+        budget = limits.start_budget()
         sys.settrace(deadline.tracer)
         try:
             if mode == "eval":
-                return eval(code, scope)  # noqa: S307 - restricted code, see module docstring
+                return check_rendered(eval(code, scope))  # noqa: S307 - restricted, see docstring
             exec(code, scope)  # noqa: S102
             return None
         finally:
             sys.settrace(previous)
+            limits.restore_budget(budget)
+            deadline.finish()
 
     def evaluate(self, expression: str, context: dict[str, Any], external_context: Any = None) -> Any:
         code = compile_sandboxed(expression, "eval")
@@ -249,6 +377,7 @@ class SandboxEnvironment(TaskDataEnvironment):
         scope.update(context)
         before = set(context)
         self._run(code, scope, deadline, "exec")
+        written: dict[str, Any] = {}
         for name, value in scope.items():
             if name.startswith("_") or callable(value) or isinstance(value, types.ModuleType):
                 continue
@@ -256,7 +385,9 @@ class SandboxEnvironment(TaskDataEnvironment):
                 continue
             if external_context and name in external_context and name not in before:
                 continue
-            context[name] = value
+            written[name] = value
+        check_task_data(written)  # before writing anything: a refused script leaves no trace
+        context.update(written)
         for name in before - set(scope):
             del context[name]
         return True
