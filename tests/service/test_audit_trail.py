@@ -269,6 +269,7 @@ def test_the_command_exits_non_zero_and_names_the_stream(trail, monkeypatch):
 
 def test_the_admin_page_shows_each_stream(trail):
     from tests.http.conftest import Server
+    from tests.websec.pages import sign_in
 
     server = Server(trail.ctx)
     server.thread.start()
@@ -276,9 +277,9 @@ def test_the_admin_page_shows_each_stream(trail):
         _delete_last(trail)
         pages = {}
         for login in ("admin", "city1", "owner", "lead1"):
-            client = server.client(login)
-            client.post("/login", data={"username": login, "password": "demo1234"}, allow_redirects=False)
-            pages[login] = client.get("/admin/audit")
+            client = server.client(None)
+            assert sign_in(client, login).status_code == 303
+            pages[login] = client.get("/admin/audit", allow_redirects=False)
     finally:
         server.http.shutdown()
         server.thread.join(timeout=10)
