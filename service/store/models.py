@@ -341,6 +341,9 @@ class StoredFile(Base):
     uploaded_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
+# --- serial numbers (one row-locked counter per number series; issue 11) ---------------------------------
+from .counters import Counter  # noqa: E402, F401
+
 # --- deadlines (working-day calendar, incidents, notifications) ---------------------------------------
 from .deadline_models import CalendarDay, CalendarYear, Incident, Notification  # noqa: E402, F401
 
