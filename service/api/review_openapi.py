@@ -200,12 +200,27 @@ LISTS = {
 }
 
 
+ID = {"type": "integer", "minimum": 0, "maximum": 2**31 - 1}  # every *_id is an INTEGER column
+QUERIES = {
+    ("/api/sessions/free-slots", "get"): [
+        {"in": "query", "name": "day", "required": True, "schema": {"type": "string", "format": "date"}},
+        {"in": "query", "name": "minutes", "schema": {"type": "integer", "minimum": 1, "maximum": 1440}},
+        {"in": "query", "name": "experts", "schema": {"type": "string"}, "description": "comma separated"},
+        {"in": "query", "name": "room", "schema": {"type": "string"}},
+    ],
+}
+
+
+def _path_schema(name: str) -> dict[str, Any]:
+    return dict(ID) if name.endswith("_id") and name != "expert_id" else {"type": "string"}
+
+
 def _operation(path: str, method: str, summary: str, body: str | None, status: int) -> dict[str, Any]:
     params = [
-        {"in": "path", "name": part[1:-1], "required": True, "schema": {"type": "string"}}
+        {"in": "path", "name": part[1:-1], "required": True, "schema": _path_schema(part[1:-1])}
         for part in path.split("/")
         if part.startswith("{")
-    ]
+    ] + QUERIES.get((path, method), [])
     media = "text/calendar" if path.endswith(".ics") else "application/json"
     shape = {"type": "array", "items": {"type": "object"}} if (path, method) in LISTS else {"type": "object"}
     error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
