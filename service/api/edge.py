@@ -282,14 +282,17 @@ def in_years(day: date, name: str) -> date:
 # --- errors, mapped once -------------------------------------------------------------------------------
 
 
-def storage_error(exc: sa_exc.SQLAlchemyError) -> Exception:
+def storage_error(exc: Exception) -> Exception:
     """The ServiceError a storage failure means for the caller: the one place it is decided.
 
     IntegrityError (a unique or foreign key was violated by a concurrent command) -> Conflict 409;
     DataError (a value the column cannot hold: too long, out of range, unencodable) -> MalformedRequest
-    400; a lock conflict or a serialization failure (deadlock, lock timeout) -> Conflict 409, retry.
+    400; a lock conflict or a serialization failure (deadlock, lock timeout) -> Conflict 409, retry;
+    OverflowError (SQLite's driver refusing an integer beyond 64 bits, a date beyond year 9999) -> 400.
     Anything else is not the caller's doing and stays a 500.
     """
+    if isinstance(exc, OverflowError):
+        return MalformedRequest("value", f"数值超出范围 / a value is out of range: {exc}")
     if isinstance(exc, sa_exc.IntegrityError):
         return Conflict(
             "数据已被他人修改，请刷新后重试 / The data changed meanwhile (a conflicting record); retry"
@@ -369,7 +372,8 @@ def install(app: Flask) -> None:
         return _json_error(exc)
 
     @app.errorhandler(sa_exc.SQLAlchemyError)
-    def _storage(exc: sa_exc.SQLAlchemyError):
+    @app.errorhandler(OverflowError)
+    def _storage(exc: Exception):
         mapped = storage_error(exc)
         if mapped is exc:
             return _unexpected(exc)

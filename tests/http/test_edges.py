@@ -360,3 +360,39 @@ def test_responses_never_carry_nan(live):
     )
     assert response.status_code == 400
     json.loads(response.text, parse_constant=lambda name: pytest.fail(f"{name} in a response"))
+
+
+def _duplicate_organisation(ctx) -> None:
+    """A real unique violation on the real database (the register already holds the lead unit)."""
+    from service.store.models import Organisation
+
+    with ctx.unit_of_work() as uow:
+        uow.session.add(Organisation(credit_code="91370212MA3C10017E", name="重复", category="other"))
+        uow.session.flush()
+
+
+def _unstorable_value(ctx) -> None:
+    """A real DataError (PostgreSQL) or OverflowError (SQLite): an id no INTEGER column can hold."""
+    import sqlalchemy as sa
+
+    from service.store.models import Consortium
+
+    with ctx.unit_of_work() as uow:
+        uow.session.scalars(sa.select(Consortium).where(Consortium.id == 2**70)).first()
+
+
+@pytest.mark.parametrize(
+    "fail,status,kind", [(_duplicate_organisation, 409, "RestException"), (_unstorable_value, 400, None)]
+)
+def test_storage_errors_map_once_never_a_500(server, monkeypatch, fail, status, kind):
+    """Storage refusals, wherever a command meets one, answer 409/400 in each edge's own shape."""
+    from service.usecases import browse, registry
+
+    monkeypatch.setattr(browse, "list_instances", lambda ctx, **_: fail(ctx))
+    monkeypatch.setattr(registry, "list_consortia", lambda ctx, **_: fail(ctx))
+    engine = server.client("city1").get("/engine-rest/process-instance")
+    assert engine.status_code == status, engine.text
+    assert engine.json()["type"] == (kind or "InvalidRequestException")
+    api = server.client("city1").get("/api/consortia")
+    assert api.status_code == status, api.text
+    assert api.json()["error"] in ("Conflict", "MalformedRequest") and api.json()["message"]
