@@ -97,6 +97,16 @@ def _list(body: dict[str, Any], name: str) -> list | None:
     raise InvalidInput(f"{name} 须为数组 / {name} must be an array", {name: ["须为数组 / array expected"]})
 
 
+def _texts(body: dict[str, Any], name: str) -> dict[str, str]:
+    """An object of strings (`{applicationNo: reason}`), {} when absent; InvalidInput naming it otherwise."""
+    value = _object(body, name) or {}
+    if not all(isinstance(v, str) for v in value.values()):
+        raise InvalidInput(
+            f"{name} 的值须为文本 / {name}: values must be strings", {name: ["文本 / strings"]}
+        )
+    return value
+
+
 def _object(body: dict[str, Any], name: str) -> dict | None:
     value = body.get(name)
     if value is None or isinstance(value, dict):
@@ -167,7 +177,7 @@ def rounds_selection(round_id: int):
             actor=require_actor(),
             threshold=body_number(body, "threshold"),
             opinion=_text(body, "opinion"),
-            excluded=_object(body, "excluded") or {},
+            excluded=_texts(body, "excluded"),
         )
     )
 
