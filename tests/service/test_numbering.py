@@ -117,3 +117,24 @@ def test_numbers_given_by_hand_are_skipped_not_duplicated(ctx):
     with ctx.unit_of_work(write=False) as uow:
         keys = list(uow.session.scalars(sa.select(ProcessInstance.business_key)))
     assert len(keys) == len(set(keys)) and all(re.fullmatch(r"CXLHT-2026-\d{4}", k) for k in keys)
+
+
+def test_the_migration_seeds_counters_after_the_numbers_already_stored(ctx):
+    """Numbers stored before revision 0008 (COUNT(*)+1 era, or typed in) are never drawn again."""
+    import importlib.util
+    from pathlib import Path
+
+    import service
+
+    path = Path(service.__file__).parent / "migrations" / "versions" / "0008_counters.py"
+    spec = importlib.util.spec_from_file_location("migration_0008", path)
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    lead = identities.actor_for(ctx, "lead1")
+    for key in ("CXLHT-2026-0041", "CXLHT-2026-0007", "CXLHT-2025-0012", "not-a-number"):
+        instances.start_instance(ctx, key=RECOMMENDATION, actor=lead, business_key=key)
+    with ctx.db.connect() as connection:
+        rows = {(r["name"], r["scope"]): r["next_value"] for r in migration.seed_rows(connection)}
+    assert rows[("application", "2026")] == 42 and rows[("application", "2025")] == 13
+    assert rows[("definition_version", RECOMMENDATION)] == 2
+    assert not any(scope == "not-a-number" for _name, scope in rows)

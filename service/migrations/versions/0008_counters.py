@@ -38,10 +38,16 @@ def upgrade() -> None:
         sa.Column("next_value", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("name", "scope", name=op.f("pk_counter")),
     )
-    bind = op.get_bind()
+    rows = seed_rows(op.get_bind())
+    if rows:
+        op.bulk_insert(counter, rows)
+
+
+def seed_rows(bind) -> list[dict]:
+    """One counter row per (series, scope) already in use, its next value after the highest stored."""
     highest: dict[tuple[str, str], int] = defaultdict(int)
     for name, table, column, pattern in SERIES:
-        regex = re.compile(pattern + "$")
+        regex = re.compile(pattern)
         for (value,) in bind.execute(sa.text(f"SELECT {column} FROM {table} WHERE {column} IS NOT NULL")):
             match = regex.fullmatch(value)
             if match:
@@ -50,9 +56,7 @@ def upgrade() -> None:
     versions = bind.execute(sa.text("SELECT key, MAX(version) FROM process_definition GROUP BY key"))
     for key, version in versions:
         highest[("definition_version", key)] = version or 0
-    rows = [{"name": n, "scope": s, "next_value": v + 1} for (n, s), v in sorted(highest.items())]
-    if rows:
-        op.bulk_insert(counter, rows)
+    return [{"name": n, "scope": s, "next_value": v + 1} for (n, s), v in sorted(highest.items())]
 
 
 def downgrade() -> None:
