@@ -196,7 +196,7 @@ def _screen_credentials() -> None:
 def int_arg(
     name: str, *, default: int | None = None, minimum: int = 0, maximum: int = INT32_MAX
 ) -> int | None:
-    """Query parameter `name` as an integer in [minimum, maximum]; InvalidInput naming it otherwise."""
+    """Query parameter `name` as an integer in [minimum, maximum]; MalformedRequest (400) otherwise."""
     raw = request.args.get(name)
     if raw in (None, ""):
         return default

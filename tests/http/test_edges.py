@@ -71,6 +71,15 @@ PROBES: list[tuple[str, str | None, str, str, dict[str, Any], int, str | None]] 
         None,
     ),
     (
+        "role-task",
+        "district2",
+        "POST",
+        "/engine-rest/task/nope/complete",
+        {"json": {"variables": {"n": {"value": "x", "type": "Integer"}}}},
+        404,
+        None,
+    ),
+    (
         "coerce-minutes",
         "city1",
         "GET",
