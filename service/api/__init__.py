@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from . import edge
 from .auth import SESSION_LIFETIME
 
 
@@ -28,3 +29,4 @@ def register(app: Flask) -> None:
     app.register_blueprint(session.bp)
     app.register_blueprint(domain.bp)
     engine_rest.register(app)
+    edge.install(app)  # last: its routing-error handlers serve /api and /engine-rest alike

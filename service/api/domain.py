@@ -11,10 +11,18 @@ from ..actors import Actor
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound, ProcessFailed, ServiceError
 from ..usecases import instances
 from .auth import context, current_actor
+from .edge import MalformedRequest
 
 bp = Blueprint("domain", __name__, url_prefix="/api")
 
-STATUS = {NotFound: 404, Forbidden: 403, Conflict: 409, InvalidInput: 422, ProcessFailed: 409}
+STATUS = {
+    MalformedRequest: 400,
+    NotFound: 404,
+    Forbidden: 403,
+    Conflict: 409,
+    InvalidInput: 422,
+    ProcessFailed: 409,
+}
 
 
 class Unauthorized(ServiceError):

@@ -23,6 +23,9 @@ SCHEMAS = {
     "Filing": schemas.FilingSchema,
     "InstanceState": schemas.InstanceStateSchema,
     "Notification": schemas.NotificationSchema,
+    "SupervisionRecord": {"type": "object"},  # overview.supervision_record's dictionary
+    "EvaluationResult": {"type": "object"},
+    "IntegrityRecord": {"type": "object"},
 }
 
 
@@ -53,7 +56,8 @@ def _list(summary: str, item: str, query: list[dict] | None = None) -> dict[str,
 
 
 def _detail(summary: str, item: str, name: str, kind: str) -> dict[str, Any]:
-    parameter = {"in": "path", "name": name, "required": True, "schema": {"type": kind}}
+    schema = dict(_ID) if kind == "integer" else {"type": kind}
+    parameter = {"in": "path", "name": name, "required": True, "schema": schema}
     return {
         "get": {
             "summary": summary,
@@ -61,6 +65,13 @@ def _detail(summary: str, item: str, name: str, kind: str) -> dict[str, Any]:
             "responses": {200: {"description": "OK", **_json(_ref(item))}, **_errors(401, 404)},
         }
     }
+
+
+_ID = {"type": "integer", "minimum": 0, "maximum": 2**31 - 1}  # every id column is INTEGER
+
+
+def _int_query(name: str) -> dict[str, Any]:
+    return {"in": "query", "name": name, "required": False, "schema": dict(_ID)}
 
 
 def _query(name: str, **schema: Any) -> dict[str, Any]:
@@ -88,12 +99,21 @@ PATHS = {
     "/api/notifications/{notification_id}/read": {
         "post": {
             "summary": "标记已读 / Mark as read",
-            "parameters": [
-                {"in": "path", "name": "notification_id", "required": True, "schema": {"type": "integer"}}
-            ],
+            "parameters": [{"in": "path", "name": "notification_id", "required": True, "schema": _ID}],
             "responses": {204: {"description": "Marked as read"}, **_errors(401, 404)},
         }
     },
+    "/api/consortia/{consortium_id}/supervision": _detail(
+        "备案后监管记录 / Supervision record", "SupervisionRecord", "consortium_id", "integer"
+    ),
+    "/api/evaluation-results": _list(
+        "绩效评价结果 / Evaluation results",
+        "EvaluationResult",
+        [_int_query("roundId"), _int_query("consortiumId")],
+    ),
+    "/api/integrity-records": _list(
+        "科研诚信记录 / Integrity records", "IntegrityRecord", [_query("subjectId")]
+    ),
     "/api/process-instances/{instance_id}": _detail(
         "流程实例状态 / Instance state", "InstanceState", "instance_id", "string"
     ),
@@ -116,7 +136,10 @@ def build_spec() -> dict[str, Any]:
     )
     spec.components.security_scheme("basic", {"type": "http", "scheme": "basic"})
     for name, schema in SCHEMAS.items():
-        spec.components.schema(name, schema=schema)
+        if isinstance(schema, dict):
+            spec.components.schema(name, schema)
+        else:
+            spec.components.schema(name, schema=schema)
     for path, operations in PATHS.items():
         spec.path(path=path, operations=operations)
     return spec.to_dict()

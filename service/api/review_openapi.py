@@ -190,20 +190,46 @@ OPERATIONS = [
 ]
 
 
-def _operation(path: str, summary: str, body: str | None, status: int) -> dict[str, Any]:
+# operations answering a JSON array (of the objects their use cases describe)
+LISTS = {
+    ("/api/rounds", "get"),
+    ("/api/rounds/{round_id}/panels", "get"),
+    ("/api/rounds/{round_id}/ranking", "get"),
+    ("/api/experts", "get"),
+    ("/api/sessions/free-slots", "get"),
+}
+
+
+ID = {"type": "integer", "minimum": 0, "maximum": 2**31 - 1}  # every *_id is an INTEGER column
+QUERIES = {
+    ("/api/sessions/free-slots", "get"): [
+        {"in": "query", "name": "day", "required": True, "schema": {"type": "string", "format": "date"}},
+        {"in": "query", "name": "minutes", "schema": {"type": "integer", "minimum": 1, "maximum": 1440}},
+        {"in": "query", "name": "experts", "schema": {"type": "string"}, "description": "comma separated"},
+        {"in": "query", "name": "room", "schema": {"type": "string"}},
+    ],
+}
+
+
+def _path_schema(name: str) -> dict[str, Any]:
+    return dict(ID) if name.endswith("_id") and name != "expert_id" else {"type": "string"}
+
+
+def _operation(path: str, method: str, summary: str, body: str | None, status: int) -> dict[str, Any]:
     params = [
-        {"in": "path", "name": part[1:-1], "required": True, "schema": {"type": "string"}}
+        {"in": "path", "name": part[1:-1], "required": True, "schema": _path_schema(part[1:-1])}
         for part in path.split("/")
         if part.startswith("{")
-    ]
+    ] + QUERIES.get((path, method), [])
     media = "text/calendar" if path.endswith(".ics") else "application/json"
+    shape = {"type": "array", "items": {"type": "object"}} if (path, method) in LISTS else {"type": "object"}
     error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
     operation: dict[str, Any] = {
         "summary": summary,
         "tags": ["expert review"],
         "parameters": params,
         "responses": {
-            status: {"description": "OK", "content": {media: {"schema": {"type": "object"}}}},
+            status: {"description": "OK", "content": {media: {"schema": shape}}},
             401: {"description": "Not signed in", **error},
             403: {"description": "Not allowed", **error},
             404: {"description": "Absent or outside the caller's scope", **error},
@@ -219,4 +245,4 @@ def _operation(path: str, summary: str, body: str | None, status: int) -> dict[s
 
 PATHS: dict[str, dict[str, Any]] = {}
 for _path, _method, _summary, _body, _status in OPERATIONS:
-    PATHS.setdefault(_path, {})[_method] = _operation(_path, _summary, _body, _status)
+    PATHS.setdefault(_path, {})[_method] = _operation(_path, _method, _summary, _body, _status)

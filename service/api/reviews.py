@@ -6,7 +6,9 @@ parsed here into the primitives the use cases take.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
+from functools import wraps
 from typing import Any
 
 from flask import Response, jsonify, request
@@ -24,6 +26,7 @@ from ..usecases.reviews import (
 )
 from .auth import context
 from .domain import bp, require_actor
+from .edge import aware_datetime, body_int, body_number, in_years, int_arg
 
 
 def _body() -> dict[str, Any]:
@@ -41,28 +44,74 @@ def _required(body: dict[str, Any], name: str) -> Any:
     return body[name]
 
 
+def clerk_only(view: Callable) -> Callable:
+    """The caller must be signed in (401) and be the city bureau (403) before any input is read: a caller
+    who may not do this learns so whatever it sent (issue 11). The use case checks again."""
+
+    @wraps(view)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        rounds.require_clerk(require_actor())
+        return view(*args, **kwargs)
+
+    return guarded
+
+
+def expert_editor(view: Callable) -> Callable:
+    """The bureau, or the expert itself for its own record (`expert_id`), checked before the body."""
+
+    @wraps(view)
+    def guarded(*args: Any, expert_id: str, **kwargs: Any) -> Any:
+        experts.may_edit(require_actor(), expert_id)
+        return view(*args, expert_id=expert_id, **kwargs)
+
+    return guarded
+
+
 def _when(body: dict[str, Any], name: str, required: bool = True) -> datetime | None:
     value = body.get(name)
     if value in (None, "") and not required:
         return None
-    try:
-        parsed = datetime.fromisoformat(str(_required(body, name)))
-    except ValueError:
-        parsed = None
-    if parsed is None or parsed.tzinfo is None:
-        raise InvalidInput(
-            f"{name} 须为带时区的 ISO 时间 / {name} must be an ISO time with offset", {name: [value]}
-        )
-    return parsed
+    return aware_datetime(_required(body, name), name)
 
 
 def _day(value: Any, name: str) -> date | None:
     if value in (None, ""):
         return None
     try:
-        return date.fromisoformat(str(value))
+        return in_years(date.fromisoformat(str(value)), name)
     except ValueError:
-        raise InvalidInput(f"{name} 须为日期 / {name} must be a date", {name: [value]}) from None
+        raise InvalidInput(f"{name} 须为日期 / {name} must be a date", {name: [str(value)]}) from None
+
+
+def _text(body: dict[str, Any], name: str) -> str | None:
+    value = body.get(name)
+    if value is None or isinstance(value, str):
+        return value
+    raise InvalidInput(f"{name} 须为文本 / {name} must be a string", {name: ["须为文本 / string expected"]})
+
+
+def _list(body: dict[str, Any], name: str) -> list | None:
+    value = body.get(name)
+    if value is None or isinstance(value, list):
+        return value
+    raise InvalidInput(f"{name} 须为数组 / {name} must be an array", {name: ["须为数组 / array expected"]})
+
+
+def _texts(body: dict[str, Any], name: str) -> dict[str, str]:
+    """An object of strings (`{applicationNo: reason}`), {} when absent; InvalidInput naming it otherwise."""
+    value = _object(body, name) or {}
+    if not all(isinstance(v, str) for v in value.values()):
+        raise InvalidInput(
+            f"{name} 的值须为文本 / {name}: values must be strings", {name: ["文本 / strings"]}
+        )
+    return value
+
+
+def _object(body: dict[str, Any], name: str) -> dict | None:
+    value = body.get(name)
+    if value is None or isinstance(value, dict):
+        return value
+    raise InvalidInput(f"{name} 须为对象 / {name} must be an object", {name: ["须为对象 / object expected"]})
 
 
 def _ics(text: str) -> Response:
@@ -80,6 +129,7 @@ def rounds_list():
 
 
 @bp.post("/rounds")
+@clerk_only
 def rounds_open():
     body = _body()
     return jsonify(
@@ -89,10 +139,10 @@ def rounds_open():
             name=str(body.get("name") or ""),
             opens_at=_when(body, "opensAt"),
             closes_at=_when(body, "closesAt"),
-            rubric=body.get("rubric"),
-            passing_score=float(body.get("passingScore", rounds.DEFAULT_PASSING_SCORE)),
-            panel_size=int(body.get("panelSize", 5)),
-            panel_reserves=int(body.get("panelReserves", 2)),
+            rubric=_list(body, "rubric"),
+            passing_score=body_number(body, "passingScore", rounds.DEFAULT_PASSING_SCORE),
+            panel_size=body_int(body, "panelSize", 5, maximum=100),
+            panel_reserves=body_int(body, "panelReserves", 2, maximum=100),
         )
     ), 201
 
@@ -111,22 +161,23 @@ def rounds_enter(round_id: int, application_no: str):
 
 
 @bp.get("/rounds/<int:round_id>/ranking")
+@clerk_only
 def rounds_ranking(round_id: int):
     return jsonify(scoring.ranking(context(), round_id=round_id, actor=require_actor()))
 
 
 @bp.post("/rounds/<int:round_id>/selection")
+@clerk_only
 def rounds_selection(round_id: int):
     body = _body()
-    threshold = body.get("threshold")
     return jsonify(
         selection.decide_selection(
             context(),
             round_id=round_id,
             actor=require_actor(),
-            threshold=None if threshold is None else float(threshold),
-            opinion=body.get("opinion"),
-            excluded=body.get("excluded") or {},
+            threshold=body_number(body, "threshold"),
+            opinion=_text(body, "opinion"),
+            excluded=_texts(body, "excluded"),
         )
     )
 
@@ -141,6 +192,7 @@ def rounds_publicity(round_id: int):
 
 
 @bp.post("/rounds/<int:round_id>/panels")
+@clerk_only
 def panels_draw(round_id: int):
     body = _body()
     drawn = panels.draw_panel(
@@ -148,7 +200,7 @@ def panels_draw(round_id: int):
         round_id=round_id,
         application_no=str(_required(body, "applicationNo")),
         actor=require_actor(),
-        seed=body.get("seed"),
+        seed=_text(body, "seed"),
     )
     return jsonify(drawn), 201
 
@@ -164,6 +216,7 @@ def panels_detail(panel_id: int):
 
 
 @bp.get("/panels/<int:panel_id>/verification")
+@clerk_only
 def panels_verify(panel_id: int):
     return jsonify(panels.verify_draw(context(), panel_id=panel_id, actor=require_actor()))
 
@@ -207,7 +260,11 @@ def sheets_save(panel_id: int):
     body = _body()
     actor = require_actor()
     saved = scoring.save_sheet(
-        context(), panel_id=panel_id, actor=actor, scores=body.get("scores"), dissent=body.get("dissent")
+        context(),
+        panel_id=panel_id,
+        actor=actor,
+        scores=_object(body, "scores"),
+        dissent=_text(body, "dissent"),
     )
     return jsonify(saved)
 
@@ -232,11 +289,13 @@ def review_file(application_no: str):
 
 
 @bp.get("/experts")
+@clerk_only
 def experts_list():
     return jsonify(experts.list_experts(context(), actor=require_actor()))
 
 
 @bp.post("/experts")
+@clerk_only
 def experts_register():
     body = _body()
     return jsonify(
@@ -245,10 +304,10 @@ def experts_register():
             actor=require_actor(),
             user_id=str(_required(body, "userId")),
             name=str(body.get("name") or ""),
-            fields=list(body.get("fields") or []),
-            email=body.get("email"),
-            id_number=body.get("idNumber"),
-            title=body.get("title"),
+            fields=[str(f) for f in _list(body, "fields") or []],
+            email=_text(body, "email"),
+            id_number=_text(body, "idNumber"),
+            title=_text(body, "title"),
             active=bool(body.get("active", True)),
         )
     ), 201
@@ -260,6 +319,7 @@ def experts_detail(expert_id: str):
 
 
 @bp.post("/experts/<expert_id>/affiliations")
+@expert_editor
 def experts_affiliation(expert_id: str):
     body = _body()
     return jsonify(
@@ -268,7 +328,7 @@ def experts_affiliation(expert_id: str):
             actor=require_actor(),
             expert_id=expert_id,
             credit_code=str(_required(body, "creditCode")),
-            unit_name=body.get("unitName"),
+            unit_name=_text(body, "unitName"),
             since=_day(body.get("since"), "since"),
             until=_day(body.get("until"), "until"),
         )
@@ -276,6 +336,7 @@ def experts_affiliation(expert_id: str):
 
 
 @bp.post("/experts/<expert_id>/relationships")
+@expert_editor
 def experts_relationship(expert_id: str):
     body = _body()
     return jsonify(
@@ -285,12 +346,13 @@ def experts_relationship(expert_id: str):
             expert_id=expert_id,
             credit_code=str(_required(body, "creditCode")),
             kind=str(body.get("kind") or ""),
-            note=body.get("note"),
+            note=_text(body, "note"),
         )
     ), 201
 
 
 @bp.post("/experts/<expert_id>/availability")
+@expert_editor
 def experts_availability(expert_id: str):
     body = _body()
     actor = require_actor()
@@ -302,6 +364,7 @@ def experts_availability(expert_id: str):
 
 
 @bp.post("/site-visits")
+@clerk_only
 def visits_schedule():
     body = _body()
     return jsonify(
@@ -311,13 +374,14 @@ def visits_schedule():
             application_no=str(_required(body, "applicationNo")),
             starts_at=_when(body, "startsAt"),
             ends_at=_when(body, "endsAt"),
-            address=body.get("address"),
-            participants=body.get("participants"),
+            address=_text(body, "address"),
+            participants=_list(body, "participants"),
         )
     ), 201
 
 
 @bp.patch("/site-visits/<int:visit_id>")
+@clerk_only
 def visits_change(visit_id: int):
     body = _body()
     return jsonify(
@@ -327,13 +391,14 @@ def visits_change(visit_id: int):
             visit_id=visit_id,
             starts_at=_when(body, "startsAt", required=False),
             ends_at=_when(body, "endsAt", required=False),
-            address=body.get("address"),
-            participants=body.get("participants"),
+            address=_text(body, "address"),
+            participants=_list(body, "participants"),
         )
     )
 
 
 @bp.post("/site-visits/<int:visit_id>/cancellation")
+@clerk_only
 def visits_cancel(visit_id: int):
     reason = str(_body().get("reason") or "")
     return jsonify(
@@ -349,26 +414,32 @@ def visits_invitation(visit_id: int):
 
 
 def _slots(body: dict[str, Any]) -> list[dict[str, Any]] | None:
-    if body.get("slots") is None:
+    slots = _list(body, "slots")
+    if slots is None:
         return None
+    if not all(isinstance(s, dict) for s in slots):
+        raise InvalidInput(
+            "slots 须为对象数组 / slots must be objects", {"slots": ["对象 / objects expected"]}
+        )
     return [
         {
-            "application_no": s.get("applicationNo"),
+            "application_no": _text(s, "applicationNo"),
             "starts_at": _when(s, "startsAt"),
             "ends_at": _when(s, "endsAt"),
         }
-        for s in body["slots"]
+        for s in slots
     ]
 
 
 @bp.post("/sessions")
+@clerk_only
 def sessions_schedule():
     body = _body()
     return jsonify(
         scheduling.schedule_defense(
             context(),
             actor=require_actor(),
-            round_id=int(_required(body, "roundId")),
+            round_id=body_int(body, "roundId", minimum=1) if _required(body, "roundId") else 0,
             room=str(_required(body, "room")),
             starts_at=_when(body, "startsAt"),
             ends_at=_when(body, "endsAt"),
@@ -378,6 +449,7 @@ def sessions_schedule():
 
 
 @bp.patch("/sessions/<int:session_id>")
+@clerk_only
 def sessions_change(session_id: int):
     body = _body()
     return jsonify(
@@ -385,7 +457,7 @@ def sessions_change(session_id: int):
             context(),
             actor=require_actor(),
             session_id=session_id,
-            room=body.get("room"),
+            room=_text(body, "room"),
             starts_at=_when(body, "startsAt", required=False),
             ends_at=_when(body, "endsAt", required=False),
             slots=_slots(body),
@@ -394,6 +466,7 @@ def sessions_change(session_id: int):
 
 
 @bp.post("/sessions/<int:session_id>/cancellation")
+@clerk_only
 def sessions_cancel(session_id: int):
     body = _body()
     reason = str(body.get("reason") or "")
@@ -408,6 +481,7 @@ def sessions_invitation(session_id: int):
 
 
 @bp.get("/sessions/free-slots")
+@clerk_only
 def sessions_free_slots():
     args = request.args
     day = _day(args.get("day"), "day")
@@ -418,7 +492,7 @@ def sessions_free_slots():
             context(),
             actor=require_actor(),
             day=day,
-            minutes=int(args.get("minutes") or 60),
+            minutes=int_arg("minutes", default=60, minimum=1, maximum=24 * 60),
             experts=[e for e in (args.get("experts") or "").split(",") if e],
             room=args.get("room"),
         )

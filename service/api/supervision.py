@@ -10,6 +10,7 @@ from flask import jsonify, request
 from ..usecases.supervision import evaluations, integrity, overview
 from .auth import context
 from .domain import bp, require_actor
+from .edge import int_arg
 
 
 @bp.get("/consortia/<int:consortium_id>/supervision")
@@ -22,8 +23,7 @@ def supervision_record(consortium_id: int):
 def evaluation_results():
     """Published like a publicity notice: readable by anyone signed in."""
     require_actor()
-    round_id = request.args.get("roundId", type=int)
-    consortium_id = request.args.get("consortiumId", type=int)
+    round_id, consortium_id = int_arg("roundId"), int_arg("consortiumId")  # 422 naming a bad one
     return jsonify(evaluations.list_results(context(), round_id=round_id, consortium_id=consortium_id))
 
 

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from ..actors import DISTRICT_CLERK, Actor
 from ..errors import NotFound
+from . import counters
 from .models import Consortium, Filing, Membership, Objection, Organisation, PublicityNotice
 
 
@@ -73,10 +74,9 @@ def filings_of(session: Session, consortium_id: int) -> list[Filing]:
     )
 
 
-def next_number(session: Session, column, prefix: str) -> str:
-    """The next serial number under `prefix` (filing and receipt numbers read like 青科联备〔2026〕3号)."""
-    count = session.scalar(sa.select(sa.func.count()).where(column.like(f"{prefix}%"))) or 0
-    return f"{prefix}{count + 1:04d}"
+def next_number(session: Session, column, prefix: str, counter: str, scope: str) -> str:
+    """The next serial number `prefix`NNNN of series `counter` in `scope` (store/counters.py)."""
+    return counters.next_number(session, counter, scope, column, prefix)
 
 
 def current_notice(session: Session, instance_id: str) -> PublicityNotice | None:

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ..errors import NotFound
+from . import counters
 from .models import Deployment, ProcessDefinition, Resource
 
 
@@ -15,6 +16,16 @@ def find_latest(session: Session, key: str) -> ProcessDefinition | None:
         .where(ProcessDefinition.key == key)
         .order_by(ProcessDefinition.version.desc())
     ).first()
+
+
+def next_version(session: Session, key: str) -> int:
+    """The version a new deployment of `key` gets (1, 2 …), drawn from its row-locked counter."""
+
+    def seed() -> int:
+        highest = sa.select(sa.func.max(ProcessDefinition.version)).where(ProcessDefinition.key == key)
+        return session.scalar(highest) or 0
+
+    return counters.next_value(session, "definition_version", key, seed=seed)
 
 
 def get_latest(session: Session, key: str) -> ProcessDefinition:

@@ -346,6 +346,9 @@ class StoredFile(Base):
 # --- audit checkpoints (signed stream heads, 0008_audit) ----------------------------------------------
 from .audit_checkpoints import AuditCheckpoint  # noqa: E402, F401
 
+# --- serial numbers (one row-locked counter per number series; issue 11) ---------------------------------
+from .counters import Counter  # noqa: E402, F401
+
 # --- deadlines (working-day calendar, incidents, notifications) ---------------------------------------
 from .deadline_models import CalendarDay, CalendarYear, Incident, Notification  # noqa: E402, F401
 

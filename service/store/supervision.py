@@ -161,10 +161,6 @@ def member_changes_of(session: Session, consortium_id: int) -> list[MemberChange
     )
 
 
-def count_like(session: Session, column, prefix: str) -> int:
-    return session.scalar(sa.select(sa.func.count()).where(column.like(f"{prefix}%"))) or 0
-
-
 def invitation_for_filing(session: Session, filing_id: int) -> RenewalInvitation | None:
     return session.scalars(
         sa.select(RenewalInvitation).where(RenewalInvitation.filing_id == filing_id)

@@ -11,6 +11,7 @@ from types import TracebackType
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from . import lengths  # noqa: F401  (refuses over-long strings before every flush)
 from .db import WRITE
 
 

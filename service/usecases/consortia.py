@@ -188,7 +188,9 @@ def handlers(
         valid_from = local_today(now)
         valid_until = calendar.add_years(valid_from, 3)
         filing = Filing(
-            filing_no=consortia.next_number(session, Filing.filing_no, f"QDCXLHT-{valid_from.year}-"),
+            filing_no=consortia.next_number(
+                session, Filing.filing_no, f"QDCXLHT-{valid_from.year}-", "filing", str(valid_from.year)
+            ),
             consortium_id=record.id,
             valid_from=valid_from,
             valid_until=valid_until,

@@ -67,7 +67,7 @@ def deploy(
             if changed_only and latest is not None and latest.content_hash == digest:
                 result.unchanged.append(latest)
             else:
-                pending.append((key, process, digest, (latest.version + 1) if latest else 1))
+                pending.append((key, process, digest, definitions.next_version(session, key)))
         if not pending:
             uow.commit()
             return result

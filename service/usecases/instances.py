@@ -4,21 +4,27 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from ..actors import APPLICANT, CITY_CLERK, Actor
 from ..clock import local_today
 from ..context import Context
 from ..errors import Forbidden, InvalidInput, NotFound
 from ..store import audit, consortia, definitions, instances
-from ..store.models import ProcessInstance
+from ..store.models import Consortium, ProcessDefinition, ProcessInstance
 from .commands import act_and_save, restore, run_command
 from .consortia import RECOMMENDATION
 from .reviews import panel_access
 from .supervision import integrity
+
+APPLICATION_NO_LENGTH = (
+    Consortium.__table__.c.application_no.type.length
+)  # an application's key is its number
 
 
 @dataclass(frozen=True)
@@ -36,8 +42,13 @@ def start_instance(
     actor: Actor,
     business_key: str | None = None,
     variables: dict[str, Any] | None = None,
+    numbering: Callable[[Session], str] | None = None,
 ) -> Started:
-    """Start the latest version of `key` (or exactly `definition_id`) and run it to its first wait state."""
+    """Start the latest version of `key` (or exactly `definition_id`) and run it to its first wait state.
+
+    Without `business_key`, `numbering(session)` draws one inside the start's transaction (a serial
+    number from store/counters.py), so a refused start leaves no instance and two starts never share it.
+    """
     now = ctx.now()
     variables = dict(variables or {})
     with ctx.unit_of_work() as uow:
@@ -47,7 +58,10 @@ def start_instance(
             if definition_id
             else definitions.get_latest(session, key or "")
         )
-        _check_may_start(definition.starter_groups, actor)
+        check_may_start(definition, actor)
+        _check_business_key(business_key, APPLICATION_NO_LENGTH if definition.key == RECOMMENDATION else 100)
+        if business_key is None and numbering is not None:
+            business_key = numbering(session)
         if definition.key == RECOMMENDATION:
             business_key, variables = _recommendation_start(session, actor, business_key, variables, now)
         row = ProcessInstance(
@@ -84,10 +98,24 @@ def start_instance(
         return Started(id=row.id, definition_id=definition.id, business_key=business_key)
 
 
-def _check_may_start(starter_groups: str | None, actor: Actor) -> None:
-    allowed = {g.strip() for g in (starter_groups or "").split(",") if g.strip()} or {CITY_CLERK}
+def check_may_start(definition: ProcessDefinition, actor: Actor) -> None:
+    """Forbidden unless `actor` is among the definition's starter groups (an application: a lead unit)."""
+    allowed = {g.strip() for g in (definition.starter_groups or "").split(",") if g.strip()} or {CITY_CLERK}
     if not actor.has(*allowed) and not actor.has("admin"):
         raise Forbidden(f"无权发起该流程 / Only {', '.join(sorted(allowed))} may start this process")
+    if definition.key == RECOMMENDATION and (not actor.has(APPLICANT) or not actor.org_credit_code):
+        raise Forbidden(
+            "只有牵头单位可以发起组建申请 / Only a lead unit (applicant) may initiate a consortium"
+        )
+
+
+def _check_business_key(business_key: str | None, limit: int) -> None:
+    """InvalidInput naming businessKey if it is not a string of at most `limit` characters."""
+    if business_key is not None and (not isinstance(business_key, str) or len(business_key) > limit):
+        raise InvalidInput(
+            f"业务编号最长 {limit} 个字符 / businessKey: at most {limit} characters",
+            {"businessKey": [f"最长 {limit} 个字符 / at most {limit} characters"]},
+        )
 
 
 def _recommendation_start(session, actor: Actor, business_key, variables, now):
@@ -104,14 +132,9 @@ def _recommendation_start(session, actor: Actor, business_key, variables, now):
         )
     integrity.require_may_lead(session, org.credit_code, local_today(now))  # the 3-year ban (guideline 七)
     if not business_key:
-        year = now.year
-        count = (
-            session.scalar(
-                sa.select(sa.func.count()).where(ProcessInstance.business_key.like(f"CXLHT-{year}-%"))
-            )
-            or 0
+        business_key = consortia.next_number(
+            session, ProcessInstance.business_key, f"CXLHT-{now.year}-", "application", str(now.year)
         )
-        business_key = f"CXLHT-{year}-{count + 1:04d}"
     variables.update(
         application_no=business_key,
         lead_credit_code=org.credit_code,

@@ -64,7 +64,9 @@ def lodge_objection(
                 f"Publicity ended on {notice.end_date.isoformat()}; late objections are not accepted"
             )
         objection = Objection(
-            receipt_no=consortia.next_number(session, Objection.receipt_no, f"YY-{now.year}-"),
+            receipt_no=consortia.next_number(
+                session, Objection.receipt_no, f"YY-{now.year}-", "objection_receipt", str(now.year)
+            ),
             notice_id=notice.id,
             objector_name=objector_name.strip(),
             objector_unit=(objector_unit or "").strip() or None,

@@ -62,7 +62,7 @@ def _matching(params) -> list[ProcessDefinition]:
     rows = browse.list_definitions(context(), latest_only=params.flag("latestVersion"))
     ids = set(params.texts("processDefinitionIdIn"))
     keys = set(params.texts("keysIn"))
-    version = params.integer("version", minimum=1)
+    version = params.integer("version", minimum=1, maximum=2**31 - 1)
     if params.flag("suspended"):
         return []
     checks = [
@@ -134,6 +134,7 @@ def start_by_key(key: str):
 
 
 def _start(definition: ProcessDefinition):
+    instances.check_may_start(definition, actor())  # 403 before the body is read, whatever it holds
     body = json_body()
     unsupported = sorted(set(body) - {"variables", "businessKey", "withVariablesInReturn", "caseInstanceId"})
     if unsupported or body.get("caseInstanceId"):

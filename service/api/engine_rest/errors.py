@@ -16,6 +16,7 @@ import logging
 from typing import Any
 
 from flask import Blueprint, Flask, Response, jsonify, request
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 from ...errors import Conflict, Forbidden, InvalidInput, NotFound, ProcessFailed, ServiceError
@@ -114,6 +115,13 @@ def attach(bp: Blueprint) -> None:
 
     @bp.errorhandler(Exception)
     def _unexpected(exc: Exception):
+        if isinstance(exc, SQLAlchemyError | OverflowError):  # a storage refusal: mapped once, in ..edge
+            from ..edge import storage_error
+
+            mapped = storage_error(exc)
+            if isinstance(mapped, ServiceError):
+                log.warning("storage refused %s %s: %s", request.method, request.path, exc)
+                return from_service_error(mapped)
         log.exception("unexpected error in %s %s", request.method, request.path)
         return error(500, "RestException", "服务器内部错误 / Internal server error")
 

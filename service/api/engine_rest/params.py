@@ -7,16 +7,18 @@ that asked for a narrower list must not silently receive a wider one and act on 
 from __future__ import annotations
 
 import fnmatch
-import json
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import request
 
 from ...clock import SHANGHAI
+from ..edge import loads
 from .errors import BadRequest
 
+INT64_MAX = 2**63 - 1  # OFFSET and every count fit a signed 64-bit integer
+YEARS = (1900, 9999)  # dates a query can mean; year 1 overflows when converted to UTC
 MAX_RESULTS = 1000  # Camunda's queryMaxResultsLimit, applied also when a client asks for everything
 
 
@@ -59,17 +61,21 @@ class Params:
             return False
         raise BadRequest(f"Cannot set query parameter '{name}' to value '{value}': expected true or false")
 
-    def integer(self, name: str, *, minimum: int = 0) -> int | None:
+    def integer(self, name: str, *, minimum: int = 0, maximum: int = INT64_MAX) -> int | None:
+        """Parameter `name` as an integer in [minimum, maximum] (default: what a signed 64-bit holds)."""
         value = self.values.get(name)
         if value is None or value == "":
             return None
         try:
+            if isinstance(value, bool) or (isinstance(value, str) and len(value) > 20):
+                raise ValueError
             number = int(value)
-            if isinstance(value, bool) or number < minimum:
+            if not minimum <= number <= maximum:
                 raise ValueError
         except (TypeError, ValueError):
             raise BadRequest(
-                f"Cannot set query parameter '{name}' to value '{value}': expected an integer >= {minimum}"
+                f"Cannot set query parameter '{name}' to value '{str(value)[:40]}': "
+                f"expected an integer in {minimum}…{maximum}"
             ) from None
         return number
 
@@ -78,7 +84,7 @@ class Params:
         return None if value is None else parse_date(value, name)
 
     def paging(self) -> tuple[int, int]:
-        first = self.integer("firstResult") or 0
+        first = self.integer("firstResult") or 0  # OFFSET: bigint on PostgreSQL, int64 on SQLite
         limit = self.integer("maxResults")
         if limit is None:
             limit = MAX_RESULTS
@@ -123,10 +129,7 @@ def json_body() -> dict[str, Any]:
     raw = request.get_data(cache=True)
     if not raw.strip():
         return {}
-    try:
-        body = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise BadRequest(f"请求体不是合法的 JSON / The request body is not valid JSON: {exc}") from None
+    body = loads(raw)  # MalformedRequest (400) for bad JSON, deep nesting, NaN, NUL bytes, surrogates
     if not isinstance(body, dict):
         raise BadRequest("请求体必须是 JSON 对象 / The request body must be a JSON object")
     return body
@@ -137,9 +140,15 @@ def parse_date(value: str, name: str = "date") -> datetime:
     for parse in (lambda v: datetime.strptime(v, "%Y-%m-%dT%H:%M:%S.%f%z"), datetime.fromisoformat):
         try:
             parsed = parse(value)
-        except ValueError:
+            parsed = parsed if parsed.tzinfo else parsed.replace(tzinfo=SHANGHAI)
+            if not YEARS[0] <= parsed.astimezone(UTC).year <= YEARS[1]:
+                raise BadRequest(
+                    f"Cannot convert value '{value}' of '{name}' to a date: "
+                    f"out of range {YEARS[0]}–{YEARS[1]}"
+                )
+        except (ValueError, OverflowError):
             continue
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=SHANGHAI)
+        return parsed
     raise BadRequest(f"Cannot convert value '{value}' of '{name}' to a date (yyyy-MM-dd'T'HH:mm:ss.SSSZ)")
 
 

@@ -155,6 +155,12 @@ def open_task(task_id: str) -> Iterator[None]:
         ) from None
 
 
+def _visible(task_id: str) -> None:
+    """404 (or 409 if completed) for a task the caller cannot act on, before its body is read (issue 11)."""
+    with open_task(task_id):
+        tasks.get_task(context(), task_id=task_id, actor=actor())
+
+
 def _user_id(body: dict[str, Any], *, required: bool) -> str | None:
     user_id = body.get("userId")
     if user_id is None and not required:
@@ -166,6 +172,7 @@ def _user_id(body: dict[str, Any], *, required: bool) -> str | None:
 
 @bp.post("/task/<task_id>/claim")
 def claim(task_id: str):
+    _visible(task_id)
     user_id = _user_id(json_body(), required=True)
     with open_task(task_id):
         if user_id == actor().id:
@@ -184,6 +191,7 @@ def unclaim(task_id: str):
 
 @bp.post("/task/<task_id>/assignee")
 def assignee(task_id: str):
+    _visible(task_id)
     body = json_body()
     if "userId" not in body:
         raise BadRequest("userId is required (null to clear the assignee)")
@@ -193,6 +201,7 @@ def assignee(task_id: str):
 
 
 def _complete(task_id: str):
+    _visible(task_id)
     body = json_body()
     unsupported = sorted(set(body) - {"variables", "withVariablesInReturn"})
     if unsupported:

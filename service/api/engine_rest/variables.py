@@ -9,9 +9,11 @@ rather than silently stored as text.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping
 from typing import Any
 
+from ..edge import MalformedRequest, loads
 from .errors import BadRequest
 from .params import parse_date
 
@@ -110,7 +112,10 @@ def _integer(bounds: tuple[int, int]):
 def _double(value: Any, _info: dict) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         raise TypeError("not a number")
-    return float(value)
+    number = float(value)
+    if not math.isfinite(number):  # NaN and Infinity are not JSON: they could be stored but never read
+        raise ValueError("not a finite number")
+    return number
 
 
 def _date(value: Any, _info: dict) -> str:
@@ -121,7 +126,10 @@ def _date(value: Any, _info: dict) -> str:
 
 def _json(value: Any, _info: dict) -> Any:
     if isinstance(value, str):
-        return json.loads(value)
+        try:
+            return loads(value, "value")  # the edge's parser: depth, NaN, NUL and surrogates refused
+        except MalformedRequest as exc:
+            raise ValueError(exc.reason) from None
     if isinstance(value, dict | list | int | float | bool):
         return value
     raise TypeError("not JSON")

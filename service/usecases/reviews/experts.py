@@ -71,7 +71,7 @@ def add_affiliation(
     until: date | None = None,
 ) -> dict[str, Any]:
     """Record a current (`until` None) or past unit; panels the expert sits on are re-checked."""
-    _may_edit(actor, expert_id)
+    may_edit(actor, expert_id)
     problem = uscc_problem(credit_code)
     if problem:
         raise InvalidInput("统一社会信用代码有误 / Invalid credit code", {"creditCode": [str(problem)]})
@@ -92,7 +92,7 @@ def declare_relationship(
     ctx: Context, *, actor: Actor, expert_id: str, credit_code: str, kind: str, note: str | None = None
 ) -> dict[str, Any]:
     """A relationship with a unit (investment, dispute, co-PI, relative employed there …)."""
-    _may_edit(actor, expert_id)
+    may_edit(actor, expert_id)
     problem = uscc_problem(credit_code)
     if problem or not (kind or "").strip():
         raise InvalidInput(
@@ -121,7 +121,7 @@ def _recheck_and_commit(ctx: Context, uow, actor: Actor, expert_id: str, action:
 def add_availability(
     ctx: Context, *, actor: Actor, expert_id: str, starts_at: datetime, ends_at: datetime
 ) -> dict[str, Any]:
-    _may_edit(actor, expert_id)
+    may_edit(actor, expert_id)
     if starts_at.tzinfo is None or ends_at.tzinfo is None or ends_at <= starts_at:
         raise InvalidInput(
             "时间段有误 / Invalid window", {"endsAt": ["须晚于开始且带时区 / after start, aware"]}
@@ -133,7 +133,7 @@ def add_availability(
         return describe_expert(uow.session, reviews.get_expert(uow.session, expert_id))
 
 
-def _may_edit(actor: Actor, expert_id: str) -> None:
+def may_edit(actor: Actor, expert_id: str) -> None:
     """Clerks keep the pool; an expert may add to its own record (self-declaration)."""
     if actor.id != expert_id and not actor.has("city_clerk", "admin"):
         raise Forbidden("只能维护本人的专家信息 / You may only edit your own expert record")
@@ -147,7 +147,7 @@ def list_experts(ctx: Context, *, actor: Actor) -> list[dict[str, Any]]:
 
 
 def get_expert(ctx: Context, *, actor: Actor, expert_id: str) -> dict[str, Any]:
-    _may_edit(actor, expert_id)
+    may_edit(actor, expert_id)
     with ctx.unit_of_work(write=False) as uow:
         return describe_expert(uow.session, reviews.get_expert(uow.session, expert_id))
 

@@ -22,7 +22,7 @@ from ...actors import CITY_CLERK, EXPERT, Actor
 from ...clock import local_today
 from ...context import Context
 from ...errors import Forbidden, InvalidInput, NotFound
-from ...store import audit, identities, reviews
+from ...store import audit, counters, identities, reviews
 from ...store import supervision as store
 from ...store.models import ProcessInstance
 from ...store.supervision_models import EvaluationResult, EvaluationRound
@@ -92,8 +92,8 @@ def open_evaluation_round(ctx: Context, *, actor: Actor, settings: RoundSettings
     with ctx.unit_of_work() as uow:
         session = uow.session
         year = local_today(now).year
-        round_no = (
-            f"JXPJ-{year}-{store.count_like(session, EvaluationRound.round_no, f'JXPJ-{year}-') + 1:02d}"
+        round_no = counters.next_number(
+            session, "evaluation_round", str(year), EvaluationRound.round_no, f"JXPJ-{year}-", width=2
         )
         evaluation_round = EvaluationRound(
             round_no=round_no,

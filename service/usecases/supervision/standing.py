@@ -17,7 +17,7 @@ from workflows.engine import ServiceCall
 from ...actors import Actor
 from ...context import Context
 from ...errors import Conflict, Forbidden
-from ...store import audit, consortia
+from ...store import audit, consortia, counters
 from ...store import supervision as store
 from ...store.models import Consortium, Filing, ProcessInstance
 from ..instances import Started, start_instance
@@ -89,16 +89,16 @@ def start_for_consortium(ctx: Context, *, actor: Actor, consortium_id: int, key:
 
     The diagram's first step reads the consortium from its record and refuses callers out of place.
     """
-    with ctx.unit_of_work(write=False) as uow:
-        application_no = store.get_consortium(uow.session, consortium_id).application_no
+
+    def numbering(session: Session) -> str:  # drawn in the start's own transaction (store/counters.py)
+        application_no = store.get_consortium(session, consortium_id).application_no
         numbered = f"{prefix}-{application_no}-"
-        number = store.count_like(uow.session, ProcessInstance.business_key, numbered) + 1
+        return counters.next_number(
+            session, "supervision", numbered, ProcessInstance.business_key, numbered, width=2
+        )
+
     return start_instance(
-        ctx,
-        key=key,
-        actor=actor,
-        business_key=f"{numbered}{number:02d}",
-        variables={"consortium_id": consortium_id},
+        ctx, key=key, actor=actor, numbering=numbering, variables={"consortium_id": consortium_id}
     )
 
 
