@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 from click.testing import CliRunner
 
 from service.cli import cli
+from tests.support.pages import log_in, log_out
 from tests.support.procedure import LEAD
-from tests.websec.pages import log_in, log_out
 
 
 def test_user_add_creates_a_user_who_can_sign_in_with_basic_and_session(server, monkeypatch):

@@ -13,6 +13,7 @@ import re
 import pytest
 
 from service.usecases import comments, tasks
+from tests.support.pages import log_in
 from tests.support.procedure import PANEL, Walk
 
 from .conftest import Server
@@ -80,7 +81,7 @@ def size(body) -> int:
 
 def signed_in(server: Server, login: str):
     client = server.client(login)
-    response = client.post("/login", data={"username": login, "password": "demo1234"}, allow_redirects=False)
+    response = log_in(client, login)
     assert response.status_code == 303, response.text
     return client
 

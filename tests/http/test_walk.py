@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from service.usecases import jobs
-from tests.websec.pages import log_in
+from tests.support.pages import log_in
 
 from .walk import KEY, HttpWalk
 

@@ -269,7 +269,7 @@ def test_the_command_exits_non_zero_and_names_the_stream(trail, monkeypatch):
 
 def test_the_admin_page_shows_each_stream(trail):
     from tests.http.conftest import Server
-    from tests.websec.pages import sign_in
+    from tests.support.pages import sign_in
 
     server = Server(trail.ctx)
     server.thread.start()

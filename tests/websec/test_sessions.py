@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .pages import form_token, log_in, log_out, sign_in
+from tests.support.pages import form_token, log_in, log_out, sign_in
 
 
 def _replay(server, cookie: str):

@@ -14,9 +14,8 @@ from service.errors import InvalidInput
 from service.store.models import StoredFile
 from service.usecases.uploads import Upload, check
 from tests.support import documents
+from tests.support.pages import form_token, sign_in
 from tests.support.procedure import Walk
-
-from .pages import form_token, sign_in
 
 PDF = "application/pdf"
 HTML_PDF = b"%PDF-1.7\n<html><body><script>alert(document.cookie)</script></body></html>\n%%EOF\n"
