@@ -8,13 +8,14 @@ from __future__ import annotations
 from flask import Blueprint, jsonify
 
 from ..actors import Actor
-from ..errors import Conflict, Forbidden, InvalidInput, NotFound, ProcessFailed, ServiceError
+from ..errors import Conflict, DiagramFailed, Forbidden, InvalidInput, NotFound, ProcessFailed, ServiceError
 from ..usecases import instances
 from .auth import context, current_actor
 
 bp = Blueprint("domain", __name__, url_prefix="/api")
 
-STATUS = {NotFound: 404, Forbidden: 403, Conflict: 409, InvalidInput: 422, ProcessFailed: 409}
+STATUS = {NotFound: 404, Forbidden: 403, Conflict: 409, InvalidInput: 422, DiagramFailed: 422,
+          ProcessFailed: 409}  # first match wins: DiagramFailed before its base ProcessFailed
 
 
 class Unauthorized(ServiceError):

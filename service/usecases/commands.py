@@ -16,7 +16,7 @@ from workflows.errors import EngineError, InvalidData, InvalidTimer, NotWaitingF
 
 from ..actors import Actor
 from ..context import Context
-from ..errors import Conflict, InvalidInput, ProcessFailed
+from ..errors import Conflict, DiagramFailed, InvalidInput, ProcessFailed
 from ..store import audit, definitions, instances
 from ..store.models import ProcessInstance
 from . import consortia, reminders
@@ -66,8 +66,8 @@ def act_and_save(
     except InvalidTimer as exc:  # a date/duration the data made absurd: the caller's data, nothing saved
         message = f"流程无法继续 / The process cannot continue: {exc}"
         raise InvalidInput(message, {"_schema": [str(exc)]}) from exc
-    except EngineError as exc:
-        raise ProcessFailed(f"流程执行失败 / The process could not continue: {exc}") from exc
+    except EngineError as exc:  # diagram code: a script, condition, sandbox limit, the step budget
+        raise DiagramFailed(f"流程执行失败 / The process could not continue: {exc}") from exc
     except ProcessFailed:
         raise
     except (LookupError, ValueError, TypeError) as exc:
