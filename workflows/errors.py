@@ -115,6 +115,8 @@ class ScriptFailed(EngineError):
         limit = _in_chain(exc, SandboxLimit)
         if limit is not None:  # Spiff says only "Error evaluating expression" for conditions/timers
             reason = str(limit) if str(limit) in reason else f"{limit} ({reason.strip()})"
+        elif inner is None:
+            reason = _with_source(exc, reason)
         return cls(reason, element_id=element_id, process_key=process_key,
                    line=line if isinstance(line, int) else None, timed_out=timed_out)
 
@@ -143,6 +145,21 @@ class StepBudgetExceeded(ScriptFailed):
         Exception.__init__(self, f"{budget_zh}，停在 {where} / {budget} exceeded at {where} "
                                  f"(after {steps:,} steps, {cpu_seconds:.1f} s CPU): "
                                  f"the diagram loops without reaching a wait state")
+
+
+def _with_source(exc: BaseException, reason: str) -> str:
+    """Add what Spiff leaves out: the failing script line, and the cause of a condition's failure
+    (Spiff says only "Error evaluating expression 'amount > 1'", not that `amount` is undefined)."""
+    reason = reason.strip()
+    error_line = getattr(exc, "error_line", None)
+    if isinstance(error_line, str) and error_line.strip() and error_line.strip() not in reason:
+        reason = f"{reason} `{error_line.strip()[:200]}`"
+    cause = exc.__cause__ or exc.__context__
+    if cause is not None and not isinstance(cause, EngineError):
+        text = str(cause)
+        if text and text not in reason:
+            reason = f"{reason} ({type(cause).__name__}: {text[:300]})"
+    return reason
 
 
 def _in_chain(exc: BaseException | None, kind: type[BaseException]) -> BaseException | None:
