@@ -5,12 +5,14 @@ so a regression fails instead of hanging."""
 
 from __future__ import annotations
 
+import html
 import time
 
 import requests
 
 from tests.support.loops import loop_diagram
 
+from .test_idempotency import signed_in, tokens
 from .walk import modeler_upload
 
 
@@ -80,3 +82,21 @@ def test_a_failing_script_on_complete_answers_400_naming_the_element_not_500(ser
                                          "limit": {"value": 2, "type": "Integer"}}})
     assert done.status_code == 204, done.text
     assert _open_tasks(city, instance_id) == []
+
+
+def test_the_task_page_shows_the_refusal_naming_the_element_in_chinese_and_keeps_the_task(server):
+    _deploy(server, {"loop.bpmn": loop_diagram("page_loop_task", entry="task")})
+    city = server.client("city1")
+    started = _start(city, "page_loop_task", {"n": 0, "limit": 10**9})
+    assert started.status_code == 200, started.text
+    [task] = _open_tasks(city, started.json()["id"])
+    browser = signed_in(server, "city1")
+    path = f"/tasks/{task['id']}"
+    form = tokens(browser.get(path).text, path)
+    answer = browser.post(path, data=form, allow_redirects=False)
+    assert answer.status_code == 422, answer.text[:500]
+    page = html.unescape(answer.text)
+    assert "流程执行失败" in page and "超出上限" in page, page[page.find("<section"):][:1500]
+    assert "Script_Loop" in page or "Gateway_Loop" in page
+    assert "_schema<" not in page  # the whole submission, labelled as such
+    assert [t["id"] for t in _open_tasks(city, started.json()["id"])] == [task["id"]]
