@@ -47,13 +47,12 @@ class StepBudget:
 
     __slots__ = ("cpu_deadline", "cpu_limit", "max_steps", "started", "steps")
 
-    def __init__(self, max_steps: int = MAX_ENGINE_STEPS,
-                 cpu_seconds: float = MAX_ENGINE_CPU_SECONDS) -> None:
-        self.max_steps = max_steps
-        self.cpu_limit = cpu_seconds
+    def __init__(self, max_steps: int | None = None, cpu_seconds: float | None = None) -> None:
+        self.max_steps = MAX_ENGINE_STEPS if max_steps is None else max_steps
+        self.cpu_limit = MAX_ENGINE_CPU_SECONDS if cpu_seconds is None else cpu_seconds
         self.steps = 0
         self.started = time.thread_time()
-        self.cpu_deadline = self.started + cpu_seconds
+        self.cpu_deadline = self.started + self.cpu_limit
 
     def charge(self, task: Any) -> None:
         """Count one engine task about to run (SpiffWorkflow's `will_complete_task` hook).
