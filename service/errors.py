@@ -6,6 +6,8 @@ ServiceError            a use case refused; str(e) is safe to show to the caller
 ├── Conflict            409; task no longer open, claimed by someone else, stale version
 ├── InvalidInput        400/422; .fields = {"members": ["..."]}, every field error at once
 └── ProcessFailed       an expression or handler in the diagram failed; the command was rolled back
+    └── DiagramFailed   diagram code (script, condition, expression, sandbox limit, engine step budget)
+                        failed on a caller's command: 400 on /engine-rest, 422 on /api, nothing saved
 """
 
 from __future__ import annotations
@@ -39,3 +41,9 @@ class InvalidInput(ServiceError):
 
 class ProcessFailed(ServiceError):
     """The diagram could not proceed (a failing script, condition or handler); nothing was saved."""
+
+
+class DiagramFailed(ProcessFailed):
+    """Diagram code failed on a caller's command (a script, condition or expression error, a sandbox
+    limit, the engine step budget of workflows/budget.py); names the element. The caller's data or the
+    deployed diagram caused it, so it is a 4xx, never a 500 (issue 11); nothing was saved."""

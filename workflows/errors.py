@@ -11,8 +11,10 @@ the service layer maps one small tree once per edge::
     ├── InvalidData                  task data SpiffWorkflow cannot store (e.g. a "typename" key)
     └── ScriptFailed                 a script, condition, timer or ${...} expression failed at run time
         │                            (.element_id, .process_key, .line, .reason; .timed_out)
-        └── InvalidTimer             a timer date/duration/cycle (or a due date) is malformed or out of
-                                     bounds (workflows/timers.py); retrying the same step cannot help
+        ├── InvalidTimer             a timer date/duration/cycle (or a due date) is malformed or out of
+        │                            bounds (workflows/timers.py); retrying the same step cannot help
+        └── StepBudgetExceeded       one command ran more engine tasks or CPU time than its budget
+                                     (workflows/budget.py): a loop with no wait state; .steps, .cpu_seconds
 
 `DiagramProblem` is a plain dataclass, not an exception: one deploy collects many of them.
 """
@@ -113,6 +115,8 @@ class ScriptFailed(EngineError):
         limit = _in_chain(exc, SandboxLimit)
         if limit is not None:  # Spiff says only "Error evaluating expression" for conditions/timers
             reason = str(limit) if str(limit) in reason else f"{limit} ({reason.strip()})"
+        elif inner is None:
+            reason = _with_source(exc, reason)
         return cls(reason, element_id=element_id, process_key=process_key,
                    line=line if isinstance(line, int) else None, timed_out=timed_out)
 
@@ -125,6 +129,37 @@ class InvalidTimer(ScriptFailed):
         super().__init__(reason, element_id=element_id, process_key=process_key)
         where = f"{process_key or '?'}/{element_id or '?'}"
         Exception.__init__(self, f"定时器或日期无效 / invalid timer or date at {where}: {reason}")
+
+
+class StepBudgetExceeded(ScriptFailed):
+    """One command's engine steps exceeded MAX_ENGINE_STEPS or MAX_ENGINE_CPU_SECONDS
+    (`workflows.budget`, issue 11): the diagram loops without reaching a wait state. Names the element
+    where the engine stopped and the budget that was hit; the same command would fail again."""
+
+    def __init__(self, budget: str, budget_zh: str, *, element_id: str | None = None,
+                 process_key: str | None = None, steps: int = 0, cpu_seconds: float = 0.0) -> None:
+        super().__init__(budget, element_id=element_id, process_key=process_key)
+        self.steps = steps
+        self.cpu_seconds = cpu_seconds
+        where = f"{process_key or '?'}/{element_id or '?'}"
+        Exception.__init__(self, f"{budget_zh}，停在 {where} / {budget} exceeded at {where} "
+                                 f"(after {steps:,} steps, {cpu_seconds:.1f} s CPU): "
+                                 f"the diagram loops without reaching a wait state")
+
+
+def _with_source(exc: BaseException, reason: str) -> str:
+    """Add what Spiff leaves out: the failing script line, and the cause of a condition's failure
+    (Spiff says only "Error evaluating expression 'amount > 1'", not that `amount` is undefined)."""
+    reason = reason.strip()
+    error_line = getattr(exc, "error_line", None)
+    if isinstance(error_line, str) and error_line.strip() and error_line.strip() not in reason:
+        reason = f"{reason} `{error_line.strip()[:200]}`"
+    cause = exc.__cause__ or exc.__context__
+    if cause is not None and not isinstance(cause, EngineError):
+        text = str(cause)
+        if text and text not in reason:
+            reason = f"{reason} ({type(cause).__name__}: {text[:300]})"
+    return reason
 
 
 def _in_chain(exc: BaseException | None, kind: type[BaseException]) -> BaseException | None:

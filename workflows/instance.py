@@ -3,8 +3,11 @@
 Every command runs under the caller's clock (`engine_clock(now)`), then advances the workflow to
 its next wait state: engine steps, external service tasks dispatched by topic (SpiffWorkflow parks
 plain service tasks in STARTED, SPIFF-NOTES §2.3), and again until nothing is left to run (a timer
-that expires only becomes READY on the first pass, §3.1). SpiffWorkflow errors are converted to
-`ScriptFailed`; after one, the in-memory instance is not to be saved (the use case rolls back).
+that expires only becomes READY on the first pass, §3.1). Each command has one `StepBudget`
+(`workflows/budget.py`): at most MAX_ENGINE_STEPS engine tasks and MAX_ENGINE_CPU_SECONDS of CPU,
+charged before every engine task (call activities' and service tasks' included), so a loop with no
+wait state raises `StepBudgetExceeded` instead of running for ever. SpiffWorkflow errors are converted
+to `ScriptFailed`; after one, the in-memory instance is not to be saved (the use case rolls back).
 Errors raised by service handlers propagate unchanged: they are the service layer's own.
 
 Not thread-safe: one command at a time per instance (the service layer holds the row lock).
@@ -27,6 +30,7 @@ from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
+from .budget import StepBudget
 from .clock import engine_clock
 from .data import check_storable, json_safe
 from .errors import EngineError, NotWaitingForMessage, ScriptFailed, TaskNotReady
@@ -55,7 +59,7 @@ class Instance:
     def advance(self, handlers: Handlers, now: datetime) -> None:
         """Run until every path waits on a person, a timer or a message (or the end)."""
         with engine_clock(now):
-            self._advance(handlers)
+            self._advance(handlers, StepBudget())
 
     def complete_task(self, task_id: str, data: dict[str, Any], handlers: Handlers, now: datetime) -> None:
         """Complete a READY user task with its form data, then advance.
@@ -78,8 +82,10 @@ class Instance:
             variable = element_variable(task)
             if variable is not None and isinstance(task.data.get(variable), dict):
                 task.data[variable] = {**task.data[variable], **data}
+            budget = StepBudget()
+            budget.charge(task)
             self._spiff(task.run)
-            self._advance(handlers)
+            self._advance(handlers, budget)
 
     def send_message(self, name: str, payload: dict[str, Any], handlers: Handlers, now: datetime) -> None:
         """Deliver a message to the catch event waiting for `name`; payload keys become variables.
@@ -104,14 +110,14 @@ class Instance:
             for task in waiting:
                 if task.state == TaskState.READY:
                     task.data.update(copy.deepcopy(payload))
-            self._advance(handlers)
+            self._advance(handlers, StepBudget())
 
     def fire_due_timers(self, handlers: Handlers, now: datetime) -> bool:
         """Fire the timers due at `now` and advance; True if anything moved."""
         with engine_clock(now):
             before = self._fingerprint()
             self._spiff(self.workflow.refresh_timers)
-            self._advance(handlers)
+            self._advance(handlers, StepBudget())
             return self._fingerprint() != before
 
     # --- queries -----------------------------------------------------------------------------
@@ -217,12 +223,14 @@ class Instance:
         except Exception as exc:
             raise ScriptFailed.from_spiff(exc) from exc
 
-    def _advance(self, handlers: Handlers) -> None:
+    def _advance(self, handlers: Handlers, budget: StepBudget) -> None:
+        """Engine steps and service tasks until a wait state; every task is charged to `budget`."""
         wf = self.workflow
         for _ in range(MAX_ROUNDS):
-            self._spiff(wf.do_engine_steps)
+            self._spiff(wf.do_engine_steps, budget.charge)
             started = wf.get_tasks(state=TaskState.STARTED, spec_class=ServiceTask)
             for task in started:
+                budget.charge(task)
                 self._dispatch(task, handlers)
             if not started and not wf.get_tasks(state=TaskState.READY, manual=False):
                 break

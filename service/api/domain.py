@@ -8,19 +8,20 @@ from __future__ import annotations
 from flask import Blueprint, jsonify
 
 from ..actors import Actor
-from ..errors import Conflict, Forbidden, InvalidInput, NotFound, ProcessFailed, ServiceError
+from ..errors import Conflict, DiagramFailed, Forbidden, InvalidInput, NotFound, ProcessFailed, ServiceError
 from ..usecases import instances
 from .auth import context, current_actor
 from .edge import MalformedRequest
 
 bp = Blueprint("domain", __name__, url_prefix="/api")
 
-STATUS = {
+STATUS = {  # first match wins: DiagramFailed before its base ProcessFailed
     MalformedRequest: 400,
     NotFound: 404,
     Forbidden: 403,
     Conflict: 409,
     InvalidInput: 422,
+    DiagramFailed: 422,
     ProcessFailed: 409,
 }
 

@@ -11,17 +11,43 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from forms.messages import SEPARATOR
 from workflows.engine import Instance as RunningInstance
-from workflows.errors import EngineError, InvalidData, InvalidTimer, NotWaitingForMessage, TaskNotReady
+from workflows.errors import (
+    EngineError,
+    InvalidData,
+    InvalidTimer,
+    NotWaitingForMessage,
+    ScriptFailed,
+    StepBudgetExceeded,
+    TaskNotReady,
+)
 
 from ..actors import Actor
 from ..context import Context
-from ..errors import Conflict, InvalidInput, ProcessFailed
+from ..errors import Conflict, DiagramFailed, InvalidInput, ProcessFailed
 from ..store import audit, definitions, instances
 from ..store.models import ProcessInstance
 from . import consortia, reminders
 
 Action = Callable[[RunningInstance, dict, datetime], None]
+
+
+def diagram_message(zh: str, en: str, exc: EngineError) -> str:
+    """A bilingual "中文 / English" message for a diagram's failure whose Chinese half alone names the
+    element and the reason: pages show one half (service/web/i18n.bilingual splits at the first
+    SEPARATOR), and the engine error's own text is itself bilingual, so nesting it whole would leave
+    the Chinese reader only "流程执行失败"."""
+    inner_zh, found, inner_en = str(exc).partition(SEPARATOR)
+    if not found:
+        inner_zh = inner_en = str(exc)
+    if isinstance(exc, ScriptFailed) and not isinstance(exc, StepBudgetExceeded):
+        where = f"{exc.process_key or '?'}/{exc.element_id or '?'}"
+        where += f" 第 {exc.line} 行" if exc.line else ""
+        if where not in inner_zh:
+            inner_zh = f"{inner_zh}（{where}）：{exc.reason}"
+    inner_zh = inner_zh.replace(SEPARATOR, "／")
+    return f"{zh}：{inner_zh}{SEPARATOR}{en}: {inner_en}"
 
 
 def restore(ctx: Context, session: Session, row: ProcessInstance) -> RunningInstance:
@@ -64,10 +90,10 @@ def act_and_save(
     except NotWaitingForMessage as exc:
         raise Conflict(f"流程当前不接收该消息 / The process is not waiting for this message: {exc}") from exc
     except InvalidTimer as exc:  # a date/duration the data made absurd: the caller's data, nothing saved
-        message = f"流程无法继续 / The process cannot continue: {exc}"
+        message = diagram_message("流程无法继续", "The process cannot continue", exc)
         raise InvalidInput(message, {"_schema": [str(exc)]}) from exc
-    except EngineError as exc:
-        raise ProcessFailed(f"流程执行失败 / The process could not continue: {exc}") from exc
+    except EngineError as exc:  # diagram code: a script, condition, sandbox limit, the step budget
+        raise DiagramFailed(diagram_message("流程执行失败", "The process could not continue", exc)) from exc
     except ProcessFailed:
         raise
     except (LookupError, ValueError, TypeError) as exc:

@@ -7,8 +7,8 @@ A job that fails is rolled back to a savepoint, and in the same transaction its 
 and it is moved out by the backoff; when none are left it becomes an incident that an administrator
 lists (`GET /engine-rest/incident`) and retries (`PUT /engine-rest/job/{id}/retries`). A computation that
 reached an unloaded calendar year becomes an incident at once: retrying cannot help until someone loads
-the year; so does a timer or due date out of bounds (workflows/timers.py, issue 11), which fails the same
-way every time.
+the year; so does a timer or due date out of bounds (workflows/timers.py, issue 11), and a diagram that
+loops past the engine step budget (workflows/budget.py, issue 11), which fail the same way every time.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from workflows.errors import InvalidTimer
+from workflows.errors import InvalidTimer, StepBudgetExceeded
 
 from ..actors import ADMIN, PROCESS_OWNER, SYSTEM, Actor
 from ..context import Context
@@ -157,7 +157,8 @@ def _run(ctx: Context, session: Session, job: Job, kind: JobKind | None, now: da
 def _record_failure(ctx: Context, session: Session, job: Job, exc: Exception, now: datetime) -> None:
     settings = ctx.config.deadlines
     message = (str(exc) or type(exc).__name__)[:4000]
-    job.retries = 0 if _calendar_gap(exc) or _in_chain(exc, InvalidTimer) else max(job.retries - 1, 0)
+    final = _calendar_gap(exc) or _in_chain(exc, InvalidTimer) or _in_chain(exc, StepBudgetExceeded)
+    job.retries = 0 if final else max(job.retries - 1, 0)
     job.last_error = message
     detail = {"job": job.id, "kind": job.kind, "error": message, "retriesLeft": job.retries}
     if job.retries > 0:

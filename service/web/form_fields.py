@@ -138,7 +138,10 @@ def lookup(values: dict[str, Any] | None, name: str) -> Any:
 
 
 def label_for(views: list[FieldView], name: str, english: bool = False) -> str:
-    """A readable label for an error path: "成员单位 #2 单位名称" rather than `invited_members.1.name`."""
+    """A readable label for an error path: "成员单位 #2 单位名称" rather than `invited_members.1.name`;
+    whole-submission errors (`_schema`: a failing diagram, an invalid timer) read "提交 / Submission"."""
+    if name == "_schema":
+        return "Submission" if english else "提交"
     parts, words, current = name.split("."), [], views
     for part in parts:
         if part.isdigit():

@@ -9,7 +9,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from forms import registry as form_registry
 
-from ..errors import InvalidInput
+from ..errors import DiagramFailed, InvalidInput
 from ..usecases import drafts, tasks, uploads
 from ..usecases.inbox import next_task
 from ..usecases.reviews.review_hooks import ROUND_STEPS
@@ -79,6 +79,8 @@ def submit(task_id: str):
         tasks.complete_task(ctx, task_id=task_id, actor=who, data=data)
     except InvalidInput as exc:
         return _page(task_id, data, form_fields.flatten_errors(exc.fields), 422)
+    except DiagramFailed as exc:  # the diagram's code failed or looped: the form again, nothing was saved
+        return _page(task_id, data, {"_schema": [str(exc)]}, 422)
     drafts.discard_drafts(ctx, task_id=task_id)
     following = next_task(ctx, actor=who, instance_id=task.instance_id)
     if following:

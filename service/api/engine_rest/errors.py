@@ -5,7 +5,10 @@ ServiceError -> status and Camunda type:
     NotFound      404 RestException             (also for anything outside the caller's scope)
     Forbidden     403 AuthorizationException
     Conflict      409 RestException
-    ProcessFailed 500 RestException             (the diagram failed; nothing was saved)
+    DiagramFailed 400 ProcessEngineException    (diagram code failed on the caller's command: script,
+                                                condition, sandbox limit, step budget; names the element;
+                                                nothing was saved)
+    ProcessFailed 500 RestException             (a service handler failed; nothing was saved)
 Malformed requests (bad JSON, bad parameter values) are InvalidRequestException 400; routes that do not
 exist 404; anything unexpected 500 with a generic message and the details in the log, never in the body.
 """
@@ -19,7 +22,7 @@ from flask import Blueprint, Flask, Response, jsonify, request
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
-from ...errors import Conflict, Forbidden, InvalidInput, NotFound, ProcessFailed, ServiceError
+from ...errors import Conflict, DiagramFailed, Forbidden, InvalidInput, NotFound, ProcessFailed, ServiceError
 
 PREFIX = "/engine-rest"
 log = logging.getLogger(__name__)
@@ -76,6 +79,8 @@ def from_service_error(exc: ServiceError) -> Response:
         )
     if isinstance(exc, Conflict):
         return error(409, "RestException", str(exc))
+    if isinstance(exc, DiagramFailed):
+        return error(400, "ProcessEngineException", str(exc))
     if isinstance(exc, ProcessFailed):
         return error(500, "RestException", str(exc))
     return error(400, "InvalidRequestException", str(exc))
