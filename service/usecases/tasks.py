@@ -7,8 +7,8 @@ from typing import Any
 
 from forms import registry as form_registry
 
+from .. import extension_runtime as hooks
 from ..actors import CITY_CLERK, DISTRICT_CLERK, Actor
-from ..clock import local_today
 from ..context import Context
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..store import audit, instances, tasks
@@ -16,8 +16,6 @@ from ..store import identities as identity_store
 from ..store.models import HumanTask
 from ..store.tasks import TaskQuery
 from .commands import run_command
-from .reviews import panel_access, review_hooks
-from .supervision.task_checks import check_against_register
 
 CLERKS = (CITY_CLERK, DISTRICT_CLERK)
 
@@ -44,7 +42,7 @@ def task_variables(ctx: Context, *, task_id: str, actor: Actor) -> dict[str, Any
         row = instances.get_visible(uow.session, task.instance_id, actor)
         variables = json.loads(row.variables_json or "{}")
         variables.update(json.loads(task.context_json or "{}"))
-        return panel_access.redact_variables(uow.session, row.id, actor, variables)
+        return hooks.filter_variables(ctx.extensions, uow.session, row.id, actor, variables)
 
 
 def claim_task(ctx: Context, *, task_id: str, actor: Actor) -> None:
@@ -148,10 +146,8 @@ def complete_task(ctx: Context, *, task_id: str, actor: Actor, data: dict[str, A
         if not tasks.may_work_on(session, task, actor):
             raise Forbidden(f"无权办理该任务 / You may not complete task {task_id}")
         clean = _validated(task, data, json.loads(row.variables_json or "{}"))
-        check_against_register(  # restricted units may not become core members or leads
-            session, task.form_key, clean, json.loads(task.context_json or "{}"), local_today(now)
-        )
-        review_hooks.before_completion(session, row, task, clean, actor, now)  # round window, recusal
+        for hook in ctx.extensions.before_complete:  # the domain's checks (register, round window …)
+            hook(session, row, task, clean, actor, now)
         running = run_command(
             ctx, session, row, actor, lambda r, h, n: r.complete_task(task_id, clean, h, n), now
         )
