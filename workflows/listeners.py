@@ -191,6 +191,12 @@ def _call(binding: Binding, kind: Kind, name: str, task: Task, element_id: str |
         raise ListenerRaised(exc) from exc
 
 
+def _declares(task: Task) -> bool:
+    """The task's element (or process) declares execution listeners: only then is anything recorded."""
+    extensions = getattr(task.task_spec, "extensions", None)
+    return bool(extensions) and (EXECUTION in extensions or PROCESS in extensions)
+
+
 _INSTALLED = False
 
 
@@ -203,14 +209,14 @@ def install() -> None:
 
     def _ready(self: Task) -> None:
         original_ready(self)
-        if _BINDING.get() is not None and self.state == TaskState.READY \
+        if _BINDING.get() is not None and self.state == TaskState.READY and _declares(self) \
                 and not self.internal_data.get(_STARTED):
-            self.internal_data[_STARTED] = True
+            self.internal_data[_STARTED] = True  # once per task, whatever SpiffWorkflow re-readies
             execution_event(self, "start")
 
     def complete(self: Task) -> None:
         self._set_state(TaskState.COMPLETED)
-        if _BINDING.get() is not None:
+        if _BINDING.get() is not None and _declares(self):
             execution_event(self, "end")
         self.task_spec._on_complete(self)
 
