@@ -31,7 +31,7 @@ from .clock import engine_clock
 from .data import check_storable, json_safe
 from .errors import EngineError, NotWaitingForMessage, ScriptFailed, TaskNotReady
 from .extensions import TaskInfo, bean_name
-from .listeners import ListenerRaised, task_event
+from .listeners import ListenerRaised, has_task_listeners, task_event
 from .listeners import current as current_binding
 from .model import ActivityState, ServiceCall, Timer, UserTask
 from .resolve import element_variable, evaluate_attribute, resolved, to_datetime
@@ -128,6 +128,10 @@ class Instance:
         info = TaskInfo(str(task.id), spec.bpmn_id, spec.bpmn_name, assignee,
                         (form.key or None) if form is not None else None, dict(data or {}))
         task_event(task, event, info)
+
+    def declares_task_listener(self, task_id: str, event: str) -> bool:
+        """Whether the user task's element declares a task listener for `event`."""
+        return has_task_listeners(self._task(task_id), event)
 
     # --- queries -----------------------------------------------------------------------------
 

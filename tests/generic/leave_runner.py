@@ -39,6 +39,7 @@ def _seen(kind: str, context: DelegateContext) -> None:
         "kind": kind, "element": context.element_id, "event": context.event,
         "task": context.task.element_id if context.task else None,
         "data": dict(context.task.data) if context.task else None,
+        "assignee": context.task.assignee if context.task else None,
         "definition": context.definition_key, "business_key": context.business_key,
         "actor": getattr(context.actor, "id", None), "now": context.now.isoformat(),
         "has_session": context.session is not None,

@@ -54,12 +54,14 @@ def test_a_leave_request_runs_to_its_end_with_listeners_in_camundas_order_and_no
         ("execution", "leave_request", "start"),
         ("execution", "Task_Approve", "start"),
         ("task", "Task_Approve", "create"),
+        ("task", "Task_Approve", "assignment"),  # the manager's claim
         ("task", "Task_Approve", "complete"),
         ("execution", "Task_Approve", "end"),
         ("delegate", "Task_Record", "execute"),
         ("execution", "leave_request", "end"),
     ]
-    complete = out["events"][3]
+    assert out["events"][3]["actor"] == "bob" and out["events"][3]["assignee"] == "bob"
+    complete = out["events"][4]
     assert complete["data"] == {"approved": True, "comment": "ok"} and complete["actor"] == "bob"
     assert all(e["has_session"] and e["definition"] == "leave_request" and e["business_key"] == "LEAVE-1"
                for e in out["events"])
@@ -68,6 +70,7 @@ def test_a_leave_request_runs_to_its_end_with_listeners_in_camundas_order_and_no
     variables = out["variables"]
     assert variables["leave_recorded"] == 3 and variables["recorded_by"] == "bob"  # the delegate's dict
     assert variables["seen_by_create"] is True and variables["seen_by_complete"] is True
+    assert variables["seen_by_assignment"] is True  # stored through the claim's command
 
 
 def test_the_boundary_timer_ends_the_request_and_the_interrupted_activity(database_url):

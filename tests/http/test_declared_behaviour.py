@@ -41,3 +41,12 @@ def test_consortium_deploy_refuses_unregistered_names(database_url, monkeypatch)
     assert result.exit_code == 2
     assert "Task_Record" in result.output and "'recordLeave'" in result.output
     assert "Task_Approve" in result.output and "'leaveTaskListener'" in result.output
+
+
+def test_consortium_extensions_lists_what_the_domain_registered(database_url, monkeypatch):
+    monkeypatch.setenv("CONSORTIUM_DATABASE_URL", database_url)
+    result = CliRunner().invoke(cli, ["extensions"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert any(line.startswith("hook:after_save\t") and line.endswith(".sync") for line in lines)
+    assert any(line.startswith("hook:before_complete\t") for line in lines)
