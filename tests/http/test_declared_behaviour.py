@@ -11,7 +11,9 @@ from click.testing import CliRunner
 
 from service.cli import cli
 from service.store.models import ProcessDefinition
+from tests.generic.test_leave_request import leave_context
 
+from .conftest import Server
 from .walk import modeler_upload
 
 LEAVE = Path(__file__).resolve().parents[1] / "generic" / "leave_request.bpmn"
@@ -50,3 +52,36 @@ def test_consortium_extensions_lists_what_the_domain_registered(database_url, mo
     lines = result.output.splitlines()
     assert any(line.startswith("hook:after_save\t") and line.endswith(".sync") for line in lines)
     assert any(line.startswith("hook:before_complete\t") for line in lines)
+
+
+def test_a_complete_task_listener_refusing_is_a_400_over_engine_rest_and_nothing_is_saved(database_url):
+    """The leave request's task listener refuses an empty comment; offered to demo roles here."""
+    ctx = leave_context(database_url, refuse_on="complete")
+    server = Server(ctx)
+    server.thread.start()
+    try:
+        owner, clerk = server.client("owner"), server.client("city1")
+        diagram = LEAVE.read_bytes().replace(b'"employee"', b'"city_clerk"')
+        diagram = diagram.replace(b'"manager"', b'"city_clerk"')
+        upload = modeler_upload({"leave_request.bpmn": diagram}, name="leave")
+        assert owner.rest("POST", "/deployment/create", **upload).status_code == 200
+        started = clerk.rest("POST", "/process-definition/key/leave_request/start",
+                             json={"variables": {"days": {"value": 2, "type": "Integer"}}})
+        assert started.status_code == 200, started.text
+        instance = started.json()["id"]
+        [task] = clerk.rest("GET", "/task", params={"processInstanceId": instance}).json()
+        empty = {"variables": {"approved": {"value": True, "type": "Boolean"},
+                               "comment": {"value": "", "type": "String"}}}
+        refused = clerk.rest("POST", f"/task/{task['id']}/complete", json=empty)
+        assert refused.status_code == 400, refused.text
+        assert "comment" in refused.text
+        assert [t["id"] for t in clerk.rest("GET", "/task", params={"processInstanceId": instance}).json()] \
+            == [task["id"]]
+        empty["variables"]["comment"]["value"] = "ok"
+        assert clerk.rest("POST", f"/task/{task['id']}/complete", json=empty).status_code == 204
+        variables = clerk.rest("GET", f"/process-instance/{instance}/variables").json()
+        assert variables["leave_recorded"]["value"] == 2
+    finally:
+        server.http.shutdown()
+        server.thread.join(timeout=10)
+        ctx.db.dispose()
