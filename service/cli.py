@@ -61,6 +61,18 @@ def deploy(files: tuple[Path, ...], name: str) -> None:
         click.echo(f"unchanged {definition.key} version {definition.version}")
 
 
+@cli.command("extensions")
+def list_extensions() -> None:
+    """List the delegate and listener names diagrams may declare, and the registered hooks."""
+    extensions = build_context().extensions
+    for item in extensions.listing():
+        click.echo(f"{item['kind']}\t{item['name']}\t{item['callable']}")
+    for hook in ("service_handlers", "after_save", "may_start", "before_start", "before_complete",
+                 "variable_filters"):
+        for fn in getattr(extensions, hook):
+            click.echo(f"hook:{hook}\t{getattr(fn, '__module__', '?')}.{getattr(fn, '__qualname__', fn)}")
+
+
 @cli.group()
 def user() -> None:
     """Users and their roles."""

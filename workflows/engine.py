@@ -20,9 +20,10 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 
-from . import clock
+from . import clock, listeners
 from .data import check_storable
 from .errors import DiagramInvalid, DiagramProblem, problem_from_validation
+from .extensions import Extensions
 from .helpers import DEFAULT_HELPERS
 from .instance import Instance
 from .lint import lint_document
@@ -36,6 +37,7 @@ __all__ = [
 ]
 
 clock.install()
+listeners.install()
 
 _VALIDATOR: BpmnValidator | None = None
 _COMPILE_LOCK = threading.Lock()  # lxml's XMLSchema keeps its error log on the shared validator
@@ -53,7 +55,8 @@ class Engine:
     """Compiles BPMN and runs instances with a sandboxed script engine and the caller's clock."""
 
     def __init__(self, helpers: Mapping[str, Callable[..., Any]] | None = None,
-                 script_time_limit: float = 1.0) -> None:
+                 script_time_limit: float = 1.0, extensions: Extensions | None = None) -> None:
+        self.extensions = extensions if extensions is not None else Extensions()
         self.helpers: dict[str, Any] = {**DEFAULT_HELPERS, **(helpers or {})}
         environment = SandboxEnvironment(self.helpers, script_time_limit)
         self.script_engine = PythonScriptEngine(environment=environment)
@@ -87,7 +90,7 @@ class Engine:
             raise DiagramInvalid(problems)
         for name in files:
             if name in parser.documents:
-                problems.extend(lint_document(name, parser.documents[name]))
+                problems.extend(lint_document(name, parser.documents[name], self.extensions.names()))
         compiled: dict[str, CompiledProcess] = {}
         executable = set(parser.get_process_ids())
         for process_id, file in owners.items():
@@ -99,6 +102,7 @@ class Engine:
             except ValidationException as exc:
                 problems.append(self._problem(parser, exc, file))
                 continue
+            listeners.attach({process_id: spec, **subprocess_specs}, parser.documents)
             node = parser.get_process_parser(process_id).node
             compiled[process_id] = CompiledProcess(
                 key=process_id, name=node.get("name"), spec_json=dump_spec(spec, subprocess_specs),

@@ -34,6 +34,9 @@ from .budget import StepBudget
 from .clock import engine_clock
 from .data import check_storable, json_safe
 from .errors import EngineError, NotWaitingForMessage, ScriptFailed, TaskNotReady
+from .extensions import TaskInfo, bean_name
+from .listeners import ListenerRaised, has_task_listeners, task_event
+from .listeners import current as current_binding
 from .model import ActivityState, ServiceCall, Timer, UserTask
 from .resolve import element_variable, evaluate_attribute, resolved, to_datetime
 from .serializer import dump_state
@@ -82,6 +85,7 @@ class Instance:
             variable = element_variable(task)
             if variable is not None and isinstance(task.data.get(variable), dict):
                 task.data[variable] = {**task.data[variable], **data}
+            self.notify_task(task_id, "complete", data)  # may refuse: raises, nothing is saved
             budget = StepBudget()
             budget.charge(task)
             self._spiff(task.run)
@@ -119,6 +123,21 @@ class Instance:
             self._spiff(self.workflow.refresh_timers)
             self._advance(handlers, StepBudget())
             return self._fingerprint() != before
+
+    def notify_task(self, task_id: str, event: str, data: dict[str, Any] | None = None,
+                    assignee: str | None = None) -> None:
+        """Run the user task's declared `event` task listeners (workflows/listeners.py) through the
+        bound binding; their errors propagate unchanged."""
+        task = self._task(task_id)
+        spec = task.task_spec
+        form = getattr(spec, "form", None)
+        info = TaskInfo(str(task.id), spec.bpmn_id, spec.bpmn_name, assignee,
+                        (form.key or None) if form is not None else None, dict(data or {}))
+        task_event(task, event, info)
+
+    def declares_task_listener(self, task_id: str, event: str) -> bool:
+        """Whether the user task's element declares a task listener for `event`."""
+        return has_task_listeners(self._task(task_id), event)
 
     # --- queries -----------------------------------------------------------------------------
 
@@ -218,6 +237,8 @@ class Instance:
     def _spiff(self, func: Callable[..., Any], *args: Any) -> Any:
         try:
             return func(*args)
+        except ListenerRaised as exc:  # a declared listener's own error, e.g. the service's InvalidInput
+            raise exc.error from None
         except EngineError:
             raise
         except Exception as exc:
@@ -242,6 +263,10 @@ class Instance:
     def _dispatch(self, task: Task, handlers: Handlers) -> None:
         spec = task.task_spec
         ext = spec.extensions or {}
+        delegate = bean_name(ext.get("camunda:delegateExpression") or ext.get("camunda:expression"))
+        if delegate is not None:
+            self._delegate(task, delegate)
+            return
         topic = ext.get("camunda:topic")
         handler = handlers.get(topic) if topic else None
         if handler is None:
@@ -255,6 +280,17 @@ class Instance:
         if result:
             check_storable(result)
             task.data.update(copy.deepcopy(result))
+        self._spiff(task.complete)
+
+    def _delegate(self, task: Task, name: str) -> None:
+        """A service task declaring `${name}`: the registered delegate runs; its dict becomes variables."""
+        binding = current_binding()
+        spec = task.task_spec
+        if binding is None:
+            raise ScriptFailed(f"没有可用的委托 / no delegate runtime for {name!r}",
+                               element_id=spec.bpmn_id, process_key=task.workflow.spec.name)
+        binding.call("delegate", name, element_id=spec.bpmn_id, element_name=spec.bpmn_name,
+                     event="execute", variables=task.data)
         self._spiff(task.complete)
 
     def _fingerprint(self) -> frozenset[tuple[UUID, int]]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from lxml import etree
 from SpiffWorkflow.camunda.parser.CamundaParser import NSMAP
@@ -19,6 +19,7 @@ from SpiffWorkflow.camunda.parser.CamundaParser import NSMAP
 from . import timers
 from .clock import current_time
 from .errors import DiagramProblem
+from .extensions import EXECUTION_EVENTS, TASK_EVENTS, bean_name
 from .parser import SERVICE_TASK_ATTRIBUTES, USER_TASK_ATTRIBUTES
 from .resolve import to_datetime
 from .sandbox import compile_sandboxed
@@ -46,9 +47,14 @@ _WHOLE_EXPR = re.compile(r"\s*\$\{(.*)\}\s*", re.DOTALL)
 _JUEL_HINT = "JUEL/Camunda 表达式不可用，请写 Python / JUEL is not supported, write Python"
 
 
-def lint_document(file: str, tree: etree._ElementTree) -> list[DiagramProblem]:
-    """Every problem in one BPMN document (all processes, executable or not)."""
-    linter = _Linter(file)
+def lint_document(file: str, tree: etree._ElementTree,
+                  known: Mapping[str, frozenset[str]] | None = None) -> list[DiagramProblem]:
+    """Every problem in one BPMN document (all processes, executable or not).
+
+    `known` holds the registered bean names per kind (`Extensions.names()`: delegate, taskListener,
+    executionListener); a declared name not among them is refused. None skips that one check.
+    """
+    linter = _Linter(file, known)
     root = tree.getroot() if hasattr(tree, "getroot") else tree
     for process in root.iter(_B + "process"):
         linter.reachability(process)
@@ -58,8 +64,9 @@ def lint_document(file: str, tree: etree._ElementTree) -> list[DiagramProblem]:
 
 
 class _Linter:
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str, known: Mapping[str, frozenset[str]] | None = None) -> None:
         self.file = file
+        self.known = known
         self.problems: list[DiagramProblem] = []
 
     def report(self, node: etree._Element, message: str, element_id: str | None = None) -> None:
@@ -169,6 +176,10 @@ class _Linter:
                         self.date_attribute(node, name, value)
         elif node.tag == _B + "serviceTask":
             self.service_task(node)
+        elif node.tag in (_B + "sendTask", _B + "businessRuleTask"):
+            self.not_a_service_task(node)
+        elif node.tag in (_C + "taskListener", _C + "executionListener"):
+            self.listener(node)
         elif node.tag == _B + "eventBasedGateway":
             self.event_gateway(node)
         elif node.tag == _B + "subProcess" and node.get("triggeredByEvent") == "true":
@@ -223,16 +234,76 @@ class _Linter:
                                    "process spec at run time); use a boundary event instead",
                             start.get("id"))
 
+    def bean(self, node: etree._Element, kind: str, what: str, expression: str) -> None:
+        """A `${name}` reference: refused unless it is a plain registered name."""
+        name = bean_name(expression)
+        if name is None:
+            self.report(node, f"{what}: 只支持 ${{名称}} / only a registered name ${{name}} is supported, "
+                              f"not {expression!r} (method calls and property paths need a Java runtime)")
+        elif self.known is not None and name not in self.known.get(kind, ()):
+            self.report(node, f"{what}: 未注册的名称 / no {kind} named {name!r} is registered")
+
     def service_task(self, node: etree._Element) -> None:
         present = {n: node.get(_C + n) for n in SERVICE_TASK_ATTRIBUTES if node.get(_C + n) is not None}
-        for name in ("class", "expression", "delegateExpression"):
-            if name in present:
-                self.report(node, f"不支持 camunda:{name}，请用外部任务 / use camunda:type=\"external\" "
-                                  f"camunda:topic=\"...\" instead of camunda:{name}")
+        if "class" in present:
+            self.report(node, f"不支持 camunda:class / camunda:class={present['class']!r} is not supported "
+                              "(no Java runtime): use camunda:delegateExpression=\"${name}\" or an "
+                              "external task")
+        declared = [n for n in ("delegateExpression", "expression") if n in present]
+        for name in declared:
+            self.bean(node, "delegate", f"camunda:{name}", present[name])
+        if len(declared) + ("class" in present) + ("topic" in present or "type" in present) > 1:
+            self.report(node, "服务任务只能声明一种实现 / a service task declares one implementation: "
+                              "delegateExpression, expression or an external topic")
+        if declared or "class" in present:
+            return
         if present.get("type", "external") != "external":
             self.report(node, f"camunda:type 须为 external / must be \"external\", got {present['type']!r}")
         if not present.get("topic"):
             self.report(node, "服务任务缺少 camunda:topic / service task needs camunda:topic")
+
+    def not_a_service_task(self, node: etree._Element) -> None:
+        for name in ("class", "expression", "delegateExpression", "type", "topic"):
+            if node.get(_C + name) is not None:
+                self.report(node, f"{etree.QName(node).localname} 不支持 camunda:{name} / camunda:{name} is "
+                                  "supported on service tasks only")
+
+    def listener(self, node: etree._Element) -> None:
+        """`camunda:taskListener` (user tasks: create, assignment, complete) and `camunda:executionListener`
+        (start, end) with a registered `${name}` delegateExpression; classes, expressions, scripts,
+        fields and other events are refused rather than ignored."""
+        tag = etree.QName(node).localname
+        event = node.get("event") or ""
+        owner = node.getparent().getparent() if node.getparent() is not None else None
+        owner_tag = etree.QName(owner).localname if owner is not None else ""
+        if tag == "taskListener":
+            events, kind = TASK_EVENTS, "taskListener"
+            if owner_tag != "userTask":
+                self.report(node, f"camunda:taskListener 只能用于用户任务 / task listeners belong on user "
+                                  f"tasks, not {owner_tag}")
+        else:
+            events, kind = EXECUTION_EVENTS, "executionListener"
+            if owner_tag == "sequenceFlow":
+                self.report(node, "不支持连线上的执行监听器 / execution listeners on sequence flows (event "
+                                  "\"take\") are not supported")
+                return
+        if event not in events:
+            self.report(node, f"camunda:{tag} event={event!r} 不支持 / not supported; one of "
+                              f"{', '.join(events)}")
+        for name in ("class", "expression"):
+            if node.get(name) is not None:
+                self.report(node, f"camunda:{tag} {name}={node.get(name)!r} 不支持 / not supported: use "
+                                  "delegateExpression=\"${name}\" with a registered name")
+        children = [etree.QName(c).localname for c in node if isinstance(c.tag, str)]
+        if children:
+            self.report(node, f"camunda:{tag} 不支持 {children[0]} / <{children[0]}> inside a listener is "
+                              "not supported (scripts and fields need a Java runtime)")
+        expression = node.get("delegateExpression")
+        if expression is None:
+            if node.get("class") is None and node.get("expression") is None and not children:
+                self.report(node, f"camunda:{tag} 缺少 delegateExpression / needs delegateExpression")
+            return
+        self.bean(node, kind, f"camunda:{tag} {event}", expression)
 
     # --- reachability ------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from lxml import etree
 from sqlalchemy.orm import Session
 
+from .. import extension_runtime as hooks
 from ..actors import ADMIN, PROCESS_OWNER, Actor
 from ..context import Context
 from ..errors import NotFound
@@ -22,7 +23,6 @@ from ..store import definitions, instance_query, instances
 from ..store.instance_query import InstanceQuery
 from ..store.models import Deployment, ProcessDefinition, ProcessInstance, Resource
 from .commands import restore
-from .reviews import panel_access
 
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 _ELEMENT_TYPES: dict[str, dict[str, str]] = {}  # definition id -> element id -> Camunda activityType
@@ -100,7 +100,7 @@ def instance_variables(ctx: Context, *, instance_id: str, actor: Actor) -> dict[
     with ctx.unit_of_work(write=False) as uow:
         row = instances.get_visible(uow.session, instance_id, actor)
         variables = json.loads(row.variables_json or "{}")
-        return panel_access.redact_variables(uow.session, row.id, actor, variables)
+        return hooks.filter_variables(ctx.extensions, uow.session, row.id, actor, variables)
 
 
 def definition_names(ctx: Context, definition_ids: set[str]) -> dict[str, ProcessDefinition]:

@@ -22,13 +22,15 @@ from workflows.errors import (
     StepBudgetExceeded,
     TaskNotReady,
 )
+from workflows.listeners import bound
 
+from .. import extension_runtime as hooks
 from ..actors import Actor
 from ..context import Context
 from ..errors import Conflict, DiagramFailed, InvalidInput, ProcessFailed
 from ..store import audit, definitions, instances
 from ..store.models import ProcessInstance
-from . import consortia, reminders
+from . import reminders
 
 Action = Callable[[RunningInstance, dict, datetime], None]
 
@@ -78,10 +80,14 @@ def act_and_save(
     action: Action,
     now: datetime,
 ) -> None:
-    handlers = consortia.handlers(session, row, actor, now, settings=ctx.config.deadlines)
+    """Act on `running` with the domain's service handlers and the diagram's declared listeners bound to
+    this transaction, then save, project (registered `after_save` hooks) and audit."""
+    handlers = hooks.service_handlers(ctx.extensions, session, row, actor, now, ctx.config.deadlines)
+    binding = hooks.binding(ctx.extensions, session, row, actor, now)
     was_completed = running.completed
     try:
-        action(running, handlers, now)
+        with bound(binding):
+            action(running, handlers, now)
     except TaskNotReady as exc:
         raise Conflict(f"任务已不再待办 / The task is no longer open: {exc}") from exc
     except InvalidData as exc:
@@ -100,8 +106,12 @@ def act_and_save(
         raise ProcessFailed(f"流程执行失败 / The process could not continue: {exc}") from exc
     created = instances.save(session, row, running, now)
     session.flush()
+    with bound(binding):
+        if hooks.tasks_created(running, created):  # create listeners may set variables: store them too
+            instances.save(session, row, running, now)
+            session.flush()
     reminders.project(session, row, ctx.config.deadlines, now)
-    consortia.sync(session, row, running, now)
+    hooks.after_save(ctx.extensions, session, row, running, now)
     for task in created:
         audit.record(
             session,

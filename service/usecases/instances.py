@@ -11,20 +11,17 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from ..actors import APPLICANT, CITY_CLERK, Actor
-from ..clock import local_today
+from workflows.extensions import Extensions
+
+from .. import extension_runtime as hooks
+from ..actors import CITY_CLERK, Actor
 from ..context import Context
 from ..errors import Forbidden, InvalidInput, NotFound
-from ..store import audit, consortia, definitions, instances
-from ..store.models import Consortium, ProcessDefinition, ProcessInstance
+from ..store import audit, definitions, instances
+from ..store.models import ProcessDefinition, ProcessInstance
 from .commands import act_and_save, restore, run_command
-from .consortia import RECOMMENDATION
-from .reviews import panel_access
-from .supervision import integrity
 
-APPLICATION_NO_LENGTH = (
-    Consortium.__table__.c.application_no.type.length
-)  # an application's key is its number
+BUSINESS_KEY_LENGTH = 100
 
 
 @dataclass(frozen=True)
@@ -48,6 +45,8 @@ def start_instance(
 
     Without `business_key`, `numbering(session)` draws one inside the start's transaction (a serial
     number from store/counters.py), so a refused start leaves no instance and two starts never share it.
+    The domain's `before_start` hooks (ctx.extensions) may check the start and settle the business key
+    and the variables first (an application: its lead unit's record and number).
     """
     now = ctx.now()
     variables = dict(variables or {})
@@ -58,12 +57,12 @@ def start_instance(
             if definition_id
             else definitions.get_latest(session, key or "")
         )
-        check_may_start(definition, actor)
-        _check_business_key(business_key, APPLICATION_NO_LENGTH if definition.key == RECOMMENDATION else 100)
+        check_may_start(definition, actor, ctx.extensions)
+        for hook in ctx.extensions.before_start:
+            business_key, variables = hook(session, definition, actor, business_key, variables, now)
+        check_business_key(business_key, BUSINESS_KEY_LENGTH)
         if business_key is None and numbering is not None:
             business_key = numbering(session)
-        if definition.key == RECOMMENDATION:
-            business_key, variables = _recommendation_start(session, actor, business_key, variables, now)
         row = ProcessInstance(
             id=str(uuid.uuid4()),
             definition_id=definition.id,
@@ -98,51 +97,25 @@ def start_instance(
         return Started(id=row.id, definition_id=definition.id, business_key=business_key)
 
 
-def check_may_start(definition: ProcessDefinition, actor: Actor) -> None:
-    """Forbidden unless `actor` is among the definition's starter groups (an application: a lead unit)."""
+def check_may_start(
+    definition: ProcessDefinition, actor: Actor, extensions: Extensions | None = None
+) -> None:
+    """Forbidden unless `actor` is among the definition's starter groups, and every `may_start` hook of
+    `extensions` agrees (an application: only a lead unit)."""
     allowed = {g.strip() for g in (definition.starter_groups or "").split(",") if g.strip()} or {CITY_CLERK}
     if not actor.has(*allowed) and not actor.has("admin"):
         raise Forbidden(f"无权发起该流程 / Only {', '.join(sorted(allowed))} may start this process")
-    if definition.key == RECOMMENDATION and (not actor.has(APPLICANT) or not actor.org_credit_code):
-        raise Forbidden(
-            "只有牵头单位可以发起组建申请 / Only a lead unit (applicant) may initiate a consortium"
-        )
+    for hook in extensions.may_start if extensions is not None else ():
+        hook(definition, actor)
 
 
-def _check_business_key(business_key: str | None, limit: int) -> None:
+def check_business_key(business_key: str | None, limit: int) -> None:
     """InvalidInput naming businessKey if it is not a string of at most `limit` characters."""
     if business_key is not None and (not isinstance(business_key, str) or len(business_key) > limit):
         raise InvalidInput(
             f"业务编号最长 {limit} 个字符 / businessKey: at most {limit} characters",
             {"businessKey": [f"最长 {limit} 个字符 / at most {limit} characters"]},
         )
-
-
-def _recommendation_start(session, actor: Actor, business_key, variables, now):
-    """An application is always the acting lead unit's own: its code and district come from its record."""
-    if not actor.has(APPLICANT) or not actor.org_credit_code:
-        raise Forbidden(
-            "只有牵头单位可以发起组建申请 / Only a lead unit (applicant) may initiate a consortium"
-        )
-    org = consortia.find_organisation(session, actor.org_credit_code)
-    if org is None:
-        raise InvalidInput(
-            "牵头单位未登记 / The lead unit is not registered",
-            {"lead_credit_code": ["请先登记单位信息 / Register the organisation first"]},
-        )
-    integrity.require_may_lead(session, org.credit_code, local_today(now))  # the 3-year ban (guideline 七)
-    if not business_key:
-        business_key = consortia.next_number(
-            session, ProcessInstance.business_key, f"CXLHT-{now.year}-", "application", str(now.year)
-        )
-    variables.update(
-        application_no=business_key,
-        lead_credit_code=org.credit_code,
-        lead_name=org.name,
-        district=org.district,
-        initiator=actor.id,
-    )
-    return business_key, variables
 
 
 def get_instance(ctx: Context, *, instance_id: str, actor: Actor) -> dict[str, Any]:
@@ -159,8 +132,8 @@ def get_instance(ctx: Context, *, instance_id: str, actor: Actor) -> dict[str, A
             "endElementId": row.end_element_id,
             "startedAt": row.started_at.isoformat(),
             "endedAt": row.ended_at.isoformat() if row.ended_at else None,
-            "variables": panel_access.redact_variables(
-                uow.session, row.id, actor, json.loads(row.variables_json or "{}")
+            "variables": hooks.filter_variables(
+                ctx.extensions, uow.session, row.id, actor, json.loads(row.variables_json or "{}")
             ),
             "activities": [a.__dict__ for a in running.activity_states()],
             "tasks": [

@@ -7,17 +7,15 @@ from typing import Any
 
 from forms import registry as form_registry
 
+from .. import extension_runtime as hooks
 from ..actors import CITY_CLERK, DISTRICT_CLERK, Actor
-from ..clock import local_today
 from ..context import Context
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..store import audit, instances, tasks
 from ..store import identities as identity_store
-from ..store.models import HumanTask
+from ..store.models import HumanTask, ProcessInstance
 from ..store.tasks import TaskQuery
-from .commands import run_command
-from .reviews import panel_access, review_hooks
-from .supervision.task_checks import check_against_register
+from .commands import restore, run_command
 
 CLERKS = (CITY_CLERK, DISTRICT_CLERK)
 
@@ -44,7 +42,7 @@ def task_variables(ctx: Context, *, task_id: str, actor: Actor) -> dict[str, Any
         row = instances.get_visible(uow.session, task.instance_id, actor)
         variables = json.loads(row.variables_json or "{}")
         variables.update(json.loads(task.context_json or "{}"))
-        return panel_access.redact_variables(uow.session, row.id, actor, variables)
+        return hooks.filter_variables(ctx.extensions, uow.session, row.id, actor, variables)
 
 
 def claim_task(ctx: Context, *, task_id: str, actor: Actor) -> None:
@@ -57,8 +55,10 @@ def claim_task(ctx: Context, *, task_id: str, actor: Actor) -> None:
             raise Conflict(f"任务已被他人认领 / Task {task_id} is already claimed by another user")
         if not tasks.may_work_on(uow.session, task, actor):
             raise Forbidden(f"无权办理该任务 / You are not a candidate for task {task_id}")
+        row = _locked_if_listening(ctx, uow.session, task)
         if not tasks.assign_if_unclaimed(uow.session, task_id, actor.id):
             raise Conflict(f"任务已被他人认领 / Task {task_id} is already claimed by another user")
+        _assignment(ctx, uow.session, row, task, actor.id, actor)
         audit.record(
             uow.session,
             actor=actor,
@@ -113,9 +113,11 @@ def set_assignee(ctx: Context, *, task_id: str, user_id: str | None, actor: Acto
                     "指定的办理人不是该任务的候选人 / The user is not a candidate for this task",
                     {"userId": [f"{user_id} 不是该任务的候选人 / {user_id} is not offered this task"]},
                 )
+        row = _locked_if_listening(ctx, session, task) if user_id else None
         tasks.set_assignee(session, task_id, user_id)
         if user_id:
             instances.grant(session, task.instance_id, "user", user_id)
+            _assignment(ctx, session, row, task, user_id, actor)
         audit.record(
             session,
             actor=actor,
@@ -148,10 +150,8 @@ def complete_task(ctx: Context, *, task_id: str, actor: Actor, data: dict[str, A
         if not tasks.may_work_on(session, task, actor):
             raise Forbidden(f"无权办理该任务 / You may not complete task {task_id}")
         clean = _validated(task, data, json.loads(row.variables_json or "{}"))
-        check_against_register(  # restricted units may not become core members or leads
-            session, task.form_key, clean, json.loads(task.context_json or "{}"), local_today(now)
-        )
-        review_hooks.before_completion(session, row, task, clean, actor, now)  # round window, recusal
+        for hook in ctx.extensions.before_complete:  # the domain's checks (register, round window …)
+            hook(session, row, task, clean, actor, now)
         running = run_command(
             ctx, session, row, actor, lambda r, h, n: r.complete_task(task_id, clean, h, n), now
         )
@@ -167,6 +167,34 @@ def complete_task(ctx: Context, *, task_id: str, actor: Actor, data: dict[str, A
         )
         uow.commit()
         return running.variables
+
+
+def _locked_if_listening(ctx: Context, session, task: HumanTask) -> ProcessInstance | None:
+    """The task's instance row, locked (before the task row, as completion does), when its element
+    declares `assignment` task listeners; None otherwise (a claim stays a one-row update). Definitions
+    are immutable, so the answer is kept per (definition, element)."""
+    row = session.get(ProcessInstance, task.instance_id)
+    if row is None:
+        return None
+    key = (row.definition_id, task.element_id)
+    if key not in _ASSIGNMENT_DECLARED:
+        if len(_ASSIGNMENT_DECLARED) > 10_000:
+            _ASSIGNMENT_DECLARED.clear()
+        _ASSIGNMENT_DECLARED[key] = restore(ctx, session, row).declares_task_listener(task.id, "assignment")
+    return instances.lock(session, row.id) if _ASSIGNMENT_DECLARED[key] else None
+
+
+_ASSIGNMENT_DECLARED: dict[tuple[str, str], bool] = {}
+
+
+def _assignment(ctx: Context, session, row: ProcessInstance | None, task: HumanTask, assignee: str,
+                actor: Actor) -> None:
+    """Run the task's declared `assignment` listeners through the command path (their variables are
+    stored, their refusal undoes the assignment)."""
+    if row is None:
+        return
+    run_command(ctx, session, row, actor,
+                lambda r, h, n: r.notify_task(task.id, "assignment", assignee=assignee), ctx.now())
 
 
 SENSITIVE_SUFFIX = "id_number"

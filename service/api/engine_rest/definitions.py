@@ -134,7 +134,8 @@ def start_by_key(key: str):
 
 
 def _start(definition: ProcessDefinition):
-    instances.check_may_start(definition, actor())  # 403 before the body is read, whatever it holds
+    # 403 before the body is read, whatever it holds
+    instances.check_may_start(definition, actor(), context().extensions)
     body = json_body()
     unsupported = sorted(set(body) - {"variables", "businessKey", "withVariablesInReturn", "caseInstanceId"})
     if unsupported or body.get("caseInstanceId"):
