@@ -36,8 +36,8 @@ from apscheduler.schedulers import SchedulerNotRunningError
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from service.context import Context
-from service.usecases import jobs
-from service.usecases.audit_trail import CHECKPOINT_SECONDS, checkpoint_trail
+from service.engine import jobs
+from service.engine.audit_trail import CHECKPOINT_SECONDS, checkpoint_trail
 
 log = logging.getLogger(__name__)
 TICK_ID = "consortium-tick"

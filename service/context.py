@@ -12,9 +12,9 @@ from workflows.engine import Engine as WorkflowEngine
 
 from .clock import SystemClock
 from .config import Config
-from .store.db import make_engine
-from .store.jobs import after_commit_if_changed
-from .store.uow import UnitOfWork
+from .engine.store.db import make_engine
+from .engine.store.jobs import after_commit_if_changed
+from .engine.store.uow import UnitOfWork
 
 
 @dataclass
@@ -42,7 +42,7 @@ class Context:
 
 def build_context(config: Config | None = None, *, clock=None) -> Context:
     config = config or Config()
-    from .usecases.helpers import diagram_helpers  # late: helpers read the calendar through the context
+    from .engine.helpers import diagram_helpers  # late: helpers read the calendar through the context
 
     ctx = Context(
         config=config,

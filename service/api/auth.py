@@ -13,8 +13,8 @@ from flask import Response, abort, current_app, g, jsonify, request, session
 
 from ..actors import Actor
 from ..context import Context
-from ..usecases import identities, web_sessions
-from ..usecases.login_throttle import LoginThrottle, Refusal
+from ..engine import identities, web_sessions
+from ..engine.login_throttle import LoginThrottle, Refusal
 from .credentials import CredentialCache
 
 SESSION_LIFETIME = timedelta(hours=8)

@@ -2,8 +2,8 @@
 
 from alembic import context
 
-from service.store.db import make_engine
-from service.store.models import Base
+from service.engine.store.db import make_engine
+from service.engine.store.models import Base
 
 config = context.config
 url = config.get_main_option("sqlalchemy.url")

@@ -17,7 +17,7 @@ from scheduler.runner import JobRunner
 from service.clock import MovableClock
 from service.config import Config
 from service.context import build_context
-from service.store.models import AuditEvent
+from service.engine.store.models import AuditEvent
 
 from .support import completed, deploy_probe, fired_per_instance, local, start_probes
 

@@ -8,7 +8,7 @@ import threading
 
 import sqlalchemy as sa
 
-from service.store.models import Objection, ProcessInstance
+from service.engine.store.models import Objection, ProcessInstance
 from tests.support.procedure import Walk
 
 OBJECTION = {

@@ -6,8 +6,8 @@ from typing import Any
 
 from flask import jsonify
 
-from ...store.models import ProcessDefinition
-from ...usecases import browse, instances
+from ...engine import browse, instances
+from ...engine.store.models import ProcessDefinition
 from ..auth import context
 from . import actor, bp
 from .errors import BadRequest

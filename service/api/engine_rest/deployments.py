@@ -6,9 +6,9 @@ from typing import Any
 
 from flask import jsonify, request
 
-from ...store.models import Deployment, ProcessDefinition
-from ...usecases import browse
-from ...usecases.deployments import deploy
+from ...engine import browse
+from ...engine.deployments import deploy
+from ...engine.store.models import Deployment, ProcessDefinition
 from ..auth import context
 from . import actor, bp
 from .definitions import definition_dto

@@ -10,8 +10,8 @@ from typing import Any
 
 from flask import jsonify
 
-from ...store.models import Incident
-from ...usecases import jobs
+from ...engine import jobs
+from ...engine.store.models import Incident
 from ..auth import context
 from . import actor, bp
 from .errors import BadRequest
