@@ -16,10 +16,11 @@ import psycopg
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from service.bootstrap import build_context
 from service.clock import MovableClock
 from service.config import Config
 from service.consortium.demo import seed
-from service.context import Context, build_context
+from service.context import Context
 from service.engine.store import schema
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from .context import build_context
+from .bootstrap import build_context
 
 
 @click.group("audit")

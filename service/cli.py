@@ -12,8 +12,8 @@ import click
 
 from .actors import SYSTEM
 from .audit_cli import audit_group
+from .bootstrap import build_context
 from .config import Config
-from .context import build_context
 from .engine.store import schema
 from .errors import ServiceError
 

@@ -12,7 +12,6 @@ from workflows.engine import Engine as WorkflowEngine
 
 from .clock import SystemClock
 from .config import Config
-from .engine.store.db import make_engine
 from .engine.store.jobs import after_commit_if_changed
 from .engine.store.uow import UnitOfWork
 
@@ -38,17 +37,3 @@ class Context:
 
     def now(self) -> datetime:
         return self.clock.now()
-
-
-def build_context(config: Config | None = None, *, clock=None) -> Context:
-    config = config or Config()
-    from .engine.helpers import diagram_helpers  # late: helpers read the calendar through the context
-
-    ctx = Context(
-        config=config,
-        db=make_engine(config.database_url, echo=config.echo_sql),
-        workflows=WorkflowEngine(helpers={}, script_time_limit=config.script_time_limit),
-        clock=clock or SystemClock(),
-    )
-    ctx.workflows = WorkflowEngine(helpers=diagram_helpers(ctx), script_time_limit=config.script_time_limit)
-    return ctx

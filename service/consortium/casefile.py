@@ -18,8 +18,9 @@ from ..actors import Actor
 from ..context import Context
 from ..engine.instances import get_instance
 from ..engine.store import instances
-from ..engine.store.models import AuditEvent, Consortium, HumanTask
+from ..engine.store.models import AuditEvent, HumanTask
 from .store import consortia
+from .store.models import Consortium
 from .store.reviewer_secrecy import ReviewerSecrecy
 
 

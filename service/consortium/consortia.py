@@ -5,7 +5,7 @@ and the service-task handlers (publicity, filing, expiry, outcome) the diagram c
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from types import SimpleNamespace
 from typing import Any
 
@@ -15,14 +15,15 @@ from workflows.engine import Instance as RunningInstance
 from workflows.engine import ServiceCall
 
 from ..actors import Actor
-from ..clock import SHANGHAI, local_today
+from ..clock import local_today
 from ..deadline_settings import DeadlineSettings
 from ..engine import calendar
 from ..engine.store import audit, instances
-from ..engine.store.models import Consortium, Filing, Membership, ProcessInstance, PublicityNotice
+from ..engine.store.models import ProcessInstance
+from .procedure import RECOMMENDATION, end_of_day  # noqa: F401  (importers name them here)
 from .store import consortia
+from .store.models import Consortium, Filing, Membership, PublicityNotice
 
-RECOMMENDATION = "consortium_recommendation"
 FINAL_STATUSES = {"filed", "expired", "rejected", "not_selected", "not_filed", "revoked"}
 # Statuses supervision (usecases/supervision) moves a filed consortium through; membership then changes
 # only by supplementary agreement, never from the application's variables.
@@ -40,11 +41,6 @@ STEP_STATUS = {
     "Task_HandleObjection": "publicity",
 }
 Handler = Callable[[ServiceCall], dict[str, Any] | None]
-
-
-def end_of_day(day, tz=SHANGHAI) -> datetime:
-    """24:00 local time of `day`: deadlines run to the end of their last day (Civil Code Art. 203)."""
-    return datetime.combine(day + timedelta(days=1), time(0, 0), tzinfo=tz)
 
 
 def sync(session: Session, row: ProcessInstance, running: RunningInstance, now: datetime) -> None:

@@ -13,8 +13,9 @@ from forms.vocabulary import INDUSTRIES
 
 from ..actors import Actor
 from ..context import Context
-from ..engine.store.models import Consortium, HumanTask
+from ..engine.store.models import HumanTask
 from ..errors import NotFound
+from .store.models import Consortium
 
 TARGET_2028 = 20  # "到2028年组建20家左右" (the city's plan)
 PIPELINE = (

@@ -15,9 +15,9 @@ from ..actors import Actor
 from ..context import Context
 from ..engine.commands import run_command
 from ..engine.store import audit, instances
-from ..engine.store.models import Objection
 from ..errors import Conflict, InvalidInput, NotFound
 from .store import consortia
+from .store.models import Objection
 
 MESSAGE = "objection_received"
 PUBLIC = Actor(id="public", groups=frozenset())

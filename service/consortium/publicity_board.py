@@ -12,7 +12,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from ..context import Context
-from ..engine.store.models import Consortium, Organisation, PublicityNotice
+from .store.models import Consortium, Organisation, PublicityNotice
 
 
 @dataclass(frozen=True)

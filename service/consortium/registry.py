@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 from ..actors import Actor
 from ..context import Context
-from ..engine.store.models import Consortium, Filing, Organisation
 from ..errors import NotFound
 from .store import consortia, registry
+from .store.models import Consortium, Filing, Organisation
 
 
 @dataclass(frozen=True)

@@ -17,9 +17,9 @@ from openpyxl import Workbook
 from ..actors import Actor
 from ..clock import local_today
 from ..context import Context
-from ..engine.store.models import Consortium, Filing, Organisation
 from .spreadsheet_cells import neutralise_cell
 from .store import consortia
+from .store.models import Consortium, Filing, Organisation
 
 ENDING_SOON = timedelta(days=180)
 COLUMNS = (

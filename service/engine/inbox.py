@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..actors import Actor
+from ..consortium.store.models import Consortium
 from ..context import Context
 from .store import inbox
 from .store.inbox import VIEWS, InboxFilter
-from .store.models import Consortium, HumanTask
+from .store.models import HumanTask
 
 __all__ = ["VIEWS", "Inbox", "InboxFilter", "list_inbox", "next_task"]
 

@@ -16,12 +16,13 @@ from ..clock import local_today
 from ..consortium.consortia import RECOMMENDATION
 from ..consortium.reviews import panel_access
 from ..consortium.store import consortia
+from ..consortium.store.models import Consortium
 from ..consortium.supervision import integrity
 from ..context import Context
 from ..errors import Forbidden, InvalidInput, NotFound
 from .commands import act_and_save, restore, run_command
 from .store import audit, definitions, instances
-from .store.models import Consortium, ProcessDefinition, ProcessInstance
+from .store.models import ProcessDefinition, ProcessInstance
 
 APPLICATION_NO_LENGTH = (
     Consortium.__table__.c.application_no.type.length

@@ -35,7 +35,8 @@ from .commands import run_command
 from .store import audit, instances
 from .store import jobs as job_store
 from .store.db import is_postgres
-from .store.models import Incident, Job, ProcessInstance
+from .store.deadline_models import Incident
+from .store.models import Job, ProcessInstance
 from .store.uow import UnitOfWork
 
 log = logging.getLogger(__name__)

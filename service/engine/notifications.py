@@ -35,7 +35,9 @@ from ..deadline_settings import DeadlineSettings
 from ..errors import NotFound
 from .store import audit
 from .store import jobs as job_store
-from .store.models import Job, MailHandoff, Notification, User
+from .store.deadline_models import Notification
+from .store.models import Job, User
+from .store.reliability_models import MailHandoff
 
 log = logging.getLogger(__name__)
 MAIL = "mail"

@@ -17,7 +17,8 @@ from aiosmtpd.controller import Controller
 
 from service.actors import Actor
 from service.engine import jobs, notifications
-from service.engine.store.models import AuditEvent, MailHandoff, User
+from service.engine.store.models import AuditEvent, User
+from service.engine.store.reliability_models import MailHandoff
 from service.errors import Forbidden
 from tests.support.procedure import Walk
 from tests.support.smtp import Inbox, free_port, mail_context, smtp_server

@@ -10,8 +10,9 @@ import sqlalchemy as sa
 from service.actors import SYSTEM
 from service.consortium import publicity
 from service.consortium import reminders as reminders_usecase
+from service.consortium.store.models import Consortium, Filing, PublicityNotice
 from service.engine import calendar, jobs
-from service.engine.store.models import Consortium, Filing, ProcessInstance, PublicityNotice
+from service.engine.store.models import ProcessInstance
 from tests.support.procedure import Walk
 
 from .support import ARRANGEMENT_2028, jobs_of, local, notifications_of

@@ -8,8 +8,8 @@ import pytest
 import sqlalchemy as sa
 
 from service.consortium.reviews import rounds, scoring, selection
+from service.consortium.store.models import Consortium, PublicityNotice
 from service.engine import instances
-from service.engine.store.models import Consortium, PublicityNotice
 from service.errors import Conflict, InvalidInput
 from tests.support.procedure import FORMS, Walk
 

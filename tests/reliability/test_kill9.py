@@ -20,8 +20,9 @@ import sqlalchemy as sa
 from SpiffWorkflow.util.task import TaskState
 
 from bench.diagrams import W1_KEY, w1_diagram
+from service.bootstrap import build_context
 from service.config import Config
-from service.context import Context, build_context
+from service.context import Context
 from service.engine import identities, instances
 from service.engine.commands import restore
 from service.engine.deployments import deploy

@@ -315,8 +315,8 @@ def empty_url(request, tmp_path):
 
 
 def test_the_upgrade_re_chains_existing_events_under_the_new_scheme(empty_url, clock):
+    from service.bootstrap import build_context
     from service.config import Config
-    from service.context import build_context
     from service.engine.store import schema
 
     schema.upgrade(empty_url, "0007")

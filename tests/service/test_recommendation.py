@@ -9,9 +9,10 @@ import pytest
 import sqlalchemy as sa
 
 from service.consortium import publicity
+from service.consortium.store.models import Consortium, Filing, PublicityNotice
 from service.engine import instances, jobs
 from service.engine.store import audit
-from service.engine.store.models import Consortium, Filing, Job, ProcessInstance, PublicityNotice
+from service.engine.store.models import Job, ProcessInstance
 from service.errors import Forbidden, NotFound
 from tests.support.procedure import MEMBER_LOGINS, MEMBERS, Walk
 

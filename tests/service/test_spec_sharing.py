@@ -131,7 +131,7 @@ _WORKER = textwrap.dedent("""
     from datetime import datetime
     from service.clock import MovableClock
     from service.config import Config
-    from service.context import build_context
+    from service.bootstrap import build_context
     from service.engine.store.tasks import TaskQuery
     from service.engine import identities, tasks
 

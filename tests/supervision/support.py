@@ -7,9 +7,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from service.consortium.store.models import Consortium, PublicityNotice
 from service.context import Context
 from service.engine import identities, jobs, tasks
-from service.engine.store.models import Consortium, PublicityNotice
 from service.engine.store.tasks import TaskQuery
 from tests.supervision.data import PANEL, SELF_REPORT, score_sheet  # noqa: F401  (re-exported)
 from tests.support.procedure import Walk

@@ -10,9 +10,10 @@ from click.testing import CliRunner
 
 from service.cli import cli
 from service.clock import SHANGHAI
+from service.consortium.store.models import Consortium, Filing, PublicityNotice
 from service.consortium.supervision import renewals
 from service.engine import instances, jobs, notifications, tasks
-from service.engine.store.models import AuditEvent, Consortium, Filing, PublicityNotice, User
+from service.engine.store.models import AuditEvent, User
 from service.errors import Conflict, Forbidden
 from tests.supervision.calendar_files import write_arrangement
 from tests.supervision.support import actor, consortium, filed_consortium

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import psycopg
 
+from service.bootstrap import build_context
 from service.config import Config
 from service.consortium.demo import seed
-from service.context import build_context
 from service.engine.store import schema
 
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/postgres"

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from openpyxl import load_workbook
 
 from service.consortium.spreadsheet_cells import neutralise_cell
-from service.engine.store.models import Consortium, Organisation
+from service.consortium.store.models import Consortium, Organisation
 from tests.support.pages import sign_in
 from tests.support.procedure import LEAD
 

@@ -9,7 +9,7 @@ from flask import jsonify
 from ...engine import comments
 from ...engine.store.models import TaskComment
 from ..auth import context
-from . import actor, bp
+from .blueprint import actor, bp
 from .params import format_date, json_body, link
 
 

@@ -9,7 +9,7 @@ from flask import jsonify
 from ...engine import browse, instances
 from ...engine.store.models import ProcessDefinition
 from ..auth import context
-from . import actor, bp
+from .blueprint import actor, bp
 from .errors import BadRequest
 from .instances import instance_dto
 from .params import json_body, like, query_params

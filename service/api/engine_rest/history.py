@@ -13,7 +13,7 @@ from ...engine.store.history import HistoricActivity, HistoricTask
 from ...engine.store.instance_query import InstanceQuery
 from ...engine.store.models import ProcessInstance
 from ..auth import context
-from . import actor, bp
+from .blueprint import actor, bp
 from .params import format_date, query_params
 
 

@@ -14,7 +14,7 @@ from ...engine.store.instance_query import InstanceQuery
 from ...engine.store.models import ProcessInstance
 from ...errors import NotFound
 from ..auth import context
-from . import actor, bp
+from .blueprint import actor, bp
 from .params import link, query_params
 from .variables import to_typed_map
 

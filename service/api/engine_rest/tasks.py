@@ -14,7 +14,7 @@ from ...engine.store.models import HumanTask
 from ...engine.store.tasks import TaskQuery
 from ...errors import Conflict, NotFound
 from ..auth import context
-from . import actor, bp
+from .blueprint import actor, bp
 from .errors import BadRequest
 from .params import format_date, json_body, query_params
 from .variables import from_typed_map, to_typed_map

@@ -26,7 +26,8 @@ from ...clock import SHANGHAI
 from ...context import Context
 from ...deadline_settings import DeadlineSettings
 from ...engine import notifications
-from ...engine.store.models import Notification, User
+from ...engine.store.deadline_models import Notification
+from ...engine.store.models import User
 from ...errors import NotFound
 from ..store.review_models import CalendarInvitation, Expert
 

@@ -7,8 +7,8 @@ from sqlalchemy.orm import Session
 
 from ...actors import DISTRICT_CLERK, Actor
 from ...engine.store import counters
-from ...engine.store.models import Consortium, Filing, Membership, Objection, Organisation, PublicityNotice
 from ...errors import NotFound
+from .models import Consortium, Filing, Membership, Objection, Organisation, PublicityNotice
 
 
 def find_organisation(session: Session, credit_code: str) -> Organisation | None:

@@ -6,9 +6,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ...actors import Actor
-from ...engine.store.models import Consortium, Filing
 from ...errors import NotFound
 from .consortia import visible_filter
+from .models import Consortium, Filing
 
 
 def list_filings(

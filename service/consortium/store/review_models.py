@@ -12,7 +12,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ...engine.store.models import Base, UtcDateTime
+from ...engine.store.base import Base, UtcDateTime
 
 
 class ReviewRound(Base):

@@ -8,8 +8,9 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from ...engine.store.models import Consortium, Filing, Membership, ProcessInstance, User
+from ...engine.store.models import ProcessInstance, User
 from ...errors import NotFound
+from .models import Consortium, Filing, Membership
 from .supervision_models import (
     ConsortiumProject,
     EvaluationResult,

@@ -26,7 +26,7 @@ from ...engine.instances import start_instance
 from ...engine.store import audit, counters, identities
 from ...engine.store.models import ProcessInstance
 from ...errors import Forbidden, InvalidInput, NotFound
-from ..consortia import end_of_day
+from ..procedure import end_of_day
 from ..reviews import recusal
 from ..store import reviews
 from ..store import supervision as store

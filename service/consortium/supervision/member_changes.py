@@ -20,9 +20,10 @@ from ...actors import Actor
 from ...clock import local_today
 from ...context import Context
 from ...engine.instances import Started
-from ...engine.store.models import Membership, ProcessInstance
+from ...engine.store.models import ProcessInstance
 from ..store import consortia
 from ..store import supervision as store
+from ..store.models import Membership
 from ..store.supervision_models import MemberChange
 from .standing import Handler, audit_step, consortium_of, member_items, start_for_consortium
 

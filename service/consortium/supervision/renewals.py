@@ -20,10 +20,11 @@ from ...deadline_settings import DeadlineSettings
 from ...engine.instances import Started, start_instance
 from ...engine.notifications import notify_users
 from ...engine.store import audit
-from ...engine.store.models import Consortium, Filing, ProcessInstance
+from ...engine.store.models import ProcessInstance
 from ...errors import Conflict, Forbidden, NotFound
-from ..consortia import RECOMMENDATION
+from ..procedure import RECOMMENDATION
 from ..store import supervision as store
+from ..store.models import Consortium, Filing
 from ..store.supervision_models import RenewalInvitation
 from .standing import member_items
 

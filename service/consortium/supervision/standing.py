@@ -18,10 +18,11 @@ from ...actors import Actor
 from ...context import Context
 from ...engine.instances import Started, start_instance
 from ...engine.store import audit, counters
-from ...engine.store.models import Consortium, Filing, ProcessInstance
+from ...engine.store.models import ProcessInstance
 from ...errors import Conflict, Forbidden
 from ..store import consortia
 from ..store import supervision as store
+from ..store.models import Consortium, Filing
 
 SUPERVISED = ("filed", "under_rectification")
 Handler = Callable[[ServiceCall], dict[str, Any] | None]

@@ -9,7 +9,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from .audit_anchor import Head
-from .models import AuditEvent, Base, UtcDateTime
+from .base import Base, UtcDateTime
+from .models import AuditEvent
 
 
 class AuditCheckpoint(Base):

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from .models import CalendarDay, CalendarYear
+from .deadline_models import CalendarDay, CalendarYear
 
 HOLIDAY_NAMES_ZH = {
     "New Year's Day": "元旦",

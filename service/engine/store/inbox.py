@@ -9,7 +9,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ...actors import Actor
-from .models import Consortium, HumanTask
+from ...consortium.store.models import Consortium
+from .models import HumanTask
 from .tasks import candidate_filter, visible_filter
 
 VIEWS = ("mine", "groups", "unassigned", "overdue", "due_soon", "all")

@@ -18,8 +18,9 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from ...actors import Actor
+from .deadline_models import Incident
 from .instances import visible_filter
-from .models import Incident, Job, ProcessInstance
+from .models import Job, ProcessInstance
 
 JOBS_CHANGED = "consortium_jobs_changed"
 

@@ -7,43 +7,12 @@ read is a projection rewritten in the same transaction, so nobody deserializes a
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-NAMING = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-class UtcDateTime(sa.types.TypeDecorator):
-    """Aware UTC datetimes in and out on every database (SQLite would otherwise hand back naive ones)."""
-
-    impl = sa.DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime refused: every stored time is aware")
-        value = value.astimezone(UTC)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
-
-    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-class Base(DeclarativeBase):
-    metadata = sa.MetaData(naming_convention=NAMING)
-
+from .base import NAMING, Base, UtcDateTime  # noqa: F401  (re-exported: the migrations name models.UtcDateTime)
 
 # --- engine-shaped records -------------------------------------------------------------------------
 
@@ -215,92 +184,6 @@ class UserGroup(Base):
     group_id: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
 
 
-# --- domain records --------------------------------------------------------------------------------
-
-
-class Organisation(Base):
-    __tablename__ = "organisation"
-    credit_code: Mapped[str] = mapped_column(sa.String(18), primary_key=True)  # USCC, unique by design
-    name: Mapped[str] = mapped_column(sa.String(200))
-    category: Mapped[str] = mapped_column(sa.String(20))  # enterprise | university | institute | other
-    district: Mapped[str | None] = mapped_column(sa.String(64))
-    address: Mapped[str | None] = mapped_column(sa.String(300))
-    check_override_reason: Mapped[str | None] = mapped_column(sa.Text)
-    check_override_by: Mapped[str | None] = mapped_column(sa.String(64))
-
-
-class Consortium(Base):
-    __tablename__ = "consortium"
-    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=True)
-    application_no: Mapped[str] = mapped_column(sa.String(40), unique=True)
-    instance_id: Mapped[str | None] = mapped_column(sa.ForeignKey("process_instance.id"), index=True)
-    name: Mapped[str | None] = mapped_column(sa.String(200))
-    industry: Mapped[str | None] = mapped_column(sa.String(20), index=True)
-    lead_credit_code: Mapped[str] = mapped_column(sa.ForeignKey("organisation.credit_code"), index=True)
-    district: Mapped[str | None] = mapped_column(sa.String(64), index=True)
-    status: Mapped[str] = mapped_column(sa.String(20), index=True)
-    step: Mapped[str | None] = mapped_column(sa.String(100))
-    chief_expert_name: Mapped[str | None] = mapped_column(sa.String(100))
-    # A renewal application links to the filing it renews (migration 0003).
-    previous_filing_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("filing.id", use_alter=True), index=True
-    )
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
-    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
-    members: Mapped[list[Membership]] = relationship(
-        cascade="all, delete-orphan", lazy="selectin", order_by="Membership.id"
-    )
-
-
-class Membership(Base):
-    __tablename__ = "membership"
-    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=True)
-    consortium_id: Mapped[int] = mapped_column(sa.ForeignKey("consortium.id", ondelete="CASCADE"), index=True)
-    credit_code: Mapped[str] = mapped_column(sa.ForeignKey("organisation.credit_code"), index=True)
-    role: Mapped[str] = mapped_column(sa.String(20))  # lead | core | general
-    category: Mapped[str] = mapped_column(sa.String(20))
-    status: Mapped[str] = mapped_column(sa.String(20))  # invited | confirmed | declined
-    effective_from: Mapped[date | None] = mapped_column(sa.Date)
-    effective_until: Mapped[date | None] = mapped_column(sa.Date)
-
-
-class Filing(Base):
-    __tablename__ = "filing"
-    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=True)
-    filing_no: Mapped[str] = mapped_column(sa.String(40), unique=True)
-    consortium_id: Mapped[int] = mapped_column(sa.ForeignKey("consortium.id"), index=True)
-    valid_from: Mapped[date] = mapped_column(sa.Date)
-    valid_until: Mapped[date] = mapped_column(sa.Date, index=True)
-    status: Mapped[str] = mapped_column(sa.String(20), index=True)  # filed | expired | revoked
-    filed_at: Mapped[datetime] = mapped_column(UtcDateTime())
-
-
-class PublicityNotice(Base):
-    __tablename__ = "publicity_notice"
-    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=True)
-    consortium_id: Mapped[int] = mapped_column(sa.ForeignKey("consortium.id"), index=True)
-    instance_id: Mapped[str] = mapped_column(sa.String(36), index=True)
-    start_date: Mapped[date] = mapped_column(sa.Date)
-    end_date: Mapped[date] = mapped_column(sa.Date)
-    ends_at: Mapped[datetime] = mapped_column(UtcDateTime())
-    rule: Mapped[str] = mapped_column(sa.String(200))
-    published_at: Mapped[datetime] = mapped_column(UtcDateTime())
-
-
-class Objection(Base):
-    __tablename__ = "objection"
-    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=True)
-    receipt_no: Mapped[str] = mapped_column(sa.String(40), unique=True)
-    notice_id: Mapped[int] = mapped_column(sa.ForeignKey("publicity_notice.id"), index=True)
-    objector_name: Mapped[str] = mapped_column(sa.String(100))
-    objector_unit: Mapped[str | None] = mapped_column(sa.String(200))
-    contact: Mapped[str] = mapped_column(sa.String(100))
-    reason: Mapped[str] = mapped_column(sa.Text)
-    received_at: Mapped[datetime] = mapped_column(UtcDateTime())
-    status: Mapped[str] = mapped_column(sa.String(20))  # open | upheld | dismissed
-    conclusion: Mapped[str | None] = mapped_column(sa.Text)
-
-
 # --- task comments (Camunda's task comments; they outlive the human_task row they were made on) ----------
 
 
@@ -341,46 +224,3 @@ class StoredFile(Base):
     reference: Mapped[str | None] = mapped_column(sa.String(100))  # task id or objection receipt number
     uploaded_by: Mapped[str | None] = mapped_column(sa.String(64))
     uploaded_at: Mapped[datetime] = mapped_column(UtcDateTime())
-
-
-# --- audit checkpoints (signed stream heads, 0008_audit) ----------------------------------------------
-# --- expert review (rounds, pool, panels, schedules, score sheets) -------------------------------------
-from ...consortium.store.review_models import (  # noqa: E402, F401
-    CalendarInvitation,
-    DefenseSession,
-    DefenseSlot,
-    Expert,
-    ExpertAffiliation,
-    ExpertAvailability,
-    ExpertRelationship,
-    Panel,
-    PanelSeat,
-    ReviewRound,
-    RoundEntry,
-    RoundPublicity,
-    ScoreSheet,
-    SiteVisit,
-)
-
-# --- supervision after filing (evaluations, member changes, projects, integrity record) -----------------
-from ...consortium.store.supervision_models import (  # noqa: E402, F401  (registers the tables on Base.metadata)
-    ConsortiumProject,
-    EvaluationResult,
-    EvaluationRound,
-    IntegrityRecord,
-    MemberChange,
-    RenewalInvitation,
-)
-from .audit_checkpoints import AuditCheckpoint  # noqa: E402, F401
-
-# --- serial numbers (one row-locked counter per number series; issue 11) ---------------------------------
-from .counters import Counter  # noqa: E402, F401
-
-# --- deadlines (working-day calendar, incidents, notifications) ---------------------------------------
-from .deadline_models import CalendarDay, CalendarYear, Incident, Notification  # noqa: E402, F401
-
-# --- reliability (idempotent page submissions, mail hand-offs) ------------------------------------------
-from .reliability_models import IdempotentRequest, MailHandoff  # noqa: E402, F401
-
-# --- web security (server-side sessions, sign-in throttle) ---------------------------------------------
-from .websec_models import ThrottleCounter, WebSession  # noqa: E402, F401

@@ -11,7 +11,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .models import Base, UtcDateTime
+from .base import Base, UtcDateTime
 
 
 class IdempotentRequest(Base):
