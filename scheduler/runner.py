@@ -130,7 +130,7 @@ class JobRunner:
         return fired
 
     def _checkpoint_audit(self) -> int:
-        """Sign the grown audit streams' heads, at most every CHECKPOINT_SECONDS (usecases/audit_trail);
+        """Sign the grown audit streams' heads, at most every CHECKPOINT_SECONDS (engine/audit_trail);
         a failure (say a missing key file) is logged: verification then reports the unanchored events."""
         if self._stopping.is_set() or time.monotonic() - self._checkpointed < CHECKPOINT_SECONDS:
             return 0

@@ -1,8 +1,8 @@
 """Who is calling: HTTP Basic credentials (Camunda's REST auth model) or the session of a logged-in user.
 
-Sessions are server-side (usecases/web_sessions.py): the signed cookie names a sign-in the database
+Sessions are server-side (engine/web_sessions.py): the signed cookie names a sign-in the database
 still knows and has not revoked. Every password check goes through the sign-in throttle
-(usecases/login_throttle.py) first.
+(engine/login_throttle.py) first.
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ from .store import consortia
 from .store.models import Consortium, Filing, Membership, PublicityNotice
 
 FINAL_STATUSES = {"filed", "expired", "rejected", "not_selected", "not_filed", "revoked"}
-# Statuses supervision (usecases/supervision) moves a filed consortium through; membership then changes
+# Statuses supervision (consortium/supervision) moves a filed consortium through; membership then changes
 # only by supplementary agreement, never from the application's variables.
 AFTER_FILING = FINAL_STATUSES | {"under_rectification", "renewed", "dissolved"}
 STEP_STATUS = {

@@ -7,7 +7,7 @@ Every column of an event is hashed (`digest`), together with `seq`, its position
 …): editing any column, moving an event to another instance, reordering, or removing or inserting an
 event in the middle breaks the chain. What a chain alone cannot show — its last events or the whole
 stream removed, or a row edited and every later hash recomputed — the signed checkpoints show
-(store/audit_checkpoints.py, usecases/audit_trail.py).
+(store/audit_checkpoints.py, engine/audit_trail.py).
 
 `record` costs no statement per event: the tail (hash, seq) of each stream is read once per
 transaction and then kept in `session.info`. On PostgreSQL that first read takes a transaction-scoped
@@ -170,7 +170,7 @@ def stream_events(session: Session, stream: str, *, after_seq: int = 0) -> list[
 
 def verify_chain(session: Session, stream: str) -> bool:
     """True when the chain of `stream` is whole: every event hashes to its `hash`, links to the one
-    before and follows it in `seq`. Truncation and rewrites need the checkpoints (usecases/audit_trail)."""
+    before and follows it in `seq`. Truncation and rewrites need the checkpoints (engine/audit_trail)."""
     return not chain_breaks(stream_events(session, stream))
 
 
