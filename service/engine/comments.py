@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..actors import DISTRICT_CLERK, Actor
-from ..consortium.store.reviewer_secrecy import ReviewerSecrecy
+from ..consortium.store.reviewer_secrecy import ReviewerSecrecy  # issue 19: back-edge, to a hook
 from ..context import Context
 from ..errors import InvalidInput, NotFound
 from .store import audit, comments, history, tasks

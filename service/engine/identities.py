@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..actors import ROLES, Actor
-from ..consortium.store import consortia
+from ..consortium.store import consortia  # issue 19: back-edge, to a hook
 from ..context import Context
 from ..errors import InvalidInput
 from .store import audit, identities

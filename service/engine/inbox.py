@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..actors import Actor
-from ..consortium.store.models import Consortium
+from ..consortium.store.models import Consortium  # issue 19: back-edge, to a hook
 from ..context import Context
 from .store import inbox
 from .store.inbox import VIEWS, InboxFilter

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ...actors import EXPERT, Actor
-from ...consortium.store.reviewer_secrecy import ReviewerSecrecy
+from ...consortium.store.reviewer_secrecy import ReviewerSecrecy  # issue 19: back-edge, to a hook
 from . import instances
 from .models import AuditEvent, HumanTask, ProcessInstance
 

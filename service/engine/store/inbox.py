@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ...actors import Actor
-from ...consortium.store.models import Consortium
+from ...consortium.store.models import Consortium  # issue 19: back-edge, to a hook
 from .models import HumanTask
 from .tasks import candidate_filter, visible_filter
 

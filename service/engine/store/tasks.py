@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, lazyload
 
 from ...actors import DISTRICT_CLERK, Actor
-from ...consortium.store.reviewer_secrecy import ReviewerSecrecy
+from ...consortium.store.reviewer_secrecy import ReviewerSecrecy  # issue 19: back-edge, to a hook
 from ...errors import NotFound
 from .models import HumanTask, TaskCandidate
 
