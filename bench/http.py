@@ -22,8 +22,8 @@ import threading
 import time
 from pathlib import Path
 
-from service.usecases import identities, instances
-from service.usecases.deployments import deploy
+from service.engine import identities, instances
+from service.engine.deployments import deploy
 
 from .diagrams import W1_KEY, w1_diagram
 from .support import Report, Summary, context, database, kinds, percentile

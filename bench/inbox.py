@@ -16,10 +16,10 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from service.context import Context
-from service.store.db import is_postgres
-from service.store.models import HumanTask, InstanceAccess, ProcessInstance, TaskCandidate
-from service.store.tasks import TaskQuery, scope_key
-from service.usecases import tasks
+from service.engine import tasks
+from service.engine.store.db import is_postgres
+from service.engine.store.models import HumanTask, InstanceAccess, ProcessInstance, TaskCandidate
+from service.engine.store.tasks import TaskQuery, scope_key
 from tests.support.procedure import Walk
 
 from .support import Report, Summary, context, database, kinds, stopwatch

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from typing import Any
 
-from service.usecases import tasks
+from service.engine import tasks
 from tests.support.procedure import Walk
 from workflows.engine import Engine, Instance
 

@@ -11,8 +11,8 @@ import cProfile
 import io
 import pstats
 
-from service.usecases import identities, instances, tasks
-from service.usecases.deployments import deploy
+from service.engine import identities, instances, tasks
+from service.engine.deployments import deploy
 
 from .diagrams import FORM_DATA, W1_KEY, register_form, w1_diagram
 from .support import RESULTS, Report, context, database, kinds

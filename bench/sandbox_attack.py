@@ -20,8 +20,8 @@ import requests
 from werkzeug.serving import make_server
 
 from service import create_app
+from service.bootstrap import build_context
 from service.config import Config
-from service.context import build_context
 
 from .support import database
 

@@ -20,10 +20,11 @@ import sqlalchemy as sa
 from bench.support import Report, database, kinds, percentile
 from scheduler.runner import JobRunner
 from service.actors import SYSTEM
+from service.bootstrap import build_context
 from service.config import Config
-from service.context import Context, build_context
-from service.store.models import AuditEvent, Job
-from service.usecases import deployments, instances
+from service.context import Context
+from service.engine import deployments, instances
+from service.engine.store.models import AuditEvent, Job
 
 SIZES = (10_000, 100_000)
 PROBES = 200

@@ -7,8 +7,8 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from service.context import Context
-from service.store.db import is_postgres
-from service.store.models import AuditEvent, ProcessInstance
+from service.engine.store.db import is_postgres
+from service.engine.store.models import AuditEvent, ProcessInstance
 
 
 def on_disk(ctx: Context) -> int:

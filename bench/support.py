@@ -16,11 +16,12 @@ import psycopg
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from service.bootstrap import build_context
 from service.clock import MovableClock
 from service.config import Config
-from service.context import Context, build_context
-from service.store import schema
-from service.usecases.demo import seed
+from service.consortium.demo import seed
+from service.context import Context
+from service.engine.store import schema
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 RESULTS = Path(__file__).resolve().parent / "results"

@@ -13,9 +13,9 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from service.context import Context
-from service.store.models import HumanTask
-from service.usecases import identities, instances, tasks
-from service.usecases.deployments import deploy
+from service.engine import identities, instances, tasks
+from service.engine.deployments import deploy
+from service.engine.store.models import HumanTask
 from workflows.engine import Engine
 
 from . import baselines, storage

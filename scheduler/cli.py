@@ -11,9 +11,9 @@ import threading
 import click
 
 from service import create_app
+from service.bootstrap import build_context
 from service.cli import cli, seed_demo
 from service.config import Config
-from service.context import build_context
 
 from .runner import JobRunner
 

@@ -36,8 +36,8 @@ from apscheduler.schedulers import SchedulerNotRunningError
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from service.context import Context
-from service.usecases import jobs
-from service.usecases.audit_trail import CHECKPOINT_SECONDS, checkpoint_trail
+from service.engine import jobs
+from service.engine.audit_trail import CHECKPOINT_SECONDS, checkpoint_trail
 
 log = logging.getLogger(__name__)
 TICK_ID = "consortium-tick"
@@ -130,7 +130,7 @@ class JobRunner:
         return fired
 
     def _checkpoint_audit(self) -> int:
-        """Sign the grown audit streams' heads, at most every CHECKPOINT_SECONDS (usecases/audit_trail);
+        """Sign the grown audit streams' heads, at most every CHECKPOINT_SECONDS (engine/audit_trail);
         a failure (say a missing key file) is logged: verification then reports the unanchored events."""
         if self._stopping.is_set() or time.monotonic() - self._checkpointed < CHECKPOINT_SECONDS:
             return 0

@@ -10,8 +10,9 @@ import os
 
 from flask import Flask
 
+from .bootstrap import build_context
 from .config import Config
-from .context import Context, build_context
+from .context import Context
 
 
 def create_app(config: Config | None = None, *, ctx: Context | None = None) -> Flask:
@@ -23,10 +24,11 @@ def create_app(config: Config | None = None, *, ctx: Context | None = None) -> F
     app.json.ensure_ascii = False
     app.extensions["consortium"] = ctx
 
-    from .api import register
+    from . import all_models  # noqa: F401  (the whole schema on Base.metadata)
+    from .api.routes import register
 
     register(app)
-    from .web import register as register_pages
+    from .web.pages import register as register_pages
 
     register_pages(app)
     return app

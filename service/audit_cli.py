@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from .context import build_context
+from .bootstrap import build_context
 
 
 @click.group("audit")
@@ -23,7 +23,7 @@ def audit_verify(no_checkpoint: bool, verbose: bool) -> None:
     Exits 0 when the trail is intact, 1 when anything was found (each finding names the stream, the
     event's seq and row id), 2 when the check could not run (e.g. a misconfigured key).
     """
-    from .usecases.audit_trail import verify_trail
+    from .engine.audit_trail import verify_trail
 
     try:
         report = verify_trail(build_context(), checkpoint=not no_checkpoint)

@@ -12,10 +12,10 @@ import click
 
 from .actors import SYSTEM
 from .audit_cli import audit_group
+from .bootstrap import build_context
 from .config import Config
-from .context import build_context
+from .engine.store import schema
 from .errors import ServiceError
-from .store import schema
 
 
 @click.group()
@@ -46,7 +46,7 @@ def db_upgrade() -> None:
 @click.option("--name", default="cli", help="Deployment name.")
 def deploy(files: tuple[Path, ...], name: str) -> None:
     """Deploy BPMN FILES (a new version only for changed processes)."""
-    from .usecases.deployments import deploy as deploy_files
+    from .engine.deployments import deploy as deploy_files
 
     ctx = build_context()
     try:
@@ -94,7 +94,7 @@ def user_add(
     display_name: str | None,
 ) -> None:
     """Create user NAME."""
-    from .usecases.identities import add_user
+    from .engine.identities import add_user
 
     try:
         add_user(
@@ -115,7 +115,7 @@ def user_add(
 @cli.command("seed-demo")
 def seed_demo() -> None:
     """Deploy the bundled diagrams and create the demo organisations and users."""
-    from .usecases.demo import open_demo_round, seed
+    from .consortium.demo import open_demo_round, seed
 
     config = Config()
     schema.upgrade(config.database_url)
@@ -136,7 +136,7 @@ def calendar_group() -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def calendar_load(file: Path) -> None:
     """Load one year's arrangement from FILE: lines `DATE[..DATE] holiday|workday NAME`."""
-    from .usecases.calendar import load_year
+    from .engine.calendar import load_year
 
     try:
         text = file.read_text(encoding="utf-8")
@@ -149,7 +149,7 @@ def calendar_load(file: Path) -> None:
 @calendar_group.command("sync-package")
 def calendar_sync_package() -> None:
     """Load the years the installed chinesecalendar package knows and the database does not."""
-    from .usecases.calendar import load_package_years
+    from .engine.calendar import load_package_years
 
     years = load_package_years(build_context(), actor=SYSTEM)
     click.echo(f"loaded {', '.join(map(str, years))}" if years else "nothing new in the package")
@@ -158,7 +158,7 @@ def calendar_sync_package() -> None:
 @calendar_group.command("years")
 def calendar_years() -> None:
     """List the years the calendar knows."""
-    from .usecases.calendar import known_years
+    from .engine.calendar import known_years
 
     years = known_years(build_context())
     click.echo(f"{years[0]}–{years[-1]} ({len(years)} years)" if years else "no year loaded")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -13,9 +13,8 @@ from workflows.extensions import Extensions
 
 from .clock import SystemClock
 from .config import Config
-from .store.db import make_engine
-from .store.jobs import after_commit_if_changed
-from .store.uow import UnitOfWork
+from .engine.store.jobs import after_commit_if_changed
+from .engine.store.uow import UnitOfWork
 
 
 @dataclass
@@ -41,39 +40,3 @@ class Context:
 
     def now(self) -> datetime:
         return self.clock.now()
-
-
-Plugin = Callable[[Extensions], None]
-
-
-def build_context(config: Config | None = None, *, clock=None, plugins: Iterable[Plugin] | None = None
-                  ) -> Context:
-    """The context, with `plugins` (each `register(extensions)`) registered into its extensions.
-
-    `plugins=None` means the bundled consortium domain (`service/usecases/domain_plugin.py`); pass
-    `()` for a bare BPMN back office that runs no consortium code (issue 19).
-    """
-    config = config or Config()
-    from .usecases.helpers import diagram_helpers  # late: helpers read the calendar through the context
-
-    extensions = Extensions()
-    for register in _bundled_plugins() if plugins is None else plugins:
-        register(extensions)
-        extensions.registered_by.append(f"{register.__module__}.{register.__qualname__}")
-    ctx = Context(
-        config=config,
-        db=make_engine(config.database_url, echo=config.echo_sql),
-        workflows=WorkflowEngine(helpers={}, script_time_limit=config.script_time_limit),
-        clock=clock or SystemClock(),
-        extensions=extensions,
-    )
-    ctx.workflows = WorkflowEngine(helpers=diagram_helpers(ctx), script_time_limit=config.script_time_limit,
-                                   extensions=extensions)
-    return ctx
-
-
-def _bundled_plugins() -> list[Plugin]:
-    """The consortium domain's registration: the composition root is the one place naming it."""
-    from .usecases.domain_plugin import register
-
-    return [register]

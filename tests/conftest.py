@@ -6,9 +6,10 @@ from datetime import UTC, datetime
 
 import pytest
 
+from service.bootstrap import build_context
 from service.clock import MovableClock
 from service.config import Config
-from service.context import Context, build_context
+from service.context import Context
 from tests.support.databases import PostgresFactory, SqliteFactory, postgres_admin_url
 
 START = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)  # Monday 09:00 in Qingdao

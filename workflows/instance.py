@@ -18,7 +18,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
@@ -42,9 +42,6 @@ from .resolve import element_variable, evaluate_attribute, resolved, to_datetime
 from .serializer import dump_state
 from .timers import parse_date
 
-if TYPE_CHECKING:
-    from .engine import Engine
-
 Handlers = Mapping[str, Callable[[ServiceCall], dict[str, Any] | None]]
 MAX_ROUNDS = 1000
 _ACTIVE = TaskState.READY | TaskState.STARTED | TaskState.WAITING | TaskState.ERROR
@@ -53,7 +50,9 @@ _ACTIVE = TaskState.READY | TaskState.STARTED | TaskState.WAITING | TaskState.ER
 class Instance:
     """Facade over one BpmnWorkflow; see the module docstring for the run rules."""
 
-    def __init__(self, engine: Engine, workflow: BpmnWorkflow) -> None:
+    def __init__(self, engine: object, workflow: BpmnWorkflow) -> None:
+        # `engine` is the workflows.engine.Engine that restored it, typed loosely so that this module
+        # needs no import of engine.py (which imports this one; issue 19).
         self.engine = engine
         self.workflow = workflow
 

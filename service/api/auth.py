@@ -1,8 +1,8 @@
 """Who is calling: HTTP Basic credentials (Camunda's REST auth model) or the session of a logged-in user.
 
-Sessions are server-side (usecases/web_sessions.py): the signed cookie names a sign-in the database
+Sessions are server-side (engine/web_sessions.py): the signed cookie names a sign-in the database
 still knows and has not revoked. Every password check goes through the sign-in throttle
-(usecases/login_throttle.py) first.
+(engine/login_throttle.py) first.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from flask import Response, abort, current_app, g, jsonify, request, session
 
 from ..actors import Actor
 from ..context import Context
-from ..usecases import identities, web_sessions
-from ..usecases.login_throttle import LoginThrottle, Refusal
+from ..engine import identities, web_sessions
+from ..engine.login_throttle import LoginThrottle, Refusal
 from .credentials import CredentialCache
 
 SESSION_LIFETIME = timedelta(hours=8)

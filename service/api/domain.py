@@ -8,8 +8,8 @@ from __future__ import annotations
 from flask import Blueprint, jsonify
 
 from ..actors import Actor
+from ..engine import instances
 from ..errors import Conflict, DiagramFailed, Forbidden, InvalidInput, NotFound, ProcessFailed, ServiceError
-from ..usecases import instances
 from .auth import context, current_actor
 from .edge import MalformedRequest
 

@@ -22,6 +22,8 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -329,14 +331,13 @@ def _json_error(exc: Exception) -> Response:
     if isinstance(exc, HTTPException):
         status = exc.code or 500
     message = exc.description if isinstance(exc, HTTPException) else str(exc)
-    if _under("/engine-rest"):
-        from .engine_rest import errors
-
+    shape = _shape()
+    if shape is not None:  # an edge with its own error body (/engine-rest: Camunda's)
         if isinstance(exc, HTTPException):
-            return errors._from_http(exc)  # noqa: SLF001 - one mapping of routing errors for /engine-rest
+            return shape.from_http(exc)
         if isinstance(exc, MalformedRequest):
-            return errors.error(400, "InvalidRequestException", message)
-        return errors.from_service_error(exc)  # type: ignore[arg-type]
+            return shape.error(400, "InvalidRequestException", message)
+        return shape.from_service_error(exc)
     body: dict[str, Any] = {"error": type(exc).__name__, "message": message or "error"}
     if isinstance(exc, HTTPException):
         body["error"] = exc.name.replace(" ", "")
@@ -354,7 +355,29 @@ def _under(prefix: str) -> bool:
 
 
 def _json_edge() -> bool:
-    return _under("/api") or _under("/engine-rest")
+    return _under("/api") or _shape() is not None
+
+
+@dataclass(frozen=True)
+class ErrorShape:
+    """How one JSON edge words its errors (e.g. Camunda's `{"type","message"}` under /engine-rest)."""
+
+    from_http: Callable[[HTTPException], Response]
+    from_service_error: Callable[[Exception], Response]
+    error: Callable[[int, str, str], Response]  # (status, type, message)
+
+
+def use_error_shape(app: Flask, prefix: str, shape: ErrorShape) -> None:
+    """Answer errors under `prefix` in `shape`; the edge registering it calls this, so this module
+    imports no edge (issue 19: edge <-> engine_rest.errors was an import circle)."""
+    app.extensions.setdefault("edge.error_shapes", {})[prefix] = shape
+
+
+def _shape() -> ErrorShape | None:
+    for prefix, shape in current_app.extensions.get("edge.error_shapes", {}).items():
+        if _under(prefix):
+            return shape
+    return None
 
 
 def install(app: Flask) -> None:
@@ -389,10 +412,9 @@ def install(app: Flask) -> None:
         if not _json_edge():
             raise exc
         current_app.logger.exception("unexpected error in %s %s", request.method, request.path)
-        if _under("/engine-rest"):
-            from .engine_rest import errors
-
-            return errors.error(500, "RestException", "服务器内部错误 / Internal server error")
+        shape = _shape()
+        if shape is not None:
+            return shape.error(500, "RestException", "服务器内部错误 / Internal server error")
         response = jsonify(error="InternalServerError", message="服务器内部错误 / Internal server error")
         response.status_code = 500
         return response

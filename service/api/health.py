@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Blueprint, jsonify
 
-from ..store.models import ProcessDefinition
+from ..engine.store.models import ProcessDefinition
 from .auth import context
 
 bp = Blueprint("health", __name__)

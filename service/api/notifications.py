@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import jsonify, request
 
-from ..usecases import notifications
+from ..engine import notifications
 from .auth import context
 from .domain import bp, require_actor
 from .schemas import NotificationSchema

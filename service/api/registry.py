@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import jsonify, request
 
-from ..usecases import registry
+from ..consortium import registry
 from .auth import context
 from .domain import bp, require_actor
 from .schemas import ConsortiumDetailSchema, ConsortiumSchema, FilingSchema, OrganisationSchema

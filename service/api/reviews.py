@@ -13,8 +13,7 @@ from typing import Any
 
 from flask import Response, jsonify, request
 
-from ..errors import InvalidInput
-from ..usecases.reviews import (
+from ..consortium.reviews import (
     experts,
     invitations,
     panel_access,
@@ -24,6 +23,7 @@ from ..usecases.reviews import (
     scoring,
     selection,
 )
+from ..errors import InvalidInput
 from .auth import context
 from .domain import bp, require_actor
 from .edge import aware_datetime, body_int, body_number, in_years, int_arg

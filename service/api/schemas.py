@@ -74,7 +74,7 @@ class FilingSchema(FilingSummarySchema):
 
 
 class InstanceStateSchema(Schema):
-    """Documents `usecases.instances.get_instance` (the view returns that dictionary as it is)."""
+    """Documents `engine.instances.get_instance` (the view returns that dictionary as it is)."""
 
     id = fields.String(required=True)
     definitionId = fields.String(required=True)

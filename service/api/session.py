@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, jsonify, redirect, request
 from markupsafe import escape
 
-from ..usecases import identities
+from ..engine import identities
 from .auth import (
     SESSION_LIFETIME,
     context,

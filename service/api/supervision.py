@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask import jsonify, request
 
-from ..usecases.supervision import evaluations, integrity, overview
+from ..consortium.supervision import evaluations, integrity, overview
 from .auth import context
 from .domain import bp, require_actor
 from .edge import int_arg

@@ -2,8 +2,8 @@
 
 from alembic import context
 
-from service.store.db import make_engine
-from service.store.models import Base
+from service.all_models import metadata
+from service.engine.store.db import make_engine
 
 config = context.config
 url = config.get_main_option("sqlalchemy.url")
@@ -14,7 +14,7 @@ def run_migrations_online() -> None:
     with engine.connect() as connection:
         context.configure(
             connection=connection,
-            target_metadata=Base.metadata,
+            target_metadata=metadata,
             render_as_batch=connection.dialect.name == "sqlite",
             compare_type=True,
         )

@@ -6,11 +6,11 @@ import json
 
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 
+from ..consortium.casefile import read_casefile
+from ..consortium.consortia import RECOMMENDATION
+from ..engine import browse, instances, uploads
+from ..engine.inbox import next_task
 from ..errors import NotFound
-from ..usecases import browse, instances, uploads
-from ..usecases.casefile import read_casefile
-from ..usecases.consortia import RECOMMENDATION
-from ..usecases.inbox import next_task
 from .common import actor, context, login_required, upload_dir
 
 bp = Blueprint("web_applications", __name__)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 
 from ..actors import ADMIN
+from ..engine.audit_trail import verify_trail
 from ..errors import NotFound
-from ..usecases.audit_trail import verify_trail
 from .common import actor, context, login_required
 
 bp = Blueprint("web_audit", __name__)

@@ -10,7 +10,7 @@ from flask import Blueprint, redirect, render_template, request, session, url_fo
 
 from ..api.auth import end_session, login_failed, login_refusal, start_session, throttled_message
 from ..api.session import _safe_next
-from ..usecases import identities
+from ..engine import identities
 from .common import context
 from .i18n import bilingual
 

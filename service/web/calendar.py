@@ -6,7 +6,7 @@ from datetime import date
 
 from flask import Blueprint, Response, render_template, request
 
-from ..usecases.reviews.defense_calendar import event_ics, read_week
+from ..consortium.reviews.defense_calendar import event_ics, read_week
 from .common import actor, context, login_required
 
 bp = Blueprint("web_calendar", __name__)

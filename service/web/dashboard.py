@@ -8,7 +8,7 @@ from flask import Blueprint, render_template
 
 from forms.vocabulary import INDUSTRIES
 
-from ..usecases.dashboard import read_dashboard
+from ..consortium.dashboard import read_dashboard
 from .common import actor, context, login_required
 from .i18n import industry, status, t
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
+from ..engine import browse, deployments
+from ..engine.versions import running_by_definition
 from ..errors import InvalidInput
-from ..usecases import browse, deployments
-from ..usecases.versions import running_by_definition
 from .common import actor, context, login_required
 from .i18n import t
 

@@ -22,7 +22,7 @@ import time
 from flask import Flask, abort, flash, g, redirect, request, session
 from markupsafe import Markup
 
-from ..usecases import idempotency
+from ..engine import idempotency
 from .common import context, current_actor
 from .i18n import bilingual
 

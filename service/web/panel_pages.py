@@ -11,9 +11,9 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from forms import registry as form_registry
 
+from ..consortium.reviews import panel_access, panels, rounds, scoring
+from ..consortium.reviews.round_board import my_seats
 from ..errors import InvalidInput, NotFound
-from ..usecases.reviews import panel_access, panels, rounds, scoring
-from ..usecases.reviews.round_board import my_seats
 from .common import actor, context, login_required
 from .i18n import t
 

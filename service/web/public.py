@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, request, session, url_for
 
+from ..consortium import publicity
+from ..consortium.publicity_board import current_notices
+from ..engine import uploads
 from ..errors import Conflict, InvalidInput, NotFound
-from ..usecases import publicity, uploads
-from ..usecases.publicity_board import current_notices
 from .common import context, upload_dir
 from .i18n import bilingual
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, render_template, request
 
-from ..usecases import registry_list
-from ..usecases.casefile import read_casefile
-from ..usecases.registry_list import RegistryFilter
+from ..consortium import registry_list
+from ..consortium.casefile import read_casefile
+from ..consortium.registry_list import RegistryFilter
 from .common import actor, context, login_required
 
 bp = Blueprint("web_registry", __name__)

@@ -12,9 +12,9 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from ..actors import ADMIN, CITY_CLERK
 from ..clock import SHANGHAI
+from ..consortium.reviews import panel_access, panels, rounds, scheduling, scoring, selection
+from ..consortium.reviews.round_board import read_board
 from ..errors import InvalidInput, NotFound
-from ..usecases.reviews import panel_access, panels, rounds, scheduling, scoring, selection
-from ..usecases.reviews.round_board import read_board
 from .common import actor, context, login_required
 from .i18n import bilingual, t
 

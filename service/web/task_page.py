@@ -9,11 +9,11 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from forms import registry as form_registry
 
+from ..consortium.reviews.review_hooks import ROUND_STEPS
+from ..consortium.reviews.round_board import round_of_application
+from ..engine import drafts, tasks, uploads
+from ..engine.inbox import next_task
 from ..errors import DiagramFailed, InvalidInput
-from ..usecases import drafts, tasks, uploads
-from ..usecases.inbox import next_task
-from ..usecases.reviews.review_hooks import ROUND_STEPS
-from ..usecases.reviews.round_board import round_of_application
 from . import form_fields
 from .common import actor, context, login_required, upload_dir
 from .i18n import t

@@ -9,8 +9,9 @@ import sqlalchemy as sa
 from service.actors import SYSTEM
 from service.clock import SHANGHAI
 from service.context import Context
-from service.store.models import AuditEvent, Job, Notification, ProcessInstance
-from service.usecases import deployments, instances
+from service.engine import deployments, instances
+from service.engine.store.deadline_models import Notification
+from service.engine.store.models import AuditEvent, Job, ProcessInstance
 
 TIMER_DIAGRAM = b"""<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"

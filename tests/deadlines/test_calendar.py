@@ -8,9 +8,9 @@ import pytest
 
 from service.actors import SYSTEM, Actor
 from service.deadline_settings import CALENDAR, PublicityRule
+from service.engine import calendar
+from service.engine.calendar import UnknownCalendarYear, WorkingCalendar
 from service.errors import Forbidden, InvalidInput
-from service.usecases import calendar
-from service.usecases.calendar import UnknownCalendarYear, WorkingCalendar
 
 from .support import ARRANGEMENT_2027
 

@@ -16,9 +16,10 @@ import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 
 from service.actors import Actor
+from service.engine import jobs, notifications
+from service.engine.store.models import AuditEvent, User
+from service.engine.store.reliability_models import MailHandoff
 from service.errors import Forbidden
-from service.store.models import AuditEvent, MailHandoff, User
-from service.usecases import jobs, notifications
 from tests.support.procedure import Walk
 from tests.support.smtp import Inbox, free_port, mail_context, smtp_server
 
@@ -127,7 +128,7 @@ class HoldingInbox(Inbox):
 FIRE_ONCE = """
 import sys
 from service.clock import SystemClock
-from service.usecases import jobs
+from service.engine import jobs
 from tests.support.smtp import mail_context
 jobs.fire_due_jobs(mail_context(sys.argv[1], SystemClock(), int(sys.argv[2])))
 """

@@ -7,7 +7,7 @@ import base64
 
 from service import create_app
 from service.actors import SYSTEM
-from service.usecases import calendar, jobs
+from service.engine import calendar, jobs
 from tests.support.procedure import Walk
 
 from .support import ARRANGEMENT_2027, jobs_of, local, notifications_of

@@ -8,9 +8,11 @@ import pytest
 import sqlalchemy as sa
 
 from service.actors import SYSTEM
-from service.store.models import Consortium, Filing, ProcessInstance, PublicityNotice
-from service.usecases import calendar, jobs, publicity
-from service.usecases import reminders as reminders_usecase
+from service.consortium import publicity
+from service.consortium import reminders as reminders_usecase
+from service.consortium.store.models import Consortium, Filing, PublicityNotice
+from service.engine import calendar, jobs
+from service.engine.store.models import ProcessInstance
 from tests.support.procedure import Walk
 
 from .support import ARRANGEMENT_2028, jobs_of, local, notifications_of

@@ -14,10 +14,10 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from scheduler.runner import JobRunner
+from service.bootstrap import build_context
 from service.clock import MovableClock
 from service.config import Config
-from service.context import build_context
-from service.store.models import AuditEvent
+from service.engine.store.models import AuditEvent
 
 from .support import completed, deploy_probe, fired_per_instance, local, start_probes
 

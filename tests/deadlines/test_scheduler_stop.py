@@ -19,7 +19,7 @@ import pytest
 import sqlalchemy as sa
 
 from scheduler.runner import JobRunner
-from service.usecases import jobs
+from service.engine import jobs
 from tests.support.smtp import free_port
 
 from .support import completed, deploy_probe, fired_per_instance, local, start_probes

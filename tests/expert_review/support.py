@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from service.actors import SYSTEM
+from service.consortium.reviews import experts, rounds
 from service.context import Context
-from service.usecases import identities
-from service.usecases.reviews import experts, rounds
+from service.engine import identities
 from tests.support.procedure import Walk
 
 FIELD = "XX-05"  # the walk's industry: intelligent equipment
@@ -59,7 +59,7 @@ def walk_to_panel(ctx: Context, round_id: int) -> Walk:
 
 
 def declare_all(ctx: Context, walk: Walk, panel_id: int, logins: list[str]) -> None:
-    from service.usecases.reviews import panels
+    from service.consortium.reviews import panels
 
     for login in logins:
         panels.declare(

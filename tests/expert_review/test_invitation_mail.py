@@ -10,11 +10,11 @@ import sqlalchemy as sa
 from icalendar import Calendar
 
 from service.clock import SHANGHAI
+from service.consortium.reviews import invitations, panels, scheduling
+from service.consortium.store.review_models import Expert
+from service.engine import jobs, notifications
+from service.engine.store.models import User
 from service.errors import Conflict, InvalidInput
-from service.store.models import User
-from service.store.review_models import Expert
-from service.usecases import jobs, notifications
-from service.usecases.reviews import invitations, panels, scheduling
 from tests.support.procedure import Walk
 from tests.support.smtp import Inbox, free_port, mail_context, receiving
 

@@ -8,11 +8,11 @@ from datetime import date
 
 import pytest
 
+from service.consortium.demo import ORGANISATIONS
+from service.consortium.reviews import experts, panel_access, panels
+from service.engine import instances, tasks
+from service.engine.store import audit
 from service.errors import Forbidden, NotFound
-from service.store import audit
-from service.usecases import instances, tasks
-from service.usecases.demo import ORGANISATIONS
-from service.usecases.reviews import experts, panel_access, panels
 from tests.support.procedure import LEAD
 
 from .support import add_experts, declare_all, open_round, walk_to_panel

@@ -8,8 +8,8 @@ import pytest
 from icalendar import Calendar
 
 from service.clock import SHANGHAI
+from service.consortium.reviews import experts, invitations, panels, scheduling
 from service.errors import InvalidInput
-from service.usecases.reviews import experts, invitations, panels, scheduling
 
 from .support import declare_all, open_round, walk_to_panel
 

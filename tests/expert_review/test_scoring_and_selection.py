@@ -7,10 +7,10 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from service.consortium.reviews import rounds, scoring, selection
+from service.consortium.store.models import Consortium, PublicityNotice
+from service.engine import instances
 from service.errors import Conflict, InvalidInput
-from service.store.models import Consortium, PublicityNotice
-from service.usecases import instances
-from service.usecases.reviews import rounds, scoring, selection
 from tests.support.procedure import FORMS, Walk
 
 from .support import open_round, walk_to_panel

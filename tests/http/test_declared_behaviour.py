@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from click.testing import CliRunner
 
 from service.cli import cli
-from service.store.models import ProcessDefinition
+from service.engine.store.models import ProcessDefinition
 from tests.generic.test_leave_request import leave_context
 
 from .conftest import Server

@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 import requests
 
+from service.bootstrap import build_context
 from service.config import Config
-from service.context import build_context
 from tests.http.conftest import Server
 
 START = "/engine-rest/process-definition/key/consortium_recommendation/start"
@@ -373,7 +373,7 @@ def test_responses_never_carry_nan(live):
 
 def _duplicate_organisation(ctx) -> None:
     """A real unique violation on the real database (the register already holds the lead unit)."""
-    from service.store.models import Organisation
+    from service.consortium.store.models import Organisation
 
     with ctx.unit_of_work() as uow:
         uow.session.add(Organisation(credit_code="91370212MA3C10017E", name="重复", category="other"))
@@ -384,7 +384,7 @@ def _unstorable_value(ctx) -> None:
     """A real DataError (PostgreSQL) or OverflowError (SQLite): an id no INTEGER column can hold."""
     import sqlalchemy as sa
 
-    from service.store.models import Consortium
+    from service.consortium.store.models import Consortium
 
     with ctx.unit_of_work() as uow:
         uow.session.scalars(sa.select(Consortium).where(Consortium.id == 2**70)).first()
@@ -395,7 +395,8 @@ def _unstorable_value(ctx) -> None:
 )
 def test_storage_errors_map_once_never_a_500(server, monkeypatch, fail, status, kind):
     """Storage refusals, wherever a command meets one, answer 409/400 in each edge's own shape."""
-    from service.usecases import browse, registry
+    from service.consortium import registry
+    from service.engine import browse
 
     monkeypatch.setattr(browse, "list_instances", lambda ctx, **_: fail(ctx))
     monkeypatch.setattr(registry, "list_consortia", lambda ctx, **_: fail(ctx))

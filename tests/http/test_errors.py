@@ -129,7 +129,7 @@ def test_completing_a_closed_task_is_a_conflict(server, at_district_review):
 
 def test_claimed_by_someone_else_is_a_conflict(server, at_district_review):
     walk, task_id = at_district_review
-    from service.usecases import identities
+    from service.engine import identities
 
     other = "district1b"
     identities.add_user(

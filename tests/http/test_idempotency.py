@@ -8,7 +8,8 @@ import threading
 
 import sqlalchemy as sa
 
-from service.store.models import Objection, ProcessInstance
+from service.consortium.store.models import Objection
+from service.engine.store.models import ProcessInstance
 from tests.support.procedure import Walk
 
 OBJECTION = {

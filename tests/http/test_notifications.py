@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from service.usecases.notifications import notify
+from service.engine.notifications import notify
 
 
 def test_a_user_sees_and_marks_only_their_own_notifications(ctx, server):

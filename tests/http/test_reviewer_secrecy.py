@@ -12,13 +12,13 @@ import re
 
 import pytest
 
-from service.usecases import comments, tasks
+from service.engine import comments, tasks
 from tests.support.pages import log_in
 from tests.support.procedure import PANEL, Walk
 
 from .conftest import Server
 
-NAMES = {  # the demo experts' display names (service/usecases/demo.py)
+NAMES = {  # the demo experts' display names (service/consortium/demo.py)
     "expert1": "王教授", "expert2": "李研究员", "expert3": "张高工",
     "expert4": "赵教授", "expert5": "陈研究员",
 }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from service.usecases import jobs
+from service.engine import jobs
 from tests.support.pages import log_in
 
 from .walk import KEY, HttpWalk

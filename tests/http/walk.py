@@ -6,7 +6,7 @@ import json
 from datetime import timedelta
 from typing import Any
 
-from service.usecases.demo import bundled_diagrams
+from service.consortium.demo import bundled_diagrams
 from tests.support.procedure import FORMS, MEMBER_LOGINS, MEMBERS, PANEL, STEP_ACTORS
 
 from .conftest import Client, Server

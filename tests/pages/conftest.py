@@ -15,9 +15,9 @@ import pytest
 from werkzeug.serving import make_server
 
 from service import create_app
+from service.bootstrap import build_context
 from service.clock import MovableClock
 from service.config import Config
-from service.context import build_context
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 
-from service.usecases import identities
-from service.usecases.demo import ORGANISATIONS
-from service.usecases.jobs import fire_due_jobs
+from service.consortium.demo import ORGANISATIONS
+from service.engine import identities
+from service.engine.jobs import fire_due_jobs
 from tests.support import documents
 from tests.support.procedure import FORMS, LEAD, MEMBER_LOGINS, MEMBERS
 

@@ -20,12 +20,13 @@ import sqlalchemy as sa
 from SpiffWorkflow.util.task import TaskState
 
 from bench.diagrams import W1_KEY, w1_diagram
+from service.bootstrap import build_context
 from service.config import Config
-from service.context import Context, build_context
-from service.store.models import HumanTask, ProcessInstance
-from service.usecases import identities, instances
-from service.usecases.commands import restore
-from service.usecases.deployments import deploy
+from service.context import Context
+from service.engine import identities, instances
+from service.engine.commands import restore
+from service.engine.deployments import deploy
+from service.engine.store.models import HumanTask, ProcessInstance
 from tests.support.smtp import free_port
 
 ROOT = Path(__file__).resolve().parents[2]

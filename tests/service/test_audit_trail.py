@@ -14,11 +14,11 @@ from click.testing import CliRunner
 
 from scheduler.runner import JobRunner
 from service.cli import cli
-from service.store import audit
-from service.store.audit_anchor import anchor_for
-from service.store.audit_checkpoints import AuditCheckpoint
-from service.store.models import AuditEvent
-from service.usecases.audit_trail import checkpoint_trail, verify_trail
+from service.engine.audit_trail import checkpoint_trail, verify_trail
+from service.engine.store import audit
+from service.engine.store.audit_anchor import anchor_for
+from service.engine.store.audit_checkpoints import AuditCheckpoint
+from service.engine.store.models import AuditEvent
 from tests.support.procedure import Walk
 
 
@@ -315,9 +315,9 @@ def empty_url(request, tmp_path):
 
 
 def test_the_upgrade_re_chains_existing_events_under_the_new_scheme(empty_url, clock):
+    from service.bootstrap import build_context
     from service.config import Config
-    from service.context import build_context
-    from service.store import schema
+    from service.engine.store import schema
 
     schema.upgrade(empty_url, "0007")
     ctx = build_context(Config(database_url=empty_url), clock=clock)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from service.actors import Actor
+from service.engine.deployments import deploy
 from service.errors import Forbidden, InvalidInput
-from service.usecases.deployments import deploy
 from tests.support.diagrams import diagram
 
 OWNER = Actor(id="owner", groups=frozenset({"process_owner"}))

@@ -15,10 +15,12 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from service.store.counters import Counter
-from service.store.models import Consortium, Objection, ProcessInstance
-from service.usecases import identities, instances, publicity
-from service.usecases.demo import ORGANISATIONS
+from service.consortium import publicity
+from service.consortium.demo import ORGANISATIONS
+from service.consortium.store.models import Consortium, Objection
+from service.engine import identities, instances
+from service.engine.store.counters import Counter
+from service.engine.store.models import ProcessInstance
 from tests.support.procedure import Walk
 
 RECOMMENDATION = "consortium_recommendation"

@@ -8,10 +8,12 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from service.consortium import publicity
+from service.consortium.store.models import Consortium, Filing, PublicityNotice
+from service.engine import instances, jobs
+from service.engine.store import audit
+from service.engine.store.models import Job, ProcessInstance
 from service.errors import Forbidden, NotFound
-from service.store import audit
-from service.store.models import Consortium, Filing, Job, ProcessInstance, PublicityNotice
-from service.usecases import instances, jobs, publicity
 from tests.support.procedure import MEMBER_LOGINS, MEMBERS, Walk
 
 

@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from service.store.models import ProcessDefinition, ProcessInstance
-from service.usecases.supervision import member_changes
+from service.consortium.supervision import member_changes
+from service.engine.store.models import ProcessDefinition, ProcessInstance
 from tests.service.test_recommendation import consortium_of, pass_publicity
 from tests.supervision.support import PANEL, SELF_REPORT, Steps, actor, score_sheet
 from tests.supervision.test_evaluations import open_round
@@ -131,9 +131,9 @@ _WORKER = textwrap.dedent("""
     from datetime import datetime
     from service.clock import MovableClock
     from service.config import Config
-    from service.context import build_context
-    from service.store.tasks import TaskQuery
-    from service.usecases import identities, tasks
+    from service.bootstrap import build_context
+    from service.engine.store.tasks import TaskQuery
+    from service.engine import identities, tasks
 
     url, instance_id, now = sys.argv[1], sys.argv[2], datetime.fromisoformat(sys.argv[3])
     ctx = build_context(Config(database_url=url), clock=MovableClock(now))

@@ -15,11 +15,11 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from service.engine import instances, jobs, tasks
+from service.engine.deployments import deploy
+from service.engine.store.models import Incident, Job, ProcessInstance
+from service.engine.store.tasks import TaskQuery
 from service.errors import DiagramFailed
-from service.store.models import Incident, Job, ProcessInstance
-from service.store.tasks import TaskQuery
-from service.usecases import instances, jobs, tasks
-from service.usecases.deployments import deploy
 from tests.service.test_timer_bounds import OWNER, city1, within
 from tests.support.loops import loop_diagram
 

@@ -7,9 +7,9 @@ import threading
 import pytest
 import sqlalchemy as sa
 
+from service.engine import instances, tasks
+from service.engine.store.models import AuditEvent, ProcessInstance
 from service.errors import Conflict, Forbidden, InvalidInput, NotFound
-from service.store.models import AuditEvent, ProcessInstance
-from service.usecases import instances, tasks
 from tests.support.procedure import FORMS, Walk
 
 

@@ -7,10 +7,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from service.consortium.store.models import Consortium, PublicityNotice
 from service.context import Context
-from service.store.models import Consortium, PublicityNotice
-from service.store.tasks import TaskQuery
-from service.usecases import identities, jobs, tasks
+from service.engine import identities, jobs, tasks
+from service.engine.store.tasks import TaskQuery
 from tests.supervision.data import PANEL, SELF_REPORT, score_sheet  # noqa: F401  (re-exported)
 from tests.support.procedure import Walk
 

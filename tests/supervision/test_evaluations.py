@@ -7,11 +7,11 @@ from datetime import date, timedelta
 import pytest
 
 from service.clock import local_today
+from service.consortium.supervision import evaluations
+from service.consortium.supervision.evaluations import RoundSettings, grade_for
+from service.engine import jobs
+from service.engine.store import audit
 from service.errors import Forbidden, InvalidInput
-from service.store import audit
-from service.usecases import jobs
-from service.usecases.supervision import evaluations
-from service.usecases.supervision.evaluations import RoundSettings, grade_for
 from tests.supervision.support import (
     PANEL,
     SELF_REPORT,

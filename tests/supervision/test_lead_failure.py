@@ -7,10 +7,10 @@ from datetime import date, datetime, time, timedelta
 import pytest
 
 from service.clock import SHANGHAI, local_today
+from service.consortium.demo import LEAD, ORGANISATIONS
+from service.consortium.supervision import integrity, lead_failure, member_changes
+from service.engine import identities, instances
 from service.errors import InvalidInput
-from service.usecases import identities, instances
-from service.usecases.demo import LEAD, ORGANISATIONS
-from service.usecases.supervision import integrity, lead_failure, member_changes
 from tests.supervision.support import Steps, actor, consortium, filed_consortium
 
 SUCCESSOR = ORGANISATIONS[1][0]

@@ -6,11 +6,11 @@ from datetime import date
 
 import pytest
 
+from service.consortium.demo import ORGANISATIONS
+from service.consortium.store import supervision as store
+from service.consortium.supervision import member_changes, overview, projects
+from service.engine.store.models import ProcessInstance
 from service.errors import Conflict, Forbidden, InvalidInput
-from service.store import supervision as store
-from service.store.models import ProcessInstance
-from service.usecases.demo import ORGANISATIONS
-from service.usecases.supervision import member_changes, overview, projects
 from tests.supervision.support import Steps, actor, consortium, filed_consortium
 from tests.support.procedure import MEMBER_LOGINS, MEMBERS
 

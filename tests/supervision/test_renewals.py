@@ -10,10 +10,11 @@ from click.testing import CliRunner
 
 from service.cli import cli
 from service.clock import SHANGHAI
+from service.consortium.store.models import Consortium, Filing, PublicityNotice
+from service.consortium.supervision import renewals
+from service.engine import instances, jobs, notifications, tasks
+from service.engine.store.models import AuditEvent, User
 from service.errors import Conflict, Forbidden
-from service.store.models import AuditEvent, Consortium, Filing, PublicityNotice, User
-from service.usecases import instances, jobs, notifications, tasks
-from service.usecases.supervision import renewals
 from tests.supervision.calendar_files import write_arrangement
 from tests.supervision.support import actor, consortium, filed_consortium
 from tests.support.procedure import FORMS, MEMBERS, Walk

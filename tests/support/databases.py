@@ -17,10 +17,10 @@ from pathlib import Path
 
 import psycopg
 
+from service.bootstrap import build_context
 from service.config import Config
-from service.context import build_context
-from service.store import schema
-from service.usecases.demo import seed
+from service.consortium.demo import seed
+from service.engine.store import schema
 
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/postgres"
 

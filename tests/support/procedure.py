@@ -6,12 +6,12 @@ from datetime import timedelta
 from typing import Any
 
 from service.actors import Actor
+from service.consortium.demo import ORGANISATIONS
+from service.consortium.reviews import panels, rounds, scoring, selection
 from service.context import Context
-from service.store.models import HumanTask
-from service.store.tasks import TaskQuery
-from service.usecases import identities, instances, tasks
-from service.usecases.demo import ORGANISATIONS
-from service.usecases.reviews import panels, rounds, scoring, selection
+from service.engine import identities, instances, tasks
+from service.engine.store.models import HumanTask
+from service.engine.store.tasks import TaskQuery
 
 LEAD = ORGANISATIONS[0][0]
 MEMBERS = [

@@ -10,8 +10,9 @@ from contextlib import contextmanager
 
 from aiosmtpd.controller import Controller
 
+from service.bootstrap import build_context
 from service.config import Config
-from service.context import Context, build_context
+from service.context import Context
 from service.deadline_settings import DeadlineSettings
 
 SENDER = "noreply@kjj.qingdao.example"

@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
-from service.store.models import Consortium, Organisation
-from service.usecases.spreadsheet_cells import neutralise_cell
+from service.consortium.spreadsheet_cells import neutralise_cell
+from service.consortium.store.models import Consortium, Organisation
 from tests.support.pages import sign_in
 from tests.support.procedure import LEAD
 

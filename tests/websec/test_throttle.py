@@ -10,7 +10,7 @@ import requests
 import sqlalchemy as sa
 from requests.adapters import HTTPAdapter
 
-from service.store.models import AuditEvent
+from service.engine.store.models import AuditEvent
 from tests.support.pages import log_in, sign_in
 
 ACCOUNT, ADDRESS = 3, 5  # the test app's limits, per 5 minutes

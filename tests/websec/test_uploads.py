@@ -10,9 +10,9 @@ import zipfile
 import pytest
 import sqlalchemy as sa
 
+from service.engine.store.models import StoredFile
+from service.engine.uploads import Upload, check
 from service.errors import InvalidInput
-from service.store.models import StoredFile
-from service.usecases.uploads import Upload, check
 from tests.support import documents
 from tests.support.pages import form_token, sign_in
 from tests.support.procedure import Walk

@@ -6,10 +6,10 @@ from typing import Any
 
 from flask import jsonify
 
-from ...store.models import TaskComment
-from ...usecases import comments
+from ...engine import comments
+from ...engine.store.models import TaskComment
 from ..auth import context
-from . import actor, bp
+from .blueprint import actor, bp
 from .params import format_date, json_body, link
 
 

@@ -6,10 +6,10 @@ from typing import Any
 
 from flask import jsonify
 
-from ...store.models import ProcessDefinition
-from ...usecases import browse, instances
+from ...engine import browse, instances
+from ...engine.store.models import ProcessDefinition
 from ..auth import context
-from . import actor, bp
+from .blueprint import actor, bp
 from .errors import BadRequest
 from .instances import instance_dto
 from .params import json_body, like, query_params

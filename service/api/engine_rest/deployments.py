@@ -6,11 +6,11 @@ from typing import Any
 
 from flask import jsonify, request
 
-from ...store.models import Deployment, ProcessDefinition
-from ...usecases import browse
-from ...usecases.deployments import deploy
+from ...engine import browse
+from ...engine.deployments import deploy
+from ...engine.store.models import Deployment, ProcessDefinition
 from ..auth import context
-from . import actor, bp
+from .blueprint import actor, bp
 from .definitions import definition_dto
 from .errors import BadRequest
 from .params import format_date, like, link, query_params

@@ -7,13 +7,13 @@ from typing import Any
 
 from flask import jsonify
 
-from ...store.history import HistoricActivity, HistoricTask
-from ...store.instance_query import InstanceQuery
-from ...store.models import ProcessInstance
-from ...usecases import browse
-from ...usecases.history import historic_activities, historic_tasks
+from ...engine import browse
+from ...engine.history import historic_activities, historic_tasks
+from ...engine.store.history import HistoricActivity, HistoricTask
+from ...engine.store.instance_query import InstanceQuery
+from ...engine.store.models import ProcessInstance
 from ..auth import context
-from . import actor, bp
+from .blueprint import actor, bp
 from .params import format_date, query_params
 
 

@@ -10,10 +10,10 @@ from typing import Any
 
 from flask import jsonify
 
-from ...store.models import Incident
-from ...usecases import jobs
+from ...engine import jobs
+from ...engine.store.deadline_models import Incident
 from ..auth import context
-from . import actor, bp
+from .blueprint import actor, bp
 from .errors import BadRequest
 from .params import format_date, json_body, parse_date, query_params
 

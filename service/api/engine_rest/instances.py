@@ -9,12 +9,12 @@ from typing import Any
 
 from flask import jsonify
 
+from ...engine import browse
+from ...engine.store.instance_query import InstanceQuery
+from ...engine.store.models import ProcessInstance
 from ...errors import NotFound
-from ...store.instance_query import InstanceQuery
-from ...store.models import ProcessInstance
-from ...usecases import browse
 from ..auth import context
-from . import actor, bp
+from .blueprint import actor, bp
 from .params import link, query_params
 from .variables import to_typed_map
 

@@ -8,13 +8,13 @@ from typing import Any
 
 from flask import jsonify
 
+from ...engine import browse, tasks
+from ...engine.history import completed_task
+from ...engine.store.models import HumanTask
+from ...engine.store.tasks import TaskQuery
 from ...errors import Conflict, NotFound
-from ...store.models import HumanTask
-from ...store.tasks import TaskQuery
-from ...usecases import browse, tasks
-from ...usecases.history import completed_task
 from ..auth import context
-from . import actor, bp
+from .blueprint import actor, bp
 from .errors import BadRequest
 from .params import format_date, json_body, query_params
 from .variables import from_typed_map, to_typed_map

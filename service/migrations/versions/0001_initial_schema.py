@@ -8,7 +8,7 @@ Create Date: 2026-11-26 10:25:50.071498
 import sqlalchemy as sa
 from alembic import op
 
-import service.store.models
+import service.engine.store.models
 
 revision = "0001"
 down_revision = None
@@ -33,7 +33,7 @@ def upgrade() -> None:
         "audit_event",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("stream", sa.String(length=36), nullable=False),
-        sa.Column("at", service.store.models.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("at", service.engine.store.models.UtcDateTime(timezone=True), nullable=False),
         sa.Column("actor", sa.String(length=64), nullable=True),
         sa.Column("actor_groups", sa.String(length=200), nullable=True),
         sa.Column("action", sa.String(length=60), nullable=False),
@@ -58,7 +58,7 @@ def upgrade() -> None:
         sa.Column("name", sa.String(length=200), nullable=True),
         sa.Column("source", sa.String(length=200), nullable=True),
         sa.Column("tenant_id", sa.String(length=64), nullable=True),
-        sa.Column("deployed_at", service.store.models.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("deployed_at", service.engine.store.models.UtcDateTime(timezone=True), nullable=False),
         sa.Column("deployed_by", sa.String(length=64), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_deployment")),
     )
@@ -84,7 +84,7 @@ def upgrade() -> None:
         sa.Column("content_hash", sa.String(length=64), nullable=False),
         sa.Column("spec_json", sa.Text(), nullable=False),
         sa.Column("starter_groups", sa.String(length=200), nullable=True),
-        sa.Column("deployed_at", service.store.models.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("deployed_at", service.engine.store.models.UtcDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["deployment_id"], ["deployment.id"], name=op.f("fk_process_definition_deployment_id_deployment")
         ),
@@ -134,9 +134,9 @@ def upgrade() -> None:
         sa.Column("district", sa.String(length=64), nullable=True),
         sa.Column("lead_credit_code", sa.String(length=18), nullable=True),
         sa.Column("started_by", sa.String(length=64), nullable=True),
-        sa.Column("started_at", service.store.models.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", service.store.models.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("ended_at", service.store.models.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("started_at", service.engine.store.models.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", service.engine.store.models.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("ended_at", service.engine.store.models.UtcDateTime(timezone=True), nullable=True),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["definition_id"],
@@ -171,8 +171,8 @@ def upgrade() -> None:
         sa.Column("status", sa.String(length=20), nullable=False),
         sa.Column("step", sa.String(length=100), nullable=True),
         sa.Column("chief_expert_name", sa.String(length=100), nullable=True),
-        sa.Column("created_at", service.store.models.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", service.store.models.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", service.engine.store.models.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", service.engine.store.models.UtcDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["instance_id"], ["process_instance.id"], name=op.f("fk_consortium_instance_id_process_instance")
         ),
@@ -207,9 +207,9 @@ def upgrade() -> None:
         sa.Column("organisation", sa.String(length=18), nullable=True),
         sa.Column("district", sa.String(length=64), nullable=True),
         sa.Column("priority", sa.Integer(), nullable=False),
-        sa.Column("due_at", service.store.models.UtcDateTime(timezone=True), nullable=True),
-        sa.Column("follow_up_at", service.store.models.UtcDateTime(timezone=True), nullable=True),
-        sa.Column("created_at", service.store.models.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("due_at", service.engine.store.models.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("follow_up_at", service.engine.store.models.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", service.engine.store.models.UtcDateTime(timezone=True), nullable=False),
         sa.Column("context_json", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(
             ["instance_id"], ["process_instance.id"], name=op.f("fk_human_task_instance_id_process_instance")
@@ -248,10 +248,10 @@ def upgrade() -> None:
         sa.Column("kind", sa.String(length=20), nullable=False),
         sa.Column("task_id", sa.String(length=36), nullable=True),
         sa.Column("element_id", sa.String(length=100), nullable=True),
-        sa.Column("due_at", service.store.models.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("due_at", service.engine.store.models.UtcDateTime(timezone=True), nullable=False),
         sa.Column("retries", sa.Integer(), nullable=False),
         sa.Column("last_error", sa.Text(), nullable=True),
-        sa.Column("created_at", service.store.models.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", service.engine.store.models.UtcDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["instance_id"], ["process_instance.id"], name=op.f("fk_job_instance_id_process_instance")
         ),
@@ -267,7 +267,7 @@ def upgrade() -> None:
         sa.Column("task_id", sa.String(length=36), nullable=False),
         sa.Column("instance_id", sa.String(length=36), nullable=False),
         sa.Column("user_id", sa.String(length=64), nullable=False),
-        sa.Column("time", service.store.models.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("time", service.engine.store.models.UtcDateTime(timezone=True), nullable=False),
         sa.Column("message", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(
             ["instance_id"],
@@ -288,7 +288,7 @@ def upgrade() -> None:
         sa.Column("valid_from", sa.Date(), nullable=False),
         sa.Column("valid_until", sa.Date(), nullable=False),
         sa.Column("status", sa.String(length=20), nullable=False),
-        sa.Column("filed_at", service.store.models.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("filed_at", service.engine.store.models.UtcDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["consortium_id"], ["consortium.id"], name=op.f("fk_filing_consortium_id_consortium")
         ),
@@ -332,9 +332,9 @@ def upgrade() -> None:
         sa.Column("instance_id", sa.String(length=36), nullable=False),
         sa.Column("start_date", sa.Date(), nullable=False),
         sa.Column("end_date", sa.Date(), nullable=False),
-        sa.Column("ends_at", service.store.models.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("ends_at", service.engine.store.models.UtcDateTime(timezone=True), nullable=False),
         sa.Column("rule", sa.String(length=200), nullable=False),
-        sa.Column("published_at", service.store.models.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("published_at", service.engine.store.models.UtcDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["consortium_id"], ["consortium.id"], name=op.f("fk_publicity_notice_consortium_id_consortium")
         ),
@@ -371,7 +371,7 @@ def upgrade() -> None:
         sa.Column("objector_unit", sa.String(length=200), nullable=True),
         sa.Column("contact", sa.String(length=100), nullable=False),
         sa.Column("reason", sa.Text(), nullable=False),
-        sa.Column("received_at", service.store.models.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("received_at", service.engine.store.models.UtcDateTime(timezone=True), nullable=False),
         sa.Column("status", sa.String(length=20), nullable=False),
         sa.Column("conclusion", sa.Text(), nullable=True),
         sa.ForeignKeyConstraint(

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from alembic import op
 
-import service.store.models
+import service.engine.store.models
 
 revision = "0002"
 down_revision = "0001"
@@ -25,7 +25,7 @@ def upgrade() -> None:
         "calendar_year",
         sa.Column("year", sa.Integer(), autoincrement=False, nullable=False),
         sa.Column("source", sa.String(length=200), nullable=False),
-        sa.Column("loaded_at", service.store.models.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("loaded_at", service.engine.store.models.UtcDateTime(timezone=True), nullable=False),
         sa.Column("loaded_by", sa.String(length=64), nullable=True),
         sa.PrimaryKeyConstraint("year", name=op.f("pk_calendar_year")),
     )
@@ -46,7 +46,7 @@ def upgrade() -> None:
         sa.Column("element_id", sa.String(length=100), nullable=True),
         sa.Column("incident_type", sa.String(length=40), nullable=False),
         sa.Column("message", sa.Text(), nullable=False),
-        sa.Column("created_at", service.store.models.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", service.engine.store.models.UtcDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["instance_id"], ["process_instance.id"], name=op.f("fk_incident_instance_id_process_instance")
         ),
@@ -68,8 +68,8 @@ def upgrade() -> None:
         sa.Column("body", sa.Text(), nullable=False),
         sa.Column("instance_id", sa.String(length=36), nullable=True),
         sa.Column("task_id", sa.String(length=36), nullable=True),
-        sa.Column("created_at", service.store.models.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("read_at", service.store.models.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", service.engine.store.models.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("read_at", service.engine.store.models.UtcDateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_notification")),
     )
     with op.batch_alter_table("notification", schema=None) as batch_op:
@@ -83,7 +83,7 @@ def _seed_calendar(calendar_day: sa.Table) -> None:
     import chinese_calendar
     from chinese_calendar import constants
 
-    from service.store.calendar import days_from_package
+    from service.engine.store.calendar import days_from_package
 
     years = sorted({d.year for d in constants.holidays} | {d.year for d in constants.workdays})
     if not years:
@@ -95,7 +95,7 @@ def _seed_calendar(calendar_day: sa.Table) -> None:
         "calendar_year",
         sa.column("year", sa.Integer),
         sa.column("source", sa.String),
-        sa.column("loaded_at", service.store.models.UtcDateTime(timezone=True)),
+        sa.column("loaded_at", service.engine.store.models.UtcDateTime(timezone=True)),
         sa.column("loaded_by", sa.String),
     )
     op.bulk_insert(year_table, [{"year": y, "source": source, "loaded_at": now, "loaded_by": "migration"}

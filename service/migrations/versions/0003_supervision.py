@@ -8,7 +8,7 @@ Create Date: 2026-11-26 10:28:46.553582
 import sqlalchemy as sa
 from alembic import op
 
-import service.store.models
+import service.engine.store.models
 
 revision = "0003"
 down_revision = "0001"
@@ -28,7 +28,7 @@ def upgrade() -> None:
         sa.Column("rectification_months", sa.Integer(), nullable=False),
         sa.Column("publicity_days", sa.Integer(), nullable=False),
         sa.Column("opened_by", sa.String(length=64), nullable=True),
-        sa.Column("opened_at", service.store.models.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("opened_at", service.engine.store.models.UtcDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_evaluation_round")),
         sa.UniqueConstraint("round_no", name=op.f("uq_evaluation_round_round_no")),
     )
@@ -43,7 +43,7 @@ def upgrade() -> None:
         sa.Column("ends_on", sa.Date(), nullable=True),
         sa.Column("status", sa.String(length=20), nullable=False),
         sa.Column("recorded_by", sa.String(length=64), nullable=True),
-        sa.Column("recorded_at", service.store.models.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("recorded_at", service.engine.store.models.UtcDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["consortium_id"], ["consortium.id"], name=op.f("fk_consortium_project_consortium_id_consortium")
         ),
@@ -68,7 +68,7 @@ def upgrade() -> None:
         sa.Column("publicity_until", sa.Date(), nullable=False),
         sa.Column("outcome", sa.String(length=20), nullable=True),
         sa.Column("rectification_until", sa.Date(), nullable=True),
-        sa.Column("recorded_at", service.store.models.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("recorded_at", service.engine.store.models.UtcDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["consortium_id"], ["consortium.id"], name=op.f("fk_evaluation_result_consortium_id_consortium")
         ),
@@ -100,7 +100,7 @@ def upgrade() -> None:
         sa.Column("consortium_id", sa.Integer(), nullable=True),
         sa.Column("instance_id", sa.String(length=36), nullable=True),
         sa.Column("recorded_by", sa.String(length=64), nullable=True),
-        sa.Column("recorded_at", service.store.models.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("recorded_at", service.engine.store.models.UtcDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["consortium_id"], ["consortium.id"], name=op.f("fk_integrity_record_consortium_id_consortium")
         ),
@@ -127,8 +127,8 @@ def upgrade() -> None:
         sa.Column("refused_by", sa.String(length=18), nullable=True),
         sa.Column("refusal_reason", sa.Text(), nullable=True),
         sa.Column("threshold_note", sa.Text(), nullable=True),
-        sa.Column("created_at", service.store.models.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("closed_at", service.store.models.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", service.engine.store.models.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("closed_at", service.engine.store.models.UtcDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["consortium_id"], ["consortium.id"], name=op.f("fk_member_change_consortium_id_consortium")
         ),
@@ -145,7 +145,7 @@ def upgrade() -> None:
         sa.Column("filing_id", sa.Integer(), nullable=False),
         sa.Column("consortium_id", sa.Integer(), nullable=False),
         sa.Column("lead_credit_code", sa.String(length=18), nullable=False),
-        sa.Column("invited_at", service.store.models.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("invited_at", service.engine.store.models.UtcDateTime(timezone=True), nullable=False),
         sa.Column("status", sa.String(length=20), nullable=False),
         sa.Column("application_no", sa.String(length=40), nullable=True),
         sa.ForeignKeyConstraint(

@@ -8,7 +8,7 @@ Create Date: 2026-11-26 10:34:41.785104
 import sqlalchemy as sa
 from alembic import op
 
-import service.store.models
+import service.engine.store.models
 
 revision = "0004"
 down_revision = "0001"
@@ -29,8 +29,8 @@ def upgrade() -> None:
         sa.Column("sequence", sa.Integer(), nullable=False),
         sa.Column("subject", sa.String(length=300), nullable=False),
         sa.Column("ics", sa.Text(), nullable=False),
-        sa.Column("created_at", service.store.models.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("sent_at", service.store.models.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", service.engine.store.models.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("sent_at", service.engine.store.models.UtcDateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_calendar_invitation")),
     )
     with op.batch_alter_table("calendar_invitation", schema=None) as batch_op:
@@ -41,8 +41,8 @@ def upgrade() -> None:
         "review_round",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
-        sa.Column("opens_at", service.store.models.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("closes_at", service.store.models.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("opens_at", service.engine.store.models.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("closes_at", service.engine.store.models.UtcDateTime(timezone=True), nullable=False),
         sa.Column("publicity_length", sa.Integer(), nullable=False),
         sa.Column("publicity_unit", sa.String(length=10), nullable=False),
         sa.Column("publicity_min_calendar_days", sa.Integer(), nullable=False),
@@ -51,9 +51,9 @@ def upgrade() -> None:
         sa.Column("panel_size", sa.Integer(), nullable=False),
         sa.Column("panel_reserves", sa.Integer(), nullable=False),
         sa.Column("status", sa.String(length=20), nullable=False),
-        sa.Column("results_published_at", service.store.models.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("results_published_at", service.engine.store.models.UtcDateTime(timezone=True), nullable=True),
         sa.Column("created_by", sa.String(length=64), nullable=False),
-        sa.Column("created_at", service.store.models.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", service.engine.store.models.UtcDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_review_round")),
     )
     with op.batch_alter_table("review_round", schema=None) as batch_op:
@@ -64,8 +64,8 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("round_id", sa.Integer(), nullable=False),
         sa.Column("room", sa.String(length=100), nullable=False),
-        sa.Column("starts_at", service.store.models.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("ends_at", service.store.models.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("starts_at", service.engine.store.models.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("ends_at", service.engine.store.models.UtcDateTime(timezone=True), nullable=False),
         sa.Column("status", sa.String(length=12), nullable=False),
         sa.Column("sequence", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
@@ -98,11 +98,11 @@ def upgrade() -> None:
         sa.Column("round_id", sa.Integer(), nullable=False),
         sa.Column("start_date", sa.Date(), nullable=False),
         sa.Column("end_date", sa.Date(), nullable=False),
-        sa.Column("ends_at", service.store.models.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("ends_at", service.engine.store.models.UtcDateTime(timezone=True), nullable=False),
         sa.Column("rule", sa.String(length=200), nullable=False),
         sa.Column("threshold", sa.Float(), nullable=False),
         sa.Column("decided_by", sa.String(length=64), nullable=False),
-        sa.Column("published_at", service.store.models.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("published_at", service.engine.store.models.UtcDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["round_id"], ["review_round.id"], name=op.f("fk_round_publicity_round_id_review_round")
         ),
@@ -129,8 +129,8 @@ def upgrade() -> None:
         "expert_availability",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("expert_id", sa.String(length=64), nullable=False),
-        sa.Column("starts_at", service.store.models.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("ends_at", service.store.models.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("starts_at", service.engine.store.models.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("ends_at", service.engine.store.models.UtcDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["expert_id"], ["expert.user_id"], name=op.f("fk_expert_availability_expert_id_expert")
         ),
@@ -161,8 +161,8 @@ def upgrade() -> None:
         sa.Column("session_id", sa.Integer(), nullable=False),
         sa.Column("instance_id", sa.String(length=36), nullable=False),
         sa.Column("application_no", sa.String(length=40), nullable=False),
-        sa.Column("starts_at", service.store.models.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("ends_at", service.store.models.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("starts_at", service.engine.store.models.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("ends_at", service.engine.store.models.UtcDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["instance_id"],
             ["process_instance.id"],
@@ -191,8 +191,8 @@ def upgrade() -> None:
         sa.Column("excluded_json", sa.Text(), nullable=False),
         sa.Column("drawn_order_json", sa.Text(), nullable=False),
         sa.Column("drawn_by", sa.String(length=64), nullable=False),
-        sa.Column("drawn_at", service.store.models.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("confirmed_at", service.store.models.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("drawn_at", service.engine.store.models.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("confirmed_at", service.engine.store.models.UtcDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["instance_id"], ["process_instance.id"], name=op.f("fk_panel_instance_id_process_instance")
         ),
@@ -211,7 +211,7 @@ def upgrade() -> None:
         sa.Column("instance_id", sa.String(length=36), nullable=False),
         sa.Column("round_id", sa.Integer(), nullable=False),
         sa.Column("application_no", sa.String(length=40), nullable=False),
-        sa.Column("submitted_at", service.store.models.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("submitted_at", service.engine.store.models.UtcDateTime(timezone=True), nullable=True),
         sa.Column("outcome", sa.String(length=20), nullable=True),
         sa.Column("rank", sa.Integer(), nullable=True),
         sa.Column("aggregate", sa.Float(), nullable=True),
@@ -233,8 +233,8 @@ def upgrade() -> None:
         sa.Column("round_id", sa.Integer(), nullable=False),
         sa.Column("instance_id", sa.String(length=36), nullable=False),
         sa.Column("application_no", sa.String(length=40), nullable=False),
-        sa.Column("starts_at", service.store.models.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("ends_at", service.store.models.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("starts_at", service.engine.store.models.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("ends_at", service.engine.store.models.UtcDateTime(timezone=True), nullable=False),
         sa.Column("address", sa.String(length=300), nullable=False),
         sa.Column("participants_json", sa.Text(), nullable=False),
         sa.Column("status", sa.String(length=12), nullable=False),
@@ -260,9 +260,9 @@ def upgrade() -> None:
         sa.Column("position", sa.Integer(), nullable=False),
         sa.Column("role", sa.String(length=10), nullable=False),
         sa.Column("status", sa.String(length=10), nullable=False),
-        sa.Column("declared_at", service.store.models.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("declared_at", service.engine.store.models.UtcDateTime(timezone=True), nullable=True),
         sa.Column("declaration", sa.Text(), nullable=True),
-        sa.Column("removed_at", service.store.models.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("removed_at", service.engine.store.models.UtcDateTime(timezone=True), nullable=True),
         sa.Column("removed_reason", sa.Text(), nullable=True),
         sa.Column("replaced_by", sa.String(length=64), nullable=True),
         sa.ForeignKeyConstraint(
@@ -285,8 +285,8 @@ def upgrade() -> None:
         sa.Column("total", sa.Float(), nullable=True),
         sa.Column("dissent", sa.Text(), nullable=True),
         sa.Column("signature", sa.String(length=200), nullable=True),
-        sa.Column("signed_at", service.store.models.UtcDateTime(timezone=True), nullable=True),
-        sa.Column("updated_at", service.store.models.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("signed_at", service.engine.store.models.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("updated_at", service.engine.store.models.UtcDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["instance_id"], ["process_instance.id"], name=op.f("fk_score_sheet_instance_id_process_instance")
         ),

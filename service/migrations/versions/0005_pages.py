@@ -7,7 +7,7 @@ Revises: 0001
 import sqlalchemy as sa
 from alembic import op
 
-import service.store.models
+import service.engine.store.models
 
 revision = "0005"
 down_revision = "0001"
@@ -21,7 +21,7 @@ def upgrade() -> None:
         sa.Column("task_id", sa.String(length=36), nullable=False),
         sa.Column("user_id", sa.String(length=64), nullable=False),
         sa.Column("data_json", sa.Text(), nullable=False),
-        sa.Column("saved_at", service.store.models.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("saved_at", service.engine.store.models.UtcDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("task_id", "user_id", name=op.f("pk_task_draft")),
     )
     op.create_table(
@@ -35,7 +35,7 @@ def upgrade() -> None:
         sa.Column("instance_id", sa.String(length=36), nullable=True),
         sa.Column("reference", sa.String(length=100), nullable=True),
         sa.Column("uploaded_by", sa.String(length=64), nullable=True),
-        sa.Column("uploaded_at", service.store.models.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("uploaded_at", service.engine.store.models.UtcDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_stored_file")),
     )
     op.create_index(op.f("ix_stored_file_sha256"), "stored_file", ["sha256"], unique=False)

@@ -1,7 +1,7 @@
 """audit trail: every column hashed, a per-stream sequence, signed checkpoints (issue 11, fault 7)
 
 Adds `audit_event.seq` (1, 2, … within each stream, unique with the stream) and the
-`audit_checkpoint` table (the latest signed head of each stream; see service/store/audit_anchor.py).
+`audit_checkpoint` table (the latest signed head of each stream; see service/engine/store/audit_anchor.py).
 
 The upgrade RE-CHAINS every existing event under the new scheme (consortium-audit/2: seq, stream, at,
 actor, actor_groups, action, instance_id, task_id, element_id, detail_json, prev_hash): seq follows the
@@ -21,7 +21,7 @@ from datetime import UTC
 import sqlalchemy as sa
 from alembic import op
 
-import service.store.models
+import service.engine.store.models
 
 revision = "0008_audit"
 down_revision = "0007"
@@ -32,7 +32,7 @@ GENESIS = "0" * 64
 
 
 def _digest(row, seq: int, prev_hash: str) -> str:
-    """The consortium-audit/2 digest, frozen here as this revision wrote it (service/store/audit.py)."""
+    """The consortium-audit/2 digest, frozen here as this revision wrote it (service/engine/store/audit.py)."""
     at = row.at if row.at.tzinfo else row.at.replace(tzinfo=UTC)
     payload = json.dumps(
         [
@@ -63,7 +63,7 @@ def upgrade() -> None:
         sa.column("id", sa.Integer),
         sa.column("stream", sa.String),
         sa.column("seq", sa.Integer),
-        sa.column("at", service.store.models.UtcDateTime(timezone=True)),
+        sa.column("at", service.engine.store.models.UtcDateTime(timezone=True)),
         sa.column("actor", sa.String),
         sa.column("actor_groups", sa.String),
         sa.column("action", sa.String),
@@ -100,7 +100,7 @@ def upgrade() -> None:
         sa.Column("seq", sa.Integer(), nullable=False),
         sa.Column("head_hash", sa.String(length=64), nullable=False),
         sa.Column("count", sa.Integer(), nullable=False),
-        sa.Column("at", service.store.models.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("at", service.engine.store.models.UtcDateTime(timezone=True), nullable=False),
         sa.Column("mac", sa.String(length=64), nullable=False),
         sa.PrimaryKeyConstraint("stream", name=op.f("pk_audit_checkpoint")),
     )

@@ -11,7 +11,7 @@ Revises: 0007
 import sqlalchemy as sa
 from alembic import op
 
-from service.store.models import UtcDateTime
+from service.engine.store.models import UtcDateTime
 
 revision = "0008_reliability"
 down_revision = "0007"

@@ -7,7 +7,7 @@ Revises: 0007
 import sqlalchemy as sa
 from alembic import op
 
-import service.store.models
+import service.engine.store.models
 
 revision = "0008_websec"
 down_revision = "0007"
@@ -20,8 +20,8 @@ def upgrade() -> None:
         "web_session",
         sa.Column("id", sa.String(length=64), nullable=False),
         sa.Column("user_id", sa.String(length=64), nullable=False),
-        sa.Column("created_at", service.store.models.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("revoked_at", service.store.models.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", service.engine.store.models.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("revoked_at", service.engine.store.models.UtcDateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_web_session")),
     )
     op.create_index(op.f("ix_web_session_user_id"), "web_session", ["user_id"], unique=False)

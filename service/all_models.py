@@ -1,0 +1,28 @@
+"""Every table module, imported in one place, so `Base.metadata` describes the whole schema.
+
+Table modules import `Base` from `service.engine.store.base` and never one another's modules for
+registration, so no model module imports this one back. Alembic's env and the app factory import it.
+"""
+
+from __future__ import annotations
+
+from .consortium.store import models as consortium_models
+from .consortium.store import review_models, supervision_models
+from .engine.store import audit_checkpoints, counters, deadline_models, reliability_models, websec_models
+from .engine.store import models as engine_models
+from .engine.store.base import Base
+
+MODULES = (
+    engine_models,
+    audit_checkpoints,
+    counters,
+    deadline_models,
+    reliability_models,
+    websec_models,
+    consortium_models,
+    review_models,
+    supervision_models,
+)
+metadata = Base.metadata
+
+__all__ = ["MODULES", "metadata"]

@@ -1,0 +1,24 @@
+"""Put /engine-rest on the app: its route modules, Camunda's error shape for the JSON edge, the blueprint."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from .. import edge
+from . import comments, definitions, deployments, errors, history, incidents, instances, tasks  # noqa: F401
+from .blueprint import bp
+
+
+def register(app: Flask) -> None:
+    """Register the blueprint (its route modules are imported above) and Camunda's error bodies."""
+    errors.install(app)
+    edge.use_error_shape(
+        app,
+        "/engine-rest",
+        edge.ErrorShape(
+            from_http=errors._from_http,  # one mapping of routing errors for /engine-rest
+            from_service_error=errors.from_service_error,
+            error=errors.error,
+        ),
+    )
+    app.register_blueprint(bp)

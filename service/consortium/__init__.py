@@ -1,0 +1,3 @@
+"""The consortium domain: applications, registry, reviews, publicity, filings, supervision.
+
+See docs/ARCHITECTURE.md."""

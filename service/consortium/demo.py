@@ -1,0 +1,113 @@
+"""Demo data: the organisations and users of README's walkthrough, one per role (password `demo1234`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from forms.vocabulary import INDUSTRY_CHOICES
+
+from ..actors import SYSTEM
+from ..context import Context
+from ..engine.deployments import deploy
+from ..engine.identities import add_user, register_organisation
+from ..engine.store import identities
+from .reviews.experts import register_expert
+
+DEMO_PASSWORD = "demo1234"
+BPMN_DIR = Path(__file__).resolve().parents[2] / "workflows" / "bpmn"
+
+ORGANISATIONS = [
+    ("91370212MA3C10017E", "青岛海智装备科技有限公司", "enterprise", "崂山区"),
+    ("91370214MA3C100256", "青岛链上精密部件有限公司", "enterprise", "城阳区"),
+    ("91370211MA3C10033M", "青岛西海岸新材料有限公司", "enterprise", "黄岛区"),
+    ("91370203MA3C10041X", "青岛北岸智能控制有限公司", "enterprise", "市北区"),
+    ("91370282MA3C1005X3", "青岛即墨工业软件有限公司", "enterprise", "即墨区"),
+    ("123700004955700123", "山东海洋科技大学", "university", "崂山区"),
+    ("12370200427070024M", "青岛先进制造研究院", "institute", "李沧区"),
+]
+LEAD = ORGANISATIONS[0][0]
+
+USERS = [
+    # (login, name, groups, org, district)
+    ("lead1", "海智装备 申报员", ["applicant"], LEAD, "崂山区"),
+    ("member1", "链上精密 联络员", ["member"], ORGANISATIONS[1][0], None),
+    ("member2", "西海岸新材料 联络员", ["member"], ORGANISATIONS[2][0], None),
+    ("member3", "北岸智能 联络员", ["member"], ORGANISATIONS[3][0], None),
+    ("member4", "海洋科技大学 联络员", ["member"], ORGANISATIONS[5][0], None),
+    ("member5", "先进制造研究院 联络员", ["member"], ORGANISATIONS[6][0], None),
+    ("district1", "崂山区科技局 审核员", ["district_clerk"], None, "崂山区"),
+    ("district2", "城阳区科技局 审核员", ["district_clerk"], None, "城阳区"),
+    ("city1", "市科技局 经办人", ["city_clerk"], None, None),
+    ("city2", "市科技局 复核人", ["city_clerk"], None, None),
+    ("expert1", "王教授", ["expert"], None, None),
+    ("expert2", "李研究员", ["expert"], None, None),
+    ("expert3", "张高工", ["expert"], None, None),
+    ("expert4", "赵教授", ["expert"], None, None),
+    ("expert5", "陈研究员", ["expert"], None, None),
+    ("owner", "流程管理员", ["process_owner"], None, None),
+    ("admin", "系统管理员", ["admin"], None, None),
+]
+
+
+def bundled_diagrams() -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(BPMN_DIR.glob("*.bpmn"))}
+
+
+def seed(ctx: Context) -> list[str]:
+    """Deploy the bundled diagrams and create the demo organisations and users (idempotent)."""
+    deploy(ctx, files=bundled_diagrams(), actor=SYSTEM, name="consortium-office", source="demo")
+    for code, name, category, district in ORGANISATIONS:
+        register_organisation(
+            ctx, credit_code=code, name=name, category=category, district=district, actor=SYSTEM
+        )
+    created = []
+    for login, name, groups, org, district in USERS:
+        with ctx.unit_of_work(write=False) as uow:
+            exists = identities.find_user(uow.session, login) is not None
+        if not exists:
+            add_user(
+                ctx,
+                user_id=login,
+                password=DEMO_PASSWORD,
+                groups=groups,
+                display_name=name,
+                org_credit_code=org,
+                district=district,
+                actor=SYSTEM,
+            )
+            created.append(login)
+    for login, name, groups, _org, _district in USERS:  # the expert pool: every demo expert, every field
+        if "expert" in groups:
+            register_expert(ctx, actor=SYSTEM, user_id=login, name=name, fields=list(INDUSTRY_CHOICES))
+    return created
+
+
+def open_demo_round(ctx: Context, *, days: int = 90) -> str | None:
+    """Open a submission round around today, so the demo's applicant can submit (none is open by default)."""
+    from datetime import timedelta
+
+    from .reviews.rounds import open_round
+    from .store import reviews
+
+    now = ctx.now()
+    with ctx.unit_of_work(write=False) as uow:
+        if reviews.rounds_open_at(uow.session, now):
+            return None
+    city = demo_actor(ctx, "city1")
+    opened = open_round(
+        ctx,
+        actor=city,
+        name=f"{now.year} 年创新联合体备案申报（演示批次）",
+        opens_at=now - timedelta(days=1),
+        closes_at=now + timedelta(days=days),
+    )
+    return opened["name"]
+
+
+def demo_actor(ctx: Context, login: str):
+    from ..engine.identities import actor_for
+
+    actor = actor_for(ctx, login)
+    if actor is None:
+        raise LookupError(f"demo user {login} is missing; run the demo seed first")
+    return actor

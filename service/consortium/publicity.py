@@ -1,0 +1,111 @@
+"""Publicity (公示): objections from the public reach the running process as a message.
+
+Anonymous objections are refused and late ones too (DOMAIN-NOTES §3.2). An objection that arrives while
+the clerk is already handling one waits in the table; the clerk's decision concludes every objection
+open at that moment, so none is silently lost.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from ..actors import Actor
+from ..context import Context
+from ..engine.commands import run_command
+from ..engine.store import audit, instances
+from ..errors import Conflict, InvalidInput, NotFound
+from .store import consortia
+from .store.models import Objection
+
+MESSAGE = "objection_received"
+PUBLIC = Actor(id="public", groups=frozenset())
+
+
+@dataclass(frozen=True)
+class Receipt:
+    receipt_no: str
+    application_no: str
+
+
+def lodge_objection(
+    ctx: Context,
+    *,
+    application_no: str,
+    objector_name: str,
+    contact: str,
+    reason: str,
+    objector_unit: str | None = None,
+) -> Receipt:
+    """Record an objection during the publicity period and wake the process; returns the receipt."""
+    now = ctx.now()
+    problems = {}
+    if not (objector_name or "").strip():
+        problems["objector_name"] = [
+            "请填写真实姓名或单位名称，匿名异议不予受理 / Anonymous objections are not accepted"
+        ]
+    if not (contact or "").strip():
+        problems["contact"] = ["请填写联系方式 / A contact is required"]
+    if len((reason or "").strip()) < 10:
+        problems["reason"] = ["请写明异议理由（至少 10 字） / State the reason (at least 10 characters)"]
+    if problems:
+        raise InvalidInput("异议信息不完整 / The objection is incomplete", problems)
+    with ctx.unit_of_work() as uow:
+        session = uow.session
+        record = consortia.find_by_application(session, application_no)
+        notice = (
+            consortia.current_notice(session, record.instance_id) if record and record.instance_id else None
+        )
+        if notice is None:
+            raise NotFound(f"未找到公示项目 {application_no} / No publicity notice for {application_no}")
+        if now >= notice.ends_at:
+            raise Conflict(
+                f"公示期已于 {notice.end_date.isoformat()} 结束，逾期异议不予受理 / "
+                f"Publicity ended on {notice.end_date.isoformat()}; late objections are not accepted"
+            )
+        objection = Objection(
+            receipt_no=consortia.next_number(
+                session, Objection.receipt_no, f"YY-{now.year}-", "objection_receipt", str(now.year)
+            ),
+            notice_id=notice.id,
+            objector_name=objector_name.strip(),
+            objector_unit=(objector_unit or "").strip() or None,
+            contact=contact.strip(),
+            reason=reason.strip(),
+            received_at=now,
+            status="open",
+        )
+        session.add(objection)
+        session.flush()
+        row = instances.lock(session, record.instance_id)
+        try:
+            run_command(
+                ctx,
+                session,
+                row,
+                PUBLIC,
+                lambda r, h, n: r.send_message(MESSAGE, {"receipt_no": objection.receipt_no}, h, n),
+                now,
+            )
+        except Conflict:
+            pass  # the clerk is already handling an objection: this one waits for that decision
+        audit.record(
+            session,
+            actor=PUBLIC,
+            action="objection.received",
+            at=now,
+            instance_id=row.id,
+            detail={"receipt_no": objection.receipt_no},
+        )
+        uow.commit()
+        return Receipt(receipt_no=objection.receipt_no, application_no=application_no)
+
+
+def list_objections(ctx: Context, *, instance_id: str, actor: Actor) -> list[Objection]:
+    with ctx.unit_of_work(write=False) as uow:
+        instances.get_visible(uow.session, instance_id, actor)
+        notice = consortia.current_notice(uow.session, instance_id)
+        if notice is None:
+            return []
+        return list(uow.session.scalars(sa.select(Objection).where(Objection.notice_id == notice.id)))

@@ -1,0 +1,152 @@
+"""Who sees a panel and the application behind it.
+
+Clerks see everything. An expert sees the parties of an application it was drawn for (to judge a
+conflict), and the material only after signing its declaration; a conflicted or replaced expert gets
+NotFound, as if the application did not exist. Applicants do not learn who reviews them until the
+round's results are published.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from ...actors import CITY_CLERK, EXPERT, Actor
+from ...context import Context
+from ...engine.store import instances
+from ...engine.store.models import ProcessInstance
+from ...errors import NotFound
+from ..store import consortia, reviews
+from ..store.reviewer_secrecy import ReviewerSecrecy
+from .panels import parties_of, seated_experts
+
+PANEL_VARIABLES = ("panel", "panel_id", "desk_reviews", "defense_sheets")
+MATERIAL = (
+    "consortium_name",
+    "industry",
+    "key_technology",
+    "market_need",
+    "invited_members",
+    "threshold_justification",
+    "agreement",
+    "chief_expert",
+    "plan",
+)
+
+
+def grant_panel(session: Session, instance_id: str) -> None:
+    """Let the declared experts of a confirmed panel see the instance (called on every save)."""
+    panel = reviews.find_panel_of(session, instance_id)
+    if panel is None or panel.confirmed_at is None:
+        return
+    for expert_id in seated_experts(session, instance_id):
+        instances.grant(session, instance_id, "user", expert_id)
+
+
+def results_published(session: Session, instance_id: str) -> bool:
+    entry = reviews.find_entry(session, instance_id)
+    return entry is not None and reviews.get_round(session, entry.round_id).results_published_at is not None
+
+
+def redact_variables(session: Session, instance_id: str, actor: Actor, variables: dict) -> dict:
+    """Drop who-reviews-whom from what applicants, members and district clerks see until results are
+    published; an expert keeps the panel variables with itself only (store/reviewer_secrecy.py)."""
+    secrecy = ReviewerSecrecy(session, actor)
+    if secrecy.privileged or secrecy.results_published(instance_id):
+        return variables
+    if not actor.has(EXPERT):
+        return {k: v for k, v in variables.items() if k not in PANEL_VARIABLES}
+    seen = dict(variables)
+    if isinstance(seen.get("panel"), list):
+        seen["panel"] = [e for e in seen["panel"] if secrecy.shows(instance_id, e)]
+    for key in ("desk_reviews", "defense_sheets"):
+        if isinstance(seen.get(key), list):
+            seen[key] = [
+                item
+                for item in seen[key]
+                if not isinstance(item, dict) or secrecy.shows(instance_id, item.get("expert"))
+            ]
+    return seen
+
+
+def describe_panel(ctx: Context, *, panel_id: int, actor: Actor) -> dict[str, Any]:
+    """The panel as the caller may see it (clerk: all; seated expert: its seat and the parties)."""
+    with ctx.unit_of_work(write=False) as uow:
+        session = uow.session
+        panel = reviews.get_panel(session, panel_id)
+        row = session.get(ProcessInstance, panel.instance_id)
+        record = consortia.find_by_instance(session, row.id)
+        view = {
+            "panelId": panel.id,
+            "roundId": panel.round_id,
+            "applicationNo": panel.application_no,
+            "consortiumName": record.name,
+            "field": panel.field,
+            "confirmed": panel.confirmed_at is not None,
+        }
+        if actor.has(CITY_CLERK, "admin"):
+            view["seats"] = [_seat_view(s) for s in reviews.seats_of(session, panel.id)]
+            view["seed"] = panel.seed
+            return view
+        seat = reviews.seat_of(session, panel.id, actor.id)
+        if actor.has(EXPERT) and seat is not None and seat.role == "member" and seat.status != "removed":
+            parties = parties_of(session, row)
+            view["parties"] = {"creditCodes": sorted(parties.credit_codes), "chiefExpert": parties.chief_name}
+            view["seat"] = _seat_view(seat)
+            return view
+        if results_published(session, row.id) and instances.get_visible(session, row.id, actor):
+            view["members"] = [s.expert_id for s in reviews.members_of(session, panel.id)]
+            return view
+        raise NotFound(f"评审专家组不存在 / Panel {panel_id} does not exist")
+
+
+def _seat_view(seat) -> dict[str, Any]:
+    return {
+        "expert": seat.expert_id,
+        "position": seat.position,
+        "role": seat.role,
+        "status": seat.status,
+        "declaredAt": seat.declared_at.isoformat() if seat.declared_at else None,
+        "removedReason": seat.removed_reason,
+        "replacedBy": seat.replaced_by,
+    }
+
+
+def panels_of_round(ctx: Context, *, round_id: int, actor: Actor) -> list[dict[str, Any]]:
+    """Clerks: every panel of the round; experts: the panels they hold a seat on."""
+    with ctx.unit_of_work(write=False) as uow:
+        session = uow.session
+        reviews.get_round(session, round_id)
+        found = []
+        for entry in reviews.entries_of(session, round_id):
+            panel = reviews.find_panel_of(session, entry.instance_id)
+            if panel is None:
+                continue
+            seat = reviews.seat_of(session, panel.id, actor.id)
+            if actor.has(CITY_CLERK, "admin") or (
+                seat and seat.role == "member" and seat.status != "removed"
+            ):
+                found.append({"panelId": panel.id, "applicationNo": panel.application_no})
+        return found
+
+
+def review_file(ctx: Context, *, application_no: str, actor: Actor) -> dict[str, Any]:
+    """The application's material for its reviewers (NotFound for anyone not seated and declared)."""
+    with ctx.unit_of_work(write=False) as uow:
+        session = uow.session
+        record = consortia.find_by_application(session, application_no)
+        missing = NotFound(f"申请不存在 / Application {application_no} does not exist")
+        if record is None or record.instance_id is None:
+            raise missing
+        if not actor.has(CITY_CLERK, "admin") and actor.id not in seated_experts(session, record.instance_id):
+            raise missing
+        row = instances.get_visible(session, record.instance_id, actor)
+        variables = json.loads(row.variables_json or "{}")
+        return {
+            "applicationNo": application_no,
+            "leadCreditCode": record.lead_credit_code,
+            "members": [{"creditCode": m.credit_code, "category": m.category} for m in record.members],
+            **{key: variables.get(key) for key in MATERIAL},
+        }

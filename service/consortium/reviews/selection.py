@@ -1,0 +1,171 @@
+"""The round's selection (择优): one decision by the city bureau that every application of the round receives.
+
+The proposed list is every application scoring at least the threshold (default the round's passing
+score, 60) unless the bureau excludes it with a reason. Each application's Task_Selection completes
+with its outcome, and all selected applications open their publicity with the round's one start and
+end (DOMAIN-NOTES §3.2: a notice states explicit dates), so the round has one notice.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...actors import Actor
+from ...clock import local_today
+from ...context import Context
+from ...engine import calendar
+from ...engine.store import audit
+from ...engine.store.models import ProcessInstance
+from ...errors import Conflict, InvalidInput, NotFound
+from ..consortia import end_of_day
+from ..store import consortia, reviews
+from ..store.review_models import RoundPublicity
+from .review_steps import complete_step, waiting_at
+from .rounds import publicity_rule, require_clerk
+from .scoring import rank_round
+
+
+def decide_selection(
+    ctx: Context,
+    *,
+    round_id: int,
+    actor: Actor,
+    threshold: float | None = None,
+    opinion: str | None = None,
+    excluded: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """Decide the round's proposed list and send each application its outcome, in one transaction.
+
+    Raises:
+        Conflict: the round was decided already, or some application is still under review.
+        InvalidInput: an exclusion without a reason or for an application not in the ranking.
+    """
+    require_clerk(actor)
+    excluded = excluded or {}
+    now = ctx.now()
+    with ctx.unit_of_work() as uow:
+        session = uow.session
+        rnd = reviews.get_round(session, round_id)
+        if rnd.status == "decided":
+            raise Conflict(f"{rnd.name} 已确定拟备案名单 / The selection of {rnd.name} was already decided")
+        threshold = rnd.passing_score if threshold is None else threshold
+        ranked = rank_round(session, round_id)
+        _check_ready(session, round_id, ranked, excluded)
+        rule = publicity_rule(rnd)
+        start, end = calendar.publicity_period(calendar.WorkingCalendar(session), local_today(now), rule)
+        outcome = {"selected": [], "notSelected": []}
+        for item in ranked:
+            chosen = item["score"] >= threshold and item["applicationNo"] not in excluded
+            reason = excluded.get(item["applicationNo"]) or (
+                f"综合得分 {item['score']} 低于入选线 {threshold} / score below the threshold {threshold}"
+            )
+            data = {
+                "selection_decision": "selected" if chosen else "not_selected",
+                "selection_opinion": (opinion or "择优入选 / selected") if chosen else reason,
+                "round_id": rnd.id,
+                "rank": item["rank"],
+                "expert_score": item["score"],
+                "round_publicity_start": start.isoformat(),
+                "round_publicity_end": end.isoformat(),
+                "round_publicity_end_at": end_of_day(end).isoformat(),
+                "round_publicity_rule": rule.describe(),
+            }
+            complete_step(
+                ctx,
+                session,
+                instance_id=item["instanceId"],
+                element_id="Task_Selection",
+                actor=actor,
+                data=data,
+                now=now,
+            )
+            entry = reviews.find_entry(session, item["instanceId"])
+            entry.outcome, entry.rank, entry.aggregate = (
+                data["selection_decision"],
+                item["rank"],
+                item["score"],
+            )
+            outcome["selected" if chosen else "notSelected"].append(item["applicationNo"])
+        if outcome["selected"]:
+            session.add(
+                RoundPublicity(
+                    round_id=rnd.id,
+                    start_date=start,
+                    end_date=end,
+                    ends_at=end_of_day(end),
+                    rule=rule.describe(),
+                    threshold=threshold,
+                    decided_by=actor.id,
+                    published_at=now,
+                )
+            )
+        rnd.status, rnd.results_published_at = "decided", now
+        audit.record(
+            session,
+            actor=actor,
+            action="round.selection_decided",
+            at=now,
+            detail={"round": rnd.id, "threshold": threshold, **outcome, "excluded": excluded},
+        )
+        uow.commit()
+        publicity = {"start": start.isoformat(), "end": end.isoformat()} if outcome["selected"] else None
+        return {"roundId": rnd.id, "threshold": threshold, **outcome, "publicity": publicity}
+
+
+def _check_ready(session, round_id: int, ranked: list[dict], excluded: dict[str, str]) -> None:
+    ranked_nos = {r["applicationNo"] for r in ranked}
+    bad = {
+        no: ["须说明排除理由 / a reason is required"]
+        for no, why in excluded.items()
+        if not (why or "").strip()
+    }
+    bad.update(
+        {no: ["不在本批次排名中 / not in this round's ranking"] for no in excluded if no not in ranked_nos}
+    )
+    if bad:
+        raise InvalidInput("排除名单有误 / The exclusions are invalid", bad)
+    pending = []
+    for entry in reviews.entries_of(session, round_id):
+        row = session.get(ProcessInstance, entry.instance_id)
+        at_selection = waiting_at(session, row.id, "Task_Selection")
+        if row.status == "active" and entry.submitted_at and not at_selection:
+            pending.append(entry.application_no)
+        elif at_selection and entry.application_no not in ranked_nos:
+            pending.append(entry.application_no)
+    if pending:
+        raise Conflict(
+            f"以下申请尚未完成评审：{', '.join(pending)} / Still under review: {', '.join(pending)}"
+        )
+    if not ranked:
+        raise Conflict("本批次没有完成评审的申请 / No application of this round has been scored")
+
+
+def round_notice(ctx: Context, *, round_id: int) -> dict[str, Any]:
+    """The round's publicity notice: every selected consortium, one start and one end (public)."""
+    with ctx.unit_of_work(write=False) as uow:
+        session = uow.session
+        rnd = reviews.get_round(session, round_id)
+        notice = session.get(RoundPublicity, round_id)
+        if notice is None:
+            raise NotFound(f"{rnd.name} 尚无公示 / No publicity notice for {rnd.name} yet")
+        listed = []
+        for entry in reviews.entries_of(session, round_id):
+            if entry.outcome == "selected":
+                record = consortia.find_by_instance(session, entry.instance_id)
+                listed.append(
+                    {
+                        "applicationNo": entry.application_no,
+                        "name": record.name,
+                        "leadCreditCode": record.lead_credit_code,
+                        "rank": entry.rank,
+                    }
+                )
+        listed.sort(key=lambda x: x["rank"])
+        return {
+            "roundId": rnd.id,
+            "round": rnd.name,
+            "start": notice.start_date.isoformat(),
+            "end": notice.end_date.isoformat(),
+            "rule": notice.rule,
+            "consortia": listed,
+        }

@@ -1,0 +1,1 @@
+"""The consortium domain's tables and named queries."""

@@ -1,0 +1,99 @@
+"""The consortium domain's core records: organisations, consortia and their members, filings, publicity.
+
+They outlive a process instance and are queried by the registry, the dashboard and supervision
+(DESIGN.md "Storage", domain records). Built on the engine's `Base`, so one metadata holds the schema.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ...engine.store.base import Base, UtcDateTime
+
+# --- domain records --------------------------------------------------------------------------------
+
+
+class Organisation(Base):
+    __tablename__ = "organisation"
+    credit_code: Mapped[str] = mapped_column(sa.String(18), primary_key=True)  # USCC, unique by design
+    name: Mapped[str] = mapped_column(sa.String(200))
+    category: Mapped[str] = mapped_column(sa.String(20))  # enterprise | university | institute | other
+    district: Mapped[str | None] = mapped_column(sa.String(64))
+    address: Mapped[str | None] = mapped_column(sa.String(300))
+    check_override_reason: Mapped[str | None] = mapped_column(sa.Text)
+    check_override_by: Mapped[str | None] = mapped_column(sa.String(64))
+
+
+class Consortium(Base):
+    __tablename__ = "consortium"
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=True)
+    application_no: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    instance_id: Mapped[str | None] = mapped_column(sa.ForeignKey("process_instance.id"), index=True)
+    name: Mapped[str | None] = mapped_column(sa.String(200))
+    industry: Mapped[str | None] = mapped_column(sa.String(20), index=True)
+    lead_credit_code: Mapped[str] = mapped_column(sa.ForeignKey("organisation.credit_code"), index=True)
+    district: Mapped[str | None] = mapped_column(sa.String(64), index=True)
+    status: Mapped[str] = mapped_column(sa.String(20), index=True)
+    step: Mapped[str | None] = mapped_column(sa.String(100))
+    chief_expert_name: Mapped[str | None] = mapped_column(sa.String(100))
+    # A renewal application links to the filing it renews (migration 0003).
+    previous_filing_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("filing.id", use_alter=True), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    members: Mapped[list[Membership]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="Membership.id"
+    )
+
+
+class Membership(Base):
+    __tablename__ = "membership"
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=True)
+    consortium_id: Mapped[int] = mapped_column(sa.ForeignKey("consortium.id", ondelete="CASCADE"), index=True)
+    credit_code: Mapped[str] = mapped_column(sa.ForeignKey("organisation.credit_code"), index=True)
+    role: Mapped[str] = mapped_column(sa.String(20))  # lead | core | general
+    category: Mapped[str] = mapped_column(sa.String(20))
+    status: Mapped[str] = mapped_column(sa.String(20))  # invited | confirmed | declined
+    effective_from: Mapped[date | None] = mapped_column(sa.Date)
+    effective_until: Mapped[date | None] = mapped_column(sa.Date)
+
+
+class Filing(Base):
+    __tablename__ = "filing"
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=True)
+    filing_no: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    consortium_id: Mapped[int] = mapped_column(sa.ForeignKey("consortium.id"), index=True)
+    valid_from: Mapped[date] = mapped_column(sa.Date)
+    valid_until: Mapped[date] = mapped_column(sa.Date, index=True)
+    status: Mapped[str] = mapped_column(sa.String(20), index=True)  # filed | expired | revoked
+    filed_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class PublicityNotice(Base):
+    __tablename__ = "publicity_notice"
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=True)
+    consortium_id: Mapped[int] = mapped_column(sa.ForeignKey("consortium.id"), index=True)
+    instance_id: Mapped[str] = mapped_column(sa.String(36), index=True)
+    start_date: Mapped[date] = mapped_column(sa.Date)
+    end_date: Mapped[date] = mapped_column(sa.Date)
+    ends_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    rule: Mapped[str] = mapped_column(sa.String(200))
+    published_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class Objection(Base):
+    __tablename__ = "objection"
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=True)
+    receipt_no: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    notice_id: Mapped[int] = mapped_column(sa.ForeignKey("publicity_notice.id"), index=True)
+    objector_name: Mapped[str] = mapped_column(sa.String(100))
+    objector_unit: Mapped[str | None] = mapped_column(sa.String(200))
+    contact: Mapped[str] = mapped_column(sa.String(100))
+    reason: Mapped[str] = mapped_column(sa.Text)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    status: Mapped[str] = mapped_column(sa.String(20))  # open | upheld | dismissed
+    conclusion: Mapped[str | None] = mapped_column(sa.Text)

@@ -1,0 +1,119 @@
+"""Tables of supervision after filing (guideline 七): evaluations, member changes, projects, integrity.
+
+Kept in their own module, imported at the end of `models.py`, so the one metadata still describes the
+whole schema while this area's tables sit together.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ...engine.store.base import Base, UtcDateTime
+
+
+class ConsortiumProject(Base):
+    """A project a consortium undertakes (承担项目); while one is active the consortium may not dissolve."""
+
+    __tablename__ = "consortium_project"
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=True)
+    consortium_id: Mapped[int] = mapped_column(sa.ForeignKey("consortium.id"), index=True)
+    project_no: Mapped[str] = mapped_column(sa.String(60))
+    name: Mapped[str] = mapped_column(sa.String(300))
+    level: Mapped[str] = mapped_column(sa.String(20))  # national | provincial | city | other
+    started_on: Mapped[date] = mapped_column(sa.Date)
+    ends_on: Mapped[date | None] = mapped_column(sa.Date)
+    status: Mapped[str] = mapped_column(sa.String(20), index=True)  # active | completed
+    recorded_by: Mapped[str | None] = mapped_column(sa.String(64))
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class IntegrityRecord(Base):
+    """An entry of the research credit record (科研信用档案), by credit code or personal ID.
+
+    `restriction_until` is the last day of a restriction (inclusive); None means no restriction.
+    """
+
+    __tablename__ = "integrity_record"
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=True)
+    subject_kind: Mapped[str] = mapped_column(sa.String(10))  # org | person
+    subject_id: Mapped[str] = mapped_column(sa.String(18), index=True)
+    subject_name: Mapped[str] = mapped_column(sa.String(200))
+    record_type: Mapped[str] = mapped_column(sa.String(40))  # lead_unit_failure | dishonesty | ...
+    restriction: Mapped[str] = mapped_column(sa.String(30))  # none | no_lead_or_core
+    description: Mapped[str] = mapped_column(sa.Text)
+    decision_document: Mapped[str] = mapped_column(sa.String(200))
+    decided_on: Mapped[date] = mapped_column(sa.Date)
+    restriction_from: Mapped[date | None] = mapped_column(sa.Date)
+    restriction_until: Mapped[date | None] = mapped_column(sa.Date, index=True)
+    consortium_id: Mapped[int | None] = mapped_column(sa.ForeignKey("consortium.id"), index=True)
+    instance_id: Mapped[str | None] = mapped_column(sa.String(36))
+    recorded_by: Mapped[str | None] = mapped_column(sa.String(64))
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class EvaluationRound(Base):
+    """A performance-evaluation round (绩效评价); its grade bands and periods are set when it opens."""
+
+    __tablename__ = "evaluation_round"
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=True)
+    round_no: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    data_from: Mapped[date] = mapped_column(sa.Date)
+    data_until: Mapped[date] = mapped_column(sa.Date)
+    grade_bands_json: Mapped[str] = mapped_column(sa.Text)
+    rectification_months: Mapped[int] = mapped_column(sa.Integer)
+    publicity_days: Mapped[int] = mapped_column(sa.Integer)
+    opened_by: Mapped[str | None] = mapped_column(sa.String(64))
+    opened_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class EvaluationResult(Base):
+    """One graded evaluation of one consortium (attempt 2 is the re-evaluation after rectification)."""
+
+    __tablename__ = "evaluation_result"
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=True)
+    round_id: Mapped[int] = mapped_column(sa.ForeignKey("evaluation_round.id"), index=True)
+    consortium_id: Mapped[int] = mapped_column(sa.ForeignKey("consortium.id"), index=True)
+    instance_id: Mapped[str] = mapped_column(sa.String(36), index=True)
+    attempt: Mapped[int] = mapped_column(sa.Integer)
+    score: Mapped[float] = mapped_column(sa.Float)
+    grade: Mapped[str] = mapped_column(sa.String(20))  # excellent | good | pass | fail
+    published_on: Mapped[date] = mapped_column(sa.Date)
+    publicity_until: Mapped[date] = mapped_column(sa.Date)
+    outcome: Mapped[str | None] = mapped_column(sa.String(20))  # passed | rectification | revoked
+    rectification_until: Mapped[date | None] = mapped_column(sa.Date)
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class MemberChange(Base):
+    """A supplementary agreement (补充协议) adding or removing members, from proposal to acknowledgement."""
+
+    __tablename__ = "member_change"
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=True)
+    consortium_id: Mapped[int] = mapped_column(sa.ForeignKey("consortium.id"), index=True)
+    instance_id: Mapped[str] = mapped_column(sa.String(36), unique=True)
+    status: Mapped[str] = mapped_column(sa.String(20), index=True)  # proposed | applied | refused | rejected
+    additions_json: Mapped[str] = mapped_column(sa.Text, default="[]")
+    removals_json: Mapped[str] = mapped_column(sa.Text, default="[]")
+    effective_on: Mapped[date | None] = mapped_column(sa.Date)
+    refused_by: Mapped[str | None] = mapped_column(sa.String(18))
+    refusal_reason: Mapped[str | None] = mapped_column(sa.Text)
+    threshold_note: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class RenewalInvitation(Base):
+    """The in-app invitation to apply again that the lead unit receives when its filing expires."""
+
+    __tablename__ = "renewal_invitation"
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=True)
+    filing_id: Mapped[int] = mapped_column(sa.ForeignKey("filing.id"), unique=True)
+    consortium_id: Mapped[int] = mapped_column(sa.ForeignKey("consortium.id"), index=True)
+    lead_credit_code: Mapped[str] = mapped_column(sa.String(18), index=True)
+    invited_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    status: Mapped[str] = mapped_column(sa.String(20))  # open | accepted
+    application_no: Mapped[str | None] = mapped_column(sa.String(40))

@@ -1,0 +1,279 @@
+"""Performance evaluation (绩效评价, guideline 七（二）): rounds, grading, rectification, revocation.
+
+The city clerk opens a round; each consortium in force gets a `performance_evaluation` instance. The
+grade bands, the rectification period and the result publicity length are the round's own settings
+(the bureau's evaluation notice sets them; DOMAIN-NOTES §10 lists them as points to confirm).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from workflows.engine import ServiceCall
+from workflows.helpers import trimmed_mean
+
+from ...actors import CITY_CLERK, EXPERT, Actor
+from ...clock import local_today
+from ...context import Context
+from ...engine.calendar import add_years
+from ...engine.instances import start_instance
+from ...engine.store import audit, counters, identities
+from ...engine.store.models import ProcessInstance
+from ...errors import Forbidden, InvalidInput, NotFound
+from ..procedure import end_of_day
+from ..reviews import recusal
+from ..store import reviews
+from ..store import supervision as store
+from ..store.supervision_models import EvaluationResult, EvaluationRound
+from .standing import Handler, audit_step, consortium_of
+
+PROCESS = "performance_evaluation"
+#: (lowest score, grade) from the top; the last band must start at 0.
+DEFAULT_BANDS: tuple[tuple[float, str], ...] = ((90, "excellent"), (75, "good"), (60, "pass"), (0, "fail"))
+GRADE_NAMES = {
+    "excellent": ("优秀", "Excellent"),
+    "good": ("良好", "Good"),
+    "pass": ("合格", "Pass"),
+    "fail": ("不合格", "Fail"),
+}
+SCORE_PARTS = ("operation", "rd_input", "outputs", "commercialisation", "talent")
+
+
+@dataclass(frozen=True)
+class RoundSettings:
+    """What the bureau's evaluation notice fixes for one round."""
+
+    title: str
+    data_from: date
+    data_until: date
+    grade_bands: Sequence[tuple[float, str]] = DEFAULT_BANDS
+    rectification_months: int = 12
+    publicity_days: int = 7
+
+
+def grade_for(score: float, bands: Sequence[Sequence[Any]]) -> str:
+    """The grade of the highest band whose lower bound `score` reaches."""
+    for lowest, grade in sorted(bands, key=lambda b: -float(b[0])):
+        if score >= float(lowest):
+            return str(grade)
+    return "fail"
+
+
+def add_months(day: date, months: int) -> date:
+    """The corresponding day `months` later; a missing day falls back to the month's last (Civil Code 202)."""
+    if months % 12 == 0:
+        return add_years(day, months // 12)
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for last in (day.day, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(f"cannot add {months} months to {day}")
+
+
+def open_evaluation_round(ctx: Context, *, actor: Actor, settings: RoundSettings) -> dict[str, Any]:
+    """Open a round and start one evaluation for every consortium in force; returns the round and instances.
+
+    Raises:
+        Forbidden: only the city bureau opens rounds.
+        InvalidInput: bands without a 0 floor, a data period ending before it starts, non-positive periods.
+    """
+    if not actor.has(CITY_CLERK):
+        raise Forbidden("只有市科技局可以开启绩效评价 / Only the city bureau opens evaluation rounds")
+    _check_settings(settings)
+    now = ctx.now()
+    with ctx.unit_of_work() as uow:
+        session = uow.session
+        year = local_today(now).year
+        round_no = counters.next_number(
+            session, "evaluation_round", str(year), EvaluationRound.round_no, f"JXPJ-{year}-", width=2
+        )
+        evaluation_round = EvaluationRound(
+            round_no=round_no,
+            title=settings.title.strip(),
+            data_from=settings.data_from,
+            data_until=settings.data_until,
+            grade_bands_json=json.dumps([list(b) for b in settings.grade_bands]),
+            rectification_months=settings.rectification_months,
+            publicity_days=settings.publicity_days,
+            opened_by=actor.id,
+            opened_at=now,
+        )
+        session.add(evaluation_round)
+        session.flush()
+        covered = [(c.id, c.application_no) for c in store.filed_consortia(session)]
+        audit.record(
+            session,
+            actor=actor,
+            action="evaluation.round_opened",
+            at=now,
+            detail={"round": round_no, "consortia": [no for _, no in covered]},
+        )
+        uow.commit()
+        round_id = evaluation_round.id
+    # One instance per consortium, each in its own transaction, as starting any instance is.
+    started = [
+        start_instance(
+            ctx,
+            key=PROCESS,
+            actor=actor,
+            business_key=f"{round_no}-{application_no}",
+            variables={"consortium_id": consortium_id, "round_id": round_id, "attempt": 1, "max_attempts": 2},
+        ).id
+        for consortium_id, application_no in covered
+    ]
+    return {"roundId": round_id, "roundNo": round_no, "instances": started}
+
+
+def _check_settings(settings: RoundSettings) -> None:
+    problems: dict[str, list[str]] = {}
+    if not settings.title.strip():
+        problems["title"] = ["此项为必填项 / Required"]
+    if settings.data_until < settings.data_from:
+        problems["data_until"] = ["数据期截止日早于起始日 / The data period ends before it starts"]
+    if not settings.grade_bands or min(float(b[0]) for b in settings.grade_bands) != 0:
+        problems["grade_bands"] = ["等级区间须覆盖 0 分起 / The lowest band must start at 0"]
+    elif any(grade not in GRADE_NAMES for _, grade in settings.grade_bands):
+        problems["grade_bands"] = [
+            f"等级须为 {', '.join(GRADE_NAMES)} / Grades must be {', '.join(GRADE_NAMES)}"
+        ]
+    if settings.rectification_months <= 0 or settings.publicity_days <= 0:
+        problems["periods"] = ["整改期和公示天数须为正数 / Periods must be positive"]
+    if problems:
+        raise InvalidInput("评价轮次设置有误 / The round settings are invalid", problems)
+
+
+def topics(session: Session, row: ProcessInstance, actor: Actor, now: datetime) -> dict[str, Handler]:
+    """The service-task topics of `performance_evaluation`."""
+
+    def round_of(call: ServiceCall) -> EvaluationRound:
+        return store.get_round(session, int(call.variables["round_id"]))
+
+    def check_evaluation_panel(call: ServiceCall) -> dict[str, Any]:
+        """Experts must be expert accounts, and step aside when tied to any member (recusal rules)."""
+        record = consortium_of(session, call)
+        codes = [m["credit_code"] for m in call.variables.get("current_members") or []]
+        parties = recusal.parties_of(record.application_no, record.lead_credit_code, codes, None)
+        problems = []
+        for expert_id in call.variables.get("panel") or []:
+            problems += [f"{expert_id}: {reason}" for reason in _conflicts(session, expert_id, parties, now)]
+        sheets = [] if problems else [{"expert": e} for e in call.variables["panel"]]
+        return {"panel_problems": problems, "evaluation_sheets": sheets}
+
+    def grade_evaluation(call: ServiceCall) -> dict[str, Any]:
+        evaluation_round = round_of(call)
+        totals = [sum(float(sheet[p]) for p in SCORE_PARTS) for sheet in call.variables["evaluation_sheets"]]
+        score = round(trimmed_mean(totals), 2)
+        grade = grade_for(score, json.loads(evaluation_round.grade_bands_json))
+        published = local_today(now)
+        until = published + timedelta(days=evaluation_round.publicity_days)
+        result = EvaluationResult(
+            round_id=evaluation_round.id,
+            consortium_id=int(call.variables["consortium_id"]),
+            instance_id=row.id,
+            attempt=int(call.variables.get("attempt") or 1),
+            score=score,
+            grade=grade,
+            published_on=published,
+            publicity_until=until,
+            recorded_at=now,
+        )
+        session.add(result)
+        audit_step(session, actor, now, row, call, "evaluation.graded", {"score": score, "grade": grade})
+        return {
+            "evaluation_score": score,
+            "evaluation_grade": grade,
+            "result_publicity_end": until.isoformat(),
+            "result_publicity_end_at": end_of_day(until).isoformat(),
+        }
+
+    def conclude_evaluation(call: ServiceCall) -> None:
+        record = consortium_of(session, call)
+        result = store.latest_result(session, row.id)
+        if result is not None:
+            result.outcome = "passed"
+        if record.status == "under_rectification":
+            record.status, record.updated_at = "filed", now
+        audit_step(session, actor, now, row, call, "evaluation.passed", {"consortium": record.application_no})
+
+    def open_rectification(call: ServiceCall) -> dict[str, Any]:
+        record = consortium_of(session, call)
+        until = add_months(local_today(now), round_of(call).rectification_months)
+        result = store.latest_result(session, row.id)
+        if result is not None:
+            result.outcome, result.rectification_until = "rectification", until
+        record.status, record.updated_at = "under_rectification", now
+        audit_step(
+            session, actor, now, row, call, "evaluation.rectification_opened", {"until": until.isoformat()}
+        )
+        return {
+            "rectification_until": until.isoformat(),
+            "rectification_end_at": end_of_day(until).isoformat(),
+        }
+
+    return {
+        "check_evaluation_panel": check_evaluation_panel,
+        "grade_evaluation": grade_evaluation,
+        "conclude_evaluation": conclude_evaluation,
+        "open_rectification": open_rectification,
+    }
+
+
+def _conflicts(session: Session, expert_id: str, parties: recusal.Parties, now: datetime) -> list[str]:
+    """Recusal by the expert pool's rules when the expert is in the pool; by its account's unit otherwise."""
+    user = identities.find_user(session, str(expert_id))
+    if user is None or not user.active or EXPERT not in {g.group_id for g in user.groups}:
+        return ["不是在册评审专家 / not an active expert account"]
+    reasons = []
+    if user.org_credit_code and user.org_credit_code in parties.credit_codes:
+        reasons.append(f"所在单位为该联合体成员 / works for member {user.org_credit_code}")
+    try:
+        expert = reviews.get_expert(session, user.id)
+    except NotFound:
+        return reasons
+    affiliations = reviews.affiliations_of(session, user.id)
+    relationships = reviews.relationships_of(session, user.id)
+    return reasons + recusal.conflicts(expert, affiliations, relationships, parties, local_today(now))
+
+
+def list_results(
+    ctx: Context, *, round_id: int | None = None, consortium_id: int | None = None
+) -> list[dict]:
+    """Published results (public once published, like a publicity notice): grade, score, outcome."""
+    with ctx.unit_of_work(write=False) as uow:
+        session = uow.session
+        if round_id is not None:
+            results = store.results_of_round(session, round_id)
+        elif consortium_id is not None:
+            results = store.evaluation_results(session, consortium_id)
+        else:
+            raise InvalidInput(
+                "请指定评价轮次或联合体 / Give a round or a consortium", {"round_id": ["required"]}
+            )
+        return [describe_result(session, r) for r in results]
+
+
+def describe_result(session: Session, result: EvaluationResult) -> dict[str, Any]:
+    record = store.get_consortium(session, result.consortium_id)
+    zh, en = GRADE_NAMES[result.grade]
+    return {
+        "roundNo": store.get_round(session, result.round_id).round_no,
+        "applicationNo": record.application_no,
+        "consortium": record.name,
+        "attempt": result.attempt,
+        "score": result.score,
+        "grade": result.grade,
+        "gradeName": f"{zh} / {en}",
+        "publishedOn": result.published_on.isoformat(),
+        "publicityUntil": result.publicity_until.isoformat(),
+        "outcome": result.outcome,
+        "rectificationUntil": result.rectification_until.isoformat() if result.rectification_until else None,
+    }

@@ -1,0 +1,128 @@
+"""Projects a consortium undertakes, and dissolution, which guideline 七（三） forbids while one is active
+("创新联合体在承担项目期间，不得自行解散").
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from ...actors import CITY_CLERK, Actor
+from ...context import Context
+from ...engine.store import audit
+from ...errors import Conflict, Forbidden, InvalidInput, NotFound
+from ..store import consortia as consortium_store
+from ..store import supervision as store
+from ..store.supervision_models import ConsortiumProject
+from .standing import SUPERVISED, end_standing
+
+LEVELS = {"national": "国家级", "provincial": "省级", "city": "市级", "other": "其他"}
+
+
+def record_project(
+    ctx: Context,
+    *,
+    actor: Actor,
+    consortium_id: int,
+    project_no: str,
+    name: str,
+    level: str,
+    started_on: date,
+    ends_on: date | None = None,
+) -> int:
+    """The bureau records a project the consortium undertakes (立项); it stays active until completed.
+
+    Raises:
+        Forbidden: only the city bureau records projects.
+        InvalidInput: missing number or name, unknown level, ending before it starts.
+    """
+    if not actor.has(CITY_CLERK):
+        raise Forbidden("只有市科技局可以登记承担项目 / Only the city bureau records projects")
+    problems: dict[str, list[str]] = {}
+    if not project_no.strip():
+        problems["project_no"] = ["此项为必填项 / Required"]
+    if not name.strip():
+        problems["name"] = ["此项为必填项 / Required"]
+    if level not in LEVELS:
+        problems["level"] = [f"应为 {', '.join(LEVELS)} 之一 / Must be one of {', '.join(LEVELS)}"]
+    if ends_on and ends_on < started_on:
+        problems["ends_on"] = ["结束日期早于开始日期 / Ends before it starts"]
+    if problems:
+        raise InvalidInput("项目信息有误 / The project record has errors", problems)
+    now = ctx.now()
+    with ctx.unit_of_work() as uow:
+        record = store.get_consortium(uow.session, consortium_id)
+        project = ConsortiumProject(
+            consortium_id=record.id,
+            project_no=project_no.strip(),
+            name=name.strip(),
+            level=level,
+            started_on=started_on,
+            ends_on=ends_on,
+            status="active",
+            recorded_by=actor.id,
+            recorded_at=now,
+        )
+        uow.session.add(project)
+        uow.session.flush()
+        audit.record(
+            uow.session,
+            actor=actor,
+            action="project.recorded",
+            at=now,
+            detail={"consortium": record.application_no, "project_no": project.project_no},
+        )
+        uow.commit()
+        return project.id
+
+
+def complete_project(ctx: Context, *, actor: Actor, project_id: int) -> None:
+    """The project ended (结题); it no longer keeps the consortium from dissolving."""
+    if not actor.has(CITY_CLERK):
+        raise Forbidden("只有市科技局可以登记项目结题 / Only the city bureau closes projects")
+    now = ctx.now()
+    with ctx.unit_of_work() as uow:
+        project = uow.session.get(ConsortiumProject, project_id)
+        if project is None:
+            raise NotFound(f"项目不存在 / Project {project_id} does not exist")
+        project.status = "completed"
+        audit.record(
+            uow.session,
+            actor=actor,
+            action="project.completed",
+            at=now,
+            detail={"project_no": project.project_no},
+        )
+        uow.commit()
+
+
+def request_dissolution(ctx: Context, *, actor: Actor, consortium_id: int, reason: str) -> dict[str, Any]:
+    """The lead unit dissolves its consortium; refused, naming the project, while one is active.
+
+    Raises:
+        NotFound: the consortium is not the caller's.
+        Forbidden: the caller is not its lead unit.
+        Conflict: a project is active, or the consortium is not filed.
+        InvalidInput: no reason given.
+    """
+    if not reason.strip():
+        raise InvalidInput("请说明解散理由 / Give a reason", {"reason": ["此项为必填项 / Required"]})
+    now = ctx.now()
+    with ctx.unit_of_work() as uow:
+        session = uow.session
+        record = consortium_store.get_visible(session, consortium_id, actor)
+        if actor.org_credit_code != record.lead_credit_code:
+            raise Forbidden("只有牵头单位可以申请解散 / Only the lead unit may dissolve the consortium")
+        active = store.active_projects(session, record.id)
+        if active:
+            names = "、".join(f"“{p.name}”（{p.project_no}）" for p in active)
+            raise Conflict(
+                f"创新联合体正在承担项目{names}，承担项目期间不得自行解散 / "
+                f"The consortium carries {', '.join(p.project_no for p in active)} and may not dissolve "
+                "while a project is active"
+            )
+        if record.status not in SUPERVISED:
+            raise Conflict(f"创新联合体当前状态为 {record.status} / The consortium is {record.status}")
+        filing = end_standing(session, record, "dissolved", reason=reason.strip(), actor=actor, now=now)
+        uow.commit()
+        return {"status": record.status, "filingNo": filing.filing_no if filing else None}

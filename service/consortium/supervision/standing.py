@@ -1,0 +1,173 @@
+"""A filed consortium's standing: the topics every supervision diagram shares, and revocation.
+
+Statuses after filing: filed → under_rectification → filed | revoked; filed → expired → renewed (a new
+filing links back); filed → dissolved. Each change writes the audit trail.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from workflows.engine import ServiceCall
+
+from ...actors import Actor
+from ...context import Context
+from ...engine.instances import Started, start_instance
+from ...engine.store import audit, counters
+from ...engine.store.models import ProcessInstance
+from ...errors import Conflict, Forbidden
+from ..store import consortia
+from ..store import supervision as store
+from ..store.models import Consortium, Filing
+
+SUPERVISED = ("filed", "under_rectification")
+Handler = Callable[[ServiceCall], dict[str, Any] | None]
+
+
+def consortium_of(session: Session, call: ServiceCall) -> Consortium:
+    return store.get_consortium(session, int(call.variables["consortium_id"]))
+
+
+def member_items(session: Session, record: Consortium) -> list[dict[str, Any]]:
+    """The members in force as process data (what forms check removals, thresholds and new leads against)."""
+    items = []
+    for member in store.members_in_force(record):
+        org = consortia.find_organisation(session, member.credit_code)
+        items.append(
+            {
+                "credit_code": member.credit_code,
+                "name": org.name if org else member.credit_code,
+                "category": member.category,
+                "role": member.role,
+            }
+        )
+    return items
+
+
+ENDINGS = {
+    # consortium status: (filing status, audit action)
+    "revoked": ("revoked", "filing.revoked"),  # 取消备案 by the bureau
+    "dissolved": ("withdrawn", "consortium.dissolved"),  # the lead unit dissolved it
+}
+
+
+def end_standing(
+    session: Session,
+    record: Consortium,
+    status: str,
+    *,
+    reason: str,
+    actor: Actor,
+    now: datetime,
+    instance_id: str | None = None,
+) -> Filing | None:
+    """The filing in force ends early and the consortium takes `status` (a key of ENDINGS)."""
+    filing_status, action = ENDINGS[status]
+    filing = store.filing_in_force(session, record.id)
+    if filing is not None:
+        filing.status = filing_status
+    record.status, record.updated_at = status, now
+    audit.record(
+        session,
+        actor=actor,
+        action=action,
+        at=now,
+        instance_id=instance_id,
+        detail={
+            "consortium": record.application_no,
+            "filing_no": filing.filing_no if filing else None,
+            "reason": reason,
+        },
+    )
+    return filing
+
+
+def start_for_consortium(ctx: Context, *, actor: Actor, consortium_id: int, key: str, prefix: str) -> Started:
+    """Start supervision diagram `key` for a consortium, numbered per consortium (`prefix`-<application>-NN).
+
+    The diagram's first step reads the consortium from its record and refuses callers out of place.
+    """
+
+    def numbering(session: Session) -> str:  # drawn in the start's own transaction (store/counters.py)
+        application_no = store.get_consortium(session, consortium_id).application_no
+        numbered = f"{prefix}-{application_no}-"
+        return counters.next_number(
+            session, "supervision", numbered, ProcessInstance.business_key, numbered, width=2
+        )
+
+    return start_instance(
+        ctx, key=key, actor=actor, numbering=numbering, variables={"consortium_id": consortium_id}
+    )
+
+
+def topics(session: Session, row: ProcessInstance, actor: Actor, now: datetime) -> dict[str, Handler]:
+    """`load_consortium` and `revoke_filing`, used by every supervision diagram."""
+
+    def load_consortium(call: ServiceCall) -> dict[str, Any]:
+        """Read the consortium from its record, never from start variables, and scope the instance to it."""
+        record = consortium_of(session, call)
+        if call.inputs.get("starter") == "lead" and not (
+            actor.sees_everything or actor.org_credit_code == record.lead_credit_code
+        ):
+            raise Forbidden(
+                "只有该创新联合体的牵头单位可以发起 / Only the consortium's lead unit may start this"
+            )
+        if record.status not in SUPERVISED:
+            raise Conflict(
+                f"创新联合体当前状态为 {record.status}，不在备案有效期内 / "
+                f"Consortium {record.application_no} is {record.status}, not filed"
+            )
+        filing = store.filing_in_force(session, record.id)
+        lead = consortia.find_organisation(session, record.lead_credit_code)
+        row.district, row.lead_credit_code = record.district, record.lead_credit_code
+        return {
+            "application_no": record.application_no,
+            "consortium_name": record.name,
+            "lead_credit_code": record.lead_credit_code,
+            "lead_name": lead.name if lead else record.lead_credit_code,
+            "district": record.district,
+            "filing_no": filing.filing_no if filing else None,
+            "current_members": member_items(session, record),
+        }
+
+    def revoke_filing(call: ServiceCall) -> None:
+        reason = str(call.inputs.get("reason") or "")
+        end_standing(
+            session,
+            consortium_of(session, call),
+            "revoked",
+            reason=reason,
+            actor=actor,
+            now=now,
+            instance_id=row.id,
+        )
+        result = store.latest_result(session, row.id)  # present when an evaluation failed twice
+        if result is not None:
+            result.outcome = "revoked"
+
+    return {"load_consortium": load_consortium, "revoke_filing": revoke_filing}
+
+
+def audit_step(
+    session: Session,
+    actor: Actor,
+    now: datetime,
+    row: ProcessInstance,
+    call: ServiceCall,
+    action: str,
+    detail: dict,
+) -> None:
+    """Audit a decision a service task carried out, naming the instance and the diagram element."""
+    audit.record(
+        session,
+        actor=actor,
+        action=action,
+        at=now,
+        instance_id=row.id,
+        element_id=call.element_id,
+        detail=detail,
+    )

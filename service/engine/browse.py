@@ -1,0 +1,194 @@
+"""Read-only use cases behind the engine-shaped APIs: deployments, definitions, instances and their state.
+
+Definitions are readable by every signed-in user (they start processes and draw diagrams from them);
+deployments only by process owners and administrators; instances only within the caller's scope, and
+anything out of scope is reported as absent.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from lxml import etree
+from sqlalchemy.orm import Session
+
+from . import extension_runtime as hooks
+from ..actors import ADMIN, PROCESS_OWNER, Actor
+from ..context import Context
+from ..errors import NotFound
+from .commands import restore
+from .store import definitions, instance_query, instances
+from .store.instance_query import InstanceQuery
+from .store.models import Deployment, ProcessDefinition, ProcessInstance, Resource
+
+BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+_ELEMENT_TYPES: dict[str, dict[str, str]] = {}  # definition id -> element id -> Camunda activityType
+
+
+def may_see_deployments(actor: Actor) -> bool:
+    return actor.has(PROCESS_OWNER, ADMIN)
+
+
+def list_deployments(ctx: Context, *, actor: Actor) -> list[Deployment]:
+    """Deployments, oldest first; empty for callers who may not see them (as if there were none)."""
+    if not may_see_deployments(actor):
+        return []
+    with ctx.unit_of_work(write=False) as uow:
+        return list(
+            uow.session.scalars(sa.select(Deployment).order_by(Deployment.deployed_at, Deployment.id))
+        )
+
+
+def get_deployment(ctx: Context, *, deployment_id: str, actor: Actor) -> Deployment:
+    if not may_see_deployments(actor):
+        raise NotFound(f"部署不存在 / Deployment with id '{deployment_id}' does not exist")
+    with ctx.unit_of_work(write=False) as uow:
+        return definitions.get_deployment(uow.session, deployment_id)
+
+
+def list_definitions(ctx: Context, *, latest_only: bool = False) -> list[ProcessDefinition]:
+    with ctx.unit_of_work(write=False) as uow:
+        return definitions.list_definitions(uow.session, latest_only=latest_only)
+
+
+def get_definition(
+    ctx: Context, *, definition_id: str | None = None, key: str | None = None
+) -> ProcessDefinition:
+    """By id, or the latest version of `key`. Raises NotFound."""
+    with ctx.unit_of_work(write=False) as uow:
+        if definition_id is not None:
+            return definitions.get(uow.session, definition_id)
+        return definitions.get_latest(uow.session, key or "")
+
+
+def definition_xml(ctx: Context, definition: ProcessDefinition) -> bytes:
+    """The BPMN file the definition was deployed from, byte for byte."""
+    with ctx.unit_of_work(write=False) as uow:
+        content = _resource(uow.session, definition)
+    if content is None:
+        raise NotFound(f"流程定义没有 BPMN 文件 / No BPMN resource for definition '{definition.id}'")
+    return content
+
+
+def _resource(session: Session, definition: ProcessDefinition) -> bytes | None:
+    return session.scalar(
+        sa.select(Resource.content).where(
+            Resource.deployment_id == definition.deployment_id, Resource.name == definition.resource_name
+        )
+    )
+
+
+def list_instances(ctx: Context, *, actor: Actor, query: InstanceQuery) -> list[ProcessInstance]:
+    with ctx.unit_of_work(write=False) as uow:
+        return instance_query.list_instances(uow.session, actor, query)
+
+
+def count_instances(ctx: Context, *, actor: Actor, query: InstanceQuery) -> int:
+    with ctx.unit_of_work(write=False) as uow:
+        return instance_query.count_instances(uow.session, actor, query)
+
+
+def get_instance_row(ctx: Context, *, instance_id: str, actor: Actor) -> ProcessInstance:
+    with ctx.unit_of_work(write=False) as uow:
+        return instances.get_visible(uow.session, instance_id, actor)
+
+
+def instance_variables(ctx: Context, *, instance_id: str, actor: Actor) -> dict[str, Any]:
+    with ctx.unit_of_work(write=False) as uow:
+        row = instances.get_visible(uow.session, instance_id, actor)
+        variables = json.loads(row.variables_json or "{}")
+        return hooks.filter_variables(ctx.extensions, uow.session, row.id, actor, variables)
+
+
+def definition_names(ctx: Context, definition_ids: set[str]) -> dict[str, ProcessDefinition]:
+    """Definitions by id, for decorating lists without a query per row."""
+    if not definition_ids:
+        return {}
+    with ctx.unit_of_work(write=False) as uow:
+        rows = uow.session.scalars(
+            sa.select(ProcessDefinition).where(ProcessDefinition.id.in_(definition_ids))
+        )
+        return {d.id: d for d in rows}
+
+
+def instance_definitions(ctx: Context, instance_ids: set[str]) -> dict[str, str]:
+    """Instance id -> definition id (task lists show the definition each task runs in)."""
+    if not instance_ids:
+        return {}
+    with ctx.unit_of_work(write=False) as uow:
+        rows = uow.session.execute(
+            sa.select(ProcessInstance.id, ProcessInstance.definition_id).where(
+                ProcessInstance.id.in_(instance_ids)
+            )
+        )
+        return {i: d for i, d in rows}
+
+
+@dataclass(frozen=True)
+class ActiveElement:
+    element_id: str
+    name: str | None
+    process_key: str
+    task_id: str
+    activity_type: str
+
+
+def active_elements(
+    ctx: Context, *, instance_id: str, actor: Actor
+) -> tuple[ProcessInstance, list[ActiveElement]]:
+    """The elements an instance is in right now, with their BPMN types (Camunda's activity instances)."""
+    with ctx.unit_of_work(write=False) as uow:
+        row = instances.get_visible(uow.session, instance_id, actor)
+        running = restore(ctx, uow.session, row)
+        types = element_types(uow.session, row.definition_id)
+    active = [
+        ActiveElement(s.element_id, s.name, s.process_key, s.task_id, types.get(s.element_id, "activity"))
+        for s in running.activity_states()
+        if s.state == "active"
+    ]
+    return row, active
+
+
+def element_types(session: Session, definition_id: str) -> dict[str, str]:
+    """Element id -> Camunda activityType for a definition and the processes it calls (cached: immutable)."""
+    if definition_id in _ELEMENT_TYPES:
+        return _ELEMENT_TYPES[definition_id]
+    definition = definitions.get(session, definition_id)
+    contents = [c for c in [_resource(session, definition)] if c]
+    contents += list(definitions.latest_resources(session).values())
+    types: dict[str, str] = {}
+    for content in reversed(contents):  # the definition's own file wins over the library
+        types.update(_types_in(content))
+    _ELEMENT_TYPES[definition_id] = types
+    return types
+
+
+def _types_in(content: bytes) -> dict[str, str]:
+    root = etree.fromstring(content, parser=etree.XMLParser(resolve_entities=False, no_network=True))
+    types = {}
+    for element in root.iter(f"{{{BPMN}}}*"):
+        element_id = element.get("id")
+        if element_id:
+            types[element_id] = _camunda_type(element)
+    return types
+
+
+def _camunda_type(element) -> str:
+    tag = etree.QName(element).localname
+    definitions_in = {etree.QName(child).localname for child in element}
+    if tag == "endEvent":
+        return "messageEndEvent" if "messageEventDefinition" in definitions_in else "noneEndEvent"
+    if tag == "intermediateCatchEvent":
+        if "timerEventDefinition" in definitions_in:
+            return "intermediateTimer"
+        return (
+            "intermediateMessageCatch"
+            if "messageEventDefinition" in definitions_in
+            else "intermediateCatchEvent"
+        )
+    if tag == "boundaryEvent":
+        return "boundaryTimer" if "timerEventDefinition" in definitions_in else "boundaryEvent"
+    return tag

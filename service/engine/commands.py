@@ -1,0 +1,134 @@
+"""The one path by which a use case changes a running instance: lock, restore, act, save, project, audit.
+
+Every command (complete a task, correlate a message, fire a timer) goes through `run_command`, so the
+locking, the engine error mapping and the projections are written once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from forms.messages import SEPARATOR
+from workflows.engine import Instance as RunningInstance
+from workflows.errors import (
+    EngineError,
+    InvalidData,
+    InvalidTimer,
+    NotWaitingForMessage,
+    ScriptFailed,
+    StepBudgetExceeded,
+    TaskNotReady,
+)
+from workflows.listeners import bound
+
+from . import extension_runtime as hooks
+from ..actors import Actor
+from ..consortium import reminders  # issue 19: moves to a registered after-save hook
+from ..context import Context
+from ..errors import Conflict, DiagramFailed, InvalidInput, ProcessFailed
+from .store import audit, definitions, instances
+from .store.models import ProcessInstance
+
+Action = Callable[[RunningInstance, dict, datetime], None]
+
+
+def diagram_message(zh: str, en: str, exc: EngineError) -> str:
+    """A bilingual "中文 / English" message for a diagram's failure whose Chinese half alone names the
+    element and the reason: pages show one half (service/web/i18n.bilingual splits at the first
+    SEPARATOR), and the engine error's own text is itself bilingual, so nesting it whole would leave
+    the Chinese reader only "流程执行失败"."""
+    inner_zh, found, inner_en = str(exc).partition(SEPARATOR)
+    if not found:
+        inner_zh = inner_en = str(exc)
+    if isinstance(exc, ScriptFailed) and not isinstance(exc, StepBudgetExceeded):
+        where = f"{exc.process_key or '?'}/{exc.element_id or '?'}"
+        where += f" 第 {exc.line} 行" if exc.line else ""
+        if where not in inner_zh:
+            inner_zh = f"{inner_zh}（{where}）：{exc.reason}"
+    inner_zh = inner_zh.replace(SEPARATOR, "／")
+    return f"{zh}：{inner_zh}{SEPARATOR}{en}: {inner_en}"
+
+
+def restore(ctx: Context, session: Session, row: ProcessInstance) -> RunningInstance:
+    """The running instance; its definition's spec is read from the database only on a spec-cache miss
+    (a 38 kB column per command otherwise, bench/ issue 8)."""
+    return ctx.workflows.restore(
+        lambda: definitions.spec_json(session, row.definition_id),
+        cache_key=row.definition_id,
+        state_json=row.state_json,
+    )
+
+
+def run_command(
+    ctx: Context, session: Session, row: ProcessInstance, actor: Actor, action: Action, now: datetime
+) -> RunningInstance:
+    """Apply `action` to the locked instance `row` and write everything back in this transaction."""
+    running = restore(ctx, session, row)
+    act_and_save(ctx, session, row, running, actor, action, now)
+    return running
+
+
+def act_and_save(
+    ctx: Context,
+    session: Session,
+    row: ProcessInstance,
+    running: RunningInstance,
+    actor: Actor,
+    action: Action,
+    now: datetime,
+) -> None:
+    """Act on `running` with the domain's service handlers and the diagram's declared listeners bound to
+    this transaction, then save, project (registered `after_save` hooks) and audit."""
+    handlers = hooks.service_handlers(ctx.extensions, session, row, actor, now, ctx.config.deadlines)
+    binding = hooks.binding(ctx.extensions, session, row, actor, now)
+    was_completed = running.completed
+    try:
+        with bound(binding):
+            action(running, handlers, now)
+    except TaskNotReady as exc:
+        raise Conflict(f"任务已不再待办 / The task is no longer open: {exc}") from exc
+    except InvalidData as exc:
+        message = f"数据无法保存 / The data cannot be stored: {exc}"
+        raise InvalidInput(message, {"_schema": [str(exc)]}) from exc
+    except NotWaitingForMessage as exc:
+        raise Conflict(f"流程当前不接收该消息 / The process is not waiting for this message: {exc}") from exc
+    except InvalidTimer as exc:  # a date/duration the data made absurd: the caller's data, nothing saved
+        message = diagram_message("流程无法继续", "The process cannot continue", exc)
+        raise InvalidInput(message, {"_schema": [str(exc)]}) from exc
+    except EngineError as exc:  # diagram code: a script, condition, sandbox limit, the step budget
+        raise DiagramFailed(diagram_message("流程执行失败", "The process could not continue", exc)) from exc
+    except ProcessFailed:
+        raise
+    except (LookupError, ValueError, TypeError) as exc:
+        raise ProcessFailed(f"流程执行失败 / The process could not continue: {exc}") from exc
+    created = instances.save(session, row, running, now)
+    session.flush()
+    with bound(binding):
+        if hooks.tasks_created(running, created):  # create listeners may set variables: store them too
+            instances.save(session, row, running, now)
+            session.flush()
+    reminders.project(session, row, ctx.config.deadlines, now)
+    hooks.after_save(ctx.extensions, session, row, running, now)
+    for task in created:
+        audit.record(
+            session,
+            actor=actor,
+            action="task.created",
+            at=now,
+            instance_id=row.id,
+            task_id=task.id,
+            element_id=task.element_id,
+            detail={"name": task.name, "assignee": task.assignee},
+        )
+    if running.completed and not was_completed:
+        audit.record(
+            session,
+            actor=actor,
+            action="instance.completed",
+            at=now,
+            instance_id=row.id,
+            element_id=running.end_element_id,
+        )

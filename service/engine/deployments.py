@@ -1,0 +1,132 @@
+"""Deploy diagrams: validate, version, and refuse anything that would run unsafe or broken code."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from workflows.errors import DiagramInvalid
+
+from ..actors import ADMIN, PROCESS_OWNER, Actor
+from ..context import Context
+from ..errors import Forbidden, InvalidInput
+from .store import audit, definitions
+from .store.models import Deployment, ProcessDefinition, Resource
+
+CAMUNDA = "http://camunda.org/schema/1.0/bpmn"
+BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+DEPLOYABLE = (".bpmn", ".bpmn20.xml", ".dmn")
+
+
+@dataclass
+class DeployResult:
+    deployment: Deployment | None
+    created: list[ProcessDefinition] = field(default_factory=list)
+    unchanged: list[ProcessDefinition] = field(default_factory=list)
+
+
+def deploy(
+    ctx: Context,
+    *,
+    files: dict[str, bytes],
+    actor: Actor,
+    name: str | None = None,
+    source: str | None = None,
+    tenant_id: str | None = None,
+    changed_only: bool = True,
+) -> DeployResult:
+    """Create a deployment; a process whose content is unchanged keeps its version (deploy-changed-only)."""
+    if not actor.has(PROCESS_OWNER, ADMIN):
+        raise Forbidden("只有流程管理员可以部署 / Only process owners may deploy")
+    files = {n: c for n, c in files.items() if n.endswith(DEPLOYABLE)}
+    if not files:
+        raise InvalidInput(
+            "没有可部署的 BPMN 文件 / No BPMN file in the deployment", {"data": ["no .bpmn file"]}
+        )
+    now = ctx.now()
+    with ctx.unit_of_work() as uow:
+        session = uow.session
+        library = {k.split("::", 1)[1]: v for k, v in definitions.latest_resources(session).items()}
+        library = {n: c for n, c in library.items() if n not in files}
+        try:
+            compiled = ctx.workflows.compile(files, library=library)
+        except DiagramInvalid as exc:
+            raise InvalidInput(
+                "流程图校验未通过 / The diagram is invalid",
+                {"diagram": [_describe(p) for p in exc.problems]},
+            ) from exc
+        result = DeployResult(deployment=None)
+        pending: list[tuple] = []
+        for key, process in compiled.items():
+            content = files[process.resource_name]
+            digest = hashlib.sha256(content).hexdigest()
+            latest = definitions.find_latest(session, key)
+            if changed_only and latest is not None and latest.content_hash == digest:
+                result.unchanged.append(latest)
+            else:
+                pending.append((key, process, digest, definitions.next_version(session, key)))
+        if not pending:
+            uow.commit()
+            return result
+        deployment = Deployment(
+            id=str(uuid.uuid4()),
+            name=name,
+            source=source,
+            tenant_id=tenant_id,
+            deployed_at=now,
+            deployed_by=actor.id,
+        )
+        session.add(deployment)
+        for resource_name, content in files.items():
+            session.add(
+                Resource(
+                    id=str(uuid.uuid4()),
+                    deployment_id=deployment.id,
+                    name=resource_name,
+                    content=content,
+                    content_hash=hashlib.sha256(content).hexdigest(),
+                )
+            )
+        session.flush()
+        for key, process, digest, version in pending:
+            definition = ProcessDefinition(
+                id=f"{key}:{version}:{uuid.uuid4()}",
+                key=key,
+                version=version,
+                name=process.name,
+                deployment_id=deployment.id,
+                resource_name=process.resource_name,
+                content_hash=digest,
+                spec_json=process.spec_json,
+                starter_groups=_starter_groups(files[process.resource_name], key),
+                deployed_at=now,
+            )
+            session.add(definition)
+            result.created.append(definition)
+        result.deployment = deployment
+        audit.record(
+            session,
+            actor=actor,
+            action="deployment.created",
+            at=now,
+            detail={"deployment": deployment.id, "definitions": [d.id for d in result.created]},
+        )
+        uow.commit()
+        return result
+
+
+def _describe(problem) -> str:
+    where = f"{problem.file}:{problem.line}" if problem.line else problem.file
+    element = f" [{problem.element_id}]" if problem.element_id else ""
+    return f"{where}{element} {problem.message}"
+
+
+def _starter_groups(content: bytes, key: str) -> str | None:
+    root = etree.fromstring(content, parser=etree.XMLParser(resolve_entities=False, no_network=True))
+    for process in root.iter(f"{{{BPMN}}}process"):
+        if process.get("id") == key:
+            return process.get(f"{{{CAMUNDA}}}candidateStarterGroups")
+    return None

@@ -1,0 +1,174 @@
+"""Use cases on process instances: start one, read its state, correlate a message to it."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from workflows.extensions import Extensions
+
+from . import extension_runtime as hooks
+from ..actors import CITY_CLERK, Actor
+from ..context import Context
+from ..errors import Forbidden, InvalidInput, NotFound
+from .commands import act_and_save, restore, run_command
+from .store import audit, definitions, instances
+from .store.models import ProcessDefinition, ProcessInstance
+
+BUSINESS_KEY_LENGTH = 100
+
+
+@dataclass(frozen=True)
+class Started:
+    id: str
+    definition_id: str
+    business_key: str | None
+
+
+def start_instance(
+    ctx: Context,
+    *,
+    key: str | None = None,
+    definition_id: str | None = None,
+    actor: Actor,
+    business_key: str | None = None,
+    variables: dict[str, Any] | None = None,
+    numbering: Callable[[Session], str] | None = None,
+) -> Started:
+    """Start the latest version of `key` (or exactly `definition_id`) and run it to its first wait state.
+
+    Without `business_key`, `numbering(session)` draws one inside the start's transaction (a serial
+    number from store/counters.py), so a refused start leaves no instance and two starts never share it.
+    The domain's `before_start` hooks (ctx.extensions) may check the start and settle the business key
+    and the variables first (an application: its lead unit's record and number).
+    """
+    now = ctx.now()
+    variables = dict(variables or {})
+    with ctx.unit_of_work() as uow:
+        session = uow.session
+        definition = (
+            definitions.get(session, definition_id)
+            if definition_id
+            else definitions.get_latest(session, key or "")
+        )
+        check_may_start(definition, actor, ctx.extensions)
+        for hook in ctx.extensions.before_start:
+            business_key, variables = hook(session, definition, actor, business_key, variables, now)
+        check_business_key(business_key, BUSINESS_KEY_LENGTH)
+        if business_key is None and numbering is not None:
+            business_key = numbering(session)
+        row = ProcessInstance(
+            id=str(uuid.uuid4()),
+            definition_id=definition.id,
+            definition_key=definition.key,
+            business_key=business_key,
+            status="active",
+            state_json="",
+            district=variables.get("district"),
+            lead_credit_code=variables.get("lead_credit_code"),
+            started_by=actor.id,
+            started_at=now,
+            updated_at=now,
+        )
+        session.add(row)
+        session.flush()
+        instances.grant(session, row.id, "user", actor.id)
+        instances.grant(session, row.id, "org", actor.org_credit_code)
+        running = ctx.workflows.start(
+            definition.spec_json, cache_key=definition.id, variables=variables, now=now
+        )
+        session.flush()
+        audit.record(
+            session,
+            actor=actor,
+            action="instance.started",
+            at=now,
+            instance_id=row.id,
+            detail={"definition": definition.id, "businessKey": business_key},
+        )
+        act_and_save(ctx, session, row, running, actor, lambda r, h, n: r.advance(h, n), now)
+        uow.commit()
+        return Started(id=row.id, definition_id=definition.id, business_key=business_key)
+
+
+def check_may_start(
+    definition: ProcessDefinition, actor: Actor, extensions: Extensions | None = None
+) -> None:
+    """Forbidden unless `actor` is among the definition's starter groups, and every `may_start` hook of
+    `extensions` agrees (an application: only a lead unit)."""
+    allowed = {g.strip() for g in (definition.starter_groups or "").split(",") if g.strip()} or {CITY_CLERK}
+    if not actor.has(*allowed) and not actor.has("admin"):
+        raise Forbidden(f"无权发起该流程 / Only {', '.join(sorted(allowed))} may start this process")
+    for hook in extensions.may_start if extensions is not None else ():
+        hook(definition, actor)
+
+
+def check_business_key(business_key: str | None, limit: int) -> None:
+    """InvalidInput naming businessKey if it is not a string of at most `limit` characters."""
+    if business_key is not None and (not isinstance(business_key, str) or len(business_key) > limit):
+        raise InvalidInput(
+            f"业务编号最长 {limit} 个字符 / businessKey: at most {limit} characters",
+            {"businessKey": [f"最长 {limit} 个字符 / at most {limit} characters"]},
+        )
+
+
+def get_instance(ctx: Context, *, instance_id: str, actor: Actor) -> dict[str, Any]:
+    """The state of an instance as its viewer may see it: status, variables, activities, open tasks."""
+    with ctx.unit_of_work(write=False) as uow:
+        row = instances.get_visible(uow.session, instance_id, actor)
+        running = restore(ctx, uow.session, row)
+        return {
+            "id": row.id,
+            "definitionId": row.definition_id,
+            "definitionKey": row.definition_key,
+            "businessKey": row.business_key,
+            "status": row.status,
+            "endElementId": row.end_element_id,
+            "startedAt": row.started_at.isoformat(),
+            "endedAt": row.ended_at.isoformat() if row.ended_at else None,
+            "variables": hooks.filter_variables(
+                ctx.extensions, uow.session, row.id, actor, json.loads(row.variables_json or "{}")
+            ),
+            "activities": [a.__dict__ for a in running.activity_states()],
+            "tasks": [
+                {"id": t.task_id, "elementId": t.element_id, "name": t.name, "formKey": t.form_key}
+                for t in running.user_tasks()
+            ],
+            "timers": [{"elementId": t.element_id, "dueAt": t.due_at.isoformat()} for t in running.timers()],
+        }
+
+
+def correlate_message(
+    ctx: Context, *, name: str, business_key: str, actor: Actor, payload: dict[str, Any] | None = None
+) -> str:
+    """Deliver message `name` to the instance with `business_key`; Conflict if it is not waiting for it."""
+    now = ctx.now()
+    with ctx.unit_of_work() as uow:
+        session = uow.session
+        found = session.scalars(
+            sa.select(ProcessInstance.id).where(
+                ProcessInstance.business_key == business_key, ProcessInstance.status == "active"
+            )
+        ).first()
+        if found is None:
+            raise NotFound(
+                f"没有业务编号为 {business_key} 的进行中流程 / No running instance with key {business_key}"
+            )
+        row = instances.lock(session, found)
+        run_command(ctx, session, row, actor, lambda r, h, n: r.send_message(name, payload or {}, h, n), now)
+        audit.record(
+            session,
+            actor=actor,
+            action="message.correlated",
+            at=now,
+            instance_id=row.id,
+            detail={"message": name},
+        )
+        uow.commit()
+        return row.id

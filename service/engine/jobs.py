@@ -1,0 +1,252 @@
+"""Due jobs: timers diagrams wait on, reminders, outbox e-mail. The scheduler fires them; so do tests.
+
+Each job runs in its own transaction, claimed there (store/jobs.py) so several schedulers never fire
+one job twice; a job of an instance also takes the instance row with SKIP LOCKED, so a clerk's command
+in progress is never waited for (nor deadlocked with): the job is simply tried again on the next tick.
+A job that fails is rolled back to a savepoint, and in the same transaction its retries are counted down
+and it is moved out by the backoff; when none are left it becomes an incident that an administrator
+lists (`GET /engine-rest/incident`) and retries (`PUT /engine-rest/job/{id}/retries`). A computation that
+reached an unloaded calendar year becomes an incident at once: retrying cannot help until someone loads
+the year; so does a timer or due date out of bounds (workflows/timers.py, issue 11), and a diagram that
+loops past the engine step budget (workflows/budget.py, issue 11), which fail the same way every time.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from workflows.errors import InvalidTimer, StepBudgetExceeded
+
+from ..actors import ADMIN, PROCESS_OWNER, SYSTEM, Actor
+from ..consortium import reminders
+from ..context import Context
+from ..errors import Forbidden, InvalidInput, NotFound
+from . import notifications
+from .calendar import UnknownCalendarYear
+from .commands import run_command
+from .store import audit, instances
+from .store import jobs as job_store
+from .store.db import is_postgres
+from .store.deadline_models import Incident
+from .store.models import Job, ProcessInstance
+from .store.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+WORKER = f"{socket.gethostname()}:{os.getpid()}"
+FAILED_JOB = "failedJob"
+
+
+@dataclass(frozen=True)
+class JobKind:
+    run: Callable[[Context, Session, Job, datetime], None] | None
+    locks_instance: bool = True  # runs the instance's commands: take its row first
+    outbox: bool = False  # hands something to the outside world: recorded and committed before, see _hand_off
+
+
+def _fire_timer(ctx: Context, session: Session, job: Job, now: datetime) -> None:
+    row = session.get(ProcessInstance, job.instance_id)
+    due = job.due_at
+    run_command(ctx, session, row, SYSTEM, lambda r, h, n: r.fire_due_timers(h, n), now)
+    audit.record(session, actor=SYSTEM, action="timer.fired", at=now, instance_id=row.id,
+                 element_id=job.element_id, detail={"due": due.isoformat(), "scheduler": WORKER})
+
+
+KINDS: dict[str, JobKind] = {
+    "timer": JobKind(_fire_timer),
+    **{kind: JobKind(reminders.fire) for kind in reminders.KINDS},
+    notifications.MAIL: JobKind(None, locks_instance=False, outbox=True),
+}
+
+
+def fire_due_jobs(
+    ctx: Context, now: datetime | None = None, limit: int = 100, stop: Callable[[], bool] | None = None
+) -> int:
+    """Fire up to `limit` jobs due at `now` (default: the clock), each in its own transaction; `stop`,
+    asked before each job, ends the batch early (a scheduler shutting down).
+
+    Returns how many fired successfully (failures were rescheduled or became incidents).
+    """
+    cutoff = now or ctx.now()
+    busy: set[str] = set()
+    fired = attempts = 0
+    while attempts < limit and not (stop and stop()):
+        outcome = _fire_next(ctx, cutoff, busy, now)
+        if outcome is None:
+            break
+        attempts += 1
+        fired += outcome is True
+    return fired
+
+
+def _fire_next(ctx: Context, cutoff: datetime, busy: set[str], now: datetime | None) -> bool | None:
+    """Claim and run the earliest free due job: True fired, False failed or busy, None nothing due."""
+    pg = is_postgres(ctx.db)
+    with ctx.unit_of_work() as uow:
+        session = uow.session
+        job = job_store.claim_next(session, cutoff, skip=busy, skip_locked=pg)
+        if job is None:
+            return None
+        kind = KINDS.get(job.kind)
+        if kind is not None and kind.outbox:
+            return _hand_off(ctx, uow, job, now or ctx.now())
+        if kind is not None and kind.locks_instance and job.instance_id:
+            if instances.lock(session, job.instance_id, skip_locked=pg) is None:
+                busy.add(job.id)  # a command holds the instance; next tick
+                return False
+        ok = _run(ctx, session, job, kind, now or ctx.now())
+        uow.commit()
+        return ok
+
+
+def _hand_off(ctx: Context, uow: UnitOfWork, job: Job, now: datetime) -> bool:
+    """An outbox mail in three steps, so a crash in between is visible and never loses the mail: the claim
+    transaction records the attempt and leases the job, then commits; the relay is called with no
+    transaction open; a new transaction records the outcome and deletes the job (or counts the failure).
+    A crash after the relay accepted leaves the attempt pending: the job is due again after its lease and
+    re-sent with the same Message-ID (notifications.begin_handoff)."""
+    session, job_id = uow.session, job.id
+    savepoint = session.begin_nested()
+    try:
+        handoff = notifications.begin_handoff(ctx, session, job, now)
+        savepoint.commit()
+    except Exception as exc:
+        savepoint.rollback()
+        _record_failure(ctx, session, session.get(Job, job_id), exc, now)
+        uow.commit()
+        return False
+    uow.commit()
+    error: Exception | None = None
+    try:
+        notifications.deliver(ctx, handoff)
+    except Exception as exc:  # the relay refused or is down: the job retries with backoff
+        error = exc
+    with ctx.unit_of_work() as after:
+        notifications.finish_handoff(after.session, handoff, error, now)
+        sent = after.session.get(Job, job_id)
+        if sent is not None and error is None:
+            after.session.delete(sent)
+        elif sent is not None:
+            _record_failure(ctx, after.session, sent, error, now)
+        after.commit()
+    return error is None
+
+
+def _run(ctx: Context, session: Session, job: Job, kind: JobKind | None, now: datetime) -> bool:
+    job_id = job.id
+    savepoint = session.begin_nested()
+    try:
+        if kind is None:
+            raise LookupError(f"未知的作业类型 / unknown job kind {job.kind!r}")
+        kind.run(ctx, session, job, now)
+        savepoint.commit()
+        return True
+    except Exception as exc:  # the job's own failure: recorded on the job, never fatal to the clock
+        savepoint.rollback()
+        for cache in ("audit_tails", "granted"):  # caches of what the rolled-back work wrote
+            session.info.pop(cache, None)
+        _record_failure(ctx, session, session.get(Job, job_id), exc, now)
+        return False
+
+
+def _record_failure(ctx: Context, session: Session, job: Job, exc: Exception, now: datetime) -> None:
+    settings = ctx.config.deadlines
+    message = (str(exc) or type(exc).__name__)[:4000]
+    final = _calendar_gap(exc) or _in_chain(exc, InvalidTimer) or _in_chain(exc, StepBudgetExceeded)
+    job.retries = 0 if final else max(job.retries - 1, 0)
+    job.last_error = message
+    detail = {"job": job.id, "kind": job.kind, "error": message, "retriesLeft": job.retries}
+    if job.retries > 0:
+        job.due_at = now + timedelta(seconds=settings.backoff(max(settings.job_retries - job.retries, 1)))
+        detail["nextAttempt"] = job.due_at.isoformat()
+        audit.record(session, actor=SYSTEM, action="job.failed", at=now, instance_id=job.instance_id,
+                     element_id=job.element_id, detail=detail)
+        log.warning("job %s (%s) failed, retrying at %s: %s", job.id, job.kind, job.due_at, message)
+        return
+    row = session.get(ProcessInstance, job.instance_id) if job.instance_id else None
+    session.add(Incident(
+        id=str(uuid.uuid4()), job_id=job.id, instance_id=job.instance_id,
+        definition_id=row.definition_id if row else None, element_id=job.element_id,
+        incident_type=FAILED_JOB, message=message, created_at=now,
+    ))
+    audit.record(session, actor=SYSTEM, action="incident.created", at=now, instance_id=job.instance_id,
+                 element_id=job.element_id, detail=detail)
+    log.error("job %s (%s) became an incident: %s", job.id, job.kind, message)
+
+
+def _calendar_gap(exc: BaseException | None) -> bool:
+    """True when the failure is an unloaded calendar year, however deep the engine wrapped it."""
+    return _in_chain(exc, UnknownCalendarYear)
+
+
+def _in_chain(exc: BaseException | None, kind: type[BaseException]) -> bool:
+    seen = 0
+    while exc is not None and seen < 20:
+        if isinstance(exc, kind):
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False
+
+
+def next_due(ctx: Context) -> datetime | None:
+    with ctx.unit_of_work(write=False) as uow:
+        return job_store.next_due(uow.session)
+
+
+# --- incidents (administrators) ----------------------------------------------------------------------
+
+
+def list_incidents(ctx: Context, *, actor: Actor, **filters) -> list[Incident]:
+    """Incidents the caller may see, oldest first (filters: incident_id, instance_id, job_id, ...)."""
+    with ctx.unit_of_work(write=False) as uow:
+        return job_store.list_incidents(uow.session, actor, **filters)
+
+
+def retry_job(
+    ctx: Context, *, job_id: str, retries: int, actor: Actor, due_at: datetime | None = None
+) -> None:
+    """Give a failed job new retries (resolving its incident); it runs at `due_at`, default now.
+
+    Raises:
+        NotFound: no such job, or one the caller may not see.
+        Forbidden: the caller is not an administrator or process owner.
+        InvalidInput: negative retries.
+    """
+    if retries < 0:
+        raise InvalidInput("重试次数不能为负 / retries must not be negative",
+                           {"retries": ["须为非负整数 / must be a non-negative integer"]})
+    now = ctx.now()
+    with ctx.unit_of_work() as uow:
+        session = uow.session
+        job = session.get(Job, job_id)
+        if job is None or not _may_see(session, job, actor):
+            raise NotFound(f"作业不存在 / Job {job_id} does not exist")
+        if not actor.has(ADMIN, PROCESS_OWNER):
+            raise Forbidden("只有系统管理员或流程管理员可以重试作业 / Only administrators retry jobs")
+        resolved = job_store.incidents_of_job(session, job.id)
+        for incident in resolved:
+            session.delete(incident)
+        job.retries, job.due_at = retries, due_at or now
+        audit.record(session, actor=actor, action="job.retries_set", at=now, instance_id=job.instance_id,
+                     element_id=job.element_id,
+                     detail={"job": job.id, "retries": retries, "resolved": [i.id for i in resolved]})
+        uow.commit()
+
+
+def _may_see(session: Session, job: Job, actor: Actor) -> bool:
+    if actor.sees_everything:
+        return True
+    if job.instance_id is None:
+        return False
+    try:
+        instances.get_visible(session, job.instance_id, actor)
+    except NotFound:
+        return False
+    return True

@@ -1,0 +1,181 @@
+"""History read from the audit trail: task and activity instances as Camunda's history service shows them.
+
+The audit trail already records every task's creation, claims and completion and every element a
+service task, timer or end event passed, with its actor and time; history is a projection of it, not
+a second record that could disagree.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from ...actors import EXPERT, Actor
+from ...consortium.store.reviewer_secrecy import ReviewerSecrecy  # issue 19: back-edge, to a hook
+from . import instances
+from .models import AuditEvent, HumanTask, ProcessInstance
+
+TASK_ACTIONS = ("task.created", "task.claimed", "task.unclaimed", "task.assigned", "task.completed")
+
+
+@dataclass
+class HistoricTask:
+    id: str
+    instance_id: str
+    definition_id: str
+    definition_key: str
+    element_id: str | None
+    name: str | None = None
+    assignee: str | None = None
+    start: datetime | None = None
+    end: datetime | None = None
+    completed_by: str | None = None
+    due: datetime | None = None
+    follow_up: datetime | None = None
+    priority: int | None = None
+
+
+@dataclass
+class HistoricActivity:
+    id: str
+    instance_id: str
+    definition_id: str
+    definition_key: str
+    element_id: str
+    task_id: str | None = None
+    assignee: str | None = None
+    start: datetime | None = None
+    end: datetime | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def _events(session: Session, actor: Actor, *, instance_id: str | None, actions: tuple[str, ...] | None):
+    query = (
+        sa.select(AuditEvent, ProcessInstance.definition_id, ProcessInstance.definition_key)
+        .join(ProcessInstance, ProcessInstance.id == AuditEvent.instance_id)
+        .where(instances.visible_filter(actor))
+        .order_by(AuditEvent.id)
+    )
+    if instance_id is not None:
+        query = query.where(AuditEvent.instance_id == instance_id)
+    if actions is not None:
+        query = query.where(AuditEvent.action.in_(actions))
+    return session.execute(query).all()
+
+
+def instance_of_task(session: Session, task_id: str) -> str | None:
+    """The instance a (possibly completed) task belonged to, from its audit events."""
+    return session.scalar(
+        sa.select(AuditEvent.instance_id)
+        .where(AuditEvent.task_id == task_id)
+        .order_by(AuditEvent.id)
+        .limit(1)
+    )
+
+
+def _own_only(actor: Actor) -> bool:
+    """Experts see their own tasks only: never a colleague's score sheet, even in history."""
+    return actor.has(EXPERT) and not actor.sees_everything
+
+
+def tasks(session: Session, actor: Actor, *, instance_id: str | None = None) -> list[HistoricTask]:
+    """Every task the audit trail knows in instances `actor` may see, oldest first.
+
+    `assignee` and `completed_by` are None where `ReviewerSecrecy` hides the identity from `actor`.
+    """
+    found: dict[str, HistoricTask] = {}
+    for event, definition_id, definition_key in _events(
+        session, actor, instance_id=instance_id, actions=TASK_ACTIONS
+    ):
+        if not event.task_id:
+            continue
+        detail = json.loads(event.detail_json or "{}")
+        task = found.get(event.task_id)
+        if task is None:
+            task = found[event.task_id] = HistoricTask(
+                id=event.task_id,
+                instance_id=event.instance_id,
+                definition_id=definition_id,
+                definition_key=definition_key,
+                element_id=event.element_id,
+                start=event.at,
+            )
+        if event.action == "task.created":
+            task.name = detail.get("name")
+            task.assignee = detail.get("assignee")
+            task.start = event.at
+        elif event.action == "task.claimed":
+            task.assignee = event.actor
+        elif event.action == "task.unclaimed":
+            task.assignee = None
+        elif event.action == "task.assigned":
+            task.assignee = detail.get("to")
+        elif event.action == "task.completed":
+            task.end = event.at
+            task.completed_by = event.actor
+            task.assignee = task.assignee or event.actor
+    _add_open_details(session, found)
+    result = list(found.values())
+    if _own_only(actor):
+        result = [t for t in result if actor.id in (t.assignee, t.completed_by)]
+    secrecy = ReviewerSecrecy(session, actor)
+    for task in result:  # who reviews whom stays hidden until publication (reviewer_secrecy.py)
+        task.assignee = secrecy.shown(task.instance_id, task.assignee)
+        task.completed_by = secrecy.shown(task.instance_id, task.completed_by)
+    return result
+
+
+def _add_open_details(session: Session, found: dict[str, HistoricTask]) -> None:
+    """Due date, follow-up and priority are not audited; open tasks still have them in the projection."""
+    open_ids = [t.id for t in found.values() if t.end is None]
+    if not open_ids:
+        return
+    for row in session.scalars(sa.select(HumanTask).where(HumanTask.id.in_(open_ids))):
+        task = found[row.id]
+        task.due, task.follow_up, task.priority = row.due_at, row.follow_up_at, row.priority
+        task.assignee = row.assignee
+
+
+def activities(session: Session, actor: Actor, *, instance_id: str | None = None) -> list[HistoricActivity]:
+    """Activity instances: user tasks (created..completed) and the elements other audit events name."""
+    result: list[HistoricActivity] = []
+    for task in tasks(session, actor, instance_id=instance_id):
+        if task.element_id is None:
+            continue
+        result.append(
+            HistoricActivity(
+                id=f"{task.element_id}:{task.id}",
+                instance_id=task.instance_id,
+                definition_id=task.definition_id,
+                definition_key=task.definition_key,
+                element_id=task.element_id,
+                task_id=task.id,
+                assignee=task.assignee,
+                start=task.start,
+                end=task.end,
+                extra={"name": task.name},
+            )
+        )
+    if not _own_only(actor):
+        for event, definition_id, definition_key in _events(
+            session, actor, instance_id=instance_id, actions=None
+        ):
+            if event.action.startswith("task.") or not event.element_id:
+                continue
+            result.append(
+                HistoricActivity(
+                    id=f"{event.element_id}:{event.id}",
+                    instance_id=event.instance_id,
+                    definition_id=definition_id,
+                    definition_key=definition_key,
+                    element_id=event.element_id,
+                    start=event.at,
+                    end=event.at,
+                )
+            )
+    result.sort(key=lambda a: (a.start or datetime.min, a.id))
+    return result

@@ -1,0 +1,195 @@
+"""Named queries over process instances, and the projections rewritten with every save."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from workflows.engine import Instance as RunningInstance
+
+from ...actors import DISTRICT_CLERK, Actor
+from ...errors import NotFound
+from .models import HumanTask, InstanceAccess, Job, ProcessInstance, TaskCandidate
+from .tasks import WITHOUT_CANDIDATES, scope_key
+
+NOT_FOUND = "流程实例不存在 / Process instance {id} does not exist"
+
+
+def visible_filter(actor: Actor):
+    """The instances `actor` may see, as a WHERE clause: everything else "does not exist" for them."""
+    if actor.sees_everything:
+        return sa.true()
+    clauses = []
+    if actor.has(DISTRICT_CLERK) and actor.district:
+        clauses.append(ProcessInstance.district == actor.district)
+    grants = [("user", actor.id)]
+    if actor.org_credit_code:
+        grants.append(("org", actor.org_credit_code))
+    clauses.append(
+        sa.exists().where(
+            InstanceAccess.instance_id == ProcessInstance.id,
+            sa.or_(*[sa.and_(InstanceAccess.kind == k, InstanceAccess.value == v) for k, v in grants]),
+        )
+    )
+    return sa.or_(*clauses)
+
+
+def get_visible(session: Session, instance_id: str, actor: Actor) -> ProcessInstance:
+    row = session.scalars(
+        sa.select(ProcessInstance).where(ProcessInstance.id == instance_id, visible_filter(actor))
+    ).first()
+    if row is None:
+        raise NotFound(NOT_FOUND.format(id=instance_id))
+    return row
+
+
+def lock(session: Session, instance_id: str, *, skip_locked: bool = False) -> ProcessInstance | None:
+    """Take the instance for this transaction (FOR UPDATE on PostgreSQL; SQLite's BEGIN IMMEDIATE).
+
+    With `skip_locked`, returns None instead of waiting when another transaction holds it.
+    """
+    row = session.scalars(
+        sa.select(ProcessInstance)
+        .where(ProcessInstance.id == instance_id)
+        .with_for_update(skip_locked=skip_locked)
+        .execution_options(populate_existing=True)
+    ).first()
+    if row is None and not skip_locked:
+        raise NotFound(NOT_FOUND.format(id=instance_id))
+    return row
+
+
+def list_visible(
+    session: Session,
+    actor: Actor,
+    *,
+    business_key: str | None = None,
+    definition_key: str | None = None,
+    status: str | None = None,
+    first: int = 0,
+    limit: int = 100,
+) -> list[ProcessInstance]:
+    query = sa.select(ProcessInstance).where(visible_filter(actor))
+    if business_key:
+        query = query.where(ProcessInstance.business_key == business_key)
+    if definition_key:
+        query = query.where(ProcessInstance.definition_key == definition_key)
+    if status:
+        query = query.where(ProcessInstance.status == status)
+    query = query.order_by(ProcessInstance.started_at, ProcessInstance.id).offset(first).limit(limit)
+    return list(session.scalars(query))
+
+
+def grant(session: Session, instance_id: str, kind: str, value: str | None) -> None:
+    """Let an organisation or user see the instance (idempotent within and across transactions)."""
+    if not value:
+        return
+    granted = _access_of(session, instance_id)
+    if (kind, value) not in granted:
+        granted.add((kind, value))
+        session.add(InstanceAccess(instance_id=instance_id, kind=kind, value=value))
+
+
+def _access_of(session: Session, instance_id: str) -> set[tuple[str, str]]:
+    """Who may already see the instance, read once per transaction: every command grants again."""
+    cache = session.info.setdefault("access", {})
+    if instance_id not in cache:
+        query = sa.select(InstanceAccess.kind, InstanceAccess.value)
+        rows = session.execute(query.where(InstanceAccess.instance_id == instance_id))
+        cache[instance_id] = {(kind, value) for kind, value in rows}
+    return cache[instance_id]
+
+
+def save(session: Session, row: ProcessInstance, running: RunningInstance, now: datetime) -> list[HumanTask]:
+    """Write the state and rewrite the task and job projections; returns the tasks that just appeared."""
+    row.state_json = running.serialize()
+    row.variables_json = json.dumps(running.variables, ensure_ascii=False, default=str)
+    row.updated_at = now
+    if running.completed:
+        row.status = "completed"
+        row.end_element_id = running.end_element_id
+        row.ended_at = row.ended_at or now
+    created = _sync_tasks(session, row, running, now)
+    _sync_timers(session, row, running, now)
+    return created
+
+
+def _sync_tasks(
+    session: Session, row: ProcessInstance, running: RunningInstance, now: datetime
+) -> list[HumanTask]:
+    # Candidates are not loaded: deleting a task leaves its candidate rows to ON DELETE CASCADE.
+    query = sa.select(HumanTask).where(HumanTask.instance_id == row.id).options(WITHOUT_CANDIDATES)
+    existing = {t.id: t for t in session.scalars(query)}
+    ready = {t.task_id: t for t in running.user_tasks()}
+    for task_id in existing.keys() - ready.keys():
+        session.delete(existing[task_id])
+    created = []
+    for task_id in ready.keys() - existing.keys():
+        task = ready[task_id]
+        human = HumanTask(
+            id=task_id,
+            instance_id=row.id,
+            definition_key=row.definition_key,
+            process_key=task.process_key,
+            business_key=row.business_key,
+            element_id=task.element_id,
+            name=task.name,
+            form_key=task.form_key,
+            assignee=task.assignee,
+            organisation=task.candidate_organisation,
+            district=row.district,
+            priority=task.priority if task.priority is not None else 50,
+            due_at=task.due_at,
+            follow_up_at=task.follow_up_at,
+            created_at=now,
+            context_json=json.dumps(
+                {"item": task.mi_item} if task.mi_item is not None else {}, ensure_ascii=False, default=str
+            ),
+        )
+        human.candidates = [
+            _candidate("group", g, task, row) for g in dict.fromkeys(task.candidate_groups)
+        ] + [_candidate("user", u, task, row) for u in dict.fromkeys(task.candidate_users)]
+        session.add(human)
+        created.append(human)
+        if task.assignee:
+            grant(session, row.id, "user", task.assignee)
+        for user in task.candidate_users:
+            grant(session, row.id, "user", user)
+        grant(session, row.id, "org", task.candidate_organisation)
+    return created
+
+
+def _candidate(kind: str, value: str, task, row: ProcessInstance) -> TaskCandidate:
+    key = scope_key(kind, value, organisation=task.candidate_organisation, district=row.district)
+    return TaskCandidate(kind=kind, value=value, scope_key=key)
+
+
+def _sync_timers(session: Session, row: ProcessInstance, running: RunningInstance, now: datetime) -> None:
+    existing = {
+        j.task_id: j
+        for j in session.scalars(sa.select(Job).where(Job.instance_id == row.id, Job.kind == "timer"))
+    }
+    waiting = {t.task_id: t for t in running.timers()}
+    for task_id in existing.keys() - waiting.keys():
+        session.delete(existing[task_id])
+    for task_id, timer in waiting.items():
+        job = existing.get(task_id)
+        if job is None:
+            session.add(
+                Job(
+                    id=str(uuid.uuid4()),
+                    instance_id=row.id,
+                    kind="timer",
+                    task_id=task_id,
+                    element_id=timer.element_id,
+                    due_at=timer.due_at,
+                    retries=3,
+                    created_at=now,
+                )
+            )
+        elif job.due_at != timer.due_at:
+            job.due_at = timer.due_at

@@ -1,0 +1,201 @@
+"""Named queries over the human-task projection; every one is scoped to what the caller may see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, lazyload
+
+from ...actors import DISTRICT_CLERK, Actor
+from ...consortium.store.reviewer_secrecy import ReviewerSecrecy  # issue 19: back-edge, to a hook
+from ...errors import NotFound
+from .models import HumanTask, TaskCandidate
+
+NOT_FOUND = "任务不存在 / Task {id} does not exist"
+WITHOUT_CANDIDATES = lazyload(HumanTask.candidates)
+"""For commands: they check candidates by query (`may_work_on`) and never read the rows, so the eager
+load the model does for lists would be one more statement per task loaded (bench/, issue 8)."""
+
+
+def scope_key(kind: str, value: str, *, organisation: str | None, district: str | None) -> str:
+    """The one string under which a candidate row is found: the offer and its scope together.
+
+    A task scoped to an organisation is offered to that organisation's users of the group; a
+    district-clerk task to the clerks of the instance's district; anything else to the whole group.
+    """
+    if kind == "user":
+        return f"user:{value}"
+    if organisation:
+        return f"group:{value}@org:{organisation}"
+    if value == DISTRICT_CLERK:
+        return f"group:{value}@district:{district or ''}"
+    return f"group:{value}"
+
+
+def actor_keys(actor: Actor) -> list[str]:
+    """Every scope key under which a task may be offered to `actor`."""
+    keys = [f"user:{actor.id}"]
+    for group in sorted(actor.groups):
+        if group == DISTRICT_CLERK:
+            if actor.district:
+                keys.append(f"group:{group}@district:{actor.district}")
+        else:
+            keys.append(f"group:{group}")
+        if actor.org_credit_code:
+            keys.append(f"group:{group}@org:{actor.org_credit_code}")
+    return keys
+
+
+def _offered_to(kind: str, value: str):
+    return sa.select(TaskCandidate.task_id).where(TaskCandidate.kind == kind, TaskCandidate.value == value)
+
+
+def candidate_filter(actor: Actor):
+    """Tasks `actor` could take: offered to it, or to its groups within its organisation or district."""
+    offered = sa.select(TaskCandidate.task_id).where(TaskCandidate.scope_key.in_(actor_keys(actor)))
+    return HumanTask.id.in_(offered)
+
+
+def visible_filter(actor: Actor):
+    """Tasks assigned to the actor, or unassigned ones it is a candidate for; city clerks oversee all.
+
+    A task claimed by someone else disappears from a candidate's view: an expert must never see a
+    colleague's score sheet because both are in the `expert` group.
+    """
+    if actor.sees_everything:
+        return sa.true()
+    mine = HumanTask.assignee == actor.id
+    return sa.or_(mine, sa.and_(HumanTask.assignee.is_(None), candidate_filter(actor)))
+
+
+@dataclass
+class TaskQuery:
+    instance_id: str | None = None
+    business_key: str | None = None
+    definition_key: str | None = None
+    element_id: str | None = None
+    assignee: str | None = None
+    candidate_group: str | None = None
+    candidate_user: str | None = None
+    unassigned: bool = False
+    assigned: bool = False
+    due_before: datetime | None = None
+    due_after: datetime | None = None
+    district: str | None = None
+    sort_by: str = "created"
+    descending: bool = False
+    first: int = 0
+    max_results: int | None = 100
+
+
+SORTABLE = {
+    "created": HumanTask.created_at,
+    "dueDate": HumanTask.due_at,
+    "name": HumanTask.name,
+    "priority": HumanTask.priority,
+    "assignee": HumanTask.assignee,
+    "id": HumanTask.id,
+}
+
+
+def _query(actor: Actor, q: TaskQuery):
+    stmt = sa.select(HumanTask).where(visible_filter(actor))
+    conditions = {
+        HumanTask.instance_id: q.instance_id,
+        HumanTask.business_key: q.business_key,
+        HumanTask.definition_key: q.definition_key,
+        HumanTask.element_id: q.element_id,
+        HumanTask.assignee: q.assignee,
+        HumanTask.district: q.district,
+    }
+    for column, value in conditions.items():
+        if value is not None:
+            stmt = stmt.where(column == value)
+    if q.candidate_group:
+        stmt = stmt.where(HumanTask.id.in_(_offered_to("group", q.candidate_group)))
+    if q.candidate_user:
+        stmt = stmt.where(HumanTask.id.in_(_offered_to("user", q.candidate_user)))
+    if q.unassigned:
+        stmt = stmt.where(HumanTask.assignee.is_(None))
+    if q.assigned:
+        stmt = stmt.where(HumanTask.assignee.is_not(None))
+    if q.due_before is not None:
+        stmt = stmt.where(HumanTask.due_at < q.due_before)
+    if q.due_after is not None:
+        stmt = stmt.where(HumanTask.due_at > q.due_after)
+    return stmt
+
+
+def _probes_a_reviewer(session: Session, actor: Actor, q: TaskQuery) -> bool:
+    """Whether `q` filters by an expert the caller may not know about (the answer would name them).
+
+    The rows themselves never need redacting: `visible_filter` gives a caller who does not see
+    everything only tasks assigned to itself or unassigned ones, so `assignee` is its own or None.
+    """
+    secrecy = ReviewerSecrecy(session, actor)
+    return not (secrecy.may_probe(q.assignee) and secrecy.may_probe(q.candidate_user))
+
+
+def list_visible(session: Session, actor: Actor, q: TaskQuery | None = None) -> list[HumanTask]:
+    q = q or TaskQuery()
+    if _probes_a_reviewer(session, actor, q):
+        return []
+    column = SORTABLE.get(q.sort_by, HumanTask.created_at)
+    order = column.desc() if q.descending else column.asc()
+    stmt = _query(actor, q).order_by(order, HumanTask.id).offset(q.first)
+    if q.max_results is not None:
+        stmt = stmt.limit(q.max_results)
+    return list(session.scalars(stmt))
+
+
+def count_visible(session: Session, actor: Actor, q: TaskQuery | None = None) -> int:
+    q = q or TaskQuery()
+    if _probes_a_reviewer(session, actor, q):
+        return 0
+    sub = _query(actor, q).subquery()
+    return session.scalar(sa.select(sa.func.count()).select_from(sub)) or 0
+
+
+def get_visible(session: Session, task_id: str, actor: Actor, *, candidates: bool = True) -> HumanTask:
+    stmt = sa.select(HumanTask).where(HumanTask.id == task_id, visible_filter(actor))
+    if not candidates:
+        stmt = stmt.options(WITHOUT_CANDIDATES)
+    task = session.scalars(stmt).first()
+    if task is None:
+        raise NotFound(NOT_FOUND.format(id=task_id))
+    return task
+
+
+def may_work_on(session: Session, task: HumanTask, actor: Actor) -> bool:
+    """Whether `actor` may claim or complete `task` (being able to see it is not enough for city clerks)."""
+    if task.assignee is not None:
+        return task.assignee == actor.id
+    return is_candidate(session, task, actor)
+
+
+def is_candidate(session: Session, task: HumanTask, actor: Actor) -> bool:
+    """Whether the task is offered to `actor` (by user or by group within its scope), whoever holds it now."""
+    stmt = sa.select(HumanTask.id).where(HumanTask.id == task.id, candidate_filter(actor))
+    return session.scalars(stmt).first() is not None
+
+
+def assign_if_unclaimed(session: Session, task_id: str, user_id: str) -> bool:
+    """Claim as one conditional UPDATE: of two clerks clicking at once, exactly one wins."""
+    result = session.execute(
+        sa.update(HumanTask)
+        .where(HumanTask.id == task_id, HumanTask.assignee.is_(None))
+        .values(assignee=user_id)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def set_assignee(session: Session, task_id: str, user_id: str | None) -> None:
+    session.execute(
+        sa.update(HumanTask)
+        .where(HumanTask.id == task_id)
+        .values(assignee=user_id)
+        .execution_options(synchronize_session=False)
+    )

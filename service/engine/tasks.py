@@ -1,0 +1,248 @@
+"""Use cases on user tasks: list what a user may see, claim, hand over, complete with a validated form."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from forms import registry as form_registry
+
+from . import extension_runtime as hooks
+from ..actors import CITY_CLERK, DISTRICT_CLERK, Actor
+from ..context import Context
+from ..errors import Conflict, Forbidden, InvalidInput, NotFound
+from .commands import restore, run_command
+from .store import audit, instances, tasks
+from .store import identities as identity_store
+from .store.models import HumanTask, ProcessInstance
+from .store.tasks import TaskQuery
+
+CLERKS = (CITY_CLERK, DISTRICT_CLERK)
+
+
+def list_tasks(ctx: Context, *, actor: Actor, query: TaskQuery | None = None) -> list[HumanTask]:
+    with ctx.unit_of_work(write=False) as uow:
+        return tasks.list_visible(uow.session, actor, query)
+
+
+def count_tasks(ctx: Context, *, actor: Actor, query: TaskQuery | None = None) -> int:
+    with ctx.unit_of_work(write=False) as uow:
+        return tasks.count_visible(uow.session, actor, query)
+
+
+def get_task(ctx: Context, *, task_id: str, actor: Actor) -> HumanTask:
+    with ctx.unit_of_work(write=False) as uow:
+        return tasks.get_visible(uow.session, task_id, actor)
+
+
+def task_variables(ctx: Context, *, task_id: str, actor: Actor) -> dict[str, Any]:
+    """The variables a task's form shows: the instance's, plus the multi-instance item it works on."""
+    with ctx.unit_of_work(write=False) as uow:
+        task = tasks.get_visible(uow.session, task_id, actor)
+        row = instances.get_visible(uow.session, task.instance_id, actor)
+        variables = json.loads(row.variables_json or "{}")
+        variables.update(json.loads(task.context_json or "{}"))
+        return hooks.filter_variables(ctx.extensions, uow.session, row.id, actor, variables)
+
+
+def claim_task(ctx: Context, *, task_id: str, actor: Actor) -> None:
+    """Assign to `actor`; the first claimer wins, so clerks never duplicate work."""
+    with ctx.unit_of_work() as uow:
+        task = tasks.get_visible(uow.session, task_id, actor)
+        if task.assignee == actor.id:
+            return
+        if task.assignee is not None:
+            raise Conflict(f"任务已被他人认领 / Task {task_id} is already claimed by another user")
+        if not tasks.may_work_on(uow.session, task, actor):
+            raise Forbidden(f"无权办理该任务 / You are not a candidate for task {task_id}")
+        row = _locked_if_listening(ctx, uow.session, task)
+        if not tasks.assign_if_unclaimed(uow.session, task_id, actor.id):
+            raise Conflict(f"任务已被他人认领 / Task {task_id} is already claimed by another user")
+        _assignment(ctx, uow.session, row, task, actor.id, actor)
+        audit.record(
+            uow.session,
+            actor=actor,
+            action="task.claimed",
+            at=ctx.now(),
+            instance_id=task.instance_id,
+            task_id=task_id,
+            element_id=task.element_id,
+        )
+        uow.commit()
+
+
+def unclaim_task(ctx: Context, *, task_id: str, actor: Actor) -> None:
+    """Give the task back to its candidates; only its holder or a clerk supervising it may."""
+    with ctx.unit_of_work() as uow:
+        task = tasks.get_visible(uow.session, task_id, actor)
+        if task.assignee not in (None, actor.id) and not actor.has(*CLERKS, "admin"):
+            raise Forbidden(f"只有办理人可以退回认领 / Only the assignee may unclaim task {task_id}")
+        tasks.set_assignee(uow.session, task_id, None)
+        audit.record(
+            uow.session,
+            actor=actor,
+            action="task.unclaimed",
+            at=ctx.now(),
+            instance_id=task.instance_id,
+            task_id=task_id,
+            element_id=task.element_id,
+            detail={"previous": task.assignee},
+        )
+        uow.commit()
+
+
+def set_assignee(ctx: Context, *, task_id: str, user_id: str | None, actor: Actor) -> None:
+    """Hand a task to a named user (Camunda's `setAssignee`).
+
+    Only clerks and administrators hand tasks to others, and only to users the task is offered to:
+    assigning also lets the assignee see the whole application, so it must never widen who sees it.
+    Anyone may take a task offered to them or give back their own.
+    """
+    with ctx.unit_of_work() as uow:
+        session = uow.session
+        task = tasks.get_visible(session, task_id, actor)
+        if user_id not in (None, actor.id) and not actor.has(*CLERKS, "admin"):
+            raise Forbidden(f"只有经办人员可以转办任务 / Only clerks may hand task {task_id} to another user")
+        if user_id is None and task.assignee not in (None, actor.id) and not actor.has(*CLERKS, "admin"):
+            raise Forbidden(f"无权退回他人的任务 / You may not unassign another user's task {task_id}")
+        if user_id is not None:
+            target = identity_store.find_user(session, user_id)
+            candidate = identity_store.actor_of(target) if target and target.active else None
+            if candidate is None or not tasks.is_candidate(session, task, candidate):
+                raise InvalidInput(
+                    "指定的办理人不是该任务的候选人 / The user is not a candidate for this task",
+                    {"userId": [f"{user_id} 不是该任务的候选人 / {user_id} is not offered this task"]},
+                )
+        row = _locked_if_listening(ctx, session, task) if user_id else None
+        tasks.set_assignee(session, task_id, user_id)
+        if user_id:
+            instances.grant(session, task.instance_id, "user", user_id)
+            _assignment(ctx, session, row, task, user_id, actor)
+        audit.record(
+            session,
+            actor=actor,
+            action="task.assigned",
+            at=ctx.now(),
+            instance_id=task.instance_id,
+            task_id=task_id,
+            element_id=task.element_id,
+            detail={"from": task.assignee, "to": user_id},
+        )
+        uow.commit()
+
+
+def complete_task(ctx: Context, *, task_id: str, actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
+    """Validate the form, complete the task and run the process to its next wait state, atomically.
+
+    Raises:
+        NotFound: the task does not exist or the actor may not see it.
+        Conflict: the task was completed (or claimed by someone else) meanwhile.
+        InvalidInput: the form is invalid; `fields` lists every problem and nothing is saved.
+    """
+    now = ctx.now()
+    with ctx.unit_of_work() as uow:
+        session = uow.session
+        seen = _open_or_completed(session, task_id, actor)
+        row = instances.lock(session, seen.instance_id)
+        task = session.get(HumanTask, task_id, populate_existing=True, options=[tasks.WITHOUT_CANDIDATES])
+        if task is None:
+            raise Conflict(f"任务已办结 / Task {task_id} has already been completed")
+        if not tasks.may_work_on(session, task, actor):
+            raise Forbidden(f"无权办理该任务 / You may not complete task {task_id}")
+        clean = _validated(task, data, json.loads(row.variables_json or "{}"))
+        for hook in ctx.extensions.before_complete:  # the domain's checks (register, round window …)
+            hook(session, row, task, clean, actor, now)
+        running = run_command(
+            ctx, session, row, actor, lambda r, h, n: r.complete_task(task_id, clean, h, n), now
+        )
+        audit.record(
+            session,
+            actor=actor,
+            action="task.completed",
+            at=now,
+            instance_id=row.id,
+            task_id=task_id,
+            element_id=task.element_id,
+            detail={"form": task.form_key, "data": masked(clean)},
+        )
+        uow.commit()
+        return running.variables
+
+
+def _locked_if_listening(ctx: Context, session, task: HumanTask) -> ProcessInstance | None:
+    """The task's instance row, locked (before the task row, as completion does), when its element
+    declares `assignment` task listeners; None otherwise (a claim stays a one-row update). Definitions
+    are immutable, so the answer is kept per (definition, element)."""
+    row = session.get(ProcessInstance, task.instance_id)
+    if row is None:
+        return None
+    key = (row.definition_id, task.element_id)
+    if key not in _ASSIGNMENT_DECLARED:
+        if len(_ASSIGNMENT_DECLARED) > 10_000:
+            _ASSIGNMENT_DECLARED.clear()
+        _ASSIGNMENT_DECLARED[key] = restore(ctx, session, row).declares_task_listener(task.id, "assignment")
+    return instances.lock(session, row.id) if _ASSIGNMENT_DECLARED[key] else None
+
+
+_ASSIGNMENT_DECLARED: dict[tuple[str, str], bool] = {}
+
+
+def _assignment(ctx: Context, session, row: ProcessInstance | None, task: HumanTask, assignee: str,
+                actor: Actor) -> None:
+    """Run the task's declared `assignment` listeners through the command path (their variables are
+    stored, their refusal undoes the assignment)."""
+    if row is None:
+        return
+    run_command(ctx, session, row, actor,
+                lambda r, h, n: r.notify_task(task.id, "assignment", assignee=assignee), ctx.now())
+
+
+SENSITIVE_SUFFIX = "id_number"
+
+
+def masked(value: Any) -> Any:
+    """A copy fit for the audit trail: identity numbers shown as 1101**********002X (PIPL Art. 28)."""
+    if isinstance(value, dict):
+        return {
+            k: _mask(v) if k.endswith(SENSITIVE_SUFFIX) and isinstance(v, str) else masked(v)
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [masked(v) for v in value]
+    return value
+
+
+def _mask(number: str) -> str:
+    return number[:4] + "*" * max(len(number) - 8, 0) + number[-4:] if len(number) > 8 else "*" * len(number)
+
+
+def _open_or_completed(session, task_id: str, actor: Actor) -> HumanTask:
+    """The open task, or Conflict when the actor's instance already completed it (a double submit)."""
+    try:
+        return tasks.get_visible(session, task_id, actor, candidates=False)
+    except NotFound:
+        done = audit.find_task_event(session, task_id, "task.completed")
+        if done is not None and done.instance_id:
+            instances.get_visible(session, done.instance_id, actor)  # NotFound unless the actor may see it
+            raise Conflict(
+                f"任务已办结 / Task {task_id} has already been completed (at {done.at.isoformat()})"
+            ) from None
+        raise
+
+
+def _validated(task: HumanTask, data: dict[str, Any], variables: dict[str, Any]) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        raise InvalidInput("表单数据必须是对象 / Form data must be an object", {"_schema": ["not an object"]})
+    if not task.form_key:
+        return data
+    try:
+        clean, errors = form_registry.validate(task.form_key, data)
+    except form_registry.UnknownForm as exc:
+        raise NotFound(f"表单不存在 / No form '{task.form_key}' for task {task.id}") from exc
+    if not errors:
+        context = dict(variables)
+        context.update(json.loads(task.context_json or "{}"))
+        errors = form_registry.process_checks(task.form_key, clean, context)
+    if errors:
+        raise InvalidInput("表单校验未通过 / The form has errors", errors)
+    return clean
