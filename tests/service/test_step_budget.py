@@ -17,7 +17,8 @@ import sqlalchemy as sa
 
 from service.engine import instances, jobs, tasks
 from service.engine.deployments import deploy
-from service.engine.store.models import Incident, Job, ProcessInstance
+from service.engine.store.deadline_models import Incident
+from service.engine.store.models import Job, ProcessInstance
 from service.engine.store.tasks import TaskQuery
 from service.errors import DiagramFailed
 from tests.service.test_timer_bounds import OWNER, city1, within
