@@ -69,7 +69,17 @@ class DurationTimerEventDefinition(spiff_timer.DurationTimerEventDefinition):
 
 
 class CycleTimerEventDefinition(spiff_timer.CycleTimerEventDefinition):
-    """timeCycle: `R[n]/...`; one firing per check, as SpiffWorkflow does."""
+    """timeCycle: `R[n]/...`, at most one firing per check, missed occurrences skipped.
+
+    The stored `event_value` keeps SpiffWorkflow's shape `{cycles, next, duration}` (`cycles`: the
+    repetitions left, -1 unbounded; `next`: the one pending due moment; `duration`: seconds), so a
+    cycle only ever holds ONE pending due time and hence one timer job. Rule (Camunda 7
+    `DurationHelper.getDateAfterRepeat`, see `timers.catch_up`): when the timer starts waiting, the
+    occurrences already past (a start in the past) are skipped without firing; when it is checked
+    at or after `next` it fires once, every occurrence up to now counts as consumed, and `next`
+    becomes the first occurrence strictly after now. SpiffWorkflow instead fired one occurrence per
+    check and advanced by one interval, so `R/2020-01-01T00:00:00Z/PT1M` owed millions of firings.
+    """
 
     def cycle_complete(self, my_task: Task) -> bool:
         now = current_time()
@@ -77,14 +87,20 @@ class CycleTimerEventDefinition(spiff_timer.CycleTimerEventDefinition):
         if event_value is None:
             value = _evaluate(self, my_task)
             cycle = _checked(my_task, "timeCycle", timers.parse_cycle, value, now)
-            event_value = {"cycles": cycle.cycles, "next": cycle.start.isoformat(),
+            skipped, first = timers.catch_up(cycle.start, cycle.interval, cycle.cycles, now)
+            cycles = cycle.cycles if cycle.cycles < 0 else cycle.cycles - skipped
+            event_value = {"cycles": cycles, "next": first.isoformat(),
                            "duration": cycle.interval.total_seconds()}
         ready = False
         if event_value["cycles"] != 0:
             next_event = datetime.fromisoformat(event_value["next"])
-            if next_event < now:
-                event_value["next"] = (next_event + timedelta(seconds=event_value["duration"])).isoformat()
-                event_value["cycles"] -= 1
+            if next_event <= now:
+                interval = timedelta(seconds=event_value["duration"])
+                passed, following = _checked(my_task, "timeCycle", timers.catch_up, next_event, interval,
+                                             event_value["cycles"], now)
+                event_value["next"] = following.isoformat()
+                if event_value["cycles"] > 0:
+                    event_value["cycles"] -= passed
                 ready = True
         else:
             my_task.internal_data.pop("event_value", None)

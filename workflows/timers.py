@@ -15,7 +15,8 @@ falls due within `MAX_YEARS_AHEAD` years of the moment it is computed from:
   as everywhere in the engine (clock.py). A date already past is allowed (the timer fires at once).
 * cycle     `R[n]/duration`, `R[n]/start/duration`, `R[n]/duration/end`: at most `MAX_CYCLES`
   repetitions (`R/` is unbounded), an interval of at least `MIN_CYCLE_INTERVAL`, the first firing
-  (and, for a bounded cycle, the last) within the horizon.
+  (and, for a bounded cycle, the last) within the horizon. A start in the past is allowed: the
+  occurrences already past are skipped, never caught up (`catch_up`).
 
 Everything raises `TimerValueError` (a ValueError) whose message is safe to show, Chinese first.
 """
@@ -243,3 +244,27 @@ def parse_cycle(value: Any, now: datetime) -> Cycle:
         raise TimerValueError(f"最后一次触发超过 {MAX_YEARS_AHEAD} 年之后 / the last firing of {text!r} is "
                               f"more than {MAX_YEARS_AHEAD} years ahead")
     return Cycle(cycles, start.astimezone(UTC), interval)
+
+
+def catch_up(first: datetime, interval: timedelta, remaining: int, now: datetime) -> tuple[int, datetime]:
+    """The occurrences of a cycle that are already due at `now`, counted in constant time.
+
+    The cycle's occurrences are `first + k * interval` for `0 <= k < remaining` (`remaining = -1`:
+    unbounded); `interval` is the fixed length `parse_cycle` computed. Returns `(passed, next)`:
+    how many occurrences are at or before `now` (capped at `remaining`) and the first occurrence
+    strictly after `now` (meaningless once `passed == remaining`). One integer division, so a start
+    99 years in the past with `PT1M` costs the same as one due a minute ago.
+
+    Rule (Camunda 7, `engine/impl/calendar/DurationHelper.getDateAfterRepeat`): the next due date of
+    a cycle is the first occurrence of its series strictly after the current time, and the series
+    stays anchored at its start, so occurrences missed while nobody looked are skipped (they count
+    as consumed repetitions), never fired one by one.
+    """
+    if interval <= timedelta(0):
+        raise TimerValueError(f"循环间隔须为正 / the interval must be positive, got {interval}")
+    if first > now:
+        return 0, first
+    passed = (now - first) // interval + 1
+    if remaining >= 0:
+        passed = min(passed, remaining)
+    return passed, first + passed * interval
