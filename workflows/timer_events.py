@@ -87,26 +87,40 @@ class CycleTimerEventDefinition(spiff_timer.CycleTimerEventDefinition):
         if event_value is None:
             value = _evaluate(self, my_task)
             cycle = _checked(my_task, "timeCycle", timers.parse_cycle, value, now)
-            skipped, first = timers.catch_up(cycle.start, cycle.interval, cycle.cycles, now)
-            cycles = cycle.cycles if cycle.cycles < 0 else cycle.cycles - skipped
-            event_value = {"cycles": cycles, "next": first.isoformat(),
+            event_value = {"cycles": cycle.cycles, "next": cycle.start.isoformat(),
                            "duration": cycle.interval.total_seconds()}
+            if cycle.months and cycle.anchor is not None:  # calendar occurrences, counted from the anchor
+                event_value.update(anchor=cycle.anchor.isoformat(), months=cycle.months,
+                                   seconds=cycle.seconds, index=cycle.index)
+            _catch_up(my_task, event_value, now)  # missed before it started waiting: skipped
         ready = False
         if event_value["cycles"] != 0:
-            next_event = datetime.fromisoformat(event_value["next"])
-            if next_event <= now:
-                interval = timedelta(seconds=event_value["duration"])
-                passed, following = _checked(my_task, "timeCycle", timers.catch_up, next_event, interval,
-                                             event_value["cycles"], now)
-                event_value["next"] = following.isoformat()
-                if event_value["cycles"] > 0:
-                    event_value["cycles"] -= passed
+            if datetime.fromisoformat(event_value["next"]) <= now:
+                _catch_up(my_task, event_value, now)
                 ready = True
         else:
             my_task.internal_data.pop("event_value", None)
             my_task.internal_data["event_fired"] = True
         my_task._set_internal_data(event_value=event_value)
         return ready
+
+
+def _catch_up(my_task: Task, event_value: dict[str, Any], now: datetime) -> int:
+    """Consume the occurrences at or before `now` in `event_value` (in place); how many there were."""
+    remaining = event_value["cycles"]
+    if "anchor" in event_value:
+        passed, following = _checked(
+            my_task, "timeCycle", timers.calendar_catch_up, datetime.fromisoformat(event_value["anchor"]),
+            event_value["months"], event_value["seconds"], event_value["index"], remaining, now)
+        event_value["index"] += passed
+    else:
+        passed, following = _checked(my_task, "timeCycle", timers.catch_up,
+                                     datetime.fromisoformat(event_value["next"]),
+                                     timedelta(seconds=event_value["duration"]), remaining, now)
+    event_value["next"] = following.isoformat()
+    if remaining > 0:
+        event_value["cycles"] = remaining - passed
+    return passed
 
 
 _OURS: dict[type, type] = {
