@@ -69,7 +69,17 @@ class DurationTimerEventDefinition(spiff_timer.DurationTimerEventDefinition):
 
 
 class CycleTimerEventDefinition(spiff_timer.CycleTimerEventDefinition):
-    """timeCycle: `R[n]/...`; one firing per check, as SpiffWorkflow does."""
+    """timeCycle: `R[n]/...`, at most one firing per check, missed occurrences skipped.
+
+    The stored `event_value` keeps SpiffWorkflow's shape `{cycles, next, duration}` (`cycles`: the
+    repetitions left, -1 unbounded; `next`: the one pending due moment; `duration`: seconds), so a
+    cycle only ever holds ONE pending due time and hence one timer job. Rule (Camunda 7
+    `DurationHelper.getDateAfterRepeat`, see `timers.catch_up`): when the timer starts waiting, the
+    occurrences already past (a start in the past) are skipped without firing; when it is checked
+    at or after `next` it fires once, every occurrence up to now counts as consumed, and `next`
+    becomes the first occurrence strictly after now. SpiffWorkflow instead fired one occurrence per
+    check and advanced by one interval, so `R/2020-01-01T00:00:00Z/PT1M` owed millions of firings.
+    """
 
     def cycle_complete(self, my_task: Task) -> bool:
         now = current_time()
@@ -79,18 +89,38 @@ class CycleTimerEventDefinition(spiff_timer.CycleTimerEventDefinition):
             cycle = _checked(my_task, "timeCycle", timers.parse_cycle, value, now)
             event_value = {"cycles": cycle.cycles, "next": cycle.start.isoformat(),
                            "duration": cycle.interval.total_seconds()}
+            if cycle.months and cycle.anchor is not None:  # calendar occurrences, counted from the anchor
+                event_value.update(anchor=cycle.anchor.isoformat(), months=cycle.months,
+                                   seconds=cycle.seconds, index=cycle.index)
+            _catch_up(my_task, event_value, now)  # missed before it started waiting: skipped
         ready = False
         if event_value["cycles"] != 0:
-            next_event = datetime.fromisoformat(event_value["next"])
-            if next_event < now:
-                event_value["next"] = (next_event + timedelta(seconds=event_value["duration"])).isoformat()
-                event_value["cycles"] -= 1
+            if datetime.fromisoformat(event_value["next"]) <= now:
+                _catch_up(my_task, event_value, now)
                 ready = True
         else:
             my_task.internal_data.pop("event_value", None)
             my_task.internal_data["event_fired"] = True
         my_task._set_internal_data(event_value=event_value)
         return ready
+
+
+def _catch_up(my_task: Task, event_value: dict[str, Any], now: datetime) -> int:
+    """Consume the occurrences at or before `now` in `event_value` (in place); how many there were."""
+    remaining = event_value["cycles"]
+    if "anchor" in event_value:
+        passed, following = _checked(
+            my_task, "timeCycle", timers.calendar_catch_up, datetime.fromisoformat(event_value["anchor"]),
+            event_value["months"], event_value["seconds"], event_value["index"], remaining, now)
+        event_value["index"] += passed
+    else:
+        passed, following = _checked(my_task, "timeCycle", timers.catch_up,
+                                     datetime.fromisoformat(event_value["next"]),
+                                     timedelta(seconds=event_value["duration"]), remaining, now)
+    event_value["next"] = following.isoformat()
+    if remaining > 0:
+        event_value["cycles"] = remaining - passed
+    return passed
 
 
 _OURS: dict[type, type] = {

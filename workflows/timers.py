@@ -15,7 +15,8 @@ falls due within `MAX_YEARS_AHEAD` years of the moment it is computed from:
   as everywhere in the engine (clock.py). A date already past is allowed (the timer fires at once).
 * cycle     `R[n]/duration`, `R[n]/start/duration`, `R[n]/duration/end`: at most `MAX_CYCLES`
   repetitions (`R/` is unbounded), an interval of at least `MIN_CYCLE_INTERVAL`, the first firing
-  (and, for a bounded cycle, the last) within the horizon.
+  (and, for a bounded cycle, the last) within the horizon. A start in the past is allowed: the
+  occurrences already past are skipped, never caught up (`catch_up`).
 
 Everything raises `TimerValueError` (a ValueError) whose message is safe to show, Chinese first.
 """
@@ -206,6 +207,15 @@ class Cycle:
     cycles: int
     start: datetime
     interval: timedelta
+    months: float = 0
+    """The calendar part (years and months, in months) of a forward cycle's duration; when not 0 the
+    occurrences are `start + k * duration` by calendar arithmetic (`calendar_occurrence`), not
+    `start + k * interval`."""
+    seconds: float = 0
+    """The exact part (weeks, days, time) of that duration, in seconds."""
+    index: int = 0
+    """`start` is occurrence `index` counted from `anchor` (`R/P1M` computed at `now`: 1 from `now`)."""
+    anchor: datetime | None = None
 
 
 def parse_cycle(value: Any, now: datetime) -> Cycle:
@@ -225,10 +235,12 @@ def parse_cycle(value: Any, now: datetime) -> Cycle:
     if cycles > MAX_CYCLES:
         raise TimerValueError(f"循环次数过多 / at most {MAX_CYCLES} repetitions, got {cycles}")
     now = now.astimezone(BEIJING)  # calendar arithmetic in Beijing time; differences are zone-free
+    calendar_part = 0.0
     if len(parts) == 1:
         duration = parse_duration(parts[0])
         interval = add_duration(now, duration) - now
         start = now + interval
+        calendar_part = duration.years * 12 + duration.months
     elif parts[0][:1].upper() == "P":
         duration, end = parse_duration(parts[0]), parse_date(parts[1]).astimezone(BEIJING)
         interval = end - add_duration(end, duration, sign=-1)
@@ -236,10 +248,75 @@ def parse_cycle(value: Any, now: datetime) -> Cycle:
     else:
         start, duration = parse_date(parts[0]).astimezone(BEIJING), parse_duration(parts[1])
         interval = add_duration(start, duration) - start
+        calendar_part = duration.years * 12 + duration.months
     if interval < MIN_CYCLE_INTERVAL:
         raise TimerValueError(f"循环间隔过短 / the interval of {text!r} is shorter than {MIN_CYCLE_INTERVAL}")
     _check_due(start, now, "首次触发 first firing ")
     if cycles > 0 and (start - now) + (cycles - 1) * interval > horizon(now) - now:
         raise TimerValueError(f"最后一次触发超过 {MAX_YEARS_AHEAD} 年之后 / the last firing of {text!r} is "
                               f"more than {MAX_YEARS_AHEAD} years ahead")
-    return Cycle(cycles, start.astimezone(UTC), interval)
+    exact = duration.exact().total_seconds() if calendar_part else 0.0
+    anchor, index = (now, 1) if len(parts) == 1 else (start, 0)
+    return Cycle(cycles, start.astimezone(UTC), interval, calendar_part, exact, index, anchor.astimezone(UTC))
+
+
+def catch_up(first: datetime, interval: timedelta, remaining: int, now: datetime) -> tuple[int, datetime]:
+    """The occurrences of a cycle that are already due at `now`, counted in constant time.
+
+    The cycle's occurrences are `first + k * interval` for `0 <= k < remaining` (`remaining = -1`:
+    unbounded); `interval` is the fixed length `parse_cycle` computed. Returns `(passed, next)`:
+    how many occurrences are at or before `now` (capped at `remaining`) and the first occurrence
+    strictly after `now` (meaningless once `passed == remaining`). One integer division, so a start
+    99 years in the past with `PT1M` costs the same as one due a minute ago.
+
+    Rule (Camunda 7, `engine/impl/calendar/DurationHelper.getDateAfterRepeat`): the next due date of
+    a cycle is the first occurrence of its series strictly after the current time, and the series
+    stays anchored at its start, so occurrences missed while nobody looked are skipped (they count
+    as consumed repetitions), never fired one by one.
+    """
+    if interval <= timedelta(0):
+        raise TimerValueError(f"循环间隔须为正 / the interval must be positive, got {interval}")
+    if first > now:
+        return 0, first
+    passed = (now - first) // interval + 1
+    if remaining >= 0:
+        passed = min(passed, remaining)
+    return passed, first + passed * interval
+
+
+def calendar_occurrence(anchor: datetime, months: float, seconds: float, k: int) -> datetime:
+    """`anchor + k * (months, seconds)`: months by calendar arithmetic in Beijing time from the anchor
+    (clipped to the month's last day), then the exact seconds; aware UTC. Constant time."""
+    moment = add_duration(anchor.astimezone(BEIJING), Duration(months=months * k, seconds=seconds * k))
+    return moment.astimezone(UTC)
+
+
+def calendar_catch_up(anchor: datetime, months: float, seconds: float, index: int, remaining: int,
+                      now: datetime) -> tuple[int, datetime]:
+    """`catch_up` for a cycle with a calendar duration (`P1M`, `P1Y`, `P1M2D`, ...).
+
+    The occurrences are `calendar_occurrence(anchor, months, seconds, k)` for `k >= index`, at most
+    `remaining` of them (-1: unbounded). Returns `(passed, next)` as `catch_up` does. The count is
+    estimated from the mean Gregorian month (30.436875 days) and corrected by at most a few steps
+    (calendar months differ from the mean by days, far less than one period), never one step per
+    missed occurrence.
+    """
+    def occurrence(k: int) -> datetime:
+        return calendar_occurrence(anchor, months, seconds, k)
+
+    first = occurrence(index)
+    if first > now:
+        return 0, first
+    mean = timedelta(days=months * 30.436875, seconds=seconds)
+    last = index + max(0, (now - first) // mean)  # estimate of the last occurrence at or before now
+    for _ in range(4):
+        if last > index and occurrence(last) > now:
+            last -= 1
+        elif occurrence(last + 1) <= now:
+            last += 1
+        else:
+            break
+    passed = last - index + 1
+    if remaining >= 0:
+        passed = min(passed, remaining)
+    return passed, occurrence(index + passed)

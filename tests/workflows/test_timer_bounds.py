@@ -200,3 +200,68 @@ def test_a_computed_value_within_bounds_runs(engine: Engine) -> None:
     assert instance.fire_due_timers({}, first.due_at + timedelta(seconds=1))
     [cycle] = instance.timers()
     assert (cycle.element_id, cycle.due_at) == ("Timer_Computed", first.due_at + timedelta(days=1, seconds=1))
+
+
+# --- cycles whose occurrences are already past (Camunda 7 DurationHelper.getDateAfterRepeat) -------
+
+
+def test_missed_occurrences_are_counted_by_arithmetic_not_one_by_one() -> None:
+    minute = timedelta(minutes=1)
+    ancient = NOW.replace(year=NOW.year - 99)
+    with _quick(1):
+        passed, following = timers.catch_up(ancient, minute, -1, NOW)
+    assert passed == (NOW - ancient) // minute + 1 and following == NOW + minute
+    # R10 with 8 occurrences at or before now: 8 consumed, the 9th is next
+    assert timers.catch_up(NOW - 7 * minute, minute, 10, NOW) == (8, NOW + minute)
+    assert timers.catch_up(NOW - 30 * minute, minute, 10, NOW)[0] == 10  # all spent
+    assert timers.catch_up(NOW + minute, minute, 10, NOW) == (0, NOW + minute)  # not yet
+    # the first occurrence strictly after now, between two occurrences
+    second = timedelta(seconds=1)
+    assert timers.catch_up(NOW - 90 * second, minute, -1, NOW) == (2, NOW + 30 * second)
+
+
+def test_a_cycle_started_99_years_ago_fires_once_per_interval_from_now(engine: Engine) -> None:
+    text = RUNTIME.format(key="timer_past", kind="timeCycle", expression="spec")
+    spec_json = engine.compile({"past.bpmn": text.encode()})["timer_past"].spec_json
+    spec = f"R/{NOW.replace(year=NOW.year - 99).isoformat()}/PT1M"
+    instance = engine.start(spec_json, cache_key="timer_past", variables={"spec": spec}, now=NOW)
+    instance.advance({}, NOW)
+    [first] = instance.timers()  # Timer_First (PT1H) leads to the cycle
+    reached = first.due_at + timedelta(seconds=1)
+    with _quick():
+        assert instance.fire_due_timers({}, reached)
+        [cycle] = instance.timers()
+        assert cycle.element_id == "Timer_Computed"
+        assert reached < cycle.due_at <= reached + timedelta(minutes=1)  # nothing missed is caught up
+        assert not instance.fire_due_timers({}, reached + timedelta(seconds=1))
+        assert instance.fire_due_timers({}, cycle.due_at + timedelta(minutes=5, seconds=1))
+        [then] = instance.timers()
+    assert then.due_at == cycle.due_at + timedelta(minutes=6)
+
+
+def test_calendar_cycles_count_missed_months_by_arithmetic_and_keep_the_anchor_day() -> None:
+    anchor = datetime(1927, 1, 31, 9, 0, tzinfo=timers.BEIJING)  # 99 years ago, on a month's last day
+    with _quick(1):
+        passed, following = timers.calendar_catch_up(anchor, 1, 0, 0, -1, NOW)
+    # last at or before now: 2026-02-28 09:00 (clipped); next: 31 March, the anchor's day again
+    assert passed == 99 * 12 + 2 and following == datetime(2026, 3, 31, 1, 0, tzinfo=UTC)
+    assert timers.calendar_catch_up(anchor, 12, 0, 0, 50, NOW)[0] == 50  # R50/P1Y: all spent
+    yearly = timers.parse_cycle("R/2020-02-29T09:00:00/P1Y", NOW)
+    assert (yearly.months, yearly.anchor) == (12, datetime(2020, 2, 29, 1, 0, tzinfo=UTC))
+    assert timers.calendar_catch_up(yearly.anchor, 12, 0, 0, -1, NOW) == (
+        7, datetime(2027, 2, 28, 1, 0, tzinfo=UTC))
+
+
+def test_a_monthly_cycle_through_the_engine_skips_missed_months_and_keeps_its_day(engine: Engine) -> None:
+    text = RUNTIME.format(key="timer_monthly", kind="timeCycle", expression="spec")
+    spec_json = engine.compile({"monthly.bpmn": text.encode()})["timer_monthly"].spec_json
+    instance = engine.start(spec_json, cache_key="timer_monthly",
+                            variables={"spec": "R/2026-01-31T09:00:00/P1M"}, now=NOW)
+    instance.advance({}, NOW)
+    [first] = instance.timers()
+    assert instance.fire_due_timers({}, first.due_at + timedelta(seconds=1))
+    [cycle] = instance.timers()  # 31 January and 28 February are past: skipped
+    assert cycle.due_at == datetime(2026, 3, 31, 1, 0, tzinfo=UTC)
+    assert instance.fire_due_timers({}, datetime(2026, 5, 15, tzinfo=UTC))  # one firing for March and April
+    [then] = instance.timers()
+    assert then.due_at == datetime(2026, 5, 31, 1, 0, tzinfo=UTC)
