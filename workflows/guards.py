@@ -10,9 +10,13 @@ can build a large object or do super-linear C-level work calls one of these firs
 `fmt % args`                 `mod`: printf widths/precisions and the result size, before
 f-strings                    `fstring`/`format_value`: spec widths, conversions, total size
 `a == b`, `x in y`, `<` ...  `cmp_operand`: each non-literal operand's text size (MAX_RENDERED)
-`{k: v}`, `{k}`, `d[k] = v`  `hash_key`: tuple keys' size (hashing a tuple walks all of it)
+`{k: v}`, `{k}`, `d[k] = v`  `hash_key`: only keys whose hashes cannot be chosen (`key_refusal`)
+`set()`, `dict()`, `s.update` `check_keys`/`check_pair_keys`: the same rule for every item hashed
+`a - b`, `a | b`, `& ^`      `setop`: a dict keys view hashes the other operand's items
 `a[i]`, `a[i:j]`             `getitem`: tuple keys' size; slices charged to the budget
-builtins                     `GUARDED_BUILTINS`: `str`, `int`, `list`, `sorted`, `sum`, `round` ...
+builtins                     `GUARDED_BUILTINS`: `str`, `int`, `list`, `sorted`, `sum`, `round` ...;
+                             iterators are drained through `islice` (MAX_ITEMS + 1 at most), and
+                             `zip`/`enumerate`/`reversed` return bounded lists (MAX_ZIP_WIDTH)
 ==========================  ===================================================================
 
 Every guard raises `SandboxLimit` (a ValueError) naming the limit it enforces.
@@ -21,8 +25,10 @@ Every guard raises `SandboxLimit` (a ValueError) naming the limit it enforces.
 from __future__ import annotations
 
 import builtins
+import itertools
 import operator
 import re
+import sys
 from collections.abc import Callable, ItemsView, Iterable, KeysView, ValuesView
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -33,9 +39,13 @@ from .limits import (
     MAX_FORMAT_WIDTH,
     MAX_INT_BITS,
     MAX_ITEMS,
+    MAX_KEY_INT,
     MAX_STR,
+    MAX_ZIP_ELEMENTS,
+    MAX_ZIP_WIDTH,
     SandboxLimit,
     charge,
+    charge_bytes,
     check_rendered,
     check_size,
     rendered_size,
@@ -133,9 +143,10 @@ def _imul(x: Any, y: Any) -> Any:
 
 
 _INPLACE: dict[str, Callable[[Any, Any], Any]] = {
-    "+=": _iadd, "-=": operator.isub, "*=": _imul, "/=": operator.itruediv,
+    "+=": _iadd, "-=": lambda x, y: _iset("-", operator.isub, x, y), "*=": _imul, "/=": operator.itruediv,
     "//=": operator.ifloordiv, "%=": mod, "**=": power, "<<=": lshift, ">>=": operator.irshift,
-    "|=": operator.ior, "&=": operator.iand, "^=": operator.ixor,
+    "|=": lambda x, y: _ior(x, y), "&=": lambda x, y: _iset("&", operator.iand, x, y),
+    "^=": lambda x, y: _iset("^", operator.ixor, x, y),
 }
 
 
@@ -289,11 +300,96 @@ def cmp_operand(value: Any) -> Any:
     return value
 
 
+_KEY_SCALARS = frozenset({str, bytes, bool, type(None), float, date, datetime, time})
+"""Key types whose hashes cannot be made to collide in bulk: str/bytes/date/datetime/time hash by
+keyed SipHash of their bytes (secret per process); floats share a hash in groups of at most ~200
+(m·2**e and m·2**(e+61), rotated mantissas: 100,000 floats in such groups cost ~0.1 s to build)."""
+_TUPLE_TEXT = frozenset({str, bytes, date, datetime, time})
+_TUPLE_INT_BOUND = 2**31
+_TUPLE_MAX_INTS = 2
+
+
+def key_refusal(value: Any) -> str | None:
+    """Why `value` may not be a dict key or set element, or None when it may (issue 11).
+
+    CPython fills a hash table in one C call; keys sharing a hash make it quadratic, and the hashes
+    of ints (modulo 2**61 - 1), Decimals and tuples (an invertible mix of their items' hashes) can be
+    chosen. So a key must be str, bytes, bool, None, a float, a date/datetime/time, an int with
+    |v| <= MAX_KEY_INT, or a tuple of str/bytes/date/datetime/time holding at most two ints or
+    bools with |v| < 2**31 (two such ints give ~2**64 tuples for 2**64 hashes: no crafted groups).
+    """
+    kind = type(value)
+    if kind in _KEY_SCALARS:
+        return None
+    if kind is int:
+        return None if -MAX_KEY_INT <= value <= MAX_KEY_INT else (
+            f"an int key beyond ±MAX_KEY_INT ({MAX_KEY_INT:,}) (such ints can share a hash)")
+    if kind is tuple:
+        ints = 0
+        for item in value:
+            item_kind = type(item)
+            if item_kind in _TUPLE_TEXT:
+                continue
+            if (item_kind is int or item_kind is bool) and -_TUPLE_INT_BOUND < item < _TUPLE_INT_BOUND:
+                ints += 1
+                if ints <= _TUPLE_MAX_INTS:
+                    continue
+            return ("a tuple key may hold only str, bytes, dates and at most two ints below 2**31 "
+                    "(other tuples can share a hash)")
+        return None
+    return f"a {kind.__name__} cannot be a dict key or set element in diagram code (its hash can be chosen)"
+
+
+def _refuse_key(reason: str) -> SandboxLimit:
+    return SandboxLimit(f"dict key / set element: {reason}")
+
+
 def hash_key(value: Any) -> Any:
-    """A dict key or set element: hashing a tuple walks all of it, so bound its size first."""
-    if type(value) is tuple:
-        rendered_size(value)
+    """A dict key or set element (or a subscript), if `key_refusal` allows it; else SandboxLimit.
+    Fast for str and small ints (type checks only)."""
+    kind = type(value)
+    if kind is str or (kind is int and -MAX_KEY_INT <= value <= MAX_KEY_INT):
+        return value
+    reason = key_refusal(value)
+    if reason is not None:
+        raise _refuse_key(reason)
+    if kind is tuple:
+        rendered_size(value)  # hashing a tuple walks all of it
     return value
+
+
+_TABLES = (set, frozenset, dict, KeysView)
+
+
+def check_keys(items: Any) -> None:
+    """Every item of `items` (a sized container) is an allowed key; C-speed for homogeneous str,
+    number and date items (one pass of `map(type, ...)`), a Python loop only for mixed ones.
+    Items already in a set or dict (or a dict's keys) are skipped: that table was built checked."""
+    if isinstance(items, _TABLES) or not items:
+        return
+    kinds = builtins.set(builtins.map(type, items))
+    if kinds <= _KEY_SCALARS:
+        return
+    if kinds == {int} or kinds <= _KEY_SCALARS | {int} and not kinds & {str, bytes, date, datetime, time}:
+        numbers = items if kinds == {int} else [x for x in items if type(x) is int]
+        if numbers and (builtins.min(numbers) < -MAX_KEY_INT or builtins.max(numbers) > MAX_KEY_INT):
+            raise _refuse_key(key_refusal(builtins.max(numbers, key=builtins.abs)) or "")
+        return
+    for item in items:
+        hash_key(item)
+
+
+def check_pair_keys(pairs: Any) -> None:
+    """The keys of `dict(pairs)` / `d.update(pairs)`: items of 2-item sequences (a dict's or a
+    dict view's own keys are skipped)."""
+    if isinstance(pairs, dict | KeysView | ItemsView) or not pairs:
+        return
+    keys = []
+    for pair in pairs:
+        if isinstance(pair, _TEXT) or not isinstance(pair, list | tuple) or len(pair) != 2:
+            raise SandboxLimit("dict() needs pairs of (key, value) in diagram code")
+        keys.append(pair[0])
+    check_keys(keys)
 
 
 def getitem(obj: Any, key: Any) -> Any:
@@ -310,12 +406,128 @@ def getitem(obj: Any, key: Any) -> Any:
 
 
 def _materialize(iterable: Any) -> Any:
-    """A sized container of `iterable`'s items (generators are drained: they are traced code)."""
+    """A sized container of `iterable`'s items: containers as they are, anything else (generators,
+    which are traced code) drained through `islice` so that at most MAX_ITEMS + 1 items are ever
+    pulled before refusing."""
     if isinstance(iterable, (*_TEXT, *_COMPARABLE)):
         return iterable
-    items = builtins.list(iterable)
+    items = builtins.list(itertools.islice(iterable, MAX_ITEMS + 1))
     check_size(items)
     return charge(items)
+
+
+def bounded_list(iterable: Any) -> Any:
+    """`iterable` if it is a container, else a list of at most MAX_ITEMS of its items (refused
+    beyond, after pulling at most MAX_ITEMS + 1)."""
+    return _materialize(iterable)
+
+
+def _sized_length(value: Any) -> int | None:
+    return len(value) if isinstance(value, (*_TEXT, *_COMPARABLE)) else None
+
+
+def zip_(*iterables: Any, strict: bool = False) -> list:
+    """`zip`, as a list: at most MAX_ZIP_WIDTH iterables, MAX_ITEMS tuples and MAX_ZIP_ELEMENTS
+    values in all, checked before building (the result of a C-level zip consumed by `all`, `max`,
+    `sorted` or `list` would otherwise run and build without bound between two trace events)."""
+    if len(iterables) > MAX_ZIP_WIDTH:
+        raise too_big("zip() width in iterables", len(iterables), "MAX_ZIP_WIDTH")
+    if not iterables:
+        return []
+    sources = [it if _sized_length(it) is not None else _materialize(it) for it in iterables]
+    shortest = builtins.min(len(it) for it in sources)
+    if shortest > MAX_ITEMS:
+        raise too_big("zip() length in tuples", shortest, "MAX_ITEMS")
+    if shortest * len(sources) > MAX_ZIP_ELEMENTS:
+        raise too_big("zip() values (tuples × width)", shortest * len(sources), "MAX_ZIP_ELEMENTS")
+    charge_bytes(shortest * (sys.getsizeof(()) + 8 * (len(sources) + 1)))
+    return builtins.list(builtins.zip(*sources, strict=strict))
+
+
+def enumerate_(iterable: Any, start: int = 0) -> list:
+    """`enumerate`, as a list of (index, item) of at most MAX_ITEMS items (so that no C-level
+    iterator can be wrapped in another without bound)."""
+    source = _materialize(iterable)
+    check_size(source)
+    if len(source) > MAX_ITEMS:  # a str is within MAX_STR, not MAX_ITEMS
+        raise too_big("enumerate() length", len(source), "MAX_ITEMS")
+    charge_bytes(len(source) * (sys.getsizeof(()) + 24))
+    return builtins.list(builtins.enumerate(source, check_size(start)))
+
+
+def reversed_(sequence: Any) -> list:
+    """`reversed`, as a list of at most MAX_ITEMS items."""
+    source = _materialize(sequence)
+    if len(source) > MAX_ITEMS:
+        raise too_big("reversed() length", len(source), "MAX_ITEMS")
+    if isinstance(source, set | frozenset | dict):  # as Python: a set is not reversible
+        return builtins.list(builtins.reversed(source))
+    return charge(builtins.list(builtins.reversed(source)))
+
+
+_VIEWS = (KeysView, ItemsView)
+
+
+def setop(op: str, a: Any, b: Any) -> Any:
+    """`a - b`, `a | b`, `a & b`, `a ^ b`: for a dict's keys view the other operand (any
+    iterable) is hashed into a new set, so its items must be allowed keys; items views hash
+    (key, value) tuples whose values are arbitrary, so they are refused."""
+    if type(a) in _VIEW_TYPES or type(b) in _VIEW_TYPES:
+        for view, other in ((a, b), (b, a)):
+            if isinstance(view, ItemsView):
+                raise SandboxLimit("set operations on dict.items() are not available in diagram code; "
+                                   "use a comprehension")
+            if isinstance(view, KeysView):
+                other = _materialize(other)
+                check_keys(other)
+                return charge(_SET_OPS[op](*((view, other) if view is a else (other, view))))
+    return _SET_OPS[op](a, b)
+
+
+_VIEW_TYPES = frozenset({type({}.keys()), type({}.items())})
+_SET_OPS: dict[str, Callable[[Any, Any], Any]] = {
+    "-": operator.sub, "|": operator.or_, "&": operator.and_, "^": operator.xor,
+}
+
+
+def sub(a: Any, b: Any) -> Any:
+    """`a - b` (see `setop`); numbers go straight through."""
+    if type(a) in _VIEW_TYPES or type(b) in _VIEW_TYPES:
+        return setop("-", a, b)
+    return a - b
+
+
+def bitor(a: Any, b: Any) -> Any:
+    """`a | b` (see `setop`)."""
+    return setop("|", a, b)
+
+
+def bitand(a: Any, b: Any) -> Any:
+    """`a & b` (see `setop`)."""
+    return setop("&", a, b)
+
+
+def bitxor(a: Any, b: Any) -> Any:
+    """`a ^ b` (see `setop`)."""
+    return setop("^", a, b)
+
+
+def _iset(op: str, inplace_op: Callable[[Any, Any], Any], x: Any, y: Any) -> Any:
+    """`x -= y`, `x &= y`, `x ^= y`: in place for sets and numbers, through `setop` for dict views."""
+    if type(x) in _VIEW_TYPES or type(y) in _VIEW_TYPES:
+        return setop(op, x, y)
+    return inplace_op(x, y)
+
+
+def _ior(x: Any, y: Any) -> Any:
+    if type(x) is dict:  # d |= pairs: like d.update(pairs)
+        y = _materialize(y)
+        check_pair_keys(y)
+        if len(x) + len(y) > MAX_ITEMS:
+            raise too_big("dict length", len(x) + len(y), "MAX_ITEMS")
+        x |= y
+        return x
+    return _iset("|", operator.ior, x, y)
 
 
 class GuardedType:
@@ -348,7 +560,11 @@ def _new_collection(kind: type, *args: Any, **kwargs: Any) -> Any:
     if args:
         source = _materialize(args[0])
         check_size(source)
-        if kind in (set, frozenset, dict):  # hashing every item
+        if kind in (set, frozenset, dict):  # hashing every item: allowed keys, bounded size
+            if kind is dict:
+                check_pair_keys(source)
+            else:
+                check_keys(source)
             rendered_size(source)
         args = (source, *args[1:])
     if kwargs:
@@ -471,7 +687,7 @@ GUARDED_BUILTINS: dict[str, Any] = {
        for k in (str, int, float, list, tuple, dict, set)},
     "len": len, "all": all, "any": any, "abs": abs, "bool": bool,
     "min": _extreme(min), "max": _extreme(max), "sum": sum_, "sorted": sorted_, "round": round_,
-    "enumerate": enumerate, "zip": zip, "reversed": reversed, "isinstance": isinstance_,
+    "enumerate": enumerate_, "zip": zip_, "reversed": reversed_, "isinstance": isinstance_,
     "ValueError": GuardedType(ValueError, _new_exception),
 }
 """Builtins a diagram may use (`range` is `helpers.capped_range`); see `workflows/helpers.py`."""

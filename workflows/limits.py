@@ -39,6 +39,15 @@ MAX_DEPTH = 100
 """Deepest nesting of lists/tuples/dicts/sets in one value."""
 MAX_FORMAT_WIDTH = 10_000
 """Largest width or precision in a format spec (`%05d`, `f"{x:>10}"`, `"{:.2f}"`)."""
+MAX_ZIP_WIDTH = 16
+"""Most iterables in one `zip` (each item of the result is a tuple of this many values)."""
+MAX_ZIP_ELEMENTS = 1_000_000
+"""Most values in all the tuples one `zip` or `enumerate` builds (items × width)."""
+MAX_KEY_INT = 2**61 - 2
+"""Largest |int| usable as a dict key or set element: CPython hashes ints modulo 2**61 - 1, so
+larger ones can be chosen to share a hash, and a table of n such keys takes n²/2 comparisons in
+one C call (38,000 multiples of 2**61 - 1 in a set: 11 s holding the GIL). Smaller ints hash to
+themselves. The whole rule for keys is `workflows.guards.hash_key`."""
 MAX_ALLOCATED = 64 * 2**20
 """Bytes (by `sys.getsizeof`) that the guarded operations of ONE evaluation may build in total;
 bounds memory when each object is within its limit but a loop builds many of them."""
@@ -51,6 +60,17 @@ class SandboxLimit(ValueError):
 
     def __init__(self, what: str) -> None:
         super().__init__(f"超出沙箱限制 / sandbox limit: {what}")
+
+
+def charge_bytes(size: int) -> None:
+    """Count `size` bytes (of objects just built that `charge` cannot size) against the budget."""
+    budget = getattr(_state, "budget", None)
+    if budget is not None:
+        budget.left -= size
+        if budget.left < 0:
+            budget.left = 0
+            raise SandboxLimit(f"this evaluation built more than MAX_ALLOCATED ({MAX_ALLOCATED:,}) "
+                               f"bytes of strings, lists and numbers")
 
 
 def too_big(what: str, size: int, limit_name: str) -> SandboxLimit:

@@ -19,7 +19,7 @@ from datetime import date, datetime, time, timedelta
 from functools import partial
 from typing import Any
 
-from .guards import GuardedType, hash_key, sort_list
+from .guards import GuardedType, bounded_list, check_keys, check_pair_keys, hash_key, sort_list
 from .limits import (
     MAX_FORMAT_WIDTH,
     MAX_ITEMS,
@@ -45,7 +45,7 @@ def _text_limit(total: int, kind: type) -> None:
 
 
 def _join(sep: Any, iterable: Any) -> Any:
-    items = list(iterable)
+    items = bounded_list(iterable)
     check_size(items)
     _text_limit(len(sep) * max(len(items) - 1, 0) + sum(len(i) for i in items if hasattr(i, "__len__")),
                 type(sep))
@@ -91,10 +91,15 @@ def _no_format(*args: Any, **kwargs: Any) -> Any:
                        "or % formatting")
 
 
-def _measured(name: str) -> Callable[..., Any]:
-    """A method that compares or hashes its arguments against the receiver's items."""
+def _measured(name: str, hashes: bool = False) -> Callable[..., Any]:
+    """A method that compares or hashes its arguments against the receiver's items
+    (`issubset` ... hash a non-set argument into a new set: its items must be allowed keys)."""
 
     def call(obj: Any, *args: Any, **kwargs: Any) -> Any:
+        if hashes:
+            args = tuple(bounded_list(a) for a in args)
+            for arg in args:
+                check_keys(arg)
         rendered_size(obj)
         rendered_size(args)
         return getattr(obj, name)(*args, **kwargs)
@@ -136,12 +141,15 @@ def _merging(name: str, hashes: bool) -> Callable[..., Any]:
         sources = []
         total = len(obj) + len(kwargs)
         for other in others:
-            items = other if isinstance(other, list | tuple | set | frozenset | dict | str) else list(other)
+            items = bounded_list(other)
             total += len(items)
             sources.append(items)
         if total > MAX_ITEMS:
             raise too_big(f"{type(obj).__name__} length", total, "MAX_ITEMS")
         if hashes:
+            check = check_pair_keys if type(obj) is dict else check_keys
+            for items in sources:
+                check(items)
             rendered_size(sources)
         result = getattr(obj, name)(*sources, **kwargs)
         return obj if result is None else charge(result)
@@ -186,7 +194,7 @@ ALLOWED: dict[type, dict[str, Any]] = {
                  pop=_keyed("pop"), setdefault=_growing("setdefault", hashes=True),
                  update=_merging("update", True)),
     set: _table("clear pop", "copy", add=_growing("add", hashes=True),
-                **{name: _measured(name) for name in ("isdisjoint", "issubset", "issuperset")},
+                **{name: _measured(name, hashes=True) for name in ("isdisjoint", "issubset", "issuperset")},
                 discard=_keyed("discard"), remove=_keyed("remove"),
                 **{name: _merging(name, True) for name in
                    ("update", "union", "intersection", "difference", "symmetric_difference")}),

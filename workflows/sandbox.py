@@ -9,10 +9,17 @@ is a restricted language in which no single operation is unbounded (issue 11):
 * compile: RestrictedPython's policy (no `_`-names, no dunder attributes, no imports, guarded
   item/attribute/iteration access) plus ours: no `while` (use a bounded `for`), no `try` (so a
   timeout cannot be swallowed), no classes, no `*x` unpacking into displays or calls, no slice
-  assignment; `+ * ** << %`, comparisons of two computed values, computed dict keys and set
-  elements, and f-strings are rewritten into calls of the guards in `workflows/guards.py`, which
+  assignment; `+ - * ** << % | & ^`, comparisons of two computed values, computed dict keys and
+  set elements, and f-strings are rewritten into calls of the guards in `workflows/guards.py`, which
   check sizes BEFORE building (limits in `workflows/limits.py`); SyntaxErrors always carry an int
   `lineno` because SpiffWorkflow's error formatter crashes on None;
+* hash tables: a dict key or set element must be str, bytes, bool, None, a float, a
+  date/datetime/time, an int with |v| <= MAX_KEY_INT, or a tuple of str/bytes/dates with at most
+  two ints below 2**31 (`guards.key_refusal`): other hashes can be chosen to collide, and a table
+  of colliding keys is built quadratically in ONE C call (38,000 multiples of 2**61 - 1 in a set:
+  11 s holding the GIL). Checked at every place a table is filled (displays, comprehensions,
+  `d[k] = v`, `set()`/`dict()`, `add`/`update`/`union`/`setdefault`..., `d |= pairs`, dict-view
+  set operators) and, for literal keys, at compile time (CPython folds `x in {…}` itself);
 * run: globals are the allow-listed helpers only (`__builtins__` is empty, the builtins are the
   guarded ones of `workflows/guards.py`), attributes go through the per-type allow-list of
   `workflows/methods.py`; a CPU-time deadline (per thread, via `sys.settrace` line/call events and
@@ -85,7 +92,16 @@ class _Policy(RestrictingNodeTransformer):
         return node
 
     _OPERATORS = {ast.Add: "_add_", ast.Mult: "_mul_", ast.Pow: "_pow_", ast.LShift: "_lshift_",
-                  ast.Mod: "_mod_"}
+                  ast.Mod: "_mod_", ast.Sub: "_sub_", ast.BitOr: "_or_", ast.BitAnd: "_and_",
+                  ast.BitXor: "_xor_"}
+
+    def _literal_key(self, node: ast.expr) -> None:
+        """A literal dict key / set element is checked here: CPython folds `x in {…}` into a
+        frozenset at compile time, so a literal of colliding ints would be hashed by `compile`."""
+        if isinstance(node, ast.Constant):
+            reason = guards.key_refusal(node.value)
+            if reason is not None:
+                self.error(node, f"dict key / set element: {reason}")
 
     def visit_BinOp(self, node: ast.BinOp) -> Any:
         node = self.node_contents_visit(node)
@@ -110,11 +126,16 @@ class _Policy(RestrictingNodeTransformer):
 
     def visit_Dict(self, node: ast.Dict) -> Any:
         node = self.node_contents_visit(node)
+        for key in node.keys:
+            if key is not None:
+                self._literal_key(key)
         node.keys = [k if k is None else _guarded("_hash_", k) for k in node.keys]
         return _charged(node) if node.keys else node
 
     def visit_Set(self, node: ast.Set) -> Any:
         node = self.node_contents_visit(node)
+        for element in node.elts:
+            self._literal_key(element)
         node.elts = [_guarded("_hash_", e) for e in node.elts]
         return _charged(node)
 
@@ -131,11 +152,13 @@ class _Policy(RestrictingNodeTransformer):
 
     def visit_DictComp(self, node: ast.DictComp) -> Any:
         node = super().visit_DictComp(node)
+        self._literal_key(node.key)
         node.key = _guarded("_hash_", node.key)
         return _charged(node)
 
     def visit_SetComp(self, node: ast.SetComp) -> Any:
         node = super().visit_SetComp(node)
+        self._literal_key(node.elt)
         node.elt = _guarded("_hash_", node.elt)
         return _charged(node)
 
@@ -145,6 +168,7 @@ class _Policy(RestrictingNodeTransformer):
             return node
         node = super().visit_Subscript(node)
         if isinstance(node, ast.Subscript) and not isinstance(node.slice, ast.Slice):
+            self._literal_key(node.slice)
             node.slice = _guarded("_hash_", node.slice)  # d[k] = v, del d[k]
         return node
 
@@ -321,6 +345,10 @@ _GUARDS: dict[str, Any] = {
     "_pow_": guards.power,
     "_lshift_": guards.lshift,
     "_mod_": guards.mod,
+    "_sub_": guards.sub,
+    "_or_": guards.bitor,
+    "_and_": guards.bitand,
+    "_xor_": guards.bitxor,
     "_cmp_": guards.cmp_operand,
     "_hash_": guards.hash_key,
     "_format_": guards.format_value,
