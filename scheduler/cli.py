@@ -82,3 +82,7 @@ def demo(click_ctx: click.Context, host: str, port: int) -> None:
 
 def main() -> None:
     cli()
+
+
+if __name__ == "__main__":  # `python -m scheduler.cli …` works like the `consortium` command
+    main()

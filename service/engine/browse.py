@@ -15,10 +15,10 @@ import sqlalchemy as sa
 from lxml import etree
 from sqlalchemy.orm import Session
 
-from . import extension_runtime as hooks
 from ..actors import ADMIN, PROCESS_OWNER, Actor
 from ..context import Context
 from ..errors import NotFound
+from . import extension_runtime as hooks
 from .commands import restore
 from .store import definitions, instance_query, instances
 from .store.instance_query import InstanceQuery

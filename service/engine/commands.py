@@ -24,11 +24,11 @@ from workflows.errors import (
 )
 from workflows.listeners import bound
 
-from . import extension_runtime as hooks
 from ..actors import Actor
 from ..consortium import reminders  # issue 19: moves to a registered after-save hook
 from ..context import Context
 from ..errors import Conflict, DiagramFailed, InvalidInput, ProcessFailed
+from . import extension_runtime as hooks
 from .store import audit, definitions, instances
 from .store.models import ProcessInstance
 

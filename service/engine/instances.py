@@ -13,10 +13,10 @@ from sqlalchemy.orm import Session
 
 from workflows.extensions import Extensions
 
-from . import extension_runtime as hooks
 from ..actors import CITY_CLERK, Actor
 from ..context import Context
 from ..errors import Forbidden, InvalidInput, NotFound
+from . import extension_runtime as hooks
 from .commands import act_and_save, restore, run_command
 from .store import audit, definitions, instances
 from .store.models import ProcessDefinition, ProcessInstance

@@ -7,10 +7,10 @@ from typing import Any
 
 from forms import registry as form_registry
 
-from . import extension_runtime as hooks
 from ..actors import CITY_CLERK, DISTRICT_CLERK, Actor
 from ..context import Context
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
+from . import extension_runtime as hooks
 from .commands import restore, run_command
 from .store import audit, instances, tasks
 from .store import identities as identity_store

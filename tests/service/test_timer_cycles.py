@@ -18,11 +18,11 @@ import pytest
 import sqlalchemy as sa
 
 from service.actors import Actor
+from service.engine import identities, instances, jobs, tasks
+from service.engine.deployments import deploy
+from service.engine.store.models import Job
+from service.engine.store.tasks import TaskQuery
 from service.errors import InvalidInput
-from service.store.models import Job
-from service.store.tasks import TaskQuery
-from service.usecases import identities, instances, jobs, tasks
-from service.usecases.deployments import deploy
 from tests.support.cycles import cycle_diagram
 
 OWNER = Actor(id="owner", groups=frozenset({"process_owner"}))
