@@ -38,34 +38,37 @@ def _evaluate(definition: spiff_timer.TimerEventDefinition, my_task: Task) -> An
     return my_task.workflow.script_engine.evaluate(my_task, definition.expression)
 
 
-class TimeDateEventDefinition(spiff_timer.TimeDateEventDefinition):
+class _OneShotTimer:
+    """`has_fired` of a one-shot timer: the due moment is computed once, when the timer starts waiting
+    (`due(value, now)`, bounded by `timers`), stored as `event_value`, then compared with the clock."""
+
+    label: str
+    due: Any
+
+    def has_fired(self, my_task: Task) -> bool:
+        now = current_time()
+        event_value = my_task._get_internal_data("event_value")
+        if event_value is None:
+            value = _evaluate(self, my_task)
+            event_value = _checked(my_task, self.label, self.due, value, now).isoformat()
+            my_task._set_internal_data(event_value=event_value)
+        if _checked(my_task, self.label, timers.parse_date, event_value) < now:
+            my_task._set_internal_data(event_fired=True)
+        return my_task._get_internal_data("event_fired", False)
+
+
+class TimeDateEventDefinition(_OneShotTimer, spiff_timer.TimeDateEventDefinition):
     """timeDate: an ISO date/date-time (naive = Beijing time), due within the horizon."""
 
-    def has_fired(self, my_task: Task) -> bool:
-        now = current_time()
-        event_value = my_task._get_internal_data("event_value")
-        if event_value is None:
-            value = _evaluate(self, my_task)
-            event_value = _checked(my_task, "timeDate", timers.due_at, value, now).isoformat()
-            my_task._set_internal_data(event_value=event_value)
-        if _checked(my_task, "timeDate", timers.parse_date, event_value) < now:
-            my_task._set_internal_data(event_fired=True)
-        return my_task._get_internal_data("event_fired", False)
+    label = "timeDate"
+    due = staticmethod(timers.due_at)
 
 
-class DurationTimerEventDefinition(spiff_timer.DurationTimerEventDefinition):
+class DurationTimerEventDefinition(_OneShotTimer, spiff_timer.DurationTimerEventDefinition):
     """timeDuration: an ISO duration from the moment the timer starts waiting."""
 
-    def has_fired(self, my_task: Task) -> bool:
-        now = current_time()
-        event_value = my_task._get_internal_data("event_value")
-        if event_value is None:
-            value = _evaluate(self, my_task)
-            event_value = _checked(my_task, "timeDuration", timers.due_after, value, now).isoformat()
-            my_task._set_internal_data(event_value=event_value)
-        if _checked(my_task, "timeDuration", timers.parse_date, event_value) < now:
-            my_task._set_internal_data(event_fired=True)
-        return my_task._get_internal_data("event_fired", False)
+    label = "timeDuration"
+    due = staticmethod(timers.due_after)
 
 
 class CycleTimerEventDefinition(spiff_timer.CycleTimerEventDefinition):
