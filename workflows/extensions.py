@@ -44,7 +44,7 @@ def bean_name(expression: str | None) -> str | None:
 @dataclass
 class TaskInfo:
     """The user task a task listener runs for (its stored row's fields; `data` is the form data on
-    `complete`)."""
+    `complete`; `properties` the element's declared `camunda:properties`, resolved)."""
 
     id: str
     element_id: str
@@ -52,6 +52,7 @@ class TaskInfo:
     assignee: str | None = None
     form_key: str | None = None
     data: dict[str, Any] = field(default_factory=dict)
+    properties: dict[str, Any] = field(default_factory=dict)  # the element's declared camunda:properties
 
 
 @dataclass

@@ -41,7 +41,8 @@ def register(extensions: Extensions) -> None:
     extensions.may_start.append(_lead_unit_only)
     extensions.before_start.append(_recommendation_start)
     extensions.before_complete.append(_against_register)
-    extensions.before_complete.append(review_hooks.before_completion)  # round window, recusal
+    for name, listener in review_hooks.TASK_LISTENERS.items():  # declared on the diagrams' user tasks
+        extensions.register_task_listener(name, listener)
     extensions.variable_filters.append(panel_access.redact_variables)
 
 
