@@ -41,7 +41,8 @@ def ids(ctx) -> dict[str, str]:
 
 def consortium_of(ctx, walk: Walk) -> Consortium:
     with ctx.unit_of_work(write=False) as uow:
-        return uow.session.scalars(sa.select(Consortium).where(Consortium.instance_id == walk.instance_id)).one()
+        query = sa.select(Consortium).where(Consortium.instance_id == walk.instance_id)
+        return uow.session.scalars(query).one()
 
 
 def pass_publicity(ctx, clock) -> None:
