@@ -90,12 +90,21 @@ class Extensions:
 
     Hook signatures (all called inside the command's transaction):
       - `service_handlers`: provider(session, row, actor, now, settings) -> {topic: handler(ServiceCall)}
-      - `after_save`: hook(session, row, running, now), after the instance and its tasks are stored
+      - `after_save`: hook(session, row, running, now, settings), after the instance and its tasks are
+        stored (`settings`: the context's deadline settings, e.g. reminder offsets)
       - `may_start`: hook(definition, actor); raises Forbidden when the actor may not start it
       - `before_start`: hook(session, definition, actor, business_key, variables, now)
         -> (business_key, variables); may raise Forbidden/InvalidInput
       - `before_complete`: hook(session, row, task_row, data, actor, now); may raise to refuse
       - `variable_filters`: hook(session, instance_id, actor, variables) -> variables a viewer may read
+      - `job_kinds`: {kind: run(ctx, session, job, now)}, jobs of the domain's own kinds the scheduler
+        fires (the instance's row is locked first, as for a timer)
+      - `viewer_filters`: hook(session, actor) -> an SQL condition on `audit_event` rows the actor may NOT
+        see the actor of (e.g. reviewers' names hidden from applicants), or None
+      - `organisation_check`: hook(session, credit_code) -> None, or raises InvalidInput when a user's
+        organisation is not one the registry knows
+      - `task_decorations`: hook(session, instance_ids) -> {instance_id: {label: value}} shown beside an
+        inbox row (e.g. the application's title)
     """
 
     def __init__(self) -> None:
@@ -106,6 +115,10 @@ class Extensions:
         self.before_start: list[Callable[..., tuple[str | None, dict[str, Any]]]] = []
         self.before_complete: list[Callable[..., None]] = []
         self.variable_filters: list[Callable[..., dict[str, Any]]] = []
+        self.job_kinds: dict[str, Callable[..., None]] = {}
+        self.viewer_filters: list[Callable[..., Any]] = []
+        self.organisation_checks: list[Callable[..., None]] = []
+        self.task_decorations: list[Callable[..., dict[str, dict[str, Any]]]] = []
         self.registered_by: list[str] = []
 
     # --- named behaviour ---------------------------------------------------------------------
@@ -132,6 +145,13 @@ class Extensions:
     def register_execution_listener(self, name: str, fn: Callable_) -> Callable_:
         """`<camunda:executionListener event="start|end" delegateExpression="${name}">`."""
         return self.register("executionListener", name, fn)
+
+    def register_job_kind(self, kind: str, run: Callable[..., None]) -> None:
+        """Jobs of `kind` (rows the domain writes into the job table) run as `run(ctx, session, job, now)`;
+        ValueError on a duplicate."""
+        if kind in self.job_kinds and self.job_kinds[kind] is not run:
+            raise ValueError(f"job kind {kind!r} is already registered")
+        self.job_kinds[kind] = run
 
     def resolve(self, kind: Kind, name: str) -> Callable_:
         """The callable registered as `name`; UnknownName otherwise."""

@@ -35,8 +35,10 @@ HANDLE_OBJECTION = "handle_objection"
 Handler = Callable[[ServiceCall], dict[str, Any] | None]
 
 
-def sync(session: Session, row: ProcessInstance, running: RunningInstance, now: datetime) -> None:
-    """Keep the consortium record, its members and who may see the instance in step with the process."""
+def sync(session: Session, row: ProcessInstance, running: RunningInstance, now: datetime,
+         settings: DeadlineSettings | None = None) -> None:
+    """Keep the consortium record, its members and who may see the instance in step with the process
+    (an `after_save` hook: the command's session, the instance row just saved, the running instance)."""
     if row.definition_key != RECOMMENDATION:
         return
     variables = running.variables

@@ -22,7 +22,7 @@ from ..deadline_settings import DeadlineSettings
 from ..engine.instances import check_business_key
 from ..engine.store.models import HumanTask, ProcessDefinition, ProcessInstance
 from ..errors import Forbidden, InvalidInput
-from . import consortia
+from . import consortia, reminders
 from .consortia import RECOMMENDATION
 from .reviews import panel_access, review_hooks
 from .store import consortia as consortium_store
@@ -37,7 +37,10 @@ def register(extensions: Extensions) -> None:
     """Register the consortium procedure's service topics, projections, start and completion checks and
     the reviewer-secrecy variable filter."""
     extensions.service_handlers.append(_handlers)
+    extensions.after_save.append(_project_reminders)
     extensions.after_save.append(consortia.sync)
+    for kind in reminders.KINDS:
+        extensions.register_job_kind(kind, reminders.fire)
     extensions.may_start.append(_lead_unit_only)
     extensions.before_start.append(_recommendation_start)
     extensions.before_complete.append(_against_register)
@@ -49,6 +52,12 @@ def register(extensions: Extensions) -> None:
 def _handlers(session: Session, row: ProcessInstance, actor: Actor, now: datetime,
               settings: DeadlineSettings | None) -> dict[str, Any]:
     return consortia.handlers(session, row, actor, now, settings=settings)
+
+
+def _project_reminders(session: Session, row: ProcessInstance, running: Any, now: datetime,
+                       settings: DeadlineSettings | None) -> None:
+    """Validity reminders and overdue/escalation jobs, rewritten from the instance's state on every save."""
+    reminders.project(session, row, settings or DeadlineSettings(), now)
 
 
 def _lead_unit_only(definition: ProcessDefinition, actor: Actor) -> None:
