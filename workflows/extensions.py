@@ -101,8 +101,8 @@ class Extensions:
         fires (the instance's row is locked first, as for a timer)
       - `viewer_filters`: hook(session, actor) -> an SQL condition on `audit_event` rows the actor may NOT
         see the actor of (e.g. reviewers' names hidden from applicants), or None
-      - `organisation_check`: hook(session, credit_code) -> None, or raises InvalidInput when a user's
-        organisation is not one the registry knows
+      - `organisation_checks`: hook(session, credit_code) -> why a user may not belong to that
+        organisation (str), or None
       - `task_decorations`: hook(session, instance_ids) -> {instance_id: {label: value}} shown beside an
         inbox row (e.g. the application's title)
     """
@@ -117,7 +117,7 @@ class Extensions:
         self.variable_filters: list[Callable[..., dict[str, Any]]] = []
         self.job_kinds: dict[str, Callable[..., None]] = {}
         self.viewer_filters: list[Callable[..., Any]] = []
-        self.organisation_checks: list[Callable[..., None]] = []
+        self.organisation_checks: list[Callable[..., str | None]] = []
         self.task_decorations: list[Callable[..., dict[str, dict[str, Any]]]] = []
         self.registered_by: list[str] = []
 

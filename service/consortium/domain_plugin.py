@@ -22,7 +22,7 @@ from ..deadline_settings import DeadlineSettings
 from ..engine.instances import check_business_key
 from ..engine.store.models import HumanTask, ProcessDefinition, ProcessInstance
 from ..errors import Forbidden, InvalidInput
-from . import consortia, reminders
+from . import consortia, organisations, reminders
 from .consortia import RECOMMENDATION
 from .reviews import panel_access, review_hooks
 from .store import consortia as consortium_store
@@ -39,6 +39,7 @@ def register(extensions: Extensions) -> None:
     extensions.service_handlers.append(_handlers)
     extensions.after_save.append(_project_reminders)
     extensions.after_save.append(consortia.sync)
+    extensions.organisation_checks.append(organisations.organisation_problem)
     for kind in reminders.KINDS:
         extensions.register_job_kind(kind, reminders.fire)
     extensions.may_start.append(_lead_unit_only)
