@@ -99,8 +99,9 @@ class Extensions:
       - `variable_filters`: hook(session, instance_id, actor, variables) -> variables a viewer may read
       - `job_kinds`: {kind: run(ctx, session, job, now)}, jobs of the domain's own kinds the scheduler
         fires (the instance's row is locked first, as for a timer)
-      - `viewer_filters`: hook(session, actor) -> an SQL condition on `audit_event` rows the actor may NOT
-        see the actor of (e.g. reviewers' names hidden from applicants), or None
+      - `identity_policies`: factory(session, viewer) -> policy with `shows(instance_id, user_id)` and
+        `may_probe(user_id)`: whose identity a viewer may see on tasks, history and comments
+        (service/engine/store/visibility.py; e.g. reviewers' names hidden until results are published)
       - `organisation_checks`: hook(session, credit_code) -> why a user may not belong to that
         organisation (str), or None
       - `task_decorations`: hook(session, instance_ids) -> {instance_id: {label: value}} shown beside an
@@ -116,7 +117,7 @@ class Extensions:
         self.before_complete: list[Callable[..., None]] = []
         self.variable_filters: list[Callable[..., dict[str, Any]]] = []
         self.job_kinds: dict[str, Callable[..., None]] = {}
-        self.viewer_filters: list[Callable[..., Any]] = []
+        self.identity_policies: list[Callable[..., Any]] = []
         self.organisation_checks: list[Callable[..., str | None]] = []
         self.task_decorations: list[Callable[..., dict[str, dict[str, Any]]]] = []
         self.registered_by: list[str] = []

@@ -27,6 +27,7 @@ from .consortia import RECOMMENDATION
 from .reviews import panel_access, review_hooks
 from .store import consortia as consortium_store
 from .store.models import Consortium
+from .store.reviewer_secrecy import ReviewerSecrecy
 from .supervision import integrity
 from .supervision.task_checks import check_against_register
 
@@ -40,6 +41,7 @@ def register(extensions: Extensions) -> None:
     extensions.after_save.append(_project_reminders)
     extensions.after_save.append(consortia.sync)
     extensions.organisation_checks.append(organisations.organisation_problem)
+    extensions.identity_policies.append(ReviewerSecrecy)  # reviewers hidden until results are published
     for kind in reminders.KINDS:
         extensions.register_job_kind(kind, reminders.fire)
     extensions.may_start.append(_lead_unit_only)
