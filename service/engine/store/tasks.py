@@ -199,3 +199,19 @@ def set_assignee(session: Session, task_id: str, user_id: str | None) -> None:
         .values(assignee=user_id)
         .execution_options(synchronize_session=False)
     )
+
+
+def next_for(session: Session, actor: Actor, instance_id: str) -> str | None:
+    """The actor's next task in the same application: one assigned to it, else one it may claim."""
+    stmt = (
+        sa.select(HumanTask.id)
+        .where(
+            HumanTask.instance_id == instance_id,
+            sa.or_(
+                HumanTask.assignee == actor.id,
+                sa.and_(HumanTask.assignee.is_(None), candidate_filter(actor)),
+            ),
+        )
+        .order_by(HumanTask.assignee.is_(None), HumanTask.created_at, HumanTask.id)
+    )
+    return session.scalars(stmt).first()
