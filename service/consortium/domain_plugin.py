@@ -8,19 +8,18 @@ the form itself, exactly as the code did inline before; the diagrams will name t
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from workflows.extensions import Extensions
+from workflows.extensions import DelegateContext, Extensions
 
 from ..actors import APPLICANT, Actor
 from ..clock import local_today
 from ..deadline_settings import DeadlineSettings
 from ..engine.instances import check_business_key
-from ..engine.store.models import HumanTask, ProcessDefinition, ProcessInstance
+from ..engine.store.models import ProcessDefinition, ProcessInstance
 from ..errors import Forbidden, InvalidInput
 from . import consortia, organisations, reminders
 from .consortia import RECOMMENDATION
@@ -46,7 +45,7 @@ def register(extensions: Extensions) -> None:
         extensions.register_job_kind(kind, reminders.fire)
     extensions.may_start.append(_lead_unit_only)
     extensions.before_start.append(_recommendation_start)
-    extensions.before_complete.append(_against_register)
+    extensions.register_task_listener("creditRecordCheck", _credit_record_check)
     for name, listener in review_hooks.TASK_LISTENERS.items():  # declared on the diagrams' user tasks
         extensions.register_task_listener(name, listener)
     extensions.variable_filters.append(panel_access.redact_variables)
@@ -70,11 +69,18 @@ def _lead_unit_only(definition: ProcessDefinition, actor: Actor) -> None:
         )
 
 
-def _against_register(session: Session, row: ProcessInstance, task: HumanTask, data: dict[str, Any],
-                      actor: Actor, now: datetime) -> None:
-    """Restricted units may not become core members or leads (supervision/task_checks.py)."""
-    context = json.loads(task.context_json or "{}")
-    check_against_register(session, task.form_key, data, context, local_today(now))
+def _credit_record_check(context: DelegateContext) -> None:
+    """`${creditRecordCheck}` (task listener, complete): restricted units may not become core members or
+    leads (supervision/task_checks.py); the check is the one for the task's declared `camunda:formKey`.
+
+    Raises:
+        InvalidInput: naming each restricted unit, why and until when; nothing is saved.
+    """
+    task = context.task
+    if task is None:
+        return
+    check_against_register(context.session, task.form_key, task.data, context.variables,
+                           local_today(context.now))
 
 
 def _recommendation_start(session: Session, definition: ProcessDefinition, actor: Actor,
