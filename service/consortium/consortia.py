@@ -52,9 +52,9 @@ def sync(session: Session, row: ProcessInstance, running: RunningInstance, now: 
         _sync_members(session, consortium, variables)
     open_tasks = running.user_tasks()
     consortium.step = ",".join(dict.fromkeys(t.element_id for t in open_tasks)) or None  # where it is, shown
-    if open_tasks and consortium.status not in FINAL_STATUSES:
-        consortium.status = next((str(t.properties[STATUS]) for t in open_tasks if t.properties.get(STATUS)),
-                                 "draft")
+    declared = [str(t.properties[STATUS]) for t in open_tasks if t.properties.get(STATUS)]
+    if declared and consortium.status not in FINAL_STATUSES:  # no step declaring one: the status stays
+        consortium.status = declared[0]
     if variables.get("objection_decision") and not any(t.properties.get(STEP) == HANDLE_OBJECTION
                                                        for t in open_tasks):
         consortia.conclude_open_objections(
