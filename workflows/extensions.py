@@ -10,10 +10,11 @@ A callable receives one `DelegateContext` and may return a dict: its items becom
 (a delegate's and an execution listener's too). It refuses a step by raising the service layer's
 errors (InvalidInput, Conflict …); nothing is saved then.
 
-Besides the names, the registry holds the generic command path's extension points (issue 19 item 3):
+Besides the names, the registry holds the generic layer's extension points (issue 19 item 3):
 `service_handlers` providers (external-task topics served in-process), `after_save` projections,
-`may_start` / `before_start` / `before_complete` checks and `variable_filters` for what a viewer may
-read. Each is a list the domain appends to; an empty registry leaves a bare BPMN engine.
+`may_start` / `before_start` / `before_complete` checks, `variable_filters` and `identity_policies`
+for what a viewer may read, `organisation_checks` for user administration, and `job_kinds` the
+scheduler runs. Each is a list (or map) the domain fills; an empty registry leaves a bare BPMN engine.
 
 Nothing here imports SpiffWorkflow or the service layer: the shapes are plain.
 """
@@ -104,8 +105,6 @@ class Extensions:
         (service/engine/store/visibility.py; e.g. reviewers' names hidden until results are published)
       - `organisation_checks`: hook(session, credit_code) -> why a user may not belong to that
         organisation (str), or None
-      - `task_decorations`: hook(session, instance_ids) -> {instance_id: {label: value}} shown beside an
-        inbox row (e.g. the application's title)
     """
 
     def __init__(self) -> None:
@@ -119,7 +118,6 @@ class Extensions:
         self.job_kinds: dict[str, Callable[..., None]] = {}
         self.identity_policies: list[Callable[..., Any]] = []
         self.organisation_checks: list[Callable[..., str | None]] = []
-        self.task_decorations: list[Callable[..., dict[str, dict[str, Any]]]] = []
         self.registered_by: list[str] = []
 
     # --- named behaviour ---------------------------------------------------------------------

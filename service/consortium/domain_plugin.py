@@ -1,9 +1,19 @@
 """The consortium domain, plugged into the generic back office (issue 19).
 
-`register(extensions)` is called once by `service.context.build_context` (the composition root); the
-generic layer (commands, instances, tasks, browse) only calls the hooks registered here and never
-imports these modules. For now every hook applies to every process and checks the definition key or
-the form itself, exactly as the code did inline before; the diagrams will name their listeners next.
+`register(extensions)` is called once by `service.bootstrap.build_context` (the composition root); the
+generic layer (commands, instances, tasks, jobs, identities, browse) only calls what is registered here
+and never imports these modules.
+
+What a step does is declared by the diagram, never keyed on an element id:
+  - task listeners by name (`<camunda:taskListener event="complete" delegateExpression="${name}"/>`):
+    roundWindowCheck, decidedByRound, expertDeclarationCheck, signedScoreSheetCheck, creditRecordCheck;
+  - the user tasks' `camunda:properties` `consortium.status` (the application's status while the task
+    is open, read by consortia.sync) and `consortium.step` (which review step it is, read by the review
+    use cases and pages);
+  - external-task topics (`camunda:topic`) served in-process by `consortia.handlers`.
+Hooks that are not about a step apply per process: the start checks and `consortia.sync` act on the
+recommendation procedure's definition key (`consortium_recommendation`, the diagram's process id);
+reminders, the organisation register, reviewer secrecy and the variable filter apply to every process.
 """
 
 from __future__ import annotations
@@ -34,8 +44,9 @@ APPLICATION_NO_LENGTH = Consortium.__table__.c.application_no.type.length  # an 
 
 
 def register(extensions: Extensions) -> None:
-    """Register the consortium procedure's service topics, projections, start and completion checks and
-    the reviewer-secrecy variable filter."""
+    """Register the consortium procedure's task listeners, service topics, projections (consortium
+    record, reminders), job kinds, start checks, organisation register, reviewer secrecy (identity
+    policy) and the panel variable filter."""
     extensions.service_handlers.append(_handlers)
     extensions.after_save.append(_project_reminders)
     extensions.after_save.append(consortia.sync)
