@@ -68,9 +68,11 @@ def list_extensions() -> None:
     for item in extensions.listing():
         click.echo(f"{item['kind']}\t{item['name']}\t{item['callable']}")
     for hook in ("service_handlers", "after_save", "may_start", "before_start", "before_complete",
-                 "variable_filters"):
+                 "variable_filters", "identity_policies", "organisation_checks"):
         for fn in getattr(extensions, hook):
             click.echo(f"hook:{hook}\t{getattr(fn, '__module__', '?')}.{getattr(fn, '__qualname__', fn)}")
+    for kind, fn in sorted(extensions.job_kinds.items()):
+        click.echo(f"jobKind\t{kind}\t{getattr(fn, '__module__', '?')}.{getattr(fn, '__qualname__', fn)}")
 
 
 @cli.group()

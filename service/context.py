@@ -15,6 +15,7 @@ from .clock import SystemClock
 from .config import Config
 from .engine.store.jobs import after_commit_if_changed
 from .engine.store.uow import UnitOfWork
+from .engine.store.visibility import EXTENSIONS
 
 
 @dataclass
@@ -30,6 +31,7 @@ class Context:
 
     def unit_of_work(self, *, write: bool = True) -> UnitOfWork:
         uow = UnitOfWork(self.db, write=write)
+        uow.session.info[EXTENSIONS] = self.extensions  # identity policies for the named queries
         if write and self.on_jobs_changed:  # a scheduler runs in this process: wake it after such commits
             after_commit_if_changed(uow.session, self.jobs_changed)
         return uow

@@ -10,10 +10,11 @@ A callable receives one `DelegateContext` and may return a dict: its items becom
 (a delegate's and an execution listener's too). It refuses a step by raising the service layer's
 errors (InvalidInput, Conflict …); nothing is saved then.
 
-Besides the names, the registry holds the generic command path's extension points (issue 19 item 3):
+Besides the names, the registry holds the generic layer's extension points (issue 19 item 3):
 `service_handlers` providers (external-task topics served in-process), `after_save` projections,
-`may_start` / `before_start` / `before_complete` checks and `variable_filters` for what a viewer may
-read. Each is a list the domain appends to; an empty registry leaves a bare BPMN engine.
+`may_start` / `before_start` / `before_complete` checks, `variable_filters` and `identity_policies`
+for what a viewer may read, `organisation_checks` for user administration, and `job_kinds` the
+scheduler runs. Each is a list (or map) the domain fills; an empty registry leaves a bare BPMN engine.
 
 Nothing here imports SpiffWorkflow or the service layer: the shapes are plain.
 """
@@ -44,7 +45,7 @@ def bean_name(expression: str | None) -> str | None:
 @dataclass
 class TaskInfo:
     """The user task a task listener runs for (its stored row's fields; `data` is the form data on
-    `complete`)."""
+    `complete`; `properties` the element's declared `camunda:properties`, resolved)."""
 
     id: str
     element_id: str
@@ -52,6 +53,7 @@ class TaskInfo:
     assignee: str | None = None
     form_key: str | None = None
     data: dict[str, Any] = field(default_factory=dict)
+    properties: dict[str, Any] = field(default_factory=dict)  # the element's declared camunda:properties
 
 
 @dataclass
@@ -89,12 +91,20 @@ class Extensions:
 
     Hook signatures (all called inside the command's transaction):
       - `service_handlers`: provider(session, row, actor, now, settings) -> {topic: handler(ServiceCall)}
-      - `after_save`: hook(session, row, running, now), after the instance and its tasks are stored
+      - `after_save`: hook(session, row, running, now, settings), after the instance and its tasks are
+        stored (`settings`: the context's deadline settings, e.g. reminder offsets)
       - `may_start`: hook(definition, actor); raises Forbidden when the actor may not start it
       - `before_start`: hook(session, definition, actor, business_key, variables, now)
         -> (business_key, variables); may raise Forbidden/InvalidInput
       - `before_complete`: hook(session, row, task_row, data, actor, now); may raise to refuse
       - `variable_filters`: hook(session, instance_id, actor, variables) -> variables a viewer may read
+      - `job_kinds`: {kind: run(ctx, session, job, now)}, jobs of the domain's own kinds the scheduler
+        fires (the instance's row is locked first, as for a timer)
+      - `identity_policies`: factory(session, viewer) -> policy with `shows(instance_id, user_id)` and
+        `may_probe(user_id)`: whose identity a viewer may see on tasks, history and comments
+        (service/engine/store/visibility.py; e.g. reviewers' names hidden until results are published)
+      - `organisation_checks`: hook(session, credit_code) -> why a user may not belong to that
+        organisation (str), or None
     """
 
     def __init__(self) -> None:
@@ -105,6 +115,9 @@ class Extensions:
         self.before_start: list[Callable[..., tuple[str | None, dict[str, Any]]]] = []
         self.before_complete: list[Callable[..., None]] = []
         self.variable_filters: list[Callable[..., dict[str, Any]]] = []
+        self.job_kinds: dict[str, Callable[..., None]] = {}
+        self.identity_policies: list[Callable[..., Any]] = []
+        self.organisation_checks: list[Callable[..., str | None]] = []
         self.registered_by: list[str] = []
 
     # --- named behaviour ---------------------------------------------------------------------
@@ -131,6 +144,13 @@ class Extensions:
     def register_execution_listener(self, name: str, fn: Callable_) -> Callable_:
         """`<camunda:executionListener event="start|end" delegateExpression="${name}">`."""
         return self.register("executionListener", name, fn)
+
+    def register_job_kind(self, kind: str, run: Callable[..., None]) -> None:
+        """Jobs of `kind` (rows the domain writes into the job table) run as `run(ctx, session, job, now)`;
+        ValueError on a duplicate."""
+        if kind in self.job_kinds and self.job_kinds[kind] is not run:
+            raise ValueError(f"job kind {kind!r} is already registered")
+        self.job_kinds[kind] = run
 
     def resolve(self, kind: Kind, name: str) -> Callable_:
         """The callable registered as `name`; UnknownName otherwise."""

@@ -131,7 +131,8 @@ class Instance:
         spec = task.task_spec
         form = getattr(spec, "form", None)
         info = TaskInfo(str(task.id), spec.bpmn_id, spec.bpmn_name, assignee,
-                        (form.key or None) if form is not None else None, dict(data or {}))
+                        (form.key or None) if form is not None else None, dict(data or {}),
+                        dict(resolved(task)["properties"]))
         task_event(task, event, info)
 
     def declares_task_listener(self, task_id: str, event: str) -> bool:

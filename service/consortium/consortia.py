@@ -28,23 +28,17 @@ FINAL_STATUSES = {"filed", "expired", "rejected", "not_selected", "not_filed", "
 # Statuses supervision (consortium/supervision) moves a filed consortium through; membership then changes
 # only by supplementary agreement, never from the application's variables.
 AFTER_FILING = FINAL_STATUSES | {"under_rectification", "renewed", "dissolved"}
-STEP_STATUS = {
-    "Task_DistrictReview": "district_review",
-    "Task_CorrectForDistrict": "returned",
-    "Task_CityReview": "city_review",
-    "Task_CorrectForCity": "returned",
-    "Task_AssignPanel": "expert_review",
-    "Task_DeskReview": "expert_review",
-    "Task_SiteVisitReport": "expert_review",
-    "Task_DefenseScoring": "expert_review",
-    "Task_Selection": "selection",
-    "Task_HandleObjection": "publicity",
-}
+# What a user task declares in the diagram (Modeler: Extension properties), never its element id:
+STATUS = "consortium.status"  # the application's status while the task is open (e.g. district_review)
+STEP = "consortium.step"  # the procedure step the task is (e.g. handle_objection)
+HANDLE_OBJECTION = "handle_objection"
 Handler = Callable[[ServiceCall], dict[str, Any] | None]
 
 
-def sync(session: Session, row: ProcessInstance, running: RunningInstance, now: datetime) -> None:
-    """Keep the consortium record, its members and who may see the instance in step with the process."""
+def sync(session: Session, row: ProcessInstance, running: RunningInstance, now: datetime,
+         settings: DeadlineSettings | None = None) -> None:
+    """Keep the consortium record, its members and who may see the instance in step with the process
+    (an `after_save` hook: the command's session, the instance row just saved, the running instance)."""
     if row.definition_key != RECOMMENDATION:
         return
     variables = running.variables
@@ -56,11 +50,13 @@ def sync(session: Session, row: ProcessInstance, running: RunningInstance, now: 
     consortium.updated_at = now
     if consortium.status not in AFTER_FILING:
         _sync_members(session, consortium, variables)
-    steps = [t.element_id for t in running.user_tasks()]
-    consortium.step = ",".join(dict.fromkeys(steps)) or None
-    if steps and consortium.status not in FINAL_STATUSES:
-        consortium.status = next((STEP_STATUS[s] for s in steps if s in STEP_STATUS), "draft")
-    if variables.get("objection_decision") and "Task_HandleObjection" not in steps:
+    open_tasks = running.user_tasks()
+    consortium.step = ",".join(dict.fromkeys(t.element_id for t in open_tasks)) or None  # where it is, shown
+    declared = [str(t.properties[STATUS]) for t in open_tasks if t.properties.get(STATUS)]
+    if declared and consortium.status not in FINAL_STATUSES:  # no step declaring one: the status stays
+        consortium.status = declared[0]
+    if variables.get("objection_decision") and not any(t.properties.get(STEP) == HANDLE_OBJECTION
+                                                       for t in open_tasks):
         consortia.conclude_open_objections(
             session, row.id, variables["objection_decision"], variables.get("objection_finding")
         )

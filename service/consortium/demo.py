@@ -9,8 +9,9 @@ from forms.vocabulary import INDUSTRY_CHOICES
 from ..actors import SYSTEM
 from ..context import Context
 from ..engine.deployments import deploy
-from ..engine.identities import add_user, register_organisation
+from ..engine.identities import add_user
 from ..engine.store import identities
+from .organisations import register_organisation
 from .reviews.experts import register_expert
 
 DEMO_PASSWORD = "demo1234"

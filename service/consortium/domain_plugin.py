@@ -1,32 +1,42 @@
 """The consortium domain, plugged into the generic back office (issue 19).
 
-`register(extensions)` is called once by `service.context.build_context` (the composition root); the
-generic layer (commands, instances, tasks, browse) only calls the hooks registered here and never
-imports these modules. For now every hook applies to every process and checks the definition key or
-the form itself, exactly as the code did inline before; the diagrams will name their listeners next.
+`register(extensions)` is called once by `service.bootstrap.build_context` (the composition root); the
+generic layer (commands, instances, tasks, jobs, identities, browse) only calls what is registered here
+and never imports these modules.
+
+What a step does is declared by the diagram, never keyed on an element id:
+  - task listeners by name (`<camunda:taskListener event="complete" delegateExpression="${name}"/>`):
+    roundWindowCheck, decidedByRound, expertDeclarationCheck, signedScoreSheetCheck, creditRecordCheck;
+  - the user tasks' `camunda:properties` `consortium.status` (the application's status while the task
+    is open, read by consortia.sync) and `consortium.step` (which review step it is, read by the review
+    use cases and pages);
+  - external-task topics (`camunda:topic`) served in-process by `consortia.handlers`.
+Hooks that are not about a step apply per process: the start checks and `consortia.sync` act on the
+recommendation procedure's definition key (`consortium_recommendation`, the diagram's process id);
+reminders, the organisation register, reviewer secrecy and the variable filter apply to every process.
 """
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from workflows.extensions import Extensions
+from workflows.extensions import DelegateContext, Extensions
 
 from ..actors import APPLICANT, Actor
 from ..clock import local_today
 from ..deadline_settings import DeadlineSettings
 from ..engine.instances import check_business_key
-from ..engine.store.models import HumanTask, ProcessDefinition, ProcessInstance
+from ..engine.store.models import ProcessDefinition, ProcessInstance
 from ..errors import Forbidden, InvalidInput
-from . import consortia
+from . import consortia, organisations, reminders
 from .consortia import RECOMMENDATION
 from .reviews import panel_access, review_hooks
 from .store import consortia as consortium_store
 from .store.models import Consortium
+from .store.reviewer_secrecy import ReviewerSecrecy
 from .supervision import integrity
 from .supervision.task_checks import check_against_register
 
@@ -34,20 +44,33 @@ APPLICATION_NO_LENGTH = Consortium.__table__.c.application_no.type.length  # an 
 
 
 def register(extensions: Extensions) -> None:
-    """Register the consortium procedure's service topics, projections, start and completion checks and
-    the reviewer-secrecy variable filter."""
+    """Register the consortium procedure's task listeners, service topics, projections (consortium
+    record, reminders), job kinds, start checks, organisation register, reviewer secrecy (identity
+    policy) and the panel variable filter."""
     extensions.service_handlers.append(_handlers)
+    extensions.after_save.append(_project_reminders)
     extensions.after_save.append(consortia.sync)
+    extensions.organisation_checks.append(organisations.organisation_problem)
+    extensions.identity_policies.append(ReviewerSecrecy)  # reviewers hidden until results are published
+    for kind in reminders.KINDS:
+        extensions.register_job_kind(kind, reminders.fire)
     extensions.may_start.append(_lead_unit_only)
     extensions.before_start.append(_recommendation_start)
-    extensions.before_complete.append(_against_register)
-    extensions.before_complete.append(review_hooks.before_completion)  # round window, recusal
+    extensions.register_task_listener("creditRecordCheck", _credit_record_check)
+    for name, listener in review_hooks.TASK_LISTENERS.items():  # declared on the diagrams' user tasks
+        extensions.register_task_listener(name, listener)
     extensions.variable_filters.append(panel_access.redact_variables)
 
 
 def _handlers(session: Session, row: ProcessInstance, actor: Actor, now: datetime,
               settings: DeadlineSettings | None) -> dict[str, Any]:
     return consortia.handlers(session, row, actor, now, settings=settings)
+
+
+def _project_reminders(session: Session, row: ProcessInstance, running: Any, now: datetime,
+                       settings: DeadlineSettings | None) -> None:
+    """Validity reminders and overdue/escalation jobs, rewritten from the instance's state on every save."""
+    reminders.project(session, row, settings or DeadlineSettings(), now)
 
 
 def _lead_unit_only(definition: ProcessDefinition, actor: Actor) -> None:
@@ -57,11 +80,18 @@ def _lead_unit_only(definition: ProcessDefinition, actor: Actor) -> None:
         )
 
 
-def _against_register(session: Session, row: ProcessInstance, task: HumanTask, data: dict[str, Any],
-                      actor: Actor, now: datetime) -> None:
-    """Restricted units may not become core members or leads (supervision/task_checks.py)."""
-    context = json.loads(task.context_json or "{}")
-    check_against_register(session, task.form_key, data, context, local_today(now))
+def _credit_record_check(context: DelegateContext) -> None:
+    """`${creditRecordCheck}` (task listener, complete): restricted units may not become core members or
+    leads (supervision/task_checks.py); the check is the one for the task's declared `camunda:formKey`.
+
+    Raises:
+        InvalidInput: naming each restricted unit, why and until when; nothing is saved.
+    """
+    task = context.task
+    if task is None:
+        return
+    check_against_register(context.session, task.form_key, task.data, context.variables,
+                           local_today(context.now))
 
 
 def _recommendation_start(session: Session, definition: ProcessDefinition, actor: Actor,

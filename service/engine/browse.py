@@ -73,6 +73,21 @@ def definition_xml(ctx: Context, definition: ProcessDefinition) -> bytes:
     return content
 
 
+def called_elements(ctx: Context, definition: ProcessDefinition) -> dict[str, str]:
+    """Call activity id -> the process key it calls (its `calledElement`), as the definition's own BPMN
+    file declares them; {} when it has no file. Static keys only: a `${...}` callee is left out."""
+    with ctx.unit_of_work(write=False) as uow:
+        content = _resource(uow.session, definition)
+    if not content:
+        return {}
+    root = etree.fromstring(content, parser=etree.XMLParser(resolve_entities=False, no_network=True))
+    return {
+        element.get("id"): element.get("calledElement")
+        for element in root.iter(f"{{{BPMN}}}callActivity")
+        if element.get("id") and element.get("calledElement") and "${" not in element.get("calledElement")
+    }
+
+
 def _resource(session: Session, definition: ProcessDefinition) -> bytes | None:
     return session.scalar(
         sa.select(Resource.content).where(

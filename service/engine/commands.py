@@ -25,7 +25,6 @@ from workflows.errors import (
 from workflows.listeners import bound
 
 from ..actors import Actor
-from ..consortium import reminders  # issue 19: moves to a registered after-save hook
 from ..context import Context
 from ..errors import Conflict, DiagramFailed, InvalidInput, ProcessFailed
 from . import extension_runtime as hooks
@@ -110,8 +109,7 @@ def act_and_save(
         if hooks.tasks_created(running, created):  # create listeners may set variables: store them too
             instances.save(session, row, running, now)
             session.flush()
-    reminders.project(session, row, ctx.config.deadlines, now)
-    hooks.after_save(ctx.extensions, session, row, running, now)
+    hooks.after_save(ctx.extensions, session, row, running, now, ctx.config.deadlines)
     for task in created:
         audit.record(
             session,

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from ..actors import DISTRICT_CLERK, Actor
-from ..consortium.store.reviewer_secrecy import ReviewerSecrecy  # issue 19: back-edge, to a hook
 from ..context import Context
 from ..errors import InvalidInput, NotFound
 from .store import audit, comments, history, tasks
 from .store.models import TaskComment
+from .store.visibility import IdentityVisibility
 
 
 def add_comment(ctx: Context, *, task_id: str, actor: Actor, message: str) -> TaskComment:
@@ -45,7 +45,7 @@ def list_comments(ctx: Context, *, task_id: str, actor: Actor) -> list[TaskComme
     """The task's comments; `user_id` is None where it would name a reviewer the caller may not know."""
     with ctx.unit_of_work(write=False) as uow:
         _check_visible(uow.session, task_id, actor)
-        secrecy = ReviewerSecrecy(uow.session, actor)
+        secrecy = IdentityVisibility(uow.session, actor)
         return [_as_seen(c, secrecy) for c in comments.list_for_task(uow.session, task_id)]
 
 
@@ -53,10 +53,11 @@ def get_comment(ctx: Context, *, task_id: str, comment_id: str, actor: Actor) ->
     """One comment of the task, redacted like `list_comments`."""
     with ctx.unit_of_work(write=False) as uow:
         _check_visible(uow.session, task_id, actor)
-        return _as_seen(comments.get(uow.session, task_id, comment_id), ReviewerSecrecy(uow.session, actor))
+        comment = comments.get(uow.session, task_id, comment_id)
+        return _as_seen(comment, IdentityVisibility(uow.session, actor))
 
 
-def _as_seen(row: TaskComment, secrecy: ReviewerSecrecy) -> TaskComment:
+def _as_seen(row: TaskComment, secrecy: IdentityVisibility) -> TaskComment:
     """A detached copy with the author redacted (the stored row is never changed)."""
     return TaskComment(
         id=row.id,

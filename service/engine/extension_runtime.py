@@ -49,10 +49,11 @@ def service_handlers(extensions: Extensions, session: Session, row: ProcessInsta
 
 
 def after_save(extensions: Extensions, session: Session, row: ProcessInstance, running: RunningInstance,
-               now: datetime) -> None:
-    """Run the registered post-save projections (they read `running` and write domain records)."""
+               now: datetime, settings: Any = None) -> None:
+    """Run the registered post-save projections (they read `running` and write domain records or jobs);
+    `settings` are the context's deadline settings (service/deadline_settings.py)."""
     for hook in extensions.after_save:
-        hook(session, row, running, now)
+        hook(session, row, running, now, settings)
 
 
 def tasks_created(running: RunningInstance, created: list[HumanTask]) -> bool:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from ..actors import ROLES, Actor
-from ..consortium.store import consortia  # issue 19: back-edge, to a hook
 from ..context import Context
 from ..errors import InvalidInput
 from .store import audit, identities
@@ -21,7 +20,8 @@ def add_user(
     email: str | None = None,
     actor: Actor | None = None,
 ) -> None:
-    """Create a user; refuses unknown roles, short passwords and organisations nobody registered."""
+    """Create a user; refuses unknown roles, short passwords and an organisation a registered
+    `organisation_checks` hook refuses (the consortium domain: one nobody registered)."""
     problems: dict[str, list[str]] = {}
     unknown = [g for g in groups if g not in ROLES]
     if not groups or unknown:
@@ -33,8 +33,12 @@ def add_user(
     with ctx.unit_of_work() as uow:
         if identities.find_user(uow.session, user_id) is not None:
             problems["name"] = [f"用户已存在 / User {user_id} already exists"]
-        if org_credit_code and consortia.find_organisation(uow.session, org_credit_code) is None:
-            problems["org"] = [f"单位未登记 / No organisation with credit code {org_credit_code}"]
+        if org_credit_code:  # the domain's register decides which organisations exist (Extensions)
+            for check in ctx.extensions.organisation_checks:
+                problem = check(uow.session, org_credit_code)
+                if problem:
+                    problems["org"] = [problem]
+                    break
         if "district_clerk" in groups and not district:
             problems["district"] = ["区级用户必须指定所属区 / A district clerk needs a district"]
         if problems:
@@ -70,26 +74,3 @@ def actor_for(ctx: Context, user_id: str) -> Actor | None:
     with ctx.unit_of_work(write=False) as uow:
         user = identities.find_user(uow.session, user_id)
         return identities.actor_of(user) if user and user.active else None
-
-
-def register_organisation(
-    ctx: Context,
-    *,
-    credit_code: str,
-    name: str,
-    category: str,
-    district: str | None = None,
-    actor: Actor | None = None,
-) -> None:
-    with ctx.unit_of_work() as uow:
-        consortia.ensure_organisation(
-            uow.session, credit_code=credit_code, name=name, category=category, district=district
-        )
-        audit.record(
-            uow.session,
-            actor=actor,
-            action="organisation.registered",
-            at=ctx.now(),
-            detail={"credit_code": credit_code, "name": name},
-        )
-        uow.commit()

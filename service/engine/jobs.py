@@ -26,7 +26,6 @@ from sqlalchemy.orm import Session
 from workflows.errors import InvalidTimer, StepBudgetExceeded
 
 from ..actors import ADMIN, PROCESS_OWNER, SYSTEM, Actor
-from ..consortium import reminders
 from ..context import Context
 from ..errors import Forbidden, InvalidInput, NotFound
 from . import notifications
@@ -61,9 +60,17 @@ def _fire_timer(ctx: Context, session: Session, job: Job, now: datetime) -> None
 
 KINDS: dict[str, JobKind] = {
     "timer": JobKind(_fire_timer),
-    **{kind: JobKind(reminders.fire) for kind in reminders.KINDS},
     notifications.MAIL: JobKind(None, locks_instance=False, outbox=True),
 }
+
+
+def kind_of(ctx: Context, name: str) -> JobKind | None:
+    """The engine's own kinds (timer, mail), else one the domain registered (`Extensions.register_job_kind`,
+    e.g. the consortium's reminders); None for a kind nobody runs (the job fails and becomes an incident)."""
+    if name in KINDS:
+        return KINDS[name]
+    run = ctx.extensions.job_kinds.get(name)
+    return JobKind(run) if run is not None else None
 
 
 def fire_due_jobs(
@@ -94,7 +101,7 @@ def _fire_next(ctx: Context, cutoff: datetime, busy: set[str], now: datetime | N
         job = job_store.claim_next(session, cutoff, skip=busy, skip_locked=pg)
         if job is None:
             return None
-        kind = KINDS.get(job.kind)
+        kind = kind_of(ctx, job.kind)
         if kind is not None and kind.outbox:
             return _hand_off(ctx, uow, job, now or ctx.now())
         if kind is not None and kind.locks_instance and job.instance_id:

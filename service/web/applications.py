@@ -15,9 +15,6 @@ from .common import actor, context, login_required, upload_dir
 
 bp = Blueprint("web_applications", __name__)
 
-CALLED = {"Call_ExpertReview": "expert_review"}  # call activity -> the process it calls
-
-
 @bp.post("/applications")
 @login_required
 def start():
@@ -34,15 +31,16 @@ def start():
 def show(instance_id: str):
     casefile = read_casefile(context(), instance_id=instance_id, actor=actor())
     own_key = casefile.instance["definitionKey"]
+    called = _called(instance_id)  # call activity -> the process it calls, as the diagram declares
     process = request.args.get("process") or own_key
-    if process not in (own_key, *CALLED.values()):
+    if process not in (own_key, *called.values()):
         raise NotFound("流程不存在 / No such process")
     diagram = {
         "xml": url_for("web_applications.diagram", instance_id=instance_id, process=process),
         **casefile.markers(process),
         "called": {
             key: url_for("web_applications.show", instance_id=instance_id, process=key)
-            for key in CALLED.values()
+            for key in called.values()
         },
     }
     return render_template(
@@ -51,7 +49,7 @@ def show(instance_id: str):
         process=process,
         own_key=own_key,
         diagram_json=json.dumps(diagram),
-        called=CALLED,
+        called=called,
         documents=uploads.list_documents(context(), instance_id=instance_id, actor=actor()),
     )
 
@@ -63,11 +61,18 @@ def diagram(instance_id: str, process: str):
     row = browse.get_instance_row(context(), instance_id=instance_id, actor=actor())
     if process == row.definition_key:
         definition = browse.get_definition(context(), definition_id=row.definition_id)
-    elif process in CALLED.values():
+    elif process in _called(instance_id).values():
         definition = browse.get_definition(context(), key=process)
     else:
         raise NotFound("流程不存在 / No such process")
     return Response(browse.definition_xml(context(), definition), mimetype="application/xml")
+
+
+def _called(instance_id: str) -> dict[str, str]:
+    """The call activities of the instance's own definition and the process each calls."""
+    row = browse.get_instance_row(context(), instance_id=instance_id, actor=actor())
+    definition = browse.get_definition(context(), definition_id=row.definition_id)
+    return browse.called_elements(context(), definition)
 
 
 @bp.get("/documents/<file_id>")

@@ -209,11 +209,12 @@ REVIEW_WORDS: dict[str, tuple[str, str]] = {  # expert review pages: rounds, pan
     "round.open": ("申报中", "Open"),
     "round.decided": ("已确定拟备案名单", "Selection decided"),
     "round_applications": ("本批次申请与评审进度", "Applications of the round and where they stand"),
-    "step.Task_AssignPanel": ("待抽取专家", "Panel to be drawn"),
-    "step.Task_DeskReview": ("专家书面评审", "Desk review"),
-    "step.Task_SiteVisitReport": ("现场考察", "Site visit"),
-    "step.Task_DefenseScoring": ("答辩评分", "Defense scoring"),
-    "step.Task_Selection": ("待择优", "Awaiting selection"),
+    # keyed by the step a user task declares (`consortium.step`), never by its element id
+    "step.assign_panel": ("待抽取专家", "Panel to be drawn"),
+    "step.desk_review": ("专家书面评审", "Desk review"),
+    "step.site_visit": ("现场考察", "Site visit"),
+    "step.defense_scoring": ("答辩评分", "Defense scoring"),
+    "step.selection": ("待择优", "Awaiting selection"),
     "outcome.selected": ("入选", "Selected"),
     "outcome.not_selected": ("未入选", "Not selected"),
     "submitted": ("已提交", "Submitted"),
@@ -401,6 +402,15 @@ def t(key: str, **values) -> str:
     return text.format(**values) if values else text
 
 
+def step(value: str | None, name: str | None = None) -> str:
+    """The label of a procedure step: the translation of its declared `consortium.step` value, else the
+    element's name in the diagram (a step a process owner added in Modeler), else the value itself."""
+    key = f"step.{value}"
+    if key in CATALOGUE:
+        return t(key)
+    return name or value or ""
+
+
 def bilingual(message: object) -> str:
     """One half of a "中文 / English" message, in the page's language (either half if it is not bilingual)."""
     text = str(message)
@@ -431,4 +441,5 @@ def helpers() -> dict:
     return {
         "_": t, "lang": lang(), "msg": bilingual, "status_name": status, "action_name": action,
         "industry_name": industry, "role_name": role, "pick": pick,
+        "step_name": step,
     }

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
+from ..consortium.inbox import VIEWS, InboxFilter, list_inbox
 from ..engine import tasks
-from ..engine.inbox import VIEWS, InboxFilter, list_inbox
 from .common import actor, context, login_required
 from .i18n import bilingual
 

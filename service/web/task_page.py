@@ -9,7 +9,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from forms import registry as form_registry
 
-from ..consortium.reviews.review_hooks import ROUND_STEPS
+from ..consortium.reviews.review_steps import DEFENSE_SCORING, ROUND_STEPS, step_of
 from ..consortium.reviews.round_board import round_of_application
 from ..engine import drafts, tasks, uploads
 from ..engine.inbox import next_task
@@ -95,10 +95,11 @@ def _review_page(task_id: str) -> str | None:
     the panel and the selection on the round page, the defense score on the expert's score sheet."""
     ctx, who = context(), actor()
     task = tasks.get_task(ctx, task_id=task_id, actor=who)
-    if task.element_id == "Task_DefenseScoring":
+    step = step_of(task)  # what the diagram declares the step to be (`consortium.step`)
+    if step == DEFENSE_SCORING:
         panel_id = tasks.task_variables(ctx, task_id=task_id, actor=who).get("panel_id")
         return url_for("web_panels.show", panel_id=panel_id, _anchor="sheet") if panel_id else None
-    if task.element_id in ROUND_STEPS:
+    if step in ROUND_STEPS:
         round_id = round_of_application(ctx, instance_id=task.instance_id, actor=who)
         return url_for("web_rounds.show", round_id=round_id)
     return None

@@ -51,7 +51,9 @@ def test_consortium_extensions_lists_what_the_domain_registered(database_url, mo
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert any(line.startswith("hook:after_save\t") and line.endswith(".sync") for line in lines)
-    assert any(line.startswith("hook:before_complete\t") for line in lines)
+    listeners = {line.split("\t")[1] for line in lines if line.startswith("taskListener\t")}
+    assert {"roundWindowCheck", "decidedByRound", "expertDeclarationCheck", "signedScoreSheetCheck",
+            "creditRecordCheck"} <= listeners  # the names the bundled diagrams declare
 
 
 def test_a_complete_task_listener_refusing_is_a_400_over_engine_rest_and_nothing_is_saved(database_url):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -107,10 +108,15 @@ STEP_ACTORS = {
 
 
 class Walk:
-    """One application, driven step by step; each step is a separate command, as requests would be."""
+    """One application, driven step by step; each step is a separate command, as requests would be.
 
-    def __init__(self, ctx: Context) -> None:
+    Steps are named by the bundled diagrams' element ids; `ids` maps them to the ids of the deployed
+    diagram when a test renamed them (tests/service/test_renamed_ids.py): nothing else changes.
+    """
+
+    def __init__(self, ctx: Context, ids: Mapping[str, str] | None = None) -> None:
         self.ctx = ctx
+        self.ids = dict(ids or {})
         self._actors: dict[str, Actor] = {}
         self.instance_id: str | None = None
         self.business_key: str | None = None
@@ -133,7 +139,12 @@ class Walk:
         self.instance_id, self.business_key = started.id, started.business_key
         return started.id
 
+    def id(self, element_id: str) -> str:
+        """The deployed diagram's id of the bundled diagram's `element_id`."""
+        return self.ids.get(element_id, element_id)
+
     def tasks_of(self, login: str, element_id: str | None = None) -> list[HumanTask]:
+        element_id = self.id(element_id) if element_id else None
         query = TaskQuery(instance_id=self.instance_id, element_id=element_id, max_results=None)
         return tasks.list_tasks(self.ctx, actor=self.actor(login), query=query)
 

@@ -9,6 +9,8 @@ from lxml import etree
 
 from forms.registry import FORMS
 from workflows.engine import Engine
+from workflows.errors import DiagramInvalid
+from workflows.extensions import Extensions
 
 BPMN_DIR = Path(__file__).resolve().parents[2] / "workflows" / "bpmn"
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -63,5 +65,16 @@ def test_every_user_task_names_its_form_and_candidates(path: Path):
 
 
 def test_the_bundled_diagrams_compile_together():
-    compiled = Engine().compile({p.name: p.read_bytes() for p in FILES})
+    """With the names the consortium domain registers (the diagrams declare its task listeners)."""
+    from service.consortium.domain_plugin import register
+
+    extensions = Extensions()
+    register(extensions)
+    compiled = Engine(extensions=extensions).compile({p.name: p.read_bytes() for p in FILES})
     assert {"consortium_recommendation", "expert_review"} <= set(compiled)
+
+
+def test_without_the_domain_the_bundled_diagrams_are_refused_naming_the_listener():
+    with pytest.raises(DiagramInvalid) as refused:
+        Engine().compile({p.name: p.read_bytes() for p in FILES})
+    assert "roundWindowCheck" in str(refused.value)

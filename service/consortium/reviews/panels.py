@@ -4,7 +4,8 @@ The draw screens the pool (field, availability, recusal), sorts the eligible exp
 `random.Random(seed).sample(eligible, size + reserves)`: the first `size` sit, the rest wait as reserves.
 Seed, candidates and exclusions are stored, so anyone can re-run the draw (`verify_draw`). Experts see
 nothing of the application until they sign a no-conflict declaration; when every seat has signed, the
-application's Task_AssignPanel completes with the panel and the review tasks go to those experts.
+application's panel step (`consortium.step` = assign_panel) completes with the panel and the review
+tasks go to those experts.
 """
 
 from __future__ import annotations
@@ -26,17 +27,16 @@ from ...errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..store import consortia, reviews
 from ..store.review_models import Panel, PanelSeat
 from . import recusal
-from .review_steps import complete_step, waiting_at
+from .review_steps import ASSIGN_PANEL, EXPERT_STEPS, complete_step, open_tasks, waiting_at
 from .rounds import require_clerk
 
 ALGORITHM = "random.Random(seed).sample(sorted eligible expert ids, size + reserves)"
-EXPERT_STEPS = ("Task_DeskReview", "Task_DefenseScoring")
 
 
 def draw_panel(
     ctx: Context, *, round_id: int, application_no: str, actor: Actor, seed: str | None = None
 ) -> dict[str, Any]:
-    """Draw the panel of one application waiting at Task_AssignPanel.
+    """Draw the panel of one application waiting at its panel step (`consortium.step` = assign_panel).
 
     Raises:
         Conflict: the application is not waiting for a panel, or already has one.
@@ -52,7 +52,7 @@ def draw_panel(
             raise Conflict(
                 f"{application_no} 已抽取评审专家 / A panel was already drawn for {application_no}"
             )
-        if not waiting_at(session, row.id, "Task_AssignPanel"):
+        if not waiting_at(session, row.id, ASSIGN_PANEL):
             raise Conflict(f"{application_no} 尚未通过形式审查 / {application_no} is not waiting for a panel")
         field = consortia.find_by_instance(session, row.id).industry
         eligible, excluded = screen(session, row, field, now)
@@ -183,7 +183,7 @@ def declare(
     """An expert signs the no-conflict declaration (承诺书) before seeing any material, or declares one.
 
     A declared conflict removes the expert and seats a replacement. When every seat has signed, the
-    application's Task_AssignPanel completes and the review tasks reach the panel.
+    application's panel step completes and the review tasks reach the panel.
     """
     if not (signature or "").strip():
         raise InvalidInput("请签名 / Sign the declaration", {"signature": ["必填 / required"]})
@@ -238,7 +238,7 @@ def _confirm_if_complete(ctx: Context, session: Session, panel: Panel, actor: Ac
         ctx,
         session,
         instance_id=panel.instance_id,
-        element_id="Task_AssignPanel",
+        step=ASSIGN_PANEL,
         actor=SYSTEM,
         data={"panel": experts, "panel_id": panel.id},
         now=now,
@@ -312,8 +312,8 @@ def remove_for_conflict(
         _confirm_if_complete(ctx, session, panel, actor, now)
         return None
     seat.replaced_by = replacement.expert_id
-    for element_id in EXPERT_STEPS:
-        for task in reviews.open_tasks(session, panel.instance_id, element_id, seat.expert_id):
+    for step in EXPERT_STEPS:
+        for task in open_tasks(session, panel.instance_id, step, seat.expert_id):
             tasks.set_assignee(session, task.id, replacement.expert_id)
     audit.record(
         session,

@@ -1,9 +1,12 @@
-"""Where expert review meets the engine: service-task handlers, and the checks before a task completes.
+"""Where expert review meets the engine: service-task handlers, and the task listeners the diagrams name.
 
 `handlers` adds the expert_review diagram's topics to the recommendation handlers (consortia.handlers).
-`before_completion` runs in tasks.complete_task: a submission must fall in its round's window; expert
-work needs a signed declaration; the panel and the selection come from the round use cases, never
-from a hand-filled form.
+`TASK_LISTENERS` are registered by name (domain_plugin.py) and declared on the user tasks as
+`<camunda:taskListener event="complete" delegateExpression="${name}"/>`: a submission must fall in its
+round's window (`roundWindowCheck`); expert work needs a signed declaration (`expertDeclarationCheck`);
+the score's receipt must be the expert's signed sheet (`signedScoreSheetCheck`); the panel and the
+selection come from the round use cases, never from a hand-filled form (`decidedByRound`). A refusal
+raises the service's error; the command saves nothing and the caller gets it unchanged.
 """
 
 from __future__ import annotations
@@ -15,19 +18,13 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from workflows.engine import ServiceCall
+from workflows.extensions import DelegateContext
 
 from ...actors import Actor
-from ...engine.store.models import HumanTask, ProcessInstance
+from ...engine.store.models import ProcessInstance
 from ...errors import Conflict, InvalidInput
 from ..store import reviews
-from . import panels, rounds, scoring
-
-ROUND_STEPS = {
-    "Task_AssignPanel": "评审专家由抽取产生：请在“评审专家组”中抽取，专家签署声明后自动完成 / "
-    "The panel comes from the draw: POST /api/rounds/<id>/panels; it completes when every expert has signed",
-    "Task_Selection": "择优由批次统一决定 / Selection is decided for the whole round: "
-    "POST /api/rounds/<id>/selection",
-}
+from . import panels, review_steps, rounds, scoring
 
 
 def handlers(session: Session, row: ProcessInstance, actor: Actor, now: datetime) -> dict[str, Callable]:
@@ -56,24 +53,63 @@ def handlers(session: Session, row: ProcessInstance, actor: Actor, now: datetime
     return {"seat_panel": seat_panel, "aggregate_scores": aggregate_scores}
 
 
-def before_completion(
-    session: Session, row: ProcessInstance, task: HumanTask, data: dict[str, Any], actor: Actor, now: datetime
-) -> None:
-    """Refuse a completion the review rules forbid; record a submission in its round.
+def round_window_check(context: DelegateContext) -> None:
+    """`${roundWindowCheck}` (task listener, complete) on the submission: it completes only inside the
+    application's round window, and the submission is recorded in its round.
 
     Raises:
-        InvalidInput: a submission outside the round's window; a score receipt without its signed sheet.
-        Conflict: a step that only the round use cases complete.
-        Forbidden: expert work before the no-conflict declaration (or after being replaced).
+        InvalidInput: outside the round's window, or the application entered no round.
     """
-    if task.element_id == "Task_Submit":
-        rounds.check_submission(session, row, now)
-    elif task.element_id in ROUND_STEPS:
-        raise Conflict(ROUND_STEPS[task.element_id])
-    elif task.element_id in panels.EXPERT_STEPS:
-        panels.require_declared(session, row.id, actor)
-    if task.element_id == "Task_DefenseScoring":
-        _check_receipt(session, row, data, actor)
+    rounds.check_submission(context.session, _row(context), context.now)
+
+
+def decided_by_round(context: DelegateContext) -> None:
+    """`${decidedByRound}` (task listener, complete) on the panel and the selection steps: only the round
+    use cases (review_steps.complete_step) complete them, never a hand-filled form.
+
+    Raises:
+        Conflict: a completion not made for a round decision, naming where the decision is taken.
+    """
+    if review_steps.by_round():
+        return
+    step = context.task.properties.get(review_steps.STEP) if context.task else None
+    raise Conflict(review_steps.ROUND_STEPS.get(str(step), review_steps.ROUND_DECIDED))
+
+
+def expert_declaration_check(context: DelegateContext) -> None:
+    """`${expertDeclarationCheck}` (task listener, complete) on the experts' steps: expert work needs the
+    signed no-conflict declaration, and a replaced expert works no more.
+
+    Raises:
+        Forbidden: no declaration, or the expert was removed from the panel.
+    """
+    panels.require_declared(context.session, context.instance_id, context.actor)
+
+
+def signed_score_sheet_check(context: DelegateContext) -> None:
+    """`${signedScoreSheetCheck}` (task listener, complete) on the defense scoring: the completion is the
+    receipt of the expert's own signed score sheet (its id and total).
+
+    Raises:
+        InvalidInput: `sheet_id`/`total` do not name the acting expert's signed sheet.
+    """
+    data = context.task.data if context.task else {}
+    _check_receipt(context.session, _row(context), data, context.actor)
+
+
+TASK_LISTENERS = {
+    "roundWindowCheck": round_window_check,
+    "decidedByRound": decided_by_round,
+    "expertDeclarationCheck": expert_declaration_check,
+    "signedScoreSheetCheck": signed_score_sheet_check,
+}
+
+
+def _row(context: DelegateContext) -> ProcessInstance:
+    row = context.session.get(ProcessInstance, context.instance_id)
+    if row is None:  # the command holds the row locked: it exists
+        raise LookupError(f"no instance {context.instance_id}")
+    return row
 
 
 def _check_receipt(session: Session, row: ProcessInstance, data: dict[str, Any], actor: Actor) -> None:

@@ -15,13 +15,9 @@ from ...engine.store import instances
 from ...engine.store.models import ProcessInstance
 from ...errors import NotFound
 from ..store import consortia, reviews
-from .review_steps import waiting_at
+from .review_steps import REVIEW_STEPS, step_of
 from .rounds import describe_round, require_clerk
 from .scoring import application_result
-
-STEPS = (  # the review steps in order: the first one an application waits at is where it stands
-    "Task_AssignPanel", "Task_DeskReview", "Task_SiteVisitReport", "Task_DefenseScoring", "Task_Selection",
-)
 
 
 @dataclass
@@ -31,7 +27,8 @@ class BoardRow:
     instance_id: str
     district: str | None
     submitted: bool
-    waiting_at: str | None
+    waiting_at: str | None  # the review step (`consortium.step`) it waits at: the first in procedure order
+    waiting_name: str | None = None  # that step's name in the diagram
     panel_id: int | None = None
     panel_confirmed: bool = False
     panel: list[str] = field(default_factory=list)  # declared experts
@@ -81,10 +78,13 @@ def _row(session, entry) -> BoardRow:
         instance_id=entry.instance_id,
         district=row.district,
         submitted=entry.submitted_at is not None,
-        waiting_at=next((s for s in STEPS if waiting_at(session, row.id, s)), None),
+        waiting_at=None,
         outcome=entry.outcome,
         rank=entry.rank,
     )
+    open_steps = {step_of(t): t.name for t in reversed(reviews.open_tasks_of(session, row.id))}
+    board.waiting_at = next((s for s in REVIEW_STEPS if s in open_steps), None)
+    board.waiting_name = open_steps.get(board.waiting_at) if board.waiting_at else None
     panel = reviews.find_panel_of(session, row.id)
     if panel is not None:
         result = application_result(session, panel)

@@ -1,6 +1,7 @@
 """Rounds (申报批次): the window applications are submitted in, and the rules their review follows.
 
-A submission is the completion of Task_Submit, so `check_submission` runs there (tasks.complete_task):
+A submission is the completion of the user task declaring the `${roundWindowCheck}` complete listener
+(review_hooks.round_window_check), so `check_submission` runs there:
 an application joins the round it chose (start variable `round_id` or `enter_round`) or the one round
 open at that minute, and a submission outside the window is refused with the window in the message.
 """
@@ -182,7 +183,7 @@ def enter_round(ctx: Context, *, round_id: int, application_no: str, actor: Acto
 
 
 def check_submission(session: Session, row: ProcessInstance, now: datetime) -> RoundEntry:
-    """Task_Submit completes only inside the application's round window; records the submission.
+    """The submission completes only inside the application's round window; records the submission.
 
     Raises:
         InvalidInput: no round is open, or the application's round is not open at `now`.

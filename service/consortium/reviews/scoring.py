@@ -1,7 +1,8 @@
 """Score sheets on the round's rubric: drafts, signing (which locks the sheet), the aggregate, the ranking.
 
-Signing completes the expert's Task_DefenseScoring with the sheet's id and total, so the diagram moves
-on only when the domain holds the signed sheet; a locked sheet refuses every later edit.
+Signing completes the expert's scoring step (`consortium.step` = defense_scoring) with the sheet's id
+and total, so the diagram moves on only when the domain holds the signed sheet;
+a locked sheet refuses every later edit.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from ...errors import Conflict, InvalidInput, NotFound
 from ..store import consortia, reviews
 from ..store.review_models import Panel, ScoreSheet
 from .panels import require_declared, seated_experts
-from .review_steps import complete_step
+from .review_steps import DEFENSE_SCORING, complete_step
 from .rounds import require_clerk, rubric_of
 
 TRIM_FROM = 5  # drop the highest and the lowest total when at least this many experts scored
@@ -83,7 +84,7 @@ def sign_sheet(ctx: Context, *, panel_id: int, actor: Actor, signature: str) -> 
             ctx,
             session,
             instance_id=panel.instance_id,
-            element_id="Task_DefenseScoring",
+            step=DEFENSE_SCORING,
             actor=actor,
             assignee=actor.id,
             data={"sheet_id": sheet.id, "total": sheet.total, "signed": True},

@@ -1,9 +1,10 @@
 """The round's selection (择优): one decision by the city bureau that every application of the round receives.
 
 The proposed list is every application scoring at least the threshold (default the round's passing
-score, 60) unless the bureau excludes it with a reason. Each application's Task_Selection completes
-with its outcome, and all selected applications open their publicity with the round's one start and
-end (DOMAIN-NOTES §3.2: a notice states explicit dates), so the round has one notice.
+score, 60) unless the bureau excludes it with a reason. Each application's selection step
+(`consortium.step` = selection) completes with its outcome, and all selected applications open their
+publicity with the round's one start and end
+(DOMAIN-NOTES §3.2: a notice states explicit dates), so the round has one notice.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from ...errors import Conflict, InvalidInput, NotFound
 from ..consortia import end_of_day
 from ..store import consortia, reviews
 from ..store.review_models import RoundPublicity
-from .review_steps import complete_step, waiting_at
+from .review_steps import SELECTION, complete_step, waiting_at
 from .rounds import publicity_rule, require_clerk
 from .scoring import rank_round
 
@@ -74,7 +75,7 @@ def decide_selection(
                 ctx,
                 session,
                 instance_id=item["instanceId"],
-                element_id="Task_Selection",
+                step=SELECTION,
                 actor=actor,
                 data=data,
                 now=now,
@@ -127,7 +128,7 @@ def _check_ready(session, round_id: int, ranked: list[dict], excluded: dict[str,
     pending = []
     for entry in reviews.entries_of(session, round_id):
         row = session.get(ProcessInstance, entry.instance_id)
-        at_selection = waiting_at(session, row.id, "Task_Selection")
+        at_selection = waiting_at(session, row.id, SELECTION)
         if row.status == "active" and entry.submitted_at and not at_selection:
             pending.append(entry.application_no)
         elif at_selection and entry.application_no not in ranked_nos:

@@ -130,12 +130,9 @@ def revoke_user_access(session: Session, instance_id: str, user_id: str) -> None
     session.info.get("access", {}).get(instance_id, set()).discard(("user", user_id))
 
 
-def open_tasks(
-    session: Session, instance_id: str, element_id: str, assignee: str | None = None
-) -> list[HumanTask]:
-    stmt = sa.select(HumanTask).where(
-        HumanTask.instance_id == instance_id, HumanTask.element_id == element_id
-    )
+def open_tasks_of(session: Session, instance_id: str, assignee: str | None = None) -> list[HumanTask]:
+    """The instance's open tasks (of `assignee`, when given), oldest first."""
+    stmt = sa.select(HumanTask).where(HumanTask.instance_id == instance_id)
     if assignee is not None:
         stmt = stmt.where(HumanTask.assignee == assignee)
     return list(session.scalars(stmt.order_by(HumanTask.created_at, HumanTask.id)))

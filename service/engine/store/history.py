@@ -15,9 +15,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ...actors import EXPERT, Actor
-from ...consortium.store.reviewer_secrecy import ReviewerSecrecy  # issue 19: back-edge, to a hook
 from . import instances
 from .models import AuditEvent, HumanTask, ProcessInstance
+from .visibility import IdentityVisibility
 
 TASK_ACTIONS = ("task.created", "task.claimed", "task.unclaimed", "task.assigned", "task.completed")
 
@@ -85,7 +85,8 @@ def _own_only(actor: Actor) -> bool:
 def tasks(session: Session, actor: Actor, *, instance_id: str | None = None) -> list[HistoricTask]:
     """Every task the audit trail knows in instances `actor` may see, oldest first.
 
-    `assignee` and `completed_by` are None where `ReviewerSecrecy` hides the identity from `actor`.
+    `assignee` and `completed_by` are None where a registered identity policy (store/visibility.py;
+    the consortium's ReviewerSecrecy) hides the identity from `actor`.
     """
     found: dict[str, HistoricTask] = {}
     for event, definition_id, definition_key in _events(
@@ -122,7 +123,7 @@ def tasks(session: Session, actor: Actor, *, instance_id: str | None = None) -> 
     result = list(found.values())
     if _own_only(actor):
         result = [t for t in result if actor.id in (t.assignee, t.completed_by)]
-    secrecy = ReviewerSecrecy(session, actor)
+    secrecy = IdentityVisibility(session, actor)
     for task in result:  # who reviews whom stays hidden until publication (reviewer_secrecy.py)
         task.assignee = secrecy.shown(task.instance_id, task.assignee)
         task.completed_by = secrecy.shown(task.instance_id, task.completed_by)

@@ -149,6 +149,7 @@ def _sync_tasks(
             context_json=json.dumps(
                 {"item": task.mi_item} if task.mi_item is not None else {}, ensure_ascii=False, default=str
             ),
+            properties_json=json.dumps(task.properties, ensure_ascii=False, default=str),
         )
         human.candidates = [
             _candidate("group", g, task, row) for g in dict.fromkeys(task.candidate_groups)

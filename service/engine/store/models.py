@@ -7,7 +7,9 @@ read is a projection rewritten in the same transaction, so nobody deserializes a
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -104,9 +106,17 @@ class HumanTask(Base):
     follow_up_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     context_json: Mapped[str] = mapped_column(sa.Text, default="{}")  # the MI item, shown on the form
+    # The element's declared `camunda:properties` (Modeler's "Extension properties"), resolved when the
+    # task appeared: what a domain reads to know what a step is, instead of its element id (issue 19).
+    properties_json: Mapped[str] = mapped_column(sa.Text, default="{}", server_default="{}")
     candidates: Mapped[list[TaskCandidate]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", passive_deletes=True
     )
+
+    @property
+    def properties(self) -> dict[str, Any]:
+        """The declared extension properties of the task's element ({} when none)."""
+        return json.loads(self.properties_json or "{}")
 
 
 class TaskCandidate(Base):

@@ -9,9 +9,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, lazyload
 
 from ...actors import DISTRICT_CLERK, Actor
-from ...consortium.store.reviewer_secrecy import ReviewerSecrecy  # issue 19: back-edge, to a hook
 from ...errors import NotFound
 from .models import HumanTask, TaskCandidate
+from .visibility import IdentityVisibility
 
 NOT_FOUND = "任务不存在 / Task {id} does not exist"
 WITHOUT_CANDIDATES = lazyload(HumanTask.candidates)
@@ -134,7 +134,7 @@ def _probes_a_reviewer(session: Session, actor: Actor, q: TaskQuery) -> bool:
     The rows themselves never need redacting: `visible_filter` gives a caller who does not see
     everything only tasks assigned to itself or unassigned ones, so `assignee` is its own or None.
     """
-    secrecy = ReviewerSecrecy(session, actor)
+    secrecy = IdentityVisibility(session, actor)
     return not (secrecy.may_probe(q.assignee) and secrecy.may_probe(q.candidate_user))
 
 
@@ -199,3 +199,19 @@ def set_assignee(session: Session, task_id: str, user_id: str | None) -> None:
         .values(assignee=user_id)
         .execution_options(synchronize_session=False)
     )
+
+
+def next_for(session: Session, actor: Actor, instance_id: str) -> str | None:
+    """The actor's next task in the same application: one assigned to it, else one it may claim."""
+    stmt = (
+        sa.select(HumanTask.id)
+        .where(
+            HumanTask.instance_id == instance_id,
+            sa.or_(
+                HumanTask.assignee == actor.id,
+                sa.and_(HumanTask.assignee.is_(None), candidate_filter(actor)),
+            ),
+        )
+        .order_by(HumanTask.assignee.is_(None), HumanTask.created_at, HumanTask.id)
+    )
+    return session.scalars(stmt).first()

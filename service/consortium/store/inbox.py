@@ -1,4 +1,9 @@
-"""Named queries behind the inbox page: the task projection joined to its consortium, by view and filter."""
+"""Named queries behind the inbox page: the task projection joined to its consortium, by view and filter.
+
+The consortium's work list: rounds are read from the application number (CXLHT-<year>-NNNN) and the
+industry from the consortium record, so it lives in the domain; the generic task list is
+engine/store/tasks.py (and /engine-rest/task).
+"""
 
 from __future__ import annotations
 
@@ -9,9 +14,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ...actors import Actor
-from ...consortium.store.models import Consortium  # issue 19: back-edge, to a hook
-from .models import HumanTask
-from .tasks import candidate_filter, visible_filter
+from ...engine.store.models import HumanTask
+from ...engine.store.tasks import candidate_filter, visible_filter
+from .models import Consortium
 
 VIEWS = ("mine", "groups", "unassigned", "overdue", "due_soon", "all")
 DUE_SOON = timedelta(days=3)
@@ -101,19 +106,3 @@ def filter_options(session: Session, actor: Actor) -> dict[str, list]:
         "step": sorted({(r.element_id, r.name or r.element_id) for r in rows}),
         "industry": sorted({r.industry for r in rows if r.industry}),
     }
-
-
-def next_for(session: Session, actor: Actor, instance_id: str) -> str | None:
-    """The actor's next task in the same application: one assigned to it, else one it may claim."""
-    stmt = (
-        sa.select(HumanTask.id)
-        .where(
-            HumanTask.instance_id == instance_id,
-            sa.or_(
-                HumanTask.assignee == actor.id,
-                sa.and_(HumanTask.assignee.is_(None), candidate_filter(actor)),
-            ),
-        )
-        .order_by(HumanTask.assignee.is_(None), HumanTask.created_at, HumanTask.id)
-    )
-    return session.scalars(stmt).first()
