@@ -12,7 +12,7 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import current_app, jsonify
 
-from . import review_openapi, schemas
+from . import org_register, review_openapi, schemas
 from .domain import bp
 
 SCHEMAS = {
@@ -120,6 +120,9 @@ PATHS = {
 }
 SCHEMAS.update(review_openapi.SCHEMAS)  # expert review (reviews.py)
 PATHS.update(review_openapi.PATHS)
+SCHEMAS.update(org_register.SCHEMAS)  # districts and the organisation register
+PATHS.update(org_register.PATHS)
+PATHS["/api/organisations"]["post"] = org_register.REGISTER_POST
 
 
 def build_spec() -> dict[str, Any]:

@@ -24,6 +24,8 @@ from ..engine.store.models import HumanTask, ProcessDefinition, ProcessInstance
 from ..errors import Forbidden, InvalidInput
 from . import consortia
 from .consortia import RECOMMENDATION
+from .membership_checks import members_from_register
+from .organisations import lead_refusal
 from .reviews import panel_access, review_hooks
 from .store import consortia as consortium_store
 from .store.models import Consortium
@@ -41,6 +43,7 @@ def register(extensions: Extensions) -> None:
     extensions.may_start.append(_lead_unit_only)
     extensions.before_start.append(_recommendation_start)
     extensions.before_complete.append(_against_register)
+    extensions.before_complete.append(members_from_register)  # 四（二）: thresholds count the register
     extensions.before_complete.append(review_hooks.before_completion)  # round window, recusal
     extensions.variable_filters.append(panel_access.redact_variables)
 
@@ -78,6 +81,11 @@ def _recommendation_start(session: Session, definition: ProcessDefinition, actor
         raise InvalidInput(
             "牵头单位未登记 / The lead unit is not registered",
             {"lead_credit_code": ["请先登记单位信息 / Register the organisation first"]},
+        )
+    refusal = lead_refusal(org)  # 我市独立注册的企业 (guideline 四（一）1)
+    if refusal:
+        raise InvalidInput(
+            "牵头单位不符合条件 / The lead unit does not qualify", {"lead_credit_code": [refusal]}
         )
     integrity.require_may_lead(session, org.credit_code, local_today(now))  # the 3-year ban (guideline 七)
     if not business_key:

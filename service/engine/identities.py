@@ -21,7 +21,8 @@ def add_user(
     email: str | None = None,
     actor: Actor | None = None,
 ) -> None:
-    """Create a user; refuses unknown roles, short passwords and organisations nobody registered."""
+    """Create a user; refuses unknown roles, short passwords, organisations nobody registered and a district
+    not on the 区（市、功能区） list (stored under its listed name, e.g. 黄岛区 as 西海岸新区)."""
     problems: dict[str, list[str]] = {}
     unknown = [g for g in groups if g not in ROLES]
     if not groups or unknown:
@@ -37,6 +38,12 @@ def add_user(
             problems["org"] = [f"单位未登记 / No organisation with credit code {org_credit_code}"]
         if "district_clerk" in groups and not district:
             problems["district"] = ["区级用户必须指定所属区 / A district clerk needs a district"]
+        elif district:  # from the 区（市、功能区） list (issue 14, item 5); another name is stored as listed
+            listed = consortia.resolve_district(uow.session, district)
+            if listed is None:
+                problems["district"] = [consortia.district_refusal(uow.session, district) or ""]
+            else:
+                district = listed.name
         if problems:
             raise InvalidInput("用户信息有误 / Invalid user", problems)
         identities.add_user(
@@ -70,26 +77,3 @@ def actor_for(ctx: Context, user_id: str) -> Actor | None:
     with ctx.unit_of_work(write=False) as uow:
         user = identities.find_user(uow.session, user_id)
         return identities.actor_of(user) if user and user.active else None
-
-
-def register_organisation(
-    ctx: Context,
-    *,
-    credit_code: str,
-    name: str,
-    category: str,
-    district: str | None = None,
-    actor: Actor | None = None,
-) -> None:
-    with ctx.unit_of_work() as uow:
-        consortia.ensure_organisation(
-            uow.session, credit_code=credit_code, name=name, category=category, district=district
-        )
-        audit.record(
-            uow.session,
-            actor=actor,
-            action="organisation.registered",
-            at=ctx.now(),
-            detail={"credit_code": credit_code, "name": name},
-        )
-        uow.commit()
