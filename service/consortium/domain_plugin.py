@@ -84,9 +84,8 @@ def _recommendation_start(session: Session, definition: ProcessDefinition, actor
         )
     refusal = lead_refusal(org)  # 我市独立注册的企业 (guideline 四（一）1)
     if refusal:
-        raise InvalidInput(
-            "牵头单位不符合条件 / The lead unit does not qualify", {"lead_credit_code": [refusal]}
-        )
+        zh, _, en = refusal.partition(" / ")
+        raise InvalidInput(f"不能发起组建申请：{zh} / Cannot initiate: {en}", {"lead_credit_code": [refusal]})
     integrity.require_may_lead(session, org.credit_code, local_today(now))  # the 3-year ban (guideline 七)
     if not business_key:
         business_key = consortium_store.next_number(
