@@ -127,8 +127,8 @@ def test_a_beijing_lead_and_a_university_lead_are_refused_until_a_city_clerk_ove
     started = beijing.post("/applications", data=_form_fields(inbox, "/applications"))
     assert started.status_code == 422
     assert (
-        "不能发起组建申请：牵头单位须为我市独立注册的企业（指引 四（一）1）：登记管理机关行政区划码显示其在北京市（110108）登记"
-        in started.text
+        "不能发起组建申请：牵头单位须为我市独立注册的企业（指引 四（一）1）："
+        "登记管理机关行政区划码显示其在北京市（110108）登记" in started.text
     )
 
     uni = server.client("uni1", password="s3cret-pass")
