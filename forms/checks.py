@@ -272,3 +272,36 @@ def category_problem(code: str, category: str) -> Msg | None:
         f"单位类别“{cat_zh}”与统一社会信用代码不符：第1–2位（{code[:2]}）表明其为{zh}",
         f'The category "{cat_en}" does not fit the credit code: positions 1–2 ({code[:2]}) say it is {en}.',
     )
+
+
+# --- Content that means something (issue 14, item 7) ----------------------------------------------------
+
+#: What people type to get past a required field without saying anything (compared without spaces and
+#: punctuation, case-insensitively).
+PLACEHOLDERS = frozenset({
+    "无", "暂无", "没有", "待定", "待补充", "待完善", "略", "同上", "见附件", "详见附件", "另附", "不详",
+    "空", "未定", "暂缺", "后补", "na", "n/a", "none", "nil", "tbd", "todo", "test", "测试", "xxx",
+})
+_NOT_CONTENT = re.compile(r"[\s\W_]+", re.UNICODE)
+
+
+def content_problem(text: str, label_zh: str, label_en: str, *, min_distinct: int) -> Msg | None:
+    """Why `text` says nothing as the clause or section named (`label_zh`, `label_en`), or None.
+
+    Refused: a placeholder ("无", "暂无", "待定", "略" …, `PLACEHOLDERS`) and text with fewer than
+    `min_distinct` different characters (letters, digits, CJK; spaces and punctuation do not count), so
+    twenty repeated characters do not pass as a plan section.
+    """
+    core = _NOT_CONTENT.sub("", text).lower()
+    if core in PLACEHOLDERS or text.strip().lower() in PLACEHOLDERS:
+        return Msg(
+            f"“{label_zh}”不能只填写“{text.strip()}”，请写明具体内容",
+            f'"{label_en}" cannot be just "{text.strip()}"; state the actual content.',
+        )
+    distinct = len(set(core))
+    if distinct < min_distinct:
+        return Msg(
+            f"“{label_zh}”内容过于简单：至少应有{min_distinct}个不同的字，实为{distinct}个",
+            f'"{label_en}" says too little: at least {min_distinct} different characters, not {distinct}.',
+        )
+    return None

@@ -224,3 +224,25 @@ def test_the_cli_edits_districts_and_registers_organisations(server):
         env=env,
     )
     assert override.exit_code == 2 and "市科技局" in override.output
+
+
+def test_a_none_clause_over_engine_rest_is_refused_naming_the_clause(server):
+    from tests.http.walk import HttpWalk, typed_map
+    from tests.support.procedure import FORMS
+
+    walk = HttpWalk(server)
+    walk.start()
+    walk.do("Task_Initiate")
+    walk.do("Task_InviteMembers")
+    from tests.support.procedure import MEMBER_LOGINS, MEMBERS
+
+    for member in MEMBERS:
+        walk.do("Task_ConfirmMembership", login=MEMBER_LOGINS[member["credit_code"]])
+    client = walk.as_("lead1")
+    task_id = walk.tasks_of("lead1", "Task_SignAgreement")[0]["id"]
+    agreement = {**FORMS["Task_SignAgreement"]["agreement"], "benefit_distribution": "无"}
+    done = client.rest(
+        "POST", f"/task/{task_id}/complete", json={"variables": typed_map({"agreement": agreement})}
+    )
+    assert done.status_code == 400
+    assert "“收益分配办法”不能只填写“无”，请写明具体内容" in done.text

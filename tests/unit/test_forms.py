@@ -65,7 +65,14 @@ HAPPY: dict[str, dict[str, Any]] = {
         }
     },
     "draft_plan": {
-        "plan": {k: LONG for k in ("significance", "organisation", "goals", "results", "funding")}
+        "plan": {
+            **{k: LONG for k in ("significance", "organisation", "goals", "results", "funding")},
+            "milestones": [
+                {"due": "2026-12-31", "milestone": "完成样机研制"},
+                {"due": "2027-06-30", "milestone": "通过中试验证"},
+            ],
+            "funding_table": [{"source": "牵头单位自筹", "amount": 1200.5}],
+        }
     },
     "submit_application": {"integrity_commitment": True, "commitment_signer": "王五"},
     "district_review": {"district_decision": "approve"},
