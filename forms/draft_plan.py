@@ -92,7 +92,7 @@ class PlanSchema(FormSchema):
         if any(later <= earlier for earlier, later in zip(dates, dates[1:], strict=False)):
             raise ValidationError(
                 {"milestones": [
-                    Msg("进度节点应按完成时间先后排列，且不重复", "List milestones in date order, one per day.")
+                    Msg("进度节点应按完成时间先后排列，且不重复", "List milestones in date order.")
                 ]}
             )
 
