@@ -159,3 +159,43 @@ def test_rectification_happens_only_when_the_round_enables_it(ctx, clock):
     assert outcomes(ctx, consortium_id) == ["rectification"]
     assert consortium(ctx, consortium_id=consortium_id).status == "under_rectification"
     assert steps.open("lead1") == []
+
+
+def test_the_hearing_over_http_notice_statement_decision(server, clock):
+    """The lead unit reads the notice on /api/notifications, states its case and the city decides through
+    /engine-rest, and /api/evaluation-results shows the filing revoked."""
+    from tests.http.walk import typed_map
+
+    ctx = server.ctx
+    steps, consortium_id = fail_evaluation(ctx, clock)
+    lead, city = server.client("lead1"), server.client("city1")
+    notes = lead.get("/api/notifications").json()
+    assert any(n["subject"].startswith("拟取消备案告知") for n in notes)
+    [task] = lead.rest("GET", "/task", params={"processInstanceId": steps.instance_id}).json()
+    assert task["taskDefinitionKey"] == "Task_StateCase" and task["name"] == "陈述申辩"
+    empty = lead.rest(
+        "POST",
+        f"/task/{task['id']}/complete",
+        json={"variables": typed_map({"hearing_choice": "statement", "statement": "暂无"})},
+    )
+    assert empty.status_code == 400 and "“陈述申辩意见”不能只填写“暂无”" in empty.text
+    stated = lead.rest(
+        "POST",
+        f"/task/{task['id']}/complete",
+        json={
+            "variables": typed_map(
+                {
+                    "hearing_choice": "statement",
+                    "statement": "评价期内研发投入数据漏报，现补充审计报告予以说明",
+                }
+            )
+        },
+    )
+    assert stated.status_code == 204, stated.text
+    [decision] = city.rest("GET", "/task", params={"processInstanceId": steps.instance_id}).json()
+    assert decision["taskDefinitionKey"] == "Task_RevocationDecision"
+    done = city.rest("POST", f"/task/{decision['id']}/complete", json={"variables": typed_map(DECISION)})
+    assert done.status_code == 204, done.text
+    results = lead.get(f"/api/evaluation-results?consortiumId={consortium_id}").json()
+    assert [r["outcome"] for r in results] == ["revoked"]
+    assert lead.get(f"/api/consortia/{consortium_id}").json()["status"] == "revoked"
