@@ -112,7 +112,7 @@ PATHS = {
         [_int_query("roundId"), _int_query("consortiumId")],
     ),
     "/api/integrity-records": _list(
-        "科研诚信记录 / Integrity records", "IntegrityRecord", [_query("subjectId")]
+        "科研信用档案 / Research credit record", "IntegrityRecord", [_query("subjectId")]
     ),
     "/api/process-instances/{instance_id}": _detail(
         "流程实例状态 / Instance state", "InstanceState", "instance_id", "string"
