@@ -30,6 +30,7 @@ from .reviews import panel_access, review_hooks
 from .store import consortia as consortium_store
 from .store.models import Consortium
 from .supervision import integrity
+from .supervision.credit_entries import on_objection_upheld
 from .supervision.task_checks import check_against_register
 
 APPLICATION_NO_LENGTH = Consortium.__table__.c.application_no.type.length  # an application's key: its number
@@ -44,6 +45,7 @@ def register(extensions: Extensions) -> None:
     extensions.before_start.append(_recommendation_start)
     extensions.before_complete.append(_against_register)
     extensions.before_complete.append(members_from_register)  # 四（二）: thresholds count the register
+    extensions.before_complete.append(on_objection_upheld)  # 七（四）: false materials enter the record
     extensions.before_complete.append(review_hooks.before_completion)  # round window, recusal
     extensions.variable_filters.append(panel_access.redact_variables)
 
