@@ -20,8 +20,10 @@ from ...context import Context
 from ...engine.store.models import ProcessInstance
 from ..store import supervision as store
 from ..store.models import Consortium
-from .lead_failure import PROCESS, open_lead_failure_case
-from .standing import SUPERVISED
+from .standing import SUPERVISED, start_for_consortium
+
+# lead_failure.PROCESS, not imported: lead_failure enters its bans through integrity, which calls this module
+PROCESS = "lead_unit_failure"
 
 
 def restricted_leads(ctx: Context) -> list[int]:
@@ -52,6 +54,6 @@ def open_cases_for_restricted_leads(ctx: Context, *, actor: Actor) -> list[str]:
     consortium while its case is open.
     """
     return [
-        open_lead_failure_case(ctx, actor=actor, consortium_id=consortium_id).id
+        start_for_consortium(ctx, actor=actor, consortium_id=consortium_id, key=PROCESS, prefix="QTSZ").id
         for consortium_id in restricted_leads(ctx)
     ]
