@@ -24,6 +24,7 @@ from .organisations import register_pending
 from .store import consortia
 
 FORM_KEY = "invite_members"
+ADDITIONS_FORM_KEY = "propose_member_change"  # members added by supplementary agreement (七（三）)
 
 
 def members_from_register(
@@ -31,6 +32,9 @@ def members_from_register(
 ) -> None:
     """A `before_complete` hook. Raises InvalidInput with errors by member index (like the form's) and on
     `threshold_justification`; registers unknown units pending in the command's transaction."""
+    if task.form_key == ADDITIONS_FORM_KEY:
+        _register_items(session, actor, now, data.get("additions") or [], "additions")
+        return
     if task.form_key != FORM_KEY:
         return
     errors: dict[Any, Any] = {}
@@ -53,14 +57,7 @@ def members_from_register(
                 errors[index] = {"category": refusals}
                 continue
         elif org.category != declared:
-            registered_zh, registered_en = CATEGORY_NAMES.get(org.category, (org.category,) * 2)
-            declared_zh, declared_en = CATEGORY_NAMES.get(declared, (declared,) * 2)
-            errors[index] = {
-                "category": [
-                    f"单位名录中{org.name}登记为“{registered_zh}”，与填写的“{declared_zh}”不符 / "
-                    f"The register lists {org.name} as {registered_en}, not {declared_en}"
-                ]
-            }
+            errors[index] = {"category": [_mismatch(org.name, org.category, declared)]}
             continue
         if org.verification != "verified":
             pending.append(org.name)
@@ -86,3 +83,38 @@ def members_from_register(
         if "threshold_justification" in errors:
             fields["threshold_justification"] = errors["threshold_justification"]
         raise InvalidInput("成员单位须来自单位名录 / Members are checked against the register", fields)
+
+
+def _register_items(session: Session, actor: Actor, now: datetime, items: list, field: str) -> None:
+    """Each unit to add is in the register under the category given, or is registered pending."""
+    errors: dict[int, Any] = {}
+    for index, item in enumerate(items):
+        code = normalize_code(str(item.get("credit_code") or ""))
+        declared = str(item.get("category") or "")
+        org = consortia.find_organisation(session, code)
+        if org is None:
+            _, refusals = register_pending(
+                session,
+                actor=actor,
+                credit_code=code,
+                name=str(item.get("name") or ""),
+                category=declared,
+                now=now,
+            )
+            if refusals:
+                errors[index] = {"category": refusals}
+        elif org.category != declared:
+            errors[index] = {"category": [_mismatch(org.name, org.category, declared)]}
+    if errors:
+        raise InvalidInput(
+            "成员单位须来自单位名录 / Members are checked against the register", {field: errors}
+        )
+
+
+def _mismatch(name: str, registered: str, declared: str) -> str:
+    registered_zh, registered_en = CATEGORY_NAMES.get(registered, (registered,) * 2)
+    declared_zh, declared_en = CATEGORY_NAMES.get(declared, (declared,) * 2)
+    return (
+        f"单位名录中{name}登记为“{registered_zh}”，与填写的“{declared_zh}”不符 / "
+        f"The register lists {name} as {registered_en}, not {declared_en}"
+    )

@@ -362,3 +362,26 @@ def test_the_standard_members_still_pass(ctx):
     walk.start()
     walk.do("Task_Initiate")
     walk.do("Task_InviteMembers", FORMS["Task_InviteMembers"])
+
+
+def test_a_member_added_by_supplementary_agreement_comes_from_the_register_too(ctx, clock):
+    from service.consortium.supervision import member_changes
+    from tests.supervision.support import Steps, filed_consortium
+
+    _, consortium_id = filed_consortium(ctx, clock)
+    started = member_changes.start_member_change(ctx, actor=_actor(ctx, "lead1"), consortium_id=consortium_id)
+    steps = Steps(ctx, started.id)
+    proposal = {
+        "reason": "承担市级关键技术攻关项目，需要工业软件单位加入",
+        "effective_on": "2026-04-01",
+        "agreement_summary": "新增青岛即墨工业软件有限公司为核心层成员",
+    }
+    jimo = {"credit_code": "91370282MA3C1005X3", "name": "青岛即墨工业软件有限公司", "role": "core"}
+    with pytest.raises(InvalidInput) as refused:
+        steps.do(
+            "lead1", "Task_ProposeChange", {**proposal, "additions": [{**jimo, "category": "institute"}]}
+        )
+    assert refused.value.fields["additions"][0]["category"][0].startswith(
+        "单位名录中青岛即墨工业软件有限公司登记为“企业”，与填写的“科研院所”不符"
+    )
+    steps.do("lead1", "Task_ProposeChange", {**proposal, "additions": [{**jimo, "category": "enterprise"}]})
