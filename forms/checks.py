@@ -157,3 +157,151 @@ def member_threshold_problem(members: Iterable[Mapping[str, Any]]) -> Msg | None
         f"{MIN_UNIVERSITIES_INSTITUTES} universities or institutes; there are {enterprises} and {academic}. "
         "Fewer need a written justification.",
     )
+
+
+# --- What a USCC says about its holder, GB 32100-2015 §4 (registration department, category, division) --
+
+QINGDAO_DIVISION_PREFIX = "3702"
+#: Provinces by the first two digits of the division code (GB/T 2260), for messages naming where a unit is.
+PROVINCES = {
+    "11": "北京市", "12": "天津市", "13": "河北省", "14": "山西省", "15": "内蒙古自治区", "21": "辽宁省",
+    "22": "吉林省", "23": "黑龙江省", "31": "上海市", "32": "江苏省", "33": "浙江省", "34": "安徽省",
+    "35": "福建省", "36": "江西省", "37": "山东省", "41": "河南省", "42": "湖北省", "43": "湖南省",
+    "44": "广东省", "45": "广西壮族自治区", "46": "海南省", "50": "重庆市", "51": "四川省", "52": "贵州省",
+    "53": "云南省", "54": "西藏自治区", "61": "陕西省", "62": "甘肃省", "63": "青海省",
+    "64": "宁夏回族自治区",
+    "65": "新疆维吾尔自治区", "71": "台湾省", "81": "香港特别行政区", "82": "澳门特别行政区",
+}
+#: Registration departments (1st character) and, under them, organisation kinds (2nd character).
+REGISTRATION_KINDS = {
+    "11": ("机关", "a government organ"),
+    "12": ("事业单位", "a public institution"),
+    "13": ("群众团体", "a mass organisation"),
+    "19": ("机构编制部门登记的其他机构", "another body registered by the staffing office"),
+    "51": ("社会团体", "a social organisation"),
+    "52": ("民办非企业单位（社会服务机构）", "a private non-enterprise unit"),
+    "53": ("基金会", "a foundation"),
+    "59": ("民政部门登记的其他组织", "another body registered by civil affairs"),
+    "91": ("企业", "an enterprise"),
+    "92": ("个体工商户", "an individual business"),
+    "93": ("农民专业合作社", "a farmers' cooperative"),
+}
+
+
+def registration_kind(code: str) -> tuple[str, str]:
+    """(Chinese, English) of what positions 1–2 of a normalised USCC say the holder is."""
+    found = REGISTRATION_KINDS.get(code[:2])
+    if found:
+        return found
+    return (f"登记管理部门代码为 {code[:1]} 的机构", f"a body with registration-department code {code[:1]}")
+
+
+def division_place(code: str) -> str:
+    """Where positions 3–8 (registration-authority division code) of a normalised USCC place its holder."""
+    division = code[2:8]
+    if division.startswith(QINGDAO_DIVISION_PREFIX):
+        return f"青岛市（{division}）"
+    return f"{PROVINCES.get(division[:2], '青岛市以外')}（{division}）"
+
+
+def lead_unit_problem(code: str, category: str) -> Msg | None:
+    """Why the holder of USCC `code` (normalised, well-formed) may not lead a consortium, or None.
+
+    Guideline 四（一）1: "牵头单位须为我市独立注册的创新领军企业". The registration authority's division
+    code (positions 3–8) must be in Qingdao (3702xx), the registration department and kind (positions
+    1–2) must say enterprise (91: registered by market supervision as an enterprise; 92 individual
+    businesses and 93 cooperatives are not enterprises), and the register's category must be enterprise.
+    """
+    problems_zh, problems_en = [], []
+    if not code[2:8].startswith(QINGDAO_DIVISION_PREFIX):
+        problems_zh.append(f"登记管理机关行政区划码显示其在{division_place(code)}登记，不在青岛市（3702）")
+        problems_en.append(
+            f"its registration authority's division code {code[2:8]} is outside Qingdao (3702)"
+        )
+    if code[:2] != "91":
+        zh, en = registration_kind(code)
+        problems_zh.append(f"统一社会信用代码第1–2位（{code[:2]}）表明其为{zh}，不是企业")
+        problems_en.append(f"positions 1–2 of its credit code ({code[:2]}) say it is {en}, not an enterprise")
+    elif category != "enterprise":
+        problems_zh.append("单位名录中的类别不是企业")
+        problems_en.append("the register does not list it as an enterprise")
+    if not problems_zh:
+        return None
+    return Overridable(
+        "牵头单位须为我市独立注册的企业（指引 四（一）1）：" + "；".join(problems_zh),
+        "The lead unit must be an enterprise independently registered in Qingdao (guideline 4.1.1): "
+        + "; ".join(problems_en) + ".",
+    )
+
+
+#: Registration kinds each register category may have; `None` means any.
+CATEGORY_KINDS: dict[str, frozenset[str] | None] = {
+    "enterprise": frozenset({"91"}),
+    "university": frozenset({"11", "12", "13", "19", "51", "52", "53", "59"}),
+    "institute": frozenset({"11", "12", "13", "19", "51", "52", "53", "59"}),
+    "other": None,
+}
+CATEGORY_NAMES = {
+    "enterprise": ("企业", "an enterprise"),
+    "university": ("高等院校", "a university"),
+    "institute": ("科研院所", "a research institute"),
+    "other": ("其他", "other"),
+}
+
+
+def category_problem(code: str, category: str) -> Msg | None:
+    """Why `category` does not fit USCC `code` (normalised), or None.
+
+    Universities and institutes are registered by the staffing office (1x: public institutions) or civil
+    affairs (5x: social organisations, private non-enterprise units); enterprises by market supervision
+    as enterprises (91). A research institute registered as a company (91, e.g. a 新型研发机构) is an
+    `Overridable`: it counts as an institute only once a clerk confirms it with a reason.
+    """
+    allowed = CATEGORY_KINDS.get(category)
+    if allowed is None or code[:2] in allowed:
+        return None
+    zh, en = registration_kind(code)
+    cat_zh, cat_en = CATEGORY_NAMES[category]
+    if category == "institute" and code[:2] == "91":
+        return Overridable(
+            f"该单位统一社会信用代码表明其为{zh}；以企业登记的研发机构须经科技主管部门确认后方可作为{cat_zh}",
+            f"The credit code says this is {en}; a research institute registered as a company counts as "
+            f"{cat_en} only once a clerk confirms it.",
+        )
+    return Msg(
+        f"单位类别“{cat_zh}”与统一社会信用代码不符：第1–2位（{code[:2]}）表明其为{zh}",
+        f'The category "{cat_en}" does not fit the credit code: positions 1–2 ({code[:2]}) say it is {en}.',
+    )
+
+
+# --- Content that means something (issue 14, item 7) ----------------------------------------------------
+
+#: What people type to get past a required field without saying anything (compared without spaces and
+#: punctuation, case-insensitively).
+PLACEHOLDERS = frozenset({
+    "无", "暂无", "没有", "待定", "待补充", "待完善", "略", "同上", "见附件", "详见附件", "另附", "不详",
+    "空", "未定", "暂缺", "后补", "na", "n/a", "none", "nil", "tbd", "todo", "test", "测试", "xxx",
+})
+_NOT_CONTENT = re.compile(r"[\s\W_]+", re.UNICODE)
+
+
+def content_problem(text: str, label_zh: str, label_en: str, *, min_distinct: int) -> Msg | None:
+    """Why `text` says nothing as the clause or section named (`label_zh`, `label_en`), or None.
+
+    Refused: a placeholder ("无", "暂无", "待定", "略" …, `PLACEHOLDERS`) and text with fewer than
+    `min_distinct` different characters (letters, digits, CJK; spaces and punctuation do not count), so
+    twenty repeated characters do not pass as a plan section.
+    """
+    core = _NOT_CONTENT.sub("", text).lower()
+    if core in PLACEHOLDERS or text.strip().lower() in PLACEHOLDERS:
+        return Msg(
+            f"“{label_zh}”不能只填写“{text.strip()}”，请写明具体内容",
+            f'"{label_en}" cannot be just "{text.strip()}"; state the actual content.',
+        )
+    distinct = len(set(core))
+    if distinct < min_distinct:
+        return Msg(
+            f"“{label_zh}”内容过于简单：至少应有{min_distinct}个不同的字，实为{distinct}个",
+            f'"{label_en}" says too little: at least {min_distinct} different characters, not {distinct}.',
+        )
+    return None

@@ -15,7 +15,7 @@ from marshmallow.validate import Length
 
 from . import messages as m
 from .base import FormSchema, label
-from .checks import Overridable, normalize_code, uscc_problem
+from .checks import Overridable, content_problem, normalize_code, uscc_problem
 
 
 class Text(fields.String):
@@ -40,6 +40,26 @@ class Text(fields.String):
         text = super()._deserialize(value, attr, data, **kwargs).strip()
         if not text and self.required:
             raise ValidationError(m.BLANK)
+        return text
+
+
+class Substantive(Text):
+    """Text that must say something: no placeholder ("无", "暂无", "待定", "略" …) and at least
+    `min_distinct` different characters; the refusal names the field by its label (issue 14, item 7)."""
+
+    def __init__(self, *, min_distinct: int, **kwargs: Any) -> None:
+        self.min_distinct = min_distinct
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if not text:
+            return text
+        zh = self.metadata.get("label_zh", attr or "")
+        en = self.metadata.get("label_en", attr or "")
+        problem = content_problem(text, zh, en, min_distinct=self.min_distinct)
+        if problem is not None:
+            raise ValidationError(problem)
         return text
 
 

@@ -19,7 +19,7 @@ CATEGORIES: dict[str, tuple[str, str]] = {
     "other": ("其他", "Other"),
 }
 ROLES: dict[str, tuple[str, str]] = {
-    "core": ("核心成员", "Core member"),
+    "core": ("核心层成员", "Core member"),
     "general": ("一般成员", "General member"),
 }
 

@@ -21,6 +21,7 @@ from .desk_review import DeskReviewForm
 from .district_review import DistrictReviewForm
 from .draft_plan import DraftPlanForm
 from .evaluation_district_check import EvaluationDistrictCheckForm
+from .evaluation_revocation_decision import EvaluationRevocationDecisionForm
 from .evaluation_score import EvaluationScoreForm
 from .evaluation_self_report import EvaluationSelfReportForm
 from .handle_objection import HandleObjectionForm
@@ -35,6 +36,7 @@ from .select_for_publicity import SelectForPublicityForm
 from .sign_agreement import SignAgreementForm
 from .signed_score_sheet import SignedScoreSheetForm
 from .site_visit_report import SiteVisitReportForm
+from .state_case import StateCaseForm
 from .submit_application import SubmitApplicationForm
 
 FORMS: dict[str, type[FormSchema]] = {
@@ -65,6 +67,9 @@ FORMS: dict[str, type[FormSchema]] = {
         MemberChangeConsentForm,
         AcknowledgeMemberChangeForm,
         LeadFailureDecisionForm,
+        # 陈述申辩 before revocation for an unqualified evaluation (issue 14, item 2)
+        StateCaseForm,
+        EvaluationRevocationDecisionForm,
     )
 }
 

@@ -10,26 +10,33 @@ from marshmallow.error_store import merge_errors
 
 from .base import FormSchema, duplicate_errors, label
 from .checks import normalize_code
-from .fields import CreditCode, FileRefSchema, Text
+from .fields import CreditCode, FileRefSchema, Substantive
 from .messages import Msg, join_en, join_zh
 
 CLAUSE_MAX_LENGTH = 10000
+CLAUSE_MIN_DISTINCT = 6  # different characters: "无", "略" or "按协议执行" say nothing (issue 14, item 7)
 
 
-def _clause(zh: str, en: str) -> Text:
-    return Text(required=True, max_length=CLAUSE_MAX_LENGTH, metadata=label(zh, en))
+def _clause(zh: str, en: str) -> Substantive:
+    return Substantive(
+        required=True,
+        max_length=CLAUSE_MAX_LENGTH,
+        min_distinct=CLAUSE_MIN_DISTINCT,
+        metadata=label(zh, en, "写明具体约定；“无”“暂无”“待定”“略”等不予受理"),
+    )
 
 
 class AgreementSchema(FormSchema):
-    """The clauses the guideline requires in every formation agreement (组建协议)."""
+    """The clauses the guideline requires in every formation agreement (组建协议, 五（三）): 技术创新目标、
+    任务分工、权利义务、科技成果和知识产权归属、收益分配办法、违约责任及解决争议方式."""
 
     innovation_goals = _clause("技术创新目标", "Technical innovation goals")
     task_division = _clause("任务分工", "Task division")
     rights_obligations = _clause("权利义务", "Rights and obligations")
-    ip_ownership = _clause("成果及知识产权归属", "Ownership of results and IP")
-    benefit_distribution = _clause("利益分配", "Benefit distribution")
+    ip_ownership = _clause("科技成果和知识产权归属", "Ownership of results and IP")
+    benefit_distribution = _clause("收益分配办法", "Benefit distribution")
     breach_liability = _clause("违约责任", "Liability for breach")
-    dispute_resolution = _clause("争议解决", "Dispute resolution")
+    dispute_resolution = _clause("解决争议方式", "Dispute resolution")
     # Format only: signatories are matched against members whose codes were checked on invitation.
     signatories = fields.List(
         CreditCode(),

@@ -15,7 +15,7 @@ class SubmitApplicationForm(FormSchema):
         metadata=label(
             "诚信承诺",
             "Integrity commitment",
-            "本单位承诺所提交材料真实、准确、完整，如有不实，愿承担相应责任并记入科研诚信档案",
+            "本单位承诺所提交材料真实、有效、完整，符合诚信相关要求，如有不实，愿承担相应责任并列入科研信用档案",
         )
     )
     commitment_signer = Text(required=True, max_length=50, metadata=label("承诺人", "Signed by"))

@@ -35,6 +35,8 @@ from datetime import UTC, datetime, timedelta
 from apscheduler.schedulers import SchedulerNotRunningError
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from service.actors import SYSTEM
+from service.consortium.supervision.ban_reach import open_cases_for_restricted_leads
 from service.context import Context
 from service.engine import jobs
 from service.engine.audit_trail import CHECKPOINT_SECONDS, checkpoint_trail
@@ -44,6 +46,7 @@ TICK_ID = "consortium-tick"
 SAFETY_ID = "consortium-safety"
 BUSY_RETRY = 0.25  # seconds before looking again at a due job a command holds
 STOP_TIMEOUT = 3.0  # seconds `stop` waits for a tick in flight before giving up on it
+SWEEP_SECONDS = 60.0  # how often restricted lead units are looked for (ban_reach.py)
 
 
 class JobRunner:
@@ -62,6 +65,7 @@ class JobRunner:
         self._again = False  # a commit or a wake-up came while a tick was in flight: look again after it
         self._stopping = threading.Event()
         self._checkpointed = float("-inf")  # time.monotonic() of the last audit checkpoint
+        self._swept = float("-inf")  # time.monotonic() of the last sweep for restricted leads
 
     def start(self) -> None:
         """Start APScheduler with the safety interval, and fire at once what came due while nothing ran."""
@@ -121,6 +125,7 @@ class JobRunner:
             if fired:
                 log.info("fired %d due job(s)", fired)
             self._checkpoint_audit()
+            self._sweep_restricted_leads()
             if not self._stopping.is_set():
                 self._arm(self._delay(fired))
         finally:
@@ -139,6 +144,18 @@ class JobRunner:
             return checkpoint_trail(self.ctx)
         except Exception:
             log.exception("signing audit checkpoints failed")
+            return 0
+
+    def _sweep_restricted_leads(self) -> int:
+        """At most once a minute: a lead unit restricted by the credit record loses the lead of the
+        consortia it leads (a lead-unit case each, `ban_reach.py`, issue 14 item 8)."""
+        if self._stopping.is_set() or time.monotonic() - self._swept < SWEEP_SECONDS:
+            return 0
+        self._swept = time.monotonic()
+        try:
+            return len(open_cases_for_restricted_leads(self.ctx, actor=SYSTEM))
+        except Exception:  # like a failing job: logged, tried again next time
+            log.exception("opening cases for restricted lead units failed")
             return 0
 
     def _delay(self, fired: int) -> float | None:

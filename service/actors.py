@@ -15,7 +15,7 @@ ROLES = (APPLICANT, MEMBER, DISTRICT_CLERK, CITY_CLERK, EXPERT, PROCESS_OWNER, A
 ROLE_NAMES_ZH = {
     APPLICANT: "牵头单位",
     MEMBER: "成员单位",
-    DISTRICT_CLERK: "区科技主管部门",
+    DISTRICT_CLERK: "区（市、功能区）科技主管部门",
     CITY_CLERK: "市科技局",
     EXPERT: "评审专家",
     PROCESS_OWNER: "流程管理员",

@@ -68,7 +68,7 @@ def list_extensions() -> None:
     for item in extensions.listing():
         click.echo(f"{item['kind']}\t{item['name']}\t{item['callable']}")
     for hook in ("service_handlers", "after_save", "may_start", "before_start", "before_complete",
-                 "variable_filters", "identity_policies", "organisation_checks"):
+                 "variable_filters", "identity_policies", "organisation_checks", "district_checks"):
         for fn in getattr(extensions, hook):
             click.echo(f"hook:{hook}\t{getattr(fn, '__module__', '?')}.{getattr(fn, '__qualname__', fn)}")
     for kind, fn in sorted(extensions.job_kinds.items()):
@@ -112,6 +112,142 @@ def user_add(
     except ServiceError as exc:
         _fail(exc)
     click.echo(f"user {name} created")
+
+
+def _acting(login: str | None):
+    """SYSTEM (an administrator), or the named user when the rule names who decides (a city clerk)."""
+    if not login:
+        return SYSTEM
+    from .engine.identities import actor_for
+
+    found = actor_for(build_context(), login)
+    if found is None:
+        click.echo(f"error: no active user {login}", err=True)
+        sys.exit(2)
+    return found
+
+
+@cli.group("district")
+def district_group() -> None:
+    """The 区（市、功能区） list clerks and organisations pick from (administrators edit it)."""
+
+
+@district_group.command("list")
+@click.option("--all", "include_all", is_flag=True, help="Include deactivated districts.")
+def district_list(include_all: bool) -> None:
+    """List the districts: code, name, kind, other names, active."""
+    from .consortium.districts import list_districts
+
+    for d in list_districts(build_context(), include_inactive=include_all):
+        click.echo(f"{d['code']}\t{d['name']}\t{d['kind']}\t{','.join(d['aliases'])}\t"
+                   f"{'active' if d['active'] else 'inactive'}")
+
+
+@district_group.command("add")
+@click.argument("code")
+@click.argument("name")
+@click.option("--kind", type=click.Choice(["district", "county_city", "function_zone"]), required=True)
+@click.option("--alias", "aliases", multiple=True, help="Another name for the same area; repeat.")
+@click.option("--order", "sort_order", type=int, default=0)
+def district_add(code: str, name: str, kind: str, aliases: tuple[str, ...], sort_order: int) -> None:
+    """Add district CODE named NAME."""
+    from .consortium.districts import add_district
+
+    try:
+        add_district(build_context(), actor=SYSTEM, code=code, name=name, kind=kind, aliases=list(aliases),
+                     sort_order=sort_order)
+    except ServiceError as exc:
+        _fail(exc)
+    click.echo(f"district {code} {name} added")
+
+
+@district_group.command("set")
+@click.argument("code")
+@click.option("--alias", "aliases", multiple=True, help="Replace the other names; repeat.")
+@click.option("--active/--inactive", default=None)
+@click.option("--order", "sort_order", type=int, default=None)
+def district_set(code: str, aliases: tuple[str, ...], active: bool | None, sort_order: int | None) -> None:
+    """Change district CODE: other names, whether it is offered, order."""
+    from .consortium.districts import update_district
+
+    try:
+        update_district(build_context(), actor=SYSTEM, code=code, aliases=list(aliases) or None,
+                        active=active, sort_order=sort_order)
+    except ServiceError as exc:
+        _fail(exc)
+    click.echo(f"district {code} updated")
+
+
+@cli.group("org")
+def org_group() -> None:
+    """The organisation register (name, credit code, category, district)."""
+
+
+@org_group.command("list")
+@click.option("--pending", is_flag=True, help="Only organisations pending verification.")
+def org_list(pending: bool) -> None:
+    """List registered organisations."""
+    from .consortium.organisations import list_organisations
+
+    for o in list_organisations(build_context(), actor=SYSTEM, verification="pending" if pending else None):
+        click.echo(f"{o['creditCode']}\t{o['name']}\t{o['category']}\t{o['district'] or '-'}\t"
+                   f"{o['verification']}")
+
+
+@org_group.command("register")
+@click.argument("credit_code")
+@click.argument("name")
+@click.option(
+    "--category", type=click.Choice(["enterprise", "university", "institute", "other"]), required=True
+)
+@click.option("--district", default=None, help="A name from `consortium district list` (Qingdao units).")
+@click.option(
+    "--reason", default=None, help="Confirmation reason (enterprise-coded institute, check character)."
+)
+@click.option("--as", "login", default=None, help="Act as this clerk (default: the system administrator).")
+def org_register(credit_code: str, name: str, category: str, district: str | None, reason: str | None,
+                 login: str | None) -> None:
+    """Register organisation CREDIT_CODE named NAME."""
+    from .consortium.organisations import register_organisation
+
+    try:
+        register_organisation(build_context(), actor=_acting(login), credit_code=credit_code, name=name,
+                              category=category, district=district, confirmation_reason=reason)
+    except ServiceError as exc:
+        _fail(exc)
+    click.echo(f"organisation {credit_code} registered")
+
+
+@org_group.command("verify")
+@click.argument("credit_code")
+@click.option("--reason", default=None)
+@click.option("--district", default=None)
+@click.option("--as", "login", default=None, help="Act as this clerk (default: the system administrator).")
+def org_verify(credit_code: str, reason: str | None, district: str | None, login: str | None) -> None:
+    """Verify a pending organisation (or confirm a category its code does not show)."""
+    from .consortium.organisations import confirm_organisation
+
+    try:
+        confirm_organisation(build_context(), actor=_acting(login), credit_code=credit_code, reason=reason,
+                             district=district)
+    except ServiceError as exc:
+        _fail(exc)
+    click.echo(f"organisation {credit_code} verified")
+
+
+@org_group.command("override-lead")
+@click.argument("credit_code")
+@click.option("--reason", required=True)
+@click.option("--as", "login", required=True, help="The city clerk who decides (audited under this name).")
+def org_override_lead(credit_code: str, reason: str, login: str) -> None:
+    """Let CREDIT_CODE lead although its code fails 我市独立注册的企业 (guideline 四（一）1)."""
+    from .consortium.organisations import override_lead_check
+
+    try:
+        override_lead_check(build_context(), actor=_acting(login), credit_code=credit_code, reason=reason)
+    except ServiceError as exc:
+        _fail(exc)
+    click.echo(f"organisation {credit_code} may lead: override recorded")
 
 
 @cli.command("seed-demo")

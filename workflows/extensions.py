@@ -105,6 +105,8 @@ class Extensions:
         (service/engine/store/visibility.py; e.g. reviewers' names hidden until results are published)
       - `organisation_checks`: hook(session, credit_code) -> why a user may not belong to that
         organisation (str), or None
+      - `district_checks`: hook(session, district) -> (its listed name, None) or (None, why it is not a
+        district a user may be scoped to)
     """
 
     def __init__(self) -> None:
@@ -118,6 +120,7 @@ class Extensions:
         self.job_kinds: dict[str, Callable[..., None]] = {}
         self.identity_policies: list[Callable[..., Any]] = []
         self.organisation_checks: list[Callable[..., str | None]] = []
+        self.district_checks: list[Callable[..., tuple[str | None, str | None]]] = []
         self.registered_by: list[str] = []
 
     # --- named behaviour ---------------------------------------------------------------------

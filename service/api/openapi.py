@@ -12,7 +12,7 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import current_app, jsonify
 
-from . import review_openapi, schemas
+from . import org_register, review_openapi, schemas
 from .domain import bp
 
 SCHEMAS = {
@@ -112,7 +112,7 @@ PATHS = {
         [_int_query("roundId"), _int_query("consortiumId")],
     ),
     "/api/integrity-records": _list(
-        "科研诚信记录 / Integrity records", "IntegrityRecord", [_query("subjectId")]
+        "科研信用档案 / Research credit record", "IntegrityRecord", [_query("subjectId")]
     ),
     "/api/process-instances/{instance_id}": _detail(
         "流程实例状态 / Instance state", "InstanceState", "instance_id", "string"
@@ -120,6 +120,9 @@ PATHS = {
 }
 SCHEMAS.update(review_openapi.SCHEMAS)  # expert review (reviews.py)
 PATHS.update(review_openapi.PATHS)
+SCHEMAS.update(org_register.SCHEMAS)  # districts and the organisation register
+PATHS.update(org_register.PATHS)
+PATHS["/api/organisations"]["post"] = org_register.REGISTER_POST
 
 
 def build_spec() -> dict[str, Any]:

@@ -10,6 +10,7 @@ from . import (  # noqa: F401  (route modules register on the blueprints)
     health,
     notifications,
     openapi,
+    org_register,
     registry,
     reviews,
     session,

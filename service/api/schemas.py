@@ -27,6 +27,9 @@ class OrganisationSchema(Schema):
         required=True, metadata={"enum": ["enterprise", "university", "institute", "other"]}
     )
     district = fields.String(allow_none=True)
+    verification = fields.String(
+        metadata={"enum": ["verified", "pending"], "description": "待核实的单位不计入成员数量要求"}
+    )
 
 
 class MemberSchema(Schema):

@@ -69,7 +69,7 @@ def sync(session: Session, row: ProcessInstance, running: RunningInstance, now: 
 
 def _create(session: Session, row: ProcessInstance, variables: dict, now: datetime) -> Consortium:
     lead = variables["lead_credit_code"]
-    consortia.ensure_organisation(
+    org = consortia.ensure_organisation(
         session, credit_code=lead, name=variables.get("lead_name") or lead, category="enterprise"
     )
     consortium = Consortium(
@@ -83,7 +83,7 @@ def _create(session: Session, row: ProcessInstance, variables: dict, now: dateti
         updated_at=now,
     )
     consortium.members = [
-        Membership(credit_code=lead, role="lead", category="enterprise", status="confirmed")
+        Membership(credit_code=lead, role="lead", category=org.category, status="confirmed")
     ]
     session.add(consortium)
     instances.grant(session, row.id, "org", lead)
@@ -102,7 +102,7 @@ def _sync_members(session: Session, consortium: Consortium, variables: dict) -> 
         status = {"confirm": "confirmed", "decline": "declined"}.get(item.get("decision"), "invited")
         member = by_code.get(code)
         if member is None:
-            consortia.ensure_organisation(
+            org = consortia.ensure_organisation(  # registered (or pending) by membership_checks first
                 session, credit_code=code, name=item.get("name") or code,
                 category=item.get("category") or "other",
             )
@@ -110,7 +110,7 @@ def _sync_members(session: Session, consortium: Consortium, variables: dict) -> 
                 Membership(
                     credit_code=code,
                     role=item.get("role") or "core",
-                    category=item.get("category") or "other",
+                    category=org.category,  # the register's category, never the lead unit's declaration
                     status=status,
                 )
             )

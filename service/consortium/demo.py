@@ -13,6 +13,7 @@ from ..engine.identities import add_user
 from ..engine.store import identities
 from .organisations import register_organisation
 from .reviews.experts import register_expert
+from .store import consortia as consortium_store
 
 DEMO_PASSWORD = "demo1234"
 BPMN_DIR = Path(__file__).resolve().parents[2] / "workflows" / "bpmn"
@@ -20,7 +21,7 @@ BPMN_DIR = Path(__file__).resolve().parents[2] / "workflows" / "bpmn"
 ORGANISATIONS = [
     ("91370212MA3C10017E", "青岛海智装备科技有限公司", "enterprise", "崂山区"),
     ("91370214MA3C100256", "青岛链上精密部件有限公司", "enterprise", "城阳区"),
-    ("91370211MA3C10033M", "青岛西海岸新材料有限公司", "enterprise", "黄岛区"),
+    ("91370211MA3C10033M", "青岛西海岸新材料有限公司", "enterprise", "西海岸新区"),
     ("91370203MA3C10041X", "青岛北岸智能控制有限公司", "enterprise", "市北区"),
     ("91370282MA3C1005X3", "青岛即墨工业软件有限公司", "enterprise", "即墨区"),
     ("123700004955700123", "山东海洋科技大学", "university", "崂山区"),
@@ -58,9 +59,12 @@ def seed(ctx: Context) -> list[str]:
     """Deploy the bundled diagrams and create the demo organisations and users (idempotent)."""
     deploy(ctx, files=bundled_diagrams(), actor=SYSTEM, name="consortium-office", source="demo")
     for code, name, category, district in ORGANISATIONS:
-        register_organisation(
-            ctx, credit_code=code, name=name, category=category, district=district, actor=SYSTEM
-        )
+        with ctx.unit_of_work(write=False) as uow:
+            known = consortium_store.find_organisation(uow.session, code) is not None
+        if not known:
+            register_organisation(
+                ctx, credit_code=code, name=name, category=category, district=district, actor=SYSTEM
+            )
     created = []
     for login, name, groups, org, district in USERS:
         with ctx.unit_of_work(write=False) as uow:

@@ -33,11 +33,14 @@ from ..engine.store.models import ProcessDefinition, ProcessInstance
 from ..errors import Forbidden, InvalidInput
 from . import consortia, organisations, reminders
 from .consortia import RECOMMENDATION
+from .membership_checks import members_from_register
+from .organisations import lead_refusal
 from .reviews import panel_access, review_hooks
 from .store import consortia as consortium_store
 from .store.models import Consortium
 from .store.reviewer_secrecy import ReviewerSecrecy
 from .supervision import integrity
+from .supervision.credit_entries import on_objection_upheld
 from .supervision.task_checks import check_against_register
 
 APPLICATION_NO_LENGTH = Consortium.__table__.c.application_no.type.length  # an application's key: its number
@@ -51,6 +54,7 @@ def register(extensions: Extensions) -> None:
     extensions.after_save.append(_project_reminders)
     extensions.after_save.append(consortia.sync)
     extensions.organisation_checks.append(organisations.organisation_problem)
+    extensions.district_checks.append(organisations.district_check)  # 区（市、功能区） list (issue 14)
     extensions.identity_policies.append(ReviewerSecrecy)  # reviewers hidden until results are published
     for kind in reminders.KINDS:
         extensions.register_job_kind(kind, reminders.fire)
@@ -59,6 +63,8 @@ def register(extensions: Extensions) -> None:
     extensions.register_task_listener("creditRecordCheck", _credit_record_check)
     for name, listener in review_hooks.TASK_LISTENERS.items():  # declared on the diagrams' user tasks
         extensions.register_task_listener(name, listener)
+    extensions.before_complete.append(members_from_register)  # 四（二）: thresholds count the register
+    extensions.before_complete.append(on_objection_upheld)  # 七（四）: false materials enter the record
     extensions.variable_filters.append(panel_access.redact_variables)
 
 
@@ -109,6 +115,10 @@ def _recommendation_start(session: Session, definition: ProcessDefinition, actor
             "牵头单位未登记 / The lead unit is not registered",
             {"lead_credit_code": ["请先登记单位信息 / Register the organisation first"]},
         )
+    refusal = lead_refusal(org)  # 我市独立注册的企业 (guideline 四（一）1)
+    if refusal:
+        zh, _, en = refusal.partition(" / ")
+        raise InvalidInput(f"不能发起组建申请：{zh} / Cannot initiate: {en}", {"lead_credit_code": [refusal]})
     integrity.require_may_lead(session, org.credit_code, local_today(now))  # the 3-year ban (guideline 七)
     if not business_key:
         business_key = consortium_store.next_number(

@@ -20,8 +20,9 @@ def add_user(
     email: str | None = None,
     actor: Actor | None = None,
 ) -> None:
-    """Create a user; refuses unknown roles, short passwords and an organisation a registered
-    `organisation_checks` hook refuses (the consortium domain: one nobody registered)."""
+    """Create a user; refuses unknown roles, short passwords, an organisation a registered
+    `organisation_checks` hook refuses (the consortium domain: one nobody registered) and a district a
+    `district_checks` hook refuses (the domain's 区（市、功能区） list; stored under its listed name)."""
     problems: dict[str, list[str]] = {}
     unknown = [g for g in groups if g not in ROLES]
     if not groups or unknown:
@@ -41,6 +42,13 @@ def add_user(
                     break
         if "district_clerk" in groups and not district:
             problems["district"] = ["区级用户必须指定所属区 / A district clerk needs a district"]
+        elif district:  # the domain's district list decides (Extensions.district_checks)
+            for district_check in ctx.extensions.district_checks:
+                listed, problem = district_check(uow.session, district)
+                if problem:
+                    problems["district"] = [problem]
+                    break
+                district = listed or district
         if problems:
             raise InvalidInput("用户信息有误 / Invalid user", problems)
         identities.add_user(

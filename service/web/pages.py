@@ -26,6 +26,7 @@ from . import (
     i18n,
     idempotency,
     inbox,
+    organisations_page,
     panel_pages,
     public,
     registry,
@@ -46,7 +47,7 @@ VENDOR = {  # what the pages load from npm packages, by the path they use
 }
 BLUEPRINTS = (
     auth, inbox, task_page, applications, registry, deployments, dashboard, public,
-    calendar, rounds, panel_pages, audit_page,
+    calendar, rounds, panel_pages, audit_page, organisations_page,
 )
 STATUS = {NotFound: 404, Forbidden: 403, Conflict: 409, InvalidInput: 422}
 

@@ -6,12 +6,15 @@ from datetime import date, timedelta
 
 import pytest
 
+from service.actors import SYSTEM
 from service.clock import local_today
 from service.consortium.supervision import evaluations
 from service.consortium.supervision.evaluations import RoundSettings, grade_for
 from service.engine import jobs
+from service.engine.calendar import load_year
 from service.engine.store import audit
 from service.errors import Forbidden, InvalidInput
+from tests.supervision.calendar_files import write_arrangement
 from tests.supervision.support import (
     PANEL,
     SELF_REPORT,
@@ -22,8 +25,11 @@ from tests.supervision.support import (
     score_sheet,
 )
 
-SETTINGS = RoundSettings(
-    title="2026年度创新联合体绩效评价", data_from=date(2025, 10, 1), data_until=date(2026, 9, 30)
+SETTINGS = RoundSettings(  # the bureau enabled rectification for this round (off by default: test_hearing)
+    title="2026年度创新联合体绩效评价",
+    data_from=date(2025, 10, 1),
+    data_until=date(2026, 9, 30),
+    rectification_enabled=True,
 )
 
 
@@ -105,7 +111,10 @@ def test_failed_evaluation_is_rectified_and_passes_on_re_evaluation(ctx, clock):
         assert action in trail
 
 
-def test_failing_the_re_evaluation_revokes_the_filing(ctx, clock):
+def test_failing_the_re_evaluation_revokes_the_filing(ctx, clock, tmp_path):
+    # the hearing period after the second failure is counted in 2027's working days
+    load_year(ctx, text=write_arrangement(tmp_path, 2027).read_text(encoding="utf-8"), source="2027.txt",
+              actor=SYSTEM)
     walk, consortium_id = filed_consortium(ctx, clock)
     steps = open_round(ctx, consortium_id)
     evaluate(ctx, steps, 40)
@@ -114,6 +123,12 @@ def test_failing_the_re_evaluation_revokes_the_filing(ctx, clock):
     jobs.fire_due_jobs(ctx)
     evaluate(ctx, steps, 58, rectification="整改未完成")
     pass_result_publicity(ctx, clock, consortium_id)
+    assert consortium(ctx, consortium_id=consortium_id).status == "under_rectification"
+    steps.do("lead1", "Task_StateCase", {"hearing_choice": "waive"})  # 陈述申辩 comes before revocation
+    steps.do("city1", "Task_RevocationDecision", {
+        "revocation_decision": "revoke", "decision_reasons": "整改后复评仍不合格，依据指引七（二）取消备案",
+        "decision_document": "青科字〔2027〕8号",
+    })
 
     record = consortium(ctx, consortium_id=consortium_id)
     assert record.status == "revoked"

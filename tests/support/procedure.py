@@ -64,6 +64,15 @@ FORMS: dict[str, dict[str, Any]] = {
             "goals": "目标任务：三年内完成伺服驱动、控制算法和核心材料三项攻关，按年度里程碑推进。",
             "results": "预期成果：申请发明专利二十项，制定团体标准两项，形成国内领先的标志性产品。",
             "funding": "经费投入：成员单位合计自筹五千万元，设立联合资金管理办法并落实保障措施。",
+            "milestones": [
+                {"due": "2026-12-31", "milestone": "完成伺服驱动样机研制"},
+                {"due": "2027-12-31", "milestone": "控制算法通过第三方测试"},
+                {"due": "2028-12-31", "milestone": "核心材料实现批量应用"},
+            ],
+            "funding_table": [
+                {"source": "牵头单位自筹", "amount": 3000},
+                {"source": "成员单位投入", "amount": 2000},
+            ],
         }
     },
     "Task_Submit": {"integrity_commitment": True, "commitment_signer": "海智装备 法定代表人 王海"},

@@ -65,7 +65,14 @@ HAPPY: dict[str, dict[str, Any]] = {
         }
     },
     "draft_plan": {
-        "plan": {k: LONG for k in ("significance", "organisation", "goals", "results", "funding")}
+        "plan": {
+            **{k: LONG for k in ("significance", "organisation", "goals", "results", "funding")},
+            "milestones": [
+                {"due": "2026-12-31", "milestone": "完成样机研制"},
+                {"due": "2027-06-30", "milestone": "通过中试验证"},
+            ],
+            "funding_table": [{"source": "牵头单位自筹", "amount": 1200.5}],
+        }
     },
     "submit_application": {"integrity_commitment": True, "commitment_signer": "王五"},
     "district_review": {"district_decision": "approve"},
@@ -115,6 +122,16 @@ HAPPY: dict[str, dict[str, Any]] = {
     "member_change_consent": {"consent_decision": "agree", "signer": "王海"},
     "acknowledge_member_change": {"ack_decision": "acknowledged"},
     "lead_failure_decision": {"finding": "not_failed", "finding_detail": "经核查已按协议履约"},
+    # 陈述申辩 before revocation (issue 14)
+    "state_case": {
+        "hearing_choice": "statement",
+        "statement": "评价期内研发投入数据漏报，现补充审计报告予以说明",
+    },
+    "evaluation_revocation_decision": {
+        "revocation_decision": "revoke",
+        "decision_reasons": "陈述申辩所称事实与核查结果不符，不予采纳",
+        "decision_document": "青科字〔2026〕12号",
+    },
 }
 
 

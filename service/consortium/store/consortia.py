@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from ...actors import DISTRICT_CLERK, Actor
 from ...engine.store import counters
 from ...errors import NotFound
-from .models import Consortium, Filing, Membership, Objection, Organisation, PublicityNotice
+from .models import Consortium, District, Filing, Membership, Objection, Organisation, PublicityNotice
 
 
 def find_organisation(session: Session, credit_code: str) -> Organisation | None:
@@ -24,6 +24,37 @@ def ensure_organisation(
         session.add(org)
         session.flush()
     return org
+
+
+def list_districts(session: Session, *, include_inactive: bool = False) -> list[District]:
+    """The 区（市、功能区） list in its display order."""
+    query = sa.select(District).order_by(District.sort_order, District.code)
+    if not include_inactive:
+        query = query.where(District.active.is_(True))
+    return list(session.scalars(query))
+
+
+def resolve_district(session: Session, typed: str | None) -> District | None:
+    """The active district named `typed` (its name or one of its other names), or None."""
+    text = (typed or "").strip()
+    if not text:
+        return None
+    for district in list_districts(session):
+        names = [district.name, *(a.strip() for a in (district.aliases or "").split(",") if a.strip())]
+        if text in names:
+            return district
+    return None
+
+
+def district_refusal(session: Session, typed: str) -> str | None:
+    """Why `typed` is not a district of the list (bilingual, listing the choices), or None."""
+    if resolve_district(session, typed) is not None:
+        return None
+    names = "、".join(d.name for d in list_districts(session))
+    return (
+        f"“{typed}”不是青岛市的区（市、功能区），请从列表中选择：{names} / "
+        f"{typed!r} is not a district of Qingdao; pick one of the list"
+    )
 
 
 def list_organisations(session: Session) -> list[Organisation]:

@@ -23,8 +23,31 @@ class Organisation(Base):
     category: Mapped[str] = mapped_column(sa.String(20))  # enterprise | university | institute | other
     district: Mapped[str | None] = mapped_column(sa.String(64))
     address: Mapped[str | None] = mapped_column(sa.String(300))
+    # The lead-unit check (guideline 四（一）1) waived by a city clerk, with the reason (organisations.py).
     check_override_reason: Mapped[str | None] = mapped_column(sa.Text)
     check_override_by: Mapped[str | None] = mapped_column(sa.String(64))
+    # verified: registered or confirmed by staff; pending: typed in by a lead unit, counts for nothing yet
+    # (migration 0009_rules).
+    verification: Mapped[str] = mapped_column(sa.String(20), default="verified", server_default="verified")
+    category_confirmed_by: Mapped[str | None] = mapped_column(sa.String(64))
+    category_confirmation_reason: Mapped[str | None] = mapped_column(sa.Text)
+    registered_by: Mapped[str | None] = mapped_column(sa.String(64))
+
+
+class District(Base):
+    """One 区（市、功能区） of Qingdao: the list clerks and organisations pick from (migration 0009_rules).
+
+    `name` is the value stored on users, organisations and consortia; `aliases` (comma separated) are
+    other names typed for the same area (e.g. 黄岛区 for 西海岸新区) and are stored as `name`.
+    """
+
+    __tablename__ = "district"
+    code: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    kind: Mapped[str] = mapped_column(sa.String(20))  # district | county_city | function_zone
+    aliases: Mapped[str | None] = mapped_column(sa.String(200))
+    active: Mapped[bool] = mapped_column(sa.Boolean, default=True, server_default=sa.true())
+    sort_order: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0")
 
 
 class Consortium(Base):

@@ -33,7 +33,8 @@ class ConsortiumProject(Base):
 class IntegrityRecord(Base):
     """An entry of the research credit record (科研信用档案), by credit code or personal ID.
 
-    `restriction_until` is the last day of a restriction (inclusive); None means no restriction.
+    `restriction_until` is the last day of a restriction (inclusive); None means no restriction;
+    9999-12-31 (`integrity.PERMANENT`) a restriction the decision made permanent.
     """
 
     __tablename__ = "integrity_record"
@@ -52,6 +53,9 @@ class IntegrityRecord(Base):
     instance_id: Mapped[str | None] = mapped_column(sa.String(36))
     recorded_by: Mapped[str | None] = mapped_column(sa.String(64))
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # 移交司法机关: to whom and when (migration 0010_rules_credit)
+    referral_authority: Mapped[str | None] = mapped_column(sa.String(200))
+    referred_on: Mapped[date | None] = mapped_column(sa.Date)
 
 
 class EvaluationRound(Base):

@@ -1,4 +1,11 @@
-"""Performance evaluation (绩效评价, guideline 七（二）): rounds, grading, rectification, revocation.
+"""Performance evaluation (绩效评价, guideline 七（二）): rounds, grading, hearing, revocation.
+
+"评价结果不合格的，取消备案资格": by default an unqualified (不合格) result, once its publicity ends,
+notifies the lead unit that the filing is to be revoked and gives it `hearing_working_days` working days
+(default 5, `CONSORTIUM_HEARING_WORKING_DAYS`) to state its case (陈述申辩, `state_case`); the city then
+decides (`evaluation_revocation_decision`): 取消备案, or the filing is maintained when the case stands.
+A rectification period before re-evaluation is a round setting, off by default
+(`rectification_enabled`, `CONSORTIUM_EVALUATION_RECTIFICATION=1`).
 
 The city clerk opens a round; each consortium in force gets a `performance_evaluation` instance. The
 grade bands, the rectification period and the result publicity length are the round's own settings
@@ -8,11 +15,13 @@ grade bands, the rectification period and the result publicity length are the ro
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from workflows.engine import ServiceCall
@@ -21,10 +30,12 @@ from workflows.helpers import trimmed_mean
 from ...actors import CITY_CLERK, EXPERT, Actor
 from ...clock import local_today
 from ...context import Context
-from ...engine.calendar import add_years
+from ...deadline_settings import DeadlineSettings
+from ...engine.calendar import WorkingCalendar, add_years
 from ...engine.instances import start_instance
+from ...engine.notifications import notify_users
 from ...engine.store import audit, counters, identities
-from ...engine.store.models import ProcessInstance
+from ...engine.store.models import ProcessInstance, User
 from ...errors import Forbidden, InvalidInput, NotFound
 from ..procedure import end_of_day
 from ..reviews import recusal
@@ -55,6 +66,14 @@ class RoundSettings:
     grade_bands: Sequence[tuple[float, str]] = DEFAULT_BANDS
     rectification_months: int = 12
     publicity_days: int = 7
+    #: 不合格 → rectification and re-evaluation first (the bureau's choice; the guideline revokes).
+    rectification_enabled: bool = field(
+        default_factory=lambda: os.environ.get("CONSORTIUM_EVALUATION_RECTIFICATION", "0") == "1"
+    )
+    #: Working days the lead unit has to state its case (陈述申辩) before revocation is decided.
+    hearing_working_days: int = field(
+        default_factory=lambda: int(os.environ.get("CONSORTIUM_HEARING_WORKING_DAYS") or 5)
+    )
 
 
 def grade_for(score: float, bands: Sequence[Sequence[Any]]) -> str:
@@ -115,7 +134,12 @@ def open_evaluation_round(ctx: Context, *, actor: Actor, settings: RoundSettings
             actor=actor,
             action="evaluation.round_opened",
             at=now,
-            detail={"round": round_no, "consortia": [no for _, no in covered]},
+            detail={
+                "round": round_no,
+                "consortia": [no for _, no in covered],
+                "rectification_enabled": settings.rectification_enabled,
+                "hearing_working_days": settings.hearing_working_days,
+            },
         )
         uow.commit()
         round_id = evaluation_round.id
@@ -126,7 +150,14 @@ def open_evaluation_round(ctx: Context, *, actor: Actor, settings: RoundSettings
             key=PROCESS,
             actor=actor,
             business_key=f"{round_no}-{application_no}",
-            variables={"consortium_id": consortium_id, "round_id": round_id, "attempt": 1, "max_attempts": 2},
+            variables={
+                "consortium_id": consortium_id,
+                "round_id": round_id,
+                "attempt": 1,
+                "max_attempts": 2,
+                "rectification_enabled": settings.rectification_enabled,
+                "hearing_working_days": settings.hearing_working_days,
+            },
         ).id
         for consortium_id, application_no in covered
     ]
@@ -144,6 +175,10 @@ def _check_settings(settings: RoundSettings) -> None:
     elif any(grade not in GRADE_NAMES for _, grade in settings.grade_bands):
         problems["grade_bands"] = [
             f"等级须为 {', '.join(GRADE_NAMES)} / Grades must be {', '.join(GRADE_NAMES)}"
+        ]
+    if settings.hearing_working_days < 1 or settings.hearing_working_days > 60:
+        problems["hearing_working_days"] = [
+            "陈述申辩期限为1–60个工作日 / The hearing period is 1–60 working days"
         ]
     if settings.rectification_months <= 0 or settings.publicity_days <= 0:
         problems["periods"] = ["整改期和公示天数须为正数 / Periods must be positive"]
@@ -198,8 +233,9 @@ def topics(session: Session, row: ProcessInstance, actor: Actor, now: datetime) 
     def conclude_evaluation(call: ServiceCall) -> None:
         record = consortium_of(session, call)
         result = store.latest_result(session, row.id)
+        maintained = call.variables.get("revocation_decision") == "maintain"
         if result is not None:
-            result.outcome = "passed"
+            result.outcome = "maintained" if maintained else "passed"
         if record.status == "under_rectification":
             record.status, record.updated_at = "filed", now
         audit_step(session, actor, now, row, call, "evaluation.passed", {"consortium": record.application_no})
@@ -219,7 +255,47 @@ def topics(session: Session, row: ProcessInstance, actor: Actor, now: datetime) 
             "rectification_end_at": end_of_day(until).isoformat(),
         }
 
+    def open_hearing(call: ServiceCall) -> dict[str, Any]:
+        """Notify the lead unit's users of the intended revocation and the hearing period (陈述申辩)."""
+        record = consortium_of(session, call)
+        days = int(call.variables.get("hearing_working_days") or 5)
+        until = WorkingCalendar(session).add_working_days(local_today(now), days)
+        result = store.latest_result(session, row.id)
+        if result is not None:
+            result.outcome = "hearing"
+        recipients = list(
+            session.scalars(
+                sa.select(User.id).where(
+                    User.org_credit_code == record.lead_credit_code, User.active.is_(True)
+                )
+            )
+        )
+        score = call.variables.get("evaluation_score")
+        notify_users(
+            DeadlineSettings(),
+            session,
+            recipients,
+            kind="evaluation.hearing",
+            subject=f"拟取消备案告知：{record.name}绩效评价不合格 / Notice of intended revocation",
+            body=(
+                f"{record.name}（{record.application_no}）绩效评价得分 {score}，结果为不合格。"
+                "依据《青岛市创新联合体组建工作指引》七（二）“评价结果不合格的，取消备案资格”，"
+                f"市科技局拟取消其备案。贵单位可于{until.isoformat()}（{days}个工作日）前"
+                "在系统“陈述申辩”任务中提出陈述申辩；逾期未提出的，视为放弃。"
+                f" / The evaluation of {record.application_no} was graded unqualified ({score}); the bureau "
+                f"intends to revoke the filing. State your case by {until.isoformat()} ({days} working days)."
+            ),
+            now=now,
+            instance_id=row.id,
+        )
+        audit_step(
+            session, actor, now, row, call, "evaluation.hearing_opened",
+            {"until": until.isoformat(), "working_days": days, "notified": recipients},
+        )
+        return {"hearing_until": until.isoformat(), "hearing_end_at": end_of_day(until).isoformat()}
+
     return {
+        "open_hearing": open_hearing,
         "check_evaluation_panel": check_evaluation_panel,
         "grade_evaluation": grade_evaluation,
         "conclude_evaluation": conclude_evaluation,

@@ -25,10 +25,12 @@ from ..store.supervision_models import IntegrityRecord
 
 BAN_YEARS = 3
 NO_LEAD_OR_CORE = "no_lead_or_core"
+PERMANENT = date(9999, 12, 31)  # a restriction the decision made permanent (no end date)
 RECORD_TYPES = {
     "lead_unit_failure": "牵头单位组织不力、未按共建协议履约",
     "dishonesty": "失信行为",
     "falsification": "弄虚作假",
+    "judicial_referral": "涉嫌犯罪，移交司法机关",
     "other": "其他",
 }
 
@@ -39,16 +41,22 @@ def restriction_refusal(session: Session, credit_code: str, on: date, *, as_what
     if not found:
         return None
     entry = found[0]
-    role_zh, role_en = {"lead": ("牵头组建", "lead"), "core": ("作为核心层参与", "be a core member of")}[
-        as_what
-    ]
+    role_zh, role_en = {
+        "lead": ("牵头组建", "lead"),
+        "core": ("作为核心层参与", "be a core member of"),
+        "chief": ("担任首席专家参与", "be the chief expert of"),
+    }[as_what]
     kind = RECORD_TYPES.get(entry.record_type, entry.record_type)
-    until = entry.restriction_until.isoformat()
+    if entry.restriction_until == PERMANENT:
+        when_zh, when_en = "永久", "ever"
+    else:
+        until = entry.restriction_until.isoformat()
+        when_zh, when_en = f"{until}（含）前", f"until {until} inclusive"
     return Msg(
         f"{entry.subject_name}因{kind}已记入科研信用档案（{entry.decision_document}），"
-        f"{until}（含）前不得{role_zh}创新联合体",
+        f"{when_zh}不得{role_zh}创新联合体",
         f"{entry.subject_name} is in the research credit record ({entry.decision_document}, "
-        f"{entry.record_type}) and may not {role_en} a consortium until {until} inclusive.",
+        f"{entry.record_type}) and may not {role_en} a consortium {when_en}.",
     )
 
 
@@ -100,7 +108,11 @@ def ban_from_leading(
 
 @dataclass(frozen=True)
 class IntegrityEvent:
-    """An entry a clerk records by hand (dishonesty found elsewhere, a court decision, ...)."""
+    """An entry a clerk records by hand (dishonesty found elsewhere, a court decision, a referral ...).
+
+    A restriction (no leading, no 核心层 membership) has an end date or is explicitly `permanent`; a
+    `judicial_referral` (移交司法机关, 七（四）) names the authority and the day it was referred.
+    """
 
     subject_kind: str
     subject_id: str
@@ -110,6 +122,10 @@ class IntegrityEvent:
     decision_document: str
     decided_on: date
     restriction_until: date | None = None
+    restricts: bool = False
+    permanent: bool = False
+    referral_authority: str | None = None
+    referred_on: date | None = None
 
 
 def record_integrity_event(ctx: Context, *, actor: Actor, event: IntegrityEvent) -> int:
@@ -128,6 +144,20 @@ def record_integrity_event(ctx: Context, *, actor: Actor, event: IntegrityEvent)
         problems["subject_kind"] = ["应为 org 或 person / Must be org or person"]
     if event.restriction_until and event.restriction_until < event.decided_on:
         problems["restriction_until"] = ["限制截止日不能早于决定日 / Ends before the decision"]
+    restricts = event.restricts or event.permanent or event.restriction_until is not None
+    if event.permanent and event.restriction_until:
+        problems["restriction_until"] = ["永久限制不设截止日 / A permanent restriction has no end date"]
+    elif restricts and not event.permanent and not event.restriction_until:
+        problems["restriction_until"] = [
+            "限制须有截止日期，或明确为永久限制 / A restriction needs an end date or must be marked permanent"
+        ]
+    if event.record_type == "judicial_referral":
+        if not (event.referral_authority or "").strip():
+            problems["referral_authority"] = ["请填写移交的司法机关 / Name the authority referred to"]
+        if event.referred_on is None:
+            problems["referred_on"] = ["请填写移交日期 / Give the day of the referral"]
+        elif event.referred_on < event.decided_on:
+            problems["referred_on"] = ["移交日期不能早于决定日 / Referred before the decision"]
     for name in ("subject_id", "subject_name", "decision_document", "description"):
         if not (getattr(event, name) or "").strip():
             problems[name] = ["此项为必填项 / Required"]
@@ -142,18 +172,25 @@ def record_integrity_event(ctx: Context, *, actor: Actor, event: IntegrityEvent)
                 subject_id=event.subject_id.strip().upper(),
                 subject_name=event.subject_name.strip(),
                 record_type=event.record_type,
-                restriction=NO_LEAD_OR_CORE if event.restriction_until else "none",
+                restriction=NO_LEAD_OR_CORE if restricts else "none",
                 description=event.description.strip(),
                 decision_document=event.decision_document.strip(),
                 decided_on=event.decided_on,
-                restriction_from=event.decided_on if event.restriction_until else None,
-                restriction_until=event.restriction_until,
+                restriction_from=event.decided_on if restricts else None,
+                restriction_until=PERMANENT if event.permanent else event.restriction_until,
+                referral_authority=(event.referral_authority or "").strip() or None,
+                referred_on=event.referred_on,
             ),
             actor,
             now,
         )
         uow.commit()
-        return entry.id
+        entry_id = entry.id
+    if restricts and event.subject_kind == "org":  # the ban reaches the roles the unit holds today
+        from .ban_reach import open_cases_for_restricted_leads  # late: it starts instances
+
+        open_cases_for_restricted_leads(ctx, actor=actor)
+    return entry_id
 
 
 def list_integrity_records(ctx: Context, *, actor: Actor, subject_id: str | None = None) -> list[dict]:
@@ -176,9 +213,50 @@ def describe(entry: IntegrityRecord) -> dict:
         "restriction": entry.restriction,
         "decisionDocument": entry.decision_document,
         "decidedOn": entry.decided_on.isoformat(),
-        "restrictionUntil": entry.restriction_until.isoformat() if entry.restriction_until else None,
+        "restrictionUntil": (
+            entry.restriction_until.isoformat()
+            if entry.restriction_until and entry.restriction_until != PERMANENT
+            else None
+        ),
+        "permanent": entry.restriction_until == PERMANENT,
+        "referralAuthority": entry.referral_authority,
+        "referredOn": entry.referred_on.isoformat() if entry.referred_on else None,
         "consortiumId": entry.consortium_id,
     }
+
+
+def record_false_materials(
+    session: Session,
+    *,
+    credit_code: str,
+    name: str,
+    finding: str,
+    decision_document: str,
+    consortium_id: int | None,
+    instance_id: str,
+    actor: Actor,
+    now: datetime,
+) -> IntegrityRecord:
+    """Enter, in the caller's transaction, a unit whose application an upheld objection found to rest on
+    false materials (七（四）: 承诺材料真实、有效、完整; 失信行为列入科研信用档案). A record, no restriction:
+    the guideline sets none; a clerk may add one by hand (`record_integrity_event`)."""
+    return _enter(
+        session,
+        IntegrityRecord(
+            subject_kind="org",
+            subject_id=credit_code,
+            subject_name=name,
+            record_type="falsification",
+            restriction="none",
+            description=finding,
+            decision_document=decision_document,
+            decided_on=local_today(now),
+            consortium_id=consortium_id,
+            instance_id=instance_id,
+        ),
+        actor,
+        now,
+    )
 
 
 def _enter(session: Session, entry: IntegrityRecord, actor: Actor, now: datetime) -> IntegrityRecord:

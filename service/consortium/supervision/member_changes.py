@@ -98,14 +98,14 @@ def topics(session: Session, row: ProcessInstance, actor: Actor, now: datetime) 
             if member.credit_code in removals:
                 member.status, member.effective_until = "withdrawn", effective
         for item in json.loads(pending.additions_json):
-            consortia.ensure_organisation(
+            org = consortia.ensure_organisation(  # registered (or pending) when the change was proposed
                 session, credit_code=item["credit_code"], name=item["name"], category=item["category"]
             )
             record.members.append(
                 Membership(
                     credit_code=item["credit_code"],
                     role=item["role"],
-                    category=item["category"],
+                    category=org.category,  # the register's category
                     status="confirmed",
                     effective_from=effective,
                 )

@@ -67,7 +67,7 @@ def invite_to_renew(
         session,
         store.active_users_of_org(session, record.lead_credit_code),
         kind="renewal_invitation",
-        subject=f"备案已到期，欢迎重新申报 / Filing {filing.filing_no} expired: apply again",
+        subject=f"备案有效期满，欢迎重新申报 / Filing {filing.filing_no} expired: apply again",
         body=f"创新联合体“{record.name}”的备案（{filing.filing_no}）已于 {expired_on} 到期。"
         f"可在“重新申报”中发起新的申请，材料将按原备案预填。\n"
         f"The filing {filing.filing_no} of {record.name} expired on {expired_on}. "

@@ -52,11 +52,22 @@ def _new_lead(session: Session, data: Mapping[str, Any], context: Mapping[str, A
     return {"new_lead_credit_code": [refusal]} if refusal else {}
 
 
+def _chief_expert(
+    session: Session, data: Mapping[str, Any], context: Mapping[str, Any], today: date
+) -> dict:
+    """A person under restriction in the credit record may not be hired as chief expert (七（四）: 承担单位
+    及相关人员存在失信行为的，列入科研信用档案; persons are keyed by their ID number)."""
+    chief = data.get("chief_expert") or {}
+    refusal = restriction_refusal(session, str(chief.get("id_number") or ""), today, as_what="chief")
+    return {"chief_expert": {"id_number": [refusal]}} if refusal else {}
+
+
 CHECKS: dict[str, Check] = {
     "invite_members": _core_members("invited_members"),
     "confirm_membership": _confirming_member,
     "propose_member_change": _core_members("additions"),
     "lead_failure_decision": _new_lead,
+    "hire_chief_expert": _chief_expert,
 }
 
 
