@@ -39,6 +39,7 @@ from .listeners import ListenerRaised, has_task_listeners, task_event
 from .listeners import current as current_binding
 from .model import ActivityState, ServiceCall, Timer, UserTask
 from .resolve import element_variable, evaluate_attribute, resolved, to_datetime
+from .prune import PRUNE_EVERY, prune
 from .scope import Scopes, instance_scope, refresh, write_through
 from .serializer import dump_state
 from .timers import parse_date
@@ -251,8 +252,13 @@ class Instance:
             budget.charge(task)
             scopes.before_run(task)
 
+        def did_run(task: Task) -> None:
+            scopes.after_run(task)
+            if budget.steps % PRUNE_EVERY == 0:  # a long loop inside one command stays shallow too
+                prune(wf)
+
         for _ in range(MAX_ROUNDS):
-            self._spiff(wf.do_engine_steps, will_run, scopes.after_run)
+            self._spiff(wf.do_engine_steps, will_run, did_run)
             started = wf.get_tasks(state=TaskState.STARTED, spec_class=ServiceTask)
             for task in started:
                 budget.charge(task)
@@ -263,6 +269,7 @@ class Instance:
                 break
         else:
             raise EngineError(f"流程未能到达等待状态 / no wait state after {MAX_ROUNDS} rounds")
+        prune(wf)  # finished parts of the task tree: a loop's state stays the same size (issue 12)
         for task in wf.get_tasks(state=TaskState.READY, manual=True):
             refresh(task)  # forms and attribute expressions read the current scope
             resolved(task)
