@@ -38,8 +38,8 @@ from .extensions import TaskInfo, bean_name
 from .listeners import ListenerRaised, has_task_listeners, task_event
 from .listeners import current as current_binding
 from .model import ActivityState, ServiceCall, Timer, UserTask
-from .resolve import element_variable, evaluate_attribute, resolved, to_datetime
 from .prune import PRUNE_EVERY, prune
+from .resolve import element_variable, evaluate_attribute, resolved, to_datetime
 from .scope import Scopes, instance_scope, refresh, write_through
 from .serializer import dump_state
 from .timers import parse_date

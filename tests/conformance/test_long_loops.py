@@ -98,7 +98,8 @@ DB_PASSES = 25
 
 def _for_city_clerks(content: bytes) -> bytes:
     text = content.decode()
-    text = text.replace('isExecutable="true"', 'isExecutable="true" camunda:candidateStarterGroups="city_clerk"')
+    starters = 'isExecutable="true" camunda:candidateStarterGroups="city_clerk"'
+    text = text.replace('isExecutable="true"', starters)
     for key in ("prepare", "check"):
         text = text.replace(f'camunda:formKey="{key}"', 'camunda:candidateGroups="city_clerk"')
     return text.encode()
