@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from SpiffWorkflow.bpmn.specs.control import _EndJoin
 from SpiffWorkflow.specs.Join import Join
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
@@ -63,20 +64,26 @@ def _protected(top: Any, wf: Any) -> tuple[set[Any], set[Any]]:
     keep: set[Any] = {wf.task_tree.id}
     pinned: set[Any] = {wf.task_tree.id}
     unfinished = [t for t in tasks.values() if not _settled(t)]
-    waiting_joins = {t.task_spec for t in unfinished if isinstance(t.task_spec, Join)}
-    split_names = {s.split_task for s in waiting_joins if getattr(s, "split_task", None)}
     seeds: list[Task] = []
+    waiting_joins: set[Any] = set()
     for task in unfinished:
         seeds.append(task)
         seeds.extend(task.children)  # e.g. a running multi-instance body's finished children
         if task.parent is not None:
             pinned.add(task.parent.id)
+        spec = task.task_spec
+        if isinstance(spec, Join) and not isinstance(spec, _EndJoin):  # the end join counts no arrivals
+            waiting_joins.add(spec)
+            split_name = getattr(spec, "split_task", None)
+            split = task.find_ancestor(split_name) if split_name else None
+            if split is not None:  # a boundary/start-event join looks its split up by name
+                pinned.add(split.id)
+    for task in _current_arrivals(tasks.values(), waiting_joins):  # a waiting join still counts them
+        seeds.append(task)
+        if task.parent is not None:
+            pinned.add(task.parent.id)
+            seeds.append(task.parent)
     for task in tasks.values():
-        if task.task_spec in waiting_joins and _settled(task):  # arrivals a waiting join still counts
-            seeds.append(task)
-            if task.parent is not None:
-                pinned.add(task.parent.id)
-                seeds.append(task.parent)
         sub = top.subprocesses.get(task.id)
         if sub is not None and not sub.completed:
             seeds.append(task)
@@ -88,11 +95,23 @@ def _protected(top: Any, wf: Any) -> tuple[set[Any], set[Any]]:
         while task is not None and task.id not in keep:
             keep.add(task.id)
             task = task.parent
-    for task_id in keep:  # a live split that a waiting boundary/start-event join looks up by name
-        task = tasks[task_id]
-        if task.task_spec.name in split_names:
-            pinned.add(task_id)
     return keep, pinned
+
+
+def _current_arrivals(tasks: Any, joins: set[Any]) -> list[Task]:
+    """Settled arrivals at a waiting join that it has not consumed yet: a gateway's earlier arrival is
+    cancelled when the next one comes; it is consumed once the gateway has fired (a COMPLETED task
+    of the same gateway changed state at or after it). Earlier passes' arrivals are not kept, which
+    also stops SpiffWorkflow from counting them for the current pass."""
+    if not joins:
+        return []
+    settled = [t for t in tasks if t.task_spec in joins and _settled(t)]
+    fired: dict[Any, float] = {}
+    for task in settled:
+        if task.state == TaskState.COMPLETED:
+            fired[task.task_spec] = max(fired.get(task.task_spec, 0.0), task.last_state_change)
+    return [t for t in settled if t.state != TaskState.COMPLETED
+            and t.last_state_change > fired.get(t.task_spec, float("-inf"))]
 
 
 def _prune_tree(top: Any, wf: Any) -> int:

@@ -90,6 +90,41 @@ def test_a_restored_loop_keeps_going(engine: Engine, compiled: Compiled) -> None
     assert instance.variables == {"pass_no": 40, "decision": "accept"}
 
 
+def test_a_loop_through_a_join_a_boundary_timer_and_a_multi_instance_stays_flat(
+        engine: Engine, compiled: Compiled) -> None:
+    """Each pass: a parallel split whose branches meet at a join (one a user task with a
+    non-interrupting reminder that fires every other pass, one a script), then a multi-instance user
+    task over two members. The finished passes' reminders, cancelled join arrivals and
+    multi-instance children are compacted too, and every pass's writes reach the instance scope."""
+    process = compiled["loop_mix"]
+    passes = 200
+    members = [{"id": "A"}, {"id": "B"}]
+    instance = start(engine, process, {"limit": passes, "rounds": 0, "budget": 0, "nudges": 0,
+                                       "members": members})
+    now, early = NOW, None
+    for passed in range(1, passes + 1):
+        if passed % 2 == 0:
+            now += timedelta(hours=1, seconds=1)
+            assert instance.fire_due_timers({}, now)
+        [legal] = instance.user_tasks()
+        assert legal.element_id == "Task_Legal"
+        instance.complete_task(legal.task_id, {"rounds": passed}, {}, now)
+        confirmations = instance.user_tasks()
+        assert [t.element_id for t in confirmations] == ["Task_Members", "Task_Members"]
+        for task in confirmations:
+            instance.complete_task(task.task_id, {"ok": passed}, {}, now)
+        if passed == EARLY:
+            early = _footprint(instance)
+        if passed == passes - 1:
+            _assert_flat(early, _footprint(instance))
+        instance = engine.restore(process.spec_json, cache_key=f"conformance:{process.key}",
+                                  state_json=instance.serialize())
+    assert instance.completed and instance.end_element_id == "End_Main"
+    assert instance.variables == {
+        "limit": passes, "rounds": passes, "budget": 10 * passes, "nudges": passes // 2, "ok": passes,
+        "members": [{"id": "A", "ok": passes}, {"id": "B", "ok": passes}]}
+
+
 # --- through the database: the history still lists every pass -----------------------------------
 
 OWNER = Actor(id="owner", groups=frozenset({"process_owner"}))
