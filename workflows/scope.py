@@ -62,10 +62,16 @@ def scope_owner(workflow: Any) -> Any:
     current = workflow
     while getattr(current, "parent_task_id", None) is not None:
         parent_task = current.top_workflow.get_task_from_id(current.parent_task_id)
-        if parent_task is None or isinstance(parent_task.task_spec, CallActivity):
+        if parent_task is None or is_call_activity(parent_task.task_spec):
             return current
         current = parent_task.workflow
     return current
+
+
+def is_call_activity(spec: Any) -> bool:
+    """A `callActivity` (its child is its own process instance). SpiffWorkflow's Camunda parser builds
+    embedded `subProcess` elements with the same CallActivity class; its description tells them apart."""
+    return isinstance(spec, CallActivity) and getattr(spec, "description", None) == "Call Activity"
 
 
 def instance_scope(workflow: Any) -> dict[str, Any]:
@@ -258,7 +264,7 @@ class Scopes:
     def before_run(self, task: Task) -> None:
         """An engine step is about to run `task` (see the module docstring for the special cases)."""
         spec = task.task_spec
-        if isinstance(spec, MultiInstanceTask | CallActivity):
+        if isinstance(spec, MultiInstanceTask) or is_call_activity(spec):
             return  # their data is SpiffWorkflow's merge of the children's; handled in after_run
         if isinstance(spec, Join):
             # SpiffWorkflow merges the data of the tasks that reached the join (their parents):
@@ -279,7 +285,7 @@ class Scopes:
             if task.state == TaskState.COMPLETED and output is not None and output.bpmn_id in task.data:
                 write(task, {output.bpmn_id: task.data[output.bpmn_id]})
             return
-        if isinstance(spec, CallActivity):
+        if is_call_activity(spec):
             if task.state == TaskState.COMPLETED:
                 self._call_activity_done(task)
             return

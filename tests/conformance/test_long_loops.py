@@ -125,6 +125,28 @@ def test_a_loop_through_a_join_a_boundary_timer_and_a_multi_instance_stays_flat(
         "members": [{"id": "A", "ok": passes}, {"id": "B", "ok": passes}]}
 
 
+def test_a_loop_through_an_embedded_multi_instance_and_a_call_activity_stays_flat(
+        engine: Engine, compiled: Compiled) -> None:
+    process = compiled["sub_loop"]
+    passes = 100
+    instance = start(engine, process, {"limit": passes, "rounds": 0, "tally": 0,
+                                       "members": [{"id": "A"}, {"id": "B"}]})
+    early = None
+    for passed in range(1, passes + 1):
+        for member in ("A", "B"):
+            [task] = instance.user_tasks()
+            instance.complete_task(task.task_id, {"note": member}, {}, NOW)
+        if passed == EARLY:
+            early = _footprint(instance)
+        if passed == passes - 1:
+            _assert_flat(early, _footprint(instance))
+            assert len(instance.workflow.subprocesses) <= 2
+        instance = engine.restore(process.spec_json, cache_key=f"conformance:{process.key}",
+                                  state_json=instance.serialize())
+    assert instance.completed and instance.end_element_id == "End_Main"
+    assert (instance.variables["rounds"], instance.variables["tally"]) == (passes, 2 * passes)
+
+
 # --- through the database: the history still lists every pass -----------------------------------
 
 OWNER = Actor(id="owner", groups=frozenset({"process_owner"}))

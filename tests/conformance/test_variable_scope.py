@@ -116,3 +116,26 @@ def test_input_parameter_is_local_and_output_parameter_is_mapped(engine: Engine,
     assert "greeting" not in instance.variables
     complete(instance, "Task_Answer", {"answer": 21})
     assert instance.variables == {"applicant": "Ann", "answer": 21, "result": 42, "seen_result": 42}
+
+
+def test_embedded_sub_process_and_call_activity_share_and_map_the_scope(engine: Engine, compiled: Compiled) -> None:
+    """A sequential multi-instance embedded sub-process: its tasks write the instance scope (`tally`,
+    `last_member`), its element variable `member` stays local to each instance and comes back into
+    the collection; the call activity's child runs in its own instance and returns what it set."""
+    process = compiled["sub_loop"]
+    passes = 3
+    instance = start(engine, process, {"limit": passes, "rounds": 0, "tally": 0,
+                                       "members": [{"id": "A"}, {"id": "B"}]})
+    for passed in range(1, passes + 1):
+        for member in ("A", "B"):
+            [task] = instance.user_tasks()
+            assert task.element_id == "Task_Member"
+            assert _data_of(instance, task.task_id)["member"]["id"] == member  # the body's local scope
+            instance.complete_task(task.task_id, {"note": member}, {}, NOW)
+            assert instance.variables["tally"] == 2 * (passed - 1) + (1 if member == "A" else 2)
+            assert "member" not in instance.variables
+        assert instance.variables["rounds"] == passed
+    assert instance.completed and instance.end_element_id == "End_Main"
+    assert instance.variables == {
+        "limit": passes, "rounds": passes, "tally": 2 * passes, "last_member": "B", "note": "B",
+        "child_note": f"r{passes}", "members": [{"id": "A", "seen": True}, {"id": "B", "seen": True}]}
