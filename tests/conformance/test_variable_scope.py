@@ -118,7 +118,8 @@ def test_input_parameter_is_local_and_output_parameter_is_mapped(engine: Engine,
     assert instance.variables == {"applicant": "Ann", "answer": 21, "result": 42, "seen_result": 42}
 
 
-def test_embedded_sub_process_and_call_activity_share_and_map_the_scope(engine: Engine, compiled: Compiled) -> None:
+def test_embedded_sub_process_and_call_activity_share_and_map_the_scope(
+        engine: Engine, compiled: Compiled) -> None:
     """A sequential multi-instance embedded sub-process: its tasks write the instance scope (`tally`,
     `last_member`), its element variable `member` stays local to each instance and comes back into
     the collection; the call activity's child runs in its own instance and returns what it set."""
