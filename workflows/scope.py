@@ -151,25 +151,32 @@ def _loop_counter(task: Task) -> int:
 # --- refresh and write-back -----------------------------------------------------------------
 
 
-def view(task: Task) -> dict[str, Any]:
-    """What `task` sees: a deep copy of the instance scope with the enclosing local scopes over it
-    (its own locals not included)."""
-    seen = copy.deepcopy(instance_scope(task.workflow))
+def _seen(task: Task) -> dict[str, Any]:
+    """The instance scope with the enclosing local scopes over it: a SHALLOW dict of the scopes' own
+    value objects (which are only ever replaced, never changed in place: writes store deep copies)."""
+    seen = dict(instance_scope(task.workflow))
     for level in _enclosing(task):
         for name in local_names(level):
             if name in level.data:
-                seen[name] = copy.deepcopy(level.data[name])
+                seen[name] = level.data[name]
     return seen
 
 
+def view(task: Task) -> dict[str, Any]:
+    """What `task` sees (its own locals not included), as a deep copy it may change freely."""
+    return copy.deepcopy(_seen(task))
+
+
 def refresh(task: Task) -> dict[str, Any]:
-    """Replace `task.data` by its view of the scopes plus its own locals; returns the new data.
+    """Replace `task.data` by its view of the scopes plus its own locals; returns what the task saw
+    (shallow, own locals excluded), the baseline `commit` compares with.
 
     Own locals keep their current values (SpiffWorkflow set the element variable; an earlier refresh
     evaluated the input parameters). Input parameters are evaluated on the first refresh.
     """
     own = local_names(task)
-    data = view(task)
+    seen = _seen(task)
+    data = copy.deepcopy(seen)
     for name in own:
         if name in task.data and (name in _mi_names(task) or task.internal_data.get(INPUTS_DONE)):
             data[name] = task.data[name]
@@ -183,7 +190,7 @@ def refresh(task: Task) -> dict[str, Any]:
         for name, raw in inputs.items():
             task.data[name] = evaluate_attribute(task, raw)
         task.internal_data[INPUTS_DONE] = True
-    return task.data
+    return seen
 
 
 def _mi_names(task: Task) -> set[str]:
@@ -247,8 +254,7 @@ class Scopes:
 
     def begin(self, task: Task) -> None:
         """Refresh `task` from the scopes and remember what it saw."""
-        data = refresh(task)
-        self.baselines[task.id] = copy.deepcopy(data)
+        self.baselines[task.id] = refresh(task)
 
     def commit(self, task: Task) -> None:
         """Write what `task` changed since `begin` to the scopes (nothing if it was not begun)."""
@@ -256,8 +262,9 @@ class Scopes:
         if base is None:
             return
         data = task.data
-        changes = {k: v for k, v in data.items() if k not in base or not _same(base[k], v)}
-        deleted = [k for k in base if k not in data]
+        own = local_names(task)
+        changes = {k: v for k, v in data.items() if k not in own and (k not in base or not _same(base[k], v))}
+        deleted = [k for k in base if k not in data and k not in own]
         write(task, changes, deleted)
         _outputs(task)
 
