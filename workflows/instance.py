@@ -38,7 +38,7 @@ from .extensions import TaskInfo, bean_name
 from .listeners import ListenerRaised, has_task_listeners, task_event
 from .listeners import current as current_binding
 from .model import ActivityState, ServiceCall, Timer, UserTask
-from .prune import PRUNE_EVERY, prune
+from .prune import PRUNE_EVERY, passed_elements, prune
 from .resolve import element_variable, evaluate_attribute, resolved, to_datetime
 from .scope import Scopes, instance_scope, refresh, write_through
 from .serializer import dump_state
@@ -183,7 +183,8 @@ class Instance:
         return sorted(out, key=lambda t: t.due_at)
 
     def activity_states(self) -> list[ActivityState]:
-        """Active and completed BPMN elements, subprocesses included."""
+        """Active and completed BPMN elements, subprocesses included; elements completed by tasks that
+        the compaction removed (workflows/prune.py) are listed once, with an empty task id."""
         out = []
         for task in self.workflow.get_tasks():
             element = task.task_spec.bpmn_id
@@ -197,6 +198,10 @@ class Instance:
                 continue
             out.append(ActivityState(element, task.task_spec.bpmn_name, task.workflow.spec.name,
                                      state, str(task.id)))
+        present = {(a.process_key, a.element_id) for a in out if a.state == "completed"}
+        for process_key, element, name in passed_elements(self.workflow):
+            if (process_key, element) not in present:
+                out.append(ActivityState(element, name, process_key, "completed", ""))
         return out
 
     @property

@@ -36,6 +36,10 @@ from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
 SETTLED = TaskState.COMPLETED | TaskState.CANCELLED
+PASSED_KEY = "consortium_passed"
+"""Root-task internal-data key of the top workflow: `{"<process key>|<element id>": name}` of every
+element a removed task had completed, so the application page still marks it as passed (bounded by
+the number of elements in the diagrams)."""
 PRUNE_EVERY = 64
 """Engine steps between two compactions inside one command (workflows/instance.py), so that even one
 command running a long loop without a wait state never gets near SpiffWorkflow's depth limit."""
@@ -143,9 +147,10 @@ def _prune_tree(top: Any, wf: Any) -> int:
         if task.id in top.subprocesses:
             if not top.subprocesses[task.id].completed:
                 continue
-            top.delete_subprocess(task)
+            _remember(top, top.delete_subprocess(task))
         parent._children = [child.id]
         child._parent = parent.id
+        _remember(top, [task])
         del tasks[task.id]
     return before - len(tasks)
 
@@ -156,7 +161,7 @@ def _drop_subtree(top: Any, wf: Any, task: Task) -> None:
     while stack:
         current = stack.pop()
         if current.id in top.subprocesses:
-            top.delete_subprocess(current)
+            _remember(top, top.delete_subprocess(current))
         stack.extend(c for c in current.children if c is not None)
     _detach(wf, task)
 
@@ -169,5 +174,20 @@ def _detach(wf: Any, task: Task) -> None:
     while stack:
         current = stack.pop()
         stack.extend(c for c in current.children if c is not None)
+        _remember(wf.top_workflow, [current])
         wf.tasks.pop(current.id, None)
         wf.top_workflow.event_manager.remove_task(current)
+
+
+def _remember(top: Any, removed: list[Task]) -> None:
+    passed = top.task_tree.internal_data.setdefault(PASSED_KEY, {})
+    for task in removed:
+        element = getattr(task.task_spec, "bpmn_id", None)
+        if element is not None and task.state == TaskState.COMPLETED:
+            passed.setdefault(f"{task.workflow.spec.name}|{element}", task.task_spec.bpmn_name)
+
+
+def passed_elements(top: Any) -> list[tuple[str, str, str | None]]:
+    """(process key, element id, name) of the elements completed by tasks the compaction removed."""
+    passed = top.task_tree.internal_data.get(PASSED_KEY) or {}
+    return [(*key.split("|", 1), name) for key, name in passed.items()]  # type: ignore[misc]

@@ -85,6 +85,9 @@ def test_a_restored_loop_keeps_going(engine: Engine, compiled: Compiled) -> None
                                       state_json=instance.serialize())
             [task] = instance.user_tasks()
             assert task.element_id == element
+            if passed > 1:  # the application page still marks every element passed so far
+                passed_elements = {a.element_id for a in instance.activity_states() if a.state == "completed"}
+                assert passed_elements == {"StartEvent_1", "Task_Prepare", "Task_Check", "Gateway_Accepted"}
             instance.complete_task(task.task_id, data, {}, NOW)
     assert instance.completed and instance.end_element_id == "End_Accepted"
     assert instance.variables == {"pass_no": 40, "decision": "accept"}
