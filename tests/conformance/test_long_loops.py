@@ -18,6 +18,7 @@ from service.actors import Actor
 from service.engine import history, identities, instances, jobs, tasks
 from service.engine.deployments import deploy
 from service.engine.store.tasks import TaskQuery
+from tests.support.loops import loop_diagram
 from workflows.engine import CompiledProcess, Engine, Instance
 
 from .conftest import NOW, read, start
@@ -148,6 +149,16 @@ def test_a_loop_through_an_embedded_multi_instance_and_a_call_activity_stays_fla
                                   state_json=instance.serialize())
     assert instance.completed and instance.end_element_id == "End_Main"
     assert (instance.variables["rounds"], instance.variables["tally"]) == (passes, 2 * passes)
+
+
+def test_a_loop_of_3000_passes_inside_one_command_reaches_its_end_event(engine: Engine) -> None:
+    """Script + gateway, 3,000 passes without a wait state: 6,000 engine steps, within the step budget
+    (10,000); before, the task tree passed SpiffWorkflow's depth limit near pass 450 and the depth
+    budget refused it. The compaction also runs every 64 steps inside a command."""
+    process = engine.compile({"long.bpmn": loop_diagram("long_in_one_command")})["long_in_one_command"]
+    instance = start(engine, process, {"n": 0, "limit": 3000})
+    assert instance.completed and instance.end_element_id == "End_Loop"
+    assert instance.variables["n"] == 3000
 
 
 # --- through the database: the history still lists every pass -----------------------------------
