@@ -278,8 +278,9 @@ class Scopes:
             # make those copies current so that no branch's stale copy comes back.
             fresh = view(task)
             for other in list(task.workflow.tasks.values()):
-                if other.task_spec is spec and other.parent is not None:
-                    other.parent.data = copy.deepcopy(fresh)
+                parent = other.parent
+                if other.task_spec is spec and parent is not None and parent.state == TaskState.COMPLETED:
+                    parent.data = copy.deepcopy(fresh)
         self.begin(task)
 
     def after_run(self, task: Task) -> None:
