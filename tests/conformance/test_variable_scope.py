@@ -140,3 +140,25 @@ def test_embedded_sub_process_and_call_activity_share_and_map_the_scope(
     assert instance.variables == {
         "limit": passes, "rounds": passes, "tally": 2 * passes, "last_member": "B", "note": "B",
         "child_note": f"r{passes}", "members": [{"id": "A", "seen": True}, {"id": "B", "seen": True}]}
+
+
+def test_an_instance_stored_before_scopes_is_seeded_from_its_latest_task_data(
+        engine: Engine, compiled: Compiled) -> None:
+    """Running instances saved by the previous version have no instance scope: on first restore it is
+    seeded from their most recent task data (what `variables` showed then), and they go on."""
+    import json
+
+    from workflows.scope import SCOPE_MARK
+
+    process = compiled["parallel_join"]
+    instance = start(engine, process, {"status": "new", "budget": 0})
+    complete(instance, "Task_Legal", ANSWERS["Task_Legal"])
+    state = json.loads(instance.serialize())
+    state["data"] = {}  # as the previous version stored it: no scope, no marker
+    for task in state["tasks"].values():
+        task["internal_data"].pop(SCOPE_MARK, None)
+    restored = engine.restore(process.spec_json, cache_key=f"conformance:{process.key}",
+                              state_json=json.dumps(state))
+    assert restored.variables == {"status": "legal-ok", "budget": 0}
+    complete(restored, "Task_Budget", ANSWERS["Task_Budget"])
+    assert restored.variables == {"status": "legal-ok", "budget": 80}
