@@ -1,5 +1,6 @@
-"""The engine's own work per command: at most MAX_ENGINE_STEPS tasks and MAX_ENGINE_CPU_SECONDS of CPU,
-and no task deeper than MAX_TASK_DEPTH in a task tree.
+"""The engine's own work per command: at most MAX_ENGINE_STEPS tasks and MAX_ENGINE_CPU_SECONDS of CPU
+(and, as a last guard, no task deeper than MAX_TASK_DEPTH in a task tree; loops stay shallow because
+`workflows/prune.py` compacts the finished part of the tree, issue 12).
 
 The sandbox bounds each single evaluation (`workflows/sandbox.py`, `workflows/limits.py`), but a
 diagram can loop without ever reaching a wait state: a script task, an exclusive gateway and a flow
@@ -28,11 +29,15 @@ MAX_ENGINE_STEPS = 10_000
 run. The real procedure needs well under 100 per command; a legitimate loop of a few hundred passes
 (three or four tasks each) fits."""
 MAX_TASK_DEPTH = 900
-"""Deepest task SpiffWorkflow may create in one (sub)process's task tree. Every task is the child of
-the one before it, so a loop deepens the tree by one per element passed, for the instance's whole
-life; SpiffWorkflow 3.2's TaskIterator stops at depth 1,000 (`max_depth`), so a task deeper than that
-is silently ignored: a looping instance would stop there and count as *completed* without reaching
-its end event. Checked every DEPTH_CHECK_EVERY steps, so the refusal comes before depth 1,000."""
+"""Deepest task SpiffWorkflow may create in one (sub)process's task tree: a last guard only.
+SpiffWorkflow 3.2's TaskIterator stops at depth 1,000 (`max_depth`), so a task deeper than that is
+silently ignored and the instance would count as *completed* without reaching its end event. Every
+task is the child of the one before it, but `workflows/prune.py` compacts the finished part of the
+tree after every command and every PRUNE_EVERY engine steps (issue 12), so a loop keeps a depth of a
+few dozen however many passes it makes, across commands and within one; an endless loop inside one
+command is stopped by MAX_ENGINE_STEPS / MAX_ENGINE_CPU_SECONDS. This check would fire only for a
+structure the compaction cannot shorten, and refuses instead of letting SpiffWorkflow lose tasks.
+Checked every DEPTH_CHECK_EVERY steps, so the refusal comes before depth 1,000."""
 DEPTH_CHECK_EVERY = 32
 MAX_ENGINE_CPU_SECONDS = 5.0
 """Most CPU seconds (this thread's, so other requests' load does not count) one command's engine

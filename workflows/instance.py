@@ -38,7 +38,9 @@ from .extensions import TaskInfo, bean_name
 from .listeners import ListenerRaised, has_task_listeners, task_event
 from .listeners import current as current_binding
 from .model import ActivityState, ServiceCall, Timer, UserTask
+from .prune import PRUNE_EVERY, passed_elements, prune
 from .resolve import element_variable, evaluate_attribute, resolved, to_datetime
+from .scope import Scopes, instance_scope, refresh, write_through
 from .serializer import dump_state
 from .timers import parse_date
 
@@ -55,6 +57,8 @@ class Instance:
         # needs no import of engine.py (which imports this one; issue 19).
         self.engine = engine
         self.workflow = workflow
+        self.scopes = Scopes()  # Camunda's variable scopes (workflows/scope.py)
+        instance_scope(workflow)
 
     # --- commands ----------------------------------------------------------------------------
 
@@ -80,6 +84,7 @@ class Instance:
                                    + ("" if task.task_spec.manual else ", not a user task"))
             check_storable(data)
             data = copy.deepcopy(data)
+            self.scopes.begin(task)  # the form works on the current scope, not on a stale branch copy
             task.data.update(data)
             variable = element_variable(task)
             if variable is not None and isinstance(task.data.get(variable), dict):
@@ -88,6 +93,7 @@ class Instance:
             budget = StepBudget()
             budget.charge(task)
             self._spiff(task.run)
+            self.scopes.commit(task)
             self._advance(handlers, budget)
 
     def send_message(self, name: str, payload: dict[str, Any], handlers: Handlers, now: datetime) -> None:
@@ -110,6 +116,7 @@ class Instance:
             event = BpmnEvent(CamundaMessage(name), payload={
                 "payload": copy.deepcopy(payload), "result_var": getattr(definition, "result_var", None)})
             self._spiff(self.workflow.send_event, event)
+            instance_scope(waiting[0].workflow).update(copy.deepcopy(payload))  # processVariables
             for task in waiting:
                 if task.state == TaskState.READY:
                     task.data.update(copy.deepcopy(payload))
@@ -133,7 +140,9 @@ class Instance:
         info = TaskInfo(str(task.id), spec.bpmn_id, spec.bpmn_name, assignee,
                         (form.key or None) if form is not None else None, dict(data or {}),
                         dict(resolved(task)["properties"]))
+        before = dict(task.data)
         task_event(task, event, info)
+        write_through(task, before)  # a listener's variables go to the scope at once
 
     def declares_task_listener(self, task_id: str, event: str) -> bool:
         """Whether the user task's element declares a task listener for `event`."""
@@ -175,7 +184,8 @@ class Instance:
         return sorted(out, key=lambda t: t.due_at)
 
     def activity_states(self) -> list[ActivityState]:
-        """Active and completed BPMN elements, subprocesses included."""
+        """Active and completed BPMN elements, subprocesses included; elements completed by tasks that
+        the compaction removed (workflows/prune.py) are listed once, with an empty task id."""
         out = []
         for task in self.workflow.get_tasks():
             element = task.task_spec.bpmn_id
@@ -189,22 +199,17 @@ class Instance:
                 continue
             out.append(ActivityState(element, task.task_spec.bpmn_name, task.workflow.spec.name,
                                      state, str(task.id)))
+        present = {(a.process_key, a.element_id) for a in out if a.state == "completed"}
+        for process_key, element, name in passed_elements(self.workflow):
+            if (process_key, element) not in present:
+                out.append(ActivityState(element, name, process_key, "completed", ""))
         return out
 
     @property
     def variables(self) -> dict[str, Any]:
-        """Top-level data, JSON-safe: the final data, or the merged data of the latest tasks."""
-        wf = self.workflow
-        if wf.is_completed():
-            return json_safe(wf.data)
-        frontier = [t for t in wf.tasks.values()
-                    if t.state == TaskState.COMPLETED
-                    and not any(c.state == TaskState.COMPLETED for c in t.children)]
-        merged: dict[str, Any] = dict(wf.task_tree.data)
-        for task in sorted(frontier, key=lambda t: t.last_state_change):
-            merged.update(task.data)
-        merged.update({k: v for k, v in wf.data.items() if k not in merged})
-        return json_safe(merged)
+        """The process instance's variable scope, JSON-safe (workflows/scope.py): every branch's
+        writes, while running and after the end."""
+        return json_safe(instance_scope(self.workflow))
 
     @property
     def completed(self) -> bool:
@@ -247,17 +252,32 @@ class Instance:
     def _advance(self, handlers: Handlers, budget: StepBudget) -> None:
         """Engine steps and service tasks until a wait state; every task is charged to `budget`."""
         wf = self.workflow
+        scopes = self.scopes
+
+        def will_run(task: Task) -> None:
+            budget.charge(task)
+            scopes.before_run(task)
+
+        def did_run(task: Task) -> None:
+            scopes.after_run(task)
+            if budget.steps % PRUNE_EVERY == 0:  # a long loop inside one command stays shallow too
+                prune(wf)
+
         for _ in range(MAX_ROUNDS):
-            self._spiff(wf.do_engine_steps, budget.charge)
+            self._spiff(wf.do_engine_steps, will_run, did_run)
             started = wf.get_tasks(state=TaskState.STARTED, spec_class=ServiceTask)
             for task in started:
                 budget.charge(task)
+                scopes.begin(task)
                 self._dispatch(task, handlers)
+                scopes.commit(task)
             if not started and not wf.get_tasks(state=TaskState.READY, manual=False):
                 break
         else:
             raise EngineError(f"流程未能到达等待状态 / no wait state after {MAX_ROUNDS} rounds")
+        prune(wf)  # finished parts of the task tree: a loop's state stays the same size (issue 12)
         for task in wf.get_tasks(state=TaskState.READY, manual=True):
+            refresh(task)  # forms and attribute expressions read the current scope
             resolved(task)
 
     def _dispatch(self, task: Task, handlers: Handlers) -> None:

@@ -34,6 +34,7 @@ from SpiffWorkflow.util.task import TaskState
 from .data import check_storable
 from .errors import EngineError
 from .extensions import DelegateContext, Extensions, Kind, TaskInfo, bean_name
+from .scope import write_through
 
 EXECUTION = "camunda:executionListeners"
 TASK = "camunda:taskListeners"
@@ -182,9 +183,11 @@ def has_task_listeners(task: Task, event: str) -> bool:
 
 def _call(binding: Binding, kind: Kind, name: str, task: Task, element_id: str | None,
           element_name: str | None, event: str) -> None:
+    before = dict(task.data)
     try:
         binding.call(kind, name, element_id=element_id, element_name=element_name, event=event,
                      variables=task.data)
+        write_through(task, before)  # Camunda: a listener's variables are visible at once
     except EngineError:
         raise
     except Exception as exc:

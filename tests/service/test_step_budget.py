@@ -28,7 +28,8 @@ ENDLESS = {"n": 0, "limit": 10**9}
 
 
 def _stopped_in_loop(message: str) -> bool:
-    return ("Script_Loop" in message or "Gateway_Loop" in message) and "MAX_TASK_DEPTH" in message
+    in_loop = "Script_Loop" in message or "Gateway_Loop" in message
+    return in_loop and ("MAX_ENGINE_STEPS" in message or "MAX_ENGINE_CPU_SECONDS" in message)
 
 
 def test_a_start_reaching_an_endless_script_loop_is_refused_and_saves_nothing(ctx):
