@@ -21,7 +21,7 @@ from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 
 from . import clock, listeners
-from .data import check_storable
+from .data import check_variables
 from .errors import DiagramInvalid, DiagramProblem, problem_from_validation
 from .extensions import Extensions
 from .helpers import DEFAULT_HELPERS
@@ -142,7 +142,7 @@ class Engine:
 
     def start(self, spec_json: str, *, cache_key: str, variables: dict[str, Any], now: datetime) -> Instance:
         """A new instance seeded with `variables`; not advanced (call `Instance.advance`)."""
-        check_storable(variables)
+        check_variables(variables)
         with clock.engine_clock(now):
             workflow = new_workflow(spec_json, cache_key, script_engine=self.script_engine)
             workflow.task_tree.data.update(copy.deepcopy(variables))

@@ -32,8 +32,8 @@ from SpiffWorkflow.util.task import TaskState
 
 from .budget import StepBudget
 from .clock import engine_clock
-from .data import check_storable, json_safe
-from .errors import EngineError, NotWaitingForMessage, ScriptFailed, TaskNotReady
+from .data import camunda_types, check_variables, json_safe, unstorable
+from .errors import EngineError, InvalidData, NotWaitingForMessage, ScriptFailed, TaskNotReady
 from .extensions import TaskInfo, bean_name
 from .listeners import ListenerRaised, has_task_listeners, task_event
 from .listeners import current as current_binding
@@ -78,7 +78,7 @@ class Instance:
             if task.state != TaskState.READY or not task.task_spec.manual:
                 raise TaskNotReady(task_id, f"state {TaskState.get_name(task.state)}"
                                    + ("" if task.task_spec.manual else ", not a user task"))
-            check_storable(data)
+            check_variables(data, task.task_spec.bpmn_id)
             data = copy.deepcopy(data)
             task.data.update(data)
             variable = element_variable(task)
@@ -100,7 +100,7 @@ class Instance:
             NotWaitingForMessage: no catch event waits for this message now.
         """
         with engine_clock(now):
-            check_storable(payload)
+            check_variables(payload)
             probe = BpmnEvent(CamundaMessage(name), payload={})
             waiting = [t for t in self.workflow.event_manager.tasks.values()
                        if t.state == TaskState.WAITING and t.task_spec.catches(t, probe)]
@@ -193,9 +193,18 @@ class Instance:
     @property
     def variables(self) -> dict[str, Any]:
         """Top-level data, JSON-safe: the final data, or the merged data of the latest tasks."""
+        return self.typed_variables()[0]
+
+    def typed_variables(self) -> tuple[dict[str, Any], dict[str, str]]:
+        """`variables`, and the Camunda type of those whose JSON value does not tell it
+        (`data.camunda_types`: `{"deadline": "Date"}`), computed from one merge."""
+        raw = self._raw_variables()
+        return json_safe(raw), camunda_types(raw)
+
+    def _raw_variables(self) -> dict[str, Any]:
         wf = self.workflow
         if wf.is_completed():
-            return json_safe(wf.data)
+            return wf.data
         frontier = [t for t in wf.tasks.values()
                     if t.state == TaskState.COMPLETED
                     and not any(c.state == TaskState.COMPLETED for c in t.children)]
@@ -203,7 +212,7 @@ class Instance:
         for task in sorted(frontier, key=lambda t: t.last_state_change):
             merged.update(task.data)
         merged.update({k: v for k, v in wf.data.items() if k not in merged})
-        return json_safe(merged)
+        return merged
 
     @property
     def completed(self) -> bool:
@@ -219,8 +228,33 @@ class Instance:
         return max(ends, key=lambda t: t.last_state_change).task_spec.bpmn_id if ends else None
 
     def serialize(self) -> str:
-        """The state only; the spec lives with the definition (SPIFF-NOTES §4.3)."""
-        return dump_state(self.workflow)
+        """The state only; the spec lives with the definition (SPIFF-NOTES §4.3).
+
+        Raises:
+            InvalidData: a value in some task's data cannot be stored; names the variable and the
+                element whose step put it there (every path that writes data checks it first; this is
+                the net under them all).
+        """
+        try:
+            return dump_state(self.workflow)
+        except (TypeError, ValueError) as exc:
+            culprit = self._unstorable()
+            if culprit is None:
+                raise
+            raise culprit from exc
+
+    def _unstorable(self) -> InvalidData | None:
+        """InvalidData for the first unstorable variable, named at the earliest task holding it."""
+        for task in sorted(self.workflow.get_tasks(), key=lambda t: t.last_state_change):
+            for name, value in task.data.items():
+                if callable(value):
+                    continue
+                if unstorable(value, name) is not None:
+                    try:
+                        check_variables({name: value}, task.task_spec.bpmn_id or task.task_spec.name)
+                    except InvalidData as exc:
+                        return exc
+        return None
 
     # --- internals ---------------------------------------------------------------------------
 
@@ -277,7 +311,7 @@ class Instance:
                            json_safe(task.data), inputs)
         result = handler(call)
         if result:
-            check_storable(result)
+            check_variables(result, spec.bpmn_id)
             task.data.update(copy.deepcopy(result))
         self._spiff(task.complete)
 

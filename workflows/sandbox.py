@@ -57,6 +57,7 @@ from RestrictedPython.Guards import (
 from SpiffWorkflow.bpmn.script_engine import TaskDataEnvironment
 
 from . import guards, limits, methods
+from .data import check_variables
 from .limits import check_rendered, check_task_data
 
 
@@ -415,6 +416,7 @@ class SandboxEnvironment(TaskDataEnvironment):
                 continue
             written[name] = value
         check_task_data(written)  # before writing anything: a refused script leaves no trace
+        check_variables(written)  # an iterator, a set, a typename key: named here, not at save (issue 12)
         context.update(written)
         for name in before - set(scope):
             del context[name]

@@ -107,7 +107,9 @@ def _access_of(session: Session, instance_id: str) -> set[tuple[str, str]]:
 def save(session: Session, row: ProcessInstance, running: RunningInstance, now: datetime) -> list[HumanTask]:
     """Write the state and rewrite the task and job projections; returns the tasks that just appeared."""
     row.state_json = running.serialize()
-    row.variables_json = json.dumps(running.variables, ensure_ascii=False, default=str)
+    variables, types = running.typed_variables()
+    row.variables_json = json.dumps(variables, ensure_ascii=False, default=str)
+    row.variable_types_json = json.dumps(types, ensure_ascii=False) if types else None
     row.updated_at = now
     if running.completed:
         row.status = "completed"
