@@ -25,7 +25,7 @@ from .data import check_variables
 from .errors import DiagramInvalid, DiagramProblem, problem_from_validation
 from .extensions import Extensions
 from .helpers import DEFAULT_HELPERS
-from .instance import Instance
+from .instance import Instance, TaskEnd
 from .lint import lint_document
 from .model import ActivityState, CompiledProcess, ServiceCall, Timer, UserTask
 from .parser import ConsortiumParser
@@ -33,7 +33,7 @@ from .sandbox import SandboxEnvironment
 from .serializer import SpecSource, dump_spec, load, new_workflow
 
 __all__ = [
-    "ActivityState", "CompiledProcess", "Engine", "Instance", "ServiceCall", "Timer", "UserTask",
+    "ActivityState", "CompiledProcess", "Engine", "Instance", "ServiceCall", "TaskEnd", "Timer", "UserTask",
 ]
 
 clock.install()

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
@@ -25,6 +26,7 @@ from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.defaults import EndEvent, ServiceTask
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.simple import TerminateEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import CycleTimerEventDefinition, TimerEventDefinition
 from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition as CamundaMessage
 from SpiffWorkflow.task import Task
@@ -55,6 +57,9 @@ class Instance:
         # needs no import of engine.py (which imports this one; issue 19).
         self.engine = engine
         self.workflow = workflow
+        self.completed_task_ids: set[str] = set()
+        """User tasks a person completed through this object (`complete_task`); any other open task
+        that disappears was cancelled (`ended`)."""
 
     # --- commands ----------------------------------------------------------------------------
 
@@ -88,6 +93,7 @@ class Instance:
             budget = StepBudget()
             budget.charge(task)
             self._spiff(task.run)
+            self.completed_task_ids.add(str(task.id))
             self._advance(handlers, budget)
 
     def send_message(self, name: str, payload: dict[str, Any], handlers: Handlers, now: datetime) -> None:
@@ -213,6 +219,23 @@ class Instance:
             merged.update(task.data)
         merged.update({k: v for k, v in wf.data.items() if k not in merged})
         return merged
+
+    def ended(self, task_id: str) -> TaskEnd:
+        """How a user task that is no longer open ended: completed by a person, or cancelled.
+
+        Camunda 7 ends a cancelled task with `deleteReason` "deleted" and its activity instance with
+        `canceled: true` (an interrupting boundary event, a terminate end event, the end of its scope);
+        `cause` is the element that cancelled it, when one can be named.
+        """
+        if task_id in self.completed_task_ids:
+            return TaskEnd(canceled=False, reason="completed")
+        try:
+            task = self.workflow.get_task_from_id(UUID(str(task_id)))
+        except Exception:
+            task = None
+        if task is not None and task.state == TaskState.COMPLETED:
+            return TaskEnd(canceled=False, reason="completed")
+        return TaskEnd(canceled=True, reason="deleted", cause=_cancel_cause(self.workflow, task))
 
     @property
     def completed(self) -> bool:
@@ -355,6 +378,31 @@ class Instance:
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class TaskEnd:
+    """How a user task ended: `reason` is Camunda's deleteReason ("completed" or "deleted")."""
+
+    canceled: bool
+    reason: str
+    cause: str | None = None
+
+
+def _cancel_cause(workflow: BpmnWorkflow, task: Task | None) -> str | None:
+    """The element that cancelled `task`: an interrupting boundary event on it that fired, else a
+    terminate end event reached; None when neither is found (the task may have been pruned)."""
+    if task is not None and task.parent is not None:
+        for sibling in task.parent.children:
+            spec = sibling.task_spec
+            if (sibling is not task and getattr(spec, "cancel_activity", False)
+                    and sibling.has_state(TaskState.READY | TaskState.COMPLETED)):
+                return spec.bpmn_id
+    for other in workflow.get_tasks(state=TaskState.COMPLETED):
+        definition = getattr(other.task_spec, "event_definition", None)
+        if isinstance(other.task_spec, EndEvent) and isinstance(definition, TerminateEventDefinition):
+            return other.task_spec.bpmn_id
+    return None
 
 
 def _due(definition: TimerEventDefinition, value: Any) -> datetime | None:

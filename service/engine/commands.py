@@ -110,15 +110,27 @@ def act_and_save(
         raise
     except (LookupError, ValueError, TypeError) as exc:
         raise ProcessFailed(f"流程执行失败 / The process could not continue: {exc}") from exc
+    canceled: list = []
     try:
-        created = instances.save(session, row, running, now)
+        created = instances.save(session, row, running, now, canceled)
         session.flush()
         with bound(binding):
             if hooks.tasks_created(running, created):  # create listeners may set variables: store them too
-                instances.save(session, row, running, now)
+                instances.save(session, row, running, now, canceled)
                 session.flush()
     except InvalidData as exc:  # the serializer's net under every checked path (Instance.serialize)
         raise unstorable_input(exc) from exc
+    for task, end in canceled:  # Camunda: the task ends, deleteReason "deleted", canceled (issue 12)
+        audit.record(
+            session,
+            actor=actor,
+            action="task.canceled",
+            at=now,
+            instance_id=row.id,
+            task_id=task.id,
+            element_id=task.element_id,
+            detail={"name": task.name, "deleteReason": end.reason, "cause": end.cause},
+        )
     reminders.project(session, row, ctx.config.deadlines, now)
     hooks.after_save(ctx.extensions, session, row, running, now)
     for task in created:

@@ -364,6 +364,7 @@ ACTIONS = {
     "task.unclaimed": ("退回认领", "Task unclaimed"),
     "task.assigned": ("转办任务", "Task assigned"),
     "task.completed": ("办理完成", "Task completed"),
+    "task.canceled": ("任务取消", "Task cancelled"),
     "publicity.opened": ("开始公示", "Publicity opened"),
     "objection.received": ("收到异议", "Objection received"),
     "filing.created": ("予以备案", "Filed"),

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from workflows.engine import Instance as RunningInstance
+from workflows.engine import TaskEnd
 
 from ...actors import DISTRICT_CLERK, Actor
 from ...errors import NotFound
@@ -104,8 +105,13 @@ def _access_of(session: Session, instance_id: str) -> set[tuple[str, str]]:
     return cache[instance_id]
 
 
-def save(session: Session, row: ProcessInstance, running: RunningInstance, now: datetime) -> list[HumanTask]:
-    """Write the state and rewrite the task and job projections; returns the tasks that just appeared."""
+def save(session: Session, row: ProcessInstance, running: RunningInstance, now: datetime,
+         canceled: list[tuple[HumanTask, TaskEnd]] | None = None) -> list[HumanTask]:
+    """Write the state and rewrite the task and job projections; returns the tasks that just appeared.
+
+    Open tasks that disappeared without a person completing them (an interrupting boundary event, a
+    terminate end event, issue 12 fault 8) are appended to `canceled` with how they ended, for the
+    caller to record in the audit trail (history is projected from it)."""
     row.state_json = running.serialize()
     variables, types = running.typed_variables()
     row.variables_json = json.dumps(variables, ensure_ascii=False, default=str)
@@ -115,19 +121,23 @@ def save(session: Session, row: ProcessInstance, running: RunningInstance, now: 
         row.status = "completed"
         row.end_element_id = running.end_element_id
         row.ended_at = row.ended_at or now
-    created = _sync_tasks(session, row, running, now)
+    created = _sync_tasks(session, row, running, now, canceled)
     _sync_timers(session, row, running, now)
     return created
 
 
 def _sync_tasks(
-    session: Session, row: ProcessInstance, running: RunningInstance, now: datetime
+    session: Session, row: ProcessInstance, running: RunningInstance, now: datetime,
+    canceled: list[tuple[HumanTask, TaskEnd]] | None = None,
 ) -> list[HumanTask]:
     # Candidates are not loaded: deleting a task leaves its candidate rows to ON DELETE CASCADE.
     query = sa.select(HumanTask).where(HumanTask.instance_id == row.id).options(WITHOUT_CANDIDATES)
     existing = {t.id: t for t in session.scalars(query)}
     ready = {t.task_id: t for t in running.user_tasks()}
     for task_id in existing.keys() - ready.keys():
+        end = running.ended(task_id)
+        if end.canceled and canceled is not None:
+            canceled.append((existing[task_id], end))
         session.delete(existing[task_id])
     created = []
     for task_id in ready.keys() - existing.keys():
