@@ -32,6 +32,7 @@ from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
+from . import asynchronous
 from .budget import StepBudget
 from .clock import engine_clock
 from .data import camunda_types, check_variables, json_safe, unstorable
@@ -129,6 +130,23 @@ class Instance:
             self._advance(handlers, StepBudget())
             return self._fingerprint() != before
 
+    def run_async(self, task_id: str, handlers: Handlers, now: datetime) -> None:
+        """Run the step parked at an asynchronous continuation (`workflows.asynchronous`), then advance:
+        what the job executor does in Camunda. Its errors are the job's (retried, then an incident).
+
+        Raises:
+            TaskNotReady: no such task, or it is not parked (the job is stale).
+        """
+        with engine_clock(now):
+            task = self._task(task_id)
+            if not asynchronous.parked(task):
+                raise TaskNotReady(task_id, "not waiting for an asynchronous continuation")
+            asynchronous.release(task)
+            budget = StepBudget()
+            budget.charge(task)
+            self._spiff(task.run)
+            self._advance(handlers, budget)
+
     def notify_task(self, task_id: str, event: str, data: dict[str, Any] | None = None,
                     assignee: str | None = None) -> None:
         """Run the user task's declared `event` task listeners (workflows/listeners.py) through the
@@ -178,6 +196,11 @@ class Instance:
             if due is not None:
                 out.append(Timer(str(task.id), element_id, name, due))
         return sorted(out, key=lambda t: t.due_at)
+
+    def async_jobs(self) -> list[AsyncJob]:
+        """Steps parked at an asynchronous continuation, each waiting for its job (`run_async`)."""
+        return [AsyncJob(str(t.id), t.task_spec.bpmn_id or t.task_spec.name)
+                for t in self.workflow.get_tasks(state=TaskState.STARTED) if asynchronous.parked(t)]
 
     def activity_states(self) -> list[ActivityState]:
         """Active and completed BPMN elements, subprocesses included."""
@@ -305,7 +328,8 @@ class Instance:
         wf = self.workflow
         for _ in range(MAX_ROUNDS):
             self._spiff(wf.do_engine_steps, budget.charge)
-            started = wf.get_tasks(state=TaskState.STARTED, spec_class=ServiceTask)
+            started = [t for t in wf.get_tasks(state=TaskState.STARTED, spec_class=ServiceTask)
+                       if not asynchronous.parked(t)]
             for task in started:
                 budget.charge(task)
                 self._dispatch(task, handlers)
@@ -378,6 +402,14 @@ class Instance:
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class AsyncJob:
+    """A step parked at an asynchronous continuation: the task to run and its element."""
+
+    task_id: str
+    element_id: str
 
 
 @dataclass(frozen=True)

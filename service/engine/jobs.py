@@ -59,8 +59,18 @@ def _fire_timer(ctx: Context, session: Session, job: Job, now: datetime) -> None
                  element_id=job.element_id, detail={"due": due.isoformat(), "scheduler": WORKER})
 
 
+def _continue_async(ctx: Context, session: Session, job: Job, now: datetime) -> None:
+    """An asynchronous continuation (camunda:asyncBefore/asyncAfter): run the parked step and what
+    follows, as Camunda's job executor does; a failure is this job's (retries, then an incident)."""
+    row = session.get(ProcessInstance, job.instance_id)
+    run_command(ctx, session, row, SYSTEM, lambda r, h, n: r.run_async(job.task_id, h, n), now)
+    audit.record(session, actor=SYSTEM, action="async.continued", at=now, instance_id=row.id,
+                 element_id=job.element_id, detail={"job": job.id, "scheduler": WORKER})
+
+
 KINDS: dict[str, JobKind] = {
     "timer": JobKind(_fire_timer),
+    instances.ASYNC: JobKind(_continue_async),
     **{kind: JobKind(reminders.fire) for kind in reminders.KINDS},
     notifications.MAIL: JobKind(None, locks_instance=False, outbox=True),
 }

@@ -123,6 +123,7 @@ def save(session: Session, row: ProcessInstance, running: RunningInstance, now: 
         row.ended_at = row.ended_at or now
     created = _sync_tasks(session, row, running, now, canceled)
     _sync_timers(session, row, running, now)
+    _sync_async_jobs(session, row, running, now)
     return created
 
 
@@ -178,6 +179,25 @@ def _sync_tasks(
 def _candidate(kind: str, value: str, task, row: ProcessInstance) -> TaskCandidate:
     key = scope_key(kind, value, organisation=task.candidate_organisation, district=row.district)
     return TaskCandidate(kind=kind, value=value, scope_key=key)
+
+
+ASYNC = "async"
+"""Job kind of an asynchronous continuation (camunda:asyncBefore/asyncAfter, workflows/asynchronous.py)."""
+
+
+def _sync_async_jobs(session: Session, row: ProcessInstance, running: RunningInstance, now: datetime) -> None:
+    """One job, due now, per step parked at an asynchronous continuation; a job whose step is no longer
+    parked (it ran, or the process moved past it) goes."""
+    existing = {
+        j.task_id: j
+        for j in session.scalars(sa.select(Job).where(Job.instance_id == row.id, Job.kind == ASYNC))
+    }
+    parked = {j.task_id: j for j in running.async_jobs()}
+    for task_id in existing.keys() - parked.keys():
+        session.delete(existing[task_id])
+    for task_id in parked.keys() - existing.keys():
+        session.add(Job(id=str(uuid.uuid4()), instance_id=row.id, kind=ASYNC, task_id=task_id,
+                        element_id=parked[task_id].element_id, due_at=now, retries=3, created_at=now))
 
 
 def _sync_timers(session: Session, row: ProcessInstance, running: RunningInstance, now: datetime) -> None:
