@@ -6,9 +6,9 @@ import json
 
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 
+from ..actors import ADMIN, PROCESS_OWNER
 from ..consortium.casefile import read_casefile
 from ..consortium.consortia import RECOMMENDATION
-from ..actors import ADMIN, PROCESS_OWNER
 from ..engine import browse, instances, jobs, uploads
 from ..engine.inbox import next_task
 from ..errors import NotFound
