@@ -416,7 +416,9 @@ class SandboxEnvironment(TaskDataEnvironment):
                 continue
             written[name] = value
         check_task_data(written)  # before writing anything: a refused script leaves no trace
-        check_variables(written)  # an iterator, a set, a typename key: named here, not at save (issue 12)
+        # an iterator, a frozenset, a typename key: named here, not at save (issue 12); values the script
+        # did not rebind were checked when they were written (in-place changes: Instance.serialize's net)
+        check_variables({k: v for k, v in written.items() if k not in before or context[k] is not v})
         context.update(written)
         for name in before - set(scope):
             del context[name]

@@ -120,3 +120,15 @@ def test_a_json_value_with_a_typename_key_is_a_400_naming_the_variable_at_start_
     response = complete(server, task["id"], bad)
     assert response.status_code == 400, response.text
     assert "record" in response.json()["message"] and "Task_First" in response.json()["message"]
+
+
+def test_an_iterator_put_inside_an_existing_list_is_refused_naming_the_variable(server):
+    inside = ('<bpmn:scriptTask id="Script_Inside" name="放入" scriptFormat="python">'
+              "<bpmn:script>labels.append(iter(labels))</bpmn:script></bpmn:scriptTask>")
+    deploy(server, "inside", chain(START, FIRST, inside, AFTER, END))
+    instance = start(server, "inside", LABELS)
+    (task,) = open_tasks(server, instance)
+    response = complete(server, task["id"])
+    assert response.status_code == 400, response.text
+    assert "labels" in response.json()["message"] and "Script_Inside" in response.json()["message"]
+    assert [t["id"] for t in open_tasks(server, instance)] == [task["id"]]

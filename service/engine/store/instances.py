@@ -122,8 +122,10 @@ def save(session: Session, row: ProcessInstance, running: RunningInstance, now: 
         row.end_element_id = running.end_element_id
         row.ended_at = row.ended_at or now
     created = _sync_tasks(session, row, running, now, canceled)
-    _sync_timers(session, row, running, now)
-    _sync_async_jobs(session, row, running, now)
+    engine_jobs = list(session.scalars(
+        sa.select(Job).where(Job.instance_id == row.id, Job.kind.in_(("timer", ASYNC)))))  # one query
+    _sync_timers(session, row, running, now, [j for j in engine_jobs if j.kind == "timer"])
+    _sync_async_jobs(session, row, running, now, [j for j in engine_jobs if j.kind == ASYNC])
     return created
 
 
@@ -185,13 +187,11 @@ ASYNC = "async"
 """Job kind of an asynchronous continuation (camunda:asyncBefore/asyncAfter, workflows/asynchronous.py)."""
 
 
-def _sync_async_jobs(session: Session, row: ProcessInstance, running: RunningInstance, now: datetime) -> None:
+def _sync_async_jobs(session: Session, row: ProcessInstance, running: RunningInstance, now: datetime,
+                     jobs: list[Job]) -> None:
     """One job, due now, per step parked at an asynchronous continuation; a job whose step is no longer
-    parked (it ran, or the process moved past it) goes."""
-    existing = {
-        j.task_id: j
-        for j in session.scalars(sa.select(Job).where(Job.instance_id == row.id, Job.kind == ASYNC))
-    }
+    parked (it ran, or the process moved past it) goes. `jobs`: the instance's async jobs."""
+    existing = {j.task_id: j for j in jobs}
     parked = {j.task_id: j for j in running.async_jobs()}
     for task_id in existing.keys() - parked.keys():
         session.delete(existing[task_id])
@@ -200,11 +200,9 @@ def _sync_async_jobs(session: Session, row: ProcessInstance, running: RunningIns
                         element_id=parked[task_id].element_id, due_at=now, retries=3, created_at=now))
 
 
-def _sync_timers(session: Session, row: ProcessInstance, running: RunningInstance, now: datetime) -> None:
-    existing = {
-        j.task_id: j
-        for j in session.scalars(sa.select(Job).where(Job.instance_id == row.id, Job.kind == "timer"))
-    }
+def _sync_timers(session: Session, row: ProcessInstance, running: RunningInstance, now: datetime,
+                 jobs: list[Job]) -> None:
+    existing = {j.task_id: j for j in jobs}
     waiting = {t.task_id: t for t in running.timers()}
     for task_id in existing.keys() - waiting.keys():
         session.delete(existing[task_id])
