@@ -105,3 +105,30 @@ def test_due_and_follow_up_dates_accept_datetimes_dates_and_iso_strings(server, 
     due = datetime.strptime(open_task["due"], "%Y-%m-%dT%H:%M:%S.%f%z").astimezone(UTC)
     assert open_task["followUp"] == open_task["due"]
     assert datetime(2026, 3, 4, 15, 0, tzinfo=UTC) <= due <= datetime(2026, 3, 5, 1, 0, tzinfo=UTC)
+
+
+def test_a_computed_datetime_on_an_interrupting_boundary_timer(server, clock):
+    """The same datetime as a boundary timer's date: completing the task before it is fine."""
+    body = f"""{START}
+    <bpmn:userTask id="Task_Slow" name="慢办" camunda:candidateGroups="city_clerk" />
+    <bpmn:boundaryEvent id="Deadline" name="期限" attachedToRef="Task_Slow">
+      <bpmn:timerEventDefinition id="TD_Deadline">
+        <bpmn:timeDate xsi:type="bpmn:tFormalExpression">${{add_days(now(), 3)}}</bpmn:timeDate>
+      </bpmn:timerEventDefinition>
+    </bpmn:boundaryEvent>
+    {AFTER}
+    {END}
+    <bpmn:endEvent id="End_Late" />
+    <bpmn:sequenceFlow id="Flow_1" sourceRef="Start_1" targetRef="Task_Slow" />
+    <bpmn:sequenceFlow id="Flow_2" sourceRef="Task_Slow" targetRef="Task_After" />
+    <bpmn:sequenceFlow id="Flow_3" sourceRef="Task_After" targetRef="End_1" />
+    <bpmn:sequenceFlow id="Flow_4" sourceRef="Deadline" targetRef="End_Late" />"""
+    deploy(server, "boundary_date", body)
+    first = start(server, "boundary_date")
+    (task,) = open_tasks(server, first)
+    assert complete(server, task["id"]).status_code == 204
+    assert [t["taskDefinitionKey"] for t in open_tasks(server, first)] == ["Task_After"]
+    late = start(server, "boundary_date")
+    clock.advance(days=3, minutes=1)
+    assert jobs.fire_due_jobs(server.ctx) == 1
+    assert open_tasks(server, late) == []
