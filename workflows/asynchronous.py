@@ -10,9 +10,9 @@ Here the engine *parks* such a step: SpiffWorkflow's `Task.run` is wrapped so th
 asynchronous continuation goes to STARTED without running, marked `consortium_async_parked` in its
 internal data. `Instance.async_jobs()` lists the parked tasks (the service layer keeps one job per
 parked task) and `Instance.run_async` releases one and runs it. `asyncAfter` on an activity holds the
-engine steps that follow it (its children made READY when it completed); a user task that follows is
-created at once, as it needs no engine step. Declarations are copied from the XML into the task
-spec's extensions at compile time (`attach`), so they are stored with the spec.
+engine steps that follow it (its children made READY when it completed). A user task held either way
+is parked when it becomes READY (`park_if_held`), so the job creates it. Declarations are copied from
+the XML into the task spec's extensions at compile time (`attach`), so they are stored with the spec.
 """
 
 from __future__ import annotations
@@ -65,6 +65,18 @@ def held(task: Task) -> bool:
     return declares(task, BEFORE) or bool(task.internal_data.get(HELD))
 
 
+def park_if_held(task: Task) -> bool:
+    """Park a READY user (manual) task held by an asynchronous continuation, so that the job creates it
+    (Camunda: asyncBefore on a user task, or asyncAfter on the step before it); True if parked."""
+    if task.internal_data.get(RELEASED) or task.internal_data.get(PARKED):
+        return bool(task.internal_data.get(PARKED))
+    if not (declares(task, BEFORE) or task.internal_data.get(HELD)):
+        return False
+    task._set_state(TaskState.STARTED)
+    task.internal_data[PARKED] = True
+    return True
+
+
 def parked(task: Task) -> bool:
     """A task waiting for its asynchronous-continuation job."""
     return task.state == TaskState.STARTED and bool(task.internal_data.get(PARKED))
@@ -96,7 +108,7 @@ def install() -> None:
         previous_complete(self)
         if declares(self, AFTER):
             for child in self.children:
-                if not child.task_spec.manual and not child.has_state(TaskState.FINISHED_MASK):
+                if not child.has_state(TaskState.FINISHED_MASK):
                     child.internal_data[HELD] = True
 
     Task.run = run  # type: ignore[method-assign]

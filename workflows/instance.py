@@ -143,8 +143,11 @@ class Instance:
                 raise TaskNotReady(task_id, "not waiting for an asynchronous continuation")
             asynchronous.release(task)
             budget = StepBudget()
-            budget.charge(task)
-            self._spiff(task.run)
+            if task.task_spec.manual:  # a user task: the job creates it
+                task._set_state(TaskState.READY)
+            else:
+                budget.charge(task)
+                self._spiff(task.run)
             self._advance(handlers, budget)
 
     def notify_task(self, task_id: str, event: str, data: dict[str, Any] | None = None,
@@ -338,7 +341,8 @@ class Instance:
         else:
             raise EngineError(f"流程未能到达等待状态 / no wait state after {MAX_ROUNDS} rounds")
         for task in wf.get_tasks(state=TaskState.READY, manual=True):
-            resolved(task)
+            if not asynchronous.park_if_held(task):
+                resolved(task)
 
     def _dispatch(self, task: Task, handlers: Handlers) -> None:
         spec = task.task_spec

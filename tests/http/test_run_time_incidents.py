@@ -147,3 +147,28 @@ def test_async_before_on_a_script_runs_it_only_when_the_job_runs(server):
     assert jobs.fire_due_jobs(server.ctx) == 1
     assert get(server, f"/process-instance/{instance}/variables")["rate"]["value"] == 5.0
     assert [t["taskDefinitionKey"] for t in open_tasks(server, instance)] == ["Task_After"]
+
+
+def test_async_before_on_a_user_task_creates_it_in_the_job(server, clock):
+    after = AFTER.replace("/>", 'camunda:asyncBefore="true" camunda:dueDate="${add_days(received, 3)}" />')
+    deploy(server, "async_user", chain(START, FIRST, after, END))
+    instance = start(server, "async_user")
+    (task,) = open_tasks(server, instance)
+    response = complete(server, task["id"])  # the due date fails in the job, not in this command
+    assert response.status_code == 204, response.text
+    assert open_tasks(server, instance) == []
+    for _ in range(4):
+        jobs.fire_due_jobs(server.ctx)
+        clock.advance(hours=1)
+    (incident,) = get(server, f"/incident?processInstanceId={instance}", "admin")
+    assert incident["activityId"] == "Task_After" and "received" in incident["incidentMessage"]
+
+    fine = AFTER.replace("/>", 'camunda:asyncBefore="true" camunda:dueDate="P3D" />')
+    deploy(server, "async_user_ok", chain(START, FIRST, fine, END))
+    other = start(server, "async_user_ok")
+    (first,) = open_tasks(server, other)
+    assert complete(server, first["id"]).status_code == 204
+    assert open_tasks(server, other) == []
+    assert jobs.fire_due_jobs(server.ctx) == 1
+    (created,) = open_tasks(server, other)
+    assert created["taskDefinitionKey"] == "Task_After" and created["due"] is not None
