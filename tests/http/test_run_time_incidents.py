@@ -172,3 +172,14 @@ def test_async_before_on_a_user_task_creates_it_in_the_job(server, clock):
     assert jobs.fire_due_jobs(server.ctx) == 1
     (created,) = open_tasks(server, other)
     assert created["taskDefinitionKey"] == "Task_After" and created["due"] is not None
+
+
+@pytest.mark.parametrize("start_event", ['<bpmn:startEvent id="Start_1" camunda:asyncAfter="true" />',
+                                         '<bpmn:startEvent id="Start_1" camunda:asyncBefore="true" />'])
+def test_an_asynchronous_start_commits_the_instance_and_the_job_runs_on(server, start_event):
+    deploy(server, "async_start", chain(start_event, script("rate = total / 2"), AFTER, END))
+    instance = start(server, "async_start", {"total": {"value": 10, "type": "Integer"}})
+    assert open_tasks(server, instance) == []
+    assert jobs.fire_due_jobs(server.ctx) == 1
+    assert [t["taskDefinitionKey"] for t in open_tasks(server, instance)] == ["Task_After"]
+    assert get(server, f"/process-instance/{instance}/variables")["rate"]["value"] == 5.0
