@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from workflows.errors import InvalidTimer, StepBudgetExceeded
+from workflows.errors import InvalidTimer, ScriptFailed, StepBudgetExceeded
 
 from ..actors import ADMIN, PROCESS_OWNER, SYSTEM, Actor
 from ..consortium import reminders
@@ -184,11 +184,21 @@ def _record_failure(ctx: Context, session: Session, job: Job, exc: Exception, no
     session.add(Incident(
         id=str(uuid.uuid4()), job_id=job.id, instance_id=job.instance_id,
         definition_id=row.definition_id if row else None, element_id=job.element_id,
-        incident_type=FAILED_JOB, message=message, created_at=now,
+        failed_element_id=_failed_element(exc), incident_type=FAILED_JOB, message=message, created_at=now,
     ))
     audit.record(session, actor=SYSTEM, action="incident.created", at=now, instance_id=job.instance_id,
                  element_id=job.element_id, detail=detail)
     log.error("job %s (%s) became an incident: %s", job.id, job.kind, message)
+
+
+def _failed_element(exc: BaseException | None) -> str | None:
+    """The element whose diagram code failed (Camunda's failedActivityId), from the engine's error."""
+    seen = 0
+    while exc is not None and seen < 20:
+        if isinstance(exc, ScriptFailed) and exc.element_id:
+            return exc.element_id[:100]
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return None
 
 
 def _calendar_gap(exc: BaseException | None) -> bool:

@@ -84,6 +84,8 @@ def test_a_failing_script_after_a_timer_is_an_incident_retried_by_an_administrat
         jobs.fire_due_jobs(server.ctx)
     (incident,) = get(server, f"/incident?processInstanceId={instance}", "admin")
     assert incident["incidentType"] == "failedJob" and incident["activityId"] == "Timer_Hour"
+    assert incident["failedActivityId"] == "Script_Rate"
+    assert get(server, "/incident?failedActivityId=Script_Rate", "admin") == [incident]
     assert "Script_Rate" in incident["incidentMessage"] and "count" in incident["incidentMessage"]
     assert open_tasks(server, instance) == []
     browser = server.client(None)
