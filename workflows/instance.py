@@ -35,7 +35,7 @@ from SpiffWorkflow.util.task import TaskState
 from . import asynchronous
 from .budget import StepBudget
 from .clock import engine_clock
-from .data import camunda_types, check_variables, json_safe, unstorable
+from .data import camunda_types, check_variables, json_safe
 from .errors import EngineError, InvalidData, NotWaitingForMessage, ScriptFailed, TaskNotReady
 from .extensions import TaskInfo, bean_name
 from .listeners import ListenerRaised, has_task_listeners, task_event
@@ -43,6 +43,7 @@ from .listeners import current as current_binding
 from .model import ActivityState, ServiceCall, Timer, UserTask
 from .resolve import element_variable, evaluate_attribute, resolved, to_datetime
 from .serializer import dump_state
+from .storable import unstorable
 from .timers import parse_date
 
 Handlers = Mapping[str, Callable[[ServiceCall], dict[str, Any] | None]]

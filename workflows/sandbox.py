@@ -57,8 +57,8 @@ from RestrictedPython.Guards import (
 from SpiffWorkflow.bpmn.script_engine import TaskDataEnvironment
 
 from . import guards, limits, methods
-from .data import check_variables
 from .limits import check_rendered, check_task_data
+from .storable import UnstorableValue, describe
 
 
 class ScriptTimeout(Exception):  # noqa: N818 - reads better in diagrams' error messages
@@ -418,7 +418,9 @@ class SandboxEnvironment(TaskDataEnvironment):
         check_task_data(written)  # before writing anything: a refused script leaves no trace
         # an iterator, a frozenset, a typename key: named here, not at save (issue 12); values the script
         # did not rebind were checked when they were written (in-place changes: Instance.serialize's net)
-        check_variables({k: v for k, v in written.items() if k not in before or context[k] is not v})
+        problem = describe({k: v for k, v in written.items() if k not in before or context[k] is not v})
+        if problem is not None:
+            raise UnstorableValue(problem)
         context.update(written)
         for name in before - set(scope):
             del context[name]

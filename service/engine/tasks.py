@@ -168,7 +168,7 @@ def complete_task(ctx: Context, *, task_id: str, actor: Actor, data: dict[str, A
             detail={"form": task.form_key, "data": masked(clean)},
         )
         uow.commit()
-        return running.variables
+        return TypedVariables(*running.typed_variables())
 
 
 def _locked_if_listening(ctx: Context, session, task: HumanTask) -> ProcessInstance | None:
