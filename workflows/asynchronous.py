@@ -55,6 +55,7 @@ def attach(specs: Mapping[str, Any], documents: Mapping[str, etree._ElementTree]
 
 
 def declares(task: Task, key: str) -> bool:
+    """Whether `task`'s element declares `key` (`BEFORE` or `AFTER`) as true."""
     return bool((getattr(task.task_spec, "extensions", None) or {}).get(key))
 
 
