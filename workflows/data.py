@@ -1,9 +1,13 @@
 """Task-data hygiene at the engine boundary.
 
 Data leaving the engine (variables, service-call copies, resolved attributes) is made JSON-safe
-so projections and APIs never meet a datetime or Decimal. Data entering it is checked for what
-SpiffWorkflow's serializer writes but cannot read back: a dict with a "typename" key is taken for a
-registered object on restore and breaks it (SPIFF-NOTES §4.1).
+so projections and APIs never meet a datetime or Decimal; `camunda_types` keeps what JSON loses, the
+Camunda type of a date (`Date`), so a value round-trips with its type (issue 12 fault 7). Data
+entering it is checked for what SpiffWorkflow's serializer cannot write, or writes but cannot read
+back (`check_storable`): an iterator or other object a script left behind, a dict with a "typename"
+key (taken for a registered object on restore, SPIFF-NOTES §4.1), a key JSON cannot write, a number
+that is not finite. (Tuples and sets are written as lists, number keys as text, as SpiffWorkflow
+always did.)
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from .errors import InvalidData
+from .storable import describe, unstorable
 
 
 def json_safe(value: Any) -> Any:
@@ -33,15 +38,35 @@ def json_safe(value: Any) -> Any:
     return str(value)
 
 
+def camunda_types(variables: Mapping[str, Any]) -> dict[str, str]:
+    """The Camunda type of each top-level variable that JSON would not tell: `Date` for a datetime or
+    a date (a date means its midnight). Everything else is typed from its JSON value at the edge."""
+    return {name: "Date" for name, value in variables.items() if isinstance(value, datetime | date)}
+
+
 def check_storable(value: Any, path: str = "data") -> None:
-    """Refuse data the serializer could not restore; raises InvalidData naming the path."""
-    if isinstance(value, Mapping):
-        if "typename" in value:
-            raise InvalidData(f"字段名 typename 为保留字 / key 'typename' is reserved (at {path})")
-        for key, item in value.items():
-            if not isinstance(key, str):
-                raise InvalidData(f"键须为字符串 / keys must be strings (at {path}: {key!r})")
-            check_storable(item, f"{path}.{key}")
-    elif isinstance(value, list | tuple):
-        for index, item in enumerate(value):
-            check_storable(item, f"{path}[{index}]")
+    """Refuse data the serializer could not write or restore unchanged.
+
+    `path` names the value in the message (a nested value is named `path.key[0]`).
+
+    Raises:
+        InvalidData: bilingual, naming the path and the reason.
+    """
+    problem = unstorable(value, path)
+    if problem is not None:
+        where, zh, en = problem
+        raise InvalidData(f"{zh}（{where}）/ {where}: {en}")
+
+
+def check_variables(variables: Mapping[str, Any], element_id: str | None = None) -> None:
+    """`check_storable` for each variable, the message naming the variable and, when given, the
+    element whose step set it (Camunda names both in its serialization errors).
+
+    Raises:
+        InvalidData: naming the variable, the element and the reason.
+    """
+    message = describe(variables, element_id)
+    if message is not None:
+        raise InvalidData(message)
+
+

@@ -20,12 +20,12 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 
-from . import clock, listeners
-from .data import check_storable
+from . import asynchronous, clock, listeners
+from .data import check_variables
 from .errors import DiagramInvalid, DiagramProblem, problem_from_validation
 from .extensions import Extensions
 from .helpers import DEFAULT_HELPERS
-from .instance import Instance
+from .instance import AsyncJob, Instance, TaskEnd
 from .lint import lint_document
 from .model import ActivityState, CompiledProcess, ServiceCall, Timer, UserTask
 from .parser import ConsortiumParser
@@ -33,11 +33,13 @@ from .sandbox import SandboxEnvironment
 from .serializer import SpecSource, dump_spec, load, new_workflow
 
 __all__ = [
-    "ActivityState", "CompiledProcess", "Engine", "Instance", "ServiceCall", "Timer", "UserTask",
+    "ActivityState", "AsyncJob", "CompiledProcess", "Engine", "Instance", "ServiceCall", "TaskEnd", "Timer",
+    "UserTask",
 ]
 
 clock.install()
 listeners.install()
+asynchronous.install()  # wraps listeners' Task.complete
 
 _VALIDATOR: BpmnValidator | None = None
 _COMPILE_LOCK = threading.Lock()  # lxml's XMLSchema keeps its error log on the shared validator
@@ -103,6 +105,7 @@ class Engine:
                 problems.append(self._problem(parser, exc, file))
                 continue
             listeners.attach({process_id: spec, **subprocess_specs}, parser.documents)
+            asynchronous.attach({process_id: spec, **subprocess_specs}, parser.documents)
             node = parser.get_process_parser(process_id).node
             compiled[process_id] = CompiledProcess(
                 key=process_id, name=node.get("name"), spec_json=dump_spec(spec, subprocess_specs),
@@ -142,7 +145,7 @@ class Engine:
 
     def start(self, spec_json: str, *, cache_key: str, variables: dict[str, Any], now: datetime) -> Instance:
         """A new instance seeded with `variables`; not advanced (call `Instance.advance`)."""
-        check_storable(variables)
+        check_variables(variables)
         with clock.engine_clock(now):
             workflow = new_workflow(spec_json, cache_key, script_engine=self.script_engine)
             workflow.task_tree.data.update(copy.deepcopy(variables))

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
@@ -25,15 +26,17 @@ from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.defaults import EndEvent, ServiceTask
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.simple import TerminateEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import CycleTimerEventDefinition, TimerEventDefinition
 from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition as CamundaMessage
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
+from . import asynchronous
 from .budget import StepBudget
 from .clock import engine_clock
-from .data import check_storable, json_safe
-from .errors import EngineError, NotWaitingForMessage, ScriptFailed, TaskNotReady
+from .data import camunda_types, check_variables, json_safe
+from .errors import EngineError, InvalidData, NotWaitingForMessage, ScriptFailed, TaskNotReady
 from .extensions import TaskInfo, bean_name
 from .listeners import ListenerRaised, has_task_listeners, task_event
 from .listeners import current as current_binding
@@ -42,6 +45,7 @@ from .prune import PRUNE_EVERY, passed_elements, prune
 from .resolve import element_variable, evaluate_attribute, resolved, to_datetime
 from .scope import Scopes, instance_scope, refresh, write_through
 from .serializer import dump_state
+from .storable import unstorable
 from .timers import parse_date
 
 Handlers = Mapping[str, Callable[[ServiceCall], dict[str, Any] | None]]
@@ -59,6 +63,9 @@ class Instance:
         self.workflow = workflow
         self.scopes = Scopes()  # Camunda's variable scopes (workflows/scope.py)
         instance_scope(workflow)
+        self.completed_task_ids: set[str] = set()
+        """User tasks a person completed through this object (`complete_task`); any other open task
+        that disappears was cancelled (`ended`)."""
 
     # --- commands ----------------------------------------------------------------------------
 
@@ -82,7 +89,7 @@ class Instance:
             if task.state != TaskState.READY or not task.task_spec.manual:
                 raise TaskNotReady(task_id, f"state {TaskState.get_name(task.state)}"
                                    + ("" if task.task_spec.manual else ", not a user task"))
-            check_storable(data)
+            check_variables(data, task.task_spec.bpmn_id)
             data = copy.deepcopy(data)
             self.scopes.begin(task)  # the form works on the current scope, not on a stale branch copy
             task.data.update(data)
@@ -94,6 +101,7 @@ class Instance:
             budget.charge(task)
             self._spiff(task.run)
             self.scopes.commit(task)
+            self.completed_task_ids.add(str(task.id))
             self._advance(handlers, budget)
 
     def send_message(self, name: str, payload: dict[str, Any], handlers: Handlers, now: datetime) -> None:
@@ -106,7 +114,7 @@ class Instance:
             NotWaitingForMessage: no catch event waits for this message now.
         """
         with engine_clock(now):
-            check_storable(payload)
+            check_variables(payload)
             probe = BpmnEvent(CamundaMessage(name), payload={})
             waiting = [t for t in self.workflow.event_manager.tasks.values()
                        if t.state == TaskState.WAITING and t.task_spec.catches(t, probe)]
@@ -129,6 +137,28 @@ class Instance:
             self._spiff(self.workflow.refresh_timers)
             self._advance(handlers, StepBudget())
             return self._fingerprint() != before
+
+    def run_async(self, task_id: str, handlers: Handlers, now: datetime) -> None:
+        """Run the step parked at an asynchronous continuation (`workflows.asynchronous`), then advance:
+        what the job executor does in Camunda. Its errors are the job's (retried, then an incident).
+
+        Raises:
+            TaskNotReady: no such task, or it is not parked (the job is stale).
+        """
+        with engine_clock(now):
+            task = self._task(task_id)
+            if not asynchronous.parked(task):
+                raise TaskNotReady(task_id, "not waiting for an asynchronous continuation")
+            asynchronous.release(task)
+            budget = StepBudget()
+            if task.task_spec.manual:  # a user task: the job creates it
+                task._set_state(TaskState.READY)
+            else:
+                budget.charge(task)
+                self.scopes.before_run(task)  # the step reads and writes the one instance scope
+                self._spiff(task.run)
+                self.scopes.after_run(task)
+            self._advance(handlers, budget)
 
     def notify_task(self, task_id: str, event: str, data: dict[str, Any] | None = None,
                     assignee: str | None = None) -> None:
@@ -183,6 +213,11 @@ class Instance:
                 out.append(Timer(str(task.id), element_id, name, due))
         return sorted(out, key=lambda t: t.due_at)
 
+    def async_jobs(self) -> list[AsyncJob]:
+        """Steps parked at an asynchronous continuation, each waiting for its job (`run_async`)."""
+        return [AsyncJob(str(t.id), t.task_spec.bpmn_id or t.task_spec.name)
+                for t in self.workflow.get_tasks(state=TaskState.STARTED) if asynchronous.parked(t)]
+
     def activity_states(self) -> list[ActivityState]:
         """Active and completed BPMN elements, subprocesses included; elements completed by tasks that
         the compaction removed (workflows/prune.py) are listed once, with an empty task id."""
@@ -209,7 +244,29 @@ class Instance:
     def variables(self) -> dict[str, Any]:
         """The process instance's variable scope, JSON-safe (workflows/scope.py): every branch's
         writes, while running and after the end."""
-        return json_safe(instance_scope(self.workflow))
+        return self.typed_variables()[0]
+
+    def typed_variables(self) -> tuple[dict[str, Any], dict[str, str]]:
+        """`variables`, and the Camunda type of those whose JSON value does not tell it
+        (`data.camunda_types`: `{"deadline": "Date"}`), from the one instance scope."""
+        raw = instance_scope(self.workflow)
+        return json_safe(raw), camunda_types(raw)
+    def ended(self, task_id: str) -> TaskEnd:
+        """How a user task that is no longer open ended: completed by a person, or cancelled.
+
+        Camunda 7 ends a cancelled task with `deleteReason` "deleted" and its activity instance with
+        `canceled: true` (an interrupting boundary event, a terminate end event, the end of its scope);
+        `cause` is the element that cancelled it, when one can be named.
+        """
+        if task_id in self.completed_task_ids:
+            return TaskEnd(canceled=False, reason="completed")
+        try:
+            task = self.workflow.get_task_from_id(UUID(str(task_id)))
+        except Exception:
+            task = None
+        if task is not None and task.state == TaskState.COMPLETED:
+            return TaskEnd(canceled=False, reason="completed")
+        return TaskEnd(canceled=True, reason="deleted", cause=_cancel_cause(self.workflow, task))
 
     @property
     def completed(self) -> bool:
@@ -225,8 +282,33 @@ class Instance:
         return max(ends, key=lambda t: t.last_state_change).task_spec.bpmn_id if ends else None
 
     def serialize(self) -> str:
-        """The state only; the spec lives with the definition (SPIFF-NOTES §4.3)."""
-        return dump_state(self.workflow)
+        """The state only; the spec lives with the definition (SPIFF-NOTES §4.3).
+
+        Raises:
+            InvalidData: a value in some task's data cannot be stored; names the variable and the
+                element whose step put it there (every path that writes data checks it first; this is
+                the net under them all).
+        """
+        try:
+            return dump_state(self.workflow)
+        except (TypeError, ValueError) as exc:
+            culprit = self._unstorable()
+            if culprit is None:
+                raise
+            raise culprit from exc
+
+    def _unstorable(self) -> InvalidData | None:
+        """InvalidData for the first unstorable variable, named at the earliest task holding it."""
+        for task in sorted(self.workflow.get_tasks(), key=lambda t: t.last_state_change):
+            for name, value in task.data.items():
+                if callable(value):
+                    continue
+                if unstorable(value, name) is not None:
+                    try:
+                        check_variables({name: value}, task.task_spec.bpmn_id or task.task_spec.name)
+                    except InvalidData as exc:
+                        return exc
+        return None
 
     # --- internals ---------------------------------------------------------------------------
 
@@ -265,7 +347,8 @@ class Instance:
 
         for _ in range(MAX_ROUNDS):
             self._spiff(wf.do_engine_steps, will_run, did_run)
-            started = wf.get_tasks(state=TaskState.STARTED, spec_class=ServiceTask)
+            started = [t for t in wf.get_tasks(state=TaskState.STARTED, spec_class=ServiceTask)
+                       if not asynchronous.parked(t)]
             for task in started:
                 budget.charge(task)
                 scopes.begin(task)
@@ -278,7 +361,8 @@ class Instance:
         prune(wf)  # finished parts of the task tree: a loop's state stays the same size (issue 12)
         for task in wf.get_tasks(state=TaskState.READY, manual=True):
             refresh(task)  # forms and attribute expressions read the current scope
-            resolved(task)
+            if not asynchronous.park_if_held(task):
+                resolved(task)
 
     def _dispatch(self, task: Task, handlers: Handlers) -> None:
         spec = task.task_spec
@@ -298,7 +382,7 @@ class Instance:
                            json_safe(task.data), inputs)
         result = handler(call)
         if result:
-            check_storable(result)
+            check_variables(result, spec.bpmn_id)
             task.data.update(copy.deepcopy(result))
         self._spiff(task.complete)
 
@@ -342,6 +426,39 @@ class Instance:
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class AsyncJob:
+    """A step parked at an asynchronous continuation: the task to run and its element."""
+
+    task_id: str
+    element_id: str
+
+
+@dataclass(frozen=True)
+class TaskEnd:
+    """How a user task ended: `reason` is Camunda's deleteReason ("completed" or "deleted")."""
+
+    canceled: bool
+    reason: str
+    cause: str | None = None
+
+
+def _cancel_cause(workflow: BpmnWorkflow, task: Task | None) -> str | None:
+    """The element that cancelled `task`: an interrupting boundary event on it that fired, else a
+    terminate end event reached; None when neither is found (the task may have been pruned)."""
+    if task is not None and task.parent is not None:
+        for sibling in task.parent.children:
+            spec = sibling.task_spec
+            if (sibling is not task and getattr(spec, "cancel_activity", False)
+                    and sibling.has_state(TaskState.READY | TaskState.COMPLETED)):
+                return spec.bpmn_id
+    for other in workflow.get_tasks(state=TaskState.COMPLETED):
+        definition = getattr(other.task_spec, "event_definition", None)
+        if isinstance(other.task_spec, EndEvent) and isinstance(definition, TerminateEventDefinition):
+            return other.task_spec.bpmn_id
+    return None
 
 
 def _due(definition: TimerEventDefinition, value: Any) -> datetime | None:

@@ -3,8 +3,10 @@
 SpiffWorkflow parses conditions, scripts and timer expressions only when an instance reaches them,
 and silently drops elements no start event leads to. A diagram that fails in week three of a
 procedure is far more expensive than one refused at deploy, so every expression is compiled under
-the sandbox policy here, Camunda habits that do not work (JUEL `${...}`, unquoted ISO literals) are
-refused with a hint, and each problem names the file, element id and line.
+the sandbox policy here, Camunda habits that do not work (JUEL inside `${...}`) are refused with a
+hint, and each problem names the file, element id and line. A timer field is checked as it will run:
+Camunda's bare ISO literals (`PT2H`) and `${expr}` are read as Camunda reads them
+(`timers.timer_expression`).
 """
 
 from __future__ import annotations
@@ -39,10 +41,6 @@ RESERVED_IDS = {"Start", "End", "Root", "StartEventSplit", "StartEventJoin"}
 """SpiffWorkflow names internal specs like this; a start event with id "Start" is silently merged."""
 PYTHON_SCRIPT_FORMATS = {"", "python", "py", "python3"}
 
-_UNQUOTED_ISO = re.compile(
-    r"(R\d*/)?(P[0-9YMWDTHS.,]+|\d{4}-\d{2}-\d{2}(T[0-9:.]+)?(Z|[+-]\d{2}:?\d{2})?)(/P[0-9YMWDTHS.,]+)?",
-    re.IGNORECASE,
-)
 _WHOLE_EXPR = re.compile(r"\s*\$\{(.*)\}\s*", re.DOTALL)
 _JUEL_HINT = "JUEL/Camunda 表达式不可用，请写 Python / JUEL is not supported, write Python"
 
@@ -113,11 +111,7 @@ class _Linter:
             kind = etree.QName(child).localname
             if kind not in ("timeDuration", "timeDate", "timeCycle"):
                 continue
-            text = (child.text or "").strip()
-            if _UNQUOTED_ISO.fullmatch(text):
-                self.report(child, f"timer {kind}: ISO 字面量须加引号 / unquoted ISO literal {text!r} is "
-                                   f"evaluated as Python and fails; write \"{text}\"")
-                continue
+            text = timers.timer_expression(child.text)  # Camunda's bare ISO literal or ${...}, as it runs
             tree = self.python(child, text, "eval", f"timer {kind}")
             if isinstance(tree, ast.Expression) and isinstance(tree.body, ast.Constant):
                 self.iso_literal(child, kind, tree.body.value)

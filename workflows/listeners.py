@@ -31,7 +31,7 @@ from SpiffWorkflow.camunda.parser.CamundaParser import NSMAP
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
-from .data import check_storable
+from .data import check_variables
 from .errors import EngineError
 from .extensions import DelegateContext, Extensions, Kind, TaskInfo, bean_name
 from .scope import write_through
@@ -71,7 +71,7 @@ class Binding:
         if result:
             if not isinstance(result, Mapping):
                 raise TypeError(f"{kind} {name!r} returned {type(result).__name__}, not a dict")
-            check_storable(dict(result))
+            check_variables(dict(result), element_id)
             variables.update(result)
 
 

@@ -58,6 +58,7 @@ from SpiffWorkflow.bpmn.script_engine import TaskDataEnvironment
 
 from . import guards, limits, methods
 from .limits import check_rendered, check_task_data
+from .storable import UnstorableValue, describe
 
 
 class ScriptTimeout(Exception):  # noqa: N818 - reads better in diagrams' error messages
@@ -415,6 +416,11 @@ class SandboxEnvironment(TaskDataEnvironment):
                 continue
             written[name] = value
         check_task_data(written)  # before writing anything: a refused script leaves no trace
+        # an iterator, a frozenset, a typename key: named here, not at save (issue 12); values the script
+        # did not rebind were checked when they were written (in-place changes: Instance.serialize's net)
+        problem = describe({k: v for k, v in written.items() if k not in before or context[k] is not v})
+        if problem is not None:
+            raise UnstorableValue(problem)
         context.update(written)
         for name in before - set(scope):
             del context[name]

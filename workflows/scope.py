@@ -46,6 +46,8 @@ from SpiffWorkflow.specs.Join import Join
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
+from .data import check_variables
+
 SCOPE_MARK = "consortium_scope"
 """Root-task internal-data key: this workflow's `data` is a maintained instance scope."""
 INPUTS_DONE = "consortium_scope_inputs"
@@ -217,10 +219,20 @@ def write(task: Task, changes: Mapping[str, Any], deleted: Iterator[str] | list[
         if name in own:
             task.data[name] = value
         else:
-            _target(task, name)[name] = copy.deepcopy(value)
+            _target(task, name)[name] = _copy(task, name, value)
     for name in deleted:
         if name not in own:
             _target(task, name).pop(name, None)
+
+
+def _copy(task: Task, name: str, value: Any) -> Any:
+    """A deep copy of `value` for the scope; InvalidData naming the variable and `task`'s element when
+    the value cannot be stored (e.g. an iterator a script put inside a list: issue 12, fault 7)."""
+    try:
+        return copy.deepcopy(value)
+    except Exception:
+        check_variables({name: value}, task.task_spec.bpmn_id or task.task_spec.name)
+        raise
 
 
 def write_through(task: Task, before: Mapping[str, Any]) -> None:

@@ -6,7 +6,8 @@ keep SpiffWorkflow's protocol (`has_fired`, `cycle_complete`, the `event_value` 
 internal data: an ISO due moment, or `{cycles, next, duration}` for a cycle) but evaluate the
 expression once, bound it, and raise `InvalidTimer` naming the element when it is out of bounds.
 Class names equal SpiffWorkflow's, so serialized specs keep their typenames and stored specs
-restore into these classes; `bounded` converts what SpiffWorkflow's parser built.
+restore into these classes; `bounded` converts what SpiffWorkflow's parser built, reading Camunda
+Modeler's unquoted ISO literals and `${...}` as Camunda does (`timers.timer_expression`).
 """
 
 from __future__ import annotations
@@ -140,4 +141,5 @@ def bounded(definition: Any) -> Any:
     ours = _OURS.get(type(definition))
     if ours is None:
         return definition
-    return ours(definition.name, definition.expression, description=definition.description)
+    return ours(definition.name, timers.timer_expression(definition.expression),
+                description=definition.description)

@@ -46,6 +46,32 @@ _DURATION = re.compile(
 _CYCLE = re.compile(r"R(?P<count>\d{0,9})/(?P<rest>.+)", re.IGNORECASE | re.DOTALL)
 _WEEK_DATE = re.compile(r"(\d{4})-?W(\d{2})-?(\d)(T.+)?", re.IGNORECASE)
 _MAX_TEXT = 100
+_ISO_LITERAL = re.compile(
+    r"R\d{0,9}/[^\s'\"()\[\]{},;]+"  # a cycle, its parts checked by parse_cycle
+    r"|PT?\d[0-9A-Z.,]*"  # a duration (or a malformed one, for parse_duration to refuse)
+    r"|\d{4}-(?:\d{2}-\d{2}|W\d{2}-?\d)(?:T[0-9:.,]+)?(?:Z|[+-]\d{2}(?::?\d{2})?)?",  # a date / date-time
+    re.IGNORECASE,
+)
+_JUEL = re.compile(r"\s*\$\{(.*)\}\s*", re.DOTALL)
+
+
+def timer_expression(text: str | None) -> str:
+    """The Python expression a timer field (timeDate, timeDuration, timeCycle) stands for.
+
+    Camunda Modeler's timer field holds what Camunda 7 reads there: an ISO 8601 literal written as is
+    (`PT2H`, `R3/PT10M`, `2027-01-01T09:00:00+08:00`, Camunda docs "Timer Events": "the value is an
+    ISO 8601 string") or an expression `${...}`. Here expressions are Python, so a bare ISO literal
+    becomes the quoted string it means and `${expr}` its inner `expr`; anything else (a quoted literal,
+    a Python expression) is returned unchanged. A bare ISO literal is never valid Python that means
+    something else (`PT2H` would be an undefined name, `2027-01-01` a syntax error).
+    """
+    text = (text or "").strip()
+    if _ISO_LITERAL.fullmatch(text):
+        return repr(text)
+    juel = _JUEL.fullmatch(text)
+    if juel is not None:
+        return juel.group(1).strip()
+    return text
 
 
 class TimerValueError(ValueError):

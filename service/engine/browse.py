@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
 
 import sqlalchemy as sa
 from lxml import etree
@@ -23,6 +22,7 @@ from .commands import restore
 from .store import definitions, instance_query, instances
 from .store.instance_query import InstanceQuery
 from .store.models import Deployment, ProcessDefinition, ProcessInstance, Resource
+from .typed_variables import TypedVariables, stored_types
 
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 _ELEMENT_TYPES: dict[str, dict[str, str]] = {}  # definition id -> element id -> Camunda activityType
@@ -111,11 +111,13 @@ def get_instance_row(ctx: Context, *, instance_id: str, actor: Actor) -> Process
         return instances.get_visible(uow.session, instance_id, actor)
 
 
-def instance_variables(ctx: Context, *, instance_id: str, actor: Actor) -> dict[str, Any]:
+def instance_variables(ctx: Context, *, instance_id: str, actor: Actor) -> TypedVariables:
+    """The instance's variables the actor may read, with the Camunda types JSON does not tell."""
     with ctx.unit_of_work(write=False) as uow:
         row = instances.get_visible(uow.session, instance_id, actor)
         variables = json.loads(row.variables_json or "{}")
-        return hooks.filter_variables(ctx.extensions, uow.session, row.id, actor, variables)
+        visible = hooks.filter_variables(ctx.extensions, uow.session, row.id, actor, variables)
+        return TypedVariables(visible, stored_types(row.variable_types_json))
 
 
 def definition_names(ctx: Context, definition_ids: set[str]) -> dict[str, ProcessDefinition]:

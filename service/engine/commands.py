@@ -51,6 +51,13 @@ def diagram_message(zh: str, en: str, exc: EngineError) -> str:
     return f"{zh}：{inner_zh}{SEPARATOR}{en}: {inner_en}"
 
 
+def unstorable_input(exc: InvalidData) -> InvalidInput:
+    """A 400 for data that cannot be stored (workflows.data.check_variables: names the variable and the
+    element); nothing is saved (issue 12 fault 7)."""
+    message = f"数据无法保存 / The data cannot be stored: {exc}"
+    return InvalidInput(message, {"_schema": [str(exc)]})
+
+
 def restore(ctx: Context, session: Session, row: ProcessInstance) -> RunningInstance:
     """The running instance; its definition's spec is read from the database only on a spec-cache miss
     (a 38 kB column per command otherwise, bench/ issue 8)."""
@@ -90,8 +97,7 @@ def act_and_save(
     except TaskNotReady as exc:
         raise Conflict(f"任务已不再待办 / The task is no longer open: {exc}") from exc
     except InvalidData as exc:
-        message = f"数据无法保存 / The data cannot be stored: {exc}"
-        raise InvalidInput(message, {"_schema": [str(exc)]}) from exc
+        raise unstorable_input(exc) from exc
     except NotWaitingForMessage as exc:
         raise Conflict(f"流程当前不接收该消息 / The process is not waiting for this message: {exc}") from exc
     except InvalidTimer as exc:  # a date/duration the data made absurd: the caller's data, nothing saved
@@ -103,12 +109,27 @@ def act_and_save(
         raise
     except (LookupError, ValueError, TypeError) as exc:
         raise ProcessFailed(f"流程执行失败 / The process could not continue: {exc}") from exc
-    created = instances.save(session, row, running, now)
-    session.flush()
-    with bound(binding):
-        if hooks.tasks_created(running, created):  # create listeners may set variables: store them too
-            instances.save(session, row, running, now)
-            session.flush()
+    canceled: list = []
+    try:
+        created = instances.save(session, row, running, now, canceled)
+        session.flush()
+        with bound(binding):
+            if hooks.tasks_created(running, created):  # create listeners may set variables: store them too
+                instances.save(session, row, running, now, canceled)
+                session.flush()
+    except InvalidData as exc:  # the serializer's net under every checked path (Instance.serialize)
+        raise unstorable_input(exc) from exc
+    for task, end in canceled:  # Camunda: the task ends, deleteReason "deleted", canceled (issue 12)
+        audit.record(
+            session,
+            actor=actor,
+            action="task.canceled",
+            at=now,
+            instance_id=row.id,
+            task_id=task.id,
+            element_id=task.element_id,
+            detail={"name": task.name, "deleteReason": end.reason, "cause": end.cause},
+        )
     hooks.after_save(ctx.extensions, session, row, running, now, ctx.config.deadlines)
     for task in created:
         audit.record(

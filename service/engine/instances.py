@@ -11,13 +11,14 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from workflows.errors import InvalidData
 from workflows.extensions import Extensions
 
 from ..actors import CITY_CLERK, Actor
 from ..context import Context
 from ..errors import Forbidden, InvalidInput, NotFound
 from . import extension_runtime as hooks
-from .commands import act_and_save, restore, run_command
+from .commands import act_and_save, restore, run_command, unstorable_input
 from .store import audit, definitions, instances
 from .store.models import ProcessDefinition, ProcessInstance
 
@@ -80,9 +81,12 @@ def start_instance(
         session.flush()
         instances.grant(session, row.id, "user", actor.id)
         instances.grant(session, row.id, "org", actor.org_credit_code)
-        running = ctx.workflows.start(
-            definition.spec_json, cache_key=definition.id, variables=variables, now=now
-        )
+        try:
+            running = ctx.workflows.start(
+                definition.spec_json, cache_key=definition.id, variables=variables, now=now
+            )
+        except InvalidData as exc:  # a start variable that cannot be stored: 400 naming it
+            raise unstorable_input(exc) from exc
         session.flush()
         audit.record(
             session,

@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from workflows.errors import InvalidTimer, StepBudgetExceeded
+from workflows.errors import InvalidTimer, ScriptFailed, StepBudgetExceeded
 
 from ..actors import ADMIN, PROCESS_OWNER, SYSTEM, Actor
 from ..context import Context
@@ -58,8 +58,18 @@ def _fire_timer(ctx: Context, session: Session, job: Job, now: datetime) -> None
                  element_id=job.element_id, detail={"due": due.isoformat(), "scheduler": WORKER})
 
 
+def _continue_async(ctx: Context, session: Session, job: Job, now: datetime) -> None:
+    """An asynchronous continuation (camunda:asyncBefore/asyncAfter): run the parked step and what
+    follows, as Camunda's job executor does; a failure is this job's (retries, then an incident)."""
+    row = session.get(ProcessInstance, job.instance_id)
+    run_command(ctx, session, row, SYSTEM, lambda r, h, n: r.run_async(job.task_id, h, n), now)
+    audit.record(session, actor=SYSTEM, action="async.continued", at=now, instance_id=row.id,
+                 element_id=job.element_id, detail={"job": job.id, "scheduler": WORKER})
+
+
 KINDS: dict[str, JobKind] = {
     "timer": JobKind(_fire_timer),
+    instances.ASYNC: JobKind(_continue_async),
     notifications.MAIL: JobKind(None, locks_instance=False, outbox=True),
 }
 
@@ -181,11 +191,21 @@ def _record_failure(ctx: Context, session: Session, job: Job, exc: Exception, no
     session.add(Incident(
         id=str(uuid.uuid4()), job_id=job.id, instance_id=job.instance_id,
         definition_id=row.definition_id if row else None, element_id=job.element_id,
-        incident_type=FAILED_JOB, message=message, created_at=now,
+        failed_element_id=_failed_element(exc), incident_type=FAILED_JOB, message=message, created_at=now,
     ))
     audit.record(session, actor=SYSTEM, action="incident.created", at=now, instance_id=job.instance_id,
                  element_id=job.element_id, detail=detail)
     log.error("job %s (%s) became an incident: %s", job.id, job.kind, message)
+
+
+def _failed_element(exc: BaseException | None) -> str | None:
+    """The element whose diagram code failed (Camunda's failedActivityId), from the engine's error."""
+    seen = 0
+    while exc is not None and seen < 20:
+        if isinstance(exc, ScriptFailed) and exc.element_id:
+            return exc.element_id[:100]
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return None
 
 
 def _calendar_gap(exc: BaseException | None) -> bool:

@@ -16,6 +16,7 @@ from .store import audit, instances, tasks
 from .store import identities as identity_store
 from .store.models import HumanTask, ProcessInstance
 from .store.tasks import TaskQuery
+from .typed_variables import TypedVariables, stored_types
 
 CLERKS = (CITY_CLERK, DISTRICT_CLERK)
 
@@ -35,14 +36,15 @@ def get_task(ctx: Context, *, task_id: str, actor: Actor) -> HumanTask:
         return tasks.get_visible(uow.session, task_id, actor)
 
 
-def task_variables(ctx: Context, *, task_id: str, actor: Actor) -> dict[str, Any]:
+def task_variables(ctx: Context, *, task_id: str, actor: Actor) -> TypedVariables:
     """The variables a task's form shows: the instance's, plus the multi-instance item it works on."""
     with ctx.unit_of_work(write=False) as uow:
         task = tasks.get_visible(uow.session, task_id, actor)
         row = instances.get_visible(uow.session, task.instance_id, actor)
         variables = json.loads(row.variables_json or "{}")
         variables.update(json.loads(task.context_json or "{}"))
-        return hooks.filter_variables(ctx.extensions, uow.session, row.id, actor, variables)
+        visible = hooks.filter_variables(ctx.extensions, uow.session, row.id, actor, variables)
+        return TypedVariables(visible, stored_types(row.variable_types_json))
 
 
 def claim_task(ctx: Context, *, task_id: str, actor: Actor) -> None:
@@ -166,7 +168,7 @@ def complete_task(ctx: Context, *, task_id: str, actor: Actor, data: dict[str, A
             detail={"form": task.form_key, "data": masked(clean)},
         )
         uow.commit()
-        return running.variables
+        return TypedVariables(*running.typed_variables())
 
 
 def _locked_if_listening(ctx: Context, session, task: HumanTask) -> ProcessInstance | None:

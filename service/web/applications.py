@@ -6,9 +6,10 @@ import json
 
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 
+from ..actors import ADMIN, PROCESS_OWNER
 from ..consortium.casefile import read_casefile
 from ..consortium.consortia import RECOMMENDATION
-from ..engine import browse, instances, uploads
+from ..engine import browse, instances, jobs, uploads
 from ..engine.inbox import next_task
 from ..errors import NotFound
 from .common import actor, context, login_required, upload_dir
@@ -51,7 +52,16 @@ def show(instance_id: str):
         diagram_json=json.dumps(diagram),
         called=called,
         documents=uploads.list_documents(context(), instance_id=instance_id, actor=actor()),
+        incidents=_incidents(instance_id),
     )
+
+
+def _incidents(instance_id: str) -> list:
+    """The instance's incidents (issue 12 fault 9), for those who retry them: administrators and process
+    owners; the message names the element and the failing expression."""
+    if not actor().has(ADMIN, PROCESS_OWNER):
+        return []
+    return jobs.list_incidents(context(), actor=actor(), instance_id=instance_id)
 
 
 @bp.get("/applications/<instance_id>/diagram/<process>.bpmn")

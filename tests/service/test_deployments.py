@@ -42,9 +42,14 @@ def test_java_el_condition_is_refused_with_a_hint(ctx):
     assert "Flow_cond" in message and "${" in message
 
 
-def test_unquoted_timer_duration_is_refused(ctx):
-    message = refusal(ctx, diagram(duration="P10D"))
-    assert "Wait" in message and "P10D" in message
+def test_unquoted_malformed_timer_duration_is_refused(ctx):
+    message = refusal(ctx, diagram(duration="P10X"))
+    assert "Wait" in message and "P10X" in message
+
+
+def test_unquoted_timer_duration_deploys_as_camundas_iso_literal(ctx):
+    assert [d.key for d in deploy(ctx, files={"t.bpmn": diagram(duration="P10D")}, actor=OWNER).created] \
+        == ["tiny_review"]
 
 
 def test_unreachable_task_is_refused(ctx):

@@ -40,10 +40,16 @@ def test_juel_condition(engine: Engine) -> None:
     assert "JUEL" in problems[0].message
 
 
-def test_unquoted_timer_duration(engine: Engine) -> None:
-    problems, line = refuse(engine, '"P10D"', "P10D")
+def test_unquoted_timer_duration_is_camundas_iso_literal(engine: Engine) -> None:
+    """Issue 12 fault 6: Modeler's timer field holds `P10D` unquoted, as Camunda reads it."""
+    assert "lint_demo" in engine.compile({"lint.bpmn": BASE.replace('"P10D"', "P10D").encode()})
+    assert "lint_demo" in engine.compile({"lint.bpmn": BASE.replace('"P10D"', "${'P10D'}").encode()})
+
+
+def test_unquoted_malformed_timer_literal_is_refused(engine: Engine) -> None:
+    problems, line = refuse(engine, '"P10D"', "P3X")
     assert [(p.element_id, p.line) for p in problems] == [("Timer_Wait", line)]
-    assert '"P10D"' in problems[0].message
+    assert "P3X" in problems[0].message
 
 
 def test_invalid_quoted_duration_is_parsed_like_spiff(engine: Engine) -> None:

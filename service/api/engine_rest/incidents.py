@@ -22,7 +22,7 @@ FILTERS = {
     "processInstanceId": "instance_id",
     "configuration": "job_id",
     "activityId": "element_id",
-    "failedActivityId": "element_id",
+    "failedActivityId": "failed_element_id",
     "incidentType": "incident_type",
 }
 
@@ -36,7 +36,7 @@ def incident_dto(row: Incident) -> dict[str, Any]:
         "incidentTimestamp": format_date(row.created_at),
         "incidentType": row.incident_type,
         "activityId": row.element_id,
-        "failedActivityId": row.element_id,
+        "failedActivityId": row.failed_element_id or row.element_id,
         "causeIncidentId": row.id,
         "rootCauseIncidentId": row.id,
         "configuration": row.job_id,

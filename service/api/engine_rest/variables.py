@@ -11,19 +11,30 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
+from ...clock import SHANGHAI
 from ..edge import MalformedRequest, loads
 from .errors import BadRequest
-from .params import parse_date
+from .params import format_date, parse_date
 
 INT32 = (-(2**31), 2**31 - 1)
 INT64 = (-(2**63), 2**63 - 1)
 JSON_FORMAT = "application/json"
 
 
-def to_typed(value: Any) -> dict[str, Any]:
-    """One plain value as Camunda's VariableValueDto."""
+def to_typed(value: Any, kind: str | None = None) -> dict[str, Any]:
+    """One plain value as Camunda's VariableValueDto; `kind` is the type the service kept for it when
+    its JSON value does not tell (`Date`: the value is an ISO string, sent in Camunda's date format)."""
+    if kind == "Date" and isinstance(value, str):
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            moment = None
+        if moment is not None:
+            moment = moment if moment.tzinfo else moment.replace(tzinfo=SHANGHAI)
+            return {"value": format_date(moment), "type": "Date", "valueInfo": {}}
     if value is None:
         return {"value": None, "type": "Null", "valueInfo": {}}
     if isinstance(value, bool):
@@ -39,7 +50,10 @@ def to_typed(value: Any) -> dict[str, Any]:
 
 
 def to_typed_map(values: Mapping[str, Any], names: list[str] | None = None) -> dict[str, dict[str, Any]]:
-    return {k: to_typed(v) for k, v in values.items() if not names or k in names}
+    """Each value (of `names`, if given) as a VariableValueDto; the types a `TypedVariables` carries
+    (service/engine/typed_variables.py) are kept."""
+    types = getattr(values, "types", {})
+    return {k: to_typed(v, types.get(k)) for k, v in values.items() if not names or k in names}
 
 
 def from_typed_map(body: Any, field: str = "variables") -> dict[str, Any]:
@@ -118,10 +132,11 @@ def _double(value: Any, _info: dict) -> float:
     return number
 
 
-def _date(value: Any, _info: dict) -> str:
+def _date(value: Any, _info: dict) -> datetime:
+    """An aware datetime: the engine keeps it as one, so it stays a `Date` (and scripts compare it)."""
     if not isinstance(value, str):
         raise TypeError("not a date string")
-    return parse_date(value).isoformat()
+    return parse_date(value)
 
 
 def _json(value: Any, _info: dict) -> Any:

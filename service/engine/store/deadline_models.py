@@ -43,6 +43,7 @@ class Incident(Base):
     instance_id: Mapped[str | None] = mapped_column(sa.ForeignKey("process_instance.id"), index=True)
     definition_id: Mapped[str | None] = mapped_column(sa.String(120))
     element_id: Mapped[str | None] = mapped_column(sa.String(100))
+    failed_element_id: Mapped[str | None] = mapped_column(sa.String(100))  # where the expression failed
     incident_type: Mapped[str] = mapped_column(sa.String(40))  # failedJob
     message: Mapped[str] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)

@@ -19,7 +19,8 @@ from . import instances
 from .models import AuditEvent, HumanTask, ProcessInstance
 from .visibility import IdentityVisibility
 
-TASK_ACTIONS = ("task.created", "task.claimed", "task.unclaimed", "task.assigned", "task.completed")
+TASK_ACTIONS = ("task.created", "task.claimed", "task.unclaimed", "task.assigned", "task.completed",
+                "task.canceled")
 
 
 @dataclass
@@ -37,6 +38,9 @@ class HistoricTask:
     due: datetime | None = None
     follow_up: datetime | None = None
     priority: int | None = None
+    canceled: bool = False
+    delete_reason: str | None = None
+    """Camunda's deleteReason: "completed", or "deleted" for a task cancelled by the process."""
 
 
 @dataclass
@@ -50,6 +54,7 @@ class HistoricActivity:
     assignee: str | None = None
     start: datetime | None = None
     end: datetime | None = None
+    canceled: bool = False
     extra: dict = field(default_factory=dict)
 
 
@@ -119,6 +124,11 @@ def tasks(session: Session, actor: Actor, *, instance_id: str | None = None) -> 
             task.end = event.at
             task.completed_by = event.actor
             task.assignee = task.assignee or event.actor
+            task.delete_reason = "completed"
+        elif event.action == "task.canceled":  # ended by the process, not by a person (issue 12)
+            task.end = event.at
+            task.canceled = True
+            task.delete_reason = detail.get("deleteReason") or "deleted"
     _add_open_details(session, found)
     result = list(found.values())
     if _own_only(actor):
@@ -158,6 +168,7 @@ def activities(session: Session, actor: Actor, *, instance_id: str | None = None
                 assignee=task.assignee,
                 start=task.start,
                 end=task.end,
+                canceled=task.canceled,
                 extra={"name": task.name},
             )
         )

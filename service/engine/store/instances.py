@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from workflows.engine import Instance as RunningInstance
+from workflows.engine import TaskEnd
 
 from ...actors import DISTRICT_CLERK, Actor
 from ...errors import NotFound
@@ -104,28 +105,42 @@ def _access_of(session: Session, instance_id: str) -> set[tuple[str, str]]:
     return cache[instance_id]
 
 
-def save(session: Session, row: ProcessInstance, running: RunningInstance, now: datetime) -> list[HumanTask]:
-    """Write the state and rewrite the task and job projections; returns the tasks that just appeared."""
+def save(session: Session, row: ProcessInstance, running: RunningInstance, now: datetime,
+         canceled: list[tuple[HumanTask, TaskEnd]] | None = None) -> list[HumanTask]:
+    """Write the state and rewrite the task and job projections; returns the tasks that just appeared.
+
+    Open tasks that disappeared without a person completing them (an interrupting boundary event, a
+    terminate end event, issue 12 fault 8) are appended to `canceled` with how they ended, for the
+    caller to record in the audit trail (history is projected from it)."""
     row.state_json = running.serialize()
-    row.variables_json = json.dumps(running.variables, ensure_ascii=False, default=str)
+    variables, types = running.typed_variables()
+    row.variables_json = json.dumps(variables, ensure_ascii=False, default=str)
+    row.variable_types_json = json.dumps(types, ensure_ascii=False) if types else None
     row.updated_at = now
     if running.completed:
         row.status = "completed"
         row.end_element_id = running.end_element_id
         row.ended_at = row.ended_at or now
-    created = _sync_tasks(session, row, running, now)
-    _sync_timers(session, row, running, now)
+    created = _sync_tasks(session, row, running, now, canceled)
+    engine_jobs = list(session.scalars(
+        sa.select(Job).where(Job.instance_id == row.id, Job.kind.in_(("timer", ASYNC)))))  # one query
+    _sync_timers(session, row, running, now, [j for j in engine_jobs if j.kind == "timer"])
+    _sync_async_jobs(session, row, running, now, [j for j in engine_jobs if j.kind == ASYNC])
     return created
 
 
 def _sync_tasks(
-    session: Session, row: ProcessInstance, running: RunningInstance, now: datetime
+    session: Session, row: ProcessInstance, running: RunningInstance, now: datetime,
+    canceled: list[tuple[HumanTask, TaskEnd]] | None = None,
 ) -> list[HumanTask]:
     # Candidates are not loaded: deleting a task leaves its candidate rows to ON DELETE CASCADE.
     query = sa.select(HumanTask).where(HumanTask.instance_id == row.id).options(WITHOUT_CANDIDATES)
     existing = {t.id: t for t in session.scalars(query)}
     ready = {t.task_id: t for t in running.user_tasks()}
     for task_id in existing.keys() - ready.keys():
+        end = running.ended(task_id)
+        if end.canceled and canceled is not None:
+            canceled.append((existing[task_id], end))
         session.delete(existing[task_id])
     created = []
     for task_id in ready.keys() - existing.keys():
@@ -169,11 +184,26 @@ def _candidate(kind: str, value: str, task, row: ProcessInstance) -> TaskCandida
     return TaskCandidate(kind=kind, value=value, scope_key=key)
 
 
-def _sync_timers(session: Session, row: ProcessInstance, running: RunningInstance, now: datetime) -> None:
-    existing = {
-        j.task_id: j
-        for j in session.scalars(sa.select(Job).where(Job.instance_id == row.id, Job.kind == "timer"))
-    }
+ASYNC = "async"
+"""Job kind of an asynchronous continuation (camunda:asyncBefore/asyncAfter, workflows/asynchronous.py)."""
+
+
+def _sync_async_jobs(session: Session, row: ProcessInstance, running: RunningInstance, now: datetime,
+                     jobs: list[Job]) -> None:
+    """One job, due now, per step parked at an asynchronous continuation; a job whose step is no longer
+    parked (it ran, or the process moved past it) goes. `jobs`: the instance's async jobs."""
+    existing = {j.task_id: j for j in jobs}
+    parked = {j.task_id: j for j in running.async_jobs()}
+    for task_id in existing.keys() - parked.keys():
+        session.delete(existing[task_id])
+    for task_id in parked.keys() - existing.keys():
+        session.add(Job(id=str(uuid.uuid4()), instance_id=row.id, kind=ASYNC, task_id=task_id,
+                        element_id=parked[task_id].element_id, due_at=now, retries=3, created_at=now))
+
+
+def _sync_timers(session: Session, row: ProcessInstance, running: RunningInstance, now: datetime,
+                 jobs: list[Job]) -> None:
+    existing = {j.task_id: j for j in jobs}
     waiting = {t.task_id: t for t in running.timers()}
     for task_id in existing.keys() - waiting.keys():
         session.delete(existing[task_id])

@@ -99,6 +99,7 @@ def list_incidents(
     instance_id: str | None = None,
     job_id: str | None = None,
     element_id: str | None = None,
+    failed_element_id: str | None = None,
     incident_type: str | None = None,
     first: int = 0,
     limit: int | None = 100,
@@ -109,6 +110,7 @@ def list_incidents(
         (Incident.instance_id, instance_id),
         (Incident.job_id, job_id),
         (Incident.element_id, element_id),
+        (sa.func.coalesce(Incident.failed_element_id, Incident.element_id), failed_element_id),
         (Incident.incident_type, incident_type),
     ):
         if value:

@@ -65,6 +65,7 @@ class ProcessInstance(Base):
     end_element_id: Mapped[str | None] = mapped_column(sa.String(100))
     state_json: Mapped[str] = mapped_column(sa.Text)
     variables_json: Mapped[str] = mapped_column(sa.Text, default="{}")
+    variable_types_json: Mapped[str | None] = mapped_column(sa.Text)  # {"name": "Date"}: what JSON loses
     district: Mapped[str | None] = mapped_column(sa.String(64), index=True)
     lead_credit_code: Mapped[str | None] = mapped_column(sa.String(18), index=True)
     started_by: Mapped[str | None] = mapped_column(sa.String(64))

@@ -1,0 +1,84 @@
+"""Small Camunda-Modeler BPMN documents with their diagram section (DI) laid out automatically.
+
+`drawn(key, body)` wraps the process body (flow nodes and sequence flows, as Modeler writes them) in
+Modeler's namespaces and adds a BPMNShape per flow node (left to right, in document order; a boundary
+event on the lower edge of the activity it is attached to) and a BPMNEdge per sequence flow, so the
+file opens in Camunda Modeler with every element drawn (checked by /work/shared/tools/bpmn_di_check.py).
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+HEAD = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+  xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" xmlns:dc="http://www.omg.org/spec/DD/20100524/DC"
+  xmlns:di="http://www.omg.org/spec/DD/20100524/DI" xmlns:camunda="http://camunda.org/schema/1.0/bpmn"
+  xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" id="Defs_{key}"
+  targetNamespace="http://bpmn.io/schema/bpmn" exporter="Camunda Modeler" exporterVersion="5.31.0">
+  <bpmn:process id="{key}" name="{name}" isExecutable="true" camunda:candidateStarterGroups="{starters}">
+{body}
+  </bpmn:process>
+"""
+EVENTS = {"startEvent", "endEvent", "intermediateCatchEvent", "intermediateThrowEvent", "boundaryEvent"}
+GATEWAYS = {"exclusiveGateway", "parallelGateway", "inclusiveGateway", "eventBasedGateway"}
+ACTIVITIES = {"task", "userTask", "serviceTask", "scriptTask", "businessRuleTask", "sendTask",
+              "receiveTask", "manualTask", "callActivity", "subProcess"}
+
+
+def _size(kind: str) -> tuple[int, int]:
+    if kind in EVENTS:
+        return 36, 36
+    if kind in GATEWAYS:
+        return 50, 50
+    return 100, 80
+
+
+def drawn(key: str, body: str, *, name: str = "小流程", starters: str = "city_clerk") -> bytes:
+    """The BPMN document of process `key` with `body`, plus a laid-out BPMNDiagram."""
+    head = HEAD.format(key=key, name=name, starters=starters, body=body)
+    process = etree.fromstring((head + "</bpmn:definitions>").encode()).find(f"{{{BPMN}}}process")
+    boxes: dict[str, tuple[int, int, int, int]] = {}
+    shapes: list[str] = []
+    x = 150
+    for node in process:
+        kind = etree.QName(node).localname if isinstance(node.tag, str) else ""
+        if kind not in EVENTS | GATEWAYS | ACTIVITIES or kind == "boundaryEvent":
+            continue
+        width, height = _size(kind)
+        boxes[node.get("id")] = (x, 120 - height // 2, width, height)
+        x += width + 60
+    for node in process.iter(f"{{{BPMN}}}boundaryEvent"):
+        host = boxes[node.get("attachedToRef")]
+        boxes[node.get("id")] = (host[0] + host[2] - 50, host[1] + host[3] - 18, 36, 36)
+    for element_id, (bx, by, bw, bh) in boxes.items():
+        shapes.append(f'<bpmndi:BPMNShape id="{element_id}_di" bpmnElement="{element_id}">'
+                      f'<dc:Bounds x="{bx}" y="{by}" width="{bw}" height="{bh}" /></bpmndi:BPMNShape>')
+    for flow in process.iter(f"{{{BPMN}}}sequenceFlow"):
+        sx, sy, sw, sh = boxes[flow.get("sourceRef")]
+        tx, ty, tw, th = boxes[flow.get("targetRef")]
+        start = (sx + sw, sy + sh // 2) if tx > sx else (sx + sw // 2, sy + sh)
+        end = (tx, ty + th // 2) if tx > sx else (tx + tw // 2, ty + th)
+        middle = "" if tx > sx else (f'<di:waypoint x="{start[0]}" y="{start[1] + 60}" />'
+                                     f'<di:waypoint x="{end[0]}" y="{start[1] + 60}" />')
+        shapes.append(f'<bpmndi:BPMNEdge id="{flow.get("id")}_di" bpmnElement="{flow.get("id")}">'
+                      f'<di:waypoint x="{start[0]}" y="{start[1]}" />{middle}'
+                      f'<di:waypoint x="{end[0]}" y="{end[1]}" /></bpmndi:BPMNEdge>')
+    diagram = (f'  <bpmndi:BPMNDiagram id="Diagram_{key}">\n    <bpmndi:BPMNPlane id="Plane_{key}" '
+               f'bpmnElement="{key}">\n      ' + "\n      ".join(shapes)
+               + "\n    </bpmndi:BPMNPlane>\n  </bpmndi:BPMNDiagram>\n")
+    return (head + diagram + "</bpmn:definitions>\n").encode()
+
+
+def chain(*nodes: str) -> str:
+    """Flow nodes joined in order by sequence flows `Flow_1`, `Flow_2`, ... (ids read from the nodes)."""
+    ids = [etree.fromstring(_wrap(node)).find("*").get("id") for node in nodes]
+    flows = [f'<bpmn:sequenceFlow id="Flow_{i}" sourceRef="{a}" targetRef="{b}" />'
+             for i, (a, b) in enumerate(zip(ids, ids[1:], strict=False), start=1)]
+    return "\n".join([*nodes, *flows])
+
+
+def _wrap(node: str) -> bytes:
+    return (f'<w xmlns:bpmn="{BPMN}" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" '
+            f'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">{node}</w>').encode()
