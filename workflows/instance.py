@@ -23,6 +23,7 @@ from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.defaults import EndEvent, ServiceTask
+from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import ErrorEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import CycleTimerEventDefinition, TimerEventDefinition
@@ -33,11 +34,11 @@ from SpiffWorkflow.util.task import TaskState
 from .budget import StepBudget
 from .clock import engine_clock
 from .data import check_storable, json_safe
-from .errors import EngineError, NotWaitingForMessage, ScriptFailed, TaskNotReady
+from .errors import EngineError, ErrorNotCaught, NotWaitingForMessage, ScriptFailed, TaskNotReady
 from .extensions import TaskInfo, bean_name
 from .listeners import ListenerRaised, has_task_listeners, task_event
 from .listeners import current as current_binding
-from .model import ActivityState, ServiceCall, Timer, UserTask
+from .model import ActivityState, ExternalTask, ServiceCall, Timer, UserTask
 from .resolve import element_variable, evaluate_attribute, resolved, to_datetime
 from .serializer import dump_state
 from .timers import parse_date
@@ -139,6 +140,62 @@ class Instance:
         return has_task_listeners(self._task(task_id), event)
 
     # --- queries -----------------------------------------------------------------------------
+
+    def external_tasks(self, handlers: Handlers) -> list[ExternalTask]:
+        """Service tasks waiting for an external worker (STARTED, topic not served by `handlers`)."""
+        out = []
+        for task in self.workflow.get_tasks(state=TaskState.STARTED, spec_class=ServiceTask):
+            if not _is_external(task, handlers):
+                continue
+            spec = task.task_spec
+            ext = spec.extensions or {}
+            out.append(ExternalTask(str(task.id), spec.bpmn_id, spec.bpmn_name, ext["camunda:topic"],
+                                    task.workflow.spec.name, _priority(ext.get("camunda:taskPriority"))))
+        return out
+
+    def complete_external_task(self, task_id: str, variables: dict[str, Any], handlers: Handlers,
+                               now: datetime) -> None:
+        """An external worker finished the service task `task_id`: its variables become process data and
+        the instance advances (Camunda `POST /external-task/{id}/complete`).
+
+        Raises:
+            TaskNotReady: no such task, or not a service task waiting for a worker.
+            InvalidData: variables the serializer could not store.
+        """
+        with engine_clock(now):
+            task = self._external(task_id, handlers)
+            check_storable(variables)
+            task.data.update(copy.deepcopy(variables))
+            budget = StepBudget()
+            self._spiff(task.complete)
+            self._advance(handlers, budget)
+
+    def throw_bpmn_error(self, task_id: str, code: str, message: str | None, variables: dict[str, Any],
+                         handlers: Handlers, now: datetime) -> None:
+        """An external worker reports the business error `code` for service task `task_id`: an error
+        boundary event attached to the task that catches `code` (or catches every error) interrupts it,
+        with `variables` as process data (Camunda `POST /external-task/{id}/bpmnError`).
+
+        Raises:
+            TaskNotReady: no such task, or not a service task waiting for a worker.
+            ErrorNotCaught: no error boundary event on the task catches `code`.
+        """
+        with engine_clock(now):
+            task = self._external(task_id, handlers)
+            check_storable(variables)
+            catching = [t for t in (task.parent.children if task.parent else [])
+                        if t is not task and t.state == TaskState.WAITING
+                        and isinstance(getattr(t.task_spec, "event_definition", None), ErrorEventDefinition)
+                        and t.task_spec.event_definition.code in (None, code)]
+            if not catching:
+                raise ErrorNotCaught(task.task_spec.bpmn_id, code)
+            catcher = next((t for t in catching if t.task_spec.event_definition.code == code), catching[0])
+            task.data.update(copy.deepcopy(variables))
+            payload = {**copy.deepcopy(task.data), **copy.deepcopy(variables)}
+            event = BpmnEvent(catcher.task_spec.event_definition, payload=payload)
+            self._spiff(catcher.task_spec.catch, catcher, event)
+            self._spiff(catcher.task_spec._update, catcher)
+            self._advance(handlers, StepBudget())
 
     def user_tasks(self) -> list[UserTask]:
         """READY manual tasks, call activities and MI children included."""
@@ -244,11 +301,15 @@ class Instance:
             raise ScriptFailed.from_spiff(exc) from exc
 
     def _advance(self, handlers: Handlers, budget: StepBudget) -> None:
-        """Engine steps and service tasks until a wait state; every task is charged to `budget`."""
+        """Engine steps and service tasks until a wait state; every task is charged to `budget`.
+
+        A service task whose topic no handler serves stays STARTED: an external task waiting for a
+        worker (Camunda's external task pattern), a wait state like a user task."""
         wf = self.workflow
         for _ in range(MAX_ROUNDS):
             self._spiff(wf.do_engine_steps, budget.charge)
-            started = wf.get_tasks(state=TaskState.STARTED, spec_class=ServiceTask)
+            started = [t for t in wf.get_tasks(state=TaskState.STARTED, spec_class=ServiceTask)
+                       if not _is_external(t, handlers)]
             for task in started:
                 budget.charge(task)
                 self._dispatch(task, handlers)
@@ -292,6 +353,13 @@ class Instance:
                      event="execute", variables=task.data)
         self._spiff(task.complete)
 
+    def _external(self, task_id: str, handlers: Handlers) -> Task:
+        task = self._task(task_id)
+        if not isinstance(task.task_spec, ServiceTask) or task.state != TaskState.STARTED \
+                or not _is_external(task, handlers):
+            raise TaskNotReady(task_id, "not an external task waiting for a worker")
+        return task
+
     def _fingerprint(self) -> frozenset[tuple[UUID, int]]:
         return frozenset((t.id, t.state) for t in self.workflow.get_tasks())
 
@@ -321,6 +389,22 @@ class Instance:
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _is_external(task: Task, handlers: Handlers) -> bool:
+    """A service task left to an external worker: a topic, no delegate, and no in-process handler."""
+    ext = task.task_spec.extensions or {}
+    if bean_name(ext.get("camunda:delegateExpression") or ext.get("camunda:expression")) is not None:
+        return False
+    topic = ext.get("camunda:topic")
+    return bool(topic) and topic not in handlers
+
+
+def _priority(value: Any) -> int:
+    try:
+        return int(str(value).strip())
+    except (TypeError, ValueError):
+        return 0
 
 
 def _due(definition: TimerEventDefinition, value: Any) -> datetime | None:
