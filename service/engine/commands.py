@@ -15,6 +15,7 @@ from forms.messages import SEPARATOR
 from workflows.engine import Instance as RunningInstance
 from workflows.errors import (
     EngineError,
+    ErrorNotCaught,
     InvalidData,
     InvalidTimer,
     NotWaitingForMessage,
@@ -29,7 +30,7 @@ from ..consortium import reminders  # issue 19: moves to a registered after-save
 from ..context import Context
 from ..errors import Conflict, DiagramFailed, InvalidInput, ProcessFailed
 from . import extension_runtime as hooks
-from .store import audit, definitions, instances
+from .store import audit, definitions, external_tasks, instances
 from .store.models import ProcessInstance
 
 Action = Callable[[RunningInstance, dict, datetime], None]
@@ -93,6 +94,8 @@ def act_and_save(
     except InvalidData as exc:
         message = f"数据无法保存 / The data cannot be stored: {exc}"
         raise InvalidInput(message, {"_schema": [str(exc)]}) from exc
+    except ErrorNotCaught as exc:  # a worker's BPMN error the diagram does not model: nothing is saved
+        raise InvalidInput(f"BPMN 错误未被捕获 / {exc}", {"errorCode": [str(exc)]}) from exc
     except NotWaitingForMessage as exc:
         raise Conflict(f"流程当前不接收该消息 / The process is not waiting for this message: {exc}") from exc
     except InvalidTimer as exc:  # a date/duration the data made absurd: the caller's data, nothing saved
@@ -110,6 +113,7 @@ def act_and_save(
         if hooks.tasks_created(running, created):  # create listeners may set variables: store them too
             instances.save(session, row, running, now)
             session.flush()
+    external_tasks.sync(session, row, running, handlers, now)
     reminders.project(session, row, ctx.config.deadlines, now)
     hooks.after_save(ctx.extensions, session, row, running, now)
     for task in created:

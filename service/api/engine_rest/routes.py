@@ -5,7 +5,17 @@ from __future__ import annotations
 from flask import Flask
 
 from .. import edge
-from . import comments, definitions, deployments, errors, history, incidents, instances, tasks  # noqa: F401
+from . import (  # noqa: F401
+    comments,
+    definitions,
+    deployments,
+    errors,
+    external_tasks,
+    history,
+    incidents,
+    instances,
+    tasks,
+)
 from .blueprint import bp
 
 

@@ -107,12 +107,13 @@ def list_incidents(
     for column, value in (
         (Incident.id, incident_id),
         (Incident.instance_id, instance_id),
-        (Incident.job_id, job_id),
         (Incident.element_id, element_id),
         (Incident.incident_type, incident_type),
     ):
         if value:
             query = query.where(column == value)
+    if job_id:  # Camunda's `configuration`: the failed job's id, or the failed external task's
+        query = query.where(sa.or_(Incident.job_id == job_id, Incident.external_task_id == job_id))
     query = query.order_by(Incident.created_at, Incident.id).offset(first)
     if limit is not None:
         query = query.limit(limit)
