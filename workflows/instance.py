@@ -36,7 +36,7 @@ from .clock import engine_clock
 from .data import check_storable, json_safe
 from .errors import EngineError, ErrorNotCaught, NotWaitingForMessage, ScriptFailed, TaskNotReady
 from .extensions import TaskInfo, bean_name
-from .listeners import ListenerRaised, has_task_listeners, task_event
+from .listeners import ListenerRaised, bound, has_task_listeners, task_event
 from .listeners import current as current_binding
 from .model import ActivityState, ExternalTask, ServiceCall, Timer, UserTask
 from .resolve import element_variable, evaluate_attribute, resolved, to_datetime
@@ -123,6 +123,40 @@ class Instance:
             self._spiff(self.workflow.refresh_timers)
             self._advance(handlers, StepBudget())
             return self._fingerprint() != before
+
+    def set_variables(self, modifications: dict[str, Any], deletions: list[str], now: datetime) -> None:
+        """Set and delete process variables of a running instance (Camunda's
+        `POST /process-instance/{id}/variables`): written to the data every path carries on (the
+        active tasks) and to the latest completed ones, which `variables` reads; no step is taken.
+
+        Raises:
+            InvalidData: values the serializer could not store.
+        """
+        with engine_clock(now):
+            check_storable(modifications)
+            wf = self.workflow
+            carriers = [t for t in wf.get_tasks() if t.has_state(_ACTIVE)]
+            carriers += [t for t in wf.tasks.values() if t.state == TaskState.COMPLETED
+                         and not any(c.state == TaskState.COMPLETED for c in t.children)]
+            for data in [t.data for t in carriers] + [wf.task_tree.data, wf.data]:
+                for name in deletions:
+                    data.pop(name, None)
+                data.update(copy.deepcopy(modifications))
+
+    def cancel(self, now: datetime, *, skip_custom_listeners: bool = False) -> None:
+        """Cancel every open path (Camunda's `DELETE /process-instance/{id}`); the active activities'
+        end listeners run unless `skip_custom_listeners`."""
+        with engine_clock(now):
+            if skip_custom_listeners:
+                with bound(None):
+                    self._spiff(self.workflow.cancel)
+            else:
+                self._spiff(self.workflow.cancel)
+
+    @property
+    def cancelled(self) -> bool:
+        """Ended by `cancel`, not at an end event."""
+        return bool(self.workflow.completed and not self.workflow.success)
 
     def notify_task(self, task_id: str, event: str, data: dict[str, Any] | None = None,
                     assignee: str | None = None) -> None:

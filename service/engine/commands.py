@@ -127,7 +127,7 @@ def act_and_save(
             element_id=task.element_id,
             detail={"name": task.name, "assignee": task.assignee},
         )
-    if running.completed and not was_completed:
+    if running.completed and not was_completed and not running.cancelled:
         audit.record(
             session,
             actor=actor,

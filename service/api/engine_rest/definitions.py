@@ -13,7 +13,18 @@ from .blueprint import actor, bp
 from .errors import BadRequest
 from .instances import instance_dto
 from .params import json_body, like, query_params
+from .strict import boolean, check_fields
 from .variables import from_typed_map, to_typed_map
+
+START_FIELDS = {
+    "businessKey",
+    "variables",
+    "caseInstanceId",
+    "startInstructions",
+    "skipCustomListeners",
+    "skipIoMappings",
+    "withVariablesInReturn",
+}  # Camunda 7.21's StartProcessInstanceDto
 
 SUPPORTED = {
     "processDefinitionId",
@@ -137,11 +148,20 @@ def _start(definition: ProcessDefinition):
     # 403 before the body is read, whatever it holds
     instances.check_may_start(definition, actor(), context().extensions)
     body = json_body()
-    unsupported = sorted(set(body) - {"variables", "businessKey", "withVariablesInReturn", "caseInstanceId"})
-    if unsupported or body.get("caseInstanceId"):
+    check_fields(body, START_FIELDS, "StartProcessInstanceDto")
+    if body.get("caseInstanceId"):
+        raise BadRequest("不支持的启动参数 / Unsupported start option(s): caseInstanceId (no CMMN)")
+    if body.get("startInstructions"):
         raise BadRequest(
-            f"不支持的启动参数 / Unsupported start option(s): {', '.join(unsupported or ['caseInstanceId'])}"
+            "不支持的启动参数 / Unsupported start option(s): startInstructions "
+            "(starting at a chosen activity is not supported)"
         )
+    if body.get("startInstructions") not in (None, []):
+        raise BadRequest("startInstructions must be a list")
+    # Camunda respects these two only together with startInstructions: without them, it ignores them
+    boolean(body, "skipCustomListeners", default=False)
+    boolean(body, "skipIoMappings", default=False)
+    with_variables = boolean(body, "withVariablesInReturn", default=False)
     business_key = body.get("businessKey")
     if business_key is not None and not isinstance(business_key, str):
         raise BadRequest("businessKey must be a string")
@@ -154,7 +174,7 @@ def _start(definition: ProcessDefinition):
     )
     row = browse.get_instance_row(context(), instance_id=started.id, actor=actor())
     dto = instance_dto(row)
-    if body.get("withVariablesInReturn") is True:
+    if with_variables:
         dto["variables"] = to_typed_map(
             browse.instance_variables(context(), instance_id=row.id, actor=actor())
         )

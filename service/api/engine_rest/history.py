@@ -78,9 +78,11 @@ def historic_instance_dto(row: ProcessInstance, definition) -> dict[str, Any]:
         "durationInMillis": _millis(row.started_at, row.ended_at),
         "startUserId": row.started_by,
         "startActivityId": None,
-        "deleteReason": None,
+        "deleteReason": "cancelled" if row.status == "cancelled" else None,
         "tenantId": None,
-        "state": "COMPLETED" if row.status == "completed" else "ACTIVE",
+        "state": {"completed": "COMPLETED", "cancelled": "EXTERNALLY_TERMINATED"}.get(
+            row.status, "SUSPENDED" if row.suspended else "ACTIVE"
+        ),
     }
 
 
