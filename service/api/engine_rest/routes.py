@@ -14,6 +14,7 @@ from . import (  # noqa: F401
     history,
     incidents,
     instances,
+    jobs,
     tasks,
 )
 from .blueprint import bp
