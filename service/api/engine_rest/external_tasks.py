@@ -17,7 +17,7 @@ import threading
 import time
 from typing import Any
 
-from flask import jsonify
+from flask import Response, jsonify
 
 from ...engine import external_tasks as use_cases
 from ...engine.store import external_tasks as store
@@ -430,6 +430,13 @@ def external_task_topic_names():
             retries_left=params.flag("withRetriesLeft"),
         )
     )
+
+
+@bp.get("/external-task/<task_id>/errorDetails")
+def external_task_error_details(task_id: str):
+    """The full error details of the task's last failure, as text/plain (empty if none)."""
+    task, _ = use_cases.get_task(context(), actor=actor(), task_id=task_id)
+    return Response(task.error_details or "", mimetype="text/plain")
 
 
 @bp.get("/external-task/<task_id>")
