@@ -94,6 +94,24 @@ def test_cancel_ends_the_instance_and_history_keeps_it(server, camunda_openapi):
     [history] = owner.rest("GET", "/history/process-instance", params={"processInstanceId": iid}).json()
     assert history["state"] == "EXTERNALLY_TERMINATED" and history["endTime"] is not None
 
+    log = check(
+        owner.rest("GET", "/history/user-operation", params={"processInstanceId": iid}),
+        "/history/user-operation",
+    )
+    operations = [(e["operationType"], e["entityType"], e["userId"]) for e in log]
+    assert ("Create", "ProcessInstance", "city1") in operations
+    assert ("Delete", "ProcessInstance", "owner") in operations
+    counted = check(
+        owner.rest(
+            "GET",
+            "/history/user-operation/count",
+            params={"processInstanceId": iid, "operationType": "Delete"},
+        ),
+        "/history/user-operation/count",
+    )
+    assert counted == {"count": 1}
+    assert server.client("lead1").rest("GET", "/history/user-operation").status_code == 403
+
 
 def test_a_suspended_instance_refuses_completion_and_its_timer_waits(server, clock, camunda_openapi):
     check = CamundaSchemas(camunda_openapi).check

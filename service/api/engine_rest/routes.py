@@ -12,6 +12,7 @@ from . import (  # noqa: F401
     errors,
     external_tasks,
     history,
+    history_log,
     incidents,
     instances,
     jobs,
