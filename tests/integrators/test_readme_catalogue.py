@@ -15,7 +15,7 @@ def test_the_readme_lists_exactly_the_engine_rest_routes(sqlite_ctx):
     app = create_app(ctx=sqlite_ctx)
     readme = README.read_text()
     assert catalogue.replace_section(readme, catalogue.markdown(app)) == readme, (
-        "README.md's /engine-rest table is stale: run `python -m service.api.engine_rest.catalogue`"
+        "README.md's /engine-rest table is stale: run `PYTHONPATH=. python scripts/engine_rest_catalogue.py`"
     )
     listed = catalogue.operations(app)
     assert ("POST", "/external-task/fetchAndLock") in listed

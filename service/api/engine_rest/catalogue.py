@@ -1,6 +1,6 @@
 """The /engine-rest operations this server answers, read from the app's routes, and those it refuses on
-purpose with the reason: the README's table is generated from here (`python -m
-service.api.engine_rest.catalogue`), and tests/integrators/test_readme_catalogue.py fails when the README
+purpose with the reason: the README's table is generated from here (`python
+scripts/engine_rest_catalogue.py`), and tests/integrators/test_readme_catalogue.py fails when the README
 and the routes disagree, so the table cannot drift.
 """
 
@@ -87,17 +87,3 @@ def replace_section(readme: str, section: str) -> str:
         _, tail = rest.split(END, 1)
         return head + section + tail
     return readme.rstrip("\n") + "\n\n" + section + "\n"
-
-
-if __name__ == "__main__":  # pragma: no cover - a maintainer's command
-    import os
-    from pathlib import Path
-
-    from service import create_app
-    from service.bootstrap import build_context
-    from service.config import Config
-
-    os.environ.setdefault("CONSORTIUM_SECRET_KEY", "catalogue-only")  # no secret_key file is written
-    readme = Path(__file__).resolve().parents[3] / "README.md"
-    context = build_context(Config(database_url="sqlite://"))
-    readme.write_text(replace_section(readme.read_text(), markdown(create_app(ctx=context))))
