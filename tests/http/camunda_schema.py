@@ -49,7 +49,24 @@ USER_OPERATION = {  # docs.camunda.org REST reference, "Get User Operation Log (
         ).split()
     },
 }
+HISTORIC_VARIABLE = {  # docs.camunda.org REST reference, "Get Variable Instances (Historic)" (issue 16)
+    "type": "object",
+    "properties": {
+        **{
+            name: _S
+            for name in (
+                "id name type processDefinitionKey processDefinitionId processInstanceId executionId "
+                "activityInstanceId caseDefinitionKey caseDefinitionId caseInstanceId caseExecutionId taskId "
+                "tenantId errorMessage state createTime removalTime rootProcessInstanceId"
+            ).split()
+        },
+        "value": {},
+        "valueInfo": {"type": "object"},
+    },
+}
 EXTRA_PATHS = {
+    ("/history/variable-instance", "get", "200"): {"type": "array", "items": HISTORIC_VARIABLE},
+    ("/history/variable-instance/count", "get", "200"): {"$ref": "#/components/schemas/CountResultDto"},
     ("/history/user-operation", "get", "200"): {"type": "array", "items": USER_OPERATION},
     ("/history/user-operation/count", "get", "200"): {"$ref": "#/components/schemas/CountResultDto"},
     ("/history/task", "get", "200"): {"type": "array", "items": HISTORIC_TASK},

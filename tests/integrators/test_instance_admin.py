@@ -66,8 +66,32 @@ def test_administrators_read_and_write_variables(server, camunda_openapi):
     assert values == {"note": {"value": "复核", "type": "String", "valueInfo": {}}}
     check(owner.rest("DELETE", f"/process-instance/{iid}/variables/note"), var)
     assert owner.rest("GET", f"/process-instance/{iid}/variables").json() == {}
+    check(
+        owner.rest("PUT", f"/process-instance/{iid}/variables/amount", json={"value": 7, "type": "Integer"}),
+        var,
+    )
+    [listed] = check(
+        city.rest("GET", "/variable-instance", params={"processInstanceIdIn": iid}), "/variable-instance"
+    )
+    assert (listed["name"], listed["value"], listed["type"]) == ("amount", 7, "Integer")
+    assert (
+        check(
+            city.rest("GET", "/variable-instance/count", params={"variableNameLike": "am%"}),
+            "/variable-instance/count",
+        )["count"]
+        >= 1
+    )
+    check(city.rest("GET", f"/variable-instance/{listed['id']}"), "/variable-instance/{id}")
+    check(city.rest("GET", "/variable-instance/nope"), "/variable-instance/{id}")
+    assert lead.rest("GET", "/variable-instance", params={"processInstanceIdIn": iid}).json() == []
     [task] = city.rest("GET", "/task", params={"processInstanceId": iid}).json()
     assert city.rest("POST", f"/task/{task['id']}/complete", json={}).status_code == 204
+    assert city.rest("GET", "/variable-instance", params={"processInstanceIdIn": iid}).json() == []  # ended
+    [kept] = check(
+        city.rest("GET", "/history/variable-instance", params={"processInstanceId": iid}),
+        "/history/variable-instance",
+    )
+    assert (kept["name"], kept["value"]) == ("amount", 7)
 
 
 def test_cancel_ends_the_instance_and_history_keeps_it(server, camunda_openapi):

@@ -36,7 +36,7 @@ REFUSED: tuple[tuple[str, str], ...] = (
     ),
     (
         "`PUT /process-definition/{id}/suspended` (by definition), `POST /job/{id}/execute`, `/execution`, "
-        "`/variable-instance`, `/history/variable-instance`, `/history/detail`, `/history/incident`, "
+        "`/history/detail`, `/history/incident`, "
         "`/history/job-log`, task (local) variable writes",
         "404: not implemented yet (issue 16 leaves them open); "
         "the audit trail (`/admin/audit`) holds every change",

@@ -17,6 +17,7 @@ from . import (  # noqa: F401
     instances,
     jobs,
     tasks,
+    variable_instances,
 )
 from .blueprint import bp
 
