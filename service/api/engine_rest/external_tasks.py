@@ -31,7 +31,8 @@ from .variables import from_typed_map, to_typed_map
 
 MAX_ASYNC_RESPONSE_TIMEOUT_MS = 1_800_000  # Camunda's documented maximum (30 minutes)
 LONG_POLL_SECONDS = float(os.environ.get("CONSORTIUM_LONG_POLL_SECONDS", "30"))  # held at most this long
-LONG_POLL_WAITERS = threading.BoundedSemaphore(int(os.environ.get("CONSORTIUM_LONG_POLL_WAITERS", "4")))
+LONG_POLL_WAITERS_LIMIT = int(os.environ.get("CONSORTIUM_LONG_POLL_WAITERS", "4"))
+LONG_POLL_WAITERS = threading.BoundedSemaphore(LONG_POLL_WAITERS_LIMIT)
 POLL_INTERVAL = 1.0
 
 FETCH_FIELDS = {"workerId", "maxTasks", "usePriority", "asyncResponseTimeout", "topics", "sorting"}
