@@ -165,7 +165,20 @@ def test_a_suspended_instance_refuses_completion_and_its_timer_waits(server, clo
     refused = city.rest("POST", f"/task/{task['id']}/complete", json={})
     assert refused.status_code == 409 and "suspended" in refused.json()["message"]
     check(owner.rest("PUT", f"/process-instance/{iid}/suspended", json={"suspended": False}), suspended)
+
+    group = "/process-instance/suspended"  # by definition, as Camunda's "activate/suspend in group"
+    check(owner.rest("PUT", group, json={"processDefinitionKey": "cooling_off", "suspended": "TRUE"}), group)
+    [execution] = check(
+        owner.rest("GET", "/execution", params={"processInstanceId": iid, "suspended": "true"}), "/execution"
+    )
+    assert execution == {"id": iid, "processInstanceId": iid, "ended": False, "tenantId": None}
+    check(owner.rest("GET", f"/execution/{iid}"), "/execution/{id}")
+    check(owner.rest("GET", "/execution/count", params={"active": "true"}), "/execution/count")
+    assert city.rest("POST", f"/task/{task['id']}/complete", json={}).status_code == 409
+    check(owner.rest("PUT", group, json={"processDefinitionKey": "cooling_off"}), group)  # 400: suspended?
+    check(owner.rest("PUT", group, json={"processInstanceIds": [iid], "suspended": False}), group)
     assert city.rest("POST", f"/task/{task['id']}/complete", json={}).status_code == 204
+    check(owner.rest("GET", f"/execution/{iid}"), "/execution/{id}")  # 404: ended
 
 
 def test_modeler_finds_the_products_pages(server):

@@ -35,7 +35,8 @@ REFUSED: tuple[tuple[str, str], ...] = (
         "here the unmodelled error is reported",
     ),
     (
-        "`PUT /process-definition/{id}/suspended` (by definition), `POST /job/{id}/execute`, `/execution`, "
+        "`PUT /process-definition/{id}/suspended` (the definition itself; its instances: "
+        "`PUT /process-instance/suspended`), `POST /job/{id}/execute`, "
         "`/history/detail`, `/history/incident`, "
         "`/history/job-log`, task (local) variable writes",
         "404: not implemented yet (issue 16 leaves them open); "

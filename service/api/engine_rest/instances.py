@@ -17,7 +17,7 @@ from ..auth import context
 from .blueprint import actor, bp
 from .errors import BadRequest
 from .params import json_body, link, query_params
-from .strict import boolean, check_fields
+from .strict import boolean, check_fields, text
 from .variables import from_typed, from_typed_map, to_typed, to_typed_map
 
 SUPPORTED = {
@@ -29,6 +29,16 @@ SUPPORTED = {
     "processDefinitionKeyIn",
     "active",
     "suspended",
+}
+GROUP_SUSPENSION_FIELDS = {
+    "suspended",
+    "processDefinitionId",
+    "processDefinitionKey",
+    "processDefinitionTenantId",
+    "processDefinitionWithoutTenantId",
+    "processInstanceIds",
+    "processInstanceQuery",
+    "historicProcessInstanceQuery",
 }
 SORTS = {
     "instanceId": "instanceId",
@@ -230,6 +240,38 @@ def delete_instance(instance_id: str):
     except NotFound:
         if fail:
             raise
+    return "", 204
+
+
+@bp.put("/process-instance/suspended")
+def suspend_instances_in_group():
+    """Suspend or activate the instances of a definition (id or key) or a list of instance ids."""
+    body = json_body()
+    check_fields(body, GROUP_SUSPENSION_FIELDS, "ProcessInstanceSuspensionStateDto")
+    if body.get("processDefinitionTenantId"):
+        raise BadRequest("tenants are not supported: processDefinitionTenantId")
+    boolean(body, "processDefinitionWithoutTenantId", default=False)  # every definition is without tenant
+    if body.get("processInstanceQuery") or body.get("historicProcessInstanceQuery"):
+        raise BadRequest(
+            "processInstanceQuery/historicProcessInstanceQuery are not supported; "
+            "give processInstanceIds, processDefinitionId or processDefinitionKey"
+        )
+    if body.get("suspended") is None:
+        raise BadRequest("'suspended' is required (true or false)")
+    ids = body.get("processInstanceIds")
+    if ids is not None and (not isinstance(ids, list) or not all(isinstance(i, str) for i in ids)):
+        raise BadRequest("processInstanceIds must be a list of ids")
+    chosen = [k for k in ("processDefinitionId", "processDefinitionKey", "processInstanceIds") if body.get(k)]
+    if len(chosen) != 1:
+        raise BadRequest("Give exactly one of processDefinitionId, processDefinitionKey, processInstanceIds")
+    instance_admin.set_suspended_in_group(
+        context(),
+        actor=actor(),
+        suspended=boolean(body, "suspended", default=False),
+        definition_id=text(body, "processDefinitionId"),
+        definition_key=text(body, "processDefinitionKey"),
+        instance_ids=ids,
+    )
     return "", 204
 
 

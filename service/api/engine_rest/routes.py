@@ -10,6 +10,7 @@ from . import (  # noqa: F401
     definitions,
     deployments,
     errors,
+    executions,
     external_tasks,
     history,
     history_log,
