@@ -117,6 +117,11 @@ def test_cancel_ends_the_instance_and_history_keeps_it(server, camunda_openapi):
     assert city.rest("GET", "/task", params={"processInstanceId": iid}).json() == []
     [history] = owner.rest("GET", "/history/process-instance", params={"processInstanceId": iid}).json()
     assert history["state"] == "EXTERNALLY_TERMINATED" and history["endTime"] is not None
+    for flag, found in (("finished", 1), ("externallyTerminated", 1), ("completed", 0), ("unfinished", 0)):
+        counted = owner.rest(
+            "GET", "/history/process-instance/count", params={"processInstanceId": iid, flag: "true"}
+        ).json()
+        assert counted == {"count": found}, flag
 
     log = check(
         owner.rest("GET", "/history/user-operation", params={"processInstanceId": iid}),
@@ -154,6 +159,13 @@ def test_a_suspended_instance_refuses_completion_and_its_timer_waits(server, clo
     assert city.rest("PUT", f"/process-instance/{iid}/suspended", json={"suspended": True}).status_code == 403
     check(owner.rest("PUT", f"/process-instance/{iid}/suspended", json={"suspended": True}), suspended)
     assert check(owner.rest("GET", f"/process-instance/{iid}"), "/process-instance/{id}")["suspended"] is True
+    [listed] = owner.rest(
+        "GET", "/process-instance", params={"suspended": "true", "processInstanceIds": iid}
+    ).json()
+    assert listed["id"] == iid
+    assert owner.rest(
+        "GET", "/process-instance/count", params={"active": "true", "processInstanceIds": iid}
+    ).json() == {"count": 0}
     clock.advance(hours=2)
     assert fire_due_jobs(server.ctx) == 0  # a suspended instance's timer does not fire
     assert city.rest("GET", "/task", params={"processInstanceId": iid}).json() == []

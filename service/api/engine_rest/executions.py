@@ -31,7 +31,11 @@ def execution_dto(row: ProcessInstance) -> dict[str, Any]:
 
 def _rows(params, *, paged: bool) -> list[ProcessInstance]:
     one = params.text("processInstanceId")
+    suspended, active = params.flag("suspended"), params.flag("active")
+    if suspended and active:
+        return []
     query = InstanceQuery(
+        suspended=True if suspended else (False if active else None),
         ids=[one] if one else [],
         business_key=params.text("businessKey"),
         definition_id=params.text("processDefinitionId"),
@@ -41,12 +45,7 @@ def _rows(params, *, paged: bool) -> list[ProcessInstance]:
     if paged:
         query.first, query.max_results = params.paging()
         params.sorting({"instanceId", "definitionKey", "definitionId"}, "instanceId")
-    rows = browse.list_instances(context(), actor=actor(), query=query)
-    if params.flag("suspended"):
-        rows = [r for r in rows if r.suspended]
-    if params.flag("active"):
-        rows = [r for r in rows if not r.suspended]
-    return rows
+    return browse.list_instances(context(), actor=actor(), query=query)
 
 
 @bp.get("/execution")

@@ -62,9 +62,11 @@ def instance_dto(row: ProcessInstance) -> dict[str, Any]:
 
 
 def _query(params, *, paged: bool) -> InstanceQuery | None:
-    if params.flag("suspended"):
-        return None  # nothing is ever suspended here
+    suspended, active = params.flag("suspended"), params.flag("active")
+    if suspended and active:
+        return None  # nothing is both
     query = InstanceQuery(
+        suspended=True if suspended else (False if active else None),
         ids=params.texts("processInstanceIds"),
         business_key=params.text("businessKey"),
         business_key_like=params.text("businessKeyLike"),
