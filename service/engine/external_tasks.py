@@ -10,8 +10,9 @@ BadUserRequestException); a task that no longer exists is 404. Completing and BP
 the one change path (commands.run_command), so audit, history and projections follow.
 
 Who: external tasks are integrators' work. The caller must be an administrator or a process owner
-(the accounts the bureau gives to its connected systems); anyone else gets 403. Reads are further
-scoped to the instances the caller may see (store/instances.visible_filter), as the rest of the API.
+(the accounts the bureau gives to its connected systems). Anyone else sees no external tasks (lists are
+empty, a task is 404) and fetchAndLock answers 403. Reads are further scoped to the instances the caller
+may see (store/instances.visible_filter), as the rest of the API.
 Every change is audited (`externalTask.*`).
 """
 
@@ -70,9 +71,14 @@ class Locked:
     suspended: bool = False
 
 
+def may_work(actor: Actor) -> bool:
+    """Whether `actor` may act as an external-task worker or administer external tasks."""
+    return actor.has(*WORKER_GROUPS)
+
+
 def check_worker(actor: Actor) -> None:
     """Forbidden unless `actor` may act as an external-task worker or administer external tasks."""
-    if not actor.has(*WORKER_GROUPS):
+    if not may_work(actor):
         raise Forbidden(
             "只有系统管理员或流程管理员可以处理外部任务 / "
             "Only administrators and process owners may work on external tasks"
@@ -176,7 +182,8 @@ def list_tasks(
     descending: bool = False,
 ) -> list[tuple[ExternalTask, bool]]:
     """The external tasks the caller may see, with their instance's suspension state."""
-    check_worker(actor)
+    if not may_work(actor):
+        return []  # outside the caller's scope: as if there were none
     columns = {
         "id": ExternalTask.id,
         "lockExpirationTime": ExternalTask.lock_expires_at,
@@ -197,7 +204,8 @@ def list_tasks(
 
 
 def count_tasks(ctx: Context, *, actor: Actor, filters: store.Filters) -> int:
-    check_worker(actor)
+    if not may_work(actor):
+        return 0
     stmt = sa.select(sa.func.count()).select_from(store.query(actor, filters, ctx.now()).subquery())
     with ctx.unit_of_work(write=False) as uow:
         return int(uow.session.scalar(stmt) or 0)
@@ -342,7 +350,7 @@ def failure(
                 "retryTimeout": retry_timeout_ms,
             },
         )
-        if retries == 0:
+        if retries == 0 and not store.incidents_of(session, task.id):
             open_incident(session, actor, task, row, now)
         uow.commit()
 
@@ -470,7 +478,8 @@ def open_incident(
 
 def _task_for_update(session: Session, actor: Actor, task_id: str) -> tuple[ExternalTask, ProcessInstance]:
     """The task (and its instance, locked first: the same order as every command) or NotFound."""
-    check_worker(actor)
+    if not may_work(actor):
+        raise NotFound(NOT_FOUND.format(id=task_id))  # non-workers see no external tasks
     found = session.scalar(sa.select(ExternalTask.instance_id).where(ExternalTask.id == task_id))
     if found is None:
         raise NotFound(NOT_FOUND.format(id=task_id))

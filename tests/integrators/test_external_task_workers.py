@@ -140,3 +140,8 @@ def test_only_integrator_accounts_work_on_external_tasks(server, login):
     client = server.client(login)
     body = {"workerId": "w", "topics": [{"topicName": "creditCheck", "lockDuration": 1000}]}
     assert client.rest("POST", "/external-task/fetchAndLock", json=body).status_code == 403
+    assert client.rest("GET", "/external-task").json() == []  # they see none
+    assert client.rest("GET", "/external-task/count").json() == {"count": 0}
+    [task] = server.client("owner").rest("GET", "/external-task").json()
+    assert client.rest("GET", f"/external-task/{task['id']}").status_code == 404
+    assert client.rest("POST", f"/external-task/{task['id']}/unlock").status_code == 404
