@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 from ..actors import ADMIN, PROCESS_OWNER, Actor
 from ..context import Context
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
+from . import extension_runtime as hooks
 from .commands import run_command
 from .store import audit, instances
 from .store import external_tasks as store
@@ -138,8 +139,14 @@ def fetch_and_lock(
             for task in session.scalars(stmt.execution_options(populate_existing=True)):
                 if len(out) >= max_tasks:
                     break
-                row = session.get(ProcessInstance, task.instance_id)
-                data = json.loads(row.variables_json or "{}")
+                # the instance row next, never waiting (a command holds it: the task is skipped this
+                # time): commands lock instance -> audit stream -> task, so this order cannot deadlock
+                row = instances.lock(session, task.instance_id, skip_locked=pg)
+                if row is None:
+                    continue
+                data = hooks.filter_variables(
+                    ctx.extensions, session, row.id, actor, json.loads(row.variables_json or "{}")
+                )
                 if any(data.get(k) != v for k, v in request.process_variables.items()):
                     continue
                 task.worker_id = worker_id
