@@ -145,3 +145,13 @@ def test_only_integrator_accounts_work_on_external_tasks(server, login):
     [task] = server.client("owner").rest("GET", "/external-task").json()
     assert client.rest("GET", f"/external-task/{task['id']}").status_code == 404
     assert client.rest("POST", f"/external-task/{task['id']}/unlock").status_code == 404
+
+
+def test_a_task_whose_instance_was_cancelled_answers_404_to_its_worker(server):
+    iid = deploy_and_start(server)
+    [task] = external_tasks(server, iid)
+    assert worker(server, "worker-a", "lock")["locked"] == [task["id"]]
+    assert server.client("admin").rest("DELETE", f"/process-instance/{iid}").status_code == 204
+    gone = worker(server, "worker-a", "complete_id", task["id"])
+    assert gone["completed"] is False and "404" in gone["error"]
+    assert server.client("admin").rest("GET", "/external-task/count").json() == {"count": 0}
