@@ -17,6 +17,7 @@ from ..context import Context
 from ..errors import Conflict, Forbidden, NotFound
 from .commands import run_command
 from .store import audit, instance_query, instances
+from .store import tasks as task_store
 from .store.instance_query import InstanceQuery
 from .store.models import ProcessInstance
 
@@ -66,6 +67,20 @@ def set_variables(
             detail={"modified": sorted(modifications), "deleted": sorted(deletions)},
         )
         uow.commit()
+
+
+def set_task_variables(
+    ctx: Context, *, actor: Actor, task_id: str, modifications: dict[str, Any], deletions: list[str]
+) -> None:
+    """Camunda's task variable writes (`PUT/DELETE /task/{id}/variables/{name}`, `POST .../variables`):
+    the variables of the task's process instance, as `set_variables` (administrators only: a person
+    working on the task changes data through the task's form, which is validated).
+
+    Raises NotFound (the task does not exist or is not visible), Forbidden, InvalidInput.
+    """
+    with ctx.unit_of_work(write=False) as uow:
+        instance_id = task_store.get_visible(uow.session, task_id, actor).instance_id
+    set_variables(ctx, actor=actor, instance_id=instance_id, modifications=modifications, deletions=deletions)
 
 
 def cancel(

@@ -201,3 +201,33 @@ def test_modeler_finds_the_products_pages(server):
     assert cockpit == server.base + "/webapps/cockpit/"
     opened = anonymous.get(cockpit + "default/", allow_redirects=False)  # Modeler appends default/#/...
     assert opened.status_code == 302 and opened.headers["Location"].endswith("/deployments")
+
+
+def test_task_variables_are_the_instances(server, camunda_openapi):
+    check = CamundaSchemas(camunda_openapi).check
+    deploy(server, "expense_claim")
+    iid = start(server, "expense_claim", {"amount": {"value": 10, "type": "Integer"}})
+    owner, city, lead = server.client("owner"), server.client("city1"), server.client("lead1")
+    [task] = city.rest("GET", "/task", params={"processInstanceId": iid}).json()
+    tid, one = task["id"], "/task/{id}/variables/{varName}"
+
+    assert check(city.rest("GET", f"/task/{tid}/variables/amount"), one)["value"] == 10
+    check(city.rest("GET", f"/task/{tid}/variables/nope"), one)
+    assert lead.rest("GET", f"/task/{tid}/variables/amount").status_code == 404  # not their task
+    assert (
+        city.rest("PUT", f"/task/{tid}/variables/amount", json={"value": 1, "type": "Integer"}).status_code
+        == 403
+    )
+    check(owner.rest("PUT", f"/task/{tid}/variables/amount", json={"value": 11, "type": "Integer"}), one)
+    check(
+        owner.rest("POST", f"/task/{tid}/variables", json={"modifications": {"memo": {"value": "ok"}}}),
+        "/task/{id}/variables",
+    )
+    check(owner.rest("DELETE", f"/task/{tid}/variables/memo"), one)
+    values = city.rest("GET", f"/process-instance/{iid}/variables").json()
+    assert values["amount"]["value"] == 11 and "memo" not in values
+
+    assert check(city.rest("GET", f"/task/{tid}/localVariables"), "/task/{id}/localVariables") == {}
+    check(city.rest("GET", f"/task/{tid}/localVariables/amount"), "/task/{id}/localVariables/{varName}")
+    local = owner.rest("PUT", f"/task/{tid}/localVariables/x", json={"value": 1, "type": "Integer"})
+    assert local.status_code == 400 and "not supported" in local.json()["message"]

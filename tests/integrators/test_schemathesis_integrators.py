@@ -21,6 +21,15 @@ from tests.integrators.test_external_task_workers import deploy_and_start  # noq
 
 EXAMPLES = 3
 NEW = {
+    ("/task/{id}/variables/{varName}", "get"),
+    ("/task/{id}/variables/{varName}", "put"),
+    ("/task/{id}/variables/{varName}", "delete"),
+    ("/task/{id}/variables", "post"),
+    ("/task/{id}/localVariables", "get"),
+    ("/task/{id}/localVariables", "post"),
+    ("/task/{id}/localVariables/{varName}", "get"),
+    ("/task/{id}/localVariables/{varName}", "put"),
+    ("/task/{id}/localVariables/{varName}", "delete"),
     ("/external-task", "get"),
     ("/external-task", "post"),
     ("/external-task/count", "get"),

@@ -26,6 +26,10 @@ REFUSED: tuple[tuple[str, str], ...] = (
     ),
     ("`deployment-activation-time` on deploy", "400: definitions are active when deployed"),
     (
+        "task-local variable writes (`PUT/POST /task/{id}/localVariables…`)",
+        "400: a task's variables are its process instance's; local reads answer empty / 404",
+    ),
+    (
         "`variables` / `localVariables` on `POST /external-task/{id}/failure`",
         "400: a failure does not move the instance on, so variables would be set without a step",
     ),
@@ -38,7 +42,7 @@ REFUSED: tuple[tuple[str, str], ...] = (
         "`PUT /process-definition/{id}/suspended` (the definition itself; its instances: "
         "`PUT /process-instance/suspended`), `POST /job/{id}/execute`, "
         "`/history/detail`, `/history/incident`, "
-        "`/history/job-log`, task (local) variable writes",
+        "`/history/job-log`",
         "404: not implemented yet (issue 16 leaves them open); "
         "the audit trail (`/admin/audit`) holds every change",
     ),

@@ -17,6 +17,7 @@ from . import (  # noqa: F401
     incidents,
     instances,
     jobs,
+    task_variables,
     tasks,
     variable_instances,
 )
