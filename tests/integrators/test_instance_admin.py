@@ -231,3 +231,51 @@ def test_task_variables_are_the_instances(server, camunda_openapi):
     check(city.rest("GET", f"/task/{tid}/localVariables/amount"), "/task/{id}/localVariables/{varName}")
     local = owner.rest("PUT", f"/task/{tid}/localVariables/x", json={"value": 1, "type": "Integer"})
     assert local.status_code == 400 and "not supported" in local.json()["message"]
+
+
+def test_a_suspended_definition_starts_nothing(server, camunda_openapi):
+    check = CamundaSchemas(camunda_openapi).check
+    deploy(server, "expense_claim")
+    iid = start(server, "expense_claim")
+    owner, city = server.client("owner"), server.client("city1")
+    by_key = "/process-definition/key/{key}/suspended"
+    assert (
+        city.rest(
+            "PUT", "/process-definition/key/expense_claim/suspended", json={"suspended": True}
+        ).status_code
+        == 403
+    )
+    check(
+        owner.rest(
+            "PUT",
+            "/process-definition/key/expense_claim/suspended",
+            json={"suspended": True, "includeProcessInstances": True},
+        ),
+        by_key,
+    )
+    [definition] = check(
+        owner.rest("GET", "/process-definition", params={"key": "expense_claim", "suspended": "true"}),
+        "/process-definition",
+    )
+    assert definition["suspended"] is True
+    refused = city.rest("POST", "/process-definition/key/expense_claim/start", json={})
+    assert refused.status_code == 409 and "suspended" in refused.json()["message"]
+    assert owner.rest("GET", f"/process-instance/{iid}").json()["suspended"] is True
+    check(
+        owner.rest(
+            "PUT",
+            f"/process-definition/{definition['id']}/suspended",
+            json={"suspended": False, "includeProcessInstances": True},
+        ),
+        "/process-definition/{id}/suspended",
+    )
+    check(
+        owner.rest(
+            "PUT",
+            "/process-definition/suspended",
+            json={"processDefinitionKey": "expense_claim", "suspended": False},
+        ),
+        "/process-definition/suspended",
+    )
+    assert owner.rest("GET", f"/process-instance/{iid}").json()["suspended"] is False
+    assert city.rest("POST", "/process-definition/key/expense_claim/start", json={}).status_code == 200

@@ -24,7 +24,10 @@ REFUSED: tuple[tuple[str, str], ...] = (
         "`startInstructions` (non-empty) on start, `POST /process-instance/{id}/modification`, migration",
         "400: starting or moving to a chosen activity is not supported",
     ),
-    ("`deployment-activation-time` on deploy", "400: definitions are active when deployed"),
+    (
+        "`deployment-activation-time` on deploy, `executionDate` on suspension",
+        "400: definitions are active when deployed; suspension takes effect at once",
+    ),
     (
         "task-local variable writes (`PUT/POST /task/{id}/localVariables…`)",
         "400: a task's variables are its process instance's; local reads answer empty / 404",
@@ -39,10 +42,7 @@ REFUSED: tuple[tuple[str, str], ...] = (
         "here the unmodelled error is reported",
     ),
     (
-        "`PUT /process-definition/{id}/suspended` (the definition itself; its instances: "
-        "`PUT /process-instance/suspended`), `POST /job/{id}/execute`, "
-        "`/history/detail`, `/history/incident`, "
-        "`/history/job-log`",
+        "`POST /job/{id}/execute`, `/history/detail`, `/history/incident`, `/history/job-log`",
         "404: not implemented yet (issue 16 leaves them open); "
         "the audit trail (`/admin/audit`) holds every change",
     ),

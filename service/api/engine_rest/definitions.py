@@ -6,14 +6,14 @@ from typing import Any
 
 from flask import jsonify
 
-from ...engine import browse, instances
+from ...engine import browse, instance_admin, instances
 from ...engine.store.models import ProcessDefinition
 from ..auth import context
 from .blueprint import actor, bp
 from .errors import BadRequest
 from .instances import instance_dto
 from .params import json_body, like, query_params
-from .strict import boolean, check_fields
+from .strict import boolean, check_fields, text
 from .variables import from_typed_map, to_typed_map
 
 START_FIELDS = {
@@ -61,7 +61,7 @@ def definition_dto(row: ProcessDefinition) -> dict[str, Any]:
         "resource": row.resource_name,
         "deploymentId": row.deployment_id,
         "diagram": None,
-        "suspended": False,
+        "suspended": bool(row.suspended),
         "tenantId": None,
         "versionTag": None,
         "historyTimeToLive": None,
@@ -74,9 +74,9 @@ def _matching(params) -> list[ProcessDefinition]:
     ids = set(params.texts("processDefinitionIdIn"))
     keys = set(params.texts("keysIn"))
     version = params.integer("version", minimum=1, maximum=2**31 - 1)
-    if params.flag("suspended"):
-        return []
     checks = [
+        lambda d: not params.flag("suspended") or d.suspended,
+        lambda d: not params.flag("active") or not d.suspended,
         lambda d: params.text("processDefinitionId") in (None, d.id),
         lambda d: not ids or d.id in ids,
         lambda d: params.text("key") in (None, d.key),
@@ -191,3 +191,46 @@ def start_form_variables(definition_id: str):
 def start_form_variables_by_key(key: str):
     _definition(key=key)
     return jsonify({})
+
+
+# --- suspension (issue 16) ------------------------------------------------------------------------------
+
+SUSPENSION_FIELDS = {"suspended", "includeProcessInstances", "executionDate"}
+
+
+def _suspend(body: dict, *, definition_id: str | None = None, key: str | None = None):
+    if body.get("executionDate"):
+        raise BadRequest("executionDate is not supported: suspension and activation take effect at once")
+    if body.get("suspended") is None:
+        raise BadRequest("'suspended' is required (true or false)")
+    instance_admin.set_definition_suspended(
+        context(),
+        actor=actor(),
+        suspended=boolean(body, "suspended", default=False),
+        definition_id=definition_id,
+        key=key,
+        include_instances=boolean(body, "includeProcessInstances", default=False),
+    )
+    return "", 204
+
+
+@bp.put("/process-definition/<definition_id>/suspended")
+def suspend_definition(definition_id: str):
+    body = json_body()
+    check_fields(body, SUSPENSION_FIELDS, "ProcessDefinitionSuspensionStateDto")
+    return _suspend(body, definition_id=_definition(definition_id).id)
+
+
+@bp.put("/process-definition/key/<key>/suspended")
+def suspend_definition_by_key(key: str):
+    body = json_body()
+    check_fields(body, SUSPENSION_FIELDS, "ProcessDefinitionSuspensionStateDto")
+    return _suspend(body, key=_definition(key=key).key)
+
+
+@bp.put("/process-definition/suspended")
+def suspend_definitions():
+    body = json_body()
+    check_fields(body, SUSPENSION_FIELDS | {"processDefinitionKey"}, "ProcessDefinitionSuspensionStateDto")
+    key = text(body, "processDefinitionKey", required=True)
+    return _suspend(body, key=_definition(key=key).key)

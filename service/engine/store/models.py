@@ -51,6 +51,8 @@ class ProcessDefinition(Base):
     spec_json: Mapped[str] = mapped_column(sa.Text)
     starter_groups: Mapped[str | None] = mapped_column(sa.String(200))  # camunda:candidateStarterGroups
     deployed_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # suspended definitions start no instances (PUT /process-definition/{id}/suspended; 0009_external_tasks)
+    suspended: Mapped[bool] = mapped_column(sa.Boolean, default=False, server_default=sa.false())
 
 
 class ProcessInstance(Base):

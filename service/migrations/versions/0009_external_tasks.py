@@ -1,4 +1,5 @@
 """external tasks (issue 16): the external_task table, incidents of external tasks, suspended instances
+and definitions
 
 Revision ID: 0009_external_tasks
 Revises: 0008_websec (depends on 0002, which created the incident table)
@@ -51,9 +52,13 @@ def upgrade() -> None:
         )
     with op.batch_alter_table("process_instance") as batch:
         batch.add_column(sa.Column("suspended", sa.Boolean(), server_default=sa.false(), nullable=False))
+    with op.batch_alter_table("process_definition") as batch:
+        batch.add_column(sa.Column("suspended", sa.Boolean(), server_default=sa.false(), nullable=False))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("process_definition") as batch:
+        batch.drop_column("suspended")
     with op.batch_alter_table("process_instance") as batch:
         batch.drop_column("suspended")
     with op.batch_alter_table("incident") as batch:
