@@ -95,7 +95,8 @@ def act_and_save(
         message = f"数据无法保存 / The data cannot be stored: {exc}"
         raise InvalidInput(message, {"_schema": [str(exc)]}) from exc
     except ErrorNotCaught as exc:  # a worker's BPMN error the diagram does not model: nothing is saved
-        raise InvalidInput(f"BPMN 错误未被捕获 / {exc}", {"errorCode": [str(exc)]}) from exc
+        message = diagram_message("BPMN 错误未被捕获", "BPMN error not caught", exc)
+        raise InvalidInput(message, {"errorCode": [str(exc)]}) from exc
     except NotWaitingForMessage as exc:
         raise Conflict(f"流程当前不接收该消息 / The process is not waiting for this message: {exc}") from exc
     except InvalidTimer as exc:  # a date/duration the data made absurd: the caller's data, nothing saved
