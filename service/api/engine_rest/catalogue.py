@@ -18,18 +18,20 @@ CAMUNDA_NAMES = {"name": "varName", "comment_id": "commentId"}
 REFUSED: tuple[tuple[str, str], ...] = (
     (
         "`tenant-id` on deploy, `tenantIdIn` / `withoutTenantId` in queries",
-        '400 "tenants are not supported": one bureau, one tenant; never stored and ignored',
+        '400 ("tenants are not supported", or the query\'s unsupported parameter): one bureau, one tenant; '
+        "never stored and ignored",
     ),
     (
-        "`startInstructions` (non-empty) on start, `POST /process-instance/{id}/modification`, migration",
-        "400: starting or moving to a chosen activity is not supported",
+        "`startInstructions` (non-empty) on start",
+        "400: starting at a chosen activity is not supported "
+        "(`/process-instance/{id}/modification` and migration: 404)",
     ),
     (
         "`deployment-activation-time` on deploy, `executionDate` on suspension",
         "400: definitions are active when deployed; suspension takes effect at once",
     ),
     (
-        "task-local variable writes (`PUT/POST /task/{id}/localVariables…`)",
+        "task-local variable writes (`PUT/POST/DELETE /task/{id}/localVariables…`)",
         "400: a task's variables are its process instance's; local reads answer empty / 404",
     ),
     (
@@ -43,8 +45,8 @@ REFUSED: tuple[tuple[str, str], ...] = (
     ),
     (
         "`POST /job/{id}/execute`, `/history/detail`, `/history/incident`, `/history/job-log`",
-        "404: not implemented yet (issue 16 leaves them open); "
-        "the audit trail (`/admin/audit`) holds every change",
+        "404: not implemented yet; the audit trail (`/admin/audit`, `/history/user-operation`) "
+        "holds every change",
     ),
     (
         "CMMN (`/case-*`), DMN (`/decision-*`), `/identity`, `/user`, `/group`, `/authorization`, `/filter`, "
