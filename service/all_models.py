@@ -8,7 +8,14 @@ from __future__ import annotations
 
 from .consortium.store import models as consortium_models
 from .consortium.store import review_models, supervision_models
-from .engine.store import audit_checkpoints, counters, deadline_models, reliability_models, websec_models
+from .engine.store import (
+    audit_checkpoints,
+    counters,
+    deadline_models,
+    external_task_models,
+    reliability_models,
+    websec_models,
+)
 from .engine.store import models as engine_models
 from .engine.store.base import Base
 
@@ -17,6 +24,7 @@ MODULES = (
     audit_checkpoints,
     counters,
     deadline_models,
+    external_task_models,
     reliability_models,
     websec_models,
     consortium_models,

@@ -8,6 +8,7 @@ the service layer maps one small tree once per edge::
     ├── DiagramInvalid               deploy refused; .problems: list[DiagramProblem]
     ├── TaskNotReady                 complete_task on a task that is not READY / not manual / unknown
     ├── NotWaitingForMessage         send_message while no catch event waits for that name
+    ├── ErrorNotCaught               an external task's BPMN error that no boundary event catches
     ├── InvalidData                  task data SpiffWorkflow cannot store (e.g. a "typename" key)
     └── ScriptFailed                 a script, condition, timer or ${...} expression failed at run time
         │                            (.element_id, .process_key, .line, .reason; .timed_out)
@@ -70,6 +71,20 @@ class NotWaitingForMessage(EngineError):
     def __init__(self, name: str) -> None:
         self.name = name
         super().__init__(f"流程未在等待该消息 / instance is not waiting for message {name!r}")
+
+
+class ErrorNotCaught(EngineError):
+    """A worker's BPMN error that no error boundary event on the external task catches.
+
+    Camunda's default ends the execution silently; this engine refuses instead and changes nothing,
+    so the worker (or an administrator) sees the unmodelled error.
+    """
+
+    def __init__(self, element_id: str, code: str) -> None:
+        self.element_id = element_id
+        self.code = code
+        super().__init__(f"没有边界事件捕获该错误 / no error boundary event on {element_id} catches "
+                         f"error code {code!r}")
 
 
 class InvalidData(EngineError):

@@ -24,6 +24,7 @@ from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.defaults import EndEvent, ServiceTask
+from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import ErrorEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.simple import TerminateEventDefinition
@@ -35,12 +36,12 @@ from SpiffWorkflow.util.task import TaskState
 from . import asynchronous
 from .budget import StepBudget
 from .clock import engine_clock
-from .data import camunda_types, check_variables, json_safe
-from .errors import EngineError, InvalidData, NotWaitingForMessage, ScriptFailed, TaskNotReady
+from .data import camunda_types, check_storable, check_variables, json_safe
+from .errors import EngineError, ErrorNotCaught, InvalidData, NotWaitingForMessage, ScriptFailed, TaskNotReady
 from .extensions import TaskInfo, bean_name
-from .listeners import ListenerRaised, has_task_listeners, task_event
+from .listeners import ListenerRaised, bound, has_task_listeners, task_event
 from .listeners import current as current_binding
-from .model import ActivityState, ServiceCall, Timer, UserTask
+from .model import ActivityState, ExternalTask, ServiceCall, Timer, UserTask
 from .prune import PRUNE_EVERY, passed_elements, prune
 from .resolve import element_variable, evaluate_attribute, resolved, to_datetime
 from .scope import Scopes, instance_scope, refresh, write_through
@@ -160,6 +161,40 @@ class Instance:
                 self.scopes.after_run(task)
             self._advance(handlers, budget)
 
+    def set_variables(self, modifications: dict[str, Any], deletions: list[str], now: datetime) -> None:
+        """Set and delete process variables of a running instance (Camunda's
+        `POST /process-instance/{id}/variables`): written to the data every path carries on (the
+        active tasks) and to the latest completed ones, which `variables` reads; no step is taken.
+
+        Raises:
+            InvalidData: values the serializer could not store.
+        """
+        with engine_clock(now):
+            check_storable(modifications)
+            wf = self.workflow
+            carriers = [t for t in wf.get_tasks() if t.has_state(_ACTIVE)]
+            carriers += [t for t in wf.tasks.values() if t.state == TaskState.COMPLETED
+                         and not any(c.state == TaskState.COMPLETED for c in t.children)]
+            for data in [t.data for t in carriers] + [wf.task_tree.data, wf.data]:
+                for name in deletions:
+                    data.pop(name, None)
+                data.update(copy.deepcopy(modifications))
+
+    def cancel(self, now: datetime, *, skip_custom_listeners: bool = False) -> None:
+        """Cancel every open path (Camunda's `DELETE /process-instance/{id}`); the active activities'
+        end listeners run unless `skip_custom_listeners`."""
+        with engine_clock(now):
+            if skip_custom_listeners:
+                with bound(None):
+                    self._spiff(self.workflow.cancel)
+            else:
+                self._spiff(self.workflow.cancel)
+
+    @property
+    def cancelled(self) -> bool:
+        """Ended by `cancel`, not at an end event."""
+        return bool(self.workflow.completed and not self.workflow.success)
+
     def notify_task(self, task_id: str, event: str, data: dict[str, Any] | None = None,
                     assignee: str | None = None) -> None:
         """Run the user task's declared `event` task listeners (workflows/listeners.py) through the
@@ -179,6 +214,62 @@ class Instance:
         return has_task_listeners(self._task(task_id), event)
 
     # --- queries -----------------------------------------------------------------------------
+
+    def external_tasks(self, handlers: Handlers) -> list[ExternalTask]:
+        """Service tasks waiting for an external worker (STARTED, topic not served by `handlers`)."""
+        out = []
+        for task in self.workflow.get_tasks(state=TaskState.STARTED, spec_class=ServiceTask):
+            if not _is_external(task, handlers):
+                continue
+            spec = task.task_spec
+            ext = spec.extensions or {}
+            out.append(ExternalTask(str(task.id), spec.bpmn_id, spec.bpmn_name, ext["camunda:topic"],
+                                    task.workflow.spec.name, _priority(ext.get("camunda:taskPriority"))))
+        return out
+
+    def complete_external_task(self, task_id: str, variables: dict[str, Any], handlers: Handlers,
+                               now: datetime) -> None:
+        """An external worker finished the service task `task_id`: its variables become process data and
+        the instance advances (Camunda `POST /external-task/{id}/complete`).
+
+        Raises:
+            TaskNotReady: no such task, or not a service task waiting for a worker.
+            InvalidData: variables the serializer could not store.
+        """
+        with engine_clock(now):
+            task = self._external(task_id, handlers)
+            check_storable(variables)
+            task.data.update(copy.deepcopy(variables))
+            budget = StepBudget()
+            self._spiff(task.complete)
+            self._advance(handlers, budget)
+
+    def throw_bpmn_error(self, task_id: str, code: str, message: str | None, variables: dict[str, Any],
+                         handlers: Handlers, now: datetime) -> None:
+        """An external worker reports the business error `code` for service task `task_id`: an error
+        boundary event attached to the task that catches `code` (or catches every error) interrupts it,
+        with `variables` as process data (Camunda `POST /external-task/{id}/bpmnError`).
+
+        Raises:
+            TaskNotReady: no such task, or not a service task waiting for a worker.
+            ErrorNotCaught: no error boundary event on the task catches `code`.
+        """
+        with engine_clock(now):
+            task = self._external(task_id, handlers)
+            check_storable(variables)
+            catching = [t for t in (task.parent.children if task.parent else [])
+                        if t is not task and t.state == TaskState.WAITING
+                        and isinstance(getattr(t.task_spec, "event_definition", None), ErrorEventDefinition)
+                        and t.task_spec.event_definition.code in (None, code)]
+            if not catching:
+                raise ErrorNotCaught(task.task_spec.bpmn_id, code)
+            catcher = next((t for t in catching if t.task_spec.event_definition.code == code), catching[0])
+            task.data.update(copy.deepcopy(variables))
+            payload = {**copy.deepcopy(task.data), **copy.deepcopy(variables)}
+            event = BpmnEvent(catcher.task_spec.event_definition, payload=payload)
+            self._spiff(catcher.task_spec.catch, catcher, event)
+            self._spiff(catcher.task_spec._update, catcher)
+            self._advance(handlers, StepBudget())
 
     def user_tasks(self) -> list[UserTask]:
         """READY manual tasks, call activities and MI children included."""
@@ -332,7 +423,10 @@ class Instance:
             raise ScriptFailed.from_spiff(exc) from exc
 
     def _advance(self, handlers: Handlers, budget: StepBudget) -> None:
-        """Engine steps and service tasks until a wait state; every task is charged to `budget`."""
+        """Engine steps and service tasks until a wait state; every task is charged to `budget`.
+
+        A service task whose topic no handler serves stays STARTED: an external task waiting for a
+        worker (Camunda's external task pattern), a wait state like a user task."""
         wf = self.workflow
         scopes = self.scopes
 
@@ -348,7 +442,7 @@ class Instance:
         for _ in range(MAX_ROUNDS):
             self._spiff(wf.do_engine_steps, will_run, did_run)
             started = [t for t in wf.get_tasks(state=TaskState.STARTED, spec_class=ServiceTask)
-                       if not asynchronous.parked(t)]
+                       if not asynchronous.parked(t) and not _is_external(t, handlers)]
             for task in started:
                 budget.charge(task)
                 scopes.begin(task)
@@ -396,6 +490,13 @@ class Instance:
         binding.call("delegate", name, element_id=spec.bpmn_id, element_name=spec.bpmn_name,
                      event="execute", variables=task.data)
         self._spiff(task.complete)
+
+    def _external(self, task_id: str, handlers: Handlers) -> Task:
+        task = self._task(task_id)
+        if not isinstance(task.task_spec, ServiceTask) or task.state != TaskState.STARTED \
+                or not _is_external(task, handlers):
+            raise TaskNotReady(task_id, "not an external task waiting for a worker")
+        return task
 
     def _fingerprint(self) -> frozenset[tuple[UUID, int]]:
         return frozenset((t.id, t.state) for t in self.workflow.get_tasks())
@@ -459,6 +560,22 @@ def _cancel_cause(workflow: BpmnWorkflow, task: Task | None) -> str | None:
         if isinstance(other.task_spec, EndEvent) and isinstance(definition, TerminateEventDefinition):
             return other.task_spec.bpmn_id
     return None
+
+
+def _is_external(task: Task, handlers: Handlers) -> bool:
+    """A service task left to an external worker: a topic, no delegate, and no in-process handler."""
+    ext = task.task_spec.extensions or {}
+    if bean_name(ext.get("camunda:delegateExpression") or ext.get("camunda:expression")) is not None:
+        return False
+    topic = ext.get("camunda:topic")
+    return bool(topic) and topic not in handlers
+
+
+def _priority(value: Any) -> int:
+    try:
+        return int(str(value).strip())
+    except (TypeError, ValueError):
+        return 0
 
 
 def _due(definition: TimerEventDefinition, value: Any) -> datetime | None:

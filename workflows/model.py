@@ -72,6 +72,21 @@ class ServiceCall:
 
 
 @dataclass(frozen=True)
+class ExternalTask:
+    """A service task waiting for an external worker: no in-process handler serves its topic.
+
+    `priority` is the element's `camunda:taskPriority` (Camunda's default 0 when absent or not a number).
+    """
+
+    task_id: str
+    element_id: str
+    name: str | None
+    topic: str
+    process_key: str
+    priority: int
+
+
+@dataclass(frozen=True)
 class ActivityState:
     """Progress of one element, for drawing the instance over its diagram."""
 

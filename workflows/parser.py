@@ -34,7 +34,7 @@ from .timer_events import bounded
 USER_TASK_ATTRIBUTES = (
     "assignee", "candidateGroups", "candidateUsers", "dueDate", "followUpDate", "priority",
 )
-SERVICE_TASK_ATTRIBUTES = ("type", "topic", "class", "expression", "delegateExpression")
+SERVICE_TASK_ATTRIBUTES = ("type", "topic", "class", "expression", "delegateExpression", "taskPriority")
 
 _C = "{" + CAMUNDA_MODEL_NS + "}"
 

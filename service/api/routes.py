@@ -15,6 +15,7 @@ from . import (  # noqa: F401  (route modules register on the blueprints)
     reviews,
     session,
     supervision,
+    well_known,
 )
 from .auth import SESSION_LIFETIME
 from .engine_rest import routes as engine_rest
@@ -28,5 +29,6 @@ def register(app: Flask) -> None:
     app.register_blueprint(health.bp)
     app.register_blueprint(session.bp)
     app.register_blueprint(domain.bp)
+    app.register_blueprint(well_known.bp)
     engine_rest.register(app)
     edge.install(app)  # last: its routing-error handlers serve /api and /engine-rest alike

@@ -15,6 +15,7 @@ from forms.messages import SEPARATOR
 from workflows.engine import Instance as RunningInstance
 from workflows.errors import (
     EngineError,
+    ErrorNotCaught,
     InvalidData,
     InvalidTimer,
     NotWaitingForMessage,
@@ -28,7 +29,7 @@ from ..actors import Actor
 from ..context import Context
 from ..errors import Conflict, DiagramFailed, InvalidInput, ProcessFailed
 from . import extension_runtime as hooks
-from .store import audit, definitions, instances
+from .store import audit, definitions, external_tasks, instances
 from .store.models import ProcessInstance
 
 Action = Callable[[RunningInstance, dict, datetime], None]
@@ -98,6 +99,9 @@ def act_and_save(
         raise Conflict(f"任务已不再待办 / The task is no longer open: {exc}") from exc
     except InvalidData as exc:
         raise unstorable_input(exc) from exc
+    except ErrorNotCaught as exc:  # a worker's BPMN error the diagram does not model: nothing is saved
+        message = diagram_message("BPMN 错误未被捕获", "BPMN error not caught", exc)
+        raise InvalidInput(message, {"errorCode": [str(exc)]}) from exc
     except NotWaitingForMessage as exc:
         raise Conflict(f"流程当前不接收该消息 / The process is not waiting for this message: {exc}") from exc
     except InvalidTimer as exc:  # a date/duration the data made absurd: the caller's data, nothing saved
@@ -130,6 +134,7 @@ def act_and_save(
             element_id=task.element_id,
             detail={"name": task.name, "deleteReason": end.reason, "cause": end.cause},
         )
+    external_tasks.sync(session, row, running, handlers, now)
     hooks.after_save(ctx.extensions, session, row, running, now, ctx.config.deadlines)
     for task in created:
         audit.record(
@@ -142,7 +147,7 @@ def act_and_save(
             element_id=task.element_id,
             detail={"name": task.name, "assignee": task.assignee},
         )
-    if running.completed and not was_completed:
+    if running.completed and not was_completed and not running.cancelled:
         audit.record(
             session,
             actor=actor,

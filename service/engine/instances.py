@@ -16,7 +16,7 @@ from workflows.extensions import Extensions
 
 from ..actors import CITY_CLERK, Actor
 from ..context import Context
-from ..errors import Forbidden, InvalidInput, NotFound
+from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from . import extension_runtime as hooks
 from .commands import act_and_save, restore, run_command, unstorable_input
 from .store import audit, definitions, instances
@@ -59,6 +59,10 @@ def start_instance(
             else definitions.get_latest(session, key or "")
         )
         check_may_start(definition, actor, ctx.extensions)
+        if definition.suspended:  # Camunda: a suspended definition starts no instances (issue 16)
+            raise Conflict(
+                f"流程定义已挂起 / Process definition {definition.id} is suspended: it cannot be started"
+            )
         for hook in ctx.extensions.before_start:
             business_key, variables = hook(session, definition, actor, business_key, variables, now)
         check_business_key(business_key, BUSINESS_KEY_LENGTH)

@@ -151,6 +151,10 @@ def complete_task(ctx: Context, *, task_id: str, actor: Actor, data: dict[str, A
             raise Conflict(f"任务已办结 / Task {task_id} has already been completed")
         if not tasks.may_work_on(session, task, actor):
             raise Forbidden(f"无权办理该任务 / You may not complete task {task_id}")
+        if row.suspended:  # Camunda: a suspended instance's tasks cannot be completed (issue 16)
+            raise Conflict(
+                f"流程实例已挂起 / Task {task_id} cannot be completed: its process instance is suspended"
+            )
         clean = _validated(task, data, json.loads(row.variables_json or "{}"))
         for hook in ctx.extensions.before_complete:  # the domain's checks (register, round window …)
             hook(session, row, task, clean, actor, now)

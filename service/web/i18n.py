@@ -379,6 +379,7 @@ STATUS = {
     "hearing": ("陈述申辩中", "Stating its case"),
     "verified": ("已核实", "Verified"), "pending": ("待核实", "Pending verification"),
     "active": ("办理中", "Running"), "completed": ("已办结", "Completed"),
+    "cancelled": ("已终止", "Cancelled"),
     "confirmed": ("已确认", "Confirmed"), "invited": ("已邀请", "Invited"),
     "declined": ("已拒绝", "Declined"),
     "lead": ("牵头单位", "Lead"), "core": ("核心层", "Core"), "general": ("一般成员", "General"),
@@ -414,6 +415,13 @@ ACTIONS = {
     "panel.short": ("专家组人数不足", "Panel short"),
     "site_visit.scheduled": ("安排现场考察", "Site visit scheduled"),
     "objection.concluded": ("异议处理完毕", "Objection concluded"),
+    "instance.cancelled": ("流程已终止", "Process cancelled"),
+    "instance.suspended": ("流程已挂起", "Process suspended"),
+    "instance.activated": ("流程已恢复", "Process resumed"),
+    "instance.variables_set": ("流程数据已修改", "Process data changed"),
+    "externalTask.completed": ("外部系统办理完成", "External system completed its step"),
+    "externalTask.bpmnError": ("外部系统报告业务错误", "External system reported a business error"),
+    "externalTask.failed": ("外部系统处理失败", "External system failed"),
 }
 
 

@@ -4,8 +4,9 @@ Two adjustments, both to Camunda's document rather than to what Camunda sends:
 - OpenAPI 3.0 `nullable: true` becomes a JSON-Schema null alternative (jsonschema does not read it);
 - VariableValueDto.value is declared `type: object` but Camunda itself sends strings, numbers and booleans
   there (`{"value": "x", "type": "String"}`), so its type is left open.
-`GET /history/task` is missing from Camunda's document; its schema is written here from the REST reference
-(docs.camunda.org, "Get Tasks (Historic)").
+`GET /history/task` and `GET /history/user-operation` are missing from Camunda's document; their schemas
+are written here from the REST reference (docs.camunda.org, "Get Tasks (Historic)", "Get User Operation
+Log (Historic)").
 """
 
 from __future__ import annotations
@@ -36,7 +37,38 @@ HISTORIC_TASK = {
         "priority": _I,
     },
 }
+USER_OPERATION = {  # docs.camunda.org REST reference, "Get User Operation Log (Historic)" (issue 16)
+    "type": "object",
+    "properties": {
+        name: _S
+        for name in (
+            "id deploymentId processDefinitionId processDefinitionKey processInstanceId executionId "
+            "caseDefinitionId caseInstanceId caseExecutionId taskId externalTaskId batchId jobId "
+            "jobDefinitionId userId timestamp operationId operationType entityType category annotation "
+            "property orgValue newValue removalTime rootProcessInstanceId"
+        ).split()
+    },
+}
+HISTORIC_VARIABLE = {  # docs.camunda.org REST reference, "Get Variable Instances (Historic)" (issue 16)
+    "type": "object",
+    "properties": {
+        **{
+            name: _S
+            for name in (
+                "id name type processDefinitionKey processDefinitionId processInstanceId executionId "
+                "activityInstanceId caseDefinitionKey caseDefinitionId caseInstanceId caseExecutionId taskId "
+                "tenantId errorMessage state createTime removalTime rootProcessInstanceId"
+            ).split()
+        },
+        "value": {},
+        "valueInfo": {"type": "object"},
+    },
+}
 EXTRA_PATHS = {
+    ("/history/variable-instance", "get", "200"): {"type": "array", "items": HISTORIC_VARIABLE},
+    ("/history/variable-instance/count", "get", "200"): {"$ref": "#/components/schemas/CountResultDto"},
+    ("/history/user-operation", "get", "200"): {"type": "array", "items": USER_OPERATION},
+    ("/history/user-operation/count", "get", "200"): {"$ref": "#/components/schemas/CountResultDto"},
     ("/history/task", "get", "200"): {"type": "array", "items": HISTORIC_TASK},
     ("/history/task/count", "get", "200"): {"$ref": "#/components/schemas/CountResultDto"},
 }

@@ -178,9 +178,10 @@ def test_bad_deployments_and_starts(server):
     start = "/process-definition/key/consortium_recommendation/start"
     assert_camunda_error(lead.rest("POST", start, json={"variables": "none"}), 400, "InvalidRequestException")
     assert_camunda_error(lead.rest("POST", start, json={"businessKey": 7}), 400, "InvalidRequestException")
-    assert_camunda_error(
-        lead.rest("POST", start, json={"startInstructions": []}), 400, "InvalidRequestException"
-    )
+    # issue 16: an empty startInstructions is accepted (pycamunda always sends it); a real one is refused
+    instructions = {"startInstructions": [{"type": "startBeforeActivity", "activityId": "Task_X"}]}
+    assert_camunda_error(lead.rest("POST", start, json=instructions), 400, "InvalidRequestException")
+    assert_camunda_error(lead.rest("POST", start, json={"colour": "red"}), 400, "InvalidRequestException")
     assert_camunda_error(server.client("city1").rest("POST", start, json={}), 403, "AuthorizationException")
 
 

@@ -6,14 +6,25 @@ from typing import Any
 
 from flask import jsonify
 
-from ...engine import browse, instances
+from ...engine import browse, instance_admin, instances
 from ...engine.store.models import ProcessDefinition
 from ..auth import context
 from .blueprint import actor, bp
 from .errors import BadRequest
 from .instances import instance_dto
 from .params import json_body, like, query_params
+from .strict import boolean, check_fields, text
 from .variables import from_typed_map, to_typed_map
+
+START_FIELDS = {
+    "businessKey",
+    "variables",
+    "caseInstanceId",
+    "startInstructions",
+    "skipCustomListeners",
+    "skipIoMappings",
+    "withVariablesInReturn",
+}  # Camunda 7.21's StartProcessInstanceDto
 
 SUPPORTED = {
     "processDefinitionId",
@@ -50,7 +61,7 @@ def definition_dto(row: ProcessDefinition) -> dict[str, Any]:
         "resource": row.resource_name,
         "deploymentId": row.deployment_id,
         "diagram": None,
-        "suspended": False,
+        "suspended": bool(row.suspended),
         "tenantId": None,
         "versionTag": None,
         "historyTimeToLive": None,
@@ -63,9 +74,9 @@ def _matching(params) -> list[ProcessDefinition]:
     ids = set(params.texts("processDefinitionIdIn"))
     keys = set(params.texts("keysIn"))
     version = params.integer("version", minimum=1, maximum=2**31 - 1)
-    if params.flag("suspended"):
-        return []
     checks = [
+        lambda d: not params.flag("suspended") or d.suspended,
+        lambda d: not params.flag("active") or not d.suspended,
         lambda d: params.text("processDefinitionId") in (None, d.id),
         lambda d: not ids or d.id in ids,
         lambda d: params.text("key") in (None, d.key),
@@ -137,11 +148,20 @@ def _start(definition: ProcessDefinition):
     # 403 before the body is read, whatever it holds
     instances.check_may_start(definition, actor(), context().extensions)
     body = json_body()
-    unsupported = sorted(set(body) - {"variables", "businessKey", "withVariablesInReturn", "caseInstanceId"})
-    if unsupported or body.get("caseInstanceId"):
+    check_fields(body, START_FIELDS, "StartProcessInstanceDto")
+    if body.get("caseInstanceId"):
+        raise BadRequest("不支持的启动参数 / Unsupported start option(s): caseInstanceId (no CMMN)")
+    if body.get("startInstructions"):
         raise BadRequest(
-            f"不支持的启动参数 / Unsupported start option(s): {', '.join(unsupported or ['caseInstanceId'])}"
+            "不支持的启动参数 / Unsupported start option(s): startInstructions "
+            "(starting at a chosen activity is not supported)"
         )
+    if body.get("startInstructions") not in (None, []):
+        raise BadRequest("startInstructions must be a list")
+    # Camunda respects these two only together with startInstructions: without them, it ignores them
+    boolean(body, "skipCustomListeners", default=False)
+    boolean(body, "skipIoMappings", default=False)
+    with_variables = boolean(body, "withVariablesInReturn", default=False)
     business_key = body.get("businessKey")
     if business_key is not None and not isinstance(business_key, str):
         raise BadRequest("businessKey must be a string")
@@ -154,7 +174,7 @@ def _start(definition: ProcessDefinition):
     )
     row = browse.get_instance_row(context(), instance_id=started.id, actor=actor())
     dto = instance_dto(row)
-    if body.get("withVariablesInReturn") is True:
+    if with_variables:
         dto["variables"] = to_typed_map(
             browse.instance_variables(context(), instance_id=row.id, actor=actor())
         )
@@ -171,3 +191,46 @@ def start_form_variables(definition_id: str):
 def start_form_variables_by_key(key: str):
     _definition(key=key)
     return jsonify({})
+
+
+# --- suspension (issue 16) ------------------------------------------------------------------------------
+
+SUSPENSION_FIELDS = {"suspended", "includeProcessInstances", "executionDate"}
+
+
+def _suspend(body: dict, *, definition_id: str | None = None, key: str | None = None):
+    if body.get("executionDate"):
+        raise BadRequest("executionDate is not supported: suspension and activation take effect at once")
+    if body.get("suspended") is None:
+        raise BadRequest("'suspended' is required (true or false)")
+    instance_admin.set_definition_suspended(
+        context(),
+        actor=actor(),
+        suspended=boolean(body, "suspended", default=False),
+        definition_id=definition_id,
+        key=key,
+        include_instances=boolean(body, "includeProcessInstances", default=False),
+    )
+    return "", 204
+
+
+@bp.put("/process-definition/<definition_id>/suspended")
+def suspend_definition(definition_id: str):
+    body = json_body()
+    check_fields(body, SUSPENSION_FIELDS, "ProcessDefinitionSuspensionStateDto")
+    return _suspend(body, definition_id=_definition(definition_id).id)
+
+
+@bp.put("/process-definition/key/<key>/suspended")
+def suspend_definition_by_key(key: str):
+    body = json_body()
+    check_fields(body, SUSPENSION_FIELDS, "ProcessDefinitionSuspensionStateDto")
+    return _suspend(body, key=_definition(key=key).key)
+
+
+@bp.put("/process-definition/suspended")
+def suspend_definitions():
+    body = json_body()
+    check_fields(body, SUSPENSION_FIELDS | {"processDefinitionKey"}, "ProcessDefinitionSuspensionStateDto")
+    key = text(body, "processDefinitionKey", required=True)
+    return _suspend(body, key=_definition(key=key).key)

@@ -85,6 +85,10 @@ def create_deployment():
         files[upload.filename or field_name] = upload.read()
     if not files:
         raise BadRequest("No deployment resources contained in the form upload.")
+    if form.get("tenant-id"):  # issue 16: refused rather than stored and ignored
+        raise BadRequest("tenants are not supported: form field 'tenant-id' (deploy without a tenant)")
+    if form.get("deployment-activation-time"):
+        raise BadRequest("deployment-activation-time is not supported: definitions are active when deployed")
     changed_only = _flag(form.get("deploy-changed-only"), "deploy-changed-only")
     duplicate_filtering = _flag(form.get("enable-duplicate-filtering"), "enable-duplicate-filtering")
     result = deploy(
@@ -93,7 +97,7 @@ def create_deployment():
         actor=actor(),
         name=form.get("deployment-name") or None,
         source=form.get("deployment-source") or None,
-        tenant_id=form.get("tenant-id") or None,
+        tenant_id=None,
         changed_only=changed_only or duplicate_filtering,
     )
     if result.deployment is not None:
@@ -117,8 +121,9 @@ def _existing(unchanged: list[ProcessDefinition]) -> Deployment:
 
 
 def _flag(value: str | None, name: str) -> bool:
-    if value in (None, "", "false"):
+    """A form field's boolean, in any case ("True" from pycamunda): Camunda parses it case-insensitively."""
+    if value in (None, ""):
         return False
-    if value == "true":
-        return True
+    if value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
     raise BadRequest(f"Form field '{name}' must be true or false, not '{value}'")

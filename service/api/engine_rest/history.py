@@ -49,6 +49,7 @@ PI_SUPPORTED = {
     "startedAfter",
     "active",
     "completed",
+    "externallyTerminated",
 }
 PI_SORTS = {
     "instanceId": "instanceId",
@@ -78,15 +79,32 @@ def historic_instance_dto(row: ProcessInstance, definition) -> dict[str, Any]:
         "durationInMillis": _millis(row.started_at, row.ended_at),
         "startUserId": row.started_by,
         "startActivityId": None,
-        "deleteReason": None,
+        "deleteReason": "cancelled" if row.status == "cancelled" else None,
         "tenantId": None,
-        "state": "COMPLETED" if row.status == "completed" else "ACTIVE",
+        "state": {"completed": "COMPLETED", "cancelled": "EXTERNALLY_TERMINATED"}.get(
+            row.status, "SUSPENDED" if row.suspended else "ACTIVE"
+        ),
     }
 
 
+def _status(ended: list[str], finished: bool, running: bool) -> str | None:
+    """completed / externallyTerminated name one end state; finished is either (issue 16)."""
+    if ended:
+        return ended[0]
+    return "finished" if finished else "active" if running else None
+
+
 def _instance_query(params, *, paged: bool) -> InstanceQuery | None:
-    finished, unfinished = params.flag("finished") or params.flag("completed"), params.flag("unfinished")
-    if finished and (unfinished or params.flag("active")):
+    finished, unfinished = params.flag("finished"), params.flag("unfinished")
+    ended = [
+        s
+        for s, on in (
+            ("completed", params.flag("completed")),
+            ("cancelled", params.flag("externallyTerminated")),
+        )
+        if on
+    ]
+    if (finished or ended) and (unfinished or params.flag("active")) or len(ended) > 1:
         return None
     ids, one = params.texts("processInstanceIds"), params.text("processInstanceId")
     if one is not None:
@@ -100,7 +118,7 @@ def _instance_query(params, *, paged: bool) -> InstanceQuery | None:
         definition_id=params.text("processDefinitionId"),
         definition_key=params.text("processDefinitionKey"),
         definition_keys=params.texts("processDefinitionKeyIn"),
-        status="completed" if finished else "active" if unfinished or params.flag("active") else None,
+        status=_status(ended, finished, unfinished or params.flag("active")),
         started_by=params.text("startedBy"),
         started_before=params.date("startedBefore"),
         started_after=params.date("startedAfter"),

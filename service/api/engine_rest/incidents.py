@@ -39,7 +39,7 @@ def incident_dto(row: Incident) -> dict[str, Any]:
         "failedActivityId": row.failed_element_id or row.element_id,
         "causeIncidentId": row.id,
         "rootCauseIncidentId": row.id,
-        "configuration": row.job_id,
+        "configuration": row.job_id or row.external_task_id,
         "tenantId": None,
         "incidentMessage": row.message,
         "jobDefinitionId": None,

@@ -9,14 +9,16 @@ from typing import Any
 
 from flask import jsonify
 
-from ...engine import browse
+from ...engine import browse, instance_admin
 from ...engine.store.instance_query import InstanceQuery
 from ...engine.store.models import ProcessInstance
 from ...errors import NotFound
 from ..auth import context
 from .blueprint import actor, bp
-from .params import link, query_params
-from .variables import to_typed_map
+from .errors import BadRequest
+from .params import json_body, link, query_params
+from .strict import boolean, check_fields, text
+from .variables import from_typed, from_typed_map, to_typed, to_typed_map
 
 SUPPORTED = {
     "processInstanceIds",
@@ -27,6 +29,16 @@ SUPPORTED = {
     "processDefinitionKeyIn",
     "active",
     "suspended",
+}
+GROUP_SUSPENSION_FIELDS = {
+    "suspended",
+    "processDefinitionId",
+    "processDefinitionKey",
+    "processDefinitionTenantId",
+    "processDefinitionWithoutTenantId",
+    "processInstanceIds",
+    "processInstanceQuery",
+    "historicProcessInstanceQuery",
 }
 SORTS = {
     "instanceId": "instanceId",
@@ -43,16 +55,18 @@ def instance_dto(row: ProcessInstance) -> dict[str, Any]:
         "businessKey": row.business_key,
         "caseInstanceId": None,
         "ended": row.status == "completed",
-        "suspended": False,
+        "suspended": bool(row.suspended),
         "tenantId": None,
         "links": [link("self", f"/process-instance/{row.id}")],
     }
 
 
 def _query(params, *, paged: bool) -> InstanceQuery | None:
-    if params.flag("suspended"):
-        return None  # nothing is ever suspended here
+    suspended, active = params.flag("suspended"), params.flag("active")
+    if suspended and active:
+        return None  # nothing is both
     query = InstanceQuery(
+        suspended=True if suspended else (False if active else None),
         ids=params.texts("processInstanceIds"),
         business_key=params.text("businessKey"),
         business_key_like=params.text("businessKeyLike"),
@@ -95,7 +109,7 @@ def count_instances():
 
 def _running(instance_id: str) -> ProcessInstance:
     row = browse.get_instance_row(context(), instance_id=instance_id, actor=actor())
-    if row.status == "completed":
+    if row.status != "active":
         raise NotFound(
             f"流程实例已结束 / Process instance with id {instance_id} does not exist (it has ended)"
         )
@@ -118,7 +132,7 @@ def instance_variables(instance_id: str):
 @bp.get("/process-instance/<instance_id>/activity-instances")
 def activity_instances(instance_id: str):
     row, active = browse.active_elements(context(), instance_id=instance_id, actor=actor())
-    if row.status == "completed":
+    if row.status != "active":
         raise NotFound(
             f"流程实例已结束 / Process instance with id {instance_id} does not exist (it has ended)"
         )
@@ -161,3 +175,115 @@ def _node(
         "incidentIds": [],
         "incidents": [],
     }
+
+
+# --- administration (issue 16): variables, cancel, suspension ---------------------------------------------
+
+
+@bp.get("/process-instance/<instance_id>/variables/<name>")
+def instance_variable(instance_id: str, name: str):
+    query_params({"deserializeValue"}).flag("deserializeValue")
+    _running(instance_id)
+    values = browse.instance_variables(context(), instance_id=instance_id, actor=actor())
+    if name not in values:
+        raise NotFound(f"流程变量不存在 / process instance variable with name {name} does not exist")
+    return jsonify(to_typed(values[name]))
+
+
+@bp.put("/process-instance/<instance_id>/variables/<name>")
+def put_instance_variable(instance_id: str, name: str):
+    body = json_body()
+    check_fields(body, {"value", "type", "valueInfo"}, "VariableValueDto")
+    value = from_typed(name, body)
+    instance_admin.set_variables(
+        context(), actor=actor(), instance_id=instance_id, modifications={name: value}, deletions=[]
+    )
+    return "", 204
+
+
+@bp.delete("/process-instance/<instance_id>/variables/<name>")
+def delete_instance_variable(instance_id: str, name: str):
+    instance_admin.set_variables(
+        context(), actor=actor(), instance_id=instance_id, modifications={}, deletions=[name]
+    )
+    return "", 204
+
+
+@bp.post("/process-instance/<instance_id>/variables")
+def modify_instance_variables(instance_id: str):
+    body = json_body()
+    check_fields(body, {"modifications", "deletions"}, "PatchVariablesDto")
+    deletions = body.get("deletions") or []
+    if not isinstance(deletions, list) or not all(isinstance(d, str) for d in deletions):
+        raise BadRequest("deletions must be a list of variable names")
+    instance_admin.set_variables(
+        context(),
+        actor=actor(),
+        instance_id=instance_id,
+        modifications=from_typed_map(body.get("modifications"), "modifications"),
+        deletions=deletions,
+    )
+    return "", 204
+
+
+@bp.delete("/process-instance/<instance_id>")
+def delete_instance(instance_id: str):
+    params = query_params({"skipCustomListeners", "skipIoMappings", "skipSubprocesses", "failIfNotExists"})
+    params.flag("skipSubprocesses")  # called activities run inside the instance here: they end with it
+    params.flag("skipIoMappings")  # output mappings of cancelled activities never run here
+    fail = params.values.get("failIfNotExists") is None or params.flag("failIfNotExists")
+    try:
+        instance_admin.cancel(
+            context(),
+            actor=actor(),
+            instance_id=instance_id,
+            skip_custom_listeners=params.flag("skipCustomListeners"),
+        )
+    except NotFound:
+        if fail:
+            raise
+    return "", 204
+
+
+@bp.put("/process-instance/suspended")
+def suspend_instances_in_group():
+    """Suspend or activate the instances of a definition (id or key) or a list of instance ids."""
+    body = json_body()
+    check_fields(body, GROUP_SUSPENSION_FIELDS, "ProcessInstanceSuspensionStateDto")
+    if body.get("processDefinitionTenantId"):
+        raise BadRequest("tenants are not supported: processDefinitionTenantId")
+    boolean(body, "processDefinitionWithoutTenantId", default=False)  # every definition is without tenant
+    if body.get("processInstanceQuery") or body.get("historicProcessInstanceQuery"):
+        raise BadRequest(
+            "processInstanceQuery/historicProcessInstanceQuery are not supported; "
+            "give processInstanceIds, processDefinitionId or processDefinitionKey"
+        )
+    if body.get("suspended") is None:
+        raise BadRequest("'suspended' is required (true or false)")
+    ids = body.get("processInstanceIds")
+    if ids is not None and (not isinstance(ids, list) or not all(isinstance(i, str) for i in ids)):
+        raise BadRequest("processInstanceIds must be a list of ids")
+    chosen = [k for k in ("processDefinitionId", "processDefinitionKey", "processInstanceIds") if body.get(k)]
+    if len(chosen) != 1:
+        raise BadRequest("Give exactly one of processDefinitionId, processDefinitionKey, processInstanceIds")
+    instance_admin.set_suspended_in_group(
+        context(),
+        actor=actor(),
+        suspended=boolean(body, "suspended", default=False),
+        definition_id=text(body, "processDefinitionId"),
+        definition_key=text(body, "processDefinitionKey"),
+        instance_ids=ids,
+    )
+    return "", 204
+
+
+@bp.put("/process-instance/<instance_id>/suspended")
+def suspend_instance(instance_id: str):
+    body = json_body()
+    check_fields(body, {"suspended"}, "SuspensionStateDto")
+    if body.get("suspended") is None:
+        raise BadRequest("'suspended' is required (true or false)")
+    instance_admin.set_suspended(
+        context(), actor=actor(), instance_id=instance_id, suspended=boolean(body, "suspended", default=False)
+    )
+    return "", 204

@@ -55,9 +55,9 @@ class Params:
         value = self.values.get(name)
         if value is None or value is False or value == "":
             return False
-        if value is True or value == "true":
-            return True
-        if value == "false":
+        if value is True or (isinstance(value, str) and value.strip().lower() == "true"):
+            return True  # Camunda parses booleans case-insensitively (pycamunda sends "True")
+        if isinstance(value, str) and value.strip().lower() == "false":
             return False
         raise BadRequest(f"Cannot set query parameter '{name}' to value '{value}': expected true or false")
 

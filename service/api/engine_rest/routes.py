@@ -5,7 +5,22 @@ from __future__ import annotations
 from flask import Flask
 
 from .. import edge
-from . import comments, definitions, deployments, errors, history, incidents, instances, tasks  # noqa: F401
+from . import (  # noqa: F401
+    comments,
+    definitions,
+    deployments,
+    errors,
+    executions,
+    external_tasks,
+    history,
+    history_log,
+    incidents,
+    instances,
+    jobs,
+    task_variables,
+    tasks,
+    variable_instances,
+)
 from .blueprint import bp
 
 

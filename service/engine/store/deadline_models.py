@@ -39,12 +39,16 @@ class Incident(Base):
 
     __tablename__ = "incident"
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
-    job_id: Mapped[str] = mapped_column(sa.ForeignKey("job.id", ondelete="CASCADE"), index=True)
+    job_id: Mapped[str | None] = mapped_column(sa.ForeignKey("job.id", ondelete="CASCADE"), index=True)
+    # a failedExternalTask incident (issue 16) names its external task instead of a job
+    external_task_id: Mapped[str | None] = mapped_column(
+        sa.ForeignKey("external_task.id", ondelete="CASCADE"), index=True
+    )
     instance_id: Mapped[str | None] = mapped_column(sa.ForeignKey("process_instance.id"), index=True)
     definition_id: Mapped[str | None] = mapped_column(sa.String(120))
     element_id: Mapped[str | None] = mapped_column(sa.String(100))
     failed_element_id: Mapped[str | None] = mapped_column(sa.String(100))  # where the expression failed
-    incident_type: Mapped[str] = mapped_column(sa.String(40))  # failedJob
+    incident_type: Mapped[str] = mapped_column(sa.String(40))  # failedJob | failedExternalTask
     message: Mapped[str] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
 

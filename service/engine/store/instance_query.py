@@ -21,7 +21,8 @@ class InstanceQuery:
     definition_id: str | None = None
     definition_key: str | None = None
     definition_keys: list[str] = field(default_factory=list)
-    status: str | None = None  # active | completed
+    status: str | None = None  # active | completed | cancelled | finished (completed or cancelled)
+    suspended: bool | None = None  # Camunda's suspended / active filters (issue 16)
     started_by: str | None = None
     started_before: datetime | None = None
     started_after: datetime | None = None
@@ -47,12 +48,15 @@ def _query(actor: Actor, q: InstanceQuery):
         ProcessInstance.business_key: q.business_key,
         ProcessInstance.definition_id: q.definition_id,
         ProcessInstance.definition_key: q.definition_key,
-        ProcessInstance.status: q.status,
+        ProcessInstance.status: None if q.status == "finished" else q.status,
         ProcessInstance.started_by: q.started_by,
+        ProcessInstance.suspended: q.suspended,
     }
     for column, value in equal.items():
         if value is not None:
             stmt = stmt.where(column == value)
+    if q.status == "finished":
+        stmt = stmt.where(ProcessInstance.status.in_(("completed", "cancelled")))
     if q.ids:
         stmt = stmt.where(ProcessInstance.id.in_(q.ids))
     if q.definition_keys:

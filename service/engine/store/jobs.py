@@ -56,22 +56,31 @@ def payload(job: Job) -> dict[str, Any]:
 def due_ids(session: Session, now: datetime, limit: int) -> list[str]:
     return list(
         session.scalars(
-            sa.select(Job.id).where(Job.due_at <= now, Job.retries > 0).order_by(Job.due_at).limit(limit)
+            sa.select(Job.id)
+            .where(Job.due_at <= now, Job.retries > 0, _not_suspended())
+            .order_by(Job.due_at)
+            .limit(limit)
         )
     )
 
 
 def claim_next(session: Session, now: datetime, *, skip: Collection[str], skip_locked: bool) -> Job | None:
     """Lock the earliest due job nobody else holds (and not in `skip`), for this transaction."""
-    query = sa.select(Job).where(Job.due_at <= now, Job.retries > 0)
+    query = sa.select(Job).where(Job.due_at <= now, Job.retries > 0, _not_suspended())
     if skip:
         query = query.where(Job.id.not_in(list(skip)))
     query = query.order_by(Job.due_at).limit(1).with_for_update(skip_locked=skip_locked)
     return session.scalars(query.execution_options(populate_existing=True)).first()
 
 
+def _not_suspended():
+    """Jobs of suspended instances do not fire (Camunda, issue 16); instance-less jobs always may."""
+    suspended = sa.select(ProcessInstance.id).where(ProcessInstance.suspended.is_(True))
+    return sa.or_(Job.instance_id.is_(None), Job.instance_id.not_in(suspended))
+
+
 def next_due(session: Session) -> datetime | None:
-    return session.scalar(sa.select(sa.func.min(Job.due_at)).where(Job.retries > 0))
+    return session.scalar(sa.select(sa.func.min(Job.due_at)).where(Job.retries > 0, _not_suspended()))
 
 
 def count_pending(session: Session) -> int:
@@ -108,13 +117,14 @@ def list_incidents(
     for column, value in (
         (Incident.id, incident_id),
         (Incident.instance_id, instance_id),
-        (Incident.job_id, job_id),
         (Incident.element_id, element_id),
         (sa.func.coalesce(Incident.failed_element_id, Incident.element_id), failed_element_id),
         (Incident.incident_type, incident_type),
     ):
         if value:
             query = query.where(column == value)
+    if job_id:  # Camunda's `configuration`: the failed job's id, or the failed external task's
+        query = query.where(sa.or_(Incident.job_id == job_id, Incident.external_task_id == job_id))
     query = query.order_by(Incident.created_at, Incident.id).offset(first)
     if limit is not None:
         query = query.limit(limit)

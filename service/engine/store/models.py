@@ -53,6 +53,8 @@ class ProcessDefinition(Base):
     spec_json: Mapped[str] = mapped_column(sa.Text)
     starter_groups: Mapped[str | None] = mapped_column(sa.String(200))  # camunda:candidateStarterGroups
     deployed_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # suspended definitions start no instances (PUT /process-definition/{id}/suspended; 0009_external_tasks)
+    suspended: Mapped[bool] = mapped_column(sa.Boolean, default=False, server_default=sa.false())
 
 
 class ProcessInstance(Base):
@@ -72,6 +74,8 @@ class ProcessInstance(Base):
     started_at: Mapped[datetime] = mapped_column(UtcDateTime())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
     ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # Camunda's suspension state (PUT /process-instance/{id}/suspended, issue 16); see 0009_external_tasks
+    suspended: Mapped[bool] = mapped_column(sa.Boolean, default=False, server_default=sa.false())
     version: Mapped[int] = mapped_column(sa.Integer, nullable=False)
     __mapper_args__ = {"version_id_col": version}
 

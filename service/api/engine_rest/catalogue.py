@@ -1,0 +1,96 @@
+"""The /engine-rest operations this server answers, read from the app's routes, and those it refuses on
+purpose with the reason: the README's table is generated from here (`python
+scripts/engine_rest_catalogue.py`), and tests/integrators/test_readme_catalogue.py fails when the README
+and the routes disagree, so the table cannot drift.
+"""
+
+from __future__ import annotations
+
+import re
+
+from flask import Flask
+
+PREFIX = "/engine-rest"
+START, END = "<!-- engine-rest-operations:start -->", "<!-- engine-rest-operations:end -->"
+# our route variables under Camunda's path parameter names
+CAMUNDA_NAMES = {"name": "varName", "comment_id": "commentId"}
+
+REFUSED: tuple[tuple[str, str], ...] = (
+    (
+        "`tenant-id` on deploy, `tenantIdIn` / `withoutTenantId` in queries",
+        '400 ("tenants are not supported", or the query\'s unsupported parameter): one bureau, one tenant; '
+        "never stored and ignored",
+    ),
+    (
+        "`startInstructions` (non-empty) on start",
+        "400: starting at a chosen activity is not supported "
+        "(`/process-instance/{id}/modification` and migration: 404)",
+    ),
+    (
+        "`deployment-activation-time` on deploy, `executionDate` on suspension",
+        "400: definitions are active when deployed; suspension takes effect at once",
+    ),
+    (
+        "task-local variable writes (`PUT/POST/DELETE /task/{id}/localVariables…`)",
+        "400: a task's variables are its process instance's; local reads answer empty / 404",
+    ),
+    (
+        "`variables` / `localVariables` on `POST /external-task/{id}/failure`",
+        "400: a failure does not move the instance on, so variables would be set without a step",
+    ),
+    (
+        "`bpmnError` whose code no error boundary event on the task catches",
+        "400 naming the code: Camunda would end the execution silently; "
+        "here the unmodelled error is reported",
+    ),
+    (
+        "`POST /job/{id}/execute`, `/history/detail`, `/history/incident`, `/history/job-log`",
+        "404: not implemented yet; the audit trail (`/admin/audit`, `/history/user-operation`) "
+        "holds every change",
+    ),
+    (
+        "CMMN (`/case-*`), DMN (`/decision-*`), `/identity`, `/user`, `/group`, `/authorization`, `/filter`, "
+        "`/batch`, `/signal`, `/message`",
+        "404: not part of this back office's REST surface (users and groups are managed in the product)",
+    ),
+)
+
+
+def operations(app: Flask) -> list[tuple[str, str]]:
+    """(method, Camunda path template) of every /engine-rest route, sorted by path then method."""
+    found = set()
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith(PREFIX + "/"):
+            continue
+        path = re.sub(
+            r"<(?:\w+:)?(\w+)>", lambda m: "{" + _camunda_name(m.group(1)) + "}", rule.rule[len(PREFIX) :]
+        )
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            found.add((method, path))
+    order = {"GET": 0, "POST": 1, "PUT": 2, "DELETE": 3}
+    return sorted(found, key=lambda op: (op[1], order.get(op[0], 9)))
+
+
+def _camunda_name(name: str) -> str:
+    if name in CAMUNDA_NAMES:
+        return CAMUNDA_NAMES[name]
+    return "id" if name.endswith("_id") else name
+
+
+def markdown(app: Flask) -> str:
+    """The README section, markers included."""
+    lines = [START, "", "| method | path (under `/engine-rest`) |", "|---|---|"]
+    lines += [f"| {method} | `{path}` |" for method, path in operations(app)]
+    lines += ["", "Refused on purpose:", "", "| what | answer and reason |", "|---|---|"]
+    lines += [f"| {what} | {why} |" for what, why in REFUSED]
+    lines += ["", END]
+    return "\n".join(lines)
+
+
+def replace_section(readme: str, section: str) -> str:
+    """`readme` with the text between the markers replaced by `section` (appended if absent)."""
+    if START in readme and END in readme:
+        head, rest = readme.split(START, 1)
+        _, tail = rest.split(END, 1)
+        return head + section + tail
+    return readme.rstrip("\n") + "\n\n" + section + "\n"

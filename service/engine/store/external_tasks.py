@@ -1,0 +1,150 @@
+"""Named queries over external tasks, the projection rewritten with every save, and the wake-up of
+long-polling workers after a commit that added tasks."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from workflows.engine import Instance as RunningInstance
+
+from ...actors import Actor
+from .deadline_models import Incident
+from .external_task_models import ExternalTask
+from .instances import visible_filter
+from .models import ProcessInstance
+
+ADDED = "external_tasks_added"
+ARRIVED = threading.Condition()  # notified after a commit that added external tasks (long polling)
+
+
+def sync(session: Session, row: ProcessInstance, running: RunningInstance, handlers, now: datetime) -> None:
+    """Rewrite the instance's external tasks from its state: new waiting service tasks appear unlocked,
+    those the instance moved past disappear with their incidents (ON DELETE CASCADE, and explicitly)."""
+    existing = {
+        t.id: t for t in session.scalars(sa.select(ExternalTask).where(ExternalTask.instance_id == row.id))
+    }
+    waiting = {t.task_id: t for t in ([] if running.completed else running.external_tasks(handlers))}
+    gone = existing.keys() - waiting.keys()
+    if gone:
+        session.execute(sa.delete(Incident).where(Incident.external_task_id.in_(gone)))
+        for task_id in gone:
+            session.delete(existing[task_id])
+    for task_id in waiting.keys() - existing.keys():
+        task = waiting[task_id]
+        session.add(
+            ExternalTask(
+                id=task_id,
+                instance_id=row.id,
+                definition_id=row.definition_id,
+                definition_key=row.definition_key,
+                business_key=row.business_key,
+                element_id=task.element_id,
+                name=task.name,
+                topic=task.topic,
+                priority=task.priority,
+                created_at=now,
+            )
+        )
+        session.info[ADDED] = True
+
+
+@event.listens_for(Session, "after_commit")
+def _wake_workers(session: Session) -> None:
+    if session.info.pop(ADDED, False):
+        with ARRIVED:
+            ARRIVED.notify_all()
+
+
+def wait_for_arrival(seconds: float) -> None:
+    """Block up to `seconds` (real time) or until a commit in this process adds external tasks."""
+    with ARRIVED:
+        ARRIVED.wait(timeout=max(seconds, 0.0))
+
+
+@dataclass
+class Filters:
+    """GET /external-task filters (Camunda names in the edge; None/empty means "any")."""
+
+    ids: Collection[str] = ()
+    topic: str | None = None
+    worker_id: str | None = None
+    locked: bool = False
+    not_locked: bool = False
+    with_retries_left: bool = False
+    no_retries_left: bool = False
+    instance_ids: Collection[str] = ()
+    definition_id: str | None = None
+    activity_ids: Collection[str] = ()
+    priority_min: int | None = None
+    priority_max: int | None = None
+    suspended: bool | None = None
+    extra: list = field(default_factory=list)
+
+
+def query(actor: Actor, filters: Filters, now: datetime):
+    """A SELECT of the external tasks `actor` may see (those of visible instances) matching `filters`."""
+    stmt = (
+        sa.select(ExternalTask)
+        .join(ProcessInstance, ProcessInstance.id == ExternalTask.instance_id)
+        .where(visible_filter(actor))
+    )
+    conditions = [
+        (filters.ids, lambda: ExternalTask.id.in_(list(filters.ids))),
+        (filters.topic, lambda: ExternalTask.topic == filters.topic),
+        (filters.worker_id, lambda: ExternalTask.worker_id == filters.worker_id),
+        (filters.locked, lambda: ExternalTask.lock_expires_at > now),
+        (
+            filters.not_locked,
+            lambda: sa.or_(ExternalTask.lock_expires_at.is_(None), ExternalTask.lock_expires_at <= now),
+        ),
+        (filters.with_retries_left, lambda: sa.or_(ExternalTask.retries.is_(None), ExternalTask.retries > 0)),
+        (filters.no_retries_left, lambda: ExternalTask.retries == 0),
+        (filters.instance_ids, lambda: ExternalTask.instance_id.in_(list(filters.instance_ids))),
+        (filters.definition_id, lambda: ExternalTask.definition_id == filters.definition_id),
+        (filters.activity_ids, lambda: ExternalTask.element_id.in_(list(filters.activity_ids))),
+        (filters.priority_min is not None, lambda: ExternalTask.priority >= filters.priority_min),
+        (filters.priority_max is not None, lambda: ExternalTask.priority <= filters.priority_max),
+        (filters.suspended is not None, lambda: ProcessInstance.suspended.is_(bool(filters.suspended))),
+    ]
+    for wanted, condition in conditions:
+        if wanted:
+            stmt = stmt.where(condition())
+    for condition in filters.extra:
+        stmt = stmt.where(condition)
+    return stmt
+
+
+def fetchable(
+    topic: str,
+    now: datetime,
+    *,
+    business_key: str | None = None,
+    definition_ids: Collection[str] = (),
+    definition_keys: Collection[str] = (),
+):
+    """WHERE clauses for tasks a worker may lock now on `topic`: unlocked or lock expired, retries left,
+    instance not suspended (Camunda's fetchAndLock)."""
+    clauses = [
+        ExternalTask.topic == topic,
+        sa.or_(ExternalTask.lock_expires_at.is_(None), ExternalTask.lock_expires_at <= now),
+        sa.or_(ExternalTask.retries.is_(None), ExternalTask.retries > 0),
+        ProcessInstance.suspended.is_(False),
+    ]
+    if business_key is not None:
+        clauses.append(ExternalTask.business_key == business_key)
+    if definition_ids:
+        clauses.append(ExternalTask.definition_id.in_(list(definition_ids)))
+    if definition_keys:
+        clauses.append(ExternalTask.definition_key.in_(list(definition_keys)))
+    return clauses
+
+
+def incidents_of(session: Session, task_id: str) -> list[Incident]:
+    return list(session.scalars(sa.select(Incident).where(Incident.external_task_id == task_id)))

@@ -1,0 +1,53 @@
+"""The engine leaves a service task whose topic no handler serves to an external worker (Camunda's
+external task pattern), and lets the worker complete it or throw a BPMN error its boundary event catches."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from workflows.engine import Engine
+from workflows.errors import ErrorNotCaught, TaskNotReady
+
+NOW = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
+DIAGRAM = (Path(__file__).parent / "credit_check.bpmn").read_bytes()
+
+
+@pytest.fixture
+def started():
+    engine = Engine()
+    compiled = engine.compile({"credit_check.bpmn": DIAGRAM})["credit_check"]
+    instance = engine.start(compiled.spec_json, cache_key="credit", variables={"amount": 5}, now=NOW)
+    instance.advance({}, NOW)  # before issue 16: ScriptFailed "no handler for topic"
+    restored = engine.restore(compiled.spec_json, cache_key="credit", state_json=instance.serialize())
+    return restored
+
+
+def test_an_unserved_topic_waits_for_a_worker(started):
+    [task] = started.external_tasks({})
+    assert (task.element_id, task.topic, task.priority) == ("Task_Check", "creditCheck", 7)
+    assert not started.completed and started.user_tasks() == []
+
+
+def test_a_served_topic_is_not_external(started):
+    assert started.external_tasks({"creditCheck": lambda call: None}) == []
+
+
+def test_completing_moves_the_instance_on_with_the_variables(started):
+    [task] = started.external_tasks({})
+    started.complete_external_task(task.task_id, {"score": 700}, {}, NOW)
+    assert [t.element_id for t in started.user_tasks()] == ["Task_Review"]
+    assert started.variables["score"] == 700 and started.external_tasks({}) == []
+    with pytest.raises(TaskNotReady):
+        started.complete_external_task(task.task_id, {}, {}, NOW)
+
+
+def test_a_bpmn_error_is_caught_by_the_boundary_event(started):
+    [task] = started.external_tasks({})
+    with pytest.raises(ErrorNotCaught):
+        started.throw_bpmn_error(task.task_id, "OTHER", None, {}, {}, NOW)
+    started.throw_bpmn_error(task.task_id, "NO_CREDIT", "no credit", {"reason": "debt"}, {}, NOW)
+    assert started.completed and started.end_element_id == "End_Refused"
+    assert started.variables["reason"] == "debt"
