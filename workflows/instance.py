@@ -239,9 +239,11 @@ class Instance:
         with engine_clock(now):
             task = self._external(task_id, handlers)
             check_storable(variables)
+            self.scopes.begin(task)  # the worker's variables go to the instance scope (Camunda)
             task.data.update(copy.deepcopy(variables))
             budget = StepBudget()
             self._spiff(task.complete)
+            self.scopes.commit(task)
             self._advance(handlers, budget)
 
     def throw_bpmn_error(self, task_id: str, code: str, message: str | None, variables: dict[str, Any],
@@ -264,7 +266,9 @@ class Instance:
             if not catching:
                 raise ErrorNotCaught(task.task_spec.bpmn_id, code)
             catcher = next((t for t in catching if t.task_spec.event_definition.code == code), catching[0])
+            self.scopes.begin(task)  # the error's variables are process variables (Camunda)
             task.data.update(copy.deepcopy(variables))
+            self.scopes.commit(task)
             payload = {**copy.deepcopy(task.data), **copy.deepcopy(variables)}
             event = BpmnEvent(catcher.task_spec.event_definition, payload=payload)
             self._spiff(catcher.task_spec.catch, catcher, event)
