@@ -276,7 +276,8 @@ def execute_job(ctx: Context, *, actor: Actor, job_id: str) -> None:
     """Run job `job_id` now, whatever its due date and retries (Camunda's `ManagementService.executeJob`,
     `POST /engine-rest/job/{id}/execute`). A timer not yet due fires as if its moment had come: the step
     runs on the engine clock of one second past the timer's due moment (the one approximation: what
-    that step stamps, e.g. a task's creation time, reads as that moment, not the wall clock). On success the job is gone (its open incident
+    that step stamps, e.g. a task's creation time, reads as that moment, not the wall clock). On
+    success the job is gone (its open incident
     with it); on failure retries are counted down, the next attempt backed off and, at 0 retries, an
     incident opened, exactly as when the scheduler fires it (`_record_failure`). Audited as `job.executed`
     by the caller, beside the job's own entries.
@@ -304,7 +305,9 @@ def execute_job(ctx: Context, *, actor: Actor, job_id: str) -> None:
             if job.instance_id and (kind is None or kind.locks_instance):
                 row = instances.lock(session, job.instance_id)  # waits for a command in progress
                 if row is not None and row.suspended:
-                    raise Conflict(f"流程实例已挂起 / Process instance {row.id} is suspended: its jobs do not run")
+                    raise Conflict(
+                        f"流程实例已挂起 / Process instance {row.id} is suspended: its jobs do not run"
+                    )
             due = job.due_at if job.due_at.tzinfo else job.due_at.replace(tzinfo=now.tzinfo)
             # SpiffWorkflow fires a timer only once its moment has strictly passed: one second after it
             at = max(now, due + timedelta(seconds=1)) if job.kind == "timer" else now

@@ -50,7 +50,8 @@ def test_execute_runs_a_job_now_and_a_failure_counts_down_as_the_scheduler_would
     [incident] = owner.rest("GET", "/incident", params={"processInstanceId": iid}).json()
     assert incident["incidentType"] == "failedJob" and incident["configuration"] == job_id
 
-    fixed = owner.rest("PUT", f"/process-instance/{iid}/variables/count", json={"value": 2, "type": "Integer"})
+    count = {"value": 2, "type": "Integer"}
+    fixed = owner.rest("PUT", f"/process-instance/{iid}/variables/count", json=count)
     assert fixed.status_code == 204
     check(owner.rest("POST", f"/job/{job_id}/execute"), execute)  # 204: the timer fires before its hour
     assert [t["taskDefinitionKey"] for t in open_tasks(server, iid)] == ["Task_After"]
@@ -65,7 +66,8 @@ def test_execute_runs_a_job_now_and_a_failure_counts_down_as_the_scheduler_would
 def test_a_suspended_instances_job_is_not_executed(server):
     iid, job_id = timer_then_script(server)
     owner = server.client("owner")
-    assert owner.rest("PUT", f"/process-instance/{iid}/suspended", json={"suspended": True}).status_code == 204
+    suspend = owner.rest("PUT", f"/process-instance/{iid}/suspended", json={"suspended": True})
+    assert suspend.status_code == 204
     refused = owner.rest("POST", f"/job/{job_id}/execute")
     assert refused.status_code == 409 and "suspended" in refused.json()["message"]
     assert owner.rest("GET", f"/job/{job_id}").json()["retries"] == 3
