@@ -39,12 +39,13 @@ REFUSED: tuple[tuple[str, str], ...] = (
         "400: a failure does not move the instance on, so variables would be set without a step",
     ),
     (
-        "`bpmnError` whose code no error boundary event on the task catches",
-        "400 naming the code: Camunda would end the execution silently; "
-        "here the unmodelled error is reported",
+        "`bpmnError` whose code no boundary event on the task catches, for a task inside a sub-process "
+        "or in a diagram with other error catch events (event sub-process, sub-process boundary)",
+        "400 naming the code: Camunda would propagate the error to the enclosing scope, which is not "
+        "modelled here; anywhere else the error ends the task's path, as Camunda's default does",
     ),
     (
-        "`POST /job/{id}/execute`, `/history/detail`, `/history/incident`, `/history/job-log`",
+        "`/history/detail`, `/history/incident`, `/history/job-log`",
         "404: not implemented yet; the audit trail (`/admin/audit`, `/history/user-operation`) "
         "holds every change",
     ),
