@@ -55,7 +55,8 @@ def _fire_timer(ctx: Context, session: Session, job: Job, now: datetime) -> None
     due = job.due_at
     run_command(ctx, session, row, SYSTEM, lambda r, h, n: r.fire_due_timers(h, n), now)
     audit.record(session, actor=SYSTEM, action="timer.fired", at=now, instance_id=row.id,
-                 element_id=job.element_id, detail={"due": due.isoformat(), "scheduler": WORKER})
+                 element_id=job.element_id,
+                 detail={"job": job.id, "due": due.isoformat(), "scheduler": WORKER})
 
 
 def _continue_async(ctx: Context, session: Session, job: Job, now: datetime) -> None:
@@ -188,8 +189,9 @@ def _record_failure(ctx: Context, session: Session, job: Job, exc: Exception, no
         log.warning("job %s (%s) failed, retrying at %s: %s", job.id, job.kind, job.due_at, message)
         return
     row = session.get(ProcessInstance, job.instance_id) if job.instance_id else None
+    detail["incident"] = incident_id = str(uuid.uuid4())  # named, for /history/incident (job_history.py)
     session.add(Incident(
-        id=str(uuid.uuid4()), job_id=job.id, instance_id=job.instance_id,
+        id=incident_id, job_id=job.id, instance_id=job.instance_id,
         definition_id=row.definition_id if row else None, element_id=job.element_id,
         failed_element_id=_failed_element(exc), incident_type=FAILED_JOB, message=message, created_at=now,
     ))
@@ -312,9 +314,13 @@ def execute_job(ctx: Context, *, actor: Actor, job_id: str) -> None:
             # SpiffWorkflow fires a timer only once its moment has strictly passed: one second after it
             at = max(now, due + timedelta(seconds=1)) if job.kind == "timer" else now
             ok = _run(ctx, session, job, kind, at)
-            if ok:
-                for incident in job_store.incidents_of_job(session, job_id):
-                    session.delete(incident)
+            resolved = [i.id for i in job_store.incidents_of_job(session, job_id)] if ok else []
+            for incident in job_store.incidents_of_job(session, job_id) if ok else []:
+                session.delete(incident)
+            if resolved:
+                audit.record(session, actor=actor, action="incident.resolved", at=now,
+                             instance_id=job.instance_id, element_id=job.element_id,
+                             detail={"job": job_id, "incidents": resolved})
             uow.commit()
     if not ok:
         with ctx.unit_of_work(write=False) as uow:

@@ -71,3 +71,55 @@ def test_a_suspended_instances_job_is_not_executed(server):
     refused = owner.rest("POST", f"/job/{job_id}/execute")
     assert refused.status_code == 409 and "suspended" in refused.json()["message"]
     assert owner.rest("GET", f"/job/{job_id}").json()["retries"] == 3
+
+
+def test_history_keeps_incidents_and_job_runs(server, camunda_openapi):
+    check = CamundaSchemas(camunda_openapi).check
+    iid, job_id = timer_then_script(server)
+    owner, lead = server.client("owner"), server.client("lead1")
+    for _ in range(3):  # retries 3 -> 0: an incident
+        assert owner.rest("POST", f"/job/{job_id}/execute").status_code == 500
+    [opened] = check(
+        owner.rest("GET", "/history/incident", params={"processInstanceId": iid}), "/history/incident"
+    )
+    [current] = owner.rest("GET", "/incident", params={"processInstanceId": iid}).json()
+    assert opened["id"] == current["id"] and opened["configuration"] == job_id
+    assert (opened["open"], opened["resolved"], opened["endTime"]) == (True, False, None)
+    assert (opened["incidentType"], opened["activityId"]) == ("failedJob", "Timer_Hour")
+    assert opened["failedActivityId"] == "Script_Rate" and opened["processDefinitionKey"] == "timed_rate"
+
+    assert owner.rest("PUT", f"/job/{job_id}/retries", json={"retries": 1}).status_code == 204
+    [resolved] = check(
+        owner.rest("GET", "/history/incident", params={"processInstanceId": iid, "resolved": "TRUE"}),
+        "/history/incident",
+    )
+    assert resolved["id"] == opened["id"] and resolved["open"] is False and resolved["endTime"]
+    counted = owner.rest("GET", "/history/incident/count", params={"processInstanceId": iid, "open": "true"})
+    assert check(counted, "/history/incident/count") == {"count": 0}
+
+    count = {"value": 2, "type": "Integer"}
+    assert owner.rest("PUT", f"/process-instance/{iid}/variables/count", json=count).status_code == 204
+    assert owner.rest("POST", f"/job/{job_id}/execute").status_code == 204
+    log = check(owner.rest("GET", "/history/job-log", params={"jobId": job_id}), "/history/job-log")
+    assert [(e["failureLog"], e["successLog"], e["jobRetries"]) for e in log] == [
+        (True, False, 2), (True, False, 1), (True, False, 0), (False, True, None)
+    ]
+    assert all(e["processInstanceId"] == iid and e["activityId"] == "Timer_Hour" for e in log)
+    assert "count" in (log[0]["jobExceptionMessage"] or "") or log[0]["jobExceptionMessage"]
+    failures = owner.rest(
+        "GET", "/history/job-log/count", params={"processInstanceId": iid, "failureLog": "true"}
+    )
+    assert check(failures, "/history/job-log/count") == {"count": 3}
+    newest = owner.rest(
+        "GET", "/history/job-log", params={"jobId": job_id, "sortBy": "timestamp", "sortOrder": "desc",
+                                           "maxResults": 1}
+    ).json()
+    assert [e["timestamp"] for e in newest] == [max(e["timestamp"] for e in log)]
+
+    # scoped: a lead unit sees neither; tenants are refused as everywhere
+    assert lead.rest("GET", "/history/incident", params={"processInstanceId": iid}).json() == []
+    none = lead.rest("GET", "/history/job-log/count", params={"processInstanceId": iid})
+    assert none.json() == {"count": 0}
+    refused = owner.rest("GET", "/history/job-log", params={"tenantIdIn": "a"})
+    assert refused.status_code == 400 and "tenants" in refused.json()["message"]
+    assert owner.rest("GET", "/history/incident", params={"colour": "red"}).status_code == 400

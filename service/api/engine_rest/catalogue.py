@@ -45,9 +45,10 @@ REFUSED: tuple[tuple[str, str], ...] = (
         "modelled here; anywhere else the error ends the task's path, as Camunda's default does",
     ),
     (
-        "`/history/detail`, `/history/incident`, `/history/job-log`",
-        "404: not implemented yet; the audit trail (`/admin/audit`, `/history/user-operation`) "
-        "holds every change",
+        "`/history/detail`",
+        "404: the audit trail records which variables changed, by whom and when, not their values (a "
+        "redacted variable must stay redacted); `/history/variable-instance` has the latest values, "
+        "`/history/user-operation` the changes",
     ),
     (
         "CMMN (`/case-*`), DMN (`/decision-*`), `/identity`, `/user`, `/group`, `/authorization`, `/filter`, "
