@@ -32,7 +32,8 @@ REFUSED: tuple[tuple[str, str], ...] = (
     ),
     (
         "task-local variable writes (`PUT/POST/DELETE /task/{id}/localVariables…`)",
-        "400: a task's variables are its process instance's; local reads answer empty / 404",
+        "400: a task's variables are its process instance's; local reads answer empty / 404 (the task "
+        "rows the API reads are snapshots without typed local values: a write would not read back)",
     ),
     (
         "`variables` / `localVariables` on `POST /external-task/{id}/failure`",

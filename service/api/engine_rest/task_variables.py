@@ -3,6 +3,14 @@
 Reads follow the task's visibility (service/engine/tasks.task_variables); writes are administration
 (service/engine/instance_admin.set_task_variables). Task-local variables do not exist here: the local
 reads answer empty / 404, the local writes 400, so a client never believes it stored one.
+
+Why not (issue 16, second pass): Camunda keeps a task's local variables in the task's own scope, read
+with the task's variables and gone when it completes. workflows/scope.py could host them the way it
+hosts a multi-instance item or an input parameter (names in `local_names`, values in the Spiff task's
+data), but the task row the API reads (`HumanTask.context_json`) is a snapshot taken when the task is
+created, and its values carry no Camunda type (a local Date would come back a String). Honouring the
+writes needs the task projection refreshed on every save and typed local values; until then a write is
+refused rather than stored where nothing would read it back.
 """
 
 from __future__ import annotations
