@@ -44,7 +44,7 @@ from .listeners import current as current_binding
 from .model import ActivityState, ExternalTask, ServiceCall, Timer, UserTask
 from .prune import PRUNE_EVERY, passed_elements, prune
 from .resolve import element_variable, evaluate_attribute, resolved, to_datetime
-from .scope import Scopes, instance_scope, refresh, write, write_through
+from .scope import Scopes, finish_external, instance_scope, refresh, write, write_through
 from .serializer import dump_state
 from .storable import unstorable
 from .timers import parse_date
@@ -228,9 +228,11 @@ class Instance:
         return out
 
     def complete_external_task(self, task_id: str, variables: dict[str, Any], handlers: Handlers,
-                               now: datetime) -> None:
+                               now: datetime, local_variables: dict[str, Any] | None = None) -> None:
         """An external worker finished the service task `task_id`: its variables become process data and
-        the instance advances (Camunda `POST /external-task/{id}/complete`).
+        the instance advances (Camunda `POST /external-task/{id}/complete`). `local_variables` are the
+        activity's own: its output parameters read them, then they end with it (workflows/scope.py
+        `finish_external`), as in Camunda.
 
         Raises:
             TaskNotReady: no such task, or not a service task waiting for a worker.
@@ -239,8 +241,8 @@ class Instance:
         with engine_clock(now):
             task = self._external(task_id, handlers)
             check_storable(variables)
-            task.data.update(copy.deepcopy(variables))
-            write(task, variables)  # process variables: the one instance scope (workflows/scope.py)
+            check_storable(local_variables or {})
+            finish_external(task, variables, local_variables or {})  # the one instance scope
             budget = StepBudget()
             self._spiff(task.complete)
             self._advance(handlers, budget)

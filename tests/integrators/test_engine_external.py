@@ -71,3 +71,11 @@ def test_an_error_camunda_would_propagate_further_is_still_refused(started, monk
     with pytest.raises(ErrorNotCaught):
         started.throw_bpmn_error(task.task_id, "OTHER", None, {}, {}, NOW)
     assert [t.element_id for t in started.external_tasks({})] == ["Task_Check"]
+
+
+def test_local_variables_end_with_the_task(started):
+    """Camunda: `localVariables` on complete live in the external task's own scope; without an output
+    mapping they are gone once it completes (before: accepted and dropped, output mappings never ran)."""
+    [task] = started.external_tasks({})
+    started.complete_external_task(task.task_id, {"score": 700}, {}, NOW, {"raw": {"bureau": "A"}})
+    assert started.variables["score"] == 700 and "raw" not in started.variables
