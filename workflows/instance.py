@@ -44,7 +44,7 @@ from .listeners import current as current_binding
 from .model import ActivityState, ExternalTask, ServiceCall, Timer, UserTask
 from .prune import PRUNE_EVERY, passed_elements, prune
 from .resolve import element_variable, evaluate_attribute, resolved, to_datetime
-from .scope import Scopes, finish_external, instance_scope, refresh, write, write_through
+from .scope import TASK_LOCALS, Scopes, finish_external, instance_scope, refresh, write, write_through
 from .serializer import dump_state
 from .storable import unstorable
 from .timers import parse_date
@@ -316,6 +316,31 @@ class Instance:
             self._spiff(self.workflow.cancel)
             self.workflow.success = True  # ended, not cancelled: `cancelled` stays False
 
+    def set_task_locals(self, task_id: str, modifications: dict[str, Any], deletions: list[str],
+                        now: datetime) -> None:
+        """Set and delete the task-local variables of open user task `task_id` (Camunda's
+        `/task/{id}/localVariables`): they live in the task's own scope (workflows/scope.py, as an input
+        parameter does), are read with its variables, shadow a process variable of the same name for the
+        task, and end when it completes (a completion's variable of that name updates the local one, as
+        Camunda's TaskService.complete sets variables on the task). No step is taken.
+
+        Raises:
+            TaskNotReady: no such open user task.
+            InvalidData: a value the serializer could not store.
+        """
+        with engine_clock(now):
+            task = self._task(task_id)
+            if task.state != TaskState.READY or not task.task_spec.manual:
+                raise TaskNotReady(task_id, "not an open user task")
+            check_storable(modifications)
+            names = set(task.internal_data.get(TASK_LOCALS) or ())
+            for name in deletions:
+                if name in names:
+                    names.discard(name)
+                    task.data.pop(name, None)
+            task.data.update(copy.deepcopy(modifications))
+            task.internal_data[TASK_LOCALS] = sorted(names | set(modifications))
+
     def user_tasks(self) -> list[UserTask]:
         """READY manual tasks, call activities and MI children included."""
         return [self._user_task(t) for t in self.workflow.get_tasks(state=TaskState.READY, manual=True)]
@@ -551,6 +576,7 @@ class Instance:
         attrs = resolved(task)
         form = getattr(spec, "form", None)
         variable = element_variable(task)
+        locals_ = {n: task.data[n] for n in task.internal_data.get(TASK_LOCALS) or () if n in task.data}
         return UserTask(
             task_id=str(task.id),
             element_id=spec.bpmn_id,
@@ -568,6 +594,8 @@ class Instance:
             properties=dict(attrs["properties"]),
             mi_item=json_safe(task.data.get(variable)) if variable else None,
             form_fields=[_field(f) for f in form.fields] if form is not None else [],
+            local_variables=json_safe(locals_),
+            local_types=camunda_types(locals_),
         )
 
 

@@ -197,7 +197,8 @@ def refresh(task: Task) -> dict[str, Any]:
     seen = _seen(task)
     data = copy.deepcopy(seen)
     for name in own:
-        if name in task.data and (name in _mi_names(task) or task.internal_data.get(INPUTS_DONE)):
+        if name in task.data and (name in _mi_names(task) or task.internal_data.get(INPUTS_DONE)
+                                  or name in (task.internal_data.get(TASK_LOCALS) or ())):
             data[name] = task.data[name]
     if _mi_parent(task) is not None and LOOP_COUNTER not in data:
         data[LOOP_COUNTER] = _loop_counter(task)

@@ -31,11 +31,6 @@ REFUSED: tuple[tuple[str, str], ...] = (
         "400: definitions are active when deployed; suspension takes effect at once",
     ),
     (
-        "task-local variable writes (`PUT/POST/DELETE /task/{id}/localVariables…`)",
-        "400: a task's variables are its process instance's; local reads answer empty / 404 (the task "
-        "rows the API reads are snapshots without typed local values: a write would not read back)",
-    ),
-    (
         "`variables` / `localVariables` on `POST /external-task/{id}/failure`",
         "400: a failure does not move the instance on, so variables would be set without a step",
     ),
