@@ -74,10 +74,9 @@ class NotWaitingForMessage(EngineError):
 
 
 class ErrorNotCaught(EngineError):
-    """A worker's BPMN error that no error boundary event on the external task catches.
-
-    Camunda's default ends the execution silently; this engine refuses instead and changes nothing,
-    so the worker (or an administrator) sees the unmodelled error.
+    """A worker's BPMN error that no error boundary event on the external task catches, where Camunda
+    would propagate it to an enclosing scope (not modelled here): refused, nothing changes. An error
+    with nowhere to go ends the task's path instead, as Camunda's default does (Instance.throw_bpmn_error).
     """
 
     def __init__(self, element_id: str, code: str) -> None:

@@ -44,7 +44,7 @@ from .listeners import current as current_binding
 from .model import ActivityState, ExternalTask, ServiceCall, Timer, UserTask
 from .prune import PRUNE_EVERY, passed_elements, prune
 from .resolve import element_variable, evaluate_attribute, resolved, to_datetime
-from .scope import Scopes, instance_scope, refresh, write_through
+from .scope import TASK_LOCALS, Scopes, finish_external, instance_scope, refresh, write, write_through
 from .serializer import dump_state
 from .storable import unstorable
 from .timers import parse_date
@@ -228,9 +228,11 @@ class Instance:
         return out
 
     def complete_external_task(self, task_id: str, variables: dict[str, Any], handlers: Handlers,
-                               now: datetime) -> None:
+                               now: datetime, local_variables: dict[str, Any] | None = None) -> None:
         """An external worker finished the service task `task_id`: its variables become process data and
-        the instance advances (Camunda `POST /external-task/{id}/complete`).
+        the instance advances (Camunda `POST /external-task/{id}/complete`). `local_variables` are the
+        activity's own: its output parameters read them, then they end with it (workflows/scope.py
+        `finish_external`), as in Camunda.
 
         Raises:
             TaskNotReady: no such task, or not a service task waiting for a worker.
@@ -239,11 +241,10 @@ class Instance:
         with engine_clock(now):
             task = self._external(task_id, handlers)
             check_storable(variables)
-            self.scopes.begin(task)  # the worker's variables go to the instance scope (Camunda)
-            task.data.update(copy.deepcopy(variables))
+            check_storable(local_variables or {})
+            finish_external(task, variables, local_variables or {})  # the one instance scope
             budget = StepBudget()
             self._spiff(task.complete)
-            self.scopes.commit(task)
             self._advance(handlers, budget)
 
     def throw_bpmn_error(self, task_id: str, code: str, message: str | None, variables: dict[str, Any],
@@ -252,9 +253,19 @@ class Instance:
         boundary event attached to the task that catches `code` (or catches every error) interrupts it,
         with `variables` as process data (Camunda `POST /external-task/{id}/bpmnError`).
 
+        When nothing catches `code`, Camunda 7.21 with its default `enableExceptionsAfterUnhandledBpmnError
+        = false` logs the unhandled error and ends the current execution (`BpmnExceptionHandler.
+        propagateError` -> `execution.end(true)`; docs.camunda.org, BPMN 2.0 reference, Error Events,
+        "Unhandled BPMN Error"): the variables are set, the path ends taking no outgoing flow, and the
+        instance completes when that was its only path. This engine does the same for a task at the
+        process's top level when the diagram has no other error catch event; an error Camunda would
+        propagate to an enclosing scope (event sub-process, sub-process boundary, call activity) is still
+        refused, since that propagation is not modelled here.
+
         Raises:
             TaskNotReady: no such task, or not a service task waiting for a worker.
-            ErrorNotCaught: no error boundary event on the task catches `code`.
+            ErrorNotCaught: the task sits in a sub-process, or the diagram has error catch events that
+                Camunda would propagate the uncaught error to.
         """
         with engine_clock(now):
             task = self._external(task_id, handlers)
@@ -264,7 +275,12 @@ class Instance:
                         and isinstance(getattr(t.task_spec, "event_definition", None), ErrorEventDefinition)
                         and t.task_spec.event_definition.code in (None, code)]
             if not catching:
-                raise ErrorNotCaught(task.task_spec.bpmn_id, code)
+                if task.workflow is not self.workflow or self._error_caught_elsewhere(task):
+                    raise ErrorNotCaught(task.task_spec.bpmn_id, code)
+                write(task, variables)
+                self._end_path(task)
+                self._advance(handlers, StepBudget())
+                return
             catcher = next((t for t in catching if t.task_spec.event_definition.code == code), catching[0])
             self.scopes.begin(task)  # the error's variables are process variables (Camunda)
             task.data.update(copy.deepcopy(variables))
@@ -274,6 +290,58 @@ class Instance:
             self._spiff(catcher.task_spec.catch, catcher, event)
             self._spiff(catcher.task_spec._update, catcher)
             self._advance(handlers, StepBudget())
+
+    def _error_caught_elsewhere(self, task: Task) -> bool:
+        """True when the diagram has an error catch event outside `task`'s own boundary (an event
+        sub-process's error start event, a boundary event on an enclosing sub-process): Camunda would
+        propagate the error there, which this engine does not model, so the error stays refused."""
+        own = {id(t.task_spec) for t in (task.parent.children if task.parent else [])}
+        specs = [self.workflow.spec, *getattr(self.workflow, "subprocess_specs", {}).values()]
+        return any(
+            isinstance(getattr(spec, "event_definition", None), ErrorEventDefinition)
+            and not isinstance(spec, EndEvent) and id(spec) not in own
+            for wf_spec in specs for spec in wf_spec.task_specs.values()
+        )
+
+    def _end_path(self, task: Task) -> None:
+        """End the path of execution at external task `task`, taking no outgoing flow (Camunda's
+        `execution.end(true)` for an unhandled BPMN error): its boundary events go with it; when no
+        other path is open, the instance ends (completed, not cancelled, as in Camunda's history)."""
+        target = task.parent if task.parent is not None and task.parent.task_spec.__class__.__name__ == \
+            "BoundaryEventSplit" else task
+        others = [t for t in self.workflow.get_tasks(state=TaskState.READY | TaskState.WAITING
+                                                     | TaskState.STARTED)
+                  if t is not target and not _descends(t, target)]
+        if others:
+            self._spiff(target.cancel)
+        else:
+            self._spiff(self.workflow.cancel)
+            self.workflow.success = True  # ended, not cancelled: `cancelled` stays False
+
+    def set_task_locals(self, task_id: str, modifications: dict[str, Any], deletions: list[str],
+                        now: datetime) -> None:
+        """Set and delete the task-local variables of open user task `task_id` (Camunda's
+        `/task/{id}/localVariables`): they live in the task's own scope (workflows/scope.py, as an input
+        parameter does), are read with its variables, shadow a process variable of the same name for the
+        task, and end when it completes (a completion's variable of that name updates the local one, as
+        Camunda's TaskService.complete sets variables on the task). No step is taken.
+
+        Raises:
+            TaskNotReady: no such open user task.
+            InvalidData: a value the serializer could not store.
+        """
+        with engine_clock(now):
+            task = self._task(task_id)
+            if task.state != TaskState.READY or not task.task_spec.manual:
+                raise TaskNotReady(task_id, "not an open user task")
+            check_storable(modifications)
+            names = set(task.internal_data.get(TASK_LOCALS) or ())
+            for name in deletions:
+                if name in names:
+                    names.discard(name)
+                    task.data.pop(name, None)
+            task.data.update(copy.deepcopy(modifications))
+            task.internal_data[TASK_LOCALS] = sorted(names | set(modifications))
 
     def user_tasks(self) -> list[UserTask]:
         """READY manual tasks, call activities and MI children included."""
@@ -510,6 +578,7 @@ class Instance:
         attrs = resolved(task)
         form = getattr(spec, "form", None)
         variable = element_variable(task)
+        locals_ = {n: task.data[n] for n in task.internal_data.get(TASK_LOCALS) or () if n in task.data}
         return UserTask(
             task_id=str(task.id),
             element_id=spec.bpmn_id,
@@ -527,6 +596,8 @@ class Instance:
             properties=dict(attrs["properties"]),
             mi_item=json_safe(task.data.get(variable)) if variable else None,
             form_fields=[_field(f) for f in form.fields] if form is not None else [],
+            local_variables=json_safe(locals_),
+            local_types=camunda_types(locals_),
         )
 
 
@@ -629,3 +700,13 @@ def _field(field: Any) -> dict[str, Any]:
     if hasattr(field, "options"):
         out["options"] = [{"id": o.id, "name": o.name} for o in field.options]
     return out
+
+
+def _descends(task: Task, ancestor: Task) -> bool:
+    """True when `task` is below `ancestor` in the task tree."""
+    node = task.parent
+    while node is not None:
+        if node is ancestor:
+            return True
+        node = node.parent
+    return False

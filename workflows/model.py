@@ -47,6 +47,8 @@ class UserTask:
     properties: dict[str, Any]
     mi_item: Any | None
     form_fields: list[dict[str, Any]] = field(default_factory=list)
+    local_variables: dict[str, Any] = field(default_factory=dict)  # task-local (JSON-safe), Camunda's
+    local_types: dict[str, str] = field(default_factory=dict)  # their Camunda types, where JSON hides it
 
 
 @dataclass(frozen=True)

@@ -139,7 +139,24 @@ def local_names(task: Task) -> set[str]:
             if ref is not None:
                 names.add(ref.bpmn_id)
     names.update((_io(task).get("inputs") or {}).keys())
+    names.update(task.internal_data.get(TASK_LOCALS) or ())
     return names
+
+
+TASK_LOCALS = "camunda_local_variables"
+"""internal_data key: names an external worker set as local variables of its task (`localVariables` on
+`POST /external-task/{id}/complete`): they stay in the task's own data and end with it."""
+
+
+def finish_external(task: Task, variables: Mapping[str, Any], local_variables: Mapping[str, Any]) -> None:
+    """An external worker completes `task`: `local_variables` become the activity's own (readable by its
+    `camunda:outputParameter`s, never written to a scope), `variables` go to the scopes as any write,
+    then the output parameters are evaluated, as Camunda does when the activity ends."""
+    task.internal_data[TASK_LOCALS] = sorted(local_variables)
+    task.data.update(copy.deepcopy(dict(local_variables)))
+    task.data.update(copy.deepcopy(dict(variables)))
+    write(task, variables)
+    _outputs(task)
 
 
 def _loop_counter(task: Task) -> int:
@@ -180,7 +197,8 @@ def refresh(task: Task) -> dict[str, Any]:
     seen = _seen(task)
     data = copy.deepcopy(seen)
     for name in own:
-        if name in task.data and (name in _mi_names(task) or task.internal_data.get(INPUTS_DONE)):
+        if name in task.data and (name in _mi_names(task) or task.internal_data.get(INPUTS_DONE)
+                                  or name in (task.internal_data.get(TASK_LOCALS) or ())):
             data[name] = task.data[name]
     if _mi_parent(task) is not None and LOOP_COUNTER not in data:
         data[LOOP_COUNTER] = _loop_counter(task)

@@ -245,8 +245,9 @@ def complete(
 ) -> None:
     """The worker finished: `variables` become process variables and the instance moves on.
 
-    `local_variables` live on the task's execution only and end with it, as in Camunda without
-    output mappings: accepted, not kept. Raises NotFound, WorkerViolation, Forbidden, Conflict.
+    `local_variables` live on the task's own scope: its `camunda:outputParameter`s read them, then they
+    end with it, as in Camunda (workflows/scope.finish_external). Raises NotFound, WorkerViolation,
+    Forbidden, Conflict.
     """
     now = ctx.now()
     with ctx.unit_of_work() as uow:
@@ -254,8 +255,14 @@ def complete(
         row, task = _locked_for_worker(session, actor, task_id, worker_id, "completed")
         _not_suspended(row)
         element = task.element_id
+        locals_ = local_variables or {}
         run_command(
-            ctx, session, row, actor, lambda r, h, n: r.complete_external_task(task_id, variables, h, n), now
+            ctx,
+            session,
+            row,
+            actor,
+            lambda r, h, n: r.complete_external_task(task_id, variables, h, n, locals_),
+            now,
         )
         audit.record(
             session,

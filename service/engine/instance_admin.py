@@ -83,6 +83,40 @@ def set_task_variables(
     set_variables(ctx, actor=actor, instance_id=instance_id, modifications=modifications, deletions=deletions)
 
 
+def set_task_local_variables(
+    ctx: Context, *, actor: Actor, task_id: str, modifications: dict[str, Any], deletions: list[str]
+) -> None:
+    """Camunda's task-local variable writes (`PUT/DELETE /task/{id}/localVariables/{name}`, `POST
+    .../localVariables`): variables of the open task's own scope, ending with it (workflows/instance.
+    set_task_locals). Administrators only, as the task's other variable writes. Audited as
+    `task.local_variables_set`.
+
+    Raises NotFound (the task does not exist, is not visible or no longer open), Forbidden, InvalidInput.
+    """
+    now = ctx.now()
+    with ctx.unit_of_work() as uow:
+        session = uow.session
+        instance_id = task_store.get_visible(session, task_id, actor).instance_id
+        row = _running(session, actor, instance_id)
+        try:
+            run_command(
+                ctx, session, row, actor,
+                lambda r, h, n: r.set_task_locals(task_id, modifications, deletions, n), now,
+            )
+        except Conflict as exc:  # the task closed meanwhile
+            raise NotFound(f"任务不存在 / Task {task_id} does not exist") from exc
+        audit.record(
+            session,
+            actor=actor,
+            action="task.local_variables_set",
+            at=now,
+            instance_id=row.id,
+            task_id=task_id,
+            detail={"modified": sorted(modifications), "deleted": sorted(deletions)},
+        )
+        uow.commit()
+
+
 def cancel(
     ctx: Context,
     *,

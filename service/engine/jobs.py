@@ -27,7 +27,7 @@ from workflows.errors import InvalidTimer, ScriptFailed, StepBudgetExceeded
 
 from ..actors import ADMIN, PROCESS_OWNER, SYSTEM, Actor
 from ..context import Context
-from ..errors import Forbidden, InvalidInput, NotFound
+from ..errors import Conflict, Forbidden, InvalidInput, NotFound, ProcessFailed
 from . import notifications
 from .calendar import UnknownCalendarYear
 from .commands import run_command
@@ -55,7 +55,8 @@ def _fire_timer(ctx: Context, session: Session, job: Job, now: datetime) -> None
     due = job.due_at
     run_command(ctx, session, row, SYSTEM, lambda r, h, n: r.fire_due_timers(h, n), now)
     audit.record(session, actor=SYSTEM, action="timer.fired", at=now, instance_id=row.id,
-                 element_id=job.element_id, detail={"due": due.isoformat(), "scheduler": WORKER})
+                 element_id=job.element_id,
+                 detail={"job": job.id, "due": due.isoformat(), "scheduler": WORKER})
 
 
 def _continue_async(ctx: Context, session: Session, job: Job, now: datetime) -> None:
@@ -188,8 +189,9 @@ def _record_failure(ctx: Context, session: Session, job: Job, exc: Exception, no
         log.warning("job %s (%s) failed, retrying at %s: %s", job.id, job.kind, job.due_at, message)
         return
     row = session.get(ProcessInstance, job.instance_id) if job.instance_id else None
+    detail["incident"] = incident_id = str(uuid.uuid4())  # named, for /history/incident (job_history.py)
     session.add(Incident(
-        id=str(uuid.uuid4()), job_id=job.id, instance_id=job.instance_id,
+        id=incident_id, job_id=job.id, instance_id=job.instance_id,
         definition_id=row.definition_id if row else None, element_id=job.element_id,
         failed_element_id=_failed_element(exc), incident_type=FAILED_JOB, message=message, created_at=now,
     ))
@@ -265,6 +267,67 @@ def retry_job(
                      element_id=job.element_id,
                      detail={"job": job.id, "retries": retries, "resolved": [i.id for i in resolved]})
         uow.commit()
+
+
+class JobFailed(ProcessFailed):
+    """`POST /job/{id}/execute` ran the job and it failed: Camunda answers 500 ("the job could not be
+    executed successfully", 7.21 REST reference); the failure is recorded as the scheduler would."""
+
+
+def execute_job(ctx: Context, *, actor: Actor, job_id: str) -> None:
+    """Run job `job_id` now, whatever its due date and retries (Camunda's `ManagementService.executeJob`,
+    `POST /engine-rest/job/{id}/execute`). A timer not yet due fires as if its moment had come: the step
+    runs on the engine clock of one second past the timer's due moment (the one approximation: what
+    that step stamps, e.g. a task's creation time, reads as that moment, not the wall clock). On
+    success the job is gone (its open incident
+    with it); on failure retries are counted down, the next attempt backed off and, at 0 retries, an
+    incident opened, exactly as when the scheduler fires it (`_record_failure`). Audited as `job.executed`
+    by the caller, beside the job's own entries.
+
+    Raises:
+        NotFound: no such job, or one the caller may not see.
+        Forbidden: the caller is not an administrator or process owner.
+        Conflict: the job's process instance is suspended (its jobs do not fire, issue 16).
+        JobFailed: the job ran and failed (the failure is committed, the message names it).
+    """
+    now = ctx.now()
+    with ctx.unit_of_work() as uow:
+        session = uow.session
+        job = session.get(Job, job_id)
+        if job is None or not _may_see(session, job, actor):
+            raise NotFound(f"作业不存在 / Job {job_id} does not exist")
+        if not actor.has(ADMIN, PROCESS_OWNER):
+            raise Forbidden("只有系统管理员或流程管理员可以执行作业 / Only administrators execute jobs")
+        kind = kind_of(ctx, job.kind)
+        audit.record(session, actor=actor, action="job.executed", at=now, instance_id=job.instance_id,
+                     element_id=job.element_id, detail={"job": job.id, "kind": job.kind})
+        if kind is not None and kind.outbox:
+            ok = _hand_off(ctx, uow, job, now)
+        else:
+            if job.instance_id and (kind is None or kind.locks_instance):
+                row = instances.lock(session, job.instance_id)  # waits for a command in progress
+                if row is not None and row.suspended:
+                    raise Conflict(
+                        f"流程实例已挂起 / Process instance {row.id} is suspended: its jobs do not run"
+                    )
+            due = job.due_at if job.due_at.tzinfo else job.due_at.replace(tzinfo=now.tzinfo)
+            # SpiffWorkflow fires a timer only once its moment has strictly passed: one second after it
+            at = max(now, due + timedelta(seconds=1)) if job.kind == "timer" else now
+            ok = _run(ctx, session, job, kind, at)
+            resolved = [i.id for i in job_store.incidents_of_job(session, job_id)] if ok else []
+            for incident in job_store.incidents_of_job(session, job_id) if ok else []:
+                session.delete(incident)
+            if resolved:
+                audit.record(session, actor=actor, action="incident.resolved", at=now,
+                             instance_id=job.instance_id, element_id=job.element_id,
+                             detail={"job": job_id, "incidents": resolved})
+            uow.commit()
+    if not ok:
+        with ctx.unit_of_work(write=False) as uow:
+            failed = uow.session.get(Job, job_id)
+            message = failed.last_error if failed is not None else None
+            retries = failed.retries if failed is not None else 0
+        raise JobFailed(f"作业执行失败 / Job {job_id} failed ({retries} retries left): {message}")
 
 
 def _may_see(session: Session, job: Job, actor: Actor) -> bool:

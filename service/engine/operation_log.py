@@ -33,6 +33,7 @@ OPERATIONS: dict[str, tuple[str, str, str]] = {
     "task.assigned": ("Assign", "Task", "TaskWorker"),
     "task.completed": ("Complete", "Task", "TaskWorker"),
     "job.retries_set": ("SetJobRetries", "Job", "Operator"),
+    "job.executed": ("Execute", "Job", "Operator"),
     "externalTask.retriesSet": ("SetExternalTaskRetries", "ExternalTask", "Operator"),
     "externalTask.unlocked": ("Unlock", "ExternalTask", "Operator"),
     "message.correlated": ("Correlate", "ProcessInstance", "Operator"),

@@ -36,15 +36,25 @@ def get_task(ctx: Context, *, task_id: str, actor: Actor) -> HumanTask:
         return tasks.get_visible(uow.session, task_id, actor)
 
 
-def task_variables(ctx: Context, *, task_id: str, actor: Actor) -> TypedVariables:
-    """The variables a task's form shows: the instance's, plus the multi-instance item it works on."""
+def task_variables(
+    ctx: Context, *, task_id: str, actor: Actor, local_only: bool = False
+) -> TypedVariables:
+    """The variables a task's form shows: the instance's, plus the multi-instance item it works on, plus
+    its task-local variables (which shadow a process variable of the same name, as in Camunda);
+    `local_only`: the task-local variables alone (`GET /task/{id}/localVariables`). Scoped and filtered
+    like every variable read. Raises NotFound for a task the caller may not see."""
     with ctx.unit_of_work(write=False) as uow:
         task = tasks.get_visible(uow.session, task_id, actor)
         row = instances.get_visible(uow.session, task.instance_id, actor)
-        variables = json.loads(row.variables_json or "{}")
-        variables.update(json.loads(task.context_json or "{}"))
+        context, local, local_types = instances.task_locals(task.context_json)
+        variables = {} if local_only else json.loads(row.variables_json or "{}")
+        types = {} if local_only else stored_types(row.variable_types_json)
+        if not local_only:
+            variables.update(context)
+        variables.update(local)
+        types = {n: k for n, k in types.items() if n not in local} | local_types
         visible = hooks.filter_variables(ctx.extensions, uow.session, row.id, actor, variables)
-        return TypedVariables(visible, stored_types(row.variable_types_json))
+        return TypedVariables(visible, types)
 
 
 def claim_task(ctx: Context, *, task_id: str, actor: Actor) -> None:
@@ -247,7 +257,9 @@ def _validated(task: HumanTask, data: dict[str, Any], variables: dict[str, Any])
         raise NotFound(f"表单不存在 / No form '{task.form_key}' for task {task.id}") from exc
     if not errors:
         context = dict(variables)
-        context.update(json.loads(task.context_json or "{}"))
+        extra, local, _ = instances.task_locals(task.context_json)
+        context.update(extra)
+        context.update(local)
         errors = form_registry.process_checks(task.form_key, clean, context)
     if errors:
         raise InvalidInput("表单校验未通过 / The form has errors", errors)

@@ -4,9 +4,10 @@ Two adjustments, both to Camunda's document rather than to what Camunda sends:
 - OpenAPI 3.0 `nullable: true` becomes a JSON-Schema null alternative (jsonschema does not read it);
 - VariableValueDto.value is declared `type: object` but Camunda itself sends strings, numbers and booleans
   there (`{"value": "x", "type": "String"}`), so its type is left open.
-`GET /history/task` and `GET /history/user-operation` are missing from Camunda's document; their schemas
-are written here from the REST reference (docs.camunda.org, "Get Tasks (Historic)", "Get User Operation
-Log (Historic)").
+`GET /history/task`, `/history/user-operation`, `/history/variable-instance`, `/history/incident` and
+`/history/job-log` are missing from Camunda's document; their schemas are written here from the REST
+reference (docs.camunda.org, "Get Tasks (Historic)", "Get User Operation Log (Historic)", "Get Variable
+Instances (Historic)", "Get Incidents (Historic)", "Get Job Logs").
 """
 
 from __future__ import annotations
@@ -64,7 +65,49 @@ HISTORIC_VARIABLE = {  # docs.camunda.org REST reference, "Get Variable Instance
         "valueInfo": {"type": "object"},
     },
 }
+_B = {"type": "boolean", "nullable": True}
+HISTORIC_INCIDENT = {  # docs.camunda.org REST reference, "Get Incidents (Historic)" (issue 16)
+    "type": "object",
+    "properties": {
+        **{
+            name: _S
+            for name in (
+                "id processDefinitionKey processDefinitionId processInstanceId executionId "
+                "rootProcessInstanceId createTime endTime removalTime incidentType activityId "
+                "failedActivityId causeIncidentId rootCauseIncidentId configuration historyConfiguration "
+                "incidentMessage tenantId jobDefinitionId annotation"
+            ).split()
+        },
+        "open": _B,
+        "deleted": _B,
+        "resolved": _B,
+    },
+}
+HISTORIC_JOB_LOG = {  # docs.camunda.org REST reference, "Get Job Logs" (historic, issue 16)
+    "type": "object",
+    "properties": {
+        **{
+            name: _S
+            for name in (
+                "id timestamp removalTime jobId jobDueDate jobExceptionMessage failedActivityId "
+                "jobDefinitionId jobDefinitionType jobDefinitionConfiguration activityId executionId "
+                "processInstanceId processDefinitionId processDefinitionKey deploymentId "
+                "rootProcessInstanceId tenantId hostname"
+            ).split()
+        },
+        "jobRetries": _I,
+        "jobPriority": _I,
+        "creationLog": _B,
+        "failureLog": _B,
+        "successLog": _B,
+        "deletionLog": _B,
+    },
+}
 EXTRA_PATHS = {
+    ("/history/incident", "get", "200"): {"type": "array", "items": HISTORIC_INCIDENT},
+    ("/history/incident/count", "get", "200"): {"$ref": "#/components/schemas/CountResultDto"},
+    ("/history/job-log", "get", "200"): {"type": "array", "items": HISTORIC_JOB_LOG},
+    ("/history/job-log/count", "get", "200"): {"$ref": "#/components/schemas/CountResultDto"},
     ("/history/variable-instance", "get", "200"): {"type": "array", "items": HISTORIC_VARIABLE},
     ("/history/variable-instance/count", "get", "200"): {"$ref": "#/components/schemas/CountResultDto"},
     ("/history/user-operation", "get", "200"): {"type": "array", "items": USER_OPERATION},

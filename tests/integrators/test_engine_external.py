@@ -46,8 +46,36 @@ def test_completing_moves_the_instance_on_with_the_variables(started):
 
 def test_a_bpmn_error_is_caught_by_the_boundary_event(started):
     [task] = started.external_tasks({})
-    with pytest.raises(ErrorNotCaught):
-        started.throw_bpmn_error(task.task_id, "OTHER", None, {}, {}, NOW)
     started.throw_bpmn_error(task.task_id, "NO_CREDIT", "no credit", {"reason": "debt"}, {}, NOW)
     assert started.completed and started.end_element_id == "End_Refused"
     assert started.variables["reason"] == "debt"
+
+
+def test_an_uncaught_bpmn_error_ends_the_path_as_camunda_does(started):
+    """Camunda 7.21, enableExceptionsAfterUnhandledBpmnError=false (its default): the unhandled error is
+    logged and the execution ends (BpmnExceptionHandler.propagateError -> execution.end(true)); before,
+    this engine refused the error and nothing changed."""
+    [task] = started.external_tasks({})
+    started.throw_bpmn_error(task.task_id, "OTHER", None, {"reason": "unmodelled"}, {}, NOW)
+    assert started.completed and not started.cancelled
+    assert started.end_element_id is None  # no end event reached: the path simply ended
+    assert started.variables["reason"] == "unmodelled"
+    assert started.external_tasks({}) == [] and started.user_tasks() == []
+    with pytest.raises(TaskNotReady):
+        started.throw_bpmn_error(task.task_id, "OTHER", None, {}, {}, NOW)
+
+
+def test_an_error_camunda_would_propagate_further_is_still_refused(started, monkeypatch):
+    [task] = started.external_tasks({})
+    monkeypatch.setattr(type(started), "_error_caught_elsewhere", lambda self, t: True)
+    with pytest.raises(ErrorNotCaught):
+        started.throw_bpmn_error(task.task_id, "OTHER", None, {}, {}, NOW)
+    assert [t.element_id for t in started.external_tasks({})] == ["Task_Check"]
+
+
+def test_local_variables_end_with_the_task(started):
+    """Camunda: `localVariables` on complete live in the external task's own scope; without an output
+    mapping they are gone once it completes (before: accepted and dropped, output mappings never ran)."""
+    [task] = started.external_tasks({})
+    started.complete_external_task(task.task_id, {"score": 700}, {}, NOW, {"raw": {"bureau": "A"}})
+    assert started.variables["score"] == 700 and "raw" not in started.variables

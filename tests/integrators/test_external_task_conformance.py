@@ -40,7 +40,9 @@ def test_external_task_operations_match_camundas_response_schemas(server, camund
     assert locked["workerId"] == "w1" and locked["priority"] == 7
     check(
         owner.rest(
-            "POST", "/external-task/fetchAndLock", json={"workerId": "w1", "topics": [{"topicName": "x"}]}
+            "POST",
+            "/external-task/fetchAndLock",
+            json={"workerId": "w1", "maxTasks": 1, "topics": [{"topicName": "x"}]},
         ),
         "/external-task/fetchAndLock",
     )
@@ -140,12 +142,18 @@ def test_bad_requests_name_the_field(server):
         assert answer.status_code == 400, answer.text
         return answer.json()["message"]
 
-    assert "workerId" in refused({"topics": []})
-    assert "lockDuration" in refused({"workerId": "w", "topics": [{"topicName": "t"}]})
-    assert "colour" in refused({"workerId": "w", "colour": 1})
+    assert "workerId" in refused({"maxTasks": 1, "topics": []})
+    # maxTasks is mandatory (Camunda 7.21 REST reference, FetchExternalTasksDto.required); no default
+    assert "'maxTasks' is required" in refused({"workerId": "w", "topics": []})
+    assert "maxTasks" in refused({"workerId": "w", "maxTasks": 2**31, "topics": []})  # an int32
+    assert "lockDuration" in refused({"workerId": "w", "maxTasks": 1, "topics": [{"topicName": "t"}]})
+    assert "colour" in refused({"workerId": "w", "maxTasks": 1, "colour": 1})
     assert "tenants are not supported" in refused(
-        {"workerId": "w", "topics": [{"topicName": "t", "lockDuration": 1, "tenantIdIn": ["a"]}]}
+        {"workerId": "w", "maxTasks": 1,
+         "topics": [{"topicName": "t", "lockDuration": 1, "tenantIdIn": ["a"]}]}
     )
-    assert "usePriority" in refused({"workerId": "w", "usePriority": "maybe"})
-    ok = owner.rest("POST", "/external-task/fetchAndLock", json={"workerId": "w", "usePriority": "True"})
+    assert "usePriority" in refused({"workerId": "w", "maxTasks": 1, "usePriority": "maybe"})
+    ok = owner.rest(
+        "POST", "/external-task/fetchAndLock", json={"workerId": "w", "maxTasks": 1, "usePriority": "True"}
+    )
     assert ok.status_code == 200 and ok.json() == []

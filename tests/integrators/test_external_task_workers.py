@@ -138,7 +138,7 @@ def test_an_expired_lock_lets_another_worker_take_the_task(server, clock):
 def test_only_integrator_accounts_work_on_external_tasks(server, login):
     deploy_and_start(server)
     client = server.client(login)
-    body = {"workerId": "w", "topics": [{"topicName": "creditCheck", "lockDuration": 1000}]}
+    body = {"workerId": "w", "maxTasks": 1, "topics": [{"topicName": "creditCheck", "lockDuration": 1000}]}
     assert client.rest("POST", "/external-task/fetchAndLock", json=body).status_code == 403
     assert client.rest("GET", "/external-task").json() == []  # they see none
     assert client.rest("GET", "/external-task/count").json() == {"count": 0}

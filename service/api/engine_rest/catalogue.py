@@ -31,22 +31,20 @@ REFUSED: tuple[tuple[str, str], ...] = (
         "400: definitions are active when deployed; suspension takes effect at once",
     ),
     (
-        "task-local variable writes (`PUT/POST/DELETE /task/{id}/localVariables…`)",
-        "400: a task's variables are its process instance's; local reads answer empty / 404",
-    ),
-    (
         "`variables` / `localVariables` on `POST /external-task/{id}/failure`",
         "400: a failure does not move the instance on, so variables would be set without a step",
     ),
     (
-        "`bpmnError` whose code no error boundary event on the task catches",
-        "400 naming the code: Camunda would end the execution silently; "
-        "here the unmodelled error is reported",
+        "`bpmnError` whose code no boundary event on the task catches, for a task inside a sub-process "
+        "or in a diagram with other error catch events (event sub-process, sub-process boundary)",
+        "400 naming the code: Camunda would propagate the error to the enclosing scope, which is not "
+        "modelled here; anywhere else the error ends the task's path, as Camunda's default does",
     ),
     (
-        "`POST /job/{id}/execute`, `/history/detail`, `/history/incident`, `/history/job-log`",
-        "404: not implemented yet; the audit trail (`/admin/audit`, `/history/user-operation`) "
-        "holds every change",
+        "`/history/detail`",
+        "404: the audit trail records which variables changed, by whom and when, not their values (a "
+        "redacted variable must stay redacted); `/history/variable-instance` has the latest values, "
+        "`/history/user-operation` the changes",
     ),
     (
         "CMMN (`/case-*`), DMN (`/decision-*`), `/identity`, `/user`, `/group`, `/authorization`, `/filter`, "

@@ -34,6 +34,7 @@ LONG_POLL_SECONDS = float(os.environ.get("CONSORTIUM_LONG_POLL_SECONDS", "30")) 
 LONG_POLL_WAITERS_LIMIT = int(os.environ.get("CONSORTIUM_LONG_POLL_WAITERS", "4"))
 LONG_POLL_WAITERS = threading.BoundedSemaphore(LONG_POLL_WAITERS_LIMIT)
 POLL_INTERVAL = 1.0
+INT32_MAX = 2**31 - 1  # maxTasks is an int32 in Camunda's document
 
 FETCH_FIELDS = {"workerId", "maxTasks", "usePriority", "asyncResponseTimeout", "topics", "sorting"}
 TOPIC_FIELDS = {
@@ -131,7 +132,10 @@ def external_task_fetch_and_lock():
     body = json_body()
     check_fields(body, FETCH_FIELDS, "FetchExternalTasksDto")
     worker_id = text(body, "workerId", required=True)
-    max_tasks = integer(body, "maxTasks", default=1, minimum=0, maximum=INT64_MAX)
+    # Mandatory, no default: Camunda 7.21's REST reference and OpenAPI document (FetchExternalTasksDto
+    # `required: [workerId, maxTasks]`, int32). Camunda's Java DTO would silently read a missing value as
+    # 0 and lock nothing; a worker that forgot it is told so instead.
+    max_tasks = integer(body, "maxTasks", required=True, minimum=0, maximum=INT32_MAX)
     use_priority = boolean(body, "usePriority", default=False)
     timeout_ms = integer(
         body, "asyncResponseTimeout", default=0, minimum=0, maximum=MAX_ASYNC_RESPONSE_TIMEOUT_MS

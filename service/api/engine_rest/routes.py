@@ -13,6 +13,7 @@ from . import (  # noqa: F401
     executions,
     external_tasks,
     history,
+    history_jobs,
     history_log,
     incidents,
     instances,

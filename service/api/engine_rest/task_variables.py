@@ -1,8 +1,12 @@
 """Task variables in Camunda 7.21's shapes (issue 16): a task's variables are its process instance's.
 
 Reads follow the task's visibility (service/engine/tasks.task_variables); writes are administration
-(service/engine/instance_admin.set_task_variables). Task-local variables do not exist here: the local
-reads answer empty / 404, the local writes 400, so a client never believes it stored one.
+(service/engine/instance_admin.set_task_variables / set_task_local_variables).
+
+Task-local variables (issue 16, second pass) live in the open task's own scope, as in Camunda: read with
+the task's variables (shadowing a process variable of the same name), listed alone by
+`/localVariables`, never seen by the process instance, gone when the task completes. They are kept like
+an input parameter of the activity (workflows/scope.py `TASK_LOCALS`), typed (a Date stays a Date).
 """
 
 from __future__ import annotations
@@ -16,9 +20,7 @@ from .blueprint import actor, bp
 from .errors import BadRequest
 from .params import json_body, query_params
 from .strict import check_fields
-from .variables import from_typed, from_typed_map, to_typed
-
-LOCAL = "任务局部变量不受支持 / task-local variables are not supported: set the process variables instead"
+from .variables import from_typed, from_typed_map, to_typed, to_typed_map
 
 
 @bp.get("/task/<task_id>/variables/<name>")
@@ -69,22 +71,49 @@ def modify_task_variables(task_id: str):
 @bp.get("/task/<task_id>/localVariables")
 def task_local_variables(task_id: str):
     query_params({"deserializeValues"}).flag("deserializeValues")
-    tasks.task_variables(context(), task_id=task_id, actor=actor())  # 404 for a task not visible
-    return jsonify({})
+    values = tasks.task_variables(context(), task_id=task_id, actor=actor(), local_only=True)
+    return jsonify(to_typed_map(values))
 
 
 @bp.get("/task/<task_id>/localVariables/<name>")
 def task_local_variable(task_id: str, name: str):
-    tasks.task_variables(context(), task_id=task_id, actor=actor())
-    raise NotFound(f"任务局部变量不存在 / task variable with name {name} does not exist")
+    query_params({"deserializeValue"}).flag("deserializeValue")
+    values = tasks.task_variables(context(), task_id=task_id, actor=actor(), local_only=True)
+    if name not in values:
+        raise NotFound(f"任务局部变量不存在 / task variable with name {name} does not exist")
+    return jsonify(to_typed(values[name], values.types.get(name)))
 
 
 @bp.put("/task/<task_id>/localVariables/<name>")
-@bp.delete("/task/<task_id>/localVariables/<name>")
 def put_task_local_variable(task_id: str, name: str):
-    raise BadRequest(LOCAL)
+    body = json_body()
+    check_fields(body, {"value", "type", "valueInfo"}, "VariableValueDto")
+    instance_admin.set_task_local_variables(
+        context(), actor=actor(), task_id=task_id, modifications={name: from_typed(name, body)}, deletions=[]
+    )
+    return "", 204
+
+
+@bp.delete("/task/<task_id>/localVariables/<name>")
+def delete_task_local_variable(task_id: str, name: str):
+    instance_admin.set_task_local_variables(
+        context(), actor=actor(), task_id=task_id, modifications={}, deletions=[name]
+    )
+    return "", 204
 
 
 @bp.post("/task/<task_id>/localVariables")
 def modify_task_local_variables(task_id: str):
-    raise BadRequest(LOCAL)
+    body = json_body()
+    check_fields(body, {"modifications", "deletions"}, "PatchVariablesDto")
+    deletions = body.get("deletions") or []
+    if not isinstance(deletions, list) or not all(isinstance(d, str) for d in deletions):
+        raise BadRequest("deletions must be a list of variable names")
+    instance_admin.set_task_local_variables(
+        context(),
+        actor=actor(),
+        task_id=task_id,
+        modifications=from_typed_map(body.get("modifications"), "modifications"),
+        deletions=deletions,
+    )
+    return "", 204

@@ -142,6 +142,10 @@ def _sync_tasks(
         if end.canceled and canceled is not None:
             canceled.append((existing[task_id], end))
         session.delete(existing[task_id])
+    for task_id in ready.keys() & existing.keys():  # task-local variables change while the task is open
+        context = task_context(ready[task_id])
+        if existing[task_id].context_json != context:
+            existing[task_id].context_json = context
     created = []
     for task_id in ready.keys() - existing.keys():
         task = ready[task_id]
@@ -161,9 +165,7 @@ def _sync_tasks(
             due_at=task.due_at,
             follow_up_at=task.follow_up_at,
             created_at=now,
-            context_json=json.dumps(
-                {"item": task.mi_item} if task.mi_item is not None else {}, ensure_ascii=False, default=str
-            ),
+            context_json=task_context(task),
             properties_json=json.dumps(task.properties, ensure_ascii=False, default=str),
         )
         human.candidates = [
@@ -177,6 +179,25 @@ def _sync_tasks(
             grant(session, row.id, "user", user)
         grant(session, row.id, "org", task.candidate_organisation)
     return created
+
+
+LOCALS = "_locals"  # context_json key of the task-local variables: {"values": {...}, "types": {...}}
+
+
+def task_context(task) -> str:
+    """The task row's context: the multi-instance item (`item`), and its task-local variables with their
+    Camunda types under `_locals` (read by service/engine/tasks.py; never merged as one variable)."""
+    context: dict = {"item": task.mi_item} if task.mi_item is not None else {}
+    if task.local_variables:
+        context[LOCALS] = {"values": task.local_variables, "types": task.local_types}
+    return json.dumps(context, ensure_ascii=False, default=str)
+
+
+def task_locals(context_json: str | None) -> tuple[dict, dict, dict]:
+    """(context without the locals, local values, their Camunda types) of a task row's context."""
+    context = json.loads(context_json or "{}")
+    local = context.pop(LOCALS, None) or {}
+    return context, dict(local.get("values") or {}), dict(local.get("types") or {})
 
 
 def _candidate(kind: str, value: str, task, row: ProcessInstance) -> TaskCandidate:
