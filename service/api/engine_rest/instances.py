@@ -18,7 +18,7 @@ from .blueprint import actor, bp
 from .errors import BadRequest
 from .params import json_body, link, query_params
 from .strict import boolean, check_fields, text
-from .variables import from_typed, from_typed_map, to_typed, to_typed_map
+from .variables import patch_body, to_typed, to_typed_map, variable_body
 
 SUPPORTED = {
     "processInstanceIds",
@@ -192,9 +192,7 @@ def instance_variable(instance_id: str, name: str):
 
 @bp.put("/process-instance/<instance_id>/variables/<name>")
 def put_instance_variable(instance_id: str, name: str):
-    body = json_body()
-    check_fields(body, {"value", "type", "valueInfo"}, "VariableValueDto")
-    value = from_typed(name, body)
+    value = variable_body(name)
     instance_admin.set_variables(
         context(), actor=actor(), instance_id=instance_id, modifications={name: value}, deletions=[]
     )
@@ -211,16 +209,12 @@ def delete_instance_variable(instance_id: str, name: str):
 
 @bp.post("/process-instance/<instance_id>/variables")
 def modify_instance_variables(instance_id: str):
-    body = json_body()
-    check_fields(body, {"modifications", "deletions"}, "PatchVariablesDto")
-    deletions = body.get("deletions") or []
-    if not isinstance(deletions, list) or not all(isinstance(d, str) for d in deletions):
-        raise BadRequest("deletions must be a list of variable names")
+    modifications, deletions = patch_body()
     instance_admin.set_variables(
         context(),
         actor=actor(),
         instance_id=instance_id,
-        modifications=from_typed_map(body.get("modifications"), "modifications"),
+        modifications=modifications,
         deletions=deletions,
     )
     return "", 204

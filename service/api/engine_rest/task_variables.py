@@ -17,10 +17,8 @@ from ...engine import instance_admin, tasks
 from ...errors import NotFound
 from ..auth import context
 from .blueprint import actor, bp
-from .errors import BadRequest
-from .params import json_body, query_params
-from .strict import check_fields
-from .variables import from_typed, from_typed_map, to_typed, to_typed_map
+from .params import query_params
+from .variables import patch_body, to_typed, to_typed_map, variable_body
 
 
 @bp.get("/task/<task_id>/variables/<name>")
@@ -34,9 +32,7 @@ def task_variable(task_id: str, name: str):
 
 @bp.put("/task/<task_id>/variables/<name>")
 def put_task_variable(task_id: str, name: str):
-    body = json_body()
-    check_fields(body, {"value", "type", "valueInfo"}, "VariableValueDto")
-    value = from_typed(name, body)
+    value = variable_body(name)
     instance_admin.set_task_variables(
         context(), actor=actor(), task_id=task_id, modifications={name: value}, deletions=[]
     )
@@ -53,16 +49,12 @@ def delete_task_variable(task_id: str, name: str):
 
 @bp.post("/task/<task_id>/variables")
 def modify_task_variables(task_id: str):
-    body = json_body()
-    check_fields(body, {"modifications", "deletions"}, "PatchVariablesDto")
-    deletions = body.get("deletions") or []
-    if not isinstance(deletions, list) or not all(isinstance(d, str) for d in deletions):
-        raise BadRequest("deletions must be a list of variable names")
+    modifications, deletions = patch_body()
     instance_admin.set_task_variables(
         context(),
         actor=actor(),
         task_id=task_id,
-        modifications=from_typed_map(body.get("modifications"), "modifications"),
+        modifications=modifications,
         deletions=deletions,
     )
     return "", 204
@@ -86,10 +78,8 @@ def task_local_variable(task_id: str, name: str):
 
 @bp.put("/task/<task_id>/localVariables/<name>")
 def put_task_local_variable(task_id: str, name: str):
-    body = json_body()
-    check_fields(body, {"value", "type", "valueInfo"}, "VariableValueDto")
     instance_admin.set_task_local_variables(
-        context(), actor=actor(), task_id=task_id, modifications={name: from_typed(name, body)}, deletions=[]
+        context(), actor=actor(), task_id=task_id, modifications={name: variable_body(name)}, deletions=[]
     )
     return "", 204
 
@@ -104,16 +94,12 @@ def delete_task_local_variable(task_id: str, name: str):
 
 @bp.post("/task/<task_id>/localVariables")
 def modify_task_local_variables(task_id: str):
-    body = json_body()
-    check_fields(body, {"modifications", "deletions"}, "PatchVariablesDto")
-    deletions = body.get("deletions") or []
-    if not isinstance(deletions, list) or not all(isinstance(d, str) for d in deletions):
-        raise BadRequest("deletions must be a list of variable names")
+    modifications, deletions = patch_body()
     instance_admin.set_task_local_variables(
         context(),
         actor=actor(),
         task_id=task_id,
-        modifications=from_typed_map(body.get("modifications"), "modifications"),
+        modifications=modifications,
         deletions=deletions,
     )
     return "", 204

@@ -17,7 +17,8 @@ from typing import Any
 from ...clock import SHANGHAI
 from ..edge import MalformedRequest, loads
 from .errors import BadRequest
-from .params import format_date, parse_date
+from .params import format_date, json_body, parse_date
+from .strict import check_fields
 
 INT32 = (-(2**31), 2**31 - 1)
 INT64 = (-(2**63), 2**63 - 1)
@@ -169,3 +170,22 @@ _CONVERTERS = {
     "object": _object,
     "null": lambda v, i: None,
 }
+
+
+def variable_body(name: str) -> Any:
+    """The value a `PUT …/variables/{name}` body carries (Camunda's VariableValueDto: value, type,
+    valueInfo), converted by its type. Raises BadRequest naming the field."""
+    body = json_body()
+    check_fields(body, {"value", "type", "valueInfo"}, "VariableValueDto")
+    return from_typed(name, body)
+
+
+def patch_body() -> tuple[dict[str, Any], list[str]]:
+    """`(modifications, deletions)` of a `POST …/variables` body (Camunda's PatchVariablesDto).
+    Raises BadRequest naming the field."""
+    body = json_body()
+    check_fields(body, {"modifications", "deletions"}, "PatchVariablesDto")
+    deletions = body.get("deletions") or []
+    if not isinstance(deletions, list) or not all(isinstance(d, str) for d in deletions):
+        raise BadRequest("deletions must be a list of variable names")
+    return from_typed_map(body.get("modifications"), "modifications"), deletions
