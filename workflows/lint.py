@@ -22,6 +22,7 @@ from . import timers
 from .clock import current_time
 from .errors import DiagramProblem
 from .extensions import EXECUTION_EVENTS, TASK_EVENTS, bean_name
+from .multiinstance import condition_expression
 from .parser import SERVICE_TASK_ATTRIBUTES, USER_TASK_ATTRIBUTES
 from .resolve import to_datetime
 from .sandbox import compile_sandboxed
@@ -200,8 +201,8 @@ class _Linter:
             if value is not None and not value.isidentifier():
                 self.report(node, f"camunda:{name} 须为变量名 / must be a plain variable name: {value!r}")
         condition = node.find(_B + "completionCondition")
-        if condition is not None:
-            self.python(condition, condition.text, "eval", "completionCondition")
+        if condition is not None:  # Camunda's `${expr}` or plain Python, as it runs (workflows.multiinstance)
+            self.python(condition, condition_expression(condition.text or ""), "eval", "completionCondition")
 
     def event_gateway(self, node: etree._Element) -> None:
         """SpiffWorkflow keeps one `event_value` per gateway, so a second timer would reuse the first's."""

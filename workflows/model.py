@@ -47,6 +47,10 @@ class UserTask:
     properties: dict[str, Any]
     mi_item: Any | None
     form_fields: list[dict[str, Any]] = field(default_factory=list)
+    local_variables: dict[str, Any] = field(default_factory=dict)
+    """JSON-safe variables local to the task and its multi-instance body (element variable,
+    `loopCounter`, `nrOfInstances`, `nrOfActiveInstances`, `nrOfCompletedInstances`, input
+    parameters), current as of the last command: Camunda lists them with the task's variables."""
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,7 @@ from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
 from .data import check_variables
+from .multiinstance import BODY_NAMES, body_variables
 
 SCOPE_MARK = "consortium_scope"
 """Root-task internal-data key: this workflow's `data` is a maintained instance scope."""
@@ -135,6 +136,7 @@ def local_names(task: Task) -> set[str]:
     spec = _mi_parent(task)
     if spec is not None:
         names.add(LOOP_COUNTER)
+        names.update(BODY_NAMES)
         for ref in (spec.input_item, spec.output_item):
             if ref is not None:
                 names.add(ref.bpmn_id)
@@ -182,8 +184,10 @@ def refresh(task: Task) -> dict[str, Any]:
     for name in own:
         if name in task.data and (name in _mi_names(task) or task.internal_data.get(INPUTS_DONE)):
             data[name] = task.data[name]
-    if _mi_parent(task) is not None and LOOP_COUNTER not in data:
-        data[LOOP_COUNTER] = _loop_counter(task)
+    if _mi_parent(task) is not None:
+        if LOOP_COUNTER not in data:
+            data[LOOP_COUNTER] = _loop_counter(task)
+        data.update(body_variables(task.parent))  # the MI body's counters, as they are now
     task.data = data
     inputs = _io(task).get("inputs") or {}
     if inputs and not task.internal_data.get(INPUTS_DONE):
@@ -193,6 +197,13 @@ def refresh(task: Task) -> dict[str, Any]:
             task.data[name] = evaluate_attribute(task, raw)
         task.internal_data[INPUTS_DONE] = True
     return seen
+
+
+def task_locals(task: Task) -> dict[str, Any]:
+    """The variables local to `task` and its MI body (element variable, `loopCounter`, the body's
+    `nrOf...` counters, input parameters), as in its data now: what Camunda lists for the task
+    beyond the instance's variables."""
+    return {name: task.data[name] for name in sorted(local_names(task)) if name in task.data}
 
 
 def _mi_names(task: Task) -> set[str]:

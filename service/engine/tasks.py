@@ -42,9 +42,18 @@ def task_variables(ctx: Context, *, task_id: str, actor: Actor) -> TypedVariable
         task = tasks.get_visible(uow.session, task_id, actor)
         row = instances.get_visible(uow.session, task.instance_id, actor)
         variables = json.loads(row.variables_json or "{}")
-        variables.update(json.loads(task.context_json or "{}"))
+        variables.update(_own_variables(task))
         visible = hooks.filter_variables(ctx.extensions, uow.session, row.id, actor, variables)
         return TypedVariables(visible, stored_types(row.variable_types_json))
+
+
+def _own_variables(task: HumanTask) -> dict[str, Any]:
+    """The task's local variables (element variable, loopCounter, the MI body's counters, input
+    parameters) as of the last command; rows stored before they were kept have only `item`."""
+    context = json.loads(task.context_json or "{}")
+    if "locals" in context:
+        return dict(context["locals"])
+    return {"item": context["item"]} if "item" in context else {}
 
 
 def claim_task(ctx: Context, *, task_id: str, actor: Actor) -> None:
@@ -247,7 +256,8 @@ def _validated(task: HumanTask, data: dict[str, Any], variables: dict[str, Any])
         raise NotFound(f"表单不存在 / No form '{task.form_key}' for task {task.id}") from exc
     if not errors:
         context = dict(variables)
-        context.update(json.loads(task.context_json or "{}"))
+        context.update(_own_variables(task))
+        context.update({k: v for k, v in json.loads(task.context_json or "{}").items() if k == "item"})
         errors = form_registry.process_checks(task.form_key, clean, context)
     if errors:
         raise InvalidInput("表单校验未通过 / The form has errors", errors)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from workflows.engine import Instance as RunningInstance
 from workflows.engine import TaskEnd
+from workflows.model import UserTask
 
 from ...actors import DISTRICT_CLERK, Actor
 from ...errors import NotFound
@@ -129,6 +130,18 @@ def save(session: Session, row: ProcessInstance, running: RunningInstance, now: 
     return created
 
 
+def _context_json(task: UserTask) -> str:
+    """The task's own variables as stored on its row (`HumanTask.context_json`): `item`, the element a
+    multi-instance child's form works on (whatever the element variable is called), and `locals`,
+    its local variables (Camunda's task-local and multi-instance body variables, issue 12 fault 3)."""
+    context: dict = {}
+    if task.mi_item is not None:
+        context["item"] = task.mi_item
+    if task.local_variables:
+        context["locals"] = task.local_variables
+    return json.dumps(context, ensure_ascii=False, default=str)
+
+
 def _sync_tasks(
     session: Session, row: ProcessInstance, running: RunningInstance, now: datetime,
     canceled: list[tuple[HumanTask, TaskEnd]] | None = None,
@@ -142,6 +155,10 @@ def _sync_tasks(
         if end.canceled and canceled is not None:
             canceled.append((existing[task_id], end))
         session.delete(existing[task_id])
+    for task_id in ready.keys() & existing.keys():
+        context = _context_json(ready[task_id])  # the MI counters move as siblings complete
+        if existing[task_id].context_json != context:
+            existing[task_id].context_json = context
     created = []
     for task_id in ready.keys() - existing.keys():
         task = ready[task_id]
@@ -161,9 +178,7 @@ def _sync_tasks(
             due_at=task.due_at,
             follow_up_at=task.follow_up_at,
             created_at=now,
-            context_json=json.dumps(
-                {"item": task.mi_item} if task.mi_item is not None else {}, ensure_ascii=False, default=str
-            ),
+            context_json=_context_json(task),
             properties_json=json.dumps(task.properties, ensure_ascii=False, default=str),
         )
         human.candidates = [
