@@ -44,7 +44,7 @@ from .listeners import current as current_binding
 from .model import ActivityState, ExternalTask, ServiceCall, Timer, UserTask
 from .prune import PRUNE_EVERY, passed_elements, prune
 from .resolve import element_variable, evaluate_attribute, resolved, to_datetime
-from .scope import Scopes, instance_scope, refresh, task_locals, write_through
+from .scope import Scopes, called_scope, instance_scope, refresh, task_locals, write_through
 from .serializer import dump_state
 from .storable import unstorable
 from .timers import parse_date
@@ -524,6 +524,7 @@ class Instance:
             mi_item=json_safe(task.data.get(variable)) if variable else None,
             form_fields=[_field(f) for f in form.fields] if form is not None else [],
             local_variables=json_safe(task_locals(task)),
+            called_scope=called_scope(task),
         )
 
 

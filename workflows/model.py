@@ -51,6 +51,9 @@ class UserTask:
     """JSON-safe variables local to the task and its multi-instance body (element variable,
     `loopCounter`, `nrOfInstances`, `nrOfActiveInstances`, `nrOfCompletedInstances`, input
     parameters), current as of the last command: Camunda lists them with the task's variables."""
+    called_scope: dict[str, Any] | None = None
+    """For a task of a called process (call activity): that process instance's variables (JSON-safe),
+    which are what the task sees instead of the caller's (issue 12, fault 4); else None."""
 
 
 @dataclass(frozen=True)

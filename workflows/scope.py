@@ -46,6 +46,7 @@ from SpiffWorkflow.specs.Join import Join
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
+from .call_activity import MAPPED_OUT, MAPPED_OUT_LOCAL, MappedCallActivity
 from .data import check_variables
 from .multiinstance import BODY_NAMES, body_variables
 
@@ -206,6 +207,17 @@ def task_locals(task: Task) -> dict[str, Any]:
     return {name: task.data[name] for name in sorted(local_names(task)) if name in task.data}
 
 
+def called_scope(task: Task) -> dict[str, Any] | None:
+    """JSON-safe variables of the called process instance `task` runs in (a call activity's child,
+    its own instance scope), or None for a task of the caller's own process."""
+    owner = scope_owner(task.workflow)
+    if getattr(owner, "parent_task_id", None) is None:
+        return None
+    from .data import json_safe
+
+    return json_safe(dict(instance_scope(owner)))
+
+
 def _mi_names(task: Task) -> set[str]:
     spec = _mi_parent(task)
     if spec is None:
@@ -290,6 +302,7 @@ class Scopes:
         deleted = [k for k in base if k not in data and k not in own]
         write(task, changes, deleted)
         _outputs(task)
+        settle_calls(task)
 
     def before_run(self, task: Task) -> None:
         """An engine step is about to run `task` (see the module docstring for the special cases)."""
@@ -315,23 +328,39 @@ class Scopes:
             output = spec.data_output
             if task.state == TaskState.COMPLETED and output is not None and output.bpmn_id in task.data:
                 write(task, {output.bpmn_id: task.data[output.bpmn_id]})
+            settle_calls(task)
             return
         if is_call_activity(spec):
             if task.state == TaskState.COMPLETED:
                 self._call_activity_done(task)
+            settle_calls(task)
             return
         self.commit(task)
 
     @staticmethod
     def _call_activity_done(task: Task) -> None:
-        """SpiffWorkflow copies all of the child's data back into the call activity's task: write the
-        names the child set or changed (against what it was started with) to the caller's scopes."""
+        """A mapped call activity (`workflows.call_activity`) writes what its `camunda:out` produced;
+        a stock one (a spec deployed before) had all of the child's data copied back into the task:
+        write the names the child set or changed (against what it was started with)."""
+        if MAPPED_OUT in task.internal_data:  # Camunda's rule: only what camunda:out maps comes back
+            write(task, task.internal_data.pop(MAPPED_OUT))
+            task.internal_data.pop(MAPPED_OUT_LOCAL, None)
+            _outputs(task)
+            return
         child = task.workflow.top_workflow.subprocesses.get(task.id)
         seed = child.task_tree.data if child is not None else {}
         own = local_names(task)
         changes = {k: v for k, v in task.data.items()
                    if k not in own and (k not in seed or not _same(seed[k], v))}
         write(task, changes)
+
+
+def settle_calls(task: Task) -> None:
+    """`task` wrote its changes: call activities it started on completing now map `camunda:in`
+    from the current scope (`MappedCallActivity.settle`)."""
+    for child in task.children:
+        if isinstance(child.task_spec, MappedCallActivity):
+            child.task_spec.settle(child)
 
 
 def _same(a: Any, b: Any) -> bool:

@@ -41,10 +41,21 @@ def task_variables(ctx: Context, *, task_id: str, actor: Actor) -> TypedVariable
     with ctx.unit_of_work(write=False) as uow:
         task = tasks.get_visible(uow.session, task_id, actor)
         row = instances.get_visible(uow.session, task.instance_id, actor)
-        variables = json.loads(row.variables_json or "{}")
-        variables.update(_own_variables(task))
+        variables = _seen_variables(task, row)
         visible = hooks.filter_variables(ctx.extensions, uow.session, row.id, actor, variables)
         return TypedVariables(visible, stored_types(row.variable_types_json))
+
+
+def _seen_variables(task: HumanTask, row: Any) -> dict[str, Any]:
+    """What the task sees: its process instance's variables (the called process's own, for a task
+    of a call activity's child: Camunda passes only what `camunda:in` maps), then its locals."""
+    context = json.loads(task.context_json or "{}")
+    if "called" in context:
+        variables = dict(context["called"])
+    else:
+        variables = json.loads(row.variables_json or "{}")
+    variables.update(_own_variables(task))
+    return variables
 
 
 def _own_variables(task: HumanTask) -> dict[str, Any]:
@@ -164,7 +175,7 @@ def complete_task(ctx: Context, *, task_id: str, actor: Actor, data: dict[str, A
             raise Conflict(
                 f"流程实例已挂起 / Task {task_id} cannot be completed: its process instance is suspended"
             )
-        clean = _validated(task, data, json.loads(row.variables_json or "{}"))
+        clean = _validated(task, data, _seen_variables(task, row))
         for hook in ctx.extensions.before_complete:  # the domain's checks (register, round window …)
             hook(session, row, task, clean, actor, now)
         running = run_command(
@@ -256,7 +267,6 @@ def _validated(task: HumanTask, data: dict[str, Any], variables: dict[str, Any])
         raise NotFound(f"表单不存在 / No form '{task.form_key}' for task {task.id}") from exc
     if not errors:
         context = dict(variables)
-        context.update(_own_variables(task))
         context.update({k: v for k, v in json.loads(task.context_json or "{}").items() if k == "item"})
         errors = form_registry.process_checks(task.form_key, clean, context)
     if errors:

@@ -133,12 +133,15 @@ def save(session: Session, row: ProcessInstance, running: RunningInstance, now: 
 def _context_json(task: UserTask) -> str:
     """The task's own variables as stored on its row (`HumanTask.context_json`): `item`, the element a
     multi-instance child's form works on (whatever the element variable is called), and `locals`,
-    its local variables (Camunda's task-local and multi-instance body variables, issue 12 fault 3)."""
+    its local variables (Camunda's task-local and multi-instance body variables, issue 12 fault 3),
+    and `called`, the variables of the called process instance a call activity's task runs in (fault 4)."""
     context: dict = {}
     if task.mi_item is not None:
         context["item"] = task.mi_item
     if task.local_variables:
         context["locals"] = task.local_variables
+    if task.called_scope is not None:
+        context["called"] = task.called_scope
     return json.dumps(context, ensure_ascii=False, default=str)
 
 

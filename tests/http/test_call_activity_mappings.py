@@ -1,0 +1,95 @@
+"""Issue 12, fault 4: a call activity passes only what `camunda:in` / `camunda:out` map.
+
+Before: with `camunda:in source="applicant" target="person"` and `camunda:out source="child_out"
+target="result"` the child saw every parent variable and no `person`; the parent got every child
+variable and no `result`. Camunda 7 (user guide, "Call Activity", "Passing Variables"): without a
+mapping the child starts with no variables and the parent gets none back; `variables="all"` passes
+all; `sourceExpression` is evaluated on the source side.
+"""
+
+from __future__ import annotations
+
+from .running import complete, deploy, get, open_tasks, start
+
+CHILD = """<bpmn:startEvent id="Start_Child" />
+    <bpmn:userTask id="Task_Child" name="子流程办理" camunda:candidateGroups="city_clerk" />
+    <bpmn:endEvent id="End_Child" />
+    <bpmn:sequenceFlow id="Flow_1" sourceRef="Start_Child" targetRef="Task_Child" />
+    <bpmn:sequenceFlow id="Flow_2" sourceRef="Task_Child" targetRef="End_Child" />"""
+
+
+def _parent(mappings: str) -> str:
+    return f"""<bpmn:startEvent id="Start_1" />
+    <bpmn:callActivity id="Call_Child" name="调用子流程" calledElement="mapped_child">
+      <bpmn:extensionElements>{mappings}</bpmn:extensionElements>
+    </bpmn:callActivity>
+    <bpmn:userTask id="Task_After" name="之后" camunda:candidateGroups="city_clerk" />
+    <bpmn:endEvent id="End_1" />
+    <bpmn:sequenceFlow id="Flow_1" sourceRef="Start_1" targetRef="Call_Child" />
+    <bpmn:sequenceFlow id="Flow_2" sourceRef="Call_Child" targetRef="Task_After" />
+    <bpmn:sequenceFlow id="Flow_3" sourceRef="Task_After" targetRef="End_1" />"""
+
+
+STARTED = {"applicant": {"value": "Li Lei", "type": "String"}, "secret": {"value": "x", "type": "String"}}
+ANSWER = {"child_out": {"value": "approved", "type": "String"},
+          "child_note": {"value": "internal", "type": "String"}}
+
+
+def _values(server, path: str) -> dict:
+    return {name: typed["value"] for name, typed in get(server, path).items()}
+
+
+def _run_child(server, parent_key: str) -> tuple[str, dict, dict]:
+    """Start the parent, read the child's task variables, complete it; returns (instance, the
+    child task's variables, the parent instance's variables after the call activity)."""
+    instance = start(server, parent_key, STARTED)
+    (child_task,) = open_tasks(server, instance)
+    assert child_task["taskDefinitionKey"] == "Task_Child"
+    seen = _values(server, f"/task/{child_task['id']}/variables")
+    assert complete(server, child_task["id"], ANSWER).status_code == 204
+    (after,) = open_tasks(server, instance)
+    assert after["taskDefinitionKey"] == "Task_After"
+    assert _values(server, f"/task/{after['id']}/variables") == _values(
+        server, f"/process-instance/{instance}/variables")
+    return instance, seen, _values(server, f"/process-instance/{instance}/variables")
+
+
+def test_in_and_out_map_only_the_named_variables(server):
+    deploy(server, "mapped_child", CHILD)
+    deploy(server, "mapped_parent", _parent(
+        '<camunda:in source="applicant" target="person" />'
+        '<camunda:in sourceExpression="${applicant.upper()}" target="shout" />'
+        '<camunda:in businessKey="#{execution.processBusinessKey}" />'
+        '<camunda:out source="child_out" target="result" />'))
+    _, seen, parent = _run_child(server, "mapped_parent")
+    assert seen == {"person": "Li Lei", "shout": "LI LEI"}
+    assert parent == {"applicant": "Li Lei", "secret": "x", "result": "approved"}
+
+
+def test_without_mappings_nothing_passes_either_way(server):
+    deploy(server, "mapped_child", CHILD)
+    deploy(server, "unmapped_parent", _parent(""))
+    _, seen, parent = _run_child(server, "unmapped_parent")
+    assert seen == {}
+    assert parent == {"applicant": "Li Lei", "secret": "x"}
+
+
+def test_variables_all_passes_everything_both_ways(server):
+    deploy(server, "mapped_child", CHILD)
+    deploy(server, "all_parent", _parent('<camunda:in variables="all" /><camunda:out variables="all" />'))
+    _, seen, parent = _run_child(server, "all_parent")
+    assert seen == {"applicant": "Li Lei", "secret": "x"}
+    assert parent == {"applicant": "Li Lei", "secret": "x", "child_out": "approved", "child_note": "internal"}
+
+
+def test_a_mapping_without_target_is_refused_at_deploy(server):
+    from tests.support.drawn import drawn
+
+    from .walk import modeler_upload
+
+    deploy(server, "mapped_child", CHILD)
+    body = _parent('<camunda:in source="applicant" />')
+    upload = modeler_upload({"bad_parent.bpmn": drawn("bad_parent", body)}, name="bad")
+    response = server.client("owner").rest("POST", "/deployment/create", **upload)
+    assert response.status_code == 400
+    assert "Call_Child" in response.text and "target" in response.text
