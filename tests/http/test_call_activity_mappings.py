@@ -93,3 +93,74 @@ def test_a_mapping_without_target_is_refused_at_deploy(server):
     response = server.client("owner").rest("POST", "/deployment/create", **upload)
     assert response.status_code == 400
     assert "Call_Child" in response.text and "target" in response.text
+
+
+CHILD_V2 = CHILD.replace("Task_Child", "Task_Child_V2").replace("子流程办理", "子流程办理（第二版）")
+ALL = '<camunda:in variables="all" /><camunda:out variables="all" />'
+
+
+def _first_task(server, instance: str) -> str:
+    (task,) = open_tasks(server, instance)
+    return task["taskDefinitionKey"]
+
+
+def _finish(server, instance: str) -> None:
+    """Complete every open task until the instance ends (checks a restored instance still runs)."""
+    for _ in range(5):
+        tasks = open_tasks(server, instance)
+        if not tasks:
+            break
+        for task in tasks:
+            assert complete(server, task["id"]).status_code == 204
+    (ended,) = get(server, f"/history/process-instance?processInstanceId={instance}")
+    assert ended["state"] == "COMPLETED"
+
+
+def test_binding_latest_calls_the_newest_child_version_from_new_instances(server):
+    deploy(server, "mapped_child", CHILD)
+    deploy(server, "latest_parent", _parent(ALL))
+    before = start(server, "latest_parent", STARTED)
+    assert _first_task(server, before) == "Task_Child"
+    deploy(server, "mapped_child", CHILD_V2)
+    after = start(server, "latest_parent", STARTED)
+    assert _first_task(server, after) == "Task_Child_V2"
+    again = start(server, "latest_parent", STARTED)  # the composed spec is reused
+    assert _first_task(server, again) == "Task_Child_V2"
+    for instance in (before, after, again):
+        _finish(server, instance)
+
+
+def _bound(binding: str) -> str:
+    return _parent(ALL).replace('calledElement="mapped_child"', f'calledElement="mapped_child" {binding}')
+
+
+def test_binding_version_keeps_the_numbered_child_version(server):
+    deploy(server, "mapped_child", CHILD)
+    deploy(server, "mapped_child", CHILD_V2)
+    deploy(server, "pinned_parent", _bound('camunda:calledElementBinding="version" '
+                                           'camunda:calledElementVersion="1"'))
+    instance = start(server, "pinned_parent", STARTED)
+    assert _first_task(server, instance) == "Task_Child"
+    _finish(server, instance)
+
+
+def _refused(server, key: str, body: str) -> str:
+    from tests.support.drawn import drawn
+
+    from .walk import modeler_upload
+
+    upload = modeler_upload({f"{key}.bpmn": drawn(key, body)}, name=key)
+    response = server.client("owner").rest("POST", "/deployment/create", **upload)
+    assert response.status_code == 400, response.text
+    return response.text
+
+
+def test_bindings_that_cannot_resolve_are_refused_at_deploy(server):
+    deploy(server, "mapped_child", CHILD)
+    text = _refused(server, "p_version", _bound('camunda:calledElementBinding="version" '
+                                                'camunda:calledElementVersion="9"'))
+    assert "Call_Child" in text and "version 9" in text
+    text = _refused(server, "p_deployment", _bound('camunda:calledElementBinding="deployment"'))
+    assert "Call_Child" in text and "not in this deployment" in text
+    text = _refused(server, "p_tag", _bound('camunda:calledElementBinding="versionTag"'))
+    assert "Call_Child" in text and "versionTag" in text
