@@ -99,9 +99,9 @@ class MappedCallActivity(CallActivity):
 
     def mapped_in(self, my_task: Task) -> dict[str, Any]:
         """The child's starting variables: `camunda:in` applied to what the call activity sees."""
-        from .scope import local_names, view  # scope imports this module at import time
+        from .scope import task_locals, view  # scope imports this module at import time
 
-        own = {n: my_task.data[n] for n in local_names(my_task) if n in my_task.data}
+        own = task_locals(my_task)
         visible = {**view(my_task), **own}
         values, _ = apply(self._mappings(IN_KEY), visible, own,
                           lambda expr: _evaluate(my_task, visible, expr))

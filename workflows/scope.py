@@ -203,8 +203,13 @@ def refresh(task: Task) -> dict[str, Any]:
 def task_locals(task: Task) -> dict[str, Any]:
     """The variables local to `task` and its MI body (element variable, `loopCounter`, the body's
     `nrOf...` counters, input parameters), as in its data now: what Camunda lists for the task
-    beyond the instance's variables."""
-    return {name: task.data[name] for name in sorted(local_names(task)) if name in task.data}
+    beyond the instance's variables. For an MI child not refreshed yet, `loopCounter` and the
+    counters are computed."""
+    out = {name: task.data[name] for name in sorted(local_names(task)) if name in task.data}
+    if _mi_parent(task) is not None:
+        out.setdefault(LOOP_COUNTER, _loop_counter(task))
+        out.update(body_variables(task.parent))
+    return out
 
 
 def called_scope(task: Task) -> dict[str, Any] | None:
