@@ -165,8 +165,12 @@ def spec_for_start(ctx: Context, session: Session, definition: ProcessDefinition
     found = session.scalars(sa.select(CalledSpec).where(
         CalledSpec.definition_id == definition.id, CalledSpec.signature == sig)).first()
     if found is None:
-        files = {r.name: r.content for r in definitions.resources_of(session, definition.deployment_id)
-                 if r.name.endswith(".bpmn")}
+        files = {definition.resource_name: resource.content}
+        pinned = {c.key for c in bindings(resource.content) if c.binding == "deployment"}
+        for other in definitions.resources_of(session, definition.deployment_id):
+            wanted = other.name.endswith(".bpmn") and bool(_processes(other.content) & pinned)
+            if wanted and other.name not in files:
+                files[other.name] = other.content  # calledElementBinding deployment: the caller's deployment
         library = library_for_deploy(session, files, definitions.latest_resources(session))
         try:
             compiled = ctx.workflows.compile(files, library=library)[definition.key]

@@ -106,9 +106,10 @@ def deploy(
                 deployed_at=now,
             )
             session.add(definition)
-            session.flush()
-            called.record_deployed(session, definition, content_of[key])
             result.created.append(definition)
+        session.flush()
+        for definition in result.created:  # the called versions it was compiled with (binding latest)
+            called.record_deployed(session, definition, content_of[definition.key])
         result.deployment = deployment
         audit.record(
             session,

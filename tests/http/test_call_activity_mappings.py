@@ -164,3 +164,25 @@ def test_bindings_that_cannot_resolve_are_refused_at_deploy(server):
     assert "Call_Child" in text and "not in this deployment" in text
     text = _refused(server, "p_tag", _bound('camunda:calledElementBinding="versionTag"'))
     assert "Call_Child" in text and "versionTag" in text
+
+
+def test_binding_latest_leaves_the_version_deployed_with_the_caller(server):
+    """Deployed together, then the child alone: new callers run the newest child; binding
+    `deployment` keeps the one deployed with the caller."""
+    from tests.support.drawn import drawn
+
+    from .walk import modeler_upload
+
+    files = {"mapped_child.bpmn": drawn("mapped_child", CHILD),
+             "together_latest.bpmn": drawn("together_latest", _parent(ALL)),
+             "together_pinned.bpmn": drawn("together_pinned",
+                                           _bound('camunda:calledElementBinding="deployment"'))}
+    upload = modeler_upload(files, name="together")
+    assert server.client("owner").rest("POST", "/deployment/create", **upload).status_code == 200
+    deploy(server, "mapped_child", CHILD_V2)
+    latest = start(server, "together_latest", STARTED)
+    pinned = start(server, "together_pinned", STARTED)
+    assert _first_task(server, latest) == "Task_Child_V2"
+    assert _first_task(server, pinned) == "Task_Child"
+    _finish(server, latest)
+    _finish(server, pinned)
