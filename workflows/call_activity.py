@@ -31,11 +31,10 @@ from SpiffWorkflow.bpmn.specs.defaults import CallActivity
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
+from .scope import MAPPED_OUT, MAPPED_OUT_LOCAL, instance_scope, task_locals, view
+
 IN_KEY = "camunda:in"
 OUT_KEY = "camunda:out"
-MAPPED_OUT = "consortium_call_out"
-"""Call-activity task internal-data key: the caller-side values `camunda:out` produced."""
-MAPPED_OUT_LOCAL = "consortium_call_out_local"
 PENDING_IN = "consortium_call_in_pending"
 """Call-activity task internal-data key: the child was started before the caller's last writes."""
 MAPPING_ATTRIBUTES = ("source", "sourceExpression", "target", "variables", "local", "businessKey")
@@ -99,8 +98,6 @@ class MappedCallActivity(CallActivity):
 
     def mapped_in(self, my_task: Task) -> dict[str, Any]:
         """The child's starting variables: `camunda:in` applied to what the call activity sees."""
-        from .scope import task_locals, view  # scope imports this module at import time
-
         own = task_locals(my_task)
         visible = {**view(my_task), **own}
         values, _ = apply(self._mappings(IN_KEY), visible, own,
@@ -110,8 +107,6 @@ class MappedCallActivity(CallActivity):
     def settle(self, my_task: Task) -> None:
         """Re-apply `camunda:in` now that the previous step's writes are in the scope: the child's
         instance scope and the data of its unfinished tasks become the mapped variables."""
-        from .scope import instance_scope
-
         if not my_task.internal_data.pop(PENDING_IN, False):
             return
         subworkflow = my_task.workflow.top_workflow.subprocesses.get(my_task.id)
@@ -126,8 +121,6 @@ class MappedCallActivity(CallActivity):
                 task.data = copy.deepcopy(values)
 
     def update_data(self, my_task: Task, subworkflow: Any) -> None:
-        from .scope import instance_scope
-
         child = dict(instance_scope(subworkflow))
         end = subworkflow.last_task
         if end is not None:

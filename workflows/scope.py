@@ -46,7 +46,6 @@ from SpiffWorkflow.specs.Join import Join
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
-from .call_activity import MAPPED_OUT, MAPPED_OUT_LOCAL, MappedCallActivity
 from .data import check_variables
 from .multiinstance import BODY_NAMES, body_variables
 
@@ -55,6 +54,10 @@ SCOPE_MARK = "consortium_scope"
 INPUTS_DONE = "consortium_scope_inputs"
 """Task internal-data key: the element's input parameters were evaluated into its local scope."""
 LOOP_COUNTER = "loopCounter"
+MAPPED_OUT = "consortium_call_out"
+"""Call-activity task internal-data key: the caller-side values `camunda:out` produced
+(`workflows.call_activity`, which imports this module; this one looks for its `settle` by name)."""
+MAPPED_OUT_LOCAL = "consortium_call_out_local"
 
 
 # --- scope lookup ---------------------------------------------------------------------------
@@ -364,8 +367,9 @@ def settle_calls(task: Task) -> None:
     """`task` wrote its changes: call activities it started on completing now map `camunda:in`
     from the current scope (`MappedCallActivity.settle`)."""
     for child in task.children:
-        if isinstance(child.task_spec, MappedCallActivity):
-            child.task_spec.settle(child)
+        settle = getattr(child.task_spec, "settle", None)  # a MappedCallActivity
+        if settle is not None and is_call_activity(child.task_spec):
+            settle(child)
 
 
 def _same(a: Any, b: Any) -> bool:
