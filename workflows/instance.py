@@ -44,7 +44,17 @@ from .listeners import current as current_binding
 from .model import ActivityState, ExternalTask, ServiceCall, Timer, UserTask
 from .prune import PRUNE_EVERY, passed_elements, prune
 from .resolve import element_variable, evaluate_attribute, resolved, to_datetime
-from .scope import TASK_LOCALS, Scopes, finish_external, instance_scope, refresh, write, write_through
+from .scope import (
+    TASK_LOCALS,
+    Scopes,
+    called_scope,
+    finish_external,
+    instance_scope,
+    refresh,
+    task_locals,
+    write,
+    write_through,
+)
 from .serializer import dump_state
 from .storable import unstorable
 from .timers import parse_date
@@ -578,7 +588,7 @@ class Instance:
         attrs = resolved(task)
         form = getattr(spec, "form", None)
         variable = element_variable(task)
-        locals_ = {n: task.data[n] for n in task.internal_data.get(TASK_LOCALS) or () if n in task.data}
+        locals_ = task_locals(task)  # MI element/counters, input parameters, REST task-locals (scope.py)
         return UserTask(
             task_id=str(task.id),
             element_id=spec.bpmn_id,
@@ -598,6 +608,7 @@ class Instance:
             form_fields=[_field(f) for f in form.fields] if form is not None else [],
             local_variables=json_safe(locals_),
             local_types=camunda_types(locals_),
+            called_scope=called_scope(task),
         )
 
 

@@ -22,6 +22,7 @@ from . import timers
 from .clock import current_time
 from .errors import DiagramProblem
 from .extensions import EXECUTION_EVENTS, TASK_EVENTS, bean_name
+from .multiinstance import condition_expression
 from .parser import SERVICE_TASK_ATTRIBUTES, USER_TASK_ATTRIBUTES
 from .resolve import to_datetime
 from .sandbox import compile_sandboxed
@@ -176,6 +177,10 @@ class _Linter:
             self.listener(node)
         elif node.tag == _B + "eventBasedGateway":
             self.event_gateway(node)
+        elif node.tag == _B + "callActivity":
+            self.call_activity(node)
+        elif node.tag in (_C + "in", _C + "out"):
+            self.call_mapping(node)
         elif node.tag == _B + "subProcess" and node.get("triggeredByEvent") == "true":
             self.event_subprocess(node)
         elif node.tag == _C + "property" and node.get("value") is not None:
@@ -200,8 +205,56 @@ class _Linter:
             if value is not None and not value.isidentifier():
                 self.report(node, f"camunda:{name} 须为变量名 / must be a plain variable name: {value!r}")
         condition = node.find(_B + "completionCondition")
-        if condition is not None:
-            self.python(condition, condition.text, "eval", "completionCondition")
+        if condition is not None:  # Camunda's `${expr}` or plain Python, as it runs (workflows.multiinstance)
+            self.python(condition, condition_expression(condition.text or ""), "eval", "completionCondition")
+
+    def call_activity(self, node: etree._Element) -> None:
+        """`calledElementBinding`: latest (default), deployment, version (+ a whole-number
+        `calledElementVersion`); versionTag is refused (Camunda user guide, "Call Activity")."""
+        binding = node.get(_C + "calledElementBinding") or "latest"
+        if binding not in ("latest", "deployment", "version"):
+            self.report(node, f"calledElementBinding 不支持 {binding!r} / calledElementBinding "
+                              f"{binding!r} is not supported: use latest, deployment or version")
+        version = node.get(_C + "calledElementVersion")
+        if binding == "version" and not (version or "").strip().isdigit():
+            self.report(node, f"calledElementBinding=version 须给出整数 calledElementVersion / needs a "
+                              f"whole-number camunda:calledElementVersion, got {version!r}")
+        if "${" in (node.get("calledElement") or "") or "#{" in (node.get("calledElement") or ""):
+            self.report(node, "calledElement 须为流程键 / calledElement must be a process key, "
+                              "not an expression")
+
+    def call_mapping(self, node: etree._Element) -> None:
+        """`camunda:in`/`camunda:out` as Camunda reads them: `variables="all"`, or a `source` /
+        `sourceExpression` with a `target`, or (in only) `businessKey`."""
+        kind = f"camunda:{etree.QName(node).localname}"
+        if etree.QName(node.getparent().getparent()).localname != "callActivity":
+            return
+        if node.get("businessKey") is not None:
+            if kind != "camunda:in":
+                self.report(node, f"{kind}: businessKey 只能用于 camunda:in / businessKey is only "
+                                  "for camunda:in")
+            elif _business_key(node.get("businessKey")) != "execution.processBusinessKey":
+                self.report(node, "camunda:in businessKey: 子流程在本实例内运行，只能沿用本实例业务键 / "
+                                  "the called process runs inside this instance: only "
+                                  "${execution.processBusinessKey} is supported")
+            if len([a for a in node.attrib if a != "businessKey"]) == 0:
+                return
+        if (node.get("variables") or "").strip() == "all":
+            return
+        if node.get("variables") is not None:
+            self.report(node, f"{kind}: variables 只能为 all / variables must be \"all\"")
+            return
+        if node.get("target") in (None, ""):
+            self.report(node, f"{kind}: 缺少 target / target is missing")
+        expression = node.get("sourceExpression")
+        if expression is not None:
+            self.attribute_expression(node, f"{kind} sourceExpression", expression)
+            if "${" not in expression:
+                self.report(node, f"{kind}: sourceExpression 须为 ${{表达式}} / must be ${{expr}}: "
+                                  f"{expression!r}")
+        elif node.get("source") in (None, ""):
+            self.report(node, f"{kind}: 须给出 source 或 sourceExpression / source or "
+                              "sourceExpression is missing")
 
     def event_gateway(self, node: etree._Element) -> None:
         """SpiffWorkflow keeps one `event_value` per gateway, so a second timer would reuse the first's."""
@@ -328,6 +381,11 @@ class _Linter:
                                   "(SpiffWorkflow would silently drop it)", element_id)
             elif tag in CONTAINERS:
                 self.reachability(node)
+
+
+def _business_key(value: str) -> str:
+    match = re.fullmatch(r"\s*[$#]\{(.*)\}\s*", value or "", re.DOTALL)
+    return (match.group(1) if match else value or "").strip()
 
 
 def _children(container: etree._Element, names: set[str]) -> Iterator[etree._Element]:

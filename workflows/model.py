@@ -47,8 +47,16 @@ class UserTask:
     properties: dict[str, Any]
     mi_item: Any | None
     form_fields: list[dict[str, Any]] = field(default_factory=list)
-    local_variables: dict[str, Any] = field(default_factory=dict)  # task-local (JSON-safe), Camunda's
-    local_types: dict[str, str] = field(default_factory=dict)  # their Camunda types, where JSON hides it
+    local_variables: dict[str, Any] = field(default_factory=dict)
+    """JSON-safe variables local to the task and its multi-instance body (element variable,
+    `loopCounter`, `nrOfInstances`, `nrOfActiveInstances`, `nrOfCompletedInstances`, input
+    parameters, and task-local variables set over REST), current as of the last command: Camunda lists
+    them with the task's variables."""
+    local_types: dict[str, str] = field(default_factory=dict)
+    """The Camunda types of `local_variables` where their JSON value hides it (`{"due": "Date"}`)."""
+    called_scope: dict[str, Any] | None = None
+    """For a task of a called process (call activity): that process instance's variables (JSON-safe),
+    which are what the task sees instead of the caller's (issue 12, fault 4); else None."""
 
 
 @dataclass(frozen=True)

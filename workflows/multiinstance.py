@@ -17,12 +17,20 @@ from what the diagram says, so a spec is the same object in every process whatev
   anything but a non-negative int is refused at run time (`WorkflowDataException`) instead of
   silently turning the shared spec into a collection MI. (The linter refuses `loopCardinality`.)
 
+Camunda's multi-instance variables (user guide, "Multiple Instance"; issue 12, fault 3): the body
+has `nrOfInstances`, `nrOfActiveInstances` and `nrOfCompletedInstances` (`body_variables`), each
+child has `loopCounter` and the element variable (its local scope, see `workflows.scope`). The
+`completionCondition` is evaluated after each child completes, against that child's view plus the
+body's counters (the completed child counted, no longer active), written as Camunda's `${...}` or as
+the plain Python expression; when it holds the remaining children are cancelled.
+
 The class names equal SpiffWorkflow's, so serialized specs keep their typenames: specs already
 stored (all dumped before any run, so with `data_input: null`) restore into these classes.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from SpiffWorkflow.bpmn.exceptions import WorkflowDataException
@@ -33,6 +41,41 @@ from SpiffWorkflow.bpmn.specs.mixins import BpmnSpecMixin
 from SpiffWorkflow.camunda.specs import multiinstance_task as camunda_mi
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
+
+NR_OF_INSTANCES = "nrOfInstances"
+NR_OF_ACTIVE = "nrOfActiveInstances"
+NR_OF_COMPLETED = "nrOfCompletedInstances"
+BODY_NAMES = (NR_OF_INSTANCES, NR_OF_ACTIVE, NR_OF_COMPLETED)
+"""The multi-instance body's variables (local to the body: never in the instance scope)."""
+_WHOLE_EXPR = re.compile(r"\s*\$\{(.*)\}\s*", re.DOTALL)
+
+
+def body_variables(body: Task) -> dict[str, int]:
+    """`nrOfInstances`, `nrOfActiveInstances`, `nrOfCompletedInstances` of the MI body task `body`.
+
+    Parallel: every child is an instance; completed = children merged so far; active = the others
+    not yet finished. Sequential: instances = the collection's size (or the cardinality), at most
+    one active (Camunda's rule). Counts are ints >= 0.
+    """
+    spec = body.task_spec
+    completed = len(body.internal_data.get("merged", []))
+    children = [c for c in body.children if c.task_spec.name == spec.task_spec]
+    running = sum(1 for c in children if not c.has_state(TaskState.FINISHED_MASK))
+    if isinstance(spec, BpmnSequentialMI):
+        remaining = body.internal_data.get("remaining")
+        if remaining is not None:
+            total = completed + running + len(remaining)
+        else:
+            total = int(body.internal_data.get("cardinality") or 0)
+    else:
+        total = len(children)
+    return {NR_OF_INSTANCES: total, NR_OF_ACTIVE: running, NR_OF_COMPLETED: completed}
+
+
+def condition_expression(condition: str) -> str:
+    """The Python expression of a `completionCondition`: the inside of Camunda's `${...}`, or as is."""
+    match = _WHOLE_EXPR.fullmatch(condition)
+    return match.group(1) if match is not None else condition.strip()
 
 
 def _reference(ref: Any) -> TaskDataReference | None:
@@ -64,6 +107,24 @@ class _FixedSpecMixin:
                 raise WorkflowDataException(
                     f"loopCardinality 须为非负整数 / loopCardinality must evaluate to a non-negative int, "
                     f"got {type(value).__name__}; use camunda:collection for collections", my_task)
+
+    def check_completion_condition(self, my_task: Task) -> bool:
+        """Camunda's completion condition, after a child completed: evaluated in that child's view
+        with the body's counters (the child counted as completed)."""
+        merged = my_task.internal_data.get("merged", [])
+        if not merged or not self.condition:
+            return False
+        last = next((c for c in my_task.children if str(c.id) == merged[-1]), None)
+        if last is None:
+            return False
+        counters = body_variables(my_task)
+        expression = condition_expression(self.condition)
+        saved = last.data
+        last.data = {**saved, **counters}  # the counters as they are now, over the child's copy
+        try:
+            return bool(my_task.workflow.script_engine.evaluate(last, expression))
+        finally:
+            last.data = saved
 
     def init_data_output_with_cardinality(self, my_task: Task) -> None:
         """SpiffWorkflow's version refers to an undefined `data_ouput` (SPIFF-NOTES §8.1.3)."""

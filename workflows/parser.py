@@ -4,7 +4,8 @@ SpiffWorkflow's Camunda parser drops assignee, candidate groups/users, due and f
 priority, external-task topics and input parameters (SPIFF-NOTES §1.2). Our worklist, scoping and
 service-task dispatch need them, so they go into `task_spec.extensions` (which SpiffWorkflow
 serializes with the spec) under their Camunda names, e.g. `extensions['camunda:assignee']`.
-`camunda:properties` keep their plain names (SpiffWorkflow's own behaviour).
+`camunda:properties` keep their plain names (SpiffWorkflow's own behaviour). Call activities keep
+their `camunda:in`/`camunda:out` mappings and binding (`workflows.call_activity`).
 
 Multi-instance activities get our `workflows.multiinstance` spec classes, which keep no run-time
 state on the spec (SpiffWorkflow's Camunda MI writes onto it while running; specs are shared
@@ -25,15 +26,22 @@ from SpiffWorkflow.bpmn.specs.data_spec import TaskDataReference
 from SpiffWorkflow.bpmn.specs.defaults import ServiceTask
 from SpiffWorkflow.camunda.parser import CamundaParser
 from SpiffWorkflow.camunda.parser.CamundaParser import NSMAP
-from SpiffWorkflow.camunda.parser.task_spec import CAMUNDA_MODEL_NS, CamundaTaskParser, UserTaskParser
+from SpiffWorkflow.camunda.parser.task_spec import (
+    CAMUNDA_MODEL_NS,
+    CallActivityParser,
+    CamundaTaskParser,
+    UserTaskParser,
+)
 from SpiffWorkflow.camunda.specs.user_task import UserTask
 
+from .call_activity import MappedCallActivity, parse_mappings
 from .multiinstance import ParallelMultiInstanceTask, SequentialMultiInstanceTask
 from .timer_events import bounded
 
 USER_TASK_ATTRIBUTES = (
     "assignee", "candidateGroups", "candidateUsers", "dueDate", "followUpDate", "priority",
 )
+CALL_ACTIVITY_ATTRIBUTES = ("calledElementBinding", "calledElementVersion", "calledElementVersionTag")
 SERVICE_TASK_ATTRIBUTES = ("type", "topic", "class", "expression", "delegateExpression", "taskPriority")
 
 _C = "{" + CAMUNDA_MODEL_NS + "}"
@@ -145,6 +153,19 @@ class ConsortiumServiceTaskParser(FixedMultiInstanceParser):
         return extensions
 
 
+class ConsortiumCallActivityParser(FixedMultiInstanceParser, CallActivityParser):
+    """Call activity parser keeping `camunda:in`/`camunda:out` and the binding attributes."""
+
+    def parse_extensions(self, node: etree._Element | None = None) -> dict[str, Any]:
+        extensions = super().parse_extensions(node)
+        extensions.update(parse_mappings(self.node))
+        extensions.update(_camunda_attributes(self.node, CALL_ACTIVITY_ATTRIBUTES))
+        io = _input_output(self.node)
+        if io is not None:
+            extensions["camunda:inputOutput"] = io
+        return extensions
+
+
 class ConsortiumParser(CamundaParser):
     """The parser every deployment uses; remembers each file's tree for line lookups."""
 
@@ -152,6 +173,7 @@ class ConsortiumParser(CamundaParser):
         **_override_classes(),
         full_tag("userTask"): (ConsortiumUserTaskParser, UserTask),
         full_tag("serviceTask"): (ConsortiumServiceTaskParser, ServiceTask),
+        full_tag("callActivity"): (ConsortiumCallActivityParser, MappedCallActivity),
     }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

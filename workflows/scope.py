@@ -47,12 +47,17 @@ from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
 from .data import check_variables
+from .multiinstance import BODY_NAMES, body_variables
 
 SCOPE_MARK = "consortium_scope"
 """Root-task internal-data key: this workflow's `data` is a maintained instance scope."""
 INPUTS_DONE = "consortium_scope_inputs"
 """Task internal-data key: the element's input parameters were evaluated into its local scope."""
 LOOP_COUNTER = "loopCounter"
+MAPPED_OUT = "consortium_call_out"
+"""Call-activity task internal-data key: the caller-side values `camunda:out` produced
+(`workflows.call_activity`, which imports this module; this one looks for its `settle` by name)."""
+MAPPED_OUT_LOCAL = "consortium_call_out_local"
 
 
 # --- scope lookup ---------------------------------------------------------------------------
@@ -135,6 +140,7 @@ def local_names(task: Task) -> set[str]:
     spec = _mi_parent(task)
     if spec is not None:
         names.add(LOOP_COUNTER)
+        names.update(BODY_NAMES)
         for ref in (spec.input_item, spec.output_item):
             if ref is not None:
                 names.add(ref.bpmn_id)
@@ -200,8 +206,10 @@ def refresh(task: Task) -> dict[str, Any]:
         if name in task.data and (name in _mi_names(task) or task.internal_data.get(INPUTS_DONE)
                                   or name in (task.internal_data.get(TASK_LOCALS) or ())):
             data[name] = task.data[name]
-    if _mi_parent(task) is not None and LOOP_COUNTER not in data:
-        data[LOOP_COUNTER] = _loop_counter(task)
+    if _mi_parent(task) is not None:
+        if LOOP_COUNTER not in data:
+            data[LOOP_COUNTER] = _loop_counter(task)
+        data.update(body_variables(task.parent))  # the MI body's counters, as they are now
     task.data = data
     inputs = _io(task).get("inputs") or {}
     if inputs and not task.internal_data.get(INPUTS_DONE):
@@ -211,6 +219,29 @@ def refresh(task: Task) -> dict[str, Any]:
             task.data[name] = evaluate_attribute(task, raw)
         task.internal_data[INPUTS_DONE] = True
     return seen
+
+
+def task_locals(task: Task) -> dict[str, Any]:
+    """The variables local to `task` and its MI body (element variable, `loopCounter`, the body's
+    `nrOf...` counters, input parameters), as in its data now: what Camunda lists for the task
+    beyond the instance's variables. For an MI child not refreshed yet, `loopCounter` and the
+    counters are computed."""
+    out = {name: task.data[name] for name in sorted(local_names(task)) if name in task.data}
+    if _mi_parent(task) is not None:
+        out.setdefault(LOOP_COUNTER, _loop_counter(task))
+        out.update(body_variables(task.parent))
+    return out
+
+
+def called_scope(task: Task) -> dict[str, Any] | None:
+    """JSON-safe variables of the called process instance `task` runs in (a call activity's child,
+    its own instance scope), or None for a task of the caller's own process."""
+    owner = scope_owner(task.workflow)
+    if getattr(owner, "parent_task_id", None) is None:
+        return None
+    from .data import json_safe
+
+    return json_safe(dict(instance_scope(owner)))
 
 
 def _mi_names(task: Task) -> set[str]:
@@ -297,6 +328,7 @@ class Scopes:
         deleted = [k for k in base if k not in data and k not in own]
         write(task, changes, deleted)
         _outputs(task)
+        settle_calls(task)
 
     def before_run(self, task: Task) -> None:
         """An engine step is about to run `task` (see the module docstring for the special cases)."""
@@ -322,23 +354,40 @@ class Scopes:
             output = spec.data_output
             if task.state == TaskState.COMPLETED and output is not None and output.bpmn_id in task.data:
                 write(task, {output.bpmn_id: task.data[output.bpmn_id]})
+            settle_calls(task)
             return
         if is_call_activity(spec):
             if task.state == TaskState.COMPLETED:
                 self._call_activity_done(task)
+            settle_calls(task)
             return
         self.commit(task)
 
     @staticmethod
     def _call_activity_done(task: Task) -> None:
-        """SpiffWorkflow copies all of the child's data back into the call activity's task: write the
-        names the child set or changed (against what it was started with) to the caller's scopes."""
+        """A mapped call activity (`workflows.call_activity`) writes what its `camunda:out` produced;
+        a stock one (a spec deployed before) had all of the child's data copied back into the task:
+        write the names the child set or changed (against what it was started with)."""
+        if MAPPED_OUT in task.internal_data:  # Camunda's rule: only what camunda:out maps comes back
+            write(task, task.internal_data.pop(MAPPED_OUT))
+            task.internal_data.pop(MAPPED_OUT_LOCAL, None)
+            _outputs(task)
+            return
         child = task.workflow.top_workflow.subprocesses.get(task.id)
         seed = child.task_tree.data if child is not None else {}
         own = local_names(task)
         changes = {k: v for k, v in task.data.items()
                    if k not in own and (k not in seed or not _same(seed[k], v))}
         write(task, changes)
+
+
+def settle_calls(task: Task) -> None:
+    """`task` wrote its changes: call activities it started on completing now map `camunda:in`
+    from the current scope (`MappedCallActivity.settle`)."""
+    for child in task.children:
+        settle = getattr(child.task_spec, "settle", None)  # a MappedCallActivity
+        if settle is not None and is_call_activity(child.task_spec):
+            settle(child)
 
 
 def _same(a: Any, b: Any) -> bool:

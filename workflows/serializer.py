@@ -35,11 +35,11 @@ from SpiffWorkflow.bpmn.serializer.default.task_spec import BpmnTaskSpecConverte
 from SpiffWorkflow.bpmn.serializer.default.workflow import WorkflowConverter
 from SpiffWorkflow.bpmn.serializer.helpers.encoder import create_encoder
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
-from SpiffWorkflow.bpmn.specs.defaults import ServiceTask
+from SpiffWorkflow.bpmn.specs.defaults import CallActivity, ServiceTask
 from SpiffWorkflow.camunda.serializer import DEFAULT_CONFIG as CAMUNDA_CONFIG
 from SpiffWorkflow.camunda.specs import multiinstance_task as camunda_mi
 
-from . import multiinstance, timer_events
+from . import call_activity, multiinstance, timer_events
 
 SPEC_CACHE_SIZE = 64
 
@@ -52,6 +52,9 @@ def _make_serializer() -> BpmnWorkflowSerializer:
                         (camunda_mi.SequentialMultiInstanceTask, multiinstance.SequentialMultiInstanceTask)):
         config.pop(stock, None)
         config[ours] = MultiInstanceTaskConverter
+    # Call activities that pass only what they map (issue 12, fault 4); a new typename, so specs
+    # deployed before keep SpiffWorkflow's copy-everything CallActivity.
+    config[call_activity.MappedCallActivity] = config[CallActivity]
     # Our bounded timer definitions replace SpiffWorkflow's, also under the same typenames.
     for stock, ours in timer_events.REPLACED.items():
         config[ours] = config.pop(stock)

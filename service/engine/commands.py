@@ -28,8 +28,9 @@ from workflows.listeners import bound
 from ..actors import Actor
 from ..context import Context
 from ..errors import Conflict, DiagramFailed, InvalidInput, ProcessFailed
+from . import called
 from . import extension_runtime as hooks
-from .store import audit, definitions, external_tasks, instances
+from .store import audit, external_tasks, instances
 from .store.models import ProcessInstance
 
 Action = Callable[[RunningInstance, dict, datetime], None]
@@ -63,8 +64,8 @@ def restore(ctx: Context, session: Session, row: ProcessInstance) -> RunningInst
     """The running instance; its definition's spec is read from the database only on a spec-cache miss
     (a 38 kB column per command otherwise, bench/ issue 8)."""
     return ctx.workflows.restore(
-        lambda: definitions.spec_json(session, row.definition_id),
-        cache_key=row.definition_id,
+        called.spec_loader(session, row.definition_id, row.called_spec_id),
+        cache_key=row.called_spec_id or row.definition_id,
         state_json=row.state_json,
     )
 

@@ -13,6 +13,7 @@ from workflows.errors import DiagramInvalid
 from ..actors import ADMIN, PROCESS_OWNER, Actor
 from ..context import Context
 from ..errors import Forbidden, InvalidInput
+from . import called
 from .store import audit, definitions
 from .store.models import Deployment, ProcessDefinition, Resource
 
@@ -49,8 +50,7 @@ def deploy(
     now = ctx.now()
     with ctx.unit_of_work() as uow:
         session = uow.session
-        library = {k.split("::", 1)[1]: v for k, v in definitions.latest_resources(session).items()}
-        library = {n: c for n, c in library.items() if n not in files}
+        library = called.library_for_deploy(session, files, definitions.latest_resources(session))
         try:
             compiled = ctx.workflows.compile(files, library=library)
         except DiagramInvalid as exc:
@@ -91,6 +91,7 @@ def deploy(
                 )
             )
         session.flush()
+        content_of = {key: files[process.resource_name] for key, process, _, _ in pending}
         for key, process, digest, version in pending:
             definition = ProcessDefinition(
                 id=f"{key}:{version}:{uuid.uuid4()}",
@@ -106,6 +107,9 @@ def deploy(
             )
             session.add(definition)
             result.created.append(definition)
+        session.flush()
+        for definition in result.created:  # the called versions it was compiled with (binding latest)
+            called.record_deployed(session, definition, content_of[definition.key])
         result.deployment = deployment
         audit.record(
             session,

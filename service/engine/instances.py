@@ -17,6 +17,7 @@ from workflows.extensions import Extensions
 from ..actors import CITY_CLERK, Actor
 from ..context import Context
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
+from . import called
 from . import extension_runtime as hooks
 from .commands import act_and_save, restore, run_command, unstorable_input
 from .store import audit, definitions, instances
@@ -86,8 +87,10 @@ def start_instance(
         instances.grant(session, row.id, "user", actor.id)
         instances.grant(session, row.id, "org", actor.org_credit_code)
         try:
+            spec = called.spec_for_start(ctx, session, definition)  # calledElementBinding latest
+            row.called_spec_id = spec.called_spec_id
             running = ctx.workflows.start(
-                definition.spec_json, cache_key=definition.id, variables=variables, now=now
+                spec.spec_json, cache_key=spec.cache_key, variables=variables, now=now
             )
         except InvalidData as exc:  # a start variable that cannot be stored: 400 naming it
             raise unstorable_input(exc) from exc

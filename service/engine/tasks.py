@@ -46,15 +46,27 @@ def task_variables(
     with ctx.unit_of_work(write=False) as uow:
         task = tasks.get_visible(uow.session, task_id, actor)
         row = instances.get_visible(uow.session, task.instance_id, actor)
-        context, local, local_types = instances.task_locals(task.context_json)
-        variables = {} if local_only else json.loads(row.variables_json or "{}")
-        types = {} if local_only else stored_types(row.variable_types_json)
-        if not local_only:
-            variables.update(context)
-        variables.update(local)
-        types = {n: k for n, k in types.items() if n not in local} | local_types
+        if local_only:
+            _, variables, types = instances.task_locals(task.context_json)
+        else:
+            variables, types = _seen_variables(task, row)
         visible = hooks.filter_variables(ctx.extensions, uow.session, row.id, actor, variables)
         return TypedVariables(visible, types)
+
+
+def _seen_variables(task: HumanTask, row: Any) -> tuple[dict[str, Any], dict[str, str]]:
+    """What the task sees, with the Camunda types JSON hides: its process instance's variables (the
+    called process's own, for a task of a call activity's child: Camunda passes only what `camunda:in`
+    maps), then the multi-instance `item` and its local variables, which shadow the others."""
+    called = instances.called_variables(task.context_json)
+    if called is not None:
+        variables, types = called, {}
+    else:
+        variables, types = json.loads(row.variables_json or "{}"), stored_types(row.variable_types_json)
+    item, local, local_types = instances.task_locals(task.context_json)
+    variables.update(item)
+    variables.update(local)
+    return variables, {n: k for n, k in types.items() if n not in local} | local_types
 
 
 def claim_task(ctx: Context, *, task_id: str, actor: Actor) -> None:
@@ -165,7 +177,7 @@ def complete_task(ctx: Context, *, task_id: str, actor: Actor, data: dict[str, A
             raise Conflict(
                 f"流程实例已挂起 / Task {task_id} cannot be completed: its process instance is suspended"
             )
-        clean = _validated(task, data, json.loads(row.variables_json or "{}"))
+        clean = _validated(task, data, _seen_variables(task, row)[0])
         for hook in ctx.extensions.before_complete:  # the domain's checks (register, round window …)
             hook(session, row, task, clean, actor, now)
         running = run_command(
@@ -256,11 +268,7 @@ def _validated(task: HumanTask, data: dict[str, Any], variables: dict[str, Any])
     except form_registry.UnknownForm as exc:
         raise NotFound(f"表单不存在 / No form '{task.form_key}' for task {task.id}") from exc
     if not errors:
-        context = dict(variables)
-        extra, local, _ = instances.task_locals(task.context_json)
-        context.update(extra)
-        context.update(local)
-        errors = form_registry.process_checks(task.form_key, clean, context)
+        errors = form_registry.process_checks(task.form_key, clean, dict(variables))
     if errors:
         raise InvalidInput("表单校验未通过 / The form has errors", errors)
     return clean

@@ -39,7 +39,7 @@ def _page(task_id: str, values: dict[str, Any] | None, errors: dict[str, list[st
         values=values or {},
         errors=errors,
         summary=[(k, variables[k]) for k in SUMMARY if variables.get(k)],
-        item=json.loads(task.context_json or "{}"),
+        item={k: v for k, v in json.loads(task.context_json or "{}").items() if k == "item"},
         may_work=task.assignee in (None, who.id),
         ff=form_fields,
     )

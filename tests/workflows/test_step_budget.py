@@ -23,12 +23,14 @@ from .conftest import NOW
 CALLER = """<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
   xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" xmlns:dc="http://www.omg.org/spec/DD/20100524/DC"
-  xmlns:di="http://www.omg.org/spec/DD/20100524/DI" id="Defs_caller" targetNamespace="http://bpmn.io/schema/bpmn"
+  xmlns:di="http://www.omg.org/spec/DD/20100524/DI" xmlns:camunda="http://camunda.org/schema/1.0/bpmn"
+  id="Defs_caller" targetNamespace="http://bpmn.io/schema/bpmn"
   exporter="Camunda Modeler" exporterVersion="5.31.0">
   <bpmn:process id="loop_caller" name="调用循环" isExecutable="true">
     <bpmn:startEvent id="Start_Caller"><bpmn:outgoing>Flow_C1</bpmn:outgoing></bpmn:startEvent>
     <bpmn:sequenceFlow id="Flow_C1" sourceRef="Start_Caller" targetRef="Call_Loop" />
     <bpmn:callActivity id="Call_Loop" name="调用" calledElement="called_loop">
+      <bpmn:extensionElements><camunda:in variables="all" /></bpmn:extensionElements>
       <bpmn:incoming>Flow_C1</bpmn:incoming><bpmn:outgoing>Flow_C2</bpmn:outgoing></bpmn:callActivity>
     <bpmn:sequenceFlow id="Flow_C2" sourceRef="Call_Loop" targetRef="End_Caller" />
     <bpmn:endEvent id="End_Caller"><bpmn:incoming>Flow_C2</bpmn:incoming></bpmn:endEvent>

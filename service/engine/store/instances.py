@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from workflows.engine import Instance as RunningInstance
 from workflows.engine import TaskEnd
+from workflows.model import UserTask
 
 from ...actors import DISTRICT_CLERK, Actor
 from ...errors import NotFound
@@ -142,7 +143,7 @@ def _sync_tasks(
         if end.canceled and canceled is not None:
             canceled.append((existing[task_id], end))
         session.delete(existing[task_id])
-    for task_id in ready.keys() & existing.keys():  # task-local variables change while the task is open
+    for task_id in ready.keys() & existing.keys():  # locals (MI counters, task-locals) move while it is open
         context = task_context(ready[task_id])
         if existing[task_id].context_json != context:
             existing[task_id].context_json = context
@@ -181,23 +182,37 @@ def _sync_tasks(
     return created
 
 
-LOCALS = "_locals"  # context_json key of the task-local variables: {"values": {...}, "types": {...}}
-
-
-def task_context(task) -> str:
-    """The task row's context: the multi-instance item (`item`), and its task-local variables with their
-    Camunda types under `_locals` (read by service/engine/tasks.py; never merged as one variable)."""
-    context: dict = {"item": task.mi_item} if task.mi_item is not None else {}
+def task_context(task: UserTask) -> str:
+    """The task's own variables as stored on its row (`HumanTask.context_json`): `item`, the element a
+    multi-instance child's form works on (whatever the element variable is called); `locals`, its local
+    variables (element variable, `loopCounter`, the MI body's counters, input parameters, task-local
+    variables set over REST; issue 12 fault 3, issue 16) with `localTypes`, their Camunda types where
+    JSON hides them; and `called`, the variables of the called process instance a call activity's task
+    runs in (issue 12 fault 4)."""
+    context: dict = {}
+    if task.mi_item is not None:
+        context["item"] = task.mi_item
     if task.local_variables:
-        context[LOCALS] = {"values": task.local_variables, "types": task.local_types}
+        context["locals"] = task.local_variables
+    if task.local_types:
+        context["localTypes"] = task.local_types
+    if task.called_scope is not None:
+        context["called"] = task.called_scope
     return json.dumps(context, ensure_ascii=False, default=str)
 
 
 def task_locals(context_json: str | None) -> tuple[dict, dict, dict]:
-    """(context without the locals, local values, their Camunda types) of a task row's context."""
+    """`({"item": …} or {}, local values, their Camunda types)` of a task row's `context_json`."""
     context = json.loads(context_json or "{}")
-    local = context.pop(LOCALS, None) or {}
-    return context, dict(local.get("values") or {}), dict(local.get("types") or {})
+    item = {"item": context["item"]} if "item" in context else {}
+    return item, dict(context.get("locals") or {}), dict(context.get("localTypes") or {})
+
+
+def called_variables(context_json: str | None) -> dict | None:
+    """The called process instance's variables a call activity's task sees instead of its caller's,
+    or None for a task of the instance's own process."""
+    called = json.loads(context_json or "{}").get("called")
+    return dict(called) if called is not None else None
 
 
 def _candidate(kind: str, value: str, task, row: ProcessInstance) -> TaskCandidate:

@@ -76,8 +76,25 @@ class ProcessInstance(Base):
     ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     # Camunda's suspension state (PUT /process-instance/{id}/suspended, issue 16); see 0009_external_tasks
     suspended: Mapped[bool] = mapped_column(sa.Boolean, default=False, server_default=sa.false())
+    # the definition's spec composed with the called processes' versions of its start (issue 12 fault 4,
+    # calledElementBinding latest; 0011_called_spec); None: the definition's own spec
+    called_spec_id: Mapped[str | None] = mapped_column(sa.ForeignKey("called_spec.id"), nullable=True)
     version: Mapped[int] = mapped_column(sa.Integer, nullable=False)
     __mapper_args__ = {"version_id_col": version}
+
+
+class CalledSpec(Base):
+    """A definition's spec compiled with the versions its call activities resolve to at start time
+    (Camunda's `calledElementBinding` latest: the newest version of each called key). `signature`
+    lists `key=definition id` of those versions; `spec_json` None means the definition's own spec
+    (the versions it was deployed with)."""
+
+    __tablename__ = "called_spec"
+    __table_args__ = (sa.UniqueConstraint("definition_id", "signature", name="uq_called_spec_signature"),)
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    definition_id: Mapped[str] = mapped_column(sa.ForeignKey("process_definition.id"), index=True)
+    signature: Mapped[str] = mapped_column(sa.String(2000))
+    spec_json: Mapped[str | None] = mapped_column(sa.Text, nullable=True)
 
 
 class InstanceAccess(Base):
