@@ -149,8 +149,6 @@ def fetch_and_lock(
                 )
                 if any(data.get(k) != v for k, v in request.process_variables.items()):
                     continue
-                task.worker_id = worker_id
-                task.lock_expires_at = now + timedelta(milliseconds=request.lock_duration_ms)
                 chosen = (
                     {}
                     if request.local_variables
@@ -160,15 +158,8 @@ def fetch_and_lock(
                         else {k: data[k] for k in request.variables if k in data}
                     )
                 )
+                _take_lock(session, actor, task, worker_id, request.lock_duration_ms, now)
                 out.append(Locked(task, chosen, row.suspended))
-                _audit(
-                    session,
-                    actor,
-                    "externalTask.locked",
-                    task,
-                    now,
-                    {"workerId": worker_id, "lockExpiresAt": task.lock_expires_at.isoformat()},
-                )
         uow.commit()
     return out
 
@@ -406,16 +397,7 @@ def lock(ctx: Context, *, actor: Actor, task_id: str, worker_id: str, lock_durat
                 f"外部任务 {task_id} 已被其他工作者锁定 / External Task {task_id} is already "
                 f"locked by worker '{task.worker_id}'"
             )
-        task.worker_id = worker_id
-        task.lock_expires_at = now + timedelta(milliseconds=lock_duration_ms)
-        _audit(
-            session,
-            actor,
-            "externalTask.locked",
-            task,
-            now,
-            {"workerId": worker_id, "lockExpiresAt": task.lock_expires_at.isoformat()},
-        )
+        _take_lock(session, actor, task, worker_id, lock_duration_ms, now)
         uow.commit()
 
 
@@ -508,6 +490,15 @@ def _task_for_update(session: Session, actor: Actor, task_id: str) -> tuple[Exte
     if task is None:  # the instance moved past it while we waited for the lock
         raise NotFound(NOT_FOUND.format(id=task_id))
     return task, row
+
+
+def _take_lock(session: Session, actor: Actor, task: ExternalTask, worker_id: str, duration_ms: int,
+               now: datetime) -> None:
+    """`worker_id` holds `task` for `duration_ms` from `now` (fetchAndLock and lock alike); audited."""
+    task.worker_id = worker_id
+    task.lock_expires_at = now + timedelta(milliseconds=duration_ms)
+    _audit(session, actor, "externalTask.locked", task, now,
+           {"workerId": worker_id, "lockExpiresAt": task.lock_expires_at.isoformat()})
 
 
 def _locked_for_worker(
