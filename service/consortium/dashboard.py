@@ -1,61 +1,119 @@
-"""The city bureau's dashboard: filed consortia per "10+1" industry against the 2028 target, the pipeline
-by step, overdue tasks and rounds. Only for those who oversee every application.
+"""The city bureau's dashboard: consortia whose filing is in force, per "10+1" industry and per year
+against the 2028 target, the pipeline by status, overdue tasks and applications per year. Only for those
+who oversee every application.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import date
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from forms.vocabulary import INDUSTRIES
 
 from ..actors import Actor
+from ..clock import local_today
 from ..context import Context
 from ..engine.store.models import HumanTask
 from ..errors import NotFound
-from .store.models import Consortium
+from .store.models import Consortium, Filing
 
 TARGET_2028 = 20  # "到2028年组建20家左右" (the city's plan)
+TARGET_YEAR = 2028
 PIPELINE = (
     "draft", "district_review", "returned", "city_review", "expert_review", "selection", "publicity",
-    "filed", "rejected", "not_selected", "not_filed", "expired",
+    "filed", "under_rectification", "rejected", "not_selected", "not_filed", "expired",
+    "revoked", "renewed", "dissolved",
 )
+
+
+@dataclass(frozen=True)
+class YearRow:
+    """One calendar year (Beijing time) of first filings: `filed` new consortia, `cumulative` since the
+    first filing, and the target line (20 by 2028) for comparison."""
+
+    year: int
+    filed: int
+    cumulative: int
 
 
 @dataclass
 class Dashboard:
-    filed_by_industry: dict[str, int]
-    filed_total: int
+    """`in_force_by_industry` maps every "10+1" industry code to the number of consortia whose filing is
+    in force today; `in_force_total` is their sum (a consortium counts once, whatever its industry)."""
+
+    in_force_by_industry: dict[str, int]
+    in_force_total: int
     target: int
+    target_year: int
+    by_year: list[YearRow]
     pipeline: dict[str, int]
     overdue: list[tuple[HumanTask, str | None]]
-    rounds: dict[str, int]
+    applications_per_year: dict[str, int]
 
 
 def read_dashboard(ctx: Context, *, actor: Actor) -> Dashboard:
-    """Raises NotFound for anyone who does not oversee every application (the page "does not exist")."""
+    """The dashboard's figures at `ctx.now()`.
+
+    A filing is in force on a day when its status is still "filed" (neither expired nor revoked, 七（二）)
+    and the day lies within its validity (valid_from … valid_until, both inclusive). A renewal's filing
+    counts for the renewed consortium and is not a new consortium in the per-year figures.
+
+    Raises NotFound for anyone who does not oversee every application (the page "does not exist").
+    """
     if not actor.sees_everything:
         raise NotFound("页面不存在 / No such page")
     now = ctx.now()
+    today = local_today(now)
     with ctx.unit_of_work(write=False) as uow:
         session = uow.session
-        records = list(session.scalars(sa.select(Consortium)))
+        statuses = Counter(dict(session.execute(
+            sa.select(Consortium.status, sa.func.count()).group_by(Consortium.status)).all()))
+        in_force = _in_force(session, today)
+        first_filings = session.execute(
+            sa.select(Filing.filed_at)
+            .join(Consortium, Consortium.id == Filing.consortium_id)
+            .where(Consortium.previous_filing_id.is_(None))
+        ).scalars().all()
+        numbers = session.scalars(sa.select(Consortium.application_no)).all()
         overdue = session.execute(
             sa.select(HumanTask, Consortium.name)
             .outerjoin(Consortium, Consortium.instance_id == HumanTask.instance_id)
             .where(HumanTask.due_at < now)
             .order_by(HumanTask.due_at)
         ).all()
-    filed = Counter(r.industry for r in records if r.status == "filed")
-    statuses = Counter(r.status for r in records)
-    rounds = Counter(r.application_no.split("-")[1] for r in records if r.application_no.count("-") >= 2)
+    by_industry = Counter(industry for _, industry in in_force)
+    applications = Counter(n.split("-")[1] for n in numbers if n.count("-") >= 2)
     return Dashboard(
-        filed_by_industry={i.code: filed.get(i.code, 0) for i in INDUSTRIES},
-        filed_total=sum(filed.values()),
+        in_force_by_industry={i.code: by_industry.get(i.code, 0) for i in INDUSTRIES},
+        in_force_total=len(in_force),
         target=TARGET_2028,
+        target_year=TARGET_YEAR,
+        by_year=_by_year([local_today(t) for t in first_filings], today),
         pipeline={s: statuses.get(s, 0) for s in PIPELINE},
         overdue=[(t, name) for t, name in overdue],
-        rounds=dict(sorted(rounds.items())),
+        applications_per_year=dict(sorted(applications.items())),
     )
+
+
+def _in_force(session: Session, today: date) -> list[tuple[int, str | None]]:
+    """(consortium id, industry) of each consortium with a filing in force on `today`, once each."""
+    return session.execute(
+        sa.select(Consortium.id, Consortium.industry).distinct()
+        .join(Filing, Filing.consortium_id == Consortium.id)
+        .where(Filing.status == "filed", Filing.valid_from <= today, Filing.valid_until >= today)
+    ).all()
+
+
+def _by_year(filed_on: list[date], today: date) -> list[YearRow]:
+    """Rows from the first filing's year (or this year) to the later of this year and the target year."""
+    per_year = Counter(d.year for d in filed_on)
+    first = min([*per_year, today.year])
+    rows, cumulative = [], 0
+    for year in range(first, max(today.year, TARGET_YEAR) + 1):
+        cumulative += per_year.get(year, 0)
+        rows.append(YearRow(year, per_year.get(year, 0), cumulative))
+    return rows

@@ -22,14 +22,14 @@ def index():
     charts = {
         "industry": {
             "labels": [industry(i.code) for i in INDUSTRIES],
-            "values": [board.filed_by_industry[i.code] for i in INDUSTRIES],
-            "title": t("filed_by_industry"),
+            "values": [board.in_force_by_industry[i.code] for i in INDUSTRIES],
+            "title": t("in_force_by_industry"),
         },
         "pipeline": {
             "labels": [status(s) for s in board.pipeline],
             "values": list(board.pipeline.values()),
             "title": t("pipeline"),
         },
-        "target": {"filed": board.filed_total, "target": board.target, "title": t("target")},
+        "target": {"filed": board.in_force_total, "target": board.target, "title": t("target")},
     }
     return render_template("dashboard.html", board=board, charts_json=json.dumps(charts, ensure_ascii=False))

@@ -356,8 +356,8 @@ def test_late_objection_is_refused_and_the_consortium_is_filed(site):
 
     city.goto(site.url("/dashboard"))
     city.wait_for_selector("body[data-charts=ready]")
-    assert city.locator('#filed-table tr[data-industry="XX-05"] td').nth(1).inner_text() == "1"
-    assert city.locator("#filed-total").inner_text() == "1"
+    assert city.locator('#in-force-table tr[data-industry="XX-05"] td').nth(1).inner_text() == "1"
+    assert city.locator("#in-force-total").inner_text() == "1"
     shot(city, "dashboard")
 
 
