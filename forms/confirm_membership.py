@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from marshmallow import validate
+from typing import Any
 
-from .base import FormSchema, RequiredWhen, label
+from marshmallow import ValidationError, fields, validate, validates_schema
+
+from .base import FormSchema, RequiredWhen, is_blank, label
 from .fields import Choice, IdentifierText, Text
 from .messages import Msg
 
@@ -14,6 +16,26 @@ DECISIONS: dict[str, tuple[str, str]] = {
 }
 # Mobile numbers, or landlines with area code and optional extension; +86 allowed.
 PHONE_PATTERN = r"^(\+?86-?)?(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?)$"
+
+
+class CommitmentsSchema(FormSchema):
+    """What a member commits to the consortium (guideline 三（六）:
+    资金、技术、人才、仪器设备、办公科研场地)."""
+
+    funds_wan = fields.Float(
+        allow_none=True, validate=validate.Range(min=0, max=1_000_000),
+        metadata=label("资金投入（万元）", "Funds (10,000 CNY)"),
+    )
+    technology = Text(max_length=2000, metadata=label("技术投入", "Technology"))
+    staff = fields.Integer(
+        allow_none=True, validate=validate.Range(min=0, max=100_000),
+        metadata=label("投入科研人员（人）", "Researchers (persons)"),
+    )
+    equipment = Text(max_length=2000, metadata=label("仪器设备", "Instruments and equipment"))
+    space_m2 = fields.Float(
+        allow_none=True, validate=validate.Range(min=0, max=10_000_000),
+        metadata=label("办公科研场地（平方米）", "Office and research space (m²)"),
+    )
 
 
 class ConfirmMembershipForm(FormSchema):
@@ -41,3 +63,21 @@ class ConfirmMembershipForm(FormSchema):
         ),
         metadata=label("联系电话", "Contact phone", "手机号，或带区号的固定电话，如 0532-12345678"),
     )
+    commitments = fields.Nested(
+        CommitmentsSchema,
+        allow_none=True,
+        metadata=label(
+            "支持承诺", "Commitments", "确认参加时至少填写一项：资金、技术、人才、设备或场地（指引 三（六））"
+        ),
+    )
+
+    @validates_schema(skip_on_field_errors=False)
+    def _commitments(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if data.get("decision") != "confirm":
+            return
+        given = data.get("commitments") or {}
+        if all(is_blank(v) or v == 0 for v in given.values()):
+            raise ValidationError({"commitments": [Msg(
+                "确认参加时请至少填写一项支持承诺（资金、技术、人才、仪器设备或场地）",
+                "When confirming, state a commitment (funds, technology, people, equipment or space).",
+            )]})

@@ -1,14 +1,16 @@
-"""Task_HireChiefExpert: the chief expert's identity, title and affiliation."""
+"""Task_HireChiefExpert: the chief expert's identity, title and affiliation, and the consortium head
+(创新联合体负责人) the lead unit chooses."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
-from marshmallow import ValidationError, fields, validates_schema
+from marshmallow import ValidationError, fields, validate, validates_schema
 
 from .base import FormSchema, label
 from .checks import resident_id_problem
+from .confirm_membership import PHONE_PATTERN
 from .fields import Choice, CreditCode, IdentifierText, Text
 from .messages import Msg
 
@@ -72,9 +74,34 @@ class ChiefExpertSchema(FormSchema):
                 raise ValidationError({"id_number": [problem]})
 
 
+class ConsortiumHeadSchema(FormSchema):
+    """创新联合体负责人 (guideline 三（三）): chosen by the lead unit, in charge of overall coordination;
+    a role of its own beside the chief expert, who leads the research."""
+
+    name = Text(required=True, max_length=50, metadata=label("姓名", "Name"))
+    position = Text(
+        required=True, max_length=100, metadata=label("职务", "Position", "如：牵头单位副总经理")
+    )
+    phone = IdentifierText(
+        required=True,
+        max_length=30,
+        validate=validate.Regexp(PHONE_PATTERN, error=Msg(
+            "请填写有效的手机号或带区号的固定电话", "Enter a mobile number or a landline with area code."
+        )),
+        metadata=label("联系电话", "Phone", "手机号，或带区号的固定电话"),
+    )
+
+
 class HireChiefExpertForm(FormSchema):
     form_key = "hire_chief_expert"
-    title_zh = "选聘首席专家"
-    title_en = "Hire the chief expert"
+    title_zh = "选聘首席专家及联合体负责人"
+    title_en = "Hire the chief expert and choose the consortium head"
 
     chief_expert = fields.Nested(ChiefExpertSchema, required=True, metadata=label("首席专家", "Chief expert"))
+    consortium_head = fields.Nested(
+        ConsortiumHeadSchema,
+        required=True,
+        metadata=label(
+            "创新联合体负责人", "Consortium head", "由牵头单位选聘，负责总体统筹调度（指引 三（三））"
+        ),
+    )

@@ -1,6 +1,10 @@
-"""Task_Initiate: the lead unit proposes a consortium in one of the "10+1" industries."""
+"""Task_Initiate: the lead unit proposes a consortium in one of the "10+1" industries and, where the
+bureau has listed them, one of its sub-tracks (细分赛道); it may state that it is a chain-leader
+enterprise (链主企业, guideline 四（一）1: encouraged to lead)."""
 
 from __future__ import annotations
+
+from marshmallow import fields
 
 from .base import FormSchema, label
 from .fields import Choice, Text
@@ -19,6 +23,16 @@ class InitiateConsortiumForm(FormSchema):
         metadata=label("联合体名称", "Consortium name", "例如：青岛市××产业创新联合体"),
     )
     industry = Choice(INDUSTRY_CHOICES, required=True, metadata=label("所属“10+1”产业", '"10+1" industry'))
+    sub_track = Text(
+        max_length=16,
+        metadata=label(
+            "细分赛道", "Sub-track", "细分赛道代码（市科技局维护的列表）；该产业已设细分赛道时必填"
+        ),
+    )
+    chain_leader = fields.Boolean(
+        load_default=False,
+        metadata=label("牵头单位为重点产业链链主企业", "The lead unit is a chain-leader enterprise"),
+    )
     key_technology = Text(
         required=True,
         max_length=5000,

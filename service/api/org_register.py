@@ -11,7 +11,9 @@ from typing import Any
 from flask import jsonify, request
 from marshmallow import Schema, ValidationError, fields, validate
 
-from ..consortium import districts, organisations
+from forms.vocabulary import INDUSTRY_CHOICES
+
+from ..consortium import districts, organisations, sub_tracks
 from ..errors import InvalidInput
 from .auth import context
 from .domain import bp, require_actor
@@ -27,6 +29,18 @@ class DistrictIn(Schema):
 
 class DistrictChangeIn(Schema):
     aliases = fields.List(fields.String(validate=validate.Length(min=1, max=64)))
+    active = fields.Boolean()
+    sortOrder = fields.Integer(validate=validate.Range(min=0, max=100000))
+
+
+class SubTrackIn(Schema):
+    code = fields.String(required=True, validate=validate.Length(min=1, max=16))
+    industry = fields.String(required=True, validate=validate.OneOf(list(INDUSTRY_CHOICES)))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    sortOrder = fields.Integer(load_default=0, validate=validate.Range(min=0, max=100000))
+
+
+class SubTrackChangeIn(Schema):
     active = fields.Boolean()
     sortOrder = fields.Integer(validate=validate.Range(min=0, max=100000))
 
@@ -61,7 +75,9 @@ class OverrideIn(Schema):
 
 
 SCHEMAS = {
-    cls.__name__: cls for cls in (DistrictIn, DistrictChangeIn, OrganisationIn, VerificationIn, OverrideIn)
+    cls.__name__: cls
+    for cls in (DistrictIn, DistrictChangeIn, SubTrackIn, SubTrackChangeIn, OrganisationIn, VerificationIn,
+                OverrideIn)
 }
 
 
@@ -117,6 +133,39 @@ def district_change(code: str):
             sort_order=body.get("sortOrder"),
         )
     )
+
+
+@bp.get("/sub-tracks")
+def sub_track_list():
+    """The 细分赛道 list, optionally of one industry (`?industry=XX-05`); `?all=true` adds withdrawn."""
+    require_actor()
+    industry = request.args.get("industry") or None
+    if industry is not None and industry not in INDUSTRY_CHOICES:
+        raise InvalidInput("未知产业 / Unknown industry", {"industry": [f"not a \"10+1\" code: {industry}"]})
+    include = request.args.get("all") == "true"
+    return jsonify(sub_tracks.list_sub_tracks(context(), industry=industry, include_inactive=include))
+
+
+@bp.post("/sub-tracks")
+def sub_track_add():
+    """An administrator adds a sub-track under an industry."""
+    actor = require_actor()
+    body = _load(SubTrackIn)
+    added = sub_tracks.add_sub_track(
+        context(), actor=actor, code=body["code"], industry=body["industry"], name=body["name"],
+        sort_order=body["sortOrder"],
+    )
+    return jsonify(added), 201
+
+
+@bp.patch("/sub-tracks/<code>")
+def sub_track_change(code: str):
+    """An administrator offers or withdraws a sub-track, or changes its order."""
+    actor = require_actor()
+    body = _load(SubTrackChangeIn)
+    return jsonify(sub_tracks.update_sub_track(
+        context(), actor=actor, code=code, active=body.get("active"), sort_order=body.get("sortOrder")
+    ))
 
 
 @bp.post("/organisations")
@@ -206,6 +255,21 @@ PATHS = {
     },
     "/api/districts/{code}": {
         "patch": _op("修改区（市、功能区） / Change a district (admin)", "DistrictChangeIn", 200, ["code"]),
+    },
+    "/api/sub-tracks": {
+        "get": {
+            **_op("细分赛道列表 / Sub-tracks", None, 200, [], array=True),
+            "parameters": [
+                {"in": "query", "name": "industry", "required": False,
+                 "schema": {"type": "string", "enum": list(INDUSTRY_CHOICES)}},
+                {"in": "query", "name": "all", "required": False,
+                 "schema": {"type": "string", "enum": ["true", "false"]}},
+            ],
+        },
+        "post": _op("新增细分赛道 / Add a sub-track (admin)", "SubTrackIn", 201, []),
+    },
+    "/api/sub-tracks/{code}": {
+        "patch": _op("修改细分赛道 / Change a sub-track (admin)", "SubTrackChangeIn", 200, ["code"]),
     },
     "/api/organisations/{credit_code}/verification": {
         "post": _op("核实单位 / Verify an organisation (clerk)", "VerificationIn", 200, ["credit_code"]),

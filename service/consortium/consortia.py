@@ -45,6 +45,8 @@ def sync(session: Session, row: ProcessInstance, running: RunningInstance, now: 
     consortium = consortia.find_by_instance(session, row.id) or _create(session, row, variables, now)
     consortium.name = variables.get("consortium_name") or consortium.name
     consortium.industry = variables.get("industry") or consortium.industry
+    consortium.sub_track = variables.get("sub_track") or consortium.sub_track
+    consortium.chain_leader = bool(variables.get("chain_leader", consortium.chain_leader))
     chief = variables.get("chief_expert") or {}
     consortium.chief_expert_name = chief.get("name") or consortium.chief_expert_name
     consortium.updated_at = now

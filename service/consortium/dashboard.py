@@ -19,7 +19,7 @@ from ..clock import local_today
 from ..context import Context
 from ..engine.store.models import HumanTask
 from ..errors import NotFound
-from .store.models import Consortium, Filing
+from .store.models import Consortium, Filing, SubTrack
 
 TARGET_2028 = 20  # "到2028年组建20家左右" (the city's plan)
 TARGET_YEAR = 2028
@@ -46,6 +46,7 @@ class Dashboard:
     in force today; `in_force_total` is their sum (a consortium counts once, whatever its industry)."""
 
     in_force_by_industry: dict[str, int]
+    in_force_by_sub_track: list[tuple[str, str, int]]  # (sub-track code, name, count), largest first
     in_force_total: int
     target: int
     target_year: int
@@ -85,10 +86,13 @@ def read_dashboard(ctx: Context, *, actor: Actor) -> Dashboard:
             .where(HumanTask.due_at < now)
             .order_by(HumanTask.due_at)
         ).all()
-    by_industry = Counter(industry for _, industry in in_force)
+        names = dict(session.execute(sa.select(SubTrack.code, SubTrack.name)).all())
+    by_industry = Counter(industry for _, industry, _ in in_force)
+    by_sub_track = Counter(track for _, _, track in in_force if track)
     applications = Counter(n.split("-")[1] for n in numbers if n.count("-") >= 2)
     return Dashboard(
         in_force_by_industry={i.code: by_industry.get(i.code, 0) for i in INDUSTRIES},
+        in_force_by_sub_track=[(c, names.get(c, c), n) for c, n in by_sub_track.most_common()],
         in_force_total=len(in_force),
         target=TARGET_2028,
         target_year=TARGET_YEAR,
@@ -99,10 +103,10 @@ def read_dashboard(ctx: Context, *, actor: Actor) -> Dashboard:
     )
 
 
-def _in_force(session: Session, today: date) -> list[tuple[int, str | None]]:
-    """(consortium id, industry) of each consortium with a filing in force on `today`, once each."""
+def _in_force(session: Session, today: date) -> list[tuple[int, str | None, str | None]]:
+    """(consortium id, industry, sub-track) of each consortium with a filing in force on `today`, once."""
     return session.execute(
-        sa.select(Consortium.id, Consortium.industry).distinct()
+        sa.select(Consortium.id, Consortium.industry, Consortium.sub_track).distinct()
         .join(Filing, Filing.consortium_id == Consortium.id)
         .where(Filing.status == "filed", Filing.valid_from <= today, Filing.valid_until >= today)
     ).all()

@@ -173,6 +173,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "in_force_by_industry": ("各产业备案有效的创新联合体", "Consortia with a filing in force, per industry"),
     "in_force_total": ("备案有效", "Filing in force"),
     "filed_per_year": ("各年度新备案", "Newly filed per year"),
+    "in_force_by_sub_track": ("各细分赛道备案有效的创新联合体", "Consortia in force, per sub-track"),
+    "sub_track": ("细分赛道", "Sub-track"),
     "year": ("年度", "Year"),
     "newly_filed": ("新备案", "Newly filed"),
     "cumulative": ("累计", "Cumulative"),

@@ -34,6 +34,7 @@ FORMS: dict[str, dict[str, Any]] = {
         "decision": "confirm",
         "contact_name": "刘联络",
         "contact_phone": "0532-88886666",
+        "commitments": {"funds_wan": 500, "staff": 12, "equipment": "五轴联动加工中心两台供联合研发使用"},
     },
     "Task_SignAgreement": {
         "agreement": {
@@ -55,7 +56,8 @@ FORMS: dict[str, dict[str, Any]] = {
             "title": "教授",
             "affiliation_credit_code": ORGANISATIONS[5][0],
             "field": "智能装备",
-        }
+        },
+        "consortium_head": {"name": "王统筹", "position": "牵头单位副总经理", "phone": "13805320001"},
     },
     "Task_DraftPlan": {
         "plan": {

@@ -46,7 +46,10 @@ HAPPY: dict[str, dict[str, Any]] = {
         "market_need": "海洋工程装备国产化",
     },
     "invite_members": {"invited_members": FULL_MEMBERS},
-    "confirm_membership": {"decision": "confirm", "contact_name": "张三", "contact_phone": "13912345678"},
+    "confirm_membership": {
+        "decision": "confirm", "contact_name": "张三", "contact_phone": "13912345678",
+        "commitments": {"technology": "开放伺服算法专利许可"},
+    },
     "sign_agreement": {
         "agreement": {
             **CLAUSES,
@@ -62,7 +65,8 @@ HAPPY: dict[str, dict[str, Any]] = {
             "title": "教授",
             "affiliation_credit_code": "91350100M000100Y43",
             "field": "海洋工程",
-        }
+        },
+        "consortium_head": {"name": "王五", "position": "副总经理", "phone": "0532-88881234"},
     },
     "draft_plan": {
         "plan": {
@@ -206,6 +210,16 @@ REFUSALS = [
     ("invite_members", {"invited_members": FULL_MEMBERS[:4]}, ["threshold_justification"]),
     ("confirm_membership", with_changes("confirm_membership", decision="decline"), ["reason"]),
     ("confirm_membership", with_changes("confirm_membership", contact_phone="12345"), ["contact_phone"]),
+    # 三（六）: a confirming member states at least one commitment; a negative amount is refused
+    ("confirm_membership", with_changes("confirm_membership", commitments={}), ["commitments"]),
+    ("confirm_membership", with_changes("confirm_membership", commitments={"staff": 0, "technology": " "}),
+     ["commitments"]),
+    ("confirm_membership", with_changes("confirm_membership", commitments={"funds_wan": -5}),
+     ["commitments", "funds_wan"]),
+    # 三（三）: the lead unit names the consortium head beside the chief expert
+    ("hire_chief_expert", {"chief_expert": HAPPY["hire_chief_expert"]["chief_expert"]}, ["consortium_head"]),
+    ("hire_chief_expert", nested("hire_chief_expert", "consortium_head", phone="123"),
+     ["consortium_head", "phone"]),
     ("sign_agreement", nested("sign_agreement", "agreement", ip_ownership=""), ["agreement", "ip_ownership"]),
     ("sign_agreement", nested("sign_agreement", "agreement", signatories=[]), ["agreement", "signatories"]),
     (

@@ -50,6 +50,21 @@ class District(Base):
     sort_order: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0")
 
 
+class SubTrack(Base):
+    """A 细分赛道 under one "10+1" industry (guideline 一: "重点领域、细分赛道"; issue 14, item 6).
+
+    The bureau's list is not public yet, so the table starts empty and an administrator enters it; once an
+    industry has active sub-tracks, an application in that industry names one of them.
+    """
+
+    __tablename__ = "sub_track"
+    code: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    industry: Mapped[str] = mapped_column(sa.String(20), index=True)
+    name: Mapped[str] = mapped_column(sa.String(100))
+    active: Mapped[bool] = mapped_column(sa.Boolean, default=True, server_default=sa.true())
+    sort_order: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0")
+
+
 class Consortium(Base):
     __tablename__ = "consortium"
     id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=True)
@@ -57,6 +72,8 @@ class Consortium(Base):
     instance_id: Mapped[str | None] = mapped_column(sa.ForeignKey("process_instance.id"), index=True)
     name: Mapped[str | None] = mapped_column(sa.String(200))
     industry: Mapped[str | None] = mapped_column(sa.String(20), index=True)
+    sub_track: Mapped[str | None] = mapped_column(sa.String(16), index=True)
+    chain_leader: Mapped[bool] = mapped_column(sa.Boolean, default=False, server_default=sa.false())
     lead_credit_code: Mapped[str] = mapped_column(sa.ForeignKey("organisation.credit_code"), index=True)
     district: Mapped[str | None] = mapped_column(sa.String(64), index=True)
     status: Mapped[str] = mapped_column(sa.String(20), index=True)
