@@ -12,6 +12,7 @@ from forms.messages import SEPARATOR
 from forms.vocabulary import INDUSTRY_CHOICES
 
 from ..actors import ROLE_NAMES_ZH
+from .document_words import WORDS as DOCUMENT_WORDS
 
 LANGS = ("zh", "en")
 ROLE_NAMES_EN = {
@@ -211,6 +212,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "var.correction_note": ("修改说明", "Correction note"),
     "var.selection_opinion": ("择优意见", "Selection opinion"),
 }
+CATALOGUE.update(DOCUMENT_WORDS)  # the case file, notices and /verify (web/document_words.py)
 
 REVIEW_WORDS: dict[str, tuple[str, str]] = {  # expert review pages: rounds, panels, score sheets, calendar
     "rounds_title": ("申报批次", "Rounds"),
