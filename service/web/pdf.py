@@ -38,6 +38,7 @@ def issue_pdf(
     html = render_template(
         "pdf_frame.html", body=Markup(body), title=title, application_no=application_no,
         content_hash=digest, issuer=context().config.bureau.name,
+        verify_url=f"{context().config.bureau.public_url}/verify",
     )
     pdf = HTML(string=html, url_fetcher=_no_fetch).write_pdf()
     file_hash = issued_documents.record_issue(
