@@ -45,6 +45,7 @@ class NoticeDocument:
     rule: str  # "自发布次日起 5 个工作日… / 5 working days …"
     published_at: datetime
     bureau: BureauSettings
+    instance_id: str | None = None  # the audit stream its issue is recorded in
     guideline: str = GUIDELINE
 
 
@@ -109,7 +110,7 @@ def publicity_notice(ctx: Context, *, application_no: str) -> NoticeDocument:
         lead, members = _parties(session, record)
         return NoticeDocument(
             record.application_no, record.name, record.industry, lead, members, notice.start_date,
-            notice.end_date, notice.rule, notice.published_at, ctx.config.bureau,
+            notice.end_date, notice.rule, notice.published_at, ctx.config.bureau, record.instance_id,
         )
 
 

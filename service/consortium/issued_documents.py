@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 from ..actors import Actor
 from ..context import Context
-from ..engine.store import audit
+from ..engine.store import audit, instances
 from ..errors import InvalidInput, NotFound
 from .store.document_models import IssuedDocument
 
@@ -73,6 +73,8 @@ def record_issue(
     digest = hashlib.sha256(pdf).hexdigest()
     with ctx.unit_of_work() as uow:
         session = uow.session
+        if instance_id is not None:  # the audit stream is the instance's: appended under its lock
+            instances.lock(session, instance_id)
         if session.scalar(sa.select(IssuedDocument.id).where(IssuedDocument.sha256 == digest)) is not None:
             return digest
         now = ctx.now()

@@ -67,7 +67,7 @@ def publicity_notice_pdf(application_no: str):
     body = render_template("_publicity_notice.html", n=notice)
     return pdf.issue_pdf(
         body, kind="publicity_notice", title=f"{notice.consortium_name or ''} {t('doc.publicity_notice')}",
-        application_no=notice.application_no, instance_id=None, actor=current_actor(),
+        application_no=notice.application_no, instance_id=notice.instance_id, actor=current_actor(),
         download_name=f"{notice.application_no}-公示.pdf",
     )
 
