@@ -26,6 +26,7 @@ from ..engine.tasks import masked
 from ..errors import NotFound
 from .reviews.panels import seated_experts
 from .store import consortia
+from .store.document_models import IssuedDocument
 from .store.models import Consortium, Organisation
 from .store.reviewer_secrecy import ReviewerSecrecy
 
@@ -205,6 +206,7 @@ class CaseMaterial:
     opinions: list[Opinion]
     documents: list[dict[str, Any]]
     generated_at: datetime
+    issued: list[dict[str, Any]] = field(default_factory=list)  # notices, certificate, letter: not case files
 
 
 def _schema_labels(form_key: str, path: tuple[str, ...] = ()) -> dict[str, dict[str, Any]]:
@@ -342,6 +344,15 @@ def read_case_material(
             )
             if f.purpose == "task" or actor.sees_everything
         ]
+        issued = [
+            {"kind": d.kind, "title": d.title, "sha256": d.sha256, "issued_at": d.issued_at}
+            for d in session.scalars(
+                sa.select(IssuedDocument)
+                .where(IssuedDocument.application_no == record.application_no)
+                .where(IssuedDocument.kind != "casefile")
+                .order_by(IssuedDocument.issued_at, IssuedDocument.id)
+            )
+        ]
         if commitment is not None:
             commitment["text"] = _schema_labels("submit_application").get("integrity_commitment", {}).get(
                 "description", ""
@@ -372,4 +383,5 @@ def read_case_material(
             opinions=opinions,
             documents=documents,
             generated_at=ctx.now(),
+            issued=issued,
         )

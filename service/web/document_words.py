@@ -69,6 +69,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "doc.issued_at": ("出具时间", "Issued at"),
     "doc.pdf_sha256": ("PDF 文件 SHA-256", "PDF file SHA-256"),
     "doc.content_sha256": ("核验码（内容 SHA-256）", "Verification code (content SHA-256)"),
+    "doc.issued": ("本系统出具的文书", "Documents issued by this system"),
     "doc.notice_link": ("公示文件", "Notice"),
     "doc.filing_links": ("备案文书", "Filing documents"),
 }

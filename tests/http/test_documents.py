@@ -251,6 +251,19 @@ def test_the_integrity_commitment_letter(server, walk):
     check_pdf(server, response, walk.business_key, "诚信承诺书", "郑重承诺", "海智装备 法定代表人 王海")
 
 
+def test_the_case_file_lists_the_issued_documents_and_reads_in_english(server, walk):
+    city = signed_in(server, "city1")
+    page = city.get(f"/casefile/{walk.business_key}").text
+    for kind in ("publicity_notice", "filing_notice", "filing_certificate", "integrity_commitment"):
+        assert f'data-kind="{kind}"' in page, kind
+    assert city.get("/lang/en?next=/").status_code in (200, 303)
+    english = city.get(f"/casefile/{walk.business_key}").text
+    assert "Construction plan" in english and "Significance and foundation advantages" in english
+    notice = city.get(f"/public/publicity/notices/{walk.business_key}").text
+    assert "Publicity period" in notice and "Supervision telephone" in notice
+    assert "Notice of filing" in city.get(f"/filings/{walk.business_key}").text
+
+
 # --- /verify ------------------------------------------------------------------------------------------
 
 
