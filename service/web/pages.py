@@ -74,6 +74,7 @@ def register(app: Flask) -> None:
     idempotency.install(app, {module.bp.name for module in BLUEPRINTS})  # after the CSRF check
     app.add_template_filter(localtime)
     app.add_template_filter(clock)
+    app.add_template_filter(documents.cndate)
 
     @app.context_processor
     def _helpers():

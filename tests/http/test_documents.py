@@ -13,6 +13,7 @@ import io
 import json
 import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -32,6 +33,7 @@ from tests.support.procedure import FORMS, MEMBERS, PANEL, Walk
 
 from .conftest import Server
 
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"  # as the page tests keep screenshots
 CLAUSES = FORMS["Task_SignAgreement"]["agreement"]
 PLAN = FORMS["Task_DraftPlan"]["plan"]
 story: dict = {}
@@ -95,9 +97,13 @@ def issued(server: Server, digest: str) -> list[dict]:
 
 
 def check_pdf(server: Server, response, application_no: str, *needles: str) -> list[str]:
+    """The PDF's checks (see the module's docstring); the file is kept under test-artifacts/."""
     assert response.status_code == 200, response.text[:500]
     assert response.headers["Content-Type"] == "application/pdf"
     data = response.content
+    ARTIFACTS.mkdir(exist_ok=True)
+    name = response.url.rsplit("/", 2)
+    (ARTIFACTS / f"document-{name[-2]}-{name[-1].removesuffix('.pdf')}.pdf").write_bytes(data)
     digest = hashlib.sha256(data).hexdigest()
     assert response.headers["X-Document-SHA256"] == digest
     pages = pdf_text(data)
@@ -147,6 +153,13 @@ def test_the_review_task_shows_the_case_file_beside_the_form(server, walk):
     assert 'name="district_decision"' in side[1]  # the form is on the same page
 
 
+def assert_beside_form(server: Server, walk: Walk, login: str, step: str, field: str) -> None:
+    [task] = walk.tasks_of(login, step)
+    page = signed_in(server, login).get(f"/tasks/{task.id}").text
+    side = page.split('class="card side casefile-side"', 1)
+    assert len(side) == 2 and PLAN["significance"] in side[1] and field in side[1], (login, step)
+
+
 @pytest.mark.parametrize("login", ["district2", "expert1", "outsider"])
 def test_whoever_may_not_see_the_application_gets_404(server, walk, login):
     """Another district, an expert not (yet) on its panel, a unit outside the consortium."""
@@ -164,6 +177,7 @@ def test_whoever_may_not_see_the_application_gets_404(server, walk, login):
 
 def test_an_expert_reads_the_case_file_only_once_declared(server, walk):
     walk.do("Task_DistrictReview")
+    assert_beside_form(server, walk, "city1", "Task_CityReview", 'name="city_decision"')
     walk.do("Task_CityReview")
     drawn = panels.draw_panel(
         server.ctx, round_id=walk.round_id, application_no=walk.business_key, actor=walk.actor("city1")
@@ -174,6 +188,7 @@ def test_an_expert_reads_the_case_file_only_once_declared(server, walk):
     for login in walk.panel:
         panels.declare(server.ctx, panel_id=walk.panel_id, actor=walk.actor(login), no_conflict=True,
                        statement="本人与申报单位无利益冲突", signature=login)
+    assert_beside_form(server, walk, first, "Task_DeskReview", 'name="recommend"')
     for login in walk.panel:
         walk.do("Task_DeskReview", {"opinion": f"{login} 的审查意见：技术路线清晰"}, login=login)
     page = signed_in(server, first).get(f"/casefile/{walk.business_key}")
@@ -203,6 +218,7 @@ def test_the_case_file_pdf(server, walk):
 
 
 def test_the_publicity_notice_page_and_pdf(server, walk):
+    assert_beside_form(server, walk, "city1", "Task_SiteVisitReport", 'name="findings"')
     walk.do("Task_SiteVisitReport")
     for login in walk.panel:
         walk.sign_score_sheet(login)
