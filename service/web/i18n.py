@@ -397,6 +397,7 @@ ACTIONS = {
     "task.assigned": ("转办任务", "Task assigned"),
     "task.completed": ("办理完成", "Task completed"),
     "task.canceled": ("任务取消", "Task cancelled"),
+    "document.issued": ("出具文书", "Document issued"),
     "async.continued": ("异步步骤执行", "Asynchronous step run"),
     "incident.created": ("出现故障", "Incident raised"),
     "job.retries_set": ("管理员重试", "Retried by an administrator"),
