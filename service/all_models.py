@@ -6,8 +6,8 @@ registration, so no model module imports this one back. Alembic's env and the ap
 
 from __future__ import annotations
 
+from .consortium.store import document_models, review_models, supervision_models
 from .consortium.store import models as consortium_models
-from .consortium.store import review_models, supervision_models
 from .engine.store import (
     audit_checkpoints,
     counters,
@@ -30,6 +30,7 @@ MODULES = (
     consortium_models,
     review_models,
     supervision_models,
+    document_models,
 )
 metadata = Base.metadata
 

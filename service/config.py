@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .bureau_settings import BureauSettings
 from .deadline_settings import DeadlineSettings
 
 DEFAULT_SQLITE = Path("var") / "consortium.sqlite3"
@@ -20,6 +21,7 @@ class Config:
     script_time_limit: float = 1.0
     echo_sql: bool = False
     deadlines: DeadlineSettings = field(default_factory=DeadlineSettings)
+    bureau: BureauSettings = field(default_factory=BureauSettings)  # who issues documents (notices)
     # Sign-in throttle (failed passwords; `limits` notation): per account and per client address.
     login_limit_account: str = field(
         default_factory=lambda: os.environ.get("CONSORTIUM_LOGIN_LIMIT_ACCOUNT", "10 per 5 minutes")

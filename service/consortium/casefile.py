@@ -8,19 +8,26 @@ the open tasks alike.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 
-from ..actors import Actor
+from forms import registry as form_registry
+
+from ..actors import EXPERT, Actor
 from ..context import Context
 from ..engine.instances import get_instance
 from ..engine.store import instances
-from ..engine.store.models import AuditEvent, HumanTask
+from ..engine.store.models import AuditEvent, HumanTask, ProcessInstance, StoredFile
+from ..engine.tasks import masked
+from ..errors import NotFound
+from .reviews.panels import seated_experts
 from .store import consortia
-from .store.models import Consortium
+from .store.document_models import IssuedDocument
+from .store.models import Consortium, Organisation
 from .store.reviewer_secrecy import ReviewerSecrecy
 
 
@@ -121,3 +128,260 @@ def read_casefile(ctx: Context, *, instance_id: str, actor: Actor) -> Casefile:
         deadlines=sorted(deadlines, key=lambda d: d.due_at),
         open_tasks=open_tasks,
     )
+
+
+# --- the case file (申报材料, issue 13 item 1) -------------------------------------------------------
+#
+# What reviewers review, assembled from the process data, the register and the audit trail: the same
+# reading feeds the case-file page, the panel beside every reviewing task's form, and the PDF.
+
+REVIEW_FORMS = (  # the forms whose completions are review opinions, in procedure order
+    "district_review", "city_formal_review", "desk_review", "site_visit_report", "defense_score",
+    "signed_score_sheet", "select_for_publicity", "handle_objection",
+)
+AGREEMENT_CLAUSES = (
+    "innovation_goals", "task_division", "rights_obligations", "ip_ownership", "benefit_distribution",
+    "breach_liability", "dispute_resolution",
+)
+PLAN_SECTIONS = ("significance", "organisation", "goals", "results", "funding")  # 附件 outline 一…五
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A lead unit or member as the register knows it."""
+
+    credit_code: str
+    name: str
+    category: str
+    role: str
+    status: str
+    district: str | None = None
+    registered: bool = True  # False: the code is not in the register (or still pending)
+
+
+@dataclass(frozen=True)
+class Labelled:
+    """One labelled value, both languages of the label (from the form's schema)."""
+
+    key: str
+    label_zh: str
+    label_en: str
+    value: Any
+
+
+@dataclass(frozen=True)
+class Opinion:
+    """One review opinion: which step, who (None when the viewer may not know), when, what was recorded."""
+
+    form: str
+    step: str | None
+    actor: str | None
+    at: datetime
+    fields: list[Labelled]
+    title_zh: str = ""  # the form's title: which review this is
+    title_en: str = ""
+
+
+@dataclass
+class CaseMaterial:
+    application_no: str
+    instance_id: str
+    name: str | None
+    industry: str | None
+    status: str | None
+    district: str | None
+    key_technology: str | None
+    market_need: str | None
+    lead: Unit | None
+    members: list[Unit]
+    threshold_justification: str | None
+    clauses: list[Labelled]
+    signatories: list[Unit]
+    agreement_document: dict[str, Any] | None
+    chief_expert: list[Labelled]
+    plan: list[Labelled]  # the five sections, in the outline's order
+    milestones: list[dict[str, Any]]
+    funding_table: list[dict[str, Any]]
+    commitment: dict[str, Any] | None  # {"text", "signer", "at", "by"} once submitted
+    opinions: list[Opinion]
+    documents: list[dict[str, Any]]
+    generated_at: datetime
+    issued: list[dict[str, Any]] = field(default_factory=list)  # notices, certificate, letter: not case files
+
+
+def _schema_labels(form_key: str, path: tuple[str, ...] = ()) -> dict[str, dict[str, Any]]:
+    """The JSON-schema properties of a form (or of a nested object in it), keyed by field name."""
+    try:
+        node = form_registry.json_schema(form_key)
+    except form_registry.UnknownForm:
+        return {}
+    for name in path:
+        node = node.get("properties", {}).get(name, {})
+    return node.get("properties", {})
+
+
+def _form_title(form_key: str) -> tuple[str, str]:
+    try:
+        schema = form_registry.json_schema(form_key)
+    except form_registry.UnknownForm:
+        return form_key, form_key
+    return schema.get("title", form_key), schema.get("x-title-en", form_key)
+
+
+def _shown(prop: dict[str, Any], value: Any) -> Any:
+    """A recorded value as people read it: choices by their title, yes/no, lists joined, scores."""
+    for choice in prop.get("oneOf") or []:
+        if choice.get("const") == value:
+            return f"{choice.get('title')} / {choice.get('x-title-en')}"
+    if isinstance(value, bool):
+        return "是 / Yes" if value else "否 / No"
+    if isinstance(value, dict) and "score" in value:
+        return f"{value.get('score')}" + (f"：{value['comment']}" if value.get("comment") else "")
+    if isinstance(value, dict) and "sha256" in value:
+        return f"{value.get('name')} (SHA-256 {value['sha256']})"
+    if isinstance(value, list):
+        return "、".join(str(_shown({}, v)) for v in value)
+    return value
+
+
+def _labelled(props: dict[str, dict[str, Any]], data: dict[str, Any], keys=None) -> list[Labelled]:
+    found = []
+    for key in keys or list(props) or list(data):
+        if key not in data or data[key] in (None, "", [], {}):
+            continue
+        prop = props.get(key, {})
+        found.append(
+            Labelled(key, prop.get("title", key), prop.get("x-title-en", key), _shown(prop, data[key]))
+        )
+    return found
+
+
+def _may_read(session, instance_id: str, actor: Actor) -> None:
+    """NotFound unless the actor may see the instance; an expert also needs a signed declaration and a
+    seat not removed (reviews/panel_access.py: the material opens after the declaration)."""
+    instances.get_visible(session, instance_id, actor)
+    if actor.has(EXPERT) and not actor.sees_everything:
+        if actor.id not in seated_experts(session, instance_id):
+            raise _missing(instance_id)
+
+
+def _missing(what: str) -> NotFound:
+    return NotFound(f"申请不存在 / Application {what} does not exist")
+
+
+def read_case_material(
+    ctx: Context, *, actor: Actor, application_no: str | None = None, instance_id: str | None = None
+) -> CaseMaterial:
+    """The case file of one application, as `actor` may read it.
+
+    Raises:
+        NotFound: no such application, or the actor may not see it (another organisation, a district
+            clerk of another district, an expert without a signed declaration on its panel).
+    """
+    with ctx.unit_of_work(write=False) as uow:
+        session = uow.session
+        record = (
+            consortia.find_by_application(session, application_no)
+            if application_no is not None
+            else consortia.find_by_instance(session, instance_id or "")
+        )
+        if record is None or record.instance_id is None:
+            raise _missing(application_no or instance_id or "")
+        _may_read(session, record.instance_id, actor)
+        row = session.get(ProcessInstance, record.instance_id)
+        variables = json.loads(row.variables_json or "{}")
+        orgs = {o.credit_code: o for o in session.scalars(sa.select(Organisation))}
+
+        def unit(code: str, role: str, status: str, category: str | None = None) -> Unit:
+            org = orgs.get(code)
+            return Unit(
+                code, org.name if org else code, org.category if org else (category or "other"), role, status,
+                org.district if org else None, registered=bool(org and org.verification == "verified"),
+            )
+
+        lead = unit(record.lead_credit_code, "lead", "lead")
+        members = [
+            unit(m.credit_code, m.role, m.status, m.category) for m in record.members if m.role != "lead"
+        ]
+        agreement = variables.get("agreement") or {}
+        agreement_props = _schema_labels("sign_agreement", ("agreement",))
+        by_code = {u.credit_code: u for u in [lead, *members]}
+        signatories = [
+            by_code.get(c) or unit(c, "signatory", "signed") for c in agreement.get("signatories") or []
+        ]
+        plan = variables.get("plan") or {}
+        secrecy = ReviewerSecrecy(session, actor)
+        names = {}
+        opinions = []
+        events = session.scalars(
+            sa.select(AuditEvent)
+            .where(AuditEvent.instance_id == record.instance_id, AuditEvent.action == "task.completed")
+            .order_by(AuditEvent.id)
+        )
+        commitment = None
+        for event in events:
+            detail = json.loads(event.detail_json or "{}")
+            form, data = detail.get("form"), detail.get("data") or {}
+            if form == "submit_application":
+                commitment = {"signer": data.get("commitment_signer"), "at": event.at, "by": event.actor,
+                              "confirmed": bool(data.get("integrity_commitment"))}
+            if form not in REVIEW_FORMS or not secrecy.shows(record.instance_id, event.actor):
+                continue
+            if form not in names:
+                names[form] = (_schema_labels(form), *_form_title(form))
+            props, title_zh, title_en = names[form]
+            opinions.append(
+                Opinion(form, event.element_id, event.actor, event.at, _labelled(props, data),
+                        title_zh, title_en)
+            )
+        documents = [
+            {"name": f.name, "sha256": f.sha256, "size": f.size, "uploaded_at": f.uploaded_at,
+             "uploaded_by": secrecy.shown(record.instance_id, f.uploaded_by), "purpose": f.purpose}
+            for f in session.scalars(
+                sa.select(StoredFile)
+                .where(StoredFile.instance_id == record.instance_id)
+                .order_by(StoredFile.uploaded_at)
+            )
+            if f.purpose == "task" or actor.sees_everything
+        ]
+        issued = [
+            {"kind": d.kind, "title": d.title, "sha256": d.sha256, "issued_at": d.issued_at}
+            for d in session.scalars(
+                sa.select(IssuedDocument)
+                .where(IssuedDocument.application_no == record.application_no)
+                .where(IssuedDocument.kind != "casefile")
+                .order_by(IssuedDocument.issued_at, IssuedDocument.id)
+            )
+        ]
+        if commitment is not None:
+            commitment["text"] = _schema_labels("submit_application").get("integrity_commitment", {}).get(
+                "description", ""
+            )
+        return CaseMaterial(
+            application_no=record.application_no,
+            instance_id=record.instance_id,
+            name=record.name or variables.get("consortium_name"),
+            industry=record.industry or variables.get("industry"),
+            status=record.status,
+            district=record.district,
+            key_technology=variables.get("key_technology"),
+            market_need=variables.get("market_need"),
+            lead=lead,
+            members=members,
+            threshold_justification=variables.get("threshold_justification"),
+            clauses=_labelled(agreement_props, agreement, AGREEMENT_CLAUSES),
+            signatories=signatories,
+            agreement_document=agreement.get("document"),
+            chief_expert=_labelled(
+                _schema_labels("hire_chief_expert", ("chief_expert",)),
+                masked(variables.get("chief_expert") or {}),
+            ),
+            plan=_labelled(_schema_labels("draft_plan", ("plan",)), plan, PLAN_SECTIONS),
+            milestones=list(plan.get("milestones") or []),
+            funding_table=list(plan.get("funding_table") or []),
+            commitment=commitment,
+            opinions=opinions,
+            documents=documents,
+            generated_at=ctx.now(),
+            issued=issued,
+        )

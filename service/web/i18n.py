@@ -12,6 +12,7 @@ from forms.messages import SEPARATOR
 from forms.vocabulary import INDUSTRY_CHOICES
 
 from ..actors import ROLE_NAMES_ZH
+from .document_words import WORDS as DOCUMENT_WORDS
 
 LANGS = ("zh", "en")
 ROLE_NAMES_EN = {
@@ -217,6 +218,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "var.correction_note": ("修改说明", "Correction note"),
     "var.selection_opinion": ("择优意见", "Selection opinion"),
 }
+CATALOGUE.update(DOCUMENT_WORDS)  # the case file, notices and /verify (web/document_words.py)
 
 REVIEW_WORDS: dict[str, tuple[str, str]] = {  # expert review pages: rounds, panels, score sheets, calendar
     "rounds_title": ("申报批次", "Rounds"),
@@ -401,6 +403,7 @@ ACTIONS = {
     "task.assigned": ("转办任务", "Task assigned"),
     "task.completed": ("办理完成", "Task completed"),
     "task.canceled": ("任务取消", "Task cancelled"),
+    "document.issued": ("出具文书", "Document issued"),
     "async.continued": ("异步步骤执行", "Asynchronous step run"),
     "incident.created": ("出现故障", "Incident raised"),
     "job.retries_set": ("管理员重试", "Retried by an administrator"),

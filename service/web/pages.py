@@ -23,6 +23,7 @@ from . import (
     calendar,
     dashboard,
     deployments,
+    documents,
     i18n,
     idempotency,
     inbox,
@@ -47,7 +48,7 @@ VENDOR = {  # what the pages load from npm packages, by the path they use
 }
 BLUEPRINTS = (
     auth, inbox, task_page, applications, registry, deployments, dashboard, public,
-    calendar, rounds, panel_pages, audit_page, organisations_page,
+    calendar, rounds, panel_pages, audit_page, organisations_page, documents,
 )
 STATUS = {NotFound: 404, Forbidden: 403, Conflict: 409, InvalidInput: 422}
 
@@ -73,6 +74,7 @@ def register(app: Flask) -> None:
     idempotency.install(app, {module.bp.name for module in BLUEPRINTS})  # after the CSRF check
     app.add_template_filter(localtime)
     app.add_template_filter(clock)
+    app.add_template_filter(documents.cndate)
 
     @app.context_processor
     def _helpers():

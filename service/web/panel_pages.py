@@ -11,6 +11,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from forms import registry as form_registry
 
+from ..consortium.casefile import read_case_material
 from ..consortium.reviews import panel_access, panels, rounds, scoring
 from ..consortium.reviews.round_board import my_seats
 from ..errors import InvalidInput, NotFound
@@ -40,13 +41,19 @@ def _page(panel_id: int, values: dict[str, Any] | None = None, errors=None, stat
         raise NotFound("评审专家组不存在 / No such panel")
     declared = seat["status"] == "declared"
     sheet = _my_sheet(panel_id) if declared else None
+    material = (
+        panel_access.review_file(ctx, application_no=panel["applicationNo"], actor=who)
+        if declared and panel["confirmed"]  # the material opens once the whole panel has signed
+        else None
+    )
     page = render_template(
         "panel.html",
         panel=panel,
         seat=seat,
         declared=declared,
-        material=panel_access.review_file(ctx, application_no=panel["applicationNo"], actor=who)
-        if declared and panel["confirmed"]  # the material opens once the whole panel has signed
+        material=material,
+        casefile=read_case_material(ctx, actor=who, application_no=panel["applicationNo"])
+        if material
         else None,
         plan_sections=form_registry.json_schema("draft_plan")["properties"]["plan"]["properties"],
         rubric=rounds.get_round(ctx, round_id=panel["roundId"], actor=who)["rubric"],

@@ -9,11 +9,12 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from forms import registry as form_registry
 
+from ..consortium.casefile import REVIEW_FORMS, read_case_material
 from ..consortium.reviews.review_steps import DEFENSE_SCORING, ROUND_STEPS, step_of
 from ..consortium.reviews.round_board import round_of_application
 from ..engine import drafts, tasks, uploads
 from ..engine.inbox import next_task
-from ..errors import DiagramFailed, InvalidInput
+from ..errors import DiagramFailed, InvalidInput, NotFound
 from . import form_fields
 from .common import actor, context, login_required, upload_dir
 from .i18n import t
@@ -42,8 +43,19 @@ def _page(task_id: str, values: dict[str, Any] | None, errors: dict[str, list[st
         item={k: v for k, v in json.loads(task.context_json or "{}").items() if k == "item"},
         may_work=task.assignee in (None, who.id),
         ff=form_fields,
+        casefile=_casefile(task),
     )
     return body, status
+
+
+def _casefile(task):
+    """The case file beside a reviewing task's form (issue 13 item 1), as far as the reviewer may read it."""
+    if task.form_key not in REVIEW_FORMS:
+        return None
+    try:
+        return read_case_material(context(), actor=actor(), instance_id=task.instance_id)
+    except NotFound:  # an instance with no consortium record (a bare diagram), or not the reviewer's to read
+        return None
 
 
 @bp.get("/tasks/<task_id>")

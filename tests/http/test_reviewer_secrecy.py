@@ -40,7 +40,7 @@ def review(server: Server) -> dict:
     walk.do("Task_DeskReview", login=first)
     [held] = walk.tasks_of(second, "Task_DeskReview")
     tasks.claim_task(server.ctx, task_id=held.id, actor=walk.actor(second))
-    return {"walk": walk, "I": walk.instance_id, "done": done.id, "held": held.id}
+    return {"walk": walk, "I": walk.instance_id, "done": done.id, "held": held.id, "no": walk.business_key}
 
 
 def probes(s: dict) -> list[str]:
@@ -59,6 +59,7 @@ def probes(s: dict) -> list[str]:
         f"/api/process-instances/{i}",
         f"/applications/{i}",
         f"/applications/{i}?process=expert_review",
+        f"/casefile/{s['no']}",  # the case file lists review opinions with who and when (issue 13)
     ]
     return paths
 
