@@ -225,3 +225,54 @@ def test_what_cannot_run_as_drawn_is_refused_at_deploy(ctx, body, element, reaso
     assert f"[{element}]" in problems and reason in problems
     with ctx.unit_of_work(write=False) as uow:
         assert uow.session.scalar(sa.select(sa.func.count()).select_from(Job)) == 0
+
+
+def test_a_suspended_definition_skips_its_firings_and_keeps_the_schedule(ctx, clock) -> None:
+    from service.engine.instance_admin import set_definition_suspended
+
+    _deploy(ctx, "paused_cycle", chain(timer_start("R/2026-03-03T09:00:00+08:00/P1D"), TASK, END))
+    admin = Actor(id="admin", groups=frozenset({ADMIN}))
+    set_definition_suspended(ctx, actor=admin, suspended=True, key="paused_cycle")
+    clock.set(_at(3, minute=1))
+    assert jobs.fire_due_jobs(ctx) == 1  # the job ran: it started nothing (Camunda: ignored)
+    state = _state(ctx, "paused_cycle")
+    assert state["instances"] == [] and [j["due"] for j in state["jobs"]] == [_at(4)]
+    set_definition_suspended(ctx, actor=admin, suspended=False, key="paused_cycle")
+    clock.set(_at(4, minute=1))
+    assert jobs.fire_due_jobs(ctx) == 1
+    assert [i["tasks"] for i in _state(ctx, "paused_cycle")["instances"]] == [["Task_Check"]]
+
+
+def test_an_unchanged_redeploy_keeps_the_schedule(ctx, clock) -> None:
+    body = chain(timer_start("R/2026-03-03T09:00:00+08:00/P1D"), TASK, END)
+    _deploy(ctx, "kept_cycle", body)
+    with ctx.unit_of_work(write=False) as uow:
+        before = uow.session.scalars(sa.select(Job.id).where(Job.kind == "timer_start")).all()
+    _deploy(ctx, "kept_cycle", body)  # deploy-changed-only: same version, same job
+    with ctx.unit_of_work(write=False) as uow:
+        assert uow.session.scalars(sa.select(Job.id).where(Job.kind == "timer_start")).all() == before
+
+
+@pytest.mark.parametrize(("kind", "text", "due"), [
+    ("timeDate", "${add_days(now(), 2)}", _at(4)),
+    ("timeDuration", "PT36H", _at(3, 21)),
+    ("timeCycle", "${'R2/PT12H'}", _at(2, 21)),
+])
+def test_expressions_and_durations_count_from_the_deployment(ctx, clock, kind, text, due) -> None:
+    _deploy(ctx, "computed_start", chain(timer_start(text, kind=kind), TASK, END))
+    assert _state(ctx, "computed_start")["jobs"] == [
+        {"element": "Start_Daily", "due": due, "definition": "1"}]
+    clock.set(due + timedelta(minutes=1))
+    assert jobs.fire_due_jobs(ctx) == 1
+    assert [i["start"] for i in _state(ctx, "computed_start")["instances"]] == ["Start_Daily"]
+
+
+def test_a_called_process_with_a_timer_start_starts_at_it(ctx) -> None:
+    """Camunda: a call activity starts the called process at its initial start event, here its timer
+    start event, at once; only the calling process's own start schedules nothing."""
+    _deploy(ctx, "timed_child", chain(timer_start("R/2026-03-03T09:00:00+08:00/P1D"), TASK, END))
+    call = '<bpmn:callActivity id="Call_Child" calledElement="timed_child" />'
+    _deploy(ctx, "calling_parent", chain('<bpmn:startEvent id="Start_Parent" />', call, END))
+    started = instances.start_instance(ctx, key="calling_parent", actor=CLERK)
+    assert [t["elementId"] for t in instances.get_instance(ctx, instance_id=started.id, actor=CLERK)["tasks"]
+            ] == ["Task_Check"]
