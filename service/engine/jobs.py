@@ -164,7 +164,14 @@ def _hand_off(ctx: Context, uow: UnitOfWork, job: Job, now: datetime) -> bool:
 def _run(ctx: Context, session: Session, job: Job, kind: JobKind | None, now: datetime) -> bool:
     job_id = job.id
     if kind is not None and kind.prepare is not None:
-        kind.prepare(ctx, session, job, now)
+        prepared = session.begin_nested()
+        try:
+            kind.prepare(ctx, session, job, now)
+            prepared.commit()
+        except Exception as exc:  # the job's own failure, as below
+            prepared.rollback()
+            _record_failure(ctx, session, session.get(Job, job_id), exc, now)
+            return False
     savepoint = session.begin_nested()
     try:
         if kind is None:

@@ -276,3 +276,20 @@ def test_a_called_process_with_a_timer_start_starts_at_it(ctx) -> None:
     started = instances.start_instance(ctx, key="calling_parent", actor=CLERK)
     assert [t["elementId"] for t in instances.get_instance(ctx, instance_id=started.id, actor=CLERK)["tasks"]
             ] == ["Task_Check"]
+
+
+def test_a_schedule_that_no_longer_computes_fails_the_job_not_the_scheduler(ctx, clock) -> None:
+    import json
+
+    _deploy(ctx, "broken_state", chain(timer_start("0 0 9 * * ?"), TASK, END))
+    with ctx.unit_of_work() as uow:
+        (job,) = uow.session.scalars(sa.select(Job).where(Job.kind == "timer_start")).all()
+        broken = {"kind": "cron", "cron": "0 0 9 L * ?"}
+        job.payload_json = json.dumps({**job_store.payload(job), "state": broken})
+        uow.commit()
+    clock.set(_at(3, minute=1))
+    assert jobs.fire_due_jobs(ctx) == 0
+    with ctx.unit_of_work(write=False) as uow:
+        (failed,) = uow.session.scalars(sa.select(Job).where(Job.kind == "timer_start")).all()
+        assert "L, W and #" in failed.last_error and failed.retries == 2
+    assert _state(ctx, "broken_state")["instances"] == []
