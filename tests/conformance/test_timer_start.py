@@ -248,6 +248,7 @@ def test_an_unchanged_redeploy_keeps_the_schedule(ctx, clock) -> None:
     _deploy(ctx, "kept_cycle", body)
     with ctx.unit_of_work(write=False) as uow:
         before = uow.session.scalars(sa.select(Job.id).where(Job.kind == "timer_start")).all()
+    assert len(before) == 1
     _deploy(ctx, "kept_cycle", body)  # deploy-changed-only: same version, same job
     with ctx.unit_of_work(write=False) as uow:
         assert uow.session.scalars(sa.select(Job.id).where(Job.kind == "timer_start")).all() == before
