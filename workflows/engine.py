@@ -20,9 +20,9 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 
-from . import asynchronous, clock, listeners
+from . import asynchronous, clock, listeners, timer_events, timer_start
 from .data import check_variables
-from .errors import DiagramInvalid, DiagramProblem, problem_from_validation
+from .errors import DiagramInvalid, DiagramProblem, InvalidTimer, problem_from_validation
 from .extensions import Extensions
 from .helpers import DEFAULT_HELPERS
 from .instance import AsyncJob, Instance, TaskEnd
@@ -109,7 +109,8 @@ class Engine:
             node = parser.get_process_parser(process_id).node
             compiled[process_id] = CompiledProcess(
                 key=process_id, name=node.get("name"), spec_json=dump_spec(spec, subprocess_specs),
-                called=tuple(sorted(subprocess_specs)), resource_name=file)
+                called=tuple(sorted(subprocess_specs)), resource_name=file,
+                timer_starts=timer_start.timer_starts(node))
         if problems:
             raise DiagramInvalid(problems)
         return compiled
@@ -143,13 +144,38 @@ class Engine:
 
     # --- run ---------------------------------------------------------------------------------
 
-    def start(self, spec_json: str, *, cache_key: str, variables: dict[str, Any], now: datetime) -> Instance:
-        """A new instance seeded with `variables`; not advanced (call `Instance.advance`)."""
+    def start(self, spec_json: str, *, cache_key: str, variables: dict[str, Any], now: datetime,
+              start_event: str | None = None) -> Instance:
+        """A new instance seeded with `variables`; not advanced (call `Instance.advance`).
+
+        `start_event`: the timer start event whose firing starts it; None starts at the process's
+        initial start event, as a person's start does (Camunda 7: its one none or timer start event).
+        """
         check_variables(variables)
         with clock.engine_clock(now):
             workflow = new_workflow(spec_json, cache_key, script_engine=self.script_engine)
             workflow.task_tree.data.update(copy.deepcopy(variables))
+            workflow.task_tree.internal_data[timer_events.START_EVENT] = start_event or timer_events.INITIAL
         return Instance(self, workflow)
+
+    def first_timer_firing(self, start: timer_start.TimerStart, now: datetime,
+                           process_key: str | None = None) -> timer_start.Firing | None:
+        """When timer start event `start` first fires, deployed at `now` (`timer_start.first_firing`);
+        an expression is evaluated in the sandbox with the diagram helpers and no variables.
+
+        Raises:
+            InvalidTimer: the value is malformed, unsupported, out of bounds, or its expression fails
+                (the message names the element).
+        """
+        def evaluate(expression: str) -> Any:
+            return self.script_engine.environment.evaluate(expression, {})
+
+        with clock.engine_clock(now):
+            try:
+                return timer_start.first_firing(start, evaluate, now)
+            except Exception as exc:  # the expression's own failure, or a bad value: refused by name
+                raise InvalidTimer(f"{start.kind}: {exc}", element_id=start.element_id,
+                                   process_key=process_key) from exc
 
     def restore(self, spec_json: SpecSource, *, cache_key: str, state_json: str) -> Instance:
         """An instance from its stored state and its definition's spec (cached per cache_key).

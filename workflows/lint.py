@@ -18,7 +18,7 @@ from collections.abc import Iterator, Mapping
 from lxml import etree
 from SpiffWorkflow.camunda.parser.CamundaParser import NSMAP
 
-from . import timers
+from . import cron, timers
 from .clock import current_time
 from .errors import DiagramProblem
 from .extensions import EXECUTION_EVENTS, TASK_EVENTS, bean_name
@@ -57,6 +57,7 @@ def lint_document(file: str, tree: etree._ElementTree,
     root = tree.getroot() if hasattr(tree, "getroot") else tree
     for process in root.iter(_B + "process"):
         linter.reachability(process)
+        linter.start_events(process)
         for node in process.iter():
             linter.element(node)
     return linter.problems
@@ -108,14 +109,56 @@ class _Linter:
         self.python(node, match.group(1), "eval", f"{name} ${{...}}")
 
     def timer(self, definition: etree._Element) -> None:
+        owner = definition.getparent()
+        process_start = (etree.QName(owner).localname == "startEvent"
+                         and etree.QName(owner.getparent()).localname == "process")
         for child in definition:
             kind = etree.QName(child).localname
             if kind not in ("timeDuration", "timeDate", "timeCycle"):
+                continue
+            if kind == "timeCycle" and cron.looks_like_cron(child.text):
+                self.cron(child, process_start)
                 continue
             text = timers.timer_expression(child.text)  # Camunda's bare ISO literal or ${...}, as it runs
             tree = self.python(child, text, "eval", f"timer {kind}")
             if isinstance(tree, ast.Expression) and isinstance(tree.body, ast.Constant):
                 self.iso_literal(child, kind, tree.body.value)
+
+    def cron(self, node: etree._Element, process_start: bool) -> None:
+        """A cron `timeCycle` (Quartz, Camunda 7): scheduled for timer start events of a process
+        (workflows/cron.py); elsewhere refused rather than misread."""
+        text = (node.text or "").strip()
+        if not process_start:
+            self.report(node, f"timer timeCycle: cron 只支持流程的定时开始事件 / a cron cycle {text!r} is "
+                              "supported on a process's timer start event only; use R[n]/start/period")
+            return
+        try:
+            cron.first_after(text, current_time())
+        except timers.TimerValueError as exc:
+            self.report(node, f"timer timeCycle: {exc}")
+
+    def start_events(self, process: etree._Element) -> None:
+        """Camunda 7's parser rules for start events (`BpmnParse.selectInitial`, `parseStartEvents`):
+        a process has at most one none or timer start event (its initial one, which a manual start
+        takes); an embedded sub-process has no timer start event (an event sub-process may)."""
+        def triggers(start: etree._Element) -> set[str]:
+            return {etree.QName(d).localname for d in start
+                    if isinstance(d.tag, str) and etree.QName(d).localname.endswith("EventDefinition")}
+
+        exclusive = [s for s in _children(process, {"startEvent"})
+                     if triggers(s) <= {"timerEventDefinition"}]
+        for start in exclusive[1:]:
+            self.report(start, "一个流程只能有一个空开始事件或定时开始事件 / multiple none start events or "
+                               "timer start events not supported on process definition (Camunda 7); keep "
+                               f"one of {', '.join(s.get('id') for s in exclusive)}", start.get("id"))
+        for sub in process.iter(_B + "subProcess", _B + "transaction", _B + "adHocSubProcess"):
+            if sub.get("triggeredByEvent") == "true":
+                continue
+            for start in _children(sub, {"startEvent"}):
+                if start.find(_B + "timerEventDefinition") is not None:
+                    self.report(start, "子流程的开始事件不能是定时事件 / timerEventDefinition is not allowed "
+                                       "on start event within a subprocess (Camunda 7); put the timer on "
+                                       "the process or use an event sub-process", start.get("id"))
 
     def iso_literal(self, node: etree._Element, kind: str, value: object) -> None:
         """Parse a quoted literal with the timer's own bounded parsers (workflows/timers.py), as it will

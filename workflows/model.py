@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
+from .timer_start import TimerStart
+
 
 @dataclass(frozen=True)
 class CompiledProcess:
@@ -21,6 +23,8 @@ class CompiledProcess:
     spec_json: str
     called: tuple[str, ...]
     resource_name: str
+    timer_starts: tuple[TimerStart, ...] = ()
+    """Its process-level timer start events (issue 12, fault 5): the service layer schedules them."""
 
 
 @dataclass(frozen=True)

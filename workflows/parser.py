@@ -109,7 +109,10 @@ class BoundedTimerParser:
     """Mixin for event parsers: timer definitions become `workflows.timer_events` ones."""
 
     def parse_timer_event(self, event: etree._Element) -> Any:
-        return bounded(super().parse_timer_event(event))  # type: ignore[misc]
+        node = self.node  # type: ignore[attr-defined]
+        process_start = (etree.QName(node).localname == "startEvent"
+                         and etree.QName(node.getparent()).localname == "process")
+        return bounded(super().parse_timer_event(event), process_start=process_start)  # type: ignore[misc]
 
 
 def _ours(parser_class: type) -> type:

@@ -58,6 +58,8 @@ def _make_serializer() -> BpmnWorkflowSerializer:
     # Our bounded timer definitions replace SpiffWorkflow's, also under the same typenames.
     for stock, ours in timer_events.REPLACED.items():
         config[ours] = config.pop(stock)
+    # A process-level timer start event (issue 12, fault 5): a new typename, stored as a timer is.
+    config[timer_events.TimerStartEventDefinition] = config[timer_events.TimeDateEventDefinition]
     registry = BpmnWorkflowSerializer.configure(config)
     registry.register(date, lambda v: {"value": v.isoformat()}, lambda d: date.fromisoformat(d["value"]))
     registry.register(Decimal, lambda v: {"value": str(v)}, lambda d: Decimal(d["value"]))

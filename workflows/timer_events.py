@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from SpiffWorkflow.bpmn.specs.event_definitions import timer as spiff_timer
+from SpiffWorkflow.bpmn.specs.event_definitions.base import EventDefinition
 from SpiffWorkflow.task import Task
 
 from . import timers
@@ -136,8 +137,45 @@ REPLACED = dict(_OURS)
 """SpiffWorkflow's timer class → ours (for the serializer config)."""
 
 
-def bounded(definition: Any) -> Any:
-    """Ours in place of a SpiffWorkflow timer definition (anything else is returned unchanged)."""
+START_EVENT = "start_event"
+"""Key, in the internal data of an instance's root task, of the start event it was started at
+(`Engine.start`): an element id, or `INITIAL` for a start that names none (a person's start)."""
+INITIAL = ""
+
+
+class TimerStartEventDefinition(EventDefinition):
+    """A process-level timer start event (issue 12, fault 5).
+
+    In Camunda 7 such an event is not a wait inside an instance: the job executor creates a new
+    instance per firing (workflows/timer_start.py says when; the service layer keeps the jobs), and a
+    manual start of a process whose initial start event it is starts there at once
+    (`BpmnParse.selectInitial`: a single none or timer start event is the initial one). So it has
+    fired as soon as it is reached when the instance was started at it or at the initial start
+    (`START_EVENT` in the root task's internal data), or when its process runs as a called process;
+    otherwise (the instance was started at another start event, e.g. a message start) it waits and
+    the start-event join cancels it. It is not a `TimerEventDefinition`, so no instance ever projects
+    a timer job for it.
+    """
+
+    def __init__(self, name: str | None, expression: str | None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.name = name
+        self.expression = expression
+
+    def has_fired(self, my_task: Task) -> bool:
+        workflow = my_task.workflow
+        if workflow is not workflow.top_workflow:
+            return True
+        chosen = workflow.task_tree.internal_data.get(START_EVENT)
+        return chosen is not None and chosen in (INITIAL, my_task.task_spec.bpmn_id)
+
+
+def bounded(definition: Any, *, process_start: bool = False) -> Any:
+    """Ours in place of a SpiffWorkflow timer definition (anything else is returned unchanged);
+    `process_start`: the definition of a timer start event directly in a process."""
+    if process_start and isinstance(definition, spiff_timer.TimerEventDefinition):
+        return TimerStartEventDefinition(definition.name, definition.expression,
+                                         description=definition.description)
     ours = _OURS.get(type(definition))
     if ours is None:
         return definition

@@ -13,7 +13,7 @@ from workflows.errors import DiagramInvalid
 from ..actors import ADMIN, PROCESS_OWNER, Actor
 from ..context import Context
 from ..errors import Forbidden, InvalidInput
-from . import called
+from . import called, timer_starts
 from .store import audit, definitions
 from .store.models import Deployment, ProcessDefinition, Resource
 
@@ -60,6 +60,7 @@ def deploy(
             ) from exc
         result = DeployResult(deployment=None)
         pending: list[tuple] = []
+        firings = {key: timer_starts.first_firings(ctx, process, now) for key, process in compiled.items()}
         for key, process in compiled.items():
             content = files[process.resource_name]
             digest = hashlib.sha256(content).hexdigest()
@@ -110,6 +111,8 @@ def deploy(
         session.flush()
         for definition in result.created:  # the called versions it was compiled with (binding latest)
             called.record_deployed(session, definition, content_of[definition.key])
+            # Camunda: the new version's timer start events replace the previous version's
+            timer_starts.schedule(session, ctx, definition, firings[definition.key], actor=actor, now=now)
         result.deployment = deployment
         audit.record(
             session,

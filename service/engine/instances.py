@@ -6,6 +6,7 @@ import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -51,7 +52,6 @@ def start_instance(
     and the variables first (an application: its lead unit's record and number).
     """
     now = ctx.now()
-    variables = dict(variables or {})
     with ctx.unit_of_work() as uow:
         session = uow.session
         definition = (
@@ -59,53 +59,75 @@ def start_instance(
             if definition_id
             else definitions.get_latest(session, key or "")
         )
-        check_may_start(definition, actor, ctx.extensions)
-        if definition.suspended:  # Camunda: a suspended definition starts no instances (issue 16)
-            raise Conflict(
-                f"流程定义已挂起 / Process definition {definition.id} is suspended: it cannot be started"
-            )
-        for hook in ctx.extensions.before_start:
-            business_key, variables = hook(session, definition, actor, business_key, variables, now)
-        check_business_key(business_key, BUSINESS_KEY_LENGTH)
-        if business_key is None and numbering is not None:
-            business_key = numbering(session)
-        row = ProcessInstance(
-            id=str(uuid.uuid4()),
-            definition_id=definition.id,
-            definition_key=definition.key,
-            business_key=business_key,
-            status="active",
-            state_json="",
-            district=variables.get("district"),
-            lead_credit_code=variables.get("lead_credit_code"),
-            started_by=actor.id,
-            started_at=now,
-            updated_at=now,
-        )
-        session.add(row)
-        session.flush()
-        instances.grant(session, row.id, "user", actor.id)
-        instances.grant(session, row.id, "org", actor.org_credit_code)
-        try:
-            spec = called.spec_for_start(ctx, session, definition)  # calledElementBinding latest
-            row.called_spec_id = spec.called_spec_id
-            running = ctx.workflows.start(
-                spec.spec_json, cache_key=spec.cache_key, variables=variables, now=now
-            )
-        except InvalidData as exc:  # a start variable that cannot be stored: 400 naming it
-            raise unstorable_input(exc) from exc
-        session.flush()
-        audit.record(
-            session,
-            actor=actor,
-            action="instance.started",
-            at=now,
-            instance_id=row.id,
-            detail={"definition": definition.id, "businessKey": business_key},
-        )
-        act_and_save(ctx, session, row, running, actor, lambda r, h, n: r.advance(h, n), now)
+        started = start_in_session(ctx, session, definition, actor=actor, business_key=business_key,
+                                   variables=variables, numbering=numbering, now=now)
         uow.commit()
-        return Started(id=row.id, definition_id=definition.id, business_key=business_key)
+        return started
+
+
+def start_in_session(
+    ctx: Context,
+    session: Session,
+    definition: ProcessDefinition,
+    *,
+    actor: Actor,
+    now: datetime,
+    business_key: str | None = None,
+    variables: dict[str, Any] | None = None,
+    numbering: Callable[[Session], str] | None = None,
+    start_event: str | None = None,
+) -> Started:
+    """`start_instance` inside the caller's transaction (which commits): checks, row, first run.
+
+    `start_event`: the timer start event whose job starts it (`timer_starts`); None starts at the
+    process's initial start event, as a person's start does.
+
+    Raises:
+        Forbidden, Conflict (suspended definition), InvalidInput, ProcessFailed: as `start_instance`.
+    """
+    variables = dict(variables or {})
+    check_may_start(definition, actor, ctx.extensions)
+    if definition.suspended:  # Camunda: a suspended definition starts no instances (issue 16)
+        raise Conflict(
+            f"流程定义已挂起 / Process definition {definition.id} is suspended: it cannot be started"
+        )
+    for hook in ctx.extensions.before_start:
+        business_key, variables = hook(session, definition, actor, business_key, variables, now)
+    check_business_key(business_key, BUSINESS_KEY_LENGTH)
+    if business_key is None and numbering is not None:
+        business_key = numbering(session)
+    row = ProcessInstance(
+        id=str(uuid.uuid4()),
+        definition_id=definition.id,
+        definition_key=definition.key,
+        business_key=business_key,
+        status="active",
+        state_json="",
+        district=variables.get("district"),
+        lead_credit_code=variables.get("lead_credit_code"),
+        started_by=actor.id,
+        started_at=now,
+        updated_at=now,
+    )
+    session.add(row)
+    session.flush()
+    instances.grant(session, row.id, "user", actor.id)
+    instances.grant(session, row.id, "org", actor.org_credit_code)
+    try:
+        spec = called.spec_for_start(ctx, session, definition)  # calledElementBinding latest
+        row.called_spec_id = spec.called_spec_id
+        running = ctx.workflows.start(
+            spec.spec_json, cache_key=spec.cache_key, variables=variables, now=now, start_event=start_event
+        )
+    except InvalidData as exc:  # a start variable that cannot be stored: 400 naming it
+        raise unstorable_input(exc) from exc
+    session.flush()
+    detail = {"definition": definition.id, "businessKey": business_key}
+    if start_event is not None:
+        detail["startEvent"] = start_event
+    audit.record(session, actor=actor, action="instance.started", at=now, instance_id=row.id, detail=detail)
+    act_and_save(ctx, session, row, running, actor, lambda r, h, n: r.advance(h, n), now)
+    return Started(id=row.id, definition_id=definition.id, business_key=business_key)
 
 
 def check_may_start(

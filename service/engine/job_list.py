@@ -14,7 +14,10 @@ from ..actors import Actor
 from ..context import Context
 from ..errors import NotFound
 from .store.instances import visible_filter
+from .store.jobs import payload
 from .store.models import Job, ProcessInstance
+
+TIMER_START = "timer_start"  # timer_starts.KIND (that module imports the use cases; this one reads)
 
 
 @dataclass(frozen=True)
@@ -57,7 +60,7 @@ def _query(actor: Actor, filters: JobFilters, now: datetime):
         (filters.with_retries_left, lambda: Job.retries > 0),
         (filters.no_retries_left, lambda: Job.retries == 0),
         (filters.executable, lambda: sa.and_(Job.retries > 0, Job.due_at <= now)),
-        (filters.timers, lambda: Job.kind == "timer"),
+        (filters.timers, lambda: Job.kind.in_(("timer", TIMER_START))),
         (filters.with_exception, lambda: Job.last_error.is_not(None)),
         (
             filters.suspended is not None,
@@ -93,7 +96,15 @@ def list_jobs(
     if limit is not None:
         stmt = stmt.limit(limit)
     with ctx.unit_of_work(write=False) as uow:
-        return [JobRow(job, did, dkey, bool(susp)) for job, did, dkey, susp in uow.session.execute(stmt)]
+        return [_row(job, did, dkey, bool(susp)) for job, did, dkey, susp in uow.session.execute(stmt)]
+
+
+def _row(job: Job, definition_id: str | None, definition_key: str | None, suspended: bool) -> JobRow:
+    """A timer start event's job has no instance: its definition is in its payload (timer_starts)."""
+    if job.kind == TIMER_START and definition_id is None:
+        data = payload(job)
+        definition_id, definition_key = data.get("definition_id"), data.get("key")
+    return JobRow(job, definition_id, definition_key, suspended)
 
 
 def count_jobs(ctx: Context, *, actor: Actor, filters: JobFilters) -> int:

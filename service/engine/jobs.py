@@ -28,7 +28,7 @@ from workflows.errors import InvalidTimer, ScriptFailed, StepBudgetExceeded
 from ..actors import ADMIN, PROCESS_OWNER, SYSTEM, Actor
 from ..context import Context
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound, ProcessFailed
-from . import notifications
+from . import notifications, timer_starts
 from .calendar import UnknownCalendarYear
 from .commands import run_command
 from .store import audit, instances
@@ -48,6 +48,9 @@ class JobKind:
     run: Callable[[Context, Session, Job, datetime], None] | None
     locks_instance: bool = True  # runs the instance's commands: take its row first
     outbox: bool = False  # hands something to the outside world: recorded and committed before, see _hand_off
+    prepare: Callable[[Context, Session, Job, datetime], None] | None = None
+    """Runs before `run`, outside the job's savepoint: what it writes stays when the job fails (a timer
+    start event schedules its next firing, timer_starts.prepare)."""
 
 
 def _fire_timer(ctx: Context, session: Session, job: Job, now: datetime) -> None:
@@ -72,6 +75,7 @@ KINDS: dict[str, JobKind] = {
     "timer": JobKind(_fire_timer),
     instances.ASYNC: JobKind(_continue_async),
     notifications.MAIL: JobKind(None, locks_instance=False, outbox=True),
+    timer_starts.KIND: JobKind(timer_starts.fire, locks_instance=False, prepare=timer_starts.prepare),
 }
 
 
@@ -159,6 +163,15 @@ def _hand_off(ctx: Context, uow: UnitOfWork, job: Job, now: datetime) -> bool:
 
 def _run(ctx: Context, session: Session, job: Job, kind: JobKind | None, now: datetime) -> bool:
     job_id = job.id
+    if kind is not None and kind.prepare is not None:
+        prepared = session.begin_nested()
+        try:
+            kind.prepare(ctx, session, job, now)
+            prepared.commit()
+        except Exception as exc:  # the job's own failure, as below
+            prepared.rollback()
+            _record_failure(ctx, session, session.get(Job, job_id), exc, now)
+            return False
     savepoint = session.begin_nested()
     try:
         if kind is None:
@@ -192,7 +205,8 @@ def _record_failure(ctx: Context, session: Session, job: Job, exc: Exception, no
     detail["incident"] = incident_id = str(uuid.uuid4())  # named, for /history/incident (job_history.py)
     session.add(Incident(
         id=incident_id, job_id=job.id, instance_id=job.instance_id,
-        definition_id=row.definition_id if row else None, element_id=job.element_id,
+        definition_id=row.definition_id if row else job_store.payload(job).get("definition_id"),
+        element_id=job.element_id,
         failed_element_id=_failed_element(exc), incident_type=FAILED_JOB, message=message, created_at=now,
     ))
     audit.record(session, actor=SYSTEM, action="incident.created", at=now, instance_id=job.instance_id,
