@@ -30,7 +30,7 @@ from ..context import Context
 from ..errors import Conflict, DiagramFailed, InvalidInput, ProcessFailed
 from . import called
 from . import extension_runtime as hooks
-from .store import audit, external_tasks, instances
+from .store import audit, external_tasks, instances, messages
 from .store.models import ProcessInstance
 
 Action = Callable[[RunningInstance, dict, datetime], None]
@@ -136,6 +136,7 @@ def act_and_save(
             detail={"name": task.name, "deleteReason": end.reason, "cause": end.cause},
         )
     external_tasks.sync(session, row, running, handlers, now)
+    messages.sync(session, row, running, now)
     hooks.after_save(ctx.extensions, session, row, running, now, ctx.config.deadlines)
     for task in created:
         audit.record(

@@ -14,7 +14,7 @@ from ..actors import ADMIN, PROCESS_OWNER, Actor
 from ..context import Context
 from ..errors import Forbidden, InvalidInput
 from . import called
-from .store import audit, definitions
+from .store import audit, definitions, messages
 from .store.models import Deployment, ProcessDefinition, Resource
 
 CAMUNDA = "http://camunda.org/schema/1.0/bpmn"
@@ -110,6 +110,8 @@ def deploy(
         session.flush()
         for definition in result.created:  # the called versions it was compiled with (binding latest)
             called.record_deployed(session, definition, content_of[definition.key])
+            # message start events: unique among the processes, taken over by the newest version
+            messages.record_start_events(session, definition, content_of[definition.key], now)
         result.deployment = deployment
         audit.record(
             session,

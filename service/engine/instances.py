@@ -6,6 +6,7 @@ import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -51,7 +52,6 @@ def start_instance(
     and the variables first (an application: its lead unit's record and number).
     """
     now = ctx.now()
-    variables = dict(variables or {})
     with ctx.unit_of_work() as uow:
         session = uow.session
         definition = (
@@ -59,53 +59,73 @@ def start_instance(
             if definition_id
             else definitions.get_latest(session, key or "")
         )
-        check_may_start(definition, actor, ctx.extensions)
-        if definition.suspended:  # Camunda: a suspended definition starts no instances (issue 16)
-            raise Conflict(
-                f"流程定义已挂起 / Process definition {definition.id} is suspended: it cannot be started"
-            )
-        for hook in ctx.extensions.before_start:
-            business_key, variables = hook(session, definition, actor, business_key, variables, now)
-        check_business_key(business_key, BUSINESS_KEY_LENGTH)
-        if business_key is None and numbering is not None:
-            business_key = numbering(session)
-        row = ProcessInstance(
-            id=str(uuid.uuid4()),
-            definition_id=definition.id,
-            definition_key=definition.key,
-            business_key=business_key,
-            status="active",
-            state_json="",
-            district=variables.get("district"),
-            lead_credit_code=variables.get("lead_credit_code"),
-            started_by=actor.id,
-            started_at=now,
-            updated_at=now,
-        )
-        session.add(row)
-        session.flush()
-        instances.grant(session, row.id, "user", actor.id)
-        instances.grant(session, row.id, "org", actor.org_credit_code)
-        try:
-            spec = called.spec_for_start(ctx, session, definition)  # calledElementBinding latest
-            row.called_spec_id = spec.called_spec_id
-            running = ctx.workflows.start(
-                spec.spec_json, cache_key=spec.cache_key, variables=variables, now=now
-            )
-        except InvalidData as exc:  # a start variable that cannot be stored: 400 naming it
-            raise unstorable_input(exc) from exc
-        session.flush()
-        audit.record(
-            session,
-            actor=actor,
-            action="instance.started",
-            at=now,
-            instance_id=row.id,
-            detail={"definition": definition.id, "businessKey": business_key},
-        )
-        act_and_save(ctx, session, row, running, actor, lambda r, h, n: r.advance(h, n), now)
+        row = start_in(ctx, session, definition, actor=actor, business_key=business_key,
+                       variables=variables, numbering=numbering, now=now)
         uow.commit()
-        return Started(id=row.id, definition_id=definition.id, business_key=business_key)
+        return Started(id=row.id, definition_id=definition.id, business_key=row.business_key)
+
+
+def start_in(
+    ctx: Context,
+    session: Session,
+    definition: ProcessDefinition,
+    *,
+    actor: Actor,
+    business_key: str | None,
+    variables: dict[str, Any] | None,
+    now: datetime,
+    numbering: Callable[[Session], str] | None = None,
+) -> ProcessInstance:
+    """`start_instance` inside the caller's transaction (a message start event's correlation too):
+    checks, instance row, first run to a wait state (`Instance.begin`: a lone message start event is
+    passed, as Camunda starts such a process), projections and audit. Nothing is committed."""
+    variables = dict(variables or {})
+    check_may_start(definition, actor, ctx.extensions)
+    if definition.suspended:  # Camunda: a suspended definition starts no instances (issue 16)
+        raise Conflict(
+            f"流程定义已挂起 / Process definition {definition.id} is suspended: it cannot be started"
+        )
+    for hook in ctx.extensions.before_start:
+        business_key, variables = hook(session, definition, actor, business_key, variables, now)
+    check_business_key(business_key, BUSINESS_KEY_LENGTH)
+    if business_key is None and numbering is not None:
+        business_key = numbering(session)
+    row = ProcessInstance(
+        id=str(uuid.uuid4()),
+        definition_id=definition.id,
+        definition_key=definition.key,
+        business_key=business_key,
+        status="active",
+        state_json="",
+        district=variables.get("district"),
+        lead_credit_code=variables.get("lead_credit_code"),
+        started_by=actor.id,
+        started_at=now,
+        updated_at=now,
+    )
+    session.add(row)
+    session.flush()
+    instances.grant(session, row.id, "user", actor.id)
+    instances.grant(session, row.id, "org", actor.org_credit_code)
+    try:
+        spec = called.spec_for_start(ctx, session, definition)  # calledElementBinding latest
+        row.called_spec_id = spec.called_spec_id
+        running = ctx.workflows.start(
+            spec.spec_json, cache_key=spec.cache_key, variables=variables, now=now
+        )
+    except InvalidData as exc:  # a start variable that cannot be stored: 400 naming it
+        raise unstorable_input(exc) from exc
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="instance.started",
+        at=now,
+        instance_id=row.id,
+        detail={"definition": definition.id, "businessKey": business_key},
+    )
+    act_and_save(ctx, session, row, running, actor, lambda r, h, n: r.begin(h, n), now)
+    return row
 
 
 def check_may_start(
