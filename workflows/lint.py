@@ -59,7 +59,7 @@ def lint_document(file: str, tree: etree._ElementTree,
     for process in root.iter(_B + "process"):
         linter.reachability(process)
         linter.start_events(process)
-        for node in process.iter(_B + "messageEventDefinition", _B + "receiveTask"):
+        for node in process.iter(_B + "messageEventDefinition", _B + "receiveTask", _B + "sendTask"):
             linter.message(node, messages)
         for node in process.iter():
             linter.element(node)
@@ -196,9 +196,11 @@ class _Linter:
         """A message event definition or receive task as Camunda 7 runs it (issue 12 fault 10): it names a
         `bpmn:message` with a literal name; messages are caught (start, intermediate catch, boundary,
         after an event-based gateway, receive task), never thrown, and start only a top-level process."""
-        owner = node if etree.QName(node).localname == "receiveTask" else node.getparent()
+        owner = node if etree.QName(node).localname in ("receiveTask", "sendTask") else node.getparent()
         kind = etree.QName(owner).localname
-        if kind in ("intermediateThrowEvent", "endEvent"):
+        if node.tag == _B + "sendTask" and node.get("messageRef") is None:
+            return  # a send task without a message: checked as a task (not_a_service_task)
+        if kind in ("intermediateThrowEvent", "endEvent", "sendTask"):
             self.report(node, "不支持发送消息事件 / message throw events are not supported (Camunda 7 runs "
                               "them with a Java delegate; SpiffWorkflow would deliver them inside this "
                               "instance): use an external service task")

@@ -36,6 +36,9 @@ class Correlation:
     instance: ProcessInstance
     execution_id: str | None
     variables: dict[str, Any] | None
+    """The instance's variables after the step (with `with_variables`), as stored."""
+    variable_types: dict[str, str]
+    """Camunda types the stored JSON does not tell (`{"deadline": "Date"}`)."""
 
 
 def correlate(
@@ -103,7 +106,8 @@ def correlate(
             reached.append(("ProcessDefinition", row, None))
         session.flush()
         results = [Correlation(kind, row, execution,
-                               json.loads(row.variables_json or "{}") if with_variables else None)
+                               json.loads(row.variables_json or "{}") if with_variables else None,
+                               json.loads(row.variable_types_json or "{}"))
                    for kind, row, execution in reached]
         uow.commit()
         return results

@@ -130,6 +130,11 @@ REFUSED = {
     <bpmn:sequenceFlow id="Flow_1" sourceRef="Start_1" targetRef="Throw_Note" />
     <bpmn:sequenceFlow id="Flow_2" sourceRef="Throw_Note" targetRef="End_1" />""", {"Message_A": "a"},
                               "Throw_Note", "message throw events are not supported"),
+    "a send task with a message": ("""<bpmn:startEvent id="Start_1" />
+    <bpmn:sendTask id="Send_Note" messageRef="Message_A" /><bpmn:endEvent id="End_1" />
+    <bpmn:sequenceFlow id="Flow_1" sourceRef="Start_1" targetRef="Send_Note" />
+    <bpmn:sequenceFlow id="Flow_2" sourceRef="Send_Note" targetRef="End_1" />""", {"Message_A": "a"},
+                                   "Send_Note", "message throw events are not supported"),
     "a message name given as an expression": ("""<bpmn:startEvent id="Start_1" />
     <bpmn:intermediateCatchEvent id="Catch_A">
     <bpmn:messageEventDefinition id="MED_1" messageRef="Message_A" />

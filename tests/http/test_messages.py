@@ -182,6 +182,24 @@ def test_a_receive_task_by_correlation_keys_ambiguous_and_all(server):
     assert correlate(server, messageName="document").status_code == 400
 
 
+def test_a_date_correlation_key_matches_and_dates_come_back_typed(server):
+    deploy(server, "msg_receive")
+    due = {"value": "2026-03-09T09:00:00.000+0800", "type": "Date"}
+    response = server.client("city1").rest("POST", "/process-definition/key/msg_receive/start",
+                                            json={"variables": {"due": due}})
+    assert response.status_code == 200, response.text
+    instance = response.json()["id"]
+    other = {"value": "2026-03-10T09:00:00.000+0800", "type": "Date"}
+    assert correlate(server, messageName="document", correlationKeys={"due": other}).status_code == 400
+    answer = correlate(server, messageName="document", correlationKeys={"due": due}, resultEnabled=True,
+                       variablesInResultEnabled=True)
+    assert answer.status_code == 200, answer.text
+    (result,) = answer.json()
+    assert result["execution"]["processInstanceId"] == instance
+    assert result["variables"]["due"] == {**due, "valueInfo": {}}
+    assert tasks(server, instance) == ["Task_Check"]
+
+
 def test_correlation_needs_an_administrator_and_refuses_what_it_cannot_do(server):
     deploy(server, "msg_receive")
     instance = start(server, "msg_receive", variables={"case": "C-1"})

@@ -22,7 +22,7 @@ from .errors import BadRequest
 from .instances import instance_dto
 from .params import json_body
 from .strict import boolean, check_fields, text
-from .variables import from_typed_map, to_typed_map
+from .variables import from_typed_map, to_typed
 
 FIELDS = {
     "messageName", "businessKey", "tenantId", "withoutTenantId", "processInstanceId", "correlationKeys",
@@ -74,5 +74,6 @@ def _result(result: messages.Correlation) -> dict[str, Any]:
     else:
         out["processInstance"] = instance_dto(row)
     if result.variables is not None:
-        out["variables"] = to_typed_map(result.variables)
+        out["variables"] = {name: to_typed(value, result.variable_types.get(name))
+                            for name, value in result.variables.items()}
     return out

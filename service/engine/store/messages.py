@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from lxml import etree
 from sqlalchemy.orm import Session
 
+from workflows.data import json_safe
 from workflows.engine import Instance as RunningInstance
 
 from ...errors import InvalidInput
@@ -114,6 +115,6 @@ def matches(row: ProcessInstance, correlation_keys: dict[str, Any]) -> bool:
     for name, value in correlation_keys.items():
         if name not in variables:
             return False
-        if variables[name] != json.loads(json.dumps(value, ensure_ascii=False, default=str)):
+        if variables[name] != json_safe(value):  # as `store.instances.save` stores it (dates: ISO)
             return False
     return True
