@@ -93,6 +93,7 @@ def act_and_save(
     handlers = hooks.service_handlers(ctx.extensions, session, row, actor, now, ctx.config.deadlines)
     binding = hooks.binding(ctx.extensions, session, row, actor, now)
     was_completed = running.completed
+    had_messages = bool(running.message_subscriptions())  # no query for instances that never wait on one
     try:
         with bound(binding):
             action(running, handlers, now)
@@ -136,7 +137,8 @@ def act_and_save(
             detail={"name": task.name, "deleteReason": end.reason, "cause": end.cause},
         )
     external_tasks.sync(session, row, running, handlers, now)
-    messages.sync(session, row, running, now)
+    if had_messages or running.message_subscriptions():
+        messages.sync(session, row, running, now)
     hooks.after_save(ctx.extensions, session, row, running, now, ctx.config.deadlines)
     for task in created:
         audit.record(
