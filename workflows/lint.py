@@ -41,6 +41,8 @@ CONTAINERS = {"process", "subProcess", "transaction"}
 RESERVED_IDS = {"Start", "End", "Root", "StartEventSplit", "StartEventJoin"}
 """SpiffWorkflow names internal specs like this; a start event with id "Start" is silently merged."""
 PYTHON_SCRIPT_FORMATS = {"", "python", "py", "python3"}
+MAX_MESSAGE_NAME = 255
+"""The `message_subscription.message_name` column's length."""
 
 _WHOLE_EXPR = re.compile(r"\s*\$\{(.*)\}\s*", re.DOTALL)
 _JUEL_HINT = "JUEL/Camunda 表达式不可用，请写 Python / JUEL is not supported, write Python"
@@ -214,6 +216,8 @@ class _Linter:
         name = (message.get("name") or "").strip()
         if not name:
             self.report(node, f"消息 {ref} 缺少名称 / message {ref!r} has no name")
+        elif len(name) > MAX_MESSAGE_NAME:
+            self.report(node, f"消息名称过长 / the message name is longer than {MAX_MESSAGE_NAME} characters")
         elif "${" in name or "#{" in name:
             self.report(node, f"消息名称须为常量 / the message name must be a literal, not an expression: "
                               f"{name!r} (names are matched when a message is correlated)")

@@ -142,6 +142,13 @@ REFUSED = {
     <bpmn:sequenceFlow id="Flow_1" sourceRef="Start_1" targetRef="Catch_A" />
     <bpmn:sequenceFlow id="Flow_2" sourceRef="Catch_A" targetRef="End_1" />""", {"Message_A": "${name}"},
                                               "Catch_A", "must be a literal"),
+    "a message name too long to store": ("""<bpmn:startEvent id="Start_1" />
+    <bpmn:intermediateCatchEvent id="Catch_A">
+    <bpmn:messageEventDefinition id="MED_1" messageRef="Message_A" />
+    </bpmn:intermediateCatchEvent><bpmn:endEvent id="End_1" />
+    <bpmn:sequenceFlow id="Flow_1" sourceRef="Start_1" targetRef="Catch_A" />
+    <bpmn:sequenceFlow id="Flow_2" sourceRef="Catch_A" targetRef="End_1" />""", {"Message_A": "m" * 256},
+                                         "Catch_A", "longer than 255 characters"),
     "a catch event without a message": ("""<bpmn:startEvent id="Start_1" />
     <bpmn:intermediateCatchEvent id="Catch_A" name="等"><bpmn:messageEventDefinition id="MED_1" />
     </bpmn:intermediateCatchEvent><bpmn:endEvent id="End_1" />
