@@ -88,21 +88,22 @@ def correlate(
             if found:
                 starts = []
         reached: list[tuple[str, ProcessInstance, str | None]] = []
-        by_instance: dict[str, list[str]] = {}
+        by_instance: dict[str, list[tuple[str, str]]] = {}
         for subscription, row in found:
-            by_instance.setdefault(row.id, []).append(subscription.task_id or "")
+            by_instance.setdefault(row.id, []).append((subscription.task_id or "", subscription.element_id))
         for instance_id, executions in by_instance.items():
             row = instances.lock(session, instance_id)
             run_command(ctx, session, row, actor,
                         lambda r, h, n: r.send_message(message_name, variables, h, n), now)
-            audit.record(session, actor=actor, action="message.correlated", at=now, instance_id=row.id,
-                         detail={"message": message_name, "executions": executions})
-            reached += [("Execution", row, execution) for execution in executions]
+            for execution, element_id in executions:  # history: the element that caught it
+                audit.record(session, actor=actor, action="message.correlated", at=now, instance_id=row.id,
+                             element_id=element_id, detail={"message": message_name, "execution": execution})
+                reached.append(("Execution", row, execution))
         for _subscription, definition in starts:
             row = start_in(ctx, session, definition, actor=actor, business_key=business_key,
                            variables=variables, now=now)
             audit.record(session, actor=actor, action="message.correlated", at=now, instance_id=row.id,
-                         detail={"message": message_name, "startEvent": _subscription.element_id})
+                         element_id=_subscription.element_id, detail={"message": message_name})
             reached.append(("ProcessDefinition", row, None))
         session.flush()
         results = [Correlation(kind, row, execution,

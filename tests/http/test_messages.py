@@ -53,6 +53,10 @@ def finished_tasks(server, instance: str) -> list[tuple[str, str | None]]:
     return sorted((t["taskDefinitionKey"], t["deleteReason"]) for t in rows)
 
 
+def activity_ids(server, instance: str) -> list[str]:
+    return [a["activityId"] for a in get(server, f"/history/activity-instance?processInstanceId={instance}")]
+
+
 def typed(**values: Any) -> dict[str, Any]:
     kinds = {int: "Integer", str: "String", bool: "Boolean"}
     return {k: {"value": v, "type": kinds[type(v)]} for k, v in values.items()}
@@ -72,6 +76,8 @@ def test_a_message_start_event_starts_the_newest_version_with_business_key_and_v
     assert tasks(server, instance) == ["Task_Handle"]
     assert history(server, instance)["businessKey"] == "ORDER-1"
     assert history(server, instance)["state"] == "ACTIVE"
+    activities = activity_ids(server, instance)
+    assert "Start_Order" in activities
     assert finished_tasks(server, instance) == [("Task_Handle", None)]
     (task,) = open_tasks(server, instance)
     assert complete(server, task["id"]).status_code == 204
@@ -119,6 +125,8 @@ def test_an_intermediate_catch_event_by_process_instance_id_with_result_and_vari
     assert tasks(server, instance) == ["Task_Ship"]
     assert variables(server, instance) == {"prepared": True, "amount": 12, "paid_note": "paid 12"}
     assert finished_tasks(server, instance) == [("Task_Prepare", "completed"), ("Task_Ship", None)]
+    activities = activity_ids(server, instance)
+    assert "Catch_Paid" in activities
     again = correlate(server, messageName="payment", processInstanceId=instance)
     assert again.status_code == 400
 
