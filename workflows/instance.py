@@ -550,7 +550,8 @@ class Instance:
                 scopes.begin(task)
                 self._dispatch(task, handlers)
                 scopes.commit(task)
-            if not started and not wf.get_tasks(state=TaskState.READY, manual=False):
+            fired = self._pass_called_message_starts()
+            if not started and not fired and not wf.get_tasks(state=TaskState.READY, manual=False):
                 break
         else:
             raise EngineError(f"流程未能到达等待状态 / no wait state after {MAX_ROUNDS} rounds")
@@ -559,6 +560,21 @@ class Instance:
             refresh(task)  # forms and attribute expressions read the current scope
             if not asynchronous.park_if_held(task):
                 resolved(task)
+
+    def _pass_called_message_starts(self) -> bool:
+        """A called process whose only start event is a message start runs from it, as Camunda starts
+        it from a call activity; SpiffWorkflow would wait there for ever. True if one was passed."""
+        fired = False
+        for task in self.workflow.get_tasks(state=TaskState.WAITING):
+            if task.workflow is self.workflow or not isinstance(task.task_spec, StartEvent):
+                continue
+            for name in messages.waiting_for(task)[:1]:
+                event = BpmnEvent(messages.MessageEventDefinition(name),
+                                  payload={"payload": {}, "result_var": None})
+                self._spiff(task.task_spec.catch, task, event)
+                self._spiff(task.task_spec._update, task)
+                fired = True
+        return fired
 
     def _dispatch(self, task: Task, handlers: Handlers) -> None:
         spec = task.task_spec

@@ -122,6 +122,27 @@ def test_a_receive_task_waits_for_its_message(engine: Engine) -> None:
     assert _tasks(restored) == ["Task_Check"] and restored.variables == {"case": "C-1", "pages": 3}
 
 
+CALLER = """<bpmn:startEvent id="Start_P" />
+    <bpmn:callActivity id="Call_Order" calledElement="msg_start">
+      <bpmn:extensionElements><camunda:in source="order" target="order" /></bpmn:extensionElements>
+    </bpmn:callActivity>
+    <bpmn:endEvent id="End_P" />
+    <bpmn:sequenceFlow id="Flow_1" sourceRef="Start_P" targetRef="Call_Order" />
+    <bpmn:sequenceFlow id="Flow_2" sourceRef="Call_Order" targetRef="End_P" />"""
+
+
+def test_a_called_process_whose_only_start_is_a_message_start_runs_from_it(engine: Engine) -> None:
+    """Camunda starts a called process from its lone message start event; it does not wait there."""
+    process = engine.compile({"caller.bpmn": drawn("caller", CALLER)},
+                             library={"msg_start.bpmn": doc("msg_start")})["caller"]
+    instance = start(engine, process, {"order": 5})
+    [task] = instance.user_tasks()
+    assert task.element_id == "Task_Handle" and task.called_scope == {"order": 5}
+    assert _waiting(instance) == []
+    instance.complete_task(task.task_id, {}, {}, NOW)
+    assert instance.completed and instance.end_element_id == "End_P"
+
+
 REFUSED = {
     "a message throw event": ("""<bpmn:startEvent id="Start_1" />
     <bpmn:intermediateThrowEvent id="Throw_Note">
