@@ -118,7 +118,7 @@ class Instance:
         process whose only start event is a message start (`startProcessInstanceByKey`, and a
         correlation, whose variables the instance already holds)."""
         self.advance(handlers, now)
-        for task in self.workflow.get_tasks(state=TaskState.WAITING):
+        for task in self._catching():
             if isinstance(task.task_spec, StartEvent) and task.workflow is self.workflow:
                 for name in messages.waiting_for(task):
                     self.send_message(name, {}, handlers, now)
@@ -129,7 +129,7 @@ class Instance:
         message event subscriptions: catch events, receive tasks, boundary events, event-based
         gateways; a start event only before `begin`)."""
         found = []
-        for task in self.workflow.get_tasks(state=TaskState.WAITING):
+        for task in self._catching():
             for name in messages.waiting_for(task):
                 found.append(MessageSubscription(task_id=str(task.id), element_id=task.task_spec.bpmn_id
                                                  or task.task_spec.name, message_name=name))
@@ -147,8 +147,7 @@ class Instance:
         """
         with engine_clock(now):
             check_variables(payload)
-            waiting = [t for t in self.workflow.get_tasks(state=TaskState.WAITING)
-                       if name in messages.waiting_for(t)]
+            waiting = [t for t in self._catching() if name in messages.waiting_for(t)]
             if not waiting:
                 raise NotWaitingForMessage(name)
             instance_scope(waiting[0].workflow).update(copy.deepcopy(payload))  # processVariables
@@ -561,11 +560,19 @@ class Instance:
             if not asynchronous.park_if_held(task):
                 resolved(task)
 
+    def _catching(self) -> list[Task]:
+        """The waiting catch events (messages, timers, gateways, boundary and start events) of this
+        instance and its called processes: SpiffWorkflow's event manager keeps them, so no walk of the
+        task tree is needed."""
+        return [t for t in self.workflow.event_manager.tasks.values() if t.state == TaskState.WAITING]
+
     def _pass_called_message_starts(self) -> bool:
         """A called process whose only start event is a message start runs from it, as Camunda starts
         it from a call activity; SpiffWorkflow would wait there for ever. True if one was passed."""
         fired = False
-        for task in self.workflow.get_tasks(state=TaskState.WAITING):
+        if not self.workflow.subprocesses:
+            return False
+        for task in self._catching():
             if task.workflow is self.workflow or not isinstance(task.task_spec, StartEvent):
                 continue
             for name in messages.waiting_for(task)[:1]:
