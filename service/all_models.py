@@ -13,6 +13,7 @@ from .engine.store import (
     counters,
     deadline_models,
     external_task_models,
+    message_models,
     reliability_models,
     websec_models,
 )
@@ -25,6 +26,7 @@ MODULES = (
     counters,
     deadline_models,
     external_task_models,
+    message_models,
     reliability_models,
     websec_models,
     consortium_models,

@@ -23,17 +23,15 @@ from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
-from SpiffWorkflow.bpmn.specs.defaults import EndEvent, ServiceTask
+from SpiffWorkflow.bpmn.specs.defaults import EndEvent, ServiceTask, StartEvent
 from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import ErrorEventDefinition
-from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.simple import TerminateEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import CycleTimerEventDefinition, TimerEventDefinition
-from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition as CamundaMessage
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
-from . import asynchronous
+from . import asynchronous, messages
 from .budget import StepBudget
 from .clock import engine_clock
 from .data import camunda_types, check_storable, check_variables, json_safe
@@ -41,7 +39,7 @@ from .errors import EngineError, ErrorNotCaught, InvalidData, NotWaitingForMessa
 from .extensions import TaskInfo, bean_name
 from .listeners import ListenerRaised, bound, has_task_listeners, task_event
 from .listeners import current as current_binding
-from .model import ActivityState, ExternalTask, ServiceCall, Timer, UserTask
+from .model import ActivityState, ExternalTask, MessageSubscription, ServiceCall, Timer, UserTask
 from .prune import PRUNE_EVERY, passed_elements, prune
 from .resolve import element_variable, evaluate_attribute, resolved, to_datetime
 from .scope import (
@@ -115,28 +113,49 @@ class Instance:
             self.completed_task_ids.add(str(task.id))
             self._advance(handlers, budget)
 
-    def send_message(self, name: str, payload: dict[str, Any], handlers: Handlers, now: datetime) -> None:
-        """Deliver a message to the catch event waiting for `name`; payload keys become variables.
+    def begin(self, handlers: Handlers, now: datetime) -> None:
+        """Advance a new instance; a lone message start event is passed at once, as Camunda starts a
+        process whose only start event is a message start (`startProcessInstanceByKey`, and a
+        correlation, whose variables the instance already holds)."""
+        self.advance(handlers, now)
+        for task in self._catching():
+            if isinstance(task.task_spec, StartEvent) and task.workflow is self.workflow:
+                for name in messages.waiting_for(task):
+                    self.send_message(name, {}, handlers, now)
+                    return
 
-        SpiffWorkflow also stores the payload under the catch event's `camunda:resultVariable`
-        (default `<element id>_Response`).
+    def message_subscriptions(self) -> list[MessageSubscription]:
+        """What waits for a message now, one entry per waiting element and message name (Camunda's
+        message event subscriptions: catch events, receive tasks, boundary events, event-based
+        gateways; a start event only before `begin`)."""
+        found = []
+        for task in self._catching():
+            for name in messages.waiting_for(task):
+                found.append(MessageSubscription(task_id=str(task.id), element_id=task.task_spec.bpmn_id
+                                                 or task.task_spec.name, message_name=name))
+        return found
+
+    def send_message(self, name: str, payload: dict[str, Any], handlers: Handlers, now: datetime) -> None:
+        """Deliver message `name` to every element of this instance waiting for it: `payload` (the
+        correlation's processVariables) is set on the instance first, as Camunda does, then the
+        catching elements move on. A non-interrupting boundary event stays subscribed
+        (`messages.rearm`). No variable is added for the message itself unless the element declares
+        `camunda:resultVariable`.
 
         Raises:
-            NotWaitingForMessage: no catch event waits for this message now.
+            NotWaitingForMessage: no element waits for this message now.
         """
         with engine_clock(now):
             check_variables(payload)
-            probe = BpmnEvent(CamundaMessage(name), payload={})
-            waiting = [t for t in self.workflow.event_manager.tasks.values()
-                       if t.state == TaskState.WAITING and t.task_spec.catches(t, probe)]
+            waiting = [t for t in self._catching() if name in messages.waiting_for(t)]
             if not waiting:
                 raise NotWaitingForMessage(name)
-            definition = _message_definition(waiting[0].task_spec.event_definition, name)
-            event = BpmnEvent(CamundaMessage(name), payload={
-                "payload": copy.deepcopy(payload), "result_var": getattr(definition, "result_var", None)})
-            self._spiff(self.workflow.send_event, event)
             instance_scope(waiting[0].workflow).update(copy.deepcopy(payload))  # processVariables
+            event = BpmnEvent(messages.MessageEventDefinition(name), payload={
+                "payload": copy.deepcopy(payload), "result_var": None})
+            self._spiff(self.workflow.send_event, event)
             for task in waiting:
+                messages.rearm(task)
                 if task.state == TaskState.READY:
                     task.data.update(copy.deepcopy(payload))
             self._advance(handlers, StepBudget())
@@ -530,7 +549,8 @@ class Instance:
                 scopes.begin(task)
                 self._dispatch(task, handlers)
                 scopes.commit(task)
-            if not started and not wf.get_tasks(state=TaskState.READY, manual=False):
+            fired = self._pass_called_message_starts()
+            if not started and not fired and not wf.get_tasks(state=TaskState.READY, manual=False):
                 break
         else:
             raise EngineError(f"流程未能到达等待状态 / no wait state after {MAX_ROUNDS} rounds")
@@ -539,6 +559,29 @@ class Instance:
             refresh(task)  # forms and attribute expressions read the current scope
             if not asynchronous.park_if_held(task):
                 resolved(task)
+
+    def _catching(self) -> list[Task]:
+        """The waiting catch events (messages, timers, gateways, boundary and start events) of this
+        instance and its called processes: SpiffWorkflow's event manager keeps them, so no walk of the
+        task tree is needed."""
+        return [t for t in self.workflow.event_manager.tasks.values() if t.state == TaskState.WAITING]
+
+    def _pass_called_message_starts(self) -> bool:
+        """A called process whose only start event is a message start runs from it, as Camunda starts
+        it from a call activity; SpiffWorkflow would wait there for ever. True if one was passed."""
+        fired = False
+        if not self.workflow.subprocesses:
+            return False
+        for task in self._catching():
+            if task.workflow is self.workflow or not isinstance(task.task_spec, StartEvent):
+                continue
+            for name in messages.waiting_for(task)[:1]:
+                event = BpmnEvent(messages.MessageEventDefinition(name),
+                                  payload={"payload": {}, "result_var": None})
+                self._spiff(task.task_spec.catch, task, event)
+                self._spiff(task.task_spec._update, task)
+                fired = True
+        return fired
 
     def _dispatch(self, task: Task, handlers: Handlers) -> None:
         spec = task.task_spec
@@ -686,13 +729,6 @@ def _timer_target(gateway: Any, timer: Any) -> Any:
     if timer in definitions and len(definitions) == len(outputs):
         return outputs[definitions.index(timer)]
     return None
-
-
-def _message_definition(definition: Any, name: str) -> Any:
-    if isinstance(definition, MultipleEventDefinition):
-        return next((d for d in definition.event_definitions
-                     if isinstance(d, MessageEventDefinition) and d.name == name), None)
-    return definition
 
 
 def _opt_str(value: Any) -> str | None:

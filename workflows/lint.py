@@ -41,6 +41,8 @@ CONTAINERS = {"process", "subProcess", "transaction"}
 RESERVED_IDS = {"Start", "End", "Root", "StartEventSplit", "StartEventJoin"}
 """SpiffWorkflow names internal specs like this; a start event with id "Start" is silently merged."""
 PYTHON_SCRIPT_FORMATS = {"", "python", "py", "python3"}
+MAX_MESSAGE_NAME = 255
+"""The `message_subscription.message_name` column's length."""
 
 _WHOLE_EXPR = re.compile(r"\s*\$\{(.*)\}\s*", re.DOTALL)
 _JUEL_HINT = "JUEL/Camunda 表达式不可用，请写 Python / JUEL is not supported, write Python"
@@ -55,9 +57,13 @@ def lint_document(file: str, tree: etree._ElementTree,
     """
     linter = _Linter(file, known)
     root = tree.getroot() if hasattr(tree, "getroot") else tree
+    messages = {m.get("id"): m for m in root.iter(_B + "message")}
     for process in root.iter(_B + "process"):
         linter.reachability(process)
         linter.start_events(process)
+        linter.message_start_events(process)
+        for node in process.iter(_B + "messageEventDefinition", _B + "receiveTask", _B + "sendTask"):
+            linter.message(node, messages)
         for node in process.iter():
             linter.element(node)
     return linter.problems
@@ -230,6 +236,49 @@ class _Linter:
             self.attribute_expression(node, f"property {node.get('name')}", node.get("value"))
         elif tag == "inputParameter" and node.tag == _C + "inputParameter" and len(node) == 0:
             self.attribute_expression(node, f"inputParameter {node.get('name')}", node.text or "")
+
+    def message(self, node: etree._Element, messages: Mapping[str, etree._Element]) -> None:
+        """A message event definition or receive task as Camunda 7 runs it (issue 12 fault 10): it names a
+        `bpmn:message` with a literal name; messages are caught (start, intermediate catch, boundary,
+        after an event-based gateway, receive task), never thrown, and start only a top-level process."""
+        owner = node if etree.QName(node).localname in ("receiveTask", "sendTask") else node.getparent()
+        kind = etree.QName(owner).localname
+        if node.tag == _B + "sendTask" and node.get("messageRef") is None:
+            return  # a send task without a message: checked as a task (not_a_service_task)
+        if kind in ("intermediateThrowEvent", "endEvent", "sendTask"):
+            self.report(node, "不支持发送消息事件 / message throw events are not supported (Camunda 7 runs "
+                              "them with a Java delegate; SpiffWorkflow would deliver them inside this "
+                              "instance): use an external service task")
+            return
+        ref = node.get("messageRef")
+        message = messages.get(ref) if ref else None
+        if message is None:
+            self.report(node, f"{kind} 须引用一个消息 / must reference a bpmn:message (messageRef), got "
+                              f"{ref!r}")
+            return
+        name = (message.get("name") or "").strip()
+        if not name:
+            self.report(node, f"消息 {ref} 缺少名称 / message {ref!r} has no name")
+        elif len(name) > MAX_MESSAGE_NAME:
+            self.report(node, f"消息名称过长 / the message name is longer than {MAX_MESSAGE_NAME} characters")
+        elif "${" in name or "#{" in name:
+            self.report(node, f"消息名称须为常量 / the message name must be a literal, not an expression: "
+                              f"{name!r} (names are matched when a message is correlated)")
+        if kind == "startEvent":
+            container = etree.QName(owner.getparent()).localname
+            if container != "process":
+                self.report(node, "消息开始事件只能用于顶层流程 / a message start event belongs on a "
+                                  f"top-level process, not in a {container}")
+
+    def message_start_events(self, process: etree._Element) -> None:
+        """A process with a message start event has no other start event: SpiffWorkflow would run the
+        none (or timer) start and cancel the message one (SPIFF-NOTES §10.5)."""
+        starts = list(_children(process, {"startEvent"}))
+        with_message = [s for s in starts if s.find(_B + "messageEventDefinition") is not None]
+        if with_message and len(starts) > 1:
+            self.report(with_message[0], "带消息开始事件的流程只能有这一个开始事件 / a process with a "
+                                         "message start event can have no other start event "
+                                         "(SpiffWorkflow 3.2 cannot choose between them as Camunda does)")
 
     def script_task(self, node: etree._Element) -> None:
         script_format = (node.get("scriptFormat") or "").strip().lower()

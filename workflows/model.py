@@ -28,6 +28,16 @@ class CompiledProcess:
 
 
 @dataclass(frozen=True)
+class MessageSubscription:
+    """An element waiting for message `message_name` (Camunda's message event subscription); its
+    `task_id` is the execution id the correlation answers with."""
+
+    task_id: str
+    element_id: str
+    message_name: str
+
+
+@dataclass(frozen=True)
 class UserTask:
     """A READY manual task, with its Camunda attributes already resolved against its data.
 

@@ -35,6 +35,7 @@ from SpiffWorkflow.camunda.parser.task_spec import (
 from SpiffWorkflow.camunda.specs.user_task import UserTask
 
 from .call_activity import MappedCallActivity, parse_mappings
+from .messages import MessageParser
 from .multiinstance import ParallelMultiInstanceTask, SequentialMultiInstanceTask
 from .timer_events import bounded
 
@@ -117,12 +118,15 @@ class BoundedTimerParser:
 
 def _ours(parser_class: type) -> type:
     """The parser class with our MI handling (Camunda task parsers; SpiffWorkflow's base parser uses
-    its own, non-mutating MI classes) and our timer definitions (event parsers)."""
+    its own, non-mutating MI classes), our timer definitions and our message definitions (event
+    parsers, the receive task's: `workflows.messages`)."""
     mixins: list[type] = []
     if issubclass(parser_class, CamundaTaskParser) and not issubclass(parser_class, FixedMultiInstanceParser):
         mixins.append(FixedMultiInstanceParser)
     if hasattr(parser_class, "parse_timer_event") and not issubclass(parser_class, BoundedTimerParser):
         mixins.append(BoundedTimerParser)
+    if hasattr(parser_class, "parse_message_event") and not issubclass(parser_class, MessageParser):
+        mixins.append(MessageParser)
     return type(parser_class.__name__, (*mixins, parser_class), {}) if mixins else parser_class
 
 

@@ -38,8 +38,9 @@ from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.bpmn.specs.defaults import CallActivity, ServiceTask
 from SpiffWorkflow.camunda.serializer import DEFAULT_CONFIG as CAMUNDA_CONFIG
 from SpiffWorkflow.camunda.specs import multiinstance_task as camunda_mi
+from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition as CamundaMessage
 
-from . import call_activity, multiinstance, timer_events
+from . import call_activity, messages, multiinstance, timer_events
 
 SPEC_CACHE_SIZE = 64
 
@@ -60,6 +61,8 @@ def _make_serializer() -> BpmnWorkflowSerializer:
         config[ours] = config.pop(stock)
     # A process-level timer start event (issue 12, fault 5): a new typename, stored as a timer is.
     config[timer_events.TimerStartEventDefinition] = config[timer_events.TimeDateEventDefinition]
+    # Messages set variables as Camunda does (workflows/messages.py), same typename.
+    config[messages.MessageEventDefinition] = config.pop(CamundaMessage)
     registry = BpmnWorkflowSerializer.configure(config)
     registry.register(date, lambda v: {"value": v.isoformat()}, lambda d: date.fromisoformat(d["value"]))
     registry.register(Decimal, lambda v: {"value": str(v)}, lambda d: Decimal(d["value"]))

@@ -30,7 +30,7 @@ from ..context import Context
 from ..errors import Conflict, DiagramFailed, InvalidInput, ProcessFailed
 from . import called
 from . import extension_runtime as hooks
-from .store import audit, external_tasks, instances
+from .store import audit, external_tasks, instances, messages
 from .store.models import ProcessInstance
 
 Action = Callable[[RunningInstance, dict, datetime], None]
@@ -93,6 +93,7 @@ def act_and_save(
     handlers = hooks.service_handlers(ctx.extensions, session, row, actor, now, ctx.config.deadlines)
     binding = hooks.binding(ctx.extensions, session, row, actor, now)
     was_completed = running.completed
+    had_messages = bool(running.message_subscriptions())  # no query for instances that never wait on one
     try:
         with bound(binding):
             action(running, handlers, now)
@@ -136,6 +137,8 @@ def act_and_save(
             detail={"name": task.name, "deleteReason": end.reason, "cause": end.cause},
         )
     external_tasks.sync(session, row, running, handlers, now)
+    if had_messages or running.message_subscriptions():
+        messages.sync(session, row, running, now)
     hooks.after_save(ctx.extensions, session, row, running, now, ctx.config.deadlines)
     for task in created:
         audit.record(

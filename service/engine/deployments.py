@@ -14,7 +14,7 @@ from ..actors import ADMIN, PROCESS_OWNER, Actor
 from ..context import Context
 from ..errors import Forbidden, InvalidInput
 from . import called, timer_starts
-from .store import audit, definitions
+from .store import audit, definitions, messages
 from .store.models import Deployment, ProcessDefinition, Resource
 
 CAMUNDA = "http://camunda.org/schema/1.0/bpmn"
@@ -113,6 +113,8 @@ def deploy(
             called.record_deployed(session, definition, content_of[definition.key])
             # Camunda: the new version's timer start events replace the previous version's
             timer_starts.schedule(session, ctx, definition, firings[definition.key], actor=actor, now=now)
+            # message start events: unique among the processes, taken over by the newest version
+            messages.record_start_events(session, definition, content_of[definition.key], now)
         result.deployment = deployment
         audit.record(
             session,

@@ -59,10 +59,10 @@ def start_instance(
             if definition_id
             else definitions.get_latest(session, key or "")
         )
-        started = start_in_session(ctx, session, definition, actor=actor, business_key=business_key,
-                                   variables=variables, numbering=numbering, now=now)
+        row = start_in_session(ctx, session, definition, actor=actor, business_key=business_key,
+                               variables=variables, numbering=numbering, now=now)
         uow.commit()
-        return started
+        return Started(id=row.id, definition_id=definition.id, business_key=row.business_key)
 
 
 def start_in_session(
@@ -76,8 +76,11 @@ def start_in_session(
     variables: dict[str, Any] | None = None,
     numbering: Callable[[Session], str] | None = None,
     start_event: str | None = None,
-) -> Started:
-    """`start_instance` inside the caller's transaction (which commits): checks, row, first run.
+) -> ProcessInstance:
+    """`start_instance` inside the caller's transaction, which commits (a timer start's job and a message
+    start event's correlation too): checks, instance row, first run to a wait state (`Instance.begin`:
+    a lone message start event is passed, as Camunda starts a process whose only start event is a
+    message start), projections and audit.
 
     `start_event`: the timer start event whose job starts it (`timer_starts`); None starts at the
     process's initial start event, as a person's start does.
@@ -126,8 +129,8 @@ def start_in_session(
     if start_event is not None:
         detail["startEvent"] = start_event
     audit.record(session, actor=actor, action="instance.started", at=now, instance_id=row.id, detail=detail)
-    act_and_save(ctx, session, row, running, actor, lambda r, h, n: r.advance(h, n), now)
-    return Started(id=row.id, definition_id=definition.id, business_key=business_key)
+    act_and_save(ctx, session, row, running, actor, lambda r, h, n: r.begin(h, n), now)
+    return row
 
 
 def check_may_start(

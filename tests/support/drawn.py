@@ -17,7 +17,8 @@ HEAD = """<?xml version="1.0" encoding="UTF-8"?>
   xmlns:di="http://www.omg.org/spec/DD/20100524/DI" xmlns:camunda="http://camunda.org/schema/1.0/bpmn"
   xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" id="Defs_{key}"
   targetNamespace="http://bpmn.io/schema/bpmn" exporter="Camunda Modeler" exporterVersion="5.31.0">
-  <bpmn:process id="{key}" name="{name}" isExecutable="true" camunda:candidateStarterGroups="{starters}">
+{messages}  <bpmn:process id="{key}" name="{name}" isExecutable="true"
+    camunda:candidateStarterGroups="{starters}">
 {body}
   </bpmn:process>
 """
@@ -35,9 +36,12 @@ def _size(kind: str) -> tuple[int, int]:
     return 100, 80
 
 
-def drawn(key: str, body: str, *, name: str = "小流程", starters: str = "city_clerk") -> bytes:
-    """The BPMN document of process `key` with `body`, plus a laid-out BPMNDiagram."""
-    head = HEAD.format(key=key, name=name, starters=starters, body=body)
+def drawn(key: str, body: str, *, name: str = "小流程", starters: str = "city_clerk",
+          messages: dict[str, str] | None = None) -> bytes:
+    """The BPMN document of process `key` with `body`, plus a laid-out BPMNDiagram; `messages` maps
+    `bpmn:message` ids to names (declared before the process, as Modeler writes them)."""
+    declared = "".join(f'  <bpmn:message id="{i}" name="{n}" />\n' for i, n in (messages or {}).items())
+    head = HEAD.format(key=key, name=name, starters=starters, body=body, messages=declared)
     process = etree.fromstring((head + "</bpmn:definitions>").encode()).find(f"{{{BPMN}}}process")
     boxes: dict[str, tuple[int, int, int, int]] = {}
     shapes: list[str] = []

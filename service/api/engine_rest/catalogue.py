@@ -41,6 +41,10 @@ REFUSED: tuple[tuple[str, str], ...] = (
         "modelled here; anywhere else the error ends the task's path, as Camunda's default does",
     ),
     (
+        "`tenantId`, `withoutTenantId`, `localCorrelationKeys`, `processVariablesLocal` on `POST /message`",
+        "400: one tenant; variables local to the waiting element are not kept apart from the instance's",
+    ),
+    (
         "`/history/detail`",
         "404: the audit trail records which variables changed, by whom and when, not their values (a "
         "redacted variable must stay redacted); `/history/variable-instance` has the latest values, "
@@ -48,7 +52,7 @@ REFUSED: tuple[tuple[str, str], ...] = (
     ),
     (
         "CMMN (`/case-*`), DMN (`/decision-*`), `/identity`, `/user`, `/group`, `/authorization`, `/filter`, "
-        "`/batch`, `/signal`, `/message`",
+        "`/batch`, `/signal`",
         "404: not part of this back office's REST surface (users and groups are managed in the product)",
     ),
 )

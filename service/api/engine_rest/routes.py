@@ -18,6 +18,7 @@ from . import (  # noqa: F401
     incidents,
     instances,
     jobs,
+    messages,
     task_variables,
     tasks,
     variable_instances,
