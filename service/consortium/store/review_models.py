@@ -47,6 +47,11 @@ class RoundEntry(Base):
     outcome: Mapped[str | None] = mapped_column(sa.String(20))  # selected | not_selected
     rank: Mapped[int | None] = mapped_column(sa.Integer)
     aggregate: Mapped[float | None] = mapped_column(sa.Float)
+    # a failed site visit or a desk-review majority against keeps it out of selection unless the city
+    # clerk overrides with a written reason (issue 13 item 4; reviews/findings.py)
+    findings_override_reason: Mapped[str | None] = mapped_column(sa.Text)
+    findings_override_by: Mapped[str | None] = mapped_column(sa.String(100))
+    findings_override_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class RoundPublicity(Base):
