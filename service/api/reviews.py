@@ -15,6 +15,7 @@ from flask import Response, jsonify, request
 
 from ..consortium.reviews import (
     experts,
+    findings,
     invitations,
     panel_access,
     panels,
@@ -164,6 +165,16 @@ def rounds_enter(round_id: int, application_no: str):
 @clerk_only
 def rounds_ranking(round_id: int):
     return jsonify(scoring.ranking(context(), round_id=round_id, actor=require_actor()))
+
+
+@bp.post("/applications/<application_no>/findings-override")
+@clerk_only
+def findings_override(application_no: str):
+    """The city clerk's written override of the experts' findings (issue 13 item 4): {"reason"}."""
+    body = _body()
+    return jsonify(findings.override_findings(
+        context(), application_no=application_no, actor=require_actor(), reason=_text(body, "reason") or ""
+    ))
 
 
 @bp.post("/rounds/<int:round_id>/selection")

@@ -19,7 +19,8 @@ from ..context import Context
 from ..engine.instances import get_instance
 from ..engine.store import instances
 from ..engine.store.models import AuditEvent, HumanTask
-from .store import consortia
+from .reviews import findings
+from .store import consortia, reviews
 from .store.models import Consortium
 from .store.reviewer_secrecy import ReviewerSecrecy
 
@@ -60,6 +61,8 @@ class Casefile:
     timeline: list[TimelineEntry] = field(default_factory=list)
     deadlines: list[Deadline] = field(default_factory=list)
     open_tasks: list[OpenTask] = field(default_factory=list)
+    # the experts' findings and the city clerk's written override, if any (reviews/findings.py)
+    review_findings: dict[str, Any] | None = None
 
     def markers(self, process_key: str) -> dict[str, list[str]]:
         """Element ids of one diagram by state: `completed` and `active` (what the viewer highlights)."""
@@ -109,6 +112,7 @@ def read_casefile(ctx: Context, *, instance_id: str, actor: Actor) -> Casefile:
             )
         ]
         record = consortia.find_by_instance(session, instance_id)
+        review_findings = _review_findings(session, instance_id)
     deadlines = [Deadline(t.name or t.element_id, t.due_at, "task") for t in open_tasks if t.due_at]
     deadlines += [
         Deadline(names.get(t["elementId"], t["elementId"]), datetime.fromisoformat(t["dueAt"]), "timer")
@@ -120,4 +124,14 @@ def read_casefile(ctx: Context, *, instance_id: str, actor: Actor) -> Casefile:
         timeline=timeline,
         deadlines=sorted(deadlines, key=lambda d: d.due_at),
         open_tasks=open_tasks,
+        review_findings=review_findings,
     )
+
+
+def _review_findings(session, instance_id: str) -> dict[str, Any] | None:
+    """{"findings": …, "override": {"reason", "by", "at"} | None} once the application is in a round."""
+    entry = reviews.find_entry(session, instance_id)
+    if entry is None:
+        return None
+    return {"findings": findings.findings_for(session, instance_id).as_dict(),
+            "override": findings.override_of(entry)}

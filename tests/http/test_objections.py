@@ -54,7 +54,8 @@ def objection_rows(ctx) -> dict[str, Objection]:
 
 def handling_tasks(walk: Walk) -> dict[str, str]:
     """{receipt number: task id} of the open handling tasks, as the city clerk sees them."""
-    return {t.properties["consortium.objection"]: t.id for t in walk.tasks_of("city1", "Task_HandleObjection")}
+    found = walk.tasks_of("city1", "Task_HandleObjection")
+    return {t.properties["consortium.objection"]: t.id for t in found}
 
 
 def complete_over_rest(server, task_id: str, form: dict) -> None:
@@ -108,7 +109,9 @@ def test_three_objections_handled_one_by_one_two_dismissed_one_upheld(ctx, serve
                        {"objection_decision": "dismissed", "objection_finding": "数据差异系统计口径不同"})
     assert handling_tasks(walk).keys() == {third}
     with ctx.unit_of_work(write=False) as uow:
-        record = uow.session.scalars(sa.select(Consortium).where(Consortium.instance_id == walk.instance_id)).one()
+        record = uow.session.scalars(
+            sa.select(Consortium).where(Consortium.instance_id == walk.instance_id)
+        ).one()
         assert record.status == "publicity"  # not filed while an objection is open
 
     # the third is upheld, with why; false materials enter the lead unit in the credit record
@@ -123,7 +126,9 @@ def test_three_objections_handled_one_by_one_two_dismissed_one_upheld(ctx, serve
     ]
     assert rows[third].finding_document == "青科字〔2026〕31号" and rows[third].decided_at is not None
     with ctx.unit_of_work(write=False) as uow:
-        record = uow.session.scalars(sa.select(Consortium).where(Consortium.instance_id == walk.instance_id)).one()
+        record = uow.session.scalars(
+            sa.select(Consortium).where(Consortium.instance_id == walk.instance_id)
+        ).one()
         assert record.status == "not_filed"
         assert uow.session.get(ProcessInstance, walk.instance_id).end_element_id == "End_NotFiled"
         assert uow.session.scalars(sa.select(Filing)).all() == []
@@ -142,7 +147,8 @@ def test_three_objections_handled_one_by_one_two_dismissed_one_upheld(ctx, serve
                          data={**form, "receipt_no": third, "verification_code": third_code.lower()})
     assert found.status_code == 200 and "异议成立" in found.text and "首席专家任职证明系伪造" in found.text
     form = tokens(visitor.get("/public/publicity/status").text, "/public/publicity/status")
-    wrong = visitor.post("/public/publicity/status", data={**form, "receipt_no": third, "verification_code": "X"})
+    wrong = visitor.post("/public/publicity/status",
+                         data={**form, "receipt_no": third, "verification_code": "X"})
     assert wrong.status_code == 404 and "首席专家" not in wrong.text
 
 

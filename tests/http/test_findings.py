@@ -1,0 +1,109 @@
+"""The experts' findings count (issue 13 item 4): a failed site visit or a desk-review majority against keeps
+an application out of the round's selection unless the city clerk overrides it with a written reason;
+over the use cases and /api on a live server."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from service.consortium.casefile import read_casefile
+from service.consortium.reviews import findings
+from service.consortium.store.models import Consortium
+from service.engine.store import audit
+from tests.support.procedure import Walk
+
+REASON = "现场考察时样机正在外场试验，已补充视频及第三方检测报告，经集体研究同意进入遴选"
+
+
+def reviewed(ctx, *, site_visit_passed: bool = True, not_recommending: int = 0) -> Walk:
+    """An application through the expert review with these findings (scores as usual: 85, above the line)."""
+    walk = Walk(ctx)
+    walk.start()
+    walk.prepare_and_submit()
+    walk.do("Task_DistrictReview")
+    walk.do("Task_CityReview")
+    walk.draw_and_declare()
+    for i, login in enumerate(walk.panel):
+        walk.do("Task_DeskReview", {"recommend": i >= not_recommending}, login=login)
+    walk.do("Task_SiteVisitReport", {"passed": site_visit_passed})
+    for login in walk.panel:
+        walk.sign_score_sheet(login)
+    return walk
+
+
+def status_of(ctx, walk: Walk) -> str:
+    with ctx.unit_of_work(write=False) as uow:
+        return uow.session.scalars(
+            sa.select(Consortium.status).where(Consortium.instance_id == walk.instance_id)
+        ).one()
+
+
+def ranking_row(server, walk: Walk) -> dict:
+    answer = server.client("city1").get(f"/api/rounds/{walk.round_id}/ranking")
+    assert answer.status_code == 200, answer.text
+    rows = answer.json()
+    rows = rows["ranking"] if isinstance(rows, dict) else rows
+    return next(r for r in rows if r["applicationNo"] == walk.business_key)
+
+
+def test_a_failed_site_visit_is_not_selected_without_an_override(ctx, server):
+    walk = reviewed(ctx, site_visit_passed=False)
+    row = ranking_row(server, walk)
+    assert row["score"] >= 60 and row["selectable"] is False and row["findings"]["siteVisitFailed"] is True
+
+    decided = server.client("city1").post(f"/api/rounds/{walk.round_id}/selection", json={})
+    assert decided.status_code == 200, decided.text
+    assert decided.json()["notSelected"] == [walk.business_key]
+    assert status_of(ctx, walk) == "not_selected"
+    variables = server.client("city1").get(f"/api/process-instances/{walk.instance_id}").json()["variables"]
+    assert "现场考察未通过" in str(variables["selection_opinion"])
+
+
+def test_the_city_clerks_written_override_makes_it_selectable(ctx, server):
+    walk = reviewed(ctx, site_visit_passed=False)
+    path = f"/api/applications/{walk.business_key}/findings-override"
+    city = server.client("city1")
+    assert server.client("district1").post(path, json={"reason": REASON}).status_code == 403
+    refused = city.post(path, json={"reason": "同意"})
+    assert refused.status_code == 422 and "reason" in refused.json()["fields"]
+    assert ranking_row(server, walk)["selectable"] is False
+
+    done = city.post(path, json={"reason": REASON})
+    assert done.status_code == 200, done.text
+    assert done.json()["override"]["reason"] == REASON and done.json()["override"]["by"] == "city1"
+    row = ranking_row(server, walk)
+    assert row["selectable"] is True and row["findingsOverride"]["reason"] == REASON
+
+    # the case file's data carries the findings and the override; the audit trail has it too
+    shown = read_casefile(ctx, instance_id=walk.instance_id, actor=walk.actor("city1")).review_findings
+    assert shown["findings"]["siteVisitFailed"] is True and shown["override"]["reason"] == REASON
+    with ctx.unit_of_work(write=False) as uow:
+        events = [e for e in audit.list_events(uow.session, instance_id=walk.instance_id)
+                  if e.action == "selection.findings_overridden"]
+    assert len(events) == 1
+
+    decided = city.post(f"/api/rounds/{walk.round_id}/selection", json={})
+    assert decided.status_code == 200 and decided.json()["selected"] == [walk.business_key]
+    assert status_of(ctx, walk) == "publicity"
+    # once decided, no more overrides
+    assert city.post(path, json={"reason": REASON}).status_code == 409
+
+
+def test_a_desk_review_majority_against_blocks_and_a_minority_does_not(ctx):
+    against = reviewed(ctx, not_recommending=3)
+    with ctx.unit_of_work(write=False) as uow:
+        blocked = findings.findings_for(uow.session, against.instance_id)
+    assert (blocked.not_recommended, blocked.desk_reviewed) == (3, 5) and blocked.blocking
+    with pytest.raises(Exception) as no_reason:
+        findings.override_findings(ctx, application_no=against.business_key, actor=against.actor("city1"),
+                                   reason="")
+    assert "reason" in getattr(no_reason.value, "fields", {})
+    against.select()
+    assert status_of(ctx, against) == "not_selected"
+
+    minority = reviewed(ctx, not_recommending=2)
+    with ctx.unit_of_work(write=False) as uow:
+        assert findings.findings_for(uow.session, minority.instance_id).blocking == ()
+    minority.select()
+    assert status_of(ctx, minority) == "publicity"
