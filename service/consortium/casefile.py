@@ -19,7 +19,7 @@ from ..context import Context
 from ..engine.instances import get_instance
 from ..engine.store import instances
 from ..engine.store.models import AuditEvent, HumanTask
-from .reviews import findings
+from .reviews import findings, panel_opinion
 from .store import consortia, reviews
 from .store.models import Consortium
 from .store.reviewer_secrecy import ReviewerSecrecy
@@ -129,9 +129,11 @@ def read_casefile(ctx: Context, *, instance_id: str, actor: Actor) -> Casefile:
 
 
 def _review_findings(session, instance_id: str) -> dict[str, Any] | None:
-    """{"findings": …, "override": {"reason", "by", "at"} | None} once the application is in a round."""
+    """{"findings", "override": {"reason", "by", "at"} | None, "panelOpinion": the panel's consolidated
+    opinion (reviews/panel_opinion.py) | None}, once the application is in a round."""
     entry = reviews.find_entry(session, instance_id)
     if entry is None:
         return None
     return {"findings": findings.findings_for(session, instance_id).as_dict(),
-            "override": findings.override_of(entry)}
+            "override": findings.override_of(entry),
+            "panelOpinion": panel_opinion.read_opinion(session, instance_id)}

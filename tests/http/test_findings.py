@@ -107,3 +107,38 @@ def test_a_desk_review_majority_against_blocks_and_a_minority_does_not(ctx):
         assert findings.findings_for(uow.session, minority.instance_id).blocking == ()
     minority.select()
     assert status_of(ctx, minority) == "publicity"
+
+
+def test_the_panel_opinion_is_generated_confirmed_and_signed_by_the_leader(ctx, server):
+    walk = reviewed(ctx, not_recommending=1)
+    city = server.client("city1")
+    generated = city.post(f"/api/panels/{walk.panel_id}/opinion")
+    assert generated.status_code == 201, generated.text
+    opinion = generated.json()
+    leader = opinion["leader"]
+    assert leader in walk.panel and opinion["confirmedAt"] is None
+    content = opinion["content"]
+    assert [d["key"] for d in content["dimensions"]] == [
+        "significance", "organisation", "goals", "results", "funding"]
+    assert content["dimensions"][0]["scores"] == [22.0] * 5 and content["dimensions"][0]["mean"] == 22.0
+    assert content["aggregate"] == 85.0 and content["trimmed"] is True
+    assert content["findings"]["notRecommended"] == 1 and content["recommendation"] == "recommended"
+
+    other = next(login for login in walk.panel if login != leader)
+    path = f"/api/panels/{walk.panel_id}/opinion/confirm"
+    assert server.client(other).post(path, json={"signature": other}).status_code == 403
+    assert server.client(leader).post(path, json={"signature": " "}).status_code == 422
+    signed = server.client(leader).post(path, json={"signature": f"组长 {leader}"})
+    assert signed.status_code == 200 and signed.json()["confirmedAt"]
+    assert city.post(f"/api/panels/{walk.panel_id}/opinion").status_code == 409  # final once signed
+
+    shown = read_casefile(ctx, instance_id=walk.instance_id, actor=walk.actor("city1")).review_findings
+    assert shown["panelOpinion"]["signature"] == f"组长 {leader}"
+    assert shown["panelOpinion"]["content"]["recommendation"] == "recommended"
+
+
+def test_a_failed_site_visit_makes_the_opinion_not_recommended(ctx, server):
+    walk = reviewed(ctx, site_visit_passed=False)
+    generated = server.client("city1").post(f"/api/panels/{walk.panel_id}/opinion").json()
+    assert generated["content"]["recommendation"] == "not_recommended"
+    assert generated["content"]["findings"]["siteVisitFailed"] is True

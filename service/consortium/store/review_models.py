@@ -222,3 +222,17 @@ class ScoreSheet(Base):
     signature: Mapped[str | None] = mapped_column(sa.String(200))
     signed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class PanelOpinion(Base):
+    """The panel's consolidated opinion (专家组意见, issue 13 item 4): generated from the signed sheets,
+    desk reviews and site visit; the panel leader (the first declared member seat) confirms and signs."""
+
+    __tablename__ = "panel_opinion"
+    panel_id: Mapped[int] = mapped_column(sa.ForeignKey("panel.id"), primary_key=True)
+    instance_id: Mapped[str] = mapped_column(sa.ForeignKey("process_instance.id"), index=True)
+    content_json: Mapped[str] = mapped_column(sa.Text)  # dimensions, totals, trimmed mean, dissent, …
+    leader: Mapped[str] = mapped_column(sa.String(64))
+    generated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    signature: Mapped[str | None] = mapped_column(sa.String(200))
+    confirmed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
