@@ -198,6 +198,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Keep the receipt number and the verification code: with both you can look up the outcome.",
     ),
     "verification_code": ("查询码", "Verification code"),
+    "findings": ("专家结论", "Experts' findings"),
+    "findings_overridden": ("已另行裁量", "Findings overridden"),
+    "override_reason": ("另行裁量理由（书面）", "Written reason for the override"),
+    "override_findings": ("另行裁量，允许参加遴选", "Override: let it be selected"),
+    "objection_status_link": ("查询异议处理结果", "Look up an objection's status"),
     "objection_status_title": ("异议处理结果查询", "Objection status"),
     "objection_status_intro": (
         "请输入回执上的回执编号和查询码。",

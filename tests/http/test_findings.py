@@ -11,7 +11,10 @@ from service.consortium.casefile import read_casefile
 from service.consortium.reviews import findings
 from service.consortium.store.models import Consortium
 from service.engine.store import audit
+from tests.support.pages import log_in
 from tests.support.procedure import Walk
+
+from .test_idempotency import tokens
 
 REASON = "现场考察时样机正在外场试验，已补充视频及第三方检测报告，经集体研究同意进入遴选"
 
@@ -142,3 +145,22 @@ def test_a_failed_site_visit_makes_the_opinion_not_recommended(ctx, server):
     generated = server.client("city1").post(f"/api/panels/{walk.panel_id}/opinion").json()
     assert generated["content"]["recommendation"] == "not_recommended"
     assert generated["content"]["findings"]["siteVisitFailed"] is True
+
+
+def test_the_round_page_shows_the_findings_and_takes_the_override(ctx, server):
+    walk = reviewed(ctx, site_visit_passed=False)
+    city = server.client(None)
+    assert log_in(city, "city1").status_code == 303
+    page = city.get(f"/rounds/{walk.round_id}").text
+    ranking = page[page.index('id="ranking"'):]
+    row = ranking[ranking.index(f'data-application="{walk.business_key}"'):]
+    assert "现场考察未通过" in row[:row.index("</tr>")]
+    action = f"/rounds/{walk.round_id}/findings-override"
+    form = {**tokens(page, action), "application_no": walk.business_key}
+    short = city.post(action, data={**form, "reason": "同意"}, allow_redirects=False)
+    assert short.status_code == 422 and "至少 10 字" in short.text
+    form = {**tokens(city.get(f"/rounds/{walk.round_id}").text, action), "application_no": walk.business_key}
+    done = city.post(action, data={**form, "reason": REASON}, allow_redirects=False)
+    assert done.status_code == 303
+    page = city.get(f"/rounds/{walk.round_id}").text
+    assert REASON in page and action not in page  # overridden: no form any more
