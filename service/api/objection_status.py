@@ -43,7 +43,8 @@ def check_status(receipt_no: str, verification_code: str, edge: str):
 
 @bp.post("/public/objections/status")
 def objection_status():
-    body = request.get_json(silent=True) or {}
+    body = request.get_json(silent=True)
+    body = body if isinstance(body, dict) else {}
     found, refusal = check_status(str(body.get("receiptNo") or ""), str(body.get("verificationCode") or ""),
                                   "objection_status_api")
     if refusal is not None:

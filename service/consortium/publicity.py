@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from ..actors import Actor
 from ..context import Context
+from ..engine.commands import run_command
 from ..engine.store import audit, instances
 from ..errors import Conflict, InvalidInput, NotFound
 from .objections import new_verification_code
@@ -20,6 +21,7 @@ from .store import consortia
 from .store.models import Objection
 
 PUBLIC = Actor(id="public", groups=frozenset())
+OLD_MESSAGE = "objection_received"  # what diagram versions before issue 13 wait for
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,7 @@ def lodge_objection(
         )
         session.add(objection)
         session.flush()
+        _wake_older_diagram(ctx, session, record.instance_id, objection.receipt_no, now)
         audit.record(
             session,
             actor=PUBLIC,
@@ -96,6 +99,19 @@ def lodge_objection(
         uow.commit()
         return Receipt(receipt_no=objection.receipt_no, application_no=application_no,
                        verification_code=objection.verification_code or "")
+
+
+def _wake_older_diagram(ctx: Context, session, instance_id: str, receipt_no: str, now) -> None:
+    """Instances still running a diagram version from before issue 13 wait for the objection as a
+    message (`objection_received`); deliver it to them as before. The current diagram collects the
+    objections when publicity ends and waits for no message: the engine answers Conflict, ignored."""
+    row = instances.lock(session, instance_id)
+    try:
+        with session.begin_nested():
+            run_command(ctx, session, row, PUBLIC,
+                        lambda r, h, n: r.send_message(OLD_MESSAGE, {"receipt_no": receipt_no}, h, n), now)
+    except Conflict:
+        pass
 
 
 def list_objections(ctx: Context, *, instance_id: str, actor: Actor) -> list[Objection]:
