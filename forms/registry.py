@@ -24,6 +24,7 @@ from .evaluation_district_check import EvaluationDistrictCheckForm
 from .evaluation_revocation_decision import EvaluationRevocationDecisionForm
 from .evaluation_score import EvaluationScoreForm
 from .evaluation_self_report import EvaluationSelfReportForm
+from .filing_decision import FilingDecisionForm
 from .handle_objection import HandleObjectionForm
 from .hire_chief_expert import HireChiefExpertForm
 from .initiate_consortium import InitiateConsortiumForm
@@ -59,6 +60,7 @@ FORMS: dict[str, type[FormSchema]] = {
         SignedScoreSheetForm,
         SelectForPublicityForm,
         HandleObjectionForm,
+        FilingDecisionForm,
         # supervision after filing (issue 7)
         EvaluationSelfReportForm,
         EvaluationDistrictCheckForm,

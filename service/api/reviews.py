@@ -15,8 +15,10 @@ from flask import Response, jsonify, request
 
 from ..consortium.reviews import (
     experts,
+    findings,
     invitations,
     panel_access,
+    panel_opinion,
     panels,
     rounds,
     scheduling,
@@ -166,6 +168,16 @@ def rounds_ranking(round_id: int):
     return jsonify(scoring.ranking(context(), round_id=round_id, actor=require_actor()))
 
 
+@bp.post("/applications/<application_no>/findings-override")
+@clerk_only
+def findings_override(application_no: str):
+    """The city clerk's written override of the experts' findings (issue 13 item 4): {"reason"}."""
+    body = _body()
+    return jsonify(findings.override_findings(
+        context(), application_no=application_no, actor=require_actor(), reason=_text(body, "reason") or ""
+    ))
+
+
 @bp.post("/rounds/<int:round_id>/selection")
 @clerk_only
 def rounds_selection(round_id: int):
@@ -208,6 +220,21 @@ def panels_draw(round_id: int):
 @bp.get("/rounds/<int:round_id>/panels")
 def panels_of_round(round_id: int):
     return jsonify(panel_access.panels_of_round(context(), round_id=round_id, actor=require_actor()))
+
+
+@bp.post("/panels/<int:panel_id>/opinion")
+def panels_opinion_generate(panel_id: int):
+    """Generate the panel's consolidated opinion (专家组意见) for the leader to confirm (issue 13 item 4)."""
+    return jsonify(panel_opinion.generate_opinion(context(), panel_id=panel_id, actor=require_actor())), 201
+
+
+@bp.post("/panels/<int:panel_id>/opinion/confirm")
+def panels_opinion_confirm(panel_id: int):
+    """The panel leader confirms and signs the opinion: {"signature"}."""
+    body = _body()
+    return jsonify(panel_opinion.confirm_opinion(
+        context(), panel_id=panel_id, actor=require_actor(), signature=_text(body, "signature") or ""
+    ))
 
 
 @bp.get("/panels/<int:panel_id>")

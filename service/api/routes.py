@@ -9,6 +9,7 @@ from . import (  # noqa: F401  (route modules register on the blueprints)
     edge,
     health,
     notifications,
+    objection_status,
     openapi,
     org_register,
     registry,

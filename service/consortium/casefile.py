@@ -24,8 +24,9 @@ from ..engine.store import instances
 from ..engine.store.models import AuditEvent, HumanTask, ProcessInstance, StoredFile
 from ..engine.tasks import masked
 from ..errors import NotFound
+from .reviews import findings, panel_opinion
 from .reviews.panels import seated_experts
-from .store import consortia
+from .store import consortia, reviews
 from .store.document_models import IssuedDocument
 from .store.models import Consortium, Organisation
 from .store.reviewer_secrecy import ReviewerSecrecy
@@ -67,6 +68,8 @@ class Casefile:
     timeline: list[TimelineEntry] = field(default_factory=list)
     deadlines: list[Deadline] = field(default_factory=list)
     open_tasks: list[OpenTask] = field(default_factory=list)
+    # the experts' findings and the city clerk's written override, if any (reviews/findings.py)
+    review_findings: dict[str, Any] | None = None
 
     def markers(self, process_key: str) -> dict[str, list[str]]:
         """Element ids of one diagram by state: `completed` and `active` (what the viewer highlights)."""
@@ -116,6 +119,7 @@ def read_casefile(ctx: Context, *, instance_id: str, actor: Actor) -> Casefile:
             )
         ]
         record = consortia.find_by_instance(session, instance_id)
+        review_findings = _review_findings(session, instance_id)
     deadlines = [Deadline(t.name or t.element_id, t.due_at, "task") for t in open_tasks if t.due_at]
     deadlines += [
         Deadline(names.get(t["elementId"], t["elementId"]), datetime.fromisoformat(t["dueAt"]), "timer")
@@ -127,6 +131,7 @@ def read_casefile(ctx: Context, *, instance_id: str, actor: Actor) -> Casefile:
         timeline=timeline,
         deadlines=sorted(deadlines, key=lambda d: d.due_at),
         open_tasks=open_tasks,
+        review_findings=review_findings,
     )
 
 
@@ -137,7 +142,7 @@ def read_casefile(ctx: Context, *, instance_id: str, actor: Actor) -> Casefile:
 
 REVIEW_FORMS = (  # the forms whose completions are review opinions, in procedure order
     "district_review", "city_formal_review", "desk_review", "site_visit_report", "defense_score",
-    "signed_score_sheet", "select_for_publicity", "handle_objection",
+    "signed_score_sheet", "select_for_publicity", "handle_objection", "filing_decision",
 )
 AGREEMENT_CLAUSES = (
     "innovation_goals", "task_division", "rights_obligations", "ip_ownership", "benefit_distribution",
@@ -385,3 +390,14 @@ def read_case_material(
             generated_at=ctx.now(),
             issued=issued,
         )
+
+
+def _review_findings(session, instance_id: str) -> dict[str, Any] | None:
+    """{"findings", "override": {"reason", "by", "at"} | None, "panelOpinion": the panel's consolidated
+    opinion (reviews/panel_opinion.py) | None}, once the application is in a round."""
+    entry = reviews.find_entry(session, instance_id)
+    if entry is None:
+        return None
+    return {"findings": findings.findings_for(session, instance_id).as_dict(),
+            "override": findings.override_of(entry),
+            "panelOpinion": panel_opinion.read_opinion(session, instance_id)}

@@ -20,6 +20,7 @@ from ..deadline_settings import DeadlineSettings
 from ..engine import calendar
 from ..engine.store import audit, instances
 from ..engine.store.models import ProcessInstance
+from . import objections
 from .procedure import RECOMMENDATION, end_of_day  # noqa: F401  (importers name them here)
 from .store import consortia
 from .store.models import Consortium, Filing, Membership, PublicityNotice
@@ -31,7 +32,6 @@ AFTER_FILING = FINAL_STATUSES | {"under_rectification", "renewed", "dissolved"}
 # What a user task declares in the diagram (Modeler: Extension properties), never its element id:
 STATUS = "consortium.status"  # the application's status while the task is open (e.g. district_review)
 STEP = "consortium.step"  # the procedure step the task is (e.g. handle_objection)
-HANDLE_OBJECTION = "handle_objection"
 Handler = Callable[[ServiceCall], dict[str, Any] | None]
 
 
@@ -57,11 +57,6 @@ def sync(session: Session, row: ProcessInstance, running: RunningInstance, now: 
     declared = [str(t.properties[STATUS]) for t in open_tasks if t.properties.get(STATUS)]
     if declared and consortium.status not in FINAL_STATUSES:  # no step declaring one: the status stays
         consortium.status = declared[0]
-    if variables.get("objection_decision") and not any(t.properties.get(STEP) == HANDLE_OBJECTION
-                                                       for t in open_tasks):
-        consortia.conclude_open_objections(
-            session, row.id, variables["objection_decision"], variables.get("objection_finding")
-        )
     for member in consortium.members:
         instances.grant(session, row.id, "org", member.credit_code)
     from .reviews import panel_access  # late: expert review builds on commands, which imports this module
@@ -191,6 +186,7 @@ def handlers(
             valid_until=valid_until,
             status="filed",
             filed_at=now,
+            document_no=str(call.variables.get("document_no") or "").strip() or None,  # Task_FilingDecision
         )
         session.add(filing)
         record.status = "filed"
@@ -202,7 +198,8 @@ def handlers(
             at=now,
             instance_id=row.id,
             element_id=call.element_id,
-            detail={"filing_no": filing.filing_no, "valid_until": valid_until.isoformat()},
+            detail={"filing_no": filing.filing_no, "valid_until": valid_until.isoformat(),
+                    "document_no": filing.document_no},
         )
         return {
             "filing_no": filing.filing_no,
@@ -250,6 +247,7 @@ def handlers(
         "file_consortium": file_consortium,
         "expire_filing": expire_filing,
         "update_application_status": update_application_status,
+        **objections.handlers(session, row, actor, now),  # one handling task per objection (issue 13)
         **_review_handlers(session, row, actor, now),  # expert_review's topics
         **_supervision().topics.handlers(session, row, actor, now),  # the diagrams after filing
     }

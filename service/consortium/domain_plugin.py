@@ -31,7 +31,7 @@ from ..deadline_settings import DeadlineSettings
 from ..engine.instances import check_business_key
 from ..engine.store.models import ProcessDefinition, ProcessInstance
 from ..errors import Forbidden, InvalidInput
-from . import consortia, organisations, reminders, sub_tracks
+from . import consortia, objections, organisations, reminders, sub_tracks
 from .consortia import RECOMMENDATION
 from .membership_checks import members_from_register
 from .organisations import lead_refusal
@@ -62,6 +62,7 @@ def register(extensions: Extensions) -> None:
     extensions.before_start.append(_recommendation_start)
     extensions.register_task_listener("creditRecordCheck", _credit_record_check)
     extensions.register_task_listener("subTrackCheck", sub_tracks.sub_track_check)  # 一: 细分赛道
+    extensions.register_task_listener("objectionFinding", objections.record_finding)  # one objection each
     for name, listener in review_hooks.TASK_LISTENERS.items():  # declared on the diagrams' user tasks
         extensions.register_task_listener(name, listener)
     extensions.before_complete.append(members_from_register)  # 四（二）: thresholds count the register

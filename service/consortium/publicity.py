@@ -1,8 +1,8 @@
-"""Publicity (公示): objections from the public reach the running process as a message.
+"""Publicity (公示): objections from the public, recorded one by one during the publicity period.
 
-Anonymous objections are refused and late ones too (DOMAIN-NOTES §3.2). An objection that arrives while
-the clerk is already handling one waits in the table; the clerk's decision concludes every objection
-open at that moment, so none is silently lost.
+Anonymous objections are refused and late ones too (DOMAIN-NOTES §3.2). Each objection is a row of its
+own with a receipt number and a verification code (printed on the receipt); when publicity ends the
+process gives the city clerk one handling task per objection (consortium/objections.py).
 """
 
 from __future__ import annotations
@@ -16,17 +16,19 @@ from ..context import Context
 from ..engine.commands import run_command
 from ..engine.store import audit, instances
 from ..errors import Conflict, InvalidInput, NotFound
+from .objections import new_verification_code
 from .store import consortia
 from .store.models import Objection
 
-MESSAGE = "objection_received"
 PUBLIC = Actor(id="public", groups=frozenset())
+OLD_MESSAGE = "objection_received"  # what diagram versions before issue 13 wait for
 
 
 @dataclass(frozen=True)
 class Receipt:
     receipt_no: str
     application_no: str
+    verification_code: str = ""  # with the receipt number, opens the status lookup
 
 
 def lodge_objection(
@@ -38,7 +40,13 @@ def lodge_objection(
     reason: str,
     objector_unit: str | None = None,
 ) -> Receipt:
-    """Record an objection during the publicity period and wake the process; returns the receipt."""
+    """Record an objection during the publicity period; returns the receipt (number and verification code).
+
+    Raises:
+        InvalidInput: anonymous, no contact, or a reason under 10 characters (naming the fields).
+        NotFound: the application has no publicity notice.
+        Conflict: the publicity period has ended.
+    """
     now = ctx.now()
     problems = {}
     if not (objector_name or "").strip():
@@ -75,31 +83,35 @@ def lodge_objection(
             reason=reason.strip(),
             received_at=now,
             status="open",
+            verification_code=new_verification_code(),
         )
         session.add(objection)
         session.flush()
-        row = instances.lock(session, record.instance_id)
-        try:
-            run_command(
-                ctx,
-                session,
-                row,
-                PUBLIC,
-                lambda r, h, n: r.send_message(MESSAGE, {"receipt_no": objection.receipt_no}, h, n),
-                now,
-            )
-        except Conflict:
-            pass  # the clerk is already handling an objection: this one waits for that decision
+        _wake_older_diagram(ctx, session, record.instance_id, objection.receipt_no, now)
         audit.record(
             session,
             actor=PUBLIC,
             action="objection.received",
             at=now,
-            instance_id=row.id,
+            instance_id=record.instance_id,
             detail={"receipt_no": objection.receipt_no},
         )
         uow.commit()
-        return Receipt(receipt_no=objection.receipt_no, application_no=application_no)
+        return Receipt(receipt_no=objection.receipt_no, application_no=application_no,
+                       verification_code=objection.verification_code or "")
+
+
+def _wake_older_diagram(ctx: Context, session, instance_id: str, receipt_no: str, now) -> None:
+    """Instances still running a diagram version from before issue 13 wait for the objection as a
+    message (`objection_received`); deliver it to them as before. The current diagram collects the
+    objections when publicity ends and waits for no message: the engine answers Conflict, ignored."""
+    row = instances.lock(session, instance_id)
+    try:
+        with session.begin_nested():
+            run_command(ctx, session, row, PUBLIC,
+                        lambda r, h, n: r.send_message(OLD_MESSAGE, {"receipt_no": receipt_no}, h, n), now)
+    except Conflict:
+        pass
 
 
 def list_objections(ctx: Context, *, instance_id: str, actor: Actor) -> list[Objection]:

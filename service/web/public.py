@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, request, session, url_for
 
+from ..api.auth import throttled_message
+from ..api.objection_status import check_status
 from ..consortium import publicity
 from ..consortium.publicity_board import current_notices
 from ..engine import uploads
@@ -18,7 +20,7 @@ from .i18n import bilingual
 
 bp = Blueprint("web_public", __name__, url_prefix="/public")
 FIELDS = ("application_no", "objector_name", "objector_unit", "contact", "reason")
-RECEIPTS = "receipts"  # session key: {receipt_no: application_no} lodged from this browser
+RECEIPTS = "receipts"  # session key: {receipt_no: [application_no, verification code]} lodged here
 KEEP_RECEIPTS = 20
 
 
@@ -60,17 +62,47 @@ def lodge():
                 receipt_no=receipt.receipt_no, upload=upload,
             )
     mine = dict(session.get(RECEIPTS) or {})
-    mine[receipt.receipt_no] = receipt.application_no
+    mine[receipt.receipt_no] = [receipt.application_no, receipt.verification_code]
     session[RECEIPTS] = dict(list(mine.items())[-KEEP_RECEIPTS:])
     return redirect(url_for("web_public.receipt", receipt_no=receipt.receipt_no), code=303)
 
 
 @bp.get("/publicity/receipts/<receipt_no>")
 def receipt(receipt_no: str):
-    """The receipt of an objection lodged in this session (404 for any other number)."""
-    application_no = (session.get(RECEIPTS) or {}).get(receipt_no)
-    if application_no is None:
+    """The receipt of an objection lodged in this session (404 for any other number), with the
+    verification code that, with the receipt number, opens the status lookup."""
+    kept = (session.get(RECEIPTS) or {}).get(receipt_no)
+    if kept is None:
         abort(404)
+    application_no, code = (kept, "") if isinstance(kept, str) else (kept[0], kept[1])
     return render_template(
-        "receipt.html", receipt=publicity.Receipt(receipt_no=receipt_no, application_no=application_no)
+        "receipt.html",
+        receipt=publicity.Receipt(
+            receipt_no=receipt_no, application_no=application_no, verification_code=code
+        ),
     )
+
+
+@bp.get("/publicity/status")
+def status_form():
+    """The status lookup form: receipt number and verification code (no sign-in)."""
+    return render_template("objection_status.html", values={}, found=None, problem=None)
+
+
+@bp.post("/publicity/status")
+def status():
+    """The objection's status for the right pair; 404 for a wrong one, 429 when throttled."""
+    values = {name: (request.form.get(name) or "").strip() for name in ("receipt_no", "verification_code")}
+    try:
+        found, refusal = check_status(values["receipt_no"], values["verification_code"], "objection_status")
+    except InvalidInput as exc:
+        return render_template("objection_status.html", values=values, found=None,
+                               problem=bilingual(str(exc))), 422
+    except NotFound as exc:
+        return render_template("objection_status.html", values=values, found=None,
+                               problem=bilingual(str(exc))), 404
+    if refusal is not None:
+        response = render_template("objection_status.html", values=values, found=None,
+                                   problem=bilingual(throttled_message(refusal)))
+        return response, 429, {"Retry-After": str(refusal.retry_after)}
+    return render_template("objection_status.html", values=values, found=found, problem=None)

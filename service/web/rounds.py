@@ -12,7 +12,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from ..actors import ADMIN, CITY_CLERK
 from ..clock import SHANGHAI
-from ..consortium.reviews import panel_access, panels, rounds, scheduling, scoring, selection
+from ..consortium.reviews import findings, panel_access, panels, rounds, scheduling, scoring, selection
 from ..consortium.reviews.round_board import read_board
 from ..errors import InvalidInput, NotFound
 from .common import actor, context, login_required
@@ -197,6 +197,21 @@ def _consecutive(numbers: list[str], starts: datetime, minutes: int) -> list[dic
         {"application_no": no, "starts_at": starts + i * slot, "ends_at": starts + (i + 1) * slot}
         for i, no in enumerate(numbers)
     ]
+
+
+@bp.post("/rounds/<int:round_id>/findings-override")
+@login_required
+def findings_override(round_id: int):
+    """The city clerk's written override of the experts' findings for one application (issue 13 item 4)."""
+    _clerks_only()
+    number = request.form.get("application_no") or ""
+    try:
+        findings.override_findings(context(), application_no=number, actor=actor(),
+                                   reason=request.form.get("reason") or "")
+    except InvalidInput as exc:
+        return _refused(round_id, f"override-{number}", exc)
+    flash(f"{t('findings_overridden')}: {number}", "ok")
+    return redirect(url_for("web_rounds.show", round_id=round_id, _anchor="selection"), code=303)
 
 
 @bp.post("/rounds/<int:round_id>/selection")

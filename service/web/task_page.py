@@ -9,6 +9,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from forms import registry as form_registry
 
+from ..consortium import objections
 from ..consortium.casefile import REVIEW_FORMS, read_case_material
 from ..consortium.reviews.review_steps import DEFENSE_SCORING, ROUND_STEPS, step_of
 from ..consortium.reviews.round_board import round_of_application
@@ -23,7 +24,7 @@ bp = Blueprint("web_task", __name__)
 
 SUMMARY = (
     "application_no", "consortium_name", "lead_name", "industry", "key_technology", "district_opinion",
-    "city_opinion", "correction_note", "selection_opinion",
+    "city_opinion", "correction_note", "selection_opinion", "hold_reason",
 )
 
 
@@ -42,6 +43,7 @@ def _page(task_id: str, values: dict[str, Any] | None, errors: dict[str, list[st
         summary=[(k, variables[k]) for k in SUMMARY if variables.get(k)],
         item={k: v for k, v in json.loads(task.context_json or "{}").items() if k == "item"},
         may_work=task.assignee in (None, who.id),
+        objection=objections.view_for_task(ctx, task_id=task_id, actor=who),  # its own objection only
         ff=form_fields,
         casefile=_casefile(task),
     )

@@ -52,12 +52,13 @@ def test_publicity_runs_over_the_holidays_and_files_the_morning_after(ctx, clock
         ctx, application_no=walk.business_key, objector_name="张三", contact="13800000000",
         reason="该联合体成员单位资质材料与实际情况不符",
     )
-    walk.do("Task_HandleObjection")
     assert jobs.fire_due_jobs(ctx) == 0
     assert status_of(ctx, walk) == "publicity"
 
     clock.set(notice.ends_at + timedelta(seconds=1))
     assert jobs.fire_due_jobs(ctx) == 1
+    walk.do("Task_HandleObjection")  # dismissed
+    walk.do("Task_FilingDecision")
     assert status_of(ctx, walk) == "filed"
     with ctx.unit_of_work(write=False) as uow:
         filing = uow.session.scalars(sa.select(Filing)).one()
@@ -72,6 +73,7 @@ def test_validity_from_29_february_reminds_at_90_30_7_days_and_expires(ctx, cloc
     assert notice_of(ctx).end_date == date(2028, 2, 28)
     clock.set(local(2028, 2, 29, 0, 0, 1))
     assert jobs.fire_due_jobs(ctx) == 1
+    walk.do("Task_FilingDecision")
     with ctx.unit_of_work(write=False) as uow:
         filing = uow.session.scalars(sa.select(Filing)).one()
     assert (filing.valid_from, filing.valid_until) == (date(2028, 2, 29), date(2031, 2, 28))

@@ -12,7 +12,6 @@ import hashlib
 import io
 import json
 import re
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -25,7 +24,7 @@ from service.config import Config
 from service.consortium.demo import ORGANISATIONS
 from service.consortium.reviews import panels
 from service.consortium.store.models import Consortium, PublicityNotice
-from service.engine import identities, jobs
+from service.engine import identities
 from service.engine.store.models import AuditEvent
 from tests.conftest import START
 from tests.support.pages import log_in
@@ -243,18 +242,19 @@ def test_the_publicity_notice_page_and_pdf(server, walk):
 
 
 def test_the_filing_notice_and_certificate(server, walk):
-    server.ctx.clock.set(story["notice_end"] + timedelta(seconds=1))
-    jobs.fire_due_jobs(server.ctx)
+    walk.end_publicity(server.ctx.clock)
+    walk.do("Task_FilingDecision")  # the city clerk confirms with the document number (文号)
     with server.ctx.unit_of_work(write=False) as uow:
         status = uow.session.scalar(
             sa.select(Consortium.status).where(Consortium.application_no == walk.business_key)
         )
-    assert status == "filed", f"not filed after publicity ({status}): the filing decision may be a task now"
+    assert status == "filed"
     lead = signed_in(server, "lead1")
     page = lead.get(f"/filings/{walk.business_key}")
     assert page.status_code == 200 and "予以备案的通知" in page.text
     notice = check_pdf(server, lead.get(f"/filings/{walk.business_key}/notice.pdf"), walk.business_key,
-                       "予以备案的通知", "备案有效期自", "青岛海智装备科技有限公司", MEMBERS[0]["name"])
+                       "予以备案的通知", "备案有效期自", "青岛海智装备科技有限公司", MEMBERS[0]["name"],
+                       "青科字〔2026〕12号")
     valid = re.search(r"备案有效期自(\d+)年", "".join(notice))
     assert valid and int(valid.group(1)) >= START.year
     check_pdf(server, lead.get(f"/filings/{walk.business_key}/certificate.pdf"), walk.business_key,

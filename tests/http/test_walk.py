@@ -32,6 +32,9 @@ def test_the_whole_procedure_over_http_from_upload_to_filing(server, clock):
     assert walk.tasks_of("city1") == []
     clock.advance(days=15)
     assert jobs.fire_due_jobs(server.ctx) == 1
+    # then the city clerk decides the filing, with its document number (issue 13 item 5)
+    assert [t["taskDefinitionKey"] for t in walk.tasks_of("city1")] == ["Task_FilingDecision"]
+    walk.do("Task_FilingDecision")
 
     # The applicant, signed in through the session, sees its filing.
     browser = server.client(None)

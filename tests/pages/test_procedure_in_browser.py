@@ -329,8 +329,16 @@ def test_public_objection_gets_a_receipt_and_the_clerk_dismisses_it(site):
         page.click("#objection button[type=submit]")
     receipt = page.locator("#receipt-no").inner_text()
     assert receipt.startswith("YY-")
+    code = page.locator("#verification-code").inner_text()
+    story["objection"] = (receipt, code)
 
-    complete(site, "Task_HandleObjection", FORMS["Task_HandleObjection"])
+    # the objector follows it with the receipt number and the code printed on the receipt
+    page.goto(site.url("/public/publicity/status"))
+    page.fill("#receipt_no", receipt)
+    page.fill("#verification_code", code)
+    with page.expect_navigation():
+        page.click("#status-form button[type=submit]")
+    assert "处理中" in page.locator("#objection-status").inner_text()
 
 
 def test_late_objection_is_refused_and_the_consortium_is_filed(site):
@@ -345,6 +353,15 @@ def test_late_objection_is_refused_and_the_consortium_is_filed(site):
     with page.expect_navigation():
         page.click("#objection button[type=submit]")
     assert "逾期异议不予受理" in page.locator("#objection-problem").inner_text()
+
+    # publicity over: the clerk handles the objection on its own task page (who, what), then decides
+    handling = open_task(site, "city1", "Task_HandleObjection")
+    shown = handling.locator("#objection").inner_text()
+    assert story["objection"][0] in shown and "张三" in shown and "重复申报" in shown
+    fill(handling, FORMS["Task_HandleObjection"])
+    submit(handling)
+    assert handling.locator("#error-summary").count() == 0
+    complete(site, "Task_FilingDecision", FORMS["Task_FilingDecision"])
 
     city = site.page_for("city1")
     city.goto(site.url("/registry?status=filed"))

@@ -45,6 +45,7 @@ def test_an_objection_upheld_for_false_materials_enters_the_lead_unit(ctx, clock
         contact="13800000000",
         reason="申报材料中的研发投入数据系伪造",
     )
+    walk.end_publicity(clock)
     upheld = {
         "objection_decision": "upheld",
         "objection_finding": "经核实，研发投入审计报告系伪造",
@@ -75,6 +76,7 @@ def test_a_dismissed_objection_or_one_upheld_for_other_reasons_enters_nothing(ct
         contact="13800000000",
         reason="成员单位存在未披露的关联关系",
     )
+    walk.end_publicity(clock)
     walk.do("Task_HandleObjection", {"objection_decision": "upheld", "objection_finding": "关联关系属实"})
     assert integrity.list_integrity_records(ctx, actor=actor(ctx, "city1"), subject_id=LEAD) == []
 

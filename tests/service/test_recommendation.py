@@ -34,11 +34,14 @@ def actions(ctx, walk: Walk) -> list[str]:
         return [e.action for e in audit.list_events(uow.session, instance_id=walk.instance_id)]
 
 
-def pass_publicity(ctx, clock, walk: Walk) -> None:
+def pass_publicity(ctx, clock, walk: Walk, *, decide: bool = True) -> None:
+    """Let the publicity period end; with `decide`, the city clerk then confirms the filing."""
     with ctx.unit_of_work(write=False) as uow:
         notice = uow.session.scalars(sa.select(PublicityNotice)).one()
     clock.set(notice.ends_at + timedelta(seconds=1))
     assert jobs.fire_due_jobs(ctx) == 1
+    if decide:
+        walk.do("Task_FilingDecision")
 
 
 def test_happy_path_from_initiation_to_filing(ctx, clock):
@@ -74,7 +77,11 @@ def test_happy_path_from_initiation_to_filing(ctx, clock):
 
     record = consortium_of(ctx, walk)
     assert record.status == "publicity"
-    pass_publicity(ctx, clock, walk)
+    pass_publicity(ctx, clock, walk, decide=False)
+    # no objection: the city clerk decides the filing (issue 13 item 5), nothing is filed before
+    assert walk.open_steps() == ["Task_FilingDecision"]
+    assert consortium_of(ctx, walk).status == "filing_decision"
+    walk.do("Task_FilingDecision")
 
     record = consortium_of(ctx, walk)
     assert record.status == "filed"
@@ -183,8 +190,12 @@ def test_upheld_objection_means_not_filed(ctx, clock):
         reason="成员单位之一与牵头单位存在未披露的关联关系",
     )
     assert receipt.receipt_no.startswith("YY-")
+    assert walk.tasks_of("city1") == []  # handled once the publicity period is over
+    pass_publicity(ctx, clock, walk, decide=False)
     assert [t.element_id for t in walk.tasks_of("city1")] == ["Task_HandleObjection"]
-    walk.do("Task_HandleObjection", {"objection_decision": "upheld", "objection_finding": "经核实异议成立"})
+    walk.handle_objection(
+        receipt.receipt_no, {"objection_decision": "upheld", "objection_finding": "经核实异议成立"}
+    )
     record = consortium_of(ctx, walk)
     assert record.status == "not_filed"
     assert instance_row(ctx, walk).end_element_id == "End_NotFiled"
@@ -197,7 +208,7 @@ def test_upheld_objection_means_not_filed(ctx, clock):
 def test_dismissed_objection_continues_to_filing(ctx, clock):
     walk = Walk(ctx)
     walk.through_to_publicity()
-    publicity.lodge_objection(
+    receipt = publicity.lodge_objection(
         ctx,
         application_no=walk.business_key,
         objector_name="钱某",
@@ -205,9 +216,10 @@ def test_dismissed_objection_continues_to_filing(ctx, clock):
         contact="0532-12345678",
         reason="怀疑申报材料中的研发投入数据不实",
     )
-    walk.do("Task_HandleObjection")
-    assert consortium_of(ctx, walk).status == "publicity"
-    pass_publicity(ctx, clock, walk)
+    pass_publicity(ctx, clock, walk, decide=False)
+    walk.handle_objection(receipt.receipt_no)
+    assert walk.open_steps() == ["Task_FilingDecision"]
+    walk.do("Task_FilingDecision")
     assert consortium_of(ctx, walk).status == "filed"
 
 

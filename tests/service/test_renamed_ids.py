@@ -81,12 +81,12 @@ def test_the_whole_procedure_walks_to_filing_on_renamed_ids(ctx, clock, ids):
         ctx, application_no=walk.business_key, objector_name="钱某", objector_unit="某公司",
         contact="0532-12345678", reason="怀疑申报材料中的研发投入数据不实",
     )
-    walk.do("Task_HandleObjection")  # dismissed: the objection is concluded, publicity goes on
+    pass_publicity(ctx, clock)
+    walk.do("Task_HandleObjection")  # dismissed: the objection is concluded, the filing decision waits
     objections = publicity.list_objections(ctx, instance_id=walk.instance_id, actor=walk.actor("city1"))
     assert [o.status for o in objections] == ["dismissed"]
-    assert consortium_of(ctx, walk).status == "publicity"
-
-    pass_publicity(ctx, clock)
+    assert consortium_of(ctx, walk).status == "filing_decision"
+    walk.do("Task_FilingDecision")
     record = consortium_of(ctx, walk)
     assert record.status == "filed"
     with ctx.unit_of_work(write=False) as uow:

@@ -25,6 +25,7 @@ def filed_consortium(ctx: Context, clock) -> tuple[Walk, int]:
         ).one()
     clock.set(notice.ends_at + timedelta(seconds=1))
     jobs.fire_due_jobs(ctx)
+    walk.do("Task_FilingDecision")  # the city clerk's filing decision (issue 13 item 5)
     record = consortium(ctx, walk.instance_id)
     assert record.status == "filed"
     return walk, record.id

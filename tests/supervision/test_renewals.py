@@ -120,6 +120,7 @@ def test_an_expired_filing_is_renewed_end_to_end(renewal_ctx, clock, port):
     assert (notice.start_date, notice.end_date) == (date(2029, 3, 30), date(2029, 4, 10))
     clock.set(notice.ends_at + timedelta(seconds=1))
     jobs.fire_due_jobs(ctx)
+    walk.do("Task_FilingDecision")  # the city clerk's filing decision (issue 13 item 5)
 
     renewed = consortium(ctx, started.id)
     assert renewed.status == "filed" and renewed.previous_filing_id == filing.id

@@ -6,11 +6,14 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
+import sqlalchemy as sa
+
 from service.actors import Actor
 from service.consortium.demo import ORGANISATIONS
 from service.consortium.reviews import panels, rounds, scoring, selection
+from service.consortium.store.models import PublicityNotice
 from service.context import Context
-from service.engine import identities, instances, tasks
+from service.engine import identities, instances, jobs, tasks
 from service.engine.store.models import HumanTask
 from service.engine.store.tasks import TaskQuery
 
@@ -98,6 +101,7 @@ FORMS: dict[str, dict[str, Any]] = {
     },
     "Task_Selection": {"selection_decision": "selected", "selection_opinion": "综合排名靠前，拟予备案"},
     "Task_HandleObjection": {"objection_decision": "dismissed", "objection_finding": "经核实，异议不成立"},
+    "Task_FilingDecision": {"filing_decision": "confirm", "document_no": "青科字〔2026〕12号"},
 }
 
 STEP_ACTORS = {
@@ -115,6 +119,7 @@ STEP_ACTORS = {
     "Task_SiteVisitReport": "city1",
     "Task_Selection": "city1",
     "Task_HandleObjection": "city1",
+    "Task_FilingDecision": "city1",
 }
 
 
@@ -179,6 +184,14 @@ class Walk:
         form = dict(FORMS.get(element_id, {}))
         form.update(data or {})
         tasks.complete_task(self.ctx, task_id=found[0].id, actor=self.actor(login), data=form)
+
+    def handle_objection(self, receipt_no: str, data: dict[str, Any] | None = None) -> None:
+        """Complete the handling task of the objection `receipt_no` (one task per objection)."""
+        found = [t for t in self.tasks_of("city1", "Task_HandleObjection")
+                 if t.properties.get("consortium.objection") == receipt_no]
+        assert len(found) == 1, f"{len(found)} handling tasks for {receipt_no}; open: {self.open_steps()}"
+        form = {**FORMS["Task_HandleObjection"], **(data or {})}
+        tasks.complete_task(self.ctx, task_id=found[0].id, actor=self.actor("city1"), data=form)
 
     def confirm_all_members(self, decline: str | None = None) -> None:
         for member in MEMBERS:
@@ -260,6 +273,22 @@ class Walk:
             opinion=selection_opinion,
             excluded=excluded,
         )
+
+    def end_publicity(self, clock) -> None:
+        """Move `clock` past the end of this application's publicity and fire the due timers: the
+        objections are then handled one by one, or the filing decision waits (issue 13)."""
+        with self.ctx.unit_of_work(write=False) as uow:
+            notice = uow.session.scalars(
+                sa.select(PublicityNotice).where(PublicityNotice.instance_id == self.instance_id)
+            ).one()
+        clock.set(max(clock.now(), notice.ends_at + timedelta(seconds=1)))
+        jobs.fire_due_jobs(self.ctx)
+
+    def through_to_filing(self, clock) -> None:
+        """The standard walk to filing: publicity passes without objection, the clerk confirms."""
+        self.through_to_publicity()
+        self.end_publicity(clock)
+        self.do("Task_FilingDecision")
 
     def through_to_publicity(self) -> None:
         self.start()

@@ -106,6 +106,7 @@ HAPPY: dict[str, dict[str, Any]] = {
         "objection_decision": "dismissed",
         "objection_finding": "经核实，异议内容与事实不符",
     },
+    "filing_decision": {"filing_decision": "confirm", "document_no": "青科字〔2026〕12号"},
     # supervision after filing (issue 7)
     "evaluation_self_report": SELF_REPORT,
     "evaluation_district_check": {"check_decision": "verified"},
@@ -270,6 +271,8 @@ REFUSALS = [
     ("defense_score", with_changes("defense_score", signed=False), ["signed"]),
     ("select_for_publicity", {"selection_decision": "not_selected"}, ["selection_opinion"]),
     ("handle_objection", {"objection_decision": "upheld"}, ["objection_finding"]),
+    ("filing_decision", {"filing_decision": "confirm"}, ["document_no"]),
+    ("filing_decision", {"filing_decision": "hold"}, ["hold_reason"]),
 ]
 
 

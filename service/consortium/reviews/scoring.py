@@ -20,6 +20,7 @@ from ...engine.store import audit
 from ...errors import Conflict, InvalidInput, NotFound
 from ..store import consortia, reviews
 from ..store.review_models import Panel, ScoreSheet
+from . import findings
 from .panels import require_declared, seated_experts
 from .review_steps import DEFENSE_SCORING, complete_step
 from .rounds import require_clerk, rubric_of
@@ -197,6 +198,7 @@ def rank_round(session: Session, round_id: int) -> list[dict[str, Any]]:
         if result["score"] is None:
             continue
         record = consortia.find_by_instance(session, entry.instance_id)
+        allowed, found = findings.selectable(session, entry)  # issue 13 item 4
         rows.append(
             {
                 "applicationNo": entry.application_no,
@@ -204,6 +206,9 @@ def rank_round(session: Session, round_id: int) -> list[dict[str, Any]]:
                 "instanceId": entry.instance_id,
                 "outcome": entry.outcome,
                 **result,
+                "findings": found.as_dict(),
+                "findingsOverride": findings.override_of(entry),
+                "selectable": allowed,
             }
         )
     rows.sort(key=lambda r: (-r["score"], r["applicationNo"]))

@@ -1,7 +1,9 @@
 """The round's selection (择优): one decision by the city bureau that every application of the round receives.
 
 The proposed list is every application scoring at least the threshold (default the round's passing
-score, 60) unless the bureau excludes it with a reason. Each application's selection step
+score, 60) unless the bureau excludes it with a reason, or the experts' findings block it (a failed site
+visit, a desk-review majority against) and the city clerk has not overridden them with a reason
+(findings.py). Each application's selection step
 (`consortium.step` = selection) completes with its outcome, and all selected applications open their
 publicity with the round's one start and end
 (DOMAIN-NOTES §3.2: a notice states explicit dates), so the round has one notice.
@@ -21,6 +23,7 @@ from ...errors import Conflict, InvalidInput, NotFound
 from ..consortia import end_of_day
 from ..store import consortia, reviews
 from ..store.review_models import RoundPublicity
+from . import findings
 from .review_steps import SELECTION, complete_step, waiting_at
 from .rounds import publicity_rule, require_clerk
 from .scoring import rank_round
@@ -56,9 +59,14 @@ def decide_selection(
         start, end = calendar.publicity_period(calendar.WorkingCalendar(session), local_today(now), rule)
         outcome = {"selected": [], "notSelected": []}
         for item in ranked:
-            chosen = item["score"] >= threshold and item["applicationNo"] not in excluded
+            # a failed site visit or a desk-review majority against blocks it unless overridden (findings.py)
+            allowed, found = findings.selectable(session, reviews.find_entry(session, item["instanceId"]))
+            chosen = item["score"] >= threshold and item["applicationNo"] not in excluded and allowed
             reason = excluded.get(item["applicationNo"]) or (
                 f"综合得分 {item['score']} 低于入选线 {threshold} / score below the threshold {threshold}"
+                if item["score"] < threshold
+                else "专家结论：" + "；".join(b.partition(" / ")[0] for b in found.blocking)
+                + " / Experts' findings: " + "; ".join(b.partition(" / ")[2] for b in found.blocking)
             )
             data = {
                 "selection_decision": "selected" if chosen else "not_selected",

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from ...actors import DISTRICT_CLERK, Actor
 from ...engine.store import counters
 from ...errors import NotFound
-from .models import Consortium, District, Filing, Membership, Objection, Organisation, PublicityNotice
+from .models import Consortium, District, Filing, Membership, Organisation, PublicityNotice
 
 
 def find_organisation(session: Session, credit_code: str) -> Organisation | None:
@@ -117,22 +117,3 @@ def current_notice(session: Session, instance_id: str) -> PublicityNotice | None
         .order_by(PublicityNotice.id.desc())
     ).first()
 
-
-def open_objections(session: Session, notice_id: int) -> list[Objection]:
-    return list(
-        session.scalars(
-            sa.select(Objection).where(Objection.notice_id == notice_id, Objection.status == "open")
-        )
-    )
-
-
-def conclude_open_objections(session: Session, instance_id: str, decision: str, finding: str | None) -> int:
-    """Mark every open objection of the instance's notice with the clerk's decision."""
-    notice = current_notice(session, instance_id)
-    if notice is None:
-        return 0
-    open_ones = open_objections(session, notice.id)
-    for objection in open_ones:
-        objection.status = "upheld" if decision == "upheld" else "dismissed"
-        objection.conclusion = finding
-    return len(open_ones)

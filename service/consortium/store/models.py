@@ -111,6 +111,8 @@ class Filing(Base):
     valid_until: Mapped[date] = mapped_column(sa.Date, index=True)
     status: Mapped[str] = mapped_column(sa.String(20), index=True)  # filed | expired | revoked
     filed_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # the city clerk's filing decision (文号), given at Task_FilingDecision (issue 13 item 5)
+    document_no: Mapped[str | None] = mapped_column(sa.String(100))
 
 
 class PublicityNotice(Base):
@@ -137,3 +139,8 @@ class Objection(Base):
     received_at: Mapped[datetime] = mapped_column(UtcDateTime())
     status: Mapped[str] = mapped_column(sa.String(20))  # open | upheld | dismissed
     conclusion: Mapped[str | None] = mapped_column(sa.Text)
+    # printed on the receipt: with the receipt number it opens the public status lookup (issue 13 item 3)
+    verification_code: Mapped[str | None] = mapped_column(sa.String(16))
+    decided_by: Mapped[str | None] = mapped_column(sa.String(100))
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    finding_document: Mapped[str | None] = mapped_column(sa.String(200))

@@ -47,6 +47,11 @@ class RoundEntry(Base):
     outcome: Mapped[str | None] = mapped_column(sa.String(20))  # selected | not_selected
     rank: Mapped[int | None] = mapped_column(sa.Integer)
     aggregate: Mapped[float | None] = mapped_column(sa.Float)
+    # a failed site visit or a desk-review majority against keeps it out of selection unless the city
+    # clerk overrides with a written reason (issue 13 item 4; reviews/findings.py)
+    findings_override_reason: Mapped[str | None] = mapped_column(sa.Text)
+    findings_override_by: Mapped[str | None] = mapped_column(sa.String(100))
+    findings_override_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class RoundPublicity(Base):
@@ -217,3 +222,17 @@ class ScoreSheet(Base):
     signature: Mapped[str | None] = mapped_column(sa.String(200))
     signed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class PanelOpinion(Base):
+    """The panel's consolidated opinion (专家组意见, issue 13 item 4): generated from the signed sheets,
+    desk reviews and site visit; the panel leader (the first declared member seat) confirms and signs."""
+
+    __tablename__ = "panel_opinion"
+    panel_id: Mapped[int] = mapped_column(sa.ForeignKey("panel.id"), primary_key=True)
+    instance_id: Mapped[str] = mapped_column(sa.ForeignKey("process_instance.id"), index=True)
+    content_json: Mapped[str] = mapped_column(sa.Text)  # dimensions, totals, trimmed mean, dissent, …
+    leader: Mapped[str] = mapped_column(sa.String(64))
+    generated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    signature: Mapped[str | None] = mapped_column(sa.String(200))
+    confirmed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())

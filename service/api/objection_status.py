@@ -1,0 +1,52 @@
+"""/api/public/objections/status: an objector follows an objection with the receipt number and the
+verification code printed on the receipt (no sign-in; issue 13 item 3).
+
+A wrong pair is 404 whichever half is wrong; wrong pairs are counted like failed sign-ins (per receipt
+number and per client address, engine/login_throttle.py) and beyond the limit answer 429.
+"""
+
+from __future__ import annotations
+
+from flask import request
+
+from ..consortium import objections
+from ..errors import InvalidInput, NotFound
+from .auth import context, login_failed, login_refusal, throttled_json
+from .domain import bp
+
+THROTTLE_PREFIX = "objection:"  # the throttle's account key: the receipt number, kept apart from users
+
+
+def check_status(receipt_no: str, verification_code: str, edge: str):
+    """(status dict, None) or (None, Refusal) for this pair from this client.
+
+    Raises:
+        InvalidInput: a half is missing (naming it).
+        NotFound: no objection with this pair (counted against the receipt and the address).
+    """
+    missing = {name: ["必填 / required"] for name, value in
+               (("receiptNo", receipt_no), ("verificationCode", verification_code)) if not value.strip()}
+    if missing:
+        raise InvalidInput("请填写回执编号和查询码 / Give the receipt number and the code", missing)
+    key = THROTTLE_PREFIX + receipt_no.strip()
+    refusal = login_refusal(key, edge)
+    if refusal is not None:
+        return None, refusal
+    try:
+        return objections.lookup_status(
+            context(), receipt_no=receipt_no, verification_code=verification_code
+        ), None
+    except NotFound:
+        login_failed(key)
+        raise
+
+
+@bp.post("/public/objections/status")
+def objection_status():
+    body = request.get_json(silent=True)
+    body = body if isinstance(body, dict) else {}
+    found, refusal = check_status(str(body.get("receiptNo") or ""), str(body.get("verificationCode") or ""),
+                                  "objection_status_api")
+    if refusal is not None:
+        return throttled_json(refusal)
+    return found
