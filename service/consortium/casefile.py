@@ -212,6 +212,9 @@ class CaseMaterial:
     documents: list[dict[str, Any]]
     generated_at: datetime
     issued: list[dict[str, Any]] = field(default_factory=list)  # notices, certificate, letter: not case files
+    sub_track: str | None = None  # 细分赛道 code (issue 14 item 6)
+    chain_leader: bool = False  # the lead declares itself a 链主企业
+    consortium_head: list[Labelled] = field(default_factory=list)  # 创新联合体负责人 (三（三）)
 
 
 def _schema_labels(form_key: str, path: tuple[str, ...] = ()) -> dict[str, dict[str, Any]]:
@@ -389,6 +392,12 @@ def read_case_material(
             documents=documents,
             generated_at=ctx.now(),
             issued=issued,
+            sub_track=record.sub_track,
+            chain_leader=bool(record.chain_leader),
+            consortium_head=_labelled(
+                _schema_labels("hire_chief_expert", ("consortium_head",)),
+                variables.get("consortium_head") or {},
+            ),
         )
 
 

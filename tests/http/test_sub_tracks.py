@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from service.consortium.casefile import read_case_material
 from service.consortium.store.models import Consortium
 from service.engine import browse, tasks
 from service.errors import InvalidInput
@@ -78,3 +79,5 @@ def test_the_head_and_each_members_commitments_are_part_of_the_application(ctx):
     assert variables["consortium_head"]["name"] == "王统筹"
     members = variables["invited_members"]
     assert [m["commitments"]["funds_wan"] for m in members] == [500] * len(MEMBERS)
+    material = read_case_material(ctx, actor=walk.actor("city1"), instance_id=walk.instance_id)
+    assert {c.key: c.value for c in material.consortium_head}["name"] == "王统筹"  # in the case file
