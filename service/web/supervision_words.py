@@ -9,6 +9,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "sup.project_recorded": ("承担项目已登记", "Project recorded"),
     "sup.complete_project": ("登记结题", "Record completion"),
     "sup.project_completed": ("项目已结题", "Project completed"),
+    "sup.project.active": ("在研", "Active"),
+    "sup.project.completed": ("已结题", "Completed"),
     "sup.evaluations": ("绩效评价", "Performance evaluations"),
     "sup.score": ("得分", "Score"),
     "sup.grade": ("等级", "Grade"),
