@@ -31,7 +31,7 @@ from ..engine.inbox import next_task
 from ..errors import Forbidden, InvalidInput
 from . import registry
 from .common import actor, context, login_required
-from .i18n import t
+from .i18n import bilingual, t
 
 bp = Blueprint("web_supervision", __name__)
 
@@ -72,7 +72,9 @@ def _date(values: dict[str, str], name: str, *, required: bool = True) -> date |
 
 
 def _refused(consortium_id: int, form: str, values: dict[str, str], exc: InvalidInput):
-    errors = {"_": [str(exc)], **(exc.fields or {})}
+    errors = {**(exc.fields or {}), "_": [bilingual(str(exc))]}
+    if form == "project" and "name" in errors:  # labelled 项目名称 here, not an organisation's 单位名称
+        errors["project_name"] = errors.pop("name")
     return registry.detail_page(consortium_id, form=form, values=values, errors=errors, status=422)
 
 
@@ -201,6 +203,6 @@ def evaluation_round_open():
         )
         opened = evaluations.open_evaluation_round(context(), actor=actor(), settings=settings)
     except InvalidInput as exc:
-        return _round_page(values, {"_": [str(exc)], **(exc.fields or {})}, 422)
+        return _round_page(values, {**(exc.fields or {}), "_": [bilingual(str(exc))]}, 422)
     flash(t("sup.round_opened", round_no=opened["roundNo"], count=len(opened["instances"])), "ok")
     return redirect(url_for("web_supervision.evaluation_round_form"), code=303)

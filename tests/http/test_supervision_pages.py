@@ -41,6 +41,10 @@ def test_a_lead_unit_records_a_project_and_cannot_dissolve_while_it_runs(ctx, se
     bad = lead.post(action, data={**tokens(lead.get(f"/registry/{cid}").text, action), **PROJECT,
                                   "project_no": "", "started_on": "3/1/2026"})
     assert bad.status_code == 422 and 'id="project-problems"' in bad.text
+    no_name = lead.post(action, data={**tokens(lead.get(f"/registry/{cid}").text, action), **PROJECT,
+                                      "name": " "})
+    assert no_name.status_code == 422 and 'id="err-project_name"' in no_name.text
+    assert "项目名称" in no_name.text.split('id="project-problems"')[1].split("</div>")[0]
     assert "日期格式有误" in bad.text and count(ctx, ConsortiumProject) == 0
 
     form = {**tokens(lead.get(f"/registry/{cid}").text, action), **PROJECT}
