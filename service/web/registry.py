@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, Response, render_template, request
 
 from ..consortium import registry_list
-from ..consortium.casefile import read_casefile
 from ..consortium.registry_list import RegistryFilter
+from . import supervision_page
 from .common import actor, context, login_required
 
 bp = Blueprint("web_registry", __name__)
@@ -46,27 +46,4 @@ def export(fmt: str):
 @bp.get("/registry/<int:consortium_id>")
 @login_required
 def detail(consortium_id: int):
-    return detail_page(consortium_id)
-
-
-def detail_page(
-    consortium_id: int, *, form: str | None = None, values: dict | None = None, errors: dict | None = None,
-    status: int = 200,
-):
-    """The consortium's page; a refused supervision form (`form`) is shown again with its `errors`."""
-    from . import supervision_page  # late: supervision_page builds on this page
-
-    found = registry_list.read_detail(context(), consortium_id=consortium_id, actor=actor())
-    history = (
-        read_casefile(context(), instance_id=found.record.instance_id, actor=actor()).timeline
-        if found.record.instance_id
-        else []
-    )
-    supervision = supervision_page.section(consortium_id, found.record.lead_credit_code, found.record.status)
-    supervision["lead_name"] = next(
-        (name for code, name, *_ in found.members if code == found.record.lead_credit_code), ""
-    )
-    return render_template(
-        "registry_detail.html", detail=found, history=history, sup=supervision, form=form,
-        values=values or {}, errors=errors or {},
-    ), status
+    return supervision_page.consortium_page(consortium_id)

@@ -17,6 +17,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from ..actors import CITY_CLERK
 from ..clock import local_today
+from ..consortium import registry_list
+from ..consortium.casefile import read_casefile
 from ..consortium.supervision import (
     evaluations,
     integrity,
@@ -29,11 +31,32 @@ from ..consortium.supervision import (
 from ..consortium.supervision.standing import SUPERVISED
 from ..engine.inbox import next_task
 from ..errors import Forbidden, InvalidInput
-from . import registry
 from .common import actor, context, login_required
 from .i18n import bilingual, t
 
 bp = Blueprint("web_supervision", __name__)
+
+
+def consortium_page(
+    consortium_id: int, *, form: str | None = None, values: dict | None = None, errors: dict | None = None,
+    status: int = 200,
+):
+    """The consortium's page (`/registry/<id>`: members, filings, supervision, history); a refused
+    supervision form (`form`) is shown again with its `values` and `errors`. NotFound outside the scope."""
+    found = registry_list.read_detail(context(), consortium_id=consortium_id, actor=actor())
+    history = (
+        read_casefile(context(), instance_id=found.record.instance_id, actor=actor()).timeline
+        if found.record.instance_id
+        else []
+    )
+    supervision = section(consortium_id, found.record.lead_credit_code, found.record.status)
+    supervision["lead_name"] = next(
+        (name for code, name, *_ in found.members if code == found.record.lead_credit_code), ""
+    )
+    return render_template(
+        "registry_detail.html", detail=found, history=history, sup=supervision, form=form,
+        values=values or {}, errors=errors or {},
+    ), status
 
 
 def section(consortium_id: int, lead_credit_code: str, status: str) -> dict[str, Any]:
@@ -75,7 +98,7 @@ def _refused(consortium_id: int, form: str, values: dict[str, str], exc: Invalid
     errors = {**(exc.fields or {}), "_": [bilingual(str(exc))]}
     if form == "project" and "name" in errors:  # labelled 项目名称 here, not an organisation's 单位名称
         errors["project_name"] = errors.pop("name")
-    return registry.detail_page(consortium_id, form=form, values=values, errors=errors, status=422)
+    return consortium_page(consortium_id, form=form, values=values, errors=errors, status=422)
 
 
 def _back(consortium_id: int, message: str):
