@@ -65,6 +65,7 @@ def test_projects_and_dissolution(server, ctx, clock):
     done = lead.post(dissolve, json={"reason": "合作期满，各方协商一致解散"})
     assert done.status_code == 200 and done.json()["status"] == "dissolved"
     assert consortium(ctx, consortium_id=cid).status == "dissolved"
+    assert lead.post(path, json=PROJECT).status_code == 409  # no longer filed
     assert {"project.recorded", "project.completed", "consortium.dissolved"} <= set(actions(ctx))
 
 

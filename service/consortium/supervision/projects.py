@@ -36,6 +36,7 @@ def record_project(
     Raises:
         NotFound: the consortium is outside the caller's scope.
         Forbidden: neither the city bureau nor the consortium's lead unit.
+        Conflict: the consortium's filing is not in force (a project is undertaken as a filed consortium).
         InvalidInput: missing number or name, unknown level, ending before it starts.
     """
     problems: dict[str, list[str]] = {}
@@ -56,6 +57,11 @@ def record_project(
             raise Forbidden(
                 "只有市科技局或该联合体的牵头单位可以登记承担项目 / "
                 "Only the city bureau or the consortium's lead unit records its projects"
+            )
+        if record.status not in SUPERVISED:
+            raise Conflict(
+                f"创新联合体当前状态为 {record.status}，不在备案有效期内 / "
+                f"Consortium {record.application_no} is {record.status}, not filed"
             )
         project = ConsortiumProject(
             consortium_id=record.id,
