@@ -16,6 +16,7 @@ from .bootstrap import build_context
 from .config import Config
 from .engine.store import schema
 from .errors import ServiceError
+from .supervision_cli import supervision_group
 
 
 @click.group()
@@ -24,6 +25,7 @@ def cli() -> None:
 
 
 cli.add_command(audit_group)
+cli.add_command(supervision_group)
 
 
 @cli.group()

@@ -12,7 +12,7 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import current_app, jsonify
 
-from . import org_register, review_openapi, schemas
+from . import org_register, review_openapi, schemas, supervision_openapi
 from .domain import bp
 
 SCHEMAS = {
@@ -123,6 +123,9 @@ PATHS.update(review_openapi.PATHS)
 SCHEMAS.update(org_register.SCHEMAS)  # districts and the organisation register
 PATHS.update(org_register.PATHS)
 PATHS["/api/organisations"]["post"] = org_register.REGISTER_POST
+SCHEMAS.update(supervision_openapi.SCHEMAS)  # supervision actions (supervision.py)
+PATHS["/api/integrity-records"]["post"] = supervision_openapi.INTEGRITY_POST
+PATHS.update(supervision_openapi.PATHS)
 
 
 def build_spec() -> dict[str, Any]:

@@ -13,6 +13,7 @@ from forms.vocabulary import INDUSTRY_CHOICES
 
 from ..actors import ROLE_NAMES_ZH
 from .document_words import WORDS as DOCUMENT_WORDS
+from .supervision_words import WORDS as SUPERVISION_WORDS
 
 LANGS = ("zh", "en")
 ROLE_NAMES_EN = {
@@ -398,6 +399,7 @@ REVIEW_WORDS: dict[str, tuple[str, str]] = {  # expert review pages: rounds, pan
     ),
 }
 CATALOGUE.update(REVIEW_WORDS)
+CATALOGUE.update(SUPERVISION_WORDS)  # issue 14 item 9 (supervision_words.py)
 
 STATUS = {
     "draft": ("申报中", "Being prepared"), "district_review": ("区级审核", "District review"),

@@ -33,6 +33,7 @@ from . import (
     registry,
     rounds,
     security,
+    supervision_page,
     task_page,
 )
 from .common import current_actor
@@ -48,7 +49,7 @@ VENDOR = {  # what the pages load from npm packages, by the path they use
 }
 BLUEPRINTS = (
     auth, inbox, task_page, applications, registry, deployments, dashboard, public,
-    calendar, rounds, panel_pages, audit_page, organisations_page, documents,
+    calendar, rounds, panel_pages, audit_page, organisations_page, documents, supervision_page,
 )
 STATUS = {NotFound: 404, Forbidden: 403, Conflict: 409, InvalidInput: 422}
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, Response, render_template, request
 
 from ..consortium import registry_list
-from ..consortium.casefile import read_casefile
 from ..consortium.registry_list import RegistryFilter
+from . import supervision_page
 from .common import actor, context, login_required
 
 bp = Blueprint("web_registry", __name__)
@@ -46,10 +46,4 @@ def export(fmt: str):
 @bp.get("/registry/<int:consortium_id>")
 @login_required
 def detail(consortium_id: int):
-    found = registry_list.read_detail(context(), consortium_id=consortium_id, actor=actor())
-    history = (
-        read_casefile(context(), instance_id=found.record.instance_id, actor=actor()).timeline
-        if found.record.instance_id
-        else []
-    )
-    return render_template("registry_detail.html", detail=found, history=history)
+    return supervision_page.consortium_page(consortium_id)

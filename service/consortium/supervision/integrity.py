@@ -21,6 +21,7 @@ from ...engine.calendar import add_years
 from ...engine.store import audit
 from ...errors import Forbidden, InvalidInput
 from ..store import supervision as store
+from ..store.models import Consortium
 from ..store.supervision_models import IntegrityRecord
 
 BAN_YEARS = 3
@@ -126,6 +127,8 @@ class IntegrityEvent:
     permanent: bool = False
     referral_authority: str | None = None
     referred_on: date | None = None
+    #: The consortium whose page the entry was made from (shown in its supervision record), if any.
+    consortium_id: int | None = None
 
 
 def record_integrity_event(ctx: Context, *, actor: Actor, event: IntegrityEvent) -> int:
@@ -134,6 +137,7 @@ def record_integrity_event(ctx: Context, *, actor: Actor, event: IntegrityEvent)
     Raises:
         Forbidden: only the city bureau keeps the register.
         InvalidInput: unknown type or subject kind, or a restriction ending before the decision.
+        (also InvalidInput when `consortium_id` names no consortium)
     """
     if not actor.has(CITY_CLERK):
         raise Forbidden("只有市科技局可以记录科研信用档案 / Only the city bureau keeps the credit record")
@@ -165,6 +169,10 @@ def record_integrity_event(ctx: Context, *, actor: Actor, event: IntegrityEvent)
         raise InvalidInput("信用档案信息有误 / The entry has errors", problems)
     now = ctx.now()
     with ctx.unit_of_work() as uow:
+        if event.consortium_id is not None and uow.session.get(Consortium, event.consortium_id) is None:
+            raise InvalidInput(
+                "创新联合体不存在 / No such consortium", {"consortium_id": ["不存在 / does not exist"]}
+            )
         entry = _enter(
             uow.session,
             IntegrityRecord(
@@ -180,6 +188,7 @@ def record_integrity_event(ctx: Context, *, actor: Actor, event: IntegrityEvent)
                 restriction_until=PERMANENT if event.permanent else event.restriction_until,
                 referral_authority=(event.referral_authority or "").strip() or None,
                 referred_on=event.referred_on,
+                consortium_id=event.consortium_id,
             ),
             actor,
             now,

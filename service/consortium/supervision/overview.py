@@ -46,7 +46,16 @@ def supervision_record(ctx: Context, *, actor: Actor, consortium_id: int) -> dic
                 for m in record.members
             ],
             "projects": [
-                {"projectNo": p.project_no, "name": p.name, "level": p.level, "status": p.status}
+                {
+                    "id": p.id,
+                    "projectNo": p.project_no,
+                    "name": p.name,
+                    "level": p.level,
+                    "status": p.status,
+                    "startedOn": p.started_on.isoformat() if p.started_on else None,
+                    "endsOn": p.ends_on.isoformat() if p.ends_on else None,
+                    "recordedBy": p.recorded_by,
+                }
                 for p in store.projects_of(session, record.id)
             ],
             "evaluations": [

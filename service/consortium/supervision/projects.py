@@ -30,14 +30,15 @@ def record_project(
     started_on: date,
     ends_on: date | None = None,
 ) -> int:
-    """The bureau records a project the consortium undertakes (立项); it stays active until completed.
+    """The bureau, or the consortium's lead unit, records a project it undertakes (立项); it stays active
+    until completed (only the bureau closes it: `complete_project`).
 
     Raises:
-        Forbidden: only the city bureau records projects.
+        NotFound: the consortium is outside the caller's scope.
+        Forbidden: neither the city bureau nor the consortium's lead unit.
+        Conflict: the consortium's filing is not in force (a project is undertaken as a filed consortium).
         InvalidInput: missing number or name, unknown level, ending before it starts.
     """
-    if not actor.has(CITY_CLERK):
-        raise Forbidden("只有市科技局可以登记承担项目 / Only the city bureau records projects")
     problems: dict[str, list[str]] = {}
     if not project_no.strip():
         problems["project_no"] = ["此项为必填项 / Required"]
@@ -51,7 +52,17 @@ def record_project(
         raise InvalidInput("项目信息有误 / The project record has errors", problems)
     now = ctx.now()
     with ctx.unit_of_work() as uow:
-        record = store.get_consortium(uow.session, consortium_id)
+        record = consortium_store.get_visible(uow.session, consortium_id, actor)
+        if not actor.has(CITY_CLERK) and actor.org_credit_code != record.lead_credit_code:
+            raise Forbidden(
+                "只有市科技局或该联合体的牵头单位可以登记承担项目 / "
+                "Only the city bureau or the consortium's lead unit records its projects"
+            )
+        if record.status not in SUPERVISED:
+            raise Conflict(
+                f"创新联合体当前状态为 {record.status}，不在备案有效期内 / "
+                f"Consortium {record.application_no} is {record.status}, not filed"
+            )
         project = ConsortiumProject(
             consortium_id=record.id,
             project_no=project_no.strip(),

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ...actors import Actor
@@ -23,11 +24,14 @@ from ...engine.store import audit
 from ...engine.store.models import ProcessInstance
 from ...errors import Conflict, Forbidden, NotFound
 from ..procedure import RECOMMENDATION
+from ..store import consortia as consortium_store
 from ..store import supervision as store
 from ..store.models import Consortium, Filing
 from ..store.supervision_models import RenewalInvitation
 from .standing import member_items
 
+#: The page (service/web/supervision_page.py) where the lead unit starts the renewal, named in the notice.
+RENEWAL_PAGE = "/registry/{consortium_id}/renewal"
 #: What a renewal carries over from the previous application; everything is reviewed again anyway.
 CARRIED_OVER = (
     "consortium_name",
@@ -70,6 +74,7 @@ def invite_to_renew(
         subject=f"备案有效期满，欢迎重新申报 / Filing {filing.filing_no} expired: apply again",
         body=f"创新联合体“{record.name}”的备案（{filing.filing_no}）已于 {expired_on} 到期。"
         f"可在“重新申报”中发起新的申请，材料将按原备案预填。\n"
+        f"重新申报 / Apply again: {RENEWAL_PAGE.format(consortium_id=record.id)}\n"
         f"The filing {filing.filing_no} of {record.name} expired on {expired_on}. "
         "A renewal application starts pre-filled from it.",
         now=now,
@@ -184,3 +189,46 @@ def list_invitations(ctx: Context, *, actor: Actor) -> list[dict[str, Any]]:
             }
             for i in store.invitations_of(uow.session, actor.org_credit_code)
         ]
+
+
+def renewal_preview(ctx: Context, *, actor: Actor, consortium_id: int) -> dict[str, Any]:
+    """What a renewal of the consortium's expired filing would start with (the 重新申报 page).
+
+    Returns {"filingId", "filingNo", "validUntil", "applicationNo", "renewedAs", "prefill"}; `renewedAs`
+    is the application already started from it, if any.
+
+    Raises:
+        NotFound: the consortium is outside the caller's scope, or has never been filed.
+        Forbidden: the caller is not its lead unit.
+        Conflict: its latest filing has not expired.
+    """
+    with ctx.unit_of_work(write=False) as uow:
+        session = uow.session
+        record = consortium_store.get_visible(session, consortium_id, actor)
+        if actor.org_credit_code != record.lead_credit_code:
+            raise Forbidden("只有原牵头单位可以重新申报 / Only the lead unit may renew its filing")
+        filing = store.latest_filing(session, record.id)
+        if filing is None:
+            raise NotFound(f"该联合体尚无备案 / Consortium {consortium_id} has no filing")
+        if filing.status != "expired":
+            raise Conflict(f"备案 {filing.filing_no} 尚未到期 / Filing {filing.filing_no} has not expired")
+        invitation = store.invitation_for_filing(session, filing.id)
+        accepted = invitation is not None and invitation.status == "accepted"
+        return {
+            "filingId": filing.id,
+            "filingNo": filing.filing_no,
+            "validUntil": filing.valid_until.isoformat(),
+            "applicationNo": record.application_no,
+            "renewedAs": invitation.application_no if accepted else None,
+            "prefill": _prefill(session, record, filing),
+        }
+
+
+def filing_id_of(ctx: Context, *, actor: Actor, filing_no: str) -> int:
+    """The id of filing `filing_no` when its consortium is in the caller's scope; NotFound otherwise."""
+    with ctx.unit_of_work(write=False) as uow:
+        filing = uow.session.scalars(sa.select(Filing).where(Filing.filing_no == filing_no)).first()
+        if filing is None:
+            raise NotFound(f"备案不存在 / Filing {filing_no} does not exist")
+        consortium_store.get_visible(uow.session, filing.consortium_id, actor)
+        return filing.id

@@ -90,7 +90,13 @@ def start_for_consortium(ctx: Context, *, actor: Actor, consortium_id: int, key:
     """Start supervision diagram `key` for a consortium, numbered per consortium (`prefix`-<application>-NN).
 
     The diagram's first step reads the consortium from its record and refuses callers out of place.
+
+    Raises:
+        NotFound: the consortium does not exist or is outside the caller's scope (checked first).
+        Forbidden: the caller may not start diagram `key` (its starter groups) or act for this consortium.
     """
+    with ctx.unit_of_work(write=False) as uow:
+        consortia.get_visible(uow.session, consortium_id, actor)
 
     def numbering(session: Session) -> str:  # drawn in the start's own transaction (store/counters.py)
         application_no = store.get_consortium(session, consortium_id).application_no

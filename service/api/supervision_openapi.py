@@ -1,0 +1,132 @@
+"""OpenAPI description of the supervision actions (supervision.py, issue 14 item 9), merged into
+/api/openapi.json; the request schemas are the ones the views load with (lengths fit the columns).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, fields, validate
+
+from ..consortium.supervision.integrity import RECORD_TYPES
+from ..consortium.supervision.projects import LEVELS
+
+DATE = {"description": "YYYY-MM-DD"}
+
+
+class EvaluationRoundIn(Schema):
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    dataFrom = fields.Date(required=True, metadata=DATE)
+    dataUntil = fields.Date(required=True, metadata=DATE)
+    publicityDays = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=365))
+    rectificationMonths = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=120))
+    hearingWorkingDays = fields.Integer(
+        allow_none=True,
+        validate=validate.Range(min=1, max=60),
+        metadata={"description": "陈述申辩期限（工作日） / working days to state its case"},
+    )
+    rectificationEnabled = fields.Boolean(allow_none=True)
+
+
+class ProjectIn(Schema):
+    projectNo = fields.String(required=True, validate=validate.Length(min=1, max=60))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    level = fields.String(required=True, validate=validate.OneOf(list(LEVELS)))
+    startedOn = fields.Date(required=True, metadata=DATE)
+    endsOn = fields.Date(allow_none=True, metadata=DATE)
+
+
+class DissolutionIn(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+
+
+class IntegrityEventIn(Schema):
+    subjectKind = fields.String(required=True, validate=validate.OneOf(["org", "person"]))
+    subjectId = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=18),
+        metadata={"description": "统一社会信用代码或身份证号 / credit code or personal ID"},
+    )
+    subjectName = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    type = fields.String(required=True, validate=validate.OneOf(list(RECORD_TYPES)))
+    description = fields.String(required=True, validate=validate.Length(min=1, max=4000))
+    decisionDocument = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    decidedOn = fields.Date(required=True, metadata=DATE)
+    restrictionUntil = fields.Date(allow_none=True, metadata=DATE)
+    restricts = fields.Boolean(allow_none=True)
+    permanent = fields.Boolean(allow_none=True)
+    referralAuthority = fields.String(allow_none=True, validate=validate.Length(max=200))
+    referredOn = fields.Date(allow_none=True, metadata=DATE)
+    consortiumId = fields.Integer(allow_none=True, validate=validate.Range(min=0, max=2**31 - 1))
+
+
+SCHEMAS = {cls.__name__: cls for cls in (EvaluationRoundIn, ProjectIn, DissolutionIn, IntegrityEventIn)}
+ID = {"type": "integer", "minimum": 0, "maximum": 2**31 - 1}
+
+
+def _op(summary: str, body: str | None, status: int, params: dict[str, dict], *, array: bool = False) -> dict:
+    error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    shape = {"type": "array", "items": {"type": "object"}} if array else {"type": "object"}
+    operation: dict[str, Any] = {
+        "summary": summary,
+        "tags": ["supervision"],
+        "parameters": [
+            {"in": "path", "name": name, "required": True, "schema": schema}
+            for name, schema in params.items()
+        ],
+        "responses": {
+            status: {"description": "OK", "content": {"application/json": {"schema": shape}}},
+            400: {"description": "Malformed request", **error},
+            401: {"description": "Not signed in", **error},
+            403: {"description": "Not allowed for the caller's role", **error},
+            404: {"description": "Absent or outside the caller's scope", **error},
+            409: {"description": "State conflict (not filed, active project, already renewed …)", **error},
+            422: {"description": "Invalid input, with field errors", **error},
+        },
+    }
+    if body:
+        schema = {"$ref": f"#/components/schemas/{body}"}
+        operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": schema}}}
+    return operation
+
+
+CONSORTIUM = {"consortium_id": ID}
+PATHS: dict[str, dict[str, Any]] = {
+    "/api/evaluation-rounds": {
+        "post": _op("开启绩效评价 / Open an evaluation round (city clerk)", "EvaluationRoundIn", 201, {}),
+    },
+    "/api/consortia/{consortium_id}/projects": {
+        "post": _op(
+            "登记承担项目 / Record a project (lead unit or city clerk)", "ProjectIn", 201, CONSORTIUM
+        ),
+    },
+    "/api/projects/{project_id}/completion": {
+        "post": _op("项目结题 / Close a project (city clerk)", None, 200, {"project_id": ID}),
+    },
+    "/api/consortia/{consortium_id}/dissolution": {
+        "post": _op("申请解散 / Dissolve the consortium (lead unit)", "DissolutionIn", 200, CONSORTIUM),
+    },
+    "/api/consortia/{consortium_id}/member-changes": {
+        "post": _op("发起成员变更 / Start a member change (lead unit)", None, 201, CONSORTIUM),
+    },
+    "/api/consortia/{consortium_id}/lead-failure-cases": {
+        "post": _op(
+            "牵头单位履约失职处理 / Open a lead-unit failure case (city clerk)", None, 201, CONSORTIUM
+        ),
+    },
+    "/api/renewal-invitations": {
+        "get": _op("重新申报邀请 / My invitations to apply again", None, 200, {}, array=True),
+    },
+    "/api/filings/{filing_no}/renewal": {
+        "post": _op(
+            "重新申报 / Apply again from an expired filing (lead unit)",
+            None,
+            201,
+            {"filing_no": {"type": "string"}},
+        ),
+    },
+}
+#: POST beside the existing GET /api/integrity-records (openapi.py adds it to that path).
+INTEGRITY_POST = _op(
+    "记入科研信用档案 / Make a credit-record entry (city clerk)", "IntegrityEventIn", 201, {}
+)
