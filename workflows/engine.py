@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -23,6 +23,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from . import asynchronous, clock, listeners
 from .data import check_variables
 from .errors import DiagramInvalid, DiagramProblem, problem_from_validation
+from .expressions import rewrite_document
 from .extensions import Extensions
 from .helpers import DEFAULT_HELPERS
 from .instance import AsyncJob, Instance, TaskEnd
@@ -83,13 +84,16 @@ class Engine:
         parser = ConsortiumParser(validator=_validator())
         problems: list[DiagramProblem] = []
         owners: dict[str, str] = {}
+        refused: list[DiagramProblem] = []  # JUEL outside the subset: reported with lint's problems
         for name, content in {**library, **files}.items():
             before = set(parser.process_parsers)
-            problems.extend(self._add(parser, name, content))
+            problems.extend(self._add(parser, name, content, refused if name in files else [],
+                                      self.helpers))
             for process_id in set(parser.process_parsers) - before:
                 owners[process_id] = name
         if problems:
-            raise DiagramInvalid(problems)
+            raise DiagramInvalid(problems + refused)
+        problems.extend(refused)
         for name in files:
             if name in parser.documents:
                 problems.extend(lint_document(name, parser.documents[name], self.extensions.names()))
@@ -115,11 +119,13 @@ class Engine:
         return compiled
 
     @staticmethod
-    def _add(parser: ConsortiumParser, name: str, content: bytes) -> list[DiagramProblem]:
+    def _add(parser: ConsortiumParser, name: str, content: bytes, refused: list[DiagramProblem],
+             helper_names: Collection[str]) -> list[DiagramProblem]:
         try:
             root = etree.fromstring(content)
         except etree.XMLSyntaxError as exc:
             return [DiagramProblem(name, None, exc.lineno, f"XML 语法错误 / XML syntax error: {exc.msg}")]
+        refused.extend(rewrite_document(name, root, helper_names))  # JUEL -> sandbox Python
         try:
             parser.add_bpmn_xml(etree.ElementTree(root), name)
         except ValidationException as exc:
