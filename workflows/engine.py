@@ -149,12 +149,21 @@ class Engine:
 
     # --- run ---------------------------------------------------------------------------------
 
-    def start(self, spec_json: str, *, cache_key: str, variables: dict[str, Any], now: datetime) -> Instance:
-        """A new instance seeded with `variables`; not advanced (call `Instance.advance`)."""
+    def start(self, spec_json: str, *, cache_key: str, variables: dict[str, Any], now: datetime,
+              initiator: str | None = None) -> Instance:
+        """A new instance seeded with `variables`; not advanced (call `Instance.advance`).
+
+        `initiator` (the starting user's id) is stored in the variable a start event names in
+        `camunda:initiator`, as Camunda does.
+        """
         check_variables(variables)
         with clock.engine_clock(now):
             workflow = new_workflow(spec_json, cache_key, script_engine=self.script_engine)
             workflow.task_tree.data.update(copy.deepcopy(variables))
+            for spec in workflow.spec.task_specs.values():
+                name = (getattr(spec, "extensions", None) or {}).get("camunda:initiator")
+                if name and initiator is not None:
+                    workflow.task_tree.data[name] = initiator
         return Instance(self, workflow)
 
     def restore(self, spec_json: SpecSource, *, cache_key: str, state_json: str) -> Instance:

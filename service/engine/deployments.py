@@ -102,7 +102,8 @@ def deploy(
                 resource_name=process.resource_name,
                 content_hash=digest,
                 spec_json=process.spec_json,
-                starter_groups=_starter_groups(files[process.resource_name], key),
+                starter_groups=_starter(files[process.resource_name], key, "candidateStarterGroups"),
+                starter_users=_starter(files[process.resource_name], key, "candidateStarterUsers"),
                 deployed_at=now,
             )
             session.add(definition)
@@ -128,9 +129,10 @@ def _describe(problem) -> str:
     return f"{where}{element} {problem.message}"
 
 
-def _starter_groups(content: bytes, key: str) -> str | None:
+def _starter(content: bytes, key: str, attribute: str) -> str | None:
+    """The process's `camunda:candidateStarterGroups` or `camunda:candidateStarterUsers`, as written."""
     root = etree.fromstring(content, parser=etree.XMLParser(resolve_entities=False, no_network=True))
     for process in root.iter(f"{{{BPMN}}}process"):
         if process.get("id") == key:
-            return process.get(f"{{{CAMUNDA}}}candidateStarterGroups")
+            return process.get(f"{{{CAMUNDA}}}{attribute}")
     return None

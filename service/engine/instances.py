@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from workflows.errors import InvalidData
 from workflows.extensions import Extensions
 
-from ..actors import CITY_CLERK, Actor
+from ..actors import ADMIN, CITY_CLERK, PROCESS_OWNER, Actor
 from ..context import Context
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from . import called
@@ -90,7 +90,8 @@ def start_instance(
             spec = called.spec_for_start(ctx, session, definition)  # calledElementBinding latest
             row.called_spec_id = spec.called_spec_id
             running = ctx.workflows.start(
-                spec.spec_json, cache_key=spec.cache_key, variables=variables, now=now
+                spec.spec_json, cache_key=spec.cache_key, variables=variables, now=now,
+                initiator=actor.id,
             )
         except InvalidData as exc:  # a start variable that cannot be stored: 400 naming it
             raise unstorable_input(exc) from exc
@@ -111,11 +112,15 @@ def start_instance(
 def check_may_start(
     definition: ProcessDefinition, actor: Actor, extensions: Extensions | None = None
 ) -> None:
-    """Forbidden unless `actor` is among the definition's starter groups, and every `may_start` hook of
-    `extensions` agrees (an application: only a lead unit)."""
-    allowed = {g.strip() for g in (definition.starter_groups or "").split(",") if g.strip()} or {CITY_CLERK}
-    if not actor.has(*allowed) and not actor.has("admin"):
-        raise Forbidden(f"无权发起该流程 / Only {', '.join(sorted(allowed))} may start this process")
+    """Forbidden unless `actor` is among the definition's starter groups (`camunda:candidateStarterGroups`,
+    default city_clerk) or an administrator or process owner (who try a new version, issue 15), and every
+    `may_start` hook of `extensions` agrees (an application: only a lead unit)."""
+    groups = {g.strip() for g in (definition.starter_groups or "").split(",") if g.strip()}
+    users = {u.strip() for u in (definition.starter_users or "").split(",") if u.strip()}
+    allowed = groups or ({CITY_CLERK} if not users else set())
+    if not (actor.has(*allowed) or actor.id in users or actor.has(ADMIN, PROCESS_OWNER)):
+        # administrators and process owners start any definition, to try a new version (issue 15)
+        raise Forbidden(f"无权发起该流程 / Only {', '.join(sorted(allowed | users))} may start this process")
     for hook in extensions.may_start if extensions is not None else ():
         hook(definition, actor)
 
