@@ -21,11 +21,13 @@ from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 
 from . import asynchronous, clock, listeners
+from .advice import warnings_for
 from .data import check_variables
 from .errors import DiagramInvalid, DiagramProblem, problem_from_validation
 from .expressions import rewrite_document
 from .extensions import Extensions
 from .helpers import DEFAULT_HELPERS
+from .ignored import drop_data_associations
 from .instance import AsyncJob, Instance, TaskEnd
 from .lint import lint_document
 from .model import ActivityState, CompiledProcess, ServiceCall, Timer, UserTask
@@ -104,7 +106,9 @@ class Engine:
                 continue
             try:
                 spec = parser.get_spec(process_id)
-                subprocess_specs = parser.get_subprocess_specs(process_id)
+                # a callee not deployed yet is looked up when it is called (call_activity, issue 15)
+                found = parser.get_subprocess_specs(process_id, require_call_activity_specs=False)
+                subprocess_specs = {k: v for k, v in found.items() if v is not None}
             except ValidationException as exc:
                 problems.append(self._problem(parser, exc, file))
                 continue
@@ -113,7 +117,8 @@ class Engine:
             node = parser.get_process_parser(process_id).node
             compiled[process_id] = CompiledProcess(
                 key=process_id, name=node.get("name"), spec_json=dump_spec(spec, subprocess_specs),
-                called=tuple(sorted(subprocess_specs)), resource_name=file)
+                called=tuple(sorted(subprocess_specs)), resource_name=file,
+                warnings=tuple(warnings_for(node, file)))
         if problems:
             raise DiagramInvalid(problems)
         return compiled
@@ -125,6 +130,7 @@ class Engine:
             root = etree.fromstring(content)
         except etree.XMLSyntaxError as exc:
             return [DiagramProblem(name, None, exc.lineno, f"XML 语法错误 / XML syntax error: {exc.msg}")]
+        drop_data_associations(root)  # data stores and objects are documentation, as in Camunda
         refused.extend(rewrite_document(name, root, helper_names))  # JUEL -> sandbox Python
         try:
             parser.add_bpmn_xml(etree.ElementTree(root), name)

@@ -21,6 +21,7 @@ class CompiledProcess:
     spec_json: str
     called: tuple[str, ...]
     resource_name: str
+    warnings: tuple[str, ...] = ()  # workflows/advice.py: deploys, but probably not as meant
 
 
 @dataclass(frozen=True)

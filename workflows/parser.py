@@ -185,7 +185,7 @@ class InitiatorStartEventParser(_STOCK[_START_EVENT][0]):  # type: ignore[misc,v
 
 _PASS_THROUGH = {  # bpmn:task, bpmn:manualTask complete on their own (workflows/pass_through.py)
     tag: (_ours(parser), PASS_THROUGH[spec])
-    for tag, (parser, spec) in {**CamundaParser.PARSER_CLASSES, **CamundaParser.OVERRIDE_PARSER_CLASSES}.items()
+    for tag, (parser, spec) in CamundaParser.OVERRIDE_PARSER_CLASSES.items()
     if tag in (full_tag("task"), full_tag("manualTask"))
 }
 

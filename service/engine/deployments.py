@@ -27,6 +27,7 @@ class DeployResult:
     deployment: Deployment | None
     created: list[ProcessDefinition] = field(default_factory=list)
     unchanged: list[ProcessDefinition] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # deployed anyway (workflows/advice.py)
 
 
 def deploy(
@@ -58,7 +59,7 @@ def deploy(
                 "流程图校验未通过 / The diagram is invalid",
                 {"diagram": [_describe(p) for p in exc.problems]},
             ) from exc
-        result = DeployResult(deployment=None)
+        result = DeployResult(deployment=None, warnings=[w for p in compiled.values() for w in p.warnings])
         pending: list[tuple] = []
         for key, process in compiled.items():
             content = files[process.resource_name]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from service.engine import jobs
 from tests.support.drawn import chain, drawn
 
 from .running import complete, get, open_tasks
@@ -46,10 +47,12 @@ ROUTED = """<bpmn:startEvent id="Start_1" />
     <bpmn:userTask id="Task_Other" name="其他" camunda:candidateGroups="city_clerk" />
     <bpmn:sequenceFlow id="Flow_in" sourceRef="Start_1" targetRef="Gateway_1" />
     <bpmn:sequenceFlow id="Flow_big" sourceRef="Gateway_1" targetRef="Task_Big">
-      <bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">${amount &gt; 1000}</bpmn:conditionExpression>
+      <bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">${amount &gt; 1000}
+      </bpmn:conditionExpression>
     </bpmn:sequenceFlow>
     <bpmn:sequenceFlow id="Flow_ab" sourceRef="Gateway_1" targetRef="Task_AB">
-      <bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">${a.b == 'x' &amp;&amp; !empty c}</bpmn:conditionExpression>
+      <bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">
+        ${a.b == 'x' &amp;&amp; !empty c}</bpmn:conditionExpression>
     </bpmn:sequenceFlow>
     <bpmn:sequenceFlow id="Flow_yes" sourceRef="Gateway_1" targetRef="Task_Yes">
       <bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">${approved}</bpmn:conditionExpression>
@@ -141,7 +144,8 @@ def test_a_task_offered_to_nobody_is_claimed_or_assigned_by_an_administrator_or_
     assert server.client("owner").rest("POST", f"/task/{other['id']}/assignee", json={"userId": "city1"}
                                        ).status_code == 204
     assert complete(server, other["id"]).status_code == 204
-    assert get(server, f"/history/process-instance/{second}")["state"] == "COMPLETED"
+    (done,) = get(server, f"/history/process-instance?processInstanceId={second}")
+    assert done["state"] == "COMPLETED"
 
 
 def test_manual_tasks_and_plain_tasks_pass_straight_through(server):
@@ -202,3 +206,19 @@ def test_every_problem_of_a_file_is_reported_at_once(server):
     assert response.status_code == 400, response.text
     message = response.json()["message"]
     assert "[Task_A]" in message and "[Service_1]" in message
+
+
+def test_a_missing_callee_reached_by_a_timer_is_an_incident_naming_the_key(server, clock):
+    hour = ('<bpmn:intermediateCatchEvent id="Timer_Hour" name="一小时"><bpmn:timerEventDefinition id="TD_H">'
+            '<bpmn:timeDuration xsi:type="bpmn:tFormalExpression">PT1H</bpmn:timeDuration>'
+            "</bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>")
+    _deploy(server, "timed_parent", chain(
+        '<bpmn:startEvent id="Start_1" />', hour,
+        '<bpmn:callActivity id="Call_Missing" name="调用" calledElement="never_deployed" />',
+        '<bpmn:endEvent id="End_1" />'))
+    instance = _started(server, "timed_parent")
+    for _ in range(6):
+        clock.advance(hours=1, minutes=1)
+        jobs.fire_due_jobs(server.ctx)
+    (incident,) = get(server, f"/incident?processInstanceId={instance}", "admin")
+    assert "never_deployed" in incident["incidentMessage"] and "Call_Missing" in incident["incidentMessage"]

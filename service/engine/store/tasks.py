@@ -172,7 +172,9 @@ def may_work_on(session: Session, task: HumanTask, actor: Actor) -> bool:
     """Whether `actor` may claim or complete `task` (being able to see it is not enough for city clerks)."""
     if task.assignee is not None:
         return task.assignee == actor.id
-    return is_candidate(session, task, actor) or (actor.has(ADMIN, PROCESS_OWNER) and offered_to_nobody(session, task))
+    if is_candidate(session, task, actor):
+        return True
+    return actor.has(ADMIN, PROCESS_OWNER) and offered_to_nobody(session, task)
 
 
 def offered_to_nobody(session: Session, task: HumanTask) -> bool:
