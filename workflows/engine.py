@@ -93,12 +93,13 @@ class Engine:
                                       self.helpers))
             for process_id in set(parser.process_parsers) - before:
                 owners[process_id] = name
-        if problems:
-            raise DiagramInvalid(problems + refused)
-        problems.extend(refused)
+        unparsed = bool(problems)  # XML, schema or SpiffWorkflow parse errors: lint still runs, so
+        problems.extend(refused)   # every problem of a file is reported at once (issue 15 item 7)
         for name in files:
             if name in parser.documents:
                 problems.extend(lint_document(name, parser.documents[name], self.extensions.names()))
+        if unparsed:
+            raise DiagramInvalid(problems)
         compiled: dict[str, CompiledProcess] = {}
         executable = set(parser.get_process_ids())
         for process_id, file in owners.items():

@@ -196,9 +196,11 @@ def test_a_call_activity_deploys_before_its_callee(server):
 
 
 def test_every_problem_of_a_file_is_reported_at_once(server):
+    """Before, an association to a data store refused the file with that one problem."""
     body = chain('<bpmn:startEvent id="Start_1" />',
                  '<bpmn:userTask id="Task_A" name="A" camunda:candidateGroups="city_clerk" '
-                 'camunda:assignee="${a.b()}" />',
+                 'camunda:assignee="${a.b()}"><bpmn:dataOutputAssociation id="Assoc_Out">'
+                 '<bpmn:targetRef>Store_Ref</bpmn:targetRef></bpmn:dataOutputAssociation></bpmn:userTask>',
                  '<bpmn:serviceTask id="Service_1" name="S" />',
                  '<bpmn:endEvent id="End_1" />')
     body += '\n<bpmn:dataStoreReference id="Store_Ref" name="档案库" />'
