@@ -224,3 +224,20 @@ def test_a_missing_callee_reached_by_a_timer_is_an_incident_naming_the_key(serve
         jobs.fire_due_jobs(server.ctx)
     (incident,) = get(server, f"/incident?processInstanceId={instance}", "admin")
     assert "never_deployed" in incident["incidentMessage"] and "Call_Missing" in incident["incidentMessage"]
+
+
+def test_juel_collection_element_assignee_and_input_parameter(server):
+    review = ('<bpmn:userTask id="Task_Review" name="评审" camunda:assignee="${reviewer}">'
+              '<bpmn:extensionElements><camunda:inputOutput>'
+              '<camunda:inputParameter name="doubled">#{amount * 2}</camunda:inputParameter>'
+              '</camunda:inputOutput></bpmn:extensionElements>'
+              '<bpmn:multiInstanceLoopCharacteristics camunda:collection="${reviewers}" '
+              'camunda:elementVariable="reviewer" /></bpmn:userTask>')
+    _deploy(server, "juel_collection", chain('<bpmn:startEvent id="Start_1" />', review,
+                                             '<bpmn:endEvent id="End_1" />'))
+    instance = _started(server, "juel_collection", {"reviewers": {"value": ["city1", "owner"]},
+                                                    "amount": {"value": 21}})
+    tasks = open_tasks(server, instance)
+    assert sorted(t["assignee"] for t in tasks) == ["city1", "owner"]
+    (mine,) = [t for t in tasks if t["assignee"] == "city1"]
+    assert get(server, f"/task/{mine['id']}/variables")["doubled"]["value"] == 42
