@@ -112,9 +112,10 @@ def start_instance(
 def check_may_start(
     definition: ProcessDefinition, actor: Actor, extensions: Extensions | None = None
 ) -> None:
-    """Forbidden unless `actor` is among the definition's starter groups (`camunda:candidateStarterGroups`,
-    default city_clerk) or an administrator or process owner (who try a new version, issue 15), and every
-    `may_start` hook of `extensions` agrees (an application: only a lead unit)."""
+    """Forbidden unless `actor` is in the definition's starter groups (`camunda:candidateStarterGroups`;
+    neither groups nor users declared: city_clerk) or starter users (`camunda:candidateStarterUsers`), or
+    is an administrator or process owner (who try a new version, issue 15), and every `may_start` hook
+    of `extensions` agrees (an application: only a lead unit)."""
     groups = {g.strip() for g in (definition.starter_groups or "").split(",") if g.strip()}
     users = {u.strip() for u in (definition.starter_users or "").split(",") if u.strip()}
     allowed = groups or ({CITY_CLERK} if not users else set())

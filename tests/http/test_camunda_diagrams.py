@@ -207,7 +207,8 @@ def test_every_problem_of_a_file_is_reported_at_once(server):
     response = _upload(server, "many_problems", drawn("many_problems", body))
     assert response.status_code == 400, response.text
     message = response.json()["message"]
-    assert "[Task_A]" in message and "[Service_1]" in message
+    assert "[Task_A]" in message and "${a.b()}" in message and "[Service_1]" in message
+    assert "dataOutputAssociation" not in message
 
 
 def test_a_missing_callee_reached_by_a_timer_is_an_incident_naming_the_key(server, clock):
