@@ -31,6 +31,7 @@ from SpiffWorkflow.bpmn.specs.defaults import CallActivity
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
+from .errors import ScriptFailed
 from .scope import MAPPED_OUT, MAPPED_OUT_LOCAL, instance_scope, task_locals, view
 
 IN_KEY = "camunda:in"
@@ -86,6 +87,16 @@ class MappedCallActivity(CallActivity):
     Specs deployed before this class restore as SpiffWorkflow's CallActivity (every variable both
     ways), so instances already running are not changed under their owners' feet.
     """
+
+    def _update_hook(self, my_task: Task) -> Any:
+        """Deploy in any order (issue 15 item 7): a callee not deployed when the caller's spec was built
+        fails here, when it is called, naming the key: a 4xx on a person's command, an incident on a job
+        (`ScriptFailed`, like any run-time failure of diagram code)."""
+        top = my_task.workflow.top_workflow
+        if top.subprocesses.get(my_task.id) is None and self.spec not in top.subprocess_specs:
+            raise ScriptFailed(f"被调用的流程未部署 / called process {self.spec!r} is not deployed",
+                               element_id=self.bpmn_id, process_key=my_task.workflow.spec.name)
+        return super()._update_hook(my_task)
 
     def copy_data(self, my_task: Task, subworkflow: Any) -> None:
         """Start the child with what `camunda:in` maps. SpiffWorkflow starts it while the previous

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -21,10 +21,13 @@ from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 
 from . import asynchronous, clock, listeners, timer_events, timer_start
+from .advice import warnings_for
 from .data import check_variables
 from .errors import DiagramInvalid, DiagramProblem, InvalidTimer, problem_from_validation
+from .expressions import rewrite_document
 from .extensions import Extensions
 from .helpers import DEFAULT_HELPERS
+from .ignored import drop_data_associations
 from .instance import AsyncJob, Instance, TaskEnd
 from .lint import lint_document
 from .model import ActivityState, CompiledProcess, ServiceCall, Timer, UserTask
@@ -83,16 +86,20 @@ class Engine:
         parser = ConsortiumParser(validator=_validator())
         problems: list[DiagramProblem] = []
         owners: dict[str, str] = {}
+        refused: list[DiagramProblem] = []  # JUEL outside the subset: reported with lint's problems
         for name, content in {**library, **files}.items():
             before = set(parser.process_parsers)
-            problems.extend(self._add(parser, name, content))
+            problems.extend(self._add(parser, name, content, refused if name in files else [],
+                                      self.helpers))
             for process_id in set(parser.process_parsers) - before:
                 owners[process_id] = name
-        if problems:
-            raise DiagramInvalid(problems)
+        unparsed = bool(problems)  # XML, schema or SpiffWorkflow parse errors: lint still runs, so
+        problems.extend(refused)   # every problem of a file is reported at once (issue 15 item 7)
         for name in files:
             if name in parser.documents:
                 problems.extend(lint_document(name, parser.documents[name], self.extensions.names()))
+        if unparsed:
+            raise DiagramInvalid(problems)
         compiled: dict[str, CompiledProcess] = {}
         executable = set(parser.get_process_ids())
         for process_id, file in owners.items():
@@ -100,7 +107,9 @@ class Engine:
                 continue
             try:
                 spec = parser.get_spec(process_id)
-                subprocess_specs = parser.get_subprocess_specs(process_id)
+                # a callee not deployed yet is looked up when it is called (call_activity, issue 15)
+                found = parser.get_subprocess_specs(process_id, require_call_activity_specs=False)
+                subprocess_specs = {k: v for k, v in found.items() if v is not None}
             except ValidationException as exc:
                 problems.append(self._problem(parser, exc, file))
                 continue
@@ -110,17 +119,21 @@ class Engine:
             compiled[process_id] = CompiledProcess(
                 key=process_id, name=node.get("name"), spec_json=dump_spec(spec, subprocess_specs),
                 called=tuple(sorted(subprocess_specs)), resource_name=file,
-                timer_starts=timer_start.timer_starts(node))
+                timer_starts=timer_start.timer_starts(node),
+                warnings=tuple(warnings_for(node, file)))
         if problems:
             raise DiagramInvalid(problems)
         return compiled
 
     @staticmethod
-    def _add(parser: ConsortiumParser, name: str, content: bytes) -> list[DiagramProblem]:
+    def _add(parser: ConsortiumParser, name: str, content: bytes, refused: list[DiagramProblem],
+             helper_names: Collection[str]) -> list[DiagramProblem]:
         try:
             root = etree.fromstring(content)
         except etree.XMLSyntaxError as exc:
             return [DiagramProblem(name, None, exc.lineno, f"XML 语法错误 / XML syntax error: {exc.msg}")]
+        drop_data_associations(root)  # data stores and objects are documentation, as in Camunda
+        refused.extend(rewrite_document(name, root, helper_names))  # JUEL -> sandbox Python
         try:
             parser.add_bpmn_xml(etree.ElementTree(root), name)
         except ValidationException as exc:
@@ -145,17 +158,23 @@ class Engine:
     # --- run ---------------------------------------------------------------------------------
 
     def start(self, spec_json: str, *, cache_key: str, variables: dict[str, Any], now: datetime,
-              start_event: str | None = None) -> Instance:
+              start_event: str | None = None, initiator: str | None = None) -> Instance:
         """A new instance seeded with `variables`; not advanced (call `Instance.advance`).
 
         `start_event`: the timer start event whose firing starts it; None starts at the process's
         initial start event, as a person's start does (Camunda 7: its one none or timer start event).
+        `initiator` (the starting user's id) is stored in the variable a start event names in
+        `camunda:initiator`, as Camunda does.
         """
         check_variables(variables)
         with clock.engine_clock(now):
             workflow = new_workflow(spec_json, cache_key, script_engine=self.script_engine)
             workflow.task_tree.data.update(copy.deepcopy(variables))
             workflow.task_tree.internal_data[timer_events.START_EVENT] = start_event or timer_events.INITIAL
+            for spec in workflow.spec.task_specs.values():
+                name = (getattr(spec, "extensions", None) or {}).get("camunda:initiator")
+                if name and initiator is not None:
+                    workflow.task_tree.data[name] = initiator
         return Instance(self, workflow)
 
     def first_timer_firing(self, start: timer_start.TimerStart, now: datetime,

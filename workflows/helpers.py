@@ -15,6 +15,7 @@ from typing import Any
 
 from .clock import SHANGHAI, current_time
 from .guards import GUARDED_BUILTINS
+from .juel import EMPTY_HELPER, juel_empty
 
 MAX_RANGE = 100_000
 """Longest `range` a diagram may build: C-level loops cannot be interrupted by the time limit."""
@@ -107,5 +108,6 @@ DEFAULT_HELPERS: dict[str, Callable[..., Any] | Any] = {
     "add_years": add_years,
     "iso": iso,
     "trimmed_mean": trimmed_mean,
+    EMPTY_HELPER: juel_empty,  # JUEL `empty x` (workflows/juel.py)
     **SAFE_BUILTINS,
 }

@@ -25,6 +25,7 @@ class CompiledProcess:
     resource_name: str
     timer_starts: tuple[TimerStart, ...] = ()
     """Its process-level timer start events (issue 12, fault 5): the service layer schedules them."""
+    warnings: tuple[str, ...] = ()  # workflows/advice.py: deploys, but probably not as meant
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,7 @@ from SpiffWorkflow.camunda.specs.user_task import UserTask
 from .call_activity import MappedCallActivity, parse_mappings
 from .messages import MessageParser
 from .multiinstance import ParallelMultiInstanceTask, SequentialMultiInstanceTask
+from .pass_through import PASS_THROUGH
 from .timer_events import bounded
 
 USER_TASK_ATTRIBUTES = (
@@ -173,11 +174,36 @@ class ConsortiumCallActivityParser(FixedMultiInstanceParser, CallActivityParser)
         return extensions
 
 
+_START_EVENT = full_tag("startEvent")
+_STOCK = _override_classes()
+
+
+class InitiatorStartEventParser(_STOCK[_START_EVENT][0]):  # type: ignore[misc,valid-type]
+    """Start event parser keeping `camunda:initiator`: the variable that holds the starting user's id
+    (Camunda user guide, "Start Events / Initiator"), set by `Engine.start`."""
+
+    def parse_extensions(self, node: etree._Element | None = None) -> dict[str, Any]:
+        extensions = super().parse_extensions(node)
+        initiator = (self.node.get(_C + "initiator") or "").strip()
+        if initiator:
+            extensions["camunda:initiator"] = initiator
+        return extensions
+
+
+_PASS_THROUGH = {  # bpmn:task, bpmn:manualTask complete on their own (workflows/pass_through.py)
+    tag: (_ours(parser), PASS_THROUGH[spec])
+    for tag, (parser, spec) in CamundaParser.OVERRIDE_PARSER_CLASSES.items()
+    if tag in (full_tag("task"), full_tag("manualTask"))
+}
+
+
 class ConsortiumParser(CamundaParser):
     """The parser every deployment uses; remembers each file's tree for line lookups."""
 
     OVERRIDE_PARSER_CLASSES = {
-        **_override_classes(),
+        **_STOCK,
+        _START_EVENT: (InitiatorStartEventParser, _STOCK[_START_EVENT][1]),
+        **_PASS_THROUGH,
         full_tag("userTask"): (ConsortiumUserTaskParser, UserTask),
         full_tag("serviceTask"): (ConsortiumServiceTaskParser, ServiceTask),
         full_tag("callActivity"): (ConsortiumCallActivityParser, MappedCallActivity),

@@ -27,6 +27,7 @@ class DeployResult:
     deployment: Deployment | None
     created: list[ProcessDefinition] = field(default_factory=list)
     unchanged: list[ProcessDefinition] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # deployed anyway (workflows/advice.py)
 
 
 def deploy(
@@ -58,7 +59,7 @@ def deploy(
                 "流程图校验未通过 / The diagram is invalid",
                 {"diagram": [_describe(p) for p in exc.problems]},
             ) from exc
-        result = DeployResult(deployment=None)
+        result = DeployResult(deployment=None, warnings=[w for p in compiled.values() for w in p.warnings])
         pending: list[tuple] = []
         firings = {key: timer_starts.first_firings(ctx, process, now) for key, process in compiled.items()}
         for key, process in compiled.items():
@@ -103,7 +104,8 @@ def deploy(
                 resource_name=process.resource_name,
                 content_hash=digest,
                 spec_json=process.spec_json,
-                starter_groups=_starter_groups(files[process.resource_name], key),
+                starter_groups=_starter(files[process.resource_name], key, "candidateStarterGroups"),
+                starter_users=_starter(files[process.resource_name], key, "candidateStarterUsers"),
                 deployed_at=now,
             )
             session.add(definition)
@@ -133,9 +135,10 @@ def _describe(problem) -> str:
     return f"{where}{element} {problem.message}"
 
 
-def _starter_groups(content: bytes, key: str) -> str | None:
+def _starter(content: bytes, key: str, attribute: str) -> str | None:
+    """The process's `camunda:candidateStarterGroups` or `camunda:candidateStarterUsers`, as written."""
     root = etree.fromstring(content, parser=etree.XMLParser(resolve_entities=False, no_network=True))
     for process in root.iter(f"{{{BPMN}}}process"):
         if process.get("id") == key:
-            return process.get(f"{{{CAMUNDA}}}candidateStarterGroups")
+            return process.get(f"{{{CAMUNDA}}}{attribute}")
     return None

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from workflows.errors import InvalidData
 from workflows.extensions import Extensions
 
-from ..actors import CITY_CLERK, Actor
+from ..actors import ADMIN, CITY_CLERK, PROCESS_OWNER, Actor
 from ..context import Context
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from . import called
@@ -120,7 +120,8 @@ def start_in_session(
         spec = called.spec_for_start(ctx, session, definition)  # calledElementBinding latest
         row.called_spec_id = spec.called_spec_id
         running = ctx.workflows.start(
-            spec.spec_json, cache_key=spec.cache_key, variables=variables, now=now, start_event=start_event
+            spec.spec_json, cache_key=spec.cache_key, variables=variables, now=now, start_event=start_event,
+            initiator=None if start_event else actor.id,  # Camunda: a timer start has no initiator
         )
     except InvalidData as exc:  # a start variable that cannot be stored: 400 naming it
         raise unstorable_input(exc) from exc
@@ -136,11 +137,16 @@ def start_in_session(
 def check_may_start(
     definition: ProcessDefinition, actor: Actor, extensions: Extensions | None = None
 ) -> None:
-    """Forbidden unless `actor` is among the definition's starter groups, and every `may_start` hook of
-    `extensions` agrees (an application: only a lead unit)."""
-    allowed = {g.strip() for g in (definition.starter_groups or "").split(",") if g.strip()} or {CITY_CLERK}
-    if not actor.has(*allowed) and not actor.has("admin"):
-        raise Forbidden(f"无权发起该流程 / Only {', '.join(sorted(allowed))} may start this process")
+    """Forbidden unless `actor` is in the definition's starter groups (`camunda:candidateStarterGroups`;
+    neither groups nor users declared: city_clerk) or starter users (`camunda:candidateStarterUsers`), or
+    is an administrator or process owner (who try a new version, issue 15), and every `may_start` hook
+    of `extensions` agrees (an application: only a lead unit)."""
+    groups = {g.strip() for g in (definition.starter_groups or "").split(",") if g.strip()}
+    users = {u.strip() for u in (definition.starter_users or "").split(",") if u.strip()}
+    allowed = groups or ({CITY_CLERK} if not users else set())
+    if not (actor.has(*allowed) or actor.id in users or actor.has(ADMIN, PROCESS_OWNER)):
+        # administrators and process owners start any definition, to try a new version (issue 15)
+        raise Forbidden(f"无权发起该流程 / Only {', '.join(sorted(allowed | users))} may start this process")
     for hook in extensions.may_start if extensions is not None else ():
         hook(definition, actor)
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from forms import registry as form_registry
 
-from ..actors import CITY_CLERK, DISTRICT_CLERK, Actor
+from ..actors import ADMIN, CITY_CLERK, DISTRICT_CLERK, PROCESS_OWNER, Actor
 from ..context import Context
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from . import extension_runtime as hooks
@@ -125,14 +125,17 @@ def set_assignee(ctx: Context, *, task_id: str, user_id: str | None, actor: Acto
     with ctx.unit_of_work() as uow:
         session = uow.session
         task = tasks.get_visible(session, task_id, actor)
-        if user_id not in (None, actor.id) and not actor.has(*CLERKS, "admin"):
+        # a task offered to nobody: an administrator or a process owner hands it to any active user
+        unoffered = actor.has(ADMIN, PROCESS_OWNER) and tasks.offered_to_nobody(session, task)
+        handlers = (*CLERKS, "admin", PROCESS_OWNER) if unoffered else (*CLERKS, "admin")
+        if user_id not in (None, actor.id) and not actor.has(*handlers):
             raise Forbidden(f"只有经办人员可以转办任务 / Only clerks may hand task {task_id} to another user")
-        if user_id is None and task.assignee not in (None, actor.id) and not actor.has(*CLERKS, "admin"):
+        if user_id is None and task.assignee not in (None, actor.id) and not actor.has(*handlers):
             raise Forbidden(f"无权退回他人的任务 / You may not unassign another user's task {task_id}")
         if user_id is not None:
             target = identity_store.find_user(session, user_id)
             candidate = identity_store.actor_of(target) if target and target.active else None
-            if candidate is None or not tasks.is_candidate(session, task, candidate):
+            if candidate is None or not (unoffered or tasks.is_candidate(session, task, candidate)):
                 raise InvalidInput(
                     "指定的办理人不是该任务的候选人 / The user is not a candidate for this task",
                     {"userId": [f"{user_id} 不是该任务的候选人 / {user_id} is not offered this task"]},

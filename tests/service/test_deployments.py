@@ -37,9 +37,9 @@ def test_import_in_a_condition_is_refused_with_the_element(ctx):
     assert "Flow_cond" in message
 
 
-def test_java_el_condition_is_refused_with_a_hint(ctx):
-    message = refusal(ctx, diagram(condition="${amount &gt; 1}"))
-    assert "Flow_cond" in message and "${" in message
+def test_juel_outside_the_subset_is_refused_with_the_column(ctx):
+    message = refusal(ctx, diagram(condition="${amount.intValue() &gt; 1}"))
+    assert "Flow_cond" in message and "${amount.intValue() > 1}" in message and "column 18" in message
 
 
 def test_unquoted_malformed_timer_duration_is_refused(ctx):
@@ -59,5 +59,5 @@ def test_unreachable_task_is_refused(ctx):
 
 
 def test_refusals_name_the_line(ctx):
-    message = refusal(ctx, diagram(condition="${amount &gt; 1}"))
+    message = refusal(ctx, diagram(condition="#{amount.intValue() &gt; 1}"))
     assert "broken.bpmn:" in message

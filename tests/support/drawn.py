@@ -2,7 +2,8 @@
 
 `drawn(key, body)` wraps the process body (flow nodes and sequence flows, as Modeler writes them) in
 Modeler's namespaces and adds a BPMNShape per flow node (left to right, in document order; a boundary
-event on the lower edge of the activity it is attached to) and a BPMNEdge per sequence flow, so the
+event on the lower edge of the activity it is attached to; data stores and data objects in a row below)
+and a BPMNEdge per sequence flow and data association, so the
 file opens in Camunda Modeler with every element drawn (checked by /work/shared/tools/bpmn_di_check.py).
 """
 
@@ -24,6 +25,8 @@ HEAD = """<?xml version="1.0" encoding="UTF-8"?>
 """
 EVENTS = {"startEvent", "endEvent", "intermediateCatchEvent", "intermediateThrowEvent", "boundaryEvent"}
 GATEWAYS = {"exclusiveGateway", "parallelGateway", "inclusiveGateway", "eventBasedGateway"}
+DATA = {"dataStoreReference": (50, 50), "dataObjectReference": (36, 50)}
+"""Documentation-only elements (width, height), drawn in a row below the flow."""
 ACTIVITIES = {"task", "userTask", "serviceTask", "scriptTask", "businessRuleTask", "sendTask",
               "receiveTask", "manualTask", "callActivity", "subProcess"}
 
@@ -53,6 +56,12 @@ def drawn(key: str, body: str, *, name: str = "小流程", starters: str = "city
         width, height = _size(kind)
         boxes[node.get("id")] = (x, 120 - height // 2, width, height)
         x += width + 60
+    data_x = 150
+    for node in process:  # data stores and data objects: a row below the flow
+        kind = etree.QName(node).localname if isinstance(node.tag, str) else ""
+        if kind in DATA:
+            boxes[node.get("id")] = (data_x, 260, *DATA[kind])
+            data_x += 110
     for node in process.iter(f"{{{BPMN}}}boundaryEvent"):
         host = boxes[node.get("attachedToRef")]
         boxes[node.get("id")] = (host[0] + host[2] - 50, host[1] + host[3] - 18, 36, 36)
@@ -69,6 +78,20 @@ def drawn(key: str, body: str, *, name: str = "小流程", starters: str = "city
         shapes.append(f'<bpmndi:BPMNEdge id="{flow.get("id")}_di" bpmnElement="{flow.get("id")}">'
                       f'<di:waypoint x="{start[0]}" y="{start[1]}" />{middle}'
                       f'<di:waypoint x="{end[0]}" y="{end[1]}" /></bpmndi:BPMNEdge>')
+    for kind, end in (("dataInputAssociation", "sourceRef"), ("dataOutputAssociation", "targetRef")):
+        for association in process.iter(f"{{{BPMN}}}{kind}"):
+            ref = association.find(f"{{{BPMN}}}{end}")
+            task = boxes.get(association.getparent().get("id"))
+            data = boxes.get((ref.text or "").strip()) if ref is not None else None
+            if task is None or data is None:
+                continue
+            points = [(task[0] + task[2] // 2, task[1] + task[3]), (data[0] + data[2] // 2, data[1])]
+            if kind == "dataInputAssociation":
+                points.reverse()
+            element = association.get("id")
+            shapes.append(f'<bpmndi:BPMNEdge id="{element}_di" bpmnElement="{element}">'
+                          + "".join(f'<di:waypoint x="{x}" y="{y}" />' for x, y in points)
+                          + "</bpmndi:BPMNEdge>")
     diagram = (f'  <bpmndi:BPMNDiagram id="Diagram_{key}">\n    <bpmndi:BPMNPlane id="Plane_{key}" '
                f'bpmnElement="{key}">\n      ' + "\n      ".join(shapes)
                + "\n    </bpmndi:BPMNPlane>\n  </bpmndi:BPMNDiagram>\n")

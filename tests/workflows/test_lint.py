@@ -34,10 +34,11 @@ def test_import_in_a_condition(engine: Engine) -> None:
     assert "_" in problems[0].message and problems[0].file == "lint.bpmn"
 
 
-def test_juel_condition(engine: Engine) -> None:
-    problems, line = refuse(engine, "amount &gt; 1", "${x &gt; 1}")
+def test_juel_condition_outside_the_subset(engine: Engine) -> None:
+    """Issue 15 item 5: JUEL conditions run (tests/http/test_juel.py); a method call is refused."""
+    problems, line = refuse(engine, "amount &gt; 1", "${x.size() &gt; 1}")
     assert [(p.element_id, p.line) for p in problems] == [("Flow_Big", line)]
-    assert "JUEL" in problems[0].message
+    assert "JUEL" in problems[0].message and "column 9" in problems[0].message
 
 
 def test_unquoted_timer_duration_is_camundas_iso_literal(engine: Engine) -> None:
@@ -78,13 +79,13 @@ def test_extension_attribute_expression_must_compile(engine: Engine) -> None:
     text = read("extensions.bpmn").decode()
     broken = text.replace("camunda:assignee=\"${desk['expert']}\"", 'camunda:assignee="${desk[}"')
     broken = broken.replace('camunda:candidateGroups="city_clerk, expert"',
-                            'camunda:candidateGroups="#{groups}"')
-    assert broken.count("${desk[}") == 1 and "#{groups}" in broken
+                            'camunda:candidateGroups="#{groups.split(\',\')}"')
+    assert broken.count("${desk[}") == 1 and "#{groups.split" in broken
     with pytest.raises(DiagramInvalid) as refused:
         engine.compile({"extensions.bpmn": broken.encode()})
     messages = sorted(p.message.split(" ")[0] for p in refused.value.problems)
     assert {p.element_id for p in refused.value.problems} == {"Task_Review"}
-    assert messages == ["camunda:assignee", "camunda:candidateGroups:"]
+    assert messages == ["camunda:assignee:", "camunda:candidateGroups:"]
 
 
 def test_reserved_element_id(engine: Engine) -> None:

@@ -112,6 +112,8 @@ def create_deployment():
         deployedDecisionDefinitions=None,
         deployedDecisionRequirementsDefinitions=None,
     )
+    if result.warnings:  # not a Camunda field: only present when there is something to say (issue 15)
+        body["warnings"] = result.warnings
     return jsonify(body)
 
 

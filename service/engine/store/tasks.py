@@ -8,7 +8,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, lazyload
 
-from ...actors import DISTRICT_CLERK, Actor
+from ...actors import ADMIN, DISTRICT_CLERK, PROCESS_OWNER, Actor
 from ...errors import NotFound
 from .models import HumanTask, TaskCandidate
 from .visibility import IdentityVisibility
@@ -172,7 +172,16 @@ def may_work_on(session: Session, task: HumanTask, actor: Actor) -> bool:
     """Whether `actor` may claim or complete `task` (being able to see it is not enough for city clerks)."""
     if task.assignee is not None:
         return task.assignee == actor.id
-    return is_candidate(session, task, actor)
+    if is_candidate(session, task, actor):
+        return True
+    return actor.has(ADMIN, PROCESS_OWNER) and offered_to_nobody(session, task)
+
+
+def offered_to_nobody(session: Session, task: HumanTask) -> bool:
+    """Whether the task names no candidate user or group: only an administrator or a process owner may
+    then claim it or hand it to someone (issue 15 item 3; Camunda lets an authorised user do so)."""
+    stmt = sa.select(TaskCandidate.task_id).where(TaskCandidate.task_id == task.id).limit(1)
+    return session.scalars(stmt).first() is None
 
 
 def is_candidate(session: Session, task: HumanTask, actor: Actor) -> bool:
