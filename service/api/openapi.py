@@ -12,7 +12,7 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import current_app, jsonify
 
-from . import org_register, review_openapi, schemas
+from . import inbox, org_register, review_openapi, schemas
 from .domain import bp
 
 SCHEMAS = {
@@ -123,6 +123,14 @@ PATHS.update(review_openapi.PATHS)
 SCHEMAS.update(org_register.SCHEMAS)  # districts and the organisation register
 PATHS.update(org_register.PATHS)
 PATHS["/api/organisations"]["post"] = org_register.REGISTER_POST
+SCHEMAS.update(InboxRow=inbox.INBOX_ROW, InboxPage=inbox.INBOX_PAGE)  # the work list (inbox.py)
+PATHS["/api/inbox"] = {
+    "get": {
+        "summary": "待办 / My work list",
+        "parameters": inbox.PARAMETERS,
+        "responses": {200: {"description": "OK", **_json(_ref("InboxPage"))}, **_errors(400, 401)},
+    }
+}
 
 
 def build_spec() -> dict[str, Any]:

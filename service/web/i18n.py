@@ -12,6 +12,7 @@ from forms.messages import SEPARATOR
 from forms.vocabulary import INDUSTRY_CHOICES
 
 from ..actors import ROLE_NAMES_ZH
+from .inbox_words import INBOX_WORDS
 
 LANGS = ("zh", "en")
 ROLE_NAMES_EN = {
@@ -365,6 +366,7 @@ REVIEW_WORDS: dict[str, tuple[str, str]] = {  # expert review pages: rounds, pan
     ),
 }
 CATALOGUE.update(REVIEW_WORDS)
+CATALOGUE.update(INBOX_WORDS)  # inbox, notifications, my applications (inbox_words.py)
 
 STATUS = {
     "draft": ("申报中", "Being prepared"), "district_review": ("区级审核", "District review"),
