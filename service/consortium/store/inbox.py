@@ -18,9 +18,9 @@ from sqlalchemy.orm import Session
 
 from ...actors import Actor
 from ...clock import SHANGHAI
-from ...engine.store.models import HumanTask
+from ...engine.store.models import HumanTask, Job
 from ...engine.store.tasks import candidate_filter, visible_filter
-from .models import Consortium, Organisation
+from .models import Consortium, Membership, Organisation
 
 VIEWS = ("mine", "groups", "unassigned", "overdue", "due_soon", "all")
 DUE_SOON = timedelta(days=3)
@@ -203,3 +203,37 @@ def filter_options(session: Session, actor: Actor) -> dict[str, list]:
         "step": sorted({(r.element_id, r.name or r.element_id) for r in rows}),
         "industry": sorted({r.industry for r in rows if r.industry}),
     }
+
+
+def organisation_applications(session: Session, credit_code: str) -> list[tuple[Consortium, str, str]]:
+    """The applications an organisation leads or is a member of, newest first, with its role in each
+    (`lead`, `core`, `general`) and membership status; the lead-unit and member users' "my applications"."""
+    rows = session.execute(
+        sa.select(Consortium, Membership.role, Membership.status)
+        .join(Membership, Membership.consortium_id == Consortium.id)
+        .where(Membership.credit_code == credit_code)
+        .order_by(Consortium.created_at.desc(), Consortium.id.desc())
+    ).all()
+    return [(c, role, status) for c, role, status in rows]
+
+
+def open_work(session: Session, instance_ids: list[str]) -> tuple[list[HumanTask], list[Job]]:
+    """The open tasks and the waiting timers of these instances (what each application waits on)."""
+    if not instance_ids:
+        return [], []
+    tasks = list(session.scalars(
+        sa.select(HumanTask).where(HumanTask.instance_id.in_(instance_ids)).order_by(HumanTask.created_at)
+    ))
+    timers = list(session.scalars(
+        sa.select(Job).where(Job.instance_id.in_(instance_ids), Job.kind == "timer").order_by(Job.due_at)
+    ))
+    return tasks, timers
+
+
+def organisation_names(session: Session, codes: set[str]) -> dict[str, str]:
+    """Registered names by credit code, for the codes given."""
+    if not codes:
+        return {}
+    rows = session.execute(sa.select(Organisation.credit_code, Organisation.name).where(
+        Organisation.credit_code.in_(codes)))
+    return dict(rows.all())
