@@ -19,6 +19,7 @@ from ..context import Context
 from ..engine.instances import get_instance
 from ..engine.store import instances
 from ..engine.store.models import AuditEvent, HumanTask
+from .decisions import Outcome, decision_outcome
 from .store import consortia
 from .store.models import Consortium
 from .store.reviewer_secrecy import ReviewerSecrecy
@@ -32,6 +33,7 @@ class TimelineEntry:
     element_id: str | None
     step: str | None = None  # the element's name in the diagram, for people
     hidden: bool = False  # the actor is a reviewer the viewer may not know yet
+    outcome: Outcome | None = None  # what a decision step decided, with its reason (decisions.py)
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,11 @@ def read_casefile(ctx: Context, *, instance_id: str, actor: Actor) -> Casefile:
                 e.element_id,
                 names.get(e.element_id, e.element_id),
                 hidden=not secrecy.shows(instance_id, e.actor),
+                outcome=(
+                    decision_outcome(e.detail_json)
+                    if e.action == "task.completed" and secrecy.shows(instance_id, e.actor)
+                    else None
+                ),
             )
             for e in events
         ]
