@@ -46,6 +46,7 @@ def _row(row: InboxRow) -> dict[str, Any]:
         "created": _iso(task.created_at),
         "due": _iso(task.due_at),
         "mayTake": row.may_take,
+        "panelId": row.panel_id,
     }
 
 
@@ -61,6 +62,11 @@ def inbox_page():
     return jsonify(
         total=found.total, page=filters.page, size=filters.size, counts=found.counts,
         items=[_row(r) for r in found.rows],
+        declarations=[
+            {"panelId": d.panel_id, "applicationNo": d.application_no, "consortium": d.consortium,
+             "leadUnit": d.lead_name, "drawnAt": _iso(d.drawn_at)}
+            for d in found.declarations
+        ],
     )
 
 
@@ -80,6 +86,7 @@ INBOX_ROW = {
         "assignee": {"type": "string", "nullable": True},
         "created": {"type": "string", "format": "date-time"},
         "due": {"type": "string", "format": "date-time", "nullable": True}, "mayTake": {"type": "boolean"},
+        "panelId": {"type": "integer", "nullable": True},
     },
     "required": ["id", "instanceId", "elementId", "mayTake"],
 }
@@ -90,8 +97,14 @@ INBOX_PAGE = {
         "size": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
         "counts": {"type": "object", "additionalProperties": {"type": "integer"}},
         "items": {"type": "array", "items": {"$ref": "#/components/schemas/InboxRow"}},
+        "declarations": {"type": "array", "items": {"type": "object", "properties": {
+            "panelId": {"type": "integer"}, "applicationNo": {"type": "string"},
+            "consortium": {"type": "string", "nullable": True},
+            "leadUnit": {"type": "string", "nullable": True},
+            "drawnAt": {"type": "string", "format": "date-time"},
+        }}},
     },
-    "required": ["total", "page", "size", "counts", "items"],
+    "required": ["total", "page", "size", "counts", "items", "declarations"],
 }
 PARAMETERS = [
     _param("view", {"type": "string", "enum": list(VIEWS)}, "mine (default: mine and my groups' work)"),

@@ -7,7 +7,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from ..actors import Actor
+from ..actors import EXPERT, Actor
 from ..context import Context
 from ..errors import InvalidInput
 from .store import inbox
@@ -18,13 +18,14 @@ from .store.inbox import (
     MAX_PAGE_SIZE,
     SORTS,
     VIEWS,
+    Declaration,
     InboxFilter,
     InboxRow,
 )
 
 __all__ = [
     "CLAIM_FILTERS", "DUE_FILTERS", "MAX_PAGE_SIZE", "SORTS", "VIEWS",
-    "Inbox", "InboxFilter", "InboxRow", "list_inbox", "parse_filter",
+    "Declaration", "Inbox", "InboxFilter", "InboxRow", "list_inbox", "parse_filter",
 ]
 MAX_TEXT = 100
 _ROUND = re.compile(r"^\d{4}$")
@@ -34,13 +35,15 @@ _UNSAFE = re.compile(r"[\x00\ud800-\udfff]")
 @dataclass
 class Inbox:
     """One page of a view: `rows`, `total` rows in the view under the filters, the `counts` of every
-    view (the tabs), and the values each filter offers."""
+    view (the tabs), the values each filter offers, and an expert's `declarations` still to sign
+    (work without a task, shown first on the first page of "mine" and "all" and counted there)."""
 
     rows: list[InboxRow]
     total: int
     counts: dict[str, int]
     filters: InboxFilter
     options: dict[str, list] = field(default_factory=dict)
+    declarations: list[Declaration] = field(default_factory=list)
 
     @property
     def pages(self) -> int:
@@ -109,10 +112,24 @@ def list_inbox(ctx: Context, *, actor: Actor, filters: InboxFilter, options: boo
     now = ctx.now()
     with ctx.unit_of_work(write=False) as uow:
         rows, total = inbox.list_rows(uow.session, actor, filters, now)
+        counts = inbox.count_views(uow.session, actor, filters, now)
+        declarations = _declarations(uow.session, actor, filters)
+        for view in ("mine", "all"):
+            counts[view] += len(declarations)
         return Inbox(
             rows=rows,
-            total=total,
-            counts=inbox.count_views(uow.session, actor, filters, now),
+            total=total + (len(declarations) if filters.view in ("mine", "all") else 0),
+            counts=counts,
             filters=filters,
             options=inbox.filter_options(uow.session, actor) if options else {},
+            declarations=declarations if filters.view in ("mine", "all") and filters.page == 1 else [],
         )
+
+
+def _declarations(session, actor: Actor, f: InboxFilter) -> list[Declaration]:
+    """An expert's declarations to sign, unless a filter that no declaration can match is set."""
+    if not actor.has(EXPERT) or f.round or f.district or f.industry or f.due:
+        return []
+    if f.claimed not in (None, "me") or (f.step and f.step != "declaration"):
+        return []
+    return inbox.pending_declarations(session, actor.id, f.q)

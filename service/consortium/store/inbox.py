@@ -21,6 +21,7 @@ from ...clock import SHANGHAI
 from ...engine.store.models import HumanTask, Job
 from ...engine.store.tasks import candidate_filter, visible_filter
 from .models import Consortium, Membership, Organisation
+from .review_models import Panel, PanelSeat
 
 VIEWS = ("mine", "groups", "unassigned", "overdue", "due_soon", "all")
 DUE_SOON = timedelta(days=3)
@@ -62,12 +63,26 @@ class InboxFilter:
 @dataclass(frozen=True)
 class InboxRow:
     """One line of the inbox: the task, its consortium (None for a process without one), the lead
-    unit's name, and whether the caller may take it (claim or complete: offered to it, or its own)."""
+    unit's name, whether the caller may take it (claim or complete: offered to it, or its own), and
+    the application's expert panel (the panel pages an expert's steps link to), if one was drawn."""
 
     task: HumanTask
     consortium: Consortium | None
     lead_name: str | None
     may_take: bool
+    panel_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Declaration:
+    """An expert's no-conflict declaration still to sign: work without a task, done on the panel page."""
+
+    panel_id: int
+    application_no: str
+    consortium: str | None
+    lead_name: str | None
+    district: str | None
+    drawn_at: datetime
 
 
 def _mine(actor: Actor):
@@ -158,7 +173,8 @@ def list_rows(session: Session, actor: Actor, f: InboxFilter, now: datetime) -> 
     column = _SORT_COLUMNS[f.sort]
     may_take = sa.case((_mine(actor), sa.true()), else_=sa.false())
     stmt = (
-        _filtered(actor, f, now, HumanTask, Consortium, Organisation.name, may_take)
+        _filtered(actor, f, now, HumanTask, Consortium, Organisation.name, may_take, Panel.id)
+        .outerjoin(Panel, Panel.instance_id == HumanTask.instance_id)
         .where(_view_clause(f.view, actor, now))
         .order_by(
             column.is_(None),
@@ -169,7 +185,9 @@ def list_rows(session: Session, actor: Actor, f: InboxFilter, now: datetime) -> 
         .offset((f.page - 1) * f.size)
         .limit(f.size)
     )
-    rows = [InboxRow(t, c, lead, bool(take)) for t, c, lead, take in session.execute(stmt).all()]
+    rows = [
+        InboxRow(t, c, lead, bool(take), panel) for t, c, lead, take, panel in session.execute(stmt).all()
+    ]
     return rows, _count(session, actor, f, now, f.view)
 
 
@@ -237,3 +255,22 @@ def organisation_names(session: Session, codes: set[str]) -> dict[str, str]:
     rows = session.execute(sa.select(Organisation.credit_code, Organisation.name).where(
         Organisation.credit_code.in_(codes)))
     return dict(rows.all())
+
+
+def pending_declarations(session: Session, expert_id: str, q: str | None) -> list[Declaration]:
+    """The panels on which `expert_id` holds a member seat still to declare (status `drawn`), oldest
+    draw first, searched like tasks (application number, consortium, lead unit)."""
+    stmt = (
+        sa.select(Panel.id, Panel.application_no, Consortium.name, Organisation.name, Consortium.district,
+                  Panel.drawn_at)
+        .join(PanelSeat, PanelSeat.panel_id == Panel.id)
+        .outerjoin(Consortium, Consortium.instance_id == Panel.instance_id)
+        .outerjoin(Organisation, Organisation.credit_code == Consortium.lead_credit_code)
+        .where(PanelSeat.expert_id == expert_id, PanelSeat.role == "member", PanelSeat.status == "drawn")
+        .order_by(Panel.drawn_at, Panel.id)
+    )
+    if q:
+        pattern = _like(q)
+        stmt = stmt.where(sa.or_(*(sa.func.lower(c).like(pattern, escape="\\")
+                                   for c in (Panel.application_no, Consortium.name, Organisation.name))))
+    return [Declaration(*row) for row in session.execute(stmt).all()]
