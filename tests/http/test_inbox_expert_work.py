@@ -36,4 +36,5 @@ def test_declarations_then_desk_reviews_appear_in_the_experts_inbox_with_the_pan
     [desk] = api["items"]
     assert desk["elementId"] == "Task_DeskReview" and desk["panelId"] == panel_id and desk["mayTake"]
     page = browser.get("/").text
-    assert 'data-element="Task_DeskReview"' in page and f'class="panel-link" href="/panels/{panel_id}"' in page
+    assert 'data-element="Task_DeskReview"' in page
+    assert f'class="panel-link" href="/panels/{panel_id}"' in page
