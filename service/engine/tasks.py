@@ -36,6 +36,14 @@ def get_task(ctx: Context, *, task_id: str, actor: Actor) -> HumanTask:
         return tasks.get_visible(uow.session, task_id, actor)
 
 
+def may_take(ctx: Context, *, task_id: str, actor: Actor) -> bool:
+    """Whether `actor` may claim and complete the task (its own, or offered to it or its groups within
+    their scope); seeing a task, as city clerks see every task, is not enough. NotFound if unseen."""
+    with ctx.unit_of_work(write=False) as uow:
+        task = tasks.get_visible(uow.session, task_id, actor, candidates=False)
+        return tasks.may_work_on(uow.session, task, actor)
+
+
 def task_variables(
     ctx: Context, *, task_id: str, actor: Actor, local_only: bool = False
 ) -> TypedVariables:

@@ -26,6 +26,9 @@ INBOX_WORDS: dict[str, tuple[str, str]] = {
     "waited_days": ("{days}天{hours}小时", "{days} d {hours} h"),
     "waited_hours": ("{hours}小时{minutes}分钟", "{hours} h {minutes} min"),
     "waited_minutes": ("{minutes}分钟", "{minutes} min"),
+    "task_not_yours": (
+        "此任务不由您办理，仅供查看", "This task is not yours to take; you may only read it"
+    ),
     "view_only": ("查看（无权办理）", "View (not yours to take)"),
     "pages": ("分页", "Pages"),
     "page_of": ("第 {page} / {pages} 页，共 {total} 条", "Page {page} of {pages}, {total} in all"),

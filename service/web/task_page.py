@@ -40,7 +40,7 @@ def _page(task_id: str, values: dict[str, Any] | None, errors: dict[str, list[st
         errors=errors,
         summary=[(k, variables[k]) for k in SUMMARY if variables.get(k)],
         item={k: v for k, v in json.loads(task.context_json or "{}").items() if k == "item"},
-        may_work=task.assignee in (None, who.id),
+        may_work=tasks.may_take(ctx, task_id=task_id, actor=who),  # never a form that would be refused
         ff=form_fields,
     )
     return body, status
