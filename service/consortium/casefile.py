@@ -18,8 +18,8 @@ from ..actors import Actor
 from ..context import Context
 from ..engine.instances import get_instance
 from ..engine.store import instances
-from ..engine.store.models import AuditEvent, HumanTask
-from .decisions import Outcome, decision_outcome
+from ..engine.store.models import AuditEvent, HumanTask, TaskComment
+from .decisions import Outcome, decision_outcome, event_note
 from .store import consortia
 from .store.models import Consortium
 from .store.reviewer_secrecy import ReviewerSecrecy
@@ -34,6 +34,7 @@ class TimelineEntry:
     step: str | None = None  # the element's name in the diagram, for people
     hidden: bool = False  # the actor is a reviewer the viewer may not know yet
     outcome: Outcome | None = None  # what a decision step decided, with its reason (decisions.py)
+    note: str | None = None  # a task comment's text, or whom a task was handed to (decisions.event_note)
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,9 @@ def read_casefile(ctx: Context, *, instance_id: str, actor: Actor) -> Casefile:
         )
         names = {a["element_id"]: a["name"] for a in state["activities"] if a.get("name")}
         secrecy = ReviewerSecrecy(session, actor)
+        notes = dict(session.execute(
+            sa.select(TaskComment.id, TaskComment.message).where(TaskComment.instance_id == instance_id)
+        ).all())
         timeline = [
             TimelineEntry(
                 e.at,
@@ -95,6 +99,11 @@ def read_casefile(ctx: Context, *, instance_id: str, actor: Actor) -> Casefile:
                 outcome=(
                     decision_outcome(e.detail_json)
                     if e.action == "task.completed" and secrecy.shows(instance_id, e.actor)
+                    else None
+                ),
+                note=(
+                    event_note(e.action, e.detail_json, notes)
+                    if secrecy.shows(instance_id, e.actor)
                     else None
                 ),
             )

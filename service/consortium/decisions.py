@@ -56,3 +56,17 @@ def _reason(schema, data: dict[str, Any]) -> str | None:
             text = text.strip()
             return text if len(text) <= MAX_REASON else text[: MAX_REASON - 1] + "…"
     return None
+
+
+def event_note(action: str, detail_json: str | None, comments: dict[str, str]) -> str | None:
+    """What the history says beside a task's comment or hand-over: the comment's text (`comments`
+    maps comment ids to messages), or the user the task was handed to; None for other events."""
+    try:
+        detail: dict[str, Any] = json.loads(detail_json or "{}")
+    except ValueError:
+        return None
+    if action == "task.commented":
+        return comments.get(str(detail.get("comment")))
+    if action == "task.assigned" and detail.get("to"):
+        return str(detail["to"])
+    return None

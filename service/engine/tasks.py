@@ -44,6 +44,23 @@ def may_take(ctx: Context, *, task_id: str, actor: Actor) -> bool:
         return tasks.may_work_on(uow.session, task, actor)
 
 
+def colleagues(ctx: Context, *, task_id: str, actor: Actor) -> list[tuple[str, str]]:
+    """(user id, display name) of the active users other than `actor` to whom the task is offered, for
+    a clerk or administrator to hand it to (`set_assignee`'s rule); [] for anyone else. NotFound if unseen."""
+    if not actor.has(*CLERKS, "admin"):
+        return []
+    with ctx.unit_of_work(write=False) as uow:
+        session = uow.session
+        task = tasks.get_visible(session, task_id, actor, candidates=False)
+        found = []
+        for user in identity_store.list_users(session):
+            if user.id == actor.id or not user.active:
+                continue
+            if tasks.is_candidate(session, task, identity_store.actor_of(user)):
+                found.append((user.id, user.display_name or user.id))
+        return found
+
+
 def task_variables(
     ctx: Context, *, task_id: str, actor: Actor, local_only: bool = False
 ) -> TypedVariables:

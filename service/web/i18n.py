@@ -395,6 +395,7 @@ ACTIONS = {
     "task.claimed": ("认领任务", "Task claimed"),
     "task.unclaimed": ("退回认领", "Task unclaimed"),
     "task.assigned": ("转办任务", "Task assigned"),
+    "task.commented": ("任务留言", "Task comment"),
     "task.completed": ("办理完成", "Task completed"),
     "task.canceled": ("任务取消", "Task cancelled"),
     "async.continued": ("异步步骤执行", "Asynchronous step run"),

@@ -29,6 +29,15 @@ INBOX_WORDS: dict[str, tuple[str, str]] = {
     "task_not_yours": (
         "此任务不由您办理，仅供查看", "This task is not yours to take; you may only read it"
     ),
+    "hand_to_colleague": ("转办给同事", "Hand to a colleague"),
+    "colleague": ("同事", "Colleague"),
+    "hand_over": ("转办", "Hand over"),
+    "task_handed": ("已转办给 {user}", "Handed to {user}"),
+    "task_comment": ("留言", "Comment"),
+    "assigned_to": ("转办给", "handed to"),
+    "task_comments": ("任务留言", "Comments on this task"),
+    "add_comment": ("添加留言", "Add comment"),
+    "comment_added": ("留言已保存", "Comment saved"),
     "view_only": ("查看（无权办理）", "View (not yours to take)"),
     "pages": ("分页", "Pages"),
     "page_of": ("第 {page} / {pages} 页，共 {total} 条", "Page {page} of {pages}, {total} in all"),
