@@ -45,6 +45,7 @@ INBOX_WORDS: dict[str, tuple[str, str]] = {
     "next_page": ("下一页", "Next"),
     "notifications": ("通知", "Notifications"),
     "unread_count": ("{count} 条未读", "{count} unread"),
+    "open_application": ("查看申请", "Open the application"),
     "mark_read": ("标为已读", "Mark as read"),
     "mark_all_read": ("全部标为已读", "Mark all as read"),
     "marked_read": ("已标为已读", "Marked as read"),
