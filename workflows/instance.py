@@ -676,9 +676,10 @@ def _due(definition: TimerEventDefinition, value: Any) -> datetime | None:
 
 
 def _boundary_due(task: Task) -> datetime | None:
-    """The deadline a diagram puts on a task without a `camunda:dueDate`: the earliest waiting timer
-    on its boundary (Task_StateCase's 陈述申辩期满). Spiff runs a task with boundary events under a
-    BoundaryEventSplit whose other children are the waiting boundary events."""
+    """The deadline a diagram puts on a task without a `camunda:dueDate`: the earliest waiting
+    interrupting timer on its boundary (Task_StateCase's 陈述申辩期满), the moment the task is taken
+    away. A non-interrupting or cycle timer (a reminder) is no deadline. Spiff runs a task with
+    boundary events under a BoundaryEventSplit whose other children are the waiting boundary events."""
     parent = task.parent
     if parent is None or type(parent.task_spec).__name__ != "BoundaryEventSplit":
         return None
@@ -687,6 +688,9 @@ def _boundary_due(task: Task) -> datetime | None:
         definition = getattr(sibling.task_spec, "event_definition", None)
         value = sibling.internal_data.get("event_value")
         if sibling is task or not isinstance(definition, TimerEventDefinition) or value is None:
+            continue
+        interrupting = getattr(sibling.task_spec, "cancel_activity", False)
+        if isinstance(definition, CycleTimerEventDefinition) or not interrupting:
             continue
         if sibling.state == TaskState.WAITING:
             due = _due(definition, value)

@@ -103,6 +103,18 @@ PATHS = {
             "responses": {204: {"description": "Marked as read"}, **_errors(401, 404)},
         }
     },
+    "/api/notifications/read-all": {
+        "post": {
+            "summary": "全部标为已读 / Mark all as read",
+            "responses": {
+                200: {"description": "How many were unread", **_json({
+                    "type": "object", "properties": {"marked": {"type": "integer", "minimum": 0}},
+                    "required": ["marked"],
+                })},
+                **_errors(401),
+            },
+        }
+    },
     "/api/consortia/{consortium_id}/supervision": _detail(
         "备案后监管记录 / Supervision record", "SupervisionRecord", "consortium_id", "integer"
     ),

@@ -79,3 +79,14 @@ def test_my_applications_show_stage_waiting_step_and_who_for_lead_and_member(ctx
     assert f'data-application="{walk.business_key}"' in member.text and "已邀请" in member.text
     assert _signed_in(server, "district1").get("/my-applications").text.count("data-application=") == 0
     assert 'href="/my-applications"' in lead.text  # in the header for organisation users
+
+
+def test_the_api_marks_all_of_ones_own_read(ctx, server):
+    _notify(ctx, "lead1", "一 / one")
+    _notify(ctx, "lead1", "二 / two")
+    _notify(ctx, "city1", "三 / three")
+    lead = server.client("lead1")
+    assert lead.post("/api/notifications/read-all").json() == {"marked": 2}
+    assert lead.get("/api/notifications?unread=true").json() == []
+    assert len(server.client("city1").get("/api/notifications?unread=true").json()) == 1
+    assert server.client(None).post("/api/notifications/read-all").status_code == 401
