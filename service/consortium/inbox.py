@@ -74,7 +74,7 @@ def _int(args: Mapping[str, str], name: str, default: int, highest: int) -> int:
     raw = args.get(name)
     if raw in (None, ""):
         return default
-    if not re.fullmatch(r"\d{1,9}", raw) or not 1 <= int(raw) <= highest:
+    if not re.fullmatch(r"\d{1,10}", raw) or not 1 <= int(raw) <= highest:
         raise _bad(name, f"须为 1 至 {highest} 的整数 / must be a whole number from 1 to {highest}")
     return int(raw)
 
