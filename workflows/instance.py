@@ -643,7 +643,7 @@ class Instance:
             candidate_users=list(attrs["candidate_users"]),
             assignee=attrs["assignee"],
             candidate_organisation=_opt_str(attrs["properties"].get("candidateOrganisation")),
-            due_at=to_datetime(attrs["due_at"], _EPOCH),
+            due_at=to_datetime(attrs["due_at"], _EPOCH) or _boundary_due(task),
             follow_up_at=to_datetime(attrs["follow_up_at"], _EPOCH),
             priority=attrs["priority"],
             properties=dict(attrs["properties"]),
@@ -716,6 +716,30 @@ def _due(definition: TimerEventDefinition, value: Any) -> datetime | None:
     else:  # timeDate (the evaluated value, or its ISO due moment) and timeDuration (the ISO due moment)
         due = parse_date(value)
     return datetime.fromtimestamp(due.timestamp(), tz=UTC)
+
+
+def _boundary_due(task: Task) -> datetime | None:
+    """The deadline a diagram puts on a task without a `camunda:dueDate`: the earliest waiting
+    interrupting timer on its boundary (Task_StateCase's 陈述申辩期满), the moment the task is taken
+    away. A non-interrupting or cycle timer (a reminder) is no deadline. Spiff runs a task with
+    boundary events under a BoundaryEventSplit whose other children are the waiting boundary events."""
+    parent = task.parent
+    if parent is None or type(parent.task_spec).__name__ != "BoundaryEventSplit":
+        return None
+    dues = []
+    for sibling in parent.children:
+        definition = getattr(sibling.task_spec, "event_definition", None)
+        value = sibling.internal_data.get("event_value")
+        if sibling is task or not isinstance(definition, TimerEventDefinition) or value is None:
+            continue
+        interrupting = getattr(sibling.task_spec, "cancel_activity", False)
+        if isinstance(definition, CycleTimerEventDefinition) or not interrupting:
+            continue
+        if sibling.state == TaskState.WAITING:
+            due = _due(definition, value)
+            if due is not None:
+                dues.append(due)
+    return min(dues, default=None)
 
 
 def _timer_target(gateway: Any, timer: Any) -> Any:

@@ -23,3 +23,10 @@ def list_notifications():
 def mark_read(notification_id: int):
     notifications.mark_read(context(), notification_id=notification_id, actor=require_actor())
     return "", 204
+
+
+@bp.post("/notifications/read-all")
+def mark_all_read():
+    """Mark every unread notification of the caller read; answers how many were unread."""
+    marked = notifications.mark_all_read(context(), actor=require_actor())
+    return jsonify(marked=marked)

@@ -12,7 +12,7 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import current_app, jsonify
 
-from . import org_register, review_openapi, schemas, supervision_openapi
+from . import inbox, org_register, review_openapi, schemas, supervision_openapi
 from .domain import bp
 
 SCHEMAS = {
@@ -103,6 +103,18 @@ PATHS = {
             "responses": {204: {"description": "Marked as read"}, **_errors(401, 404)},
         }
     },
+    "/api/notifications/read-all": {
+        "post": {
+            "summary": "全部标为已读 / Mark all as read",
+            "responses": {
+                200: {"description": "How many were unread", **_json({
+                    "type": "object", "properties": {"marked": {"type": "integer", "minimum": 0}},
+                    "required": ["marked"],
+                })},
+                **_errors(401),
+            },
+        }
+    },
     "/api/consortia/{consortium_id}/supervision": _detail(
         "备案后监管记录 / Supervision record", "SupervisionRecord", "consortium_id", "integer"
     ),
@@ -126,6 +138,14 @@ PATHS["/api/organisations"]["post"] = org_register.REGISTER_POST
 SCHEMAS.update(supervision_openapi.SCHEMAS)  # supervision actions (supervision.py)
 PATHS["/api/integrity-records"]["post"] = supervision_openapi.INTEGRITY_POST
 PATHS.update(supervision_openapi.PATHS)
+SCHEMAS.update(InboxRow=inbox.INBOX_ROW, InboxPage=inbox.INBOX_PAGE)  # the work list (inbox.py)
+PATHS["/api/inbox"] = {
+    "get": {
+        "summary": "待办 / My work list",
+        "parameters": inbox.PARAMETERS,
+        "responses": {200: {"description": "OK", **_json(_ref("InboxPage"))}, **_errors(400, 401)},
+    }
+}
 
 
 def build_spec() -> dict[str, Any]:

@@ -8,6 +8,7 @@ from . import (  # noqa: F401  (route modules register on the blueprints)
     domain,
     edge,
     health,
+    inbox,
     notifications,
     objection_status,
     openapi,

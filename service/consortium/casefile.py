@@ -21,9 +21,10 @@ from ..actors import EXPERT, Actor
 from ..context import Context
 from ..engine.instances import get_instance
 from ..engine.store import instances
-from ..engine.store.models import AuditEvent, HumanTask, ProcessInstance, StoredFile
+from ..engine.store.models import AuditEvent, HumanTask, ProcessInstance, StoredFile, TaskComment
 from ..engine.tasks import masked
 from ..errors import NotFound
+from .decisions import Outcome, decision_outcome, event_note
 from .reviews import findings, panel_opinion
 from .reviews.panels import seated_experts
 from .store import consortia, reviews
@@ -40,6 +41,8 @@ class TimelineEntry:
     element_id: str | None
     step: str | None = None  # the element's name in the diagram, for people
     hidden: bool = False  # the actor is a reviewer the viewer may not know yet
+    outcome: Outcome | None = None  # what a decision step decided, with its reason (decisions.py)
+    note: str | None = None  # a task comment's text, or whom a task was handed to (decisions.event_note)
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,9 @@ def read_casefile(ctx: Context, *, instance_id: str, actor: Actor) -> Casefile:
         )
         names = {a["element_id"]: a["name"] for a in state["activities"] if a.get("name")}
         secrecy = ReviewerSecrecy(session, actor)
+        notes = dict(session.execute(
+            sa.select(TaskComment.id, TaskComment.message).where(TaskComment.instance_id == instance_id)
+        ).all())
         timeline = [
             TimelineEntry(
                 e.at,
@@ -100,6 +106,16 @@ def read_casefile(ctx: Context, *, instance_id: str, actor: Actor) -> Casefile:
                 e.element_id,
                 names.get(e.element_id, e.element_id),
                 hidden=not secrecy.shows(instance_id, e.actor),
+                outcome=(
+                    decision_outcome(e.detail_json)
+                    if e.action == "task.completed" and secrecy.shows(instance_id, e.actor)
+                    else None
+                ),
+                note=(
+                    event_note(e.action, e.detail_json, notes)
+                    if secrecy.shows(instance_id, e.actor)
+                    else None
+                ),
             )
             for e in events
         ]

@@ -1,34 +1,135 @@
-"""The inbox: open tasks by view (mine, my groups', unassigned, overdue, due soon), filtered and counted."""
+"""The inbox: open tasks by view (mine, my groups', unassigned, overdue, due soon, all), searched,
+filtered, sorted and paged in SQL, with the counts of every view; scoped to what the caller may see."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from ..actors import Actor
+from ..actors import EXPERT, Actor
 from ..context import Context
-from ..engine.store.models import HumanTask
+from ..errors import InvalidInput
 from .store import inbox
-from .store.inbox import VIEWS, InboxFilter
-from .store.models import Consortium
+from .store.inbox import (
+    CLAIM_FILTERS,
+    DEFAULT_PAGE_SIZE,
+    DUE_FILTERS,
+    MAX_PAGE_SIZE,
+    SORTS,
+    VIEWS,
+    Declaration,
+    InboxFilter,
+    InboxRow,
+)
 
-__all__ = ["VIEWS", "Inbox", "InboxFilter", "list_inbox"]
+__all__ = [
+    "CLAIM_FILTERS", "DUE_FILTERS", "MAX_PAGE_SIZE", "SORTS", "VIEWS",
+    "Declaration", "Inbox", "InboxFilter", "InboxRow", "list_inbox", "parse_filter",
+]
+MAX_TEXT = 100
+_ROUND = re.compile(r"^\d{4}$")
+_UNSAFE = re.compile(r"[\x00\ud800-\udfff]")
 
 
 @dataclass
 class Inbox:
-    rows: list[tuple[HumanTask, Consortium | None]]
+    """One page of a view: `rows`, `total` rows in the view under the filters, the `counts` of every
+    view (the tabs), the values each filter offers, and an expert's `declarations` still to sign
+    (work without a task, shown first on the first page of "mine" and "all" and counted there)."""
+
+    rows: list[InboxRow]
+    total: int
     counts: dict[str, int]
-    options: dict[str, list[str]] = field(default_factory=dict)
+    filters: InboxFilter
+    options: dict[str, list] = field(default_factory=dict)
+    declarations: list[Declaration] = field(default_factory=list)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.filters.size))
 
 
-def list_inbox(ctx: Context, *, actor: Actor, filters: InboxFilter) -> Inbox:
-    """One view's tasks with the counts of every view, all under the same filters and the caller's scope."""
+def _bad(name: str, reason: str) -> InvalidInput:
+    return InvalidInput(f"请求参数无效 / Invalid parameter {name}: {reason}", {name: [reason]})
+
+
+def _choice(args: Mapping[str, str], name: str, allowed: tuple[str, ...], default: str | None) -> str | None:
+    value = args.get(name) or default
+    if value is not None and value not in allowed:
+        raise _bad(name, f"须为 {', '.join(allowed)} 之一 / must be one of {', '.join(allowed)}")
+    return value
+
+
+def _text(args: Mapping[str, str], name: str) -> str | None:
+    value = (args.get(name) or "").strip()
+    if len(value) > MAX_TEXT:
+        raise _bad(name, f"最长 {MAX_TEXT} 个字符 / at most {MAX_TEXT} characters")
+    if _UNSAFE.search(value):
+        raise _bad(name, "含有无法保存的字符 / holds a NUL byte or a lone surrogate")
+    return value or None
+
+
+def _int(args: Mapping[str, str], name: str, default: int, highest: int) -> int:
+    raw = args.get(name)
+    if raw in (None, ""):
+        return default
+    if not re.fullmatch(r"\d{1,10}", raw) or not 1 <= int(raw) <= highest:
+        raise _bad(name, f"须为 1 至 {highest} 的整数 / must be a whole number from 1 to {highest}")
+    return int(raw)
+
+
+def parse_filter(args: Mapping[str, str]) -> InboxFilter:
+    """An InboxFilter from query parameters (`view`, `q`, `round`, `district`, `step`, `industry`,
+    `due`, `claimed`, `sort`, `order`=asc|desc, `page` >= 1, `size` 1..100); empty values mean "any".
+
+    Raises:
+        InvalidInput: a value outside its list or range, naming the parameter in `fields`.
+    """
+    round_ = _text(args, "round")
+    if round_ and not _ROUND.match(round_):
+        raise _bad("round", "须为四位年份 / must be a four-digit year")
+    order = _choice(args, "order", ("asc", "desc"), "asc")
+    return InboxFilter(
+        view=_choice(args, "view", VIEWS, "mine") or "mine",
+        q=_text(args, "q"),
+        round=round_,
+        district=_text(args, "district"),
+        step=_text(args, "step"),
+        industry=_text(args, "industry"),
+        due=_choice(args, "due", DUE_FILTERS, None),
+        claimed=_choice(args, "claimed", CLAIM_FILTERS, None),
+        sort=_choice(args, "sort", SORTS, "due") or "due",
+        descending=order == "desc",
+        page=_int(args, "page", 1, 10**9),
+        size=_int(args, "size", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE),
+    )
+
+
+def list_inbox(ctx: Context, *, actor: Actor, filters: InboxFilter, options: bool = True) -> Inbox:
+    """One page of a view with the counts of every view, all under the same filters and the caller's
+    scope (`visible_filter`); `options=False` skips the filters' value lists (the API has no use for them)."""
     now = ctx.now()
-    if filters.view not in VIEWS:
-        filters = InboxFilter(**{**filters.__dict__, "view": "mine"})
     with ctx.unit_of_work(write=False) as uow:
+        rows, total = inbox.list_rows(uow.session, actor, filters, now)
+        counts = inbox.count_views(uow.session, actor, filters, now)
+        declarations = _declarations(uow.session, actor, filters)
+        for view in ("mine", "all"):
+            counts[view] += len(declarations)
         return Inbox(
-            rows=inbox.list_rows(uow.session, actor, filters, now),
-            counts=inbox.count_views(uow.session, actor, filters, now),
-            options=inbox.filter_options(uow.session, actor),
+            rows=rows,
+            total=total + (len(declarations) if filters.view in ("mine", "all") else 0),
+            counts=counts,
+            filters=filters,
+            options=inbox.filter_options(uow.session, actor) if options else {},
+            declarations=declarations if filters.view in ("mine", "all") and filters.page == 1 else [],
         )
+
+
+def _declarations(session, actor: Actor, f: InboxFilter) -> list[Declaration]:
+    """An expert's declarations to sign, unless a filter that no declaration can match is set."""
+    if not actor.has(EXPERT) or f.round or f.district or f.industry or f.due:
+        return []
+    if f.claimed not in (None, "me") or (f.step and f.step != "declaration"):
+        return []
+    return inbox.pending_declarations(session, actor.id, f.q)

@@ -212,9 +212,32 @@ def list_notifications(ctx: Context, *, actor: Actor, unread_only: bool = False,
 
 
 def mark_read(ctx: Context, *, notification_id: int, actor: Actor) -> None:
+    """Mark one of the caller's own notifications read; NotFound (404) for another user's or none."""
     with ctx.unit_of_work() as uow:
         note = uow.session.get(Notification, notification_id)
         if note is None or note.user_id != actor.id:
             raise NotFound(f"通知不存在 / Notification {notification_id} does not exist")
         note.read_at = note.read_at or ctx.now()
         uow.commit()
+
+
+def count_unread(ctx: Context, *, actor: Actor) -> int:
+    """How many of the caller's own notifications are unread (the number in the pages' header)."""
+    query = sa.select(sa.func.count()).select_from(Notification).where(
+        Notification.user_id == actor.id, Notification.read_at.is_(None)
+    )
+    with ctx.unit_of_work(write=False) as uow:
+        return uow.session.scalar(query) or 0
+
+
+def mark_all_read(ctx: Context, *, actor: Actor) -> int:
+    """Mark every unread notification of the caller read; returns how many were unread."""
+    with ctx.unit_of_work() as uow:
+        result = uow.session.execute(
+            sa.update(Notification)
+            .where(Notification.user_id == actor.id, Notification.read_at.is_(None))
+            .values(read_at=ctx.now())
+            .execution_options(synchronize_session=False)
+        )
+        uow.commit()
+        return result.rowcount or 0

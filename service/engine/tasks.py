@@ -36,6 +36,31 @@ def get_task(ctx: Context, *, task_id: str, actor: Actor) -> HumanTask:
         return tasks.get_visible(uow.session, task_id, actor)
 
 
+def may_take(ctx: Context, *, task_id: str, actor: Actor) -> bool:
+    """Whether `actor` may claim and complete the task (its own, or offered to it or its groups within
+    their scope); seeing a task, as city clerks see every task, is not enough. NotFound if unseen."""
+    with ctx.unit_of_work(write=False) as uow:
+        task = tasks.get_visible(uow.session, task_id, actor, candidates=False)
+        return tasks.may_work_on(uow.session, task, actor)
+
+
+def colleagues(ctx: Context, *, task_id: str, actor: Actor) -> list[tuple[str, str]]:
+    """(user id, display name) of the active users other than `actor` to whom the task is offered, for
+    a clerk or administrator to hand it to (`set_assignee`'s rule); [] for anyone else. NotFound if unseen."""
+    if not actor.has(*CLERKS, "admin"):
+        return []
+    with ctx.unit_of_work(write=False) as uow:
+        session = uow.session
+        task = tasks.get_visible(session, task_id, actor, candidates=False)
+        found = []
+        for user in identity_store.list_users(session):
+            if user.id == actor.id or not user.active:
+                continue
+            if tasks.is_candidate(session, task, identity_store.actor_of(user)):
+                found.append((user.id, user.display_name or user.id))
+        return found
+
+
 def task_variables(
     ctx: Context, *, task_id: str, actor: Actor, local_only: bool = False
 ) -> TypedVariables:

@@ -13,6 +13,7 @@ from forms.vocabulary import INDUSTRY_CHOICES
 
 from ..actors import ROLE_NAMES_ZH
 from .document_words import WORDS as DOCUMENT_WORDS
+from .inbox_words import INBOX_WORDS
 from .supervision_words import WORDS as SUPERVISION_WORDS
 
 LANGS = ("zh", "en")
@@ -400,6 +401,7 @@ REVIEW_WORDS: dict[str, tuple[str, str]] = {  # expert review pages: rounds, pan
 }
 CATALOGUE.update(REVIEW_WORDS)
 CATALOGUE.update(SUPERVISION_WORDS)  # issue 14 item 9 (supervision_words.py)
+CATALOGUE.update(INBOX_WORDS)  # inbox, notifications, my applications (inbox_words.py)
 
 STATUS = {
     "draft": ("申报中", "Being prepared"), "district_review": ("区级审核", "District review"),
@@ -429,6 +431,7 @@ ACTIONS = {
     "task.claimed": ("认领任务", "Task claimed"),
     "task.unclaimed": ("退回认领", "Task unclaimed"),
     "task.assigned": ("转办任务", "Task assigned"),
+    "task.commented": ("任务留言", "Task comment"),
     "task.completed": ("办理完成", "Task completed"),
     "task.canceled": ("任务取消", "Task cancelled"),
     "document.issued": ("出具文书", "Document issued"),

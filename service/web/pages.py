@@ -27,6 +27,8 @@ from . import (
     i18n,
     idempotency,
     inbox,
+    my_applications_page,
+    notifications_page,
     organisations_page,
     panel_pages,
     public,
@@ -50,6 +52,7 @@ VENDOR = {  # what the pages load from npm packages, by the path they use
 BLUEPRINTS = (
     auth, inbox, task_page, applications, registry, deployments, dashboard, public,
     calendar, rounds, panel_pages, audit_page, organisations_page, documents, supervision_page,
+    notifications_page, my_applications_page,
 )
 STATUS = {NotFound: 404, Forbidden: 403, Conflict: 409, InvalidInput: 422}
 

@@ -13,7 +13,7 @@ from ..consortium import objections
 from ..consortium.casefile import REVIEW_FORMS, read_case_material
 from ..consortium.reviews.review_steps import DEFENSE_SCORING, ROUND_STEPS, step_of
 from ..consortium.reviews.round_board import round_of_application
-from ..engine import drafts, tasks, uploads
+from ..engine import comments, drafts, tasks, uploads
 from ..engine.inbox import next_task
 from ..errors import DiagramFailed, InvalidInput, NotFound
 from . import form_fields
@@ -42,8 +42,10 @@ def _page(task_id: str, values: dict[str, Any] | None, errors: dict[str, list[st
         errors=errors,
         summary=[(k, variables[k]) for k in SUMMARY if variables.get(k)],
         item={k: v for k, v in json.loads(task.context_json or "{}").items() if k == "item"},
-        may_work=task.assignee in (None, who.id),
+        may_work=tasks.may_take(ctx, task_id=task_id, actor=who),  # never a form that would be refused
         objection=objections.view_for_task(ctx, task_id=task_id, actor=who),  # its own objection only
+        colleagues=tasks.colleagues(ctx, task_id=task_id, actor=who),
+        comments=comments.list_comments(ctx, task_id=task_id, actor=who),
         ff=form_fields,
         casefile=_casefile(task),
     )
@@ -134,3 +136,32 @@ def _attach_uploads(task_id: str, views: list[form_fields.FieldView], data: dict
             field=view.name,
         )
         form_fields.put(data, view.name, {"file_id": stored.id, "sha256": stored.sha256, "name": stored.name})
+
+
+@bp.post("/tasks/<task_id>/comment")
+@login_required
+def comment(task_id: str):
+    """A comment on the task, kept in the history (audit `task.commented`)."""
+    comments.add_comment(context(), task_id=task_id, actor=actor(), message=request.form.get("message", ""))
+    flash(t("comment_added"), "ok")
+    return redirect(url_for("web_task.show", task_id=task_id), code=303)
+
+
+@bp.post("/tasks/<task_id>/assign")
+@login_required
+def assign(task_id: str):
+    """Hand the task to a colleague it is offered to, with an optional comment (recorded first, while
+    the sender still sees the task). An unknown or unoffered colleague is refused before anything is saved."""
+    ctx, who = context(), actor()
+    user_id = (request.form.get("user_id") or "").strip()
+    if user_id not in {u for u, _ in tasks.colleagues(ctx, task_id=task_id, actor=who)}:
+        raise InvalidInput(
+            "指定的办理人不是该任务的候选人 / The user is not a candidate for this task",
+            {"user_id": [f"{user_id or '—'} 不是该任务的候选人 / is not offered this task"]},
+        )
+    message = (request.form.get("message") or "").strip()
+    if message:
+        comments.add_comment(ctx, task_id=task_id, actor=who, message=message)
+    tasks.set_assignee(ctx, task_id=task_id, user_id=user_id, actor=who)
+    flash(t("task_handed", user=user_id), "ok")
+    return redirect(url_for("web_inbox.inbox"), code=303)
