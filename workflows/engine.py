@@ -138,6 +138,10 @@ class Engine:
             parser.add_bpmn_xml(etree.ElementTree(root), name)
         except ValidationException as exc:
             return [problem_from_validation(exc, name, parser.documents.get(name))]
+        except (KeyError, AttributeError) as exc:  # SpiffWorkflow's own crash (a business rule task
+            # without camunda:decisionRef): lint's problems, reported with this one, say why
+            return [DiagramProblem(name, None, None, "SpiffWorkflow 无法解析 / SpiffWorkflow could not "
+                                                     f"parse the diagram: {type(exc).__name__} {exc}")]
         return []
 
     @staticmethod

@@ -203,6 +203,8 @@ class _Linter:
         if not isinstance(node.tag, str):
             return
         tag = etree.QName(node).localname
+        if node.get("isForCompensation") == "true":
+            self.compensation(node)
         if node.tag == _B + "conditionExpression":
             self.python(node, node.text, "eval", "条件 condition")
         elif node.tag == _B + "scriptTask":
@@ -220,8 +222,16 @@ class _Linter:
                         self.date_attribute(node, name, value)
         elif node.tag == _B + "serviceTask":
             self.service_task(node)
-        elif node.tag in (_B + "sendTask", _B + "businessRuleTask"):
+        elif node.tag == _B + "sendTask":
             self.not_a_service_task(node)
+        elif node.tag == _B + "businessRuleTask":
+            self.business_rule_task(node)
+        elif node.tag == _B + "signalEventDefinition":
+            self.signal(node)
+        elif node.tag == _B + "compensateEventDefinition":
+            self.compensation(node)
+        elif node.tag == _C + "inputOutput":
+            self.input_output(node)
         elif node.tag in (_C + "taskListener", _C + "executionListener"):
             self.listener(node)
         elif node.tag == _B + "eventBasedGateway":
@@ -367,6 +377,12 @@ class _Linter:
             kinds = [etree.QName(d).localname for d in start if isinstance(d.tag, str)
                      and etree.QName(d).localname.endswith("EventDefinition")]
             other = [k for k in kinds if k != "timerEventDefinition"]
+            if not other and start.get("isInterrupting", "true") != "false":
+                self.report(start, "不支持中断型事件子流程 / an interrupting event sub-process is not "
+                                   "supported: Camunda 7 cancels everything else in the enclosing scope "
+                                   "when it starts, SpiffWorkflow 3.2 runs it beside the open tasks; set "
+                                   "isInterrupting="
+                                   "\"false\", or use an interrupting boundary event", start.get("id"))
             if other:
                 self.report(start, f"不支持由 {other[0]} 触发的事件子流程 / event sub-processes started by "
                                    f"{other[0]} are not supported (SpiffWorkflow 3.2 rewires the shared "
@@ -402,10 +418,54 @@ class _Linter:
             self.report(node, "服务任务缺少 camunda:topic / service task needs camunda:topic")
 
     def not_a_service_task(self, node: etree._Element) -> None:
-        for name in ("class", "expression", "delegateExpression", "type", "topic"):
-            if node.get(_C + name) is not None:
-                self.report(node, f"{etree.QName(node).localname} 不支持 camunda:{name} / camunda:{name} is "
-                                  "supported on service tasks only")
+        declared = [n for n in ("class", "expression", "delegateExpression", "type", "topic")
+                    if node.get(_C + n) is not None]
+        for name in declared:
+            self.report(node, f"{etree.QName(node).localname} 不支持 camunda:{name} / camunda:{name} is "
+                              "supported on service tasks only")
+        if not declared and node.get("messageRef") is None:
+            self.report(node, "发送任务缺少实现 / a send task needs an implementation: Camunda 7 refuses a "
+                              "sendTask without class, delegateExpression, expression or type, and this "
+                              "engine runs none of them on a send task (it would pass through, sending "
+                              "nothing); use an external service task (camunda:type=\"external\")")
+
+    def business_rule_task(self, node: etree._Element) -> None:
+        """DMN is not supported yet (issue 15 item 6): without it a business rule task either fails to
+        parse (no decision) or, with a `camunda:decisionRef`, finds no decision table."""
+        ref = node.get(_C + "decisionRef")
+        what = f"camunda:decisionRef={ref!r}" if ref else "no camunda:decisionRef"
+        self.report(node, f"不支持业务规则任务（DMN 决策） / business rule tasks are not supported ({what}): "
+                          "DMN decisions are not deployed or evaluated by this engine yet; use a script "
+                          "task or an exclusive gateway with conditions")
+
+    def signal(self, node: etree._Element) -> None:
+        """Camunda 7 broadcasts a signal to every subscribed instance and accepts signals over
+        `POST /signal`; SpiffWorkflow 3.2 reads a signal end event as a none end (the signal is lost) and
+        keeps signals inside one instance (SPIFF-NOTES §10.5), and there is no `/signal` here."""
+        owner = node.getparent()
+        if (etree.QName(owner).localname == "startEvent"
+                and owner.getparent().get("triggeredByEvent") == "true"):
+            return  # an event sub-process started by a signal: refused as such (event_subprocess)
+        self.report(node, "不支持信号事件 / signal events are not supported: Camunda 7 broadcasts a signal "
+                          "to every instance waiting for it, SpiffWorkflow 3.2 keeps it inside one instance "
+                          "and reads a signal end event as a none end; use a message event")
+
+    def compensation(self, node: etree._Element) -> None:
+        """SpiffWorkflow 3.2 cannot parse a compensation boundary event and reads a compensation throw
+        event as a none event (SPIFF-NOTES §10.5): nothing would be compensated."""
+        self.report(node, "不支持补偿 / compensation is not supported: SpiffWorkflow 3.2 runs no "
+                          "compensation handler (a compensation throw event would pass as a none event); "
+                          "model the undo steps as ordinary tasks after an error or escalation")
+
+    def input_output(self, node: etree._Element) -> None:
+        """`camunda:inputOutput` is applied on user tasks, service tasks and call activities
+        (`parser.py`, `scope.py`); anywhere else it would be silently ignored."""
+        owner = node.getparent().getparent() if node.getparent() is not None else None
+        kind = etree.QName(owner).localname if owner is not None else ""
+        if kind not in ("userTask", "serviceTask", "callActivity"):
+            self.report(node, f"{kind} 不支持 camunda:inputOutput / input/output parameters are applied on "
+                              "user tasks, service tasks and call activities only; on a "
+                              f"{kind} they would be ignored")
 
     def listener(self, node: etree._Element) -> None:
         """`camunda:taskListener` (user tasks: create, assignment, complete) and `camunda:executionListener`

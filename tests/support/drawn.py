@@ -40,22 +40,17 @@ def _size(kind: str) -> tuple[int, int]:
 
 
 def drawn(key: str, body: str, *, name: str = "小流程", starters: str = "city_clerk",
-          messages: dict[str, str] | None = None) -> bytes:
+          messages: dict[str, str] | None = None, root_elements: str = "") -> bytes:
     """The BPMN document of process `key` with `body`, plus a laid-out BPMNDiagram; `messages` maps
-    `bpmn:message` ids to names (declared before the process, as Modeler writes them)."""
+    `bpmn:message` ids to names (declared before the process, as Modeler writes them);
+    `root_elements` is more such XML (`<bpmn:error …/>`, `<bpmn:escalation …/>`, `<bpmn:signal …/>`)."""
     declared = "".join(f'  <bpmn:message id="{i}" name="{n}" />\n' for i, n in (messages or {}).items())
+    declared += root_elements
     head = HEAD.format(key=key, name=name, starters=starters, body=body, messages=declared)
     process = etree.fromstring((head + "</bpmn:definitions>").encode()).find(f"{{{BPMN}}}process")
     boxes: dict[str, tuple[int, int, int, int]] = {}
     shapes: list[str] = []
-    x = 150
-    for node in process:
-        kind = etree.QName(node).localname if isinstance(node.tag, str) else ""
-        if kind not in EVENTS | GATEWAYS | ACTIVITIES or kind == "boundaryEvent":
-            continue
-        width, height = _size(kind)
-        boxes[node.get("id")] = (x, 120 - height // 2, width, height)
-        x += width + 60
+    _lay_out(process, 150, boxes)
     data_x = 150
     for node in process:  # data stores and data objects: a row below the flow
         kind = etree.QName(node).localname if isinstance(node.tag, str) else ""
@@ -65,8 +60,10 @@ def drawn(key: str, body: str, *, name: str = "小流程", starters: str = "city
     for node in process.iter(f"{{{BPMN}}}boundaryEvent"):
         host = boxes[node.get("attachedToRef")]
         boxes[node.get("id")] = (host[0] + host[2] - 50, host[1] + host[3] - 18, 36, 36)
+    expanded = {n.get("id") for n in process.iter(f"{{{BPMN}}}subProcess") if _flow_nodes(n)}
     for element_id, (bx, by, bw, bh) in boxes.items():
-        shapes.append(f'<bpmndi:BPMNShape id="{element_id}_di" bpmnElement="{element_id}">'
+        flag = ' isExpanded="true"' if element_id in expanded else ""
+        shapes.append(f'<bpmndi:BPMNShape id="{element_id}_di" bpmnElement="{element_id}"{flag}>'
                       f'<dc:Bounds x="{bx}" y="{by}" width="{bw}" height="{bh}" /></bpmndi:BPMNShape>')
     for flow in process.iter(f"{{{BPMN}}}sequenceFlow"):
         sx, sy, sw, sh = boxes[flow.get("sourceRef")]
@@ -96,6 +93,32 @@ def drawn(key: str, body: str, *, name: str = "小流程", starters: str = "city
                f'bpmnElement="{key}">\n      ' + "\n      ".join(shapes)
                + "\n    </bpmndi:BPMNPlane>\n  </bpmndi:BPMNDiagram>\n")
     return (head + diagram + "</bpmn:definitions>\n").encode()
+
+
+def _flow_nodes(container: etree._Element) -> list[etree._Element]:
+    """The flow nodes drawn in `container`'s row (boundary events sit on their activity)."""
+    found = []
+    for node in container:
+        kind = etree.QName(node).localname if isinstance(node.tag, str) else ""
+        if kind in EVENTS | GATEWAYS | ACTIVITIES and kind != "boundaryEvent":
+            found.append(node)
+    return found
+
+
+def _lay_out(container: etree._Element, x: int, boxes: dict[str, tuple[int, int, int, int]]) -> int:
+    """Place `container`'s flow nodes left to right from `x` on the line y = 120; an expanded
+    sub-process (one with flow nodes of its own) is drawn around its own row. Returns the x after
+    the last node."""
+    for node in _flow_nodes(container):
+        kind = etree.QName(node).localname
+        if kind == "subProcess" and _flow_nodes(node):
+            inner_end = _lay_out(node, x + 40, boxes)
+            width, height = inner_end - 60 + 40 - x, 200
+        else:
+            width, height = _size(kind)
+        boxes[node.get("id")] = (x, 120 - height // 2, width, height)
+        x += width + 60
+    return x
 
 
 def chain(*nodes: str) -> str:
