@@ -173,10 +173,14 @@ def activities(session: Session, actor: Actor, *, instance_id: str | None = None
             )
         )
     if not _own_only(actor):
+        external: dict[str, HistoricActivity] = {}
         for event, definition_id, definition_key in _events(
             session, actor, instance_id=instance_id, actions=None
         ):
             if event.action.startswith("task.") or not event.element_id:
+                continue
+            if event.action.startswith("externalTask.") and event.task_id:
+                _external_step(external, result, event, definition_id, definition_key)
                 continue
             result.append(
                 HistoricActivity(
@@ -191,3 +195,29 @@ def activities(session: Session, actor: Actor, *, instance_id: str | None = None
             )
     result.sort(key=lambda a: (a.start or datetime.min, a.id))
     return result
+
+
+EXTERNAL_ENDS = {"externalTask.completed": False, "externalTask.bpmnError": True}
+"""The external-task events that end its activity instance, and whether it ends canceled (a BPMN error
+interrupts the service task for the boundary event that catches it, as in Camunda's history)."""
+
+
+def _external_step(external: dict[str, HistoricActivity], result: list[HistoricActivity], event: AuditEvent,
+                   definition_id: str, definition_key: str) -> None:
+    """One activity instance per external task, however many times it was locked, extended, failed or
+    retried (Camunda lists the service task once): from its first event to its completion or BPMN
+    error (issue 12)."""
+    activity = external.get(event.task_id)
+    if activity is None:
+        activity = external[event.task_id] = HistoricActivity(
+            id=f"{event.element_id}:{event.task_id}",
+            instance_id=event.instance_id,
+            definition_id=definition_id,
+            definition_key=definition_key,
+            element_id=event.element_id,
+            start=event.at,
+        )
+        result.append(activity)
+    if event.action in EXTERNAL_ENDS:
+        activity.end = event.at
+        activity.canceled = EXTERNAL_ENDS[event.action]
