@@ -54,7 +54,9 @@ class _OneShotTimer:
             value = _evaluate(self, my_task)
             event_value = _checked(my_task, self.label, self.due, value, now).isoformat()
             my_task._set_internal_data(event_value=event_value)
-        if _checked(my_task, self.label, timers.parse_date, event_value) < now:
+        if _checked(my_task, self.label, timers.parse_date, event_value) <= now:  # due = fires, as the
+            # job table reads it (`job.due_at <= now`) and Camunda fires a timer job: else a job due at
+            # exactly `now` ran, moved nothing and was re-made due at once, up to the scheduler's limit
             my_task._set_internal_data(event_fired=True)
         return my_task._get_internal_data("event_fired", False)
 

@@ -86,8 +86,9 @@ class Run:
                                 "history": Counter(history_), "elements": elements}
 
     def complete(self, element_id: str, data: dict[str, Any]) -> None:
+        """Complete the (first) open user task of `element_id`."""
         open_tasks = tasks.list_tasks(self.ctx, actor=self.clerk, query=TaskQuery(instance_id=self.id))
-        [task] = [t for t in open_tasks if t.element_id == element_id]
+        task = next(t for t in open_tasks if t.element_id == element_id)
         tasks.complete_task(self.ctx, task_id=task.id, actor=self.clerk, data=data)
 
     def external(self, topic: str) -> str:
@@ -388,9 +389,10 @@ def test_a_non_interrupting_timer_event_sub_process_runs_beside_the_main_path(ct
     run.expect("active", {"reminders": 0}, ["Task_Main"], ["Task_Main open"],
         {"Start_1"})
     clock.set(clock.now() + timedelta(minutes=59))
-    assert jobs.fire_due_jobs(ctx) == 0
+    jobs.fire_due_jobs(ctx)
+    run.expect("active", {"reminders": 0}, ["Task_Main"], ["Task_Main open"], {"Start_1"})  # not yet
     clock.set(clock.now() + timedelta(minutes=1, seconds=1))
-    assert jobs.fire_due_jobs(ctx) == 1
+    jobs.fire_due_jobs(ctx)
     run.expect("active", {"reminders": 1}, ["Task_Main", "Task_Remind"],
                ["Task_Main open", "Start_Remind done", "Task_Remind open"],
         {"Script_Count", "Start_1", "Start_Remind"})
@@ -418,7 +420,7 @@ def test_an_event_based_gateway_takes_whichever_comes_first(ctx, clock) -> None:
                     ["Gateway_Wait done", "Task_Answered open"],
         {"Catch_Answer", "Gateway_Wait", "Start_1"})
     clock.set(clock.now() + timedelta(hours=1, seconds=1))
-    assert jobs.fire_due_jobs(ctx) == 1  # only the other instance's timer is left
+    jobs.fire_due_jobs(ctx)  # only the other instance's timer is left
     answered.expect("active", {"answer": "yes"}, ["Task_Answered"],
                     ["Gateway_Wait done", "Task_Answered open"],
         {"Catch_Answer", "Gateway_Wait", "Start_1"})
@@ -427,3 +429,116 @@ def test_an_event_based_gateway_takes_whichever_comes_first(ctx, clock) -> None:
     reminded.complete("Task_Remind", {})
     reminded.expect("completed", {}, [], ["Timer_Hour done", "Task_Remind done", "End_Reminded done"],
         {"End_Reminded", "Gateway_Wait", "Start_1", "Task_Remind", "Timer_Hour"})
+
+
+# --- multi-instance, parallel and sequential ------------------------------------------------------
+
+MI_PARALLEL = f"""<bpmn:startEvent id="Start_1" />
+    <bpmn:userTask id="Task_Confirm" name="成员确认" {U}>
+      <bpmn:multiInstanceLoopCharacteristics camunda:collection="members" camunda:elementVariable="member" />
+    </bpmn:userTask>
+    <bpmn:userTask id="Task_After" name="汇总" {U} /><bpmn:endEvent id="End_1" />
+    {_flows("Start_1>Task_Confirm", "Task_Confirm>Task_After", "Task_After>End_1")}"""
+
+MI_SEQUENTIAL = f"""<bpmn:startEvent id="Start_1" />
+    <bpmn:userTask id="Task_Vote" name="表决" {U}>
+      <bpmn:multiInstanceLoopCharacteristics isSequential="true" camunda:collection="voters"
+        camunda:elementVariable="voter">
+        <bpmn:completionCondition xsi:type="bpmn:tFormalExpression">${{vote == "no"}}
+        </bpmn:completionCondition>
+      </bpmn:multiInstanceLoopCharacteristics>
+    </bpmn:userTask>
+    <bpmn:endEvent id="End_1" />
+    {_flows("Start_1>Task_Vote", "Task_Vote>End_1")}"""
+
+
+def test_parallel_multi_instance_opens_one_task_per_element_and_waits_for_all(ctx) -> None:
+    _deploy(ctx, "c_mi_parallel", MI_PARALLEL)
+    run = Run(ctx, "c_mi_parallel", {"members": ["A", "B"]})
+    run.expect("active", {"members": ["A", "B"]}, ["Task_Confirm", "Task_Confirm"],
+               ["Task_Confirm open", "Task_Confirm open"], {"Start_1"})
+    run.complete("Task_Confirm", {"ok_count": 1})  # the element variable `member` stays local
+    run.expect("active", {"members": ["A", "B"], "ok_count": 1}, ["Task_Confirm"],
+               ["Task_Confirm done", "Task_Confirm open"], {"Start_1", "Task_Confirm"})
+    run.complete("Task_Confirm", {"ok_count": 2})
+    run.expect("active", {"members": ["A", "B"], "ok_count": 2}, ["Task_After"],
+               ["Task_Confirm done", "Task_Confirm done", "Task_After open"], {"Start_1", "Task_Confirm"})
+
+
+def test_sequential_multi_instance_runs_one_at_a_time_until_its_completion_condition(ctx) -> None:
+    _deploy(ctx, "c_mi_sequential", MI_SEQUENTIAL)
+    run = Run(ctx, "c_mi_sequential", {"voters": ["a", "b", "c"]})
+    run.expect("active", {"voters": ["a", "b", "c"]}, ["Task_Vote"], ["Task_Vote open"], {"Start_1"})
+    run.complete("Task_Vote", {"vote": "yes"})
+    run.expect("active", {"voters": ["a", "b", "c"], "vote": "yes"}, ["Task_Vote"],
+               ["Task_Vote done", "Task_Vote open"], {"Start_1", "Task_Vote"})
+    run.complete("Task_Vote", {"vote": "no"})  # nrOfCompletedInstances 2 of 3: the condition holds
+    run.expect("completed", {"voters": ["a", "b", "c"], "vote": "no"}, [],
+               ["Task_Vote done", "Task_Vote done", "End_1 done"], {"End_1", "Start_1", "Task_Vote"})
+
+
+# --- call activity with camunda:in / camunda:out ---------------------------------------------------
+
+CALLER = f"""<bpmn:startEvent id="Start_1" />
+    <bpmn:callActivity id="Call_Check" name="调用核查" calledElement="c_callee">
+      <bpmn:extensionElements>
+        <camunda:in source="applicant" target="person" />
+        <camunda:out source="finding" target="result" />
+      </bpmn:extensionElements>
+    </bpmn:callActivity>
+    <bpmn:userTask id="Task_After" name="下一步" {U} /><bpmn:endEvent id="End_1" />
+    {_flows("Start_1>Call_Check", "Call_Check>Task_After", "Task_After>End_1")}"""
+CALLEE = f"""<bpmn:startEvent id="Start_C" /><bpmn:userTask id="Task_Inner" name="核查" {U} />
+    <bpmn:endEvent id="End_C" />
+    {_flows("Start_C>Task_Inner", "Task_Inner>End_C")}"""
+
+
+def test_a_call_activity_passes_only_what_it_maps(ctx) -> None:
+    deploy(ctx, files={"c_caller.bpmn": drawn("c_caller", CALLER),
+                       "c_callee.bpmn": drawn("c_callee", CALLEE)}, actor=OWNER)
+    run = Run(ctx, "c_caller", {"applicant": "Ann", "secret": 1})
+    run.expect("active", {"applicant": "Ann", "secret": 1}, ["Task_Inner"], ["Task_Inner open"],
+               {"Start_1", "Start_C"})
+    [inner] = tasks.list_tasks(ctx, actor=run.clerk, query=TaskQuery(instance_id=run.id))
+    assert dict(tasks.task_variables(ctx, task_id=inner.id, actor=run.clerk)) == {"person": "Ann"}
+    run.complete("Task_Inner", {"finding": "ok", "noise": 2})
+    run.expect("active", {"applicant": "Ann", "secret": 1, "result": "ok"}, ["Task_After"],
+               ["Task_Inner done", "Task_After open"],
+               {"Call_Check", "End_C", "Start_1", "Start_C", "Task_Inner"})
+
+
+# --- timers: an intermediate catch event, an interrupting boundary timer --------------------------
+
+TIMERS = f"""<bpmn:startEvent id="Start_1" />
+    <bpmn:intermediateCatchEvent id="Timer_Wait" name="冷静期一小时">
+      <bpmn:timerEventDefinition id="TimerDef_1">
+        <bpmn:timeDuration xsi:type="bpmn:tFormalExpression">PT1H</bpmn:timeDuration>
+      </bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>
+    <bpmn:userTask id="Task_Review" name="审核" {U} />
+    <bpmn:boundaryEvent id="Timer_Deadline" name="两小时期满" attachedToRef="Task_Review">
+      <bpmn:timerEventDefinition id="TimerDef_2">
+        <bpmn:timeDuration xsi:type="bpmn:tFormalExpression">PT2H</bpmn:timeDuration>
+      </bpmn:timerEventDefinition></bpmn:boundaryEvent>
+    <bpmn:userTask id="Task_Escalate" name="督办" {U} />
+    <bpmn:endEvent id="End_1" /><bpmn:endEvent id="End_Late" />
+    {_flows("Start_1>Timer_Wait", "Timer_Wait>Task_Review", "Task_Review>End_1",
+            "Timer_Deadline>Task_Escalate", "Task_Escalate>End_Late")}"""
+
+
+def test_timer_catch_event_and_interrupting_boundary_timer(ctx, clock) -> None:
+    _deploy(ctx, "c_timers", TIMERS)
+    run = Run(ctx, "c_timers", {"case": "A"})
+    run.expect("active", {"case": "A"}, [], [], {"Start_1"})
+    clock.set(clock.now() + timedelta(hours=1, seconds=1))
+    jobs.fire_due_jobs(ctx)
+    run.expect("active", {"case": "A"}, ["Task_Review"], ["Timer_Wait done", "Task_Review open"],
+               {"Start_1", "Timer_Wait"})
+    clock.set(clock.now() + timedelta(hours=2))
+    jobs.fire_due_jobs(ctx)
+    run.expect("active", {"case": "A"}, ["Task_Escalate"],
+               ["Timer_Wait done", "Task_Review canceled", "Timer_Deadline done", "Task_Escalate open"],
+               {"Start_1", "Timer_Wait", "Timer_Deadline"})
+    run.complete("Task_Escalate", {"escalated": True})
+    run.expect("completed", {"case": "A", "escalated": True}, [],
+               ["Timer_Wait done", "Task_Review canceled", "Timer_Deadline done", "Task_Escalate done",
+                "End_Late done"], {"End_Late", "Start_1", "Task_Escalate", "Timer_Wait", "Timer_Deadline"})
