@@ -39,6 +39,7 @@ from .store.db import is_postgres
 from .store.deadline_models import Incident
 from .store.external_task_models import ExternalTask
 from .store.models import ProcessInstance
+from .typed_variables import TypedVariables, stored_types
 
 FAILED_EXTERNAL_TASK = "failedExternalTask"
 WORKER_GROUPS = (ADMIN, PROCESS_OWNER)
@@ -159,7 +160,8 @@ def fetch_and_lock(
                     )
                 )
                 _take_lock(session, actor, task, worker_id, request.lock_duration_ms, now)
-                out.append(Locked(task, chosen, row.suspended))
+                out.append(Locked(task, TypedVariables(chosen, stored_types(row.variable_types_json)),
+                                  row.suspended))
         uow.commit()
     return out
 

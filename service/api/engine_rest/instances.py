@@ -18,7 +18,7 @@ from .blueprint import actor, bp
 from .errors import BadRequest
 from .params import json_body, link, query_params
 from .strict import boolean, check_fields, text
-from .variables import patch_body, to_typed, to_typed_map, variable_body
+from .variables import patch_body, to_typed_map, typed_value, variable_body
 
 SUPPORTED = {
     "processInstanceIds",
@@ -187,7 +187,7 @@ def instance_variable(instance_id: str, name: str):
     values = browse.instance_variables(context(), instance_id=instance_id, actor=actor())
     if name not in values:
         raise NotFound(f"流程变量不存在 / process instance variable with name {name} does not exist")
-    return jsonify(to_typed(values[name]))
+    return jsonify(typed_value(values, name))
 
 
 @bp.put("/process-instance/<instance_id>/variables/<name>")

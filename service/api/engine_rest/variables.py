@@ -57,6 +57,12 @@ def to_typed_map(values: Mapping[str, Any], names: list[str] | None = None) -> d
     return {k: to_typed(v, types.get(k)) for k, v in values.items() if not names or k in names}
 
 
+def typed_value(values: Mapping[str, Any], name: str) -> dict[str, Any]:
+    """The variable `name` of `values` as a VariableValueDto, with the type a `TypedVariables` keeps for
+    it: every single-variable read goes through here, as every map goes through `to_typed_map`."""
+    return to_typed(values[name], getattr(values, "types", {}).get(name))
+
+
 def from_typed_map(body: Any, field: str = "variables") -> dict[str, Any]:
     """A `{"name": {"value", "type", "valueInfo"}}` map as plain values; BadRequest naming the variable."""
     if body is None:
