@@ -145,23 +145,17 @@ def fetch_and_lock(
                 row = instances.lock(session, task.instance_id, skip_locked=pg)
                 if row is None:
                     continue
-                data = hooks.filter_variables(
-                    ctx.extensions, session, row.id, actor, json.loads(row.variables_json or "{}")
-                )
+                seen, types, locals_, local_types = store.task_view(
+                    task, json.loads(row.variables_json or "{}"), stored_types(row.variable_types_json))
+                data = hooks.filter_variables(ctx.extensions, session, row.id, actor, seen)
                 if any(data.get(k) != v for k, v in request.process_variables.items()):
                     continue
-                chosen = (
-                    {}
-                    if request.local_variables
-                    else (
-                        data
-                        if request.variables is None
-                        else {k: data[k] for k in request.variables if k in data}
-                    )
-                )
+                if request.local_variables:  # Camunda: only the task's own execution's variables
+                    data, types = {k: v for k, v in data.items() if k in locals_}, local_types
+                chosen = data if request.variables is None else {
+                    k: data[k] for k in request.variables if k in data}
                 _take_lock(session, actor, task, worker_id, request.lock_duration_ms, now)
-                out.append(Locked(task, TypedVariables(chosen, stored_types(row.variable_types_json)),
-                                  row.suspended))
+                out.append(Locked(task, TypedVariables(chosen, types), row.suspended))
         uow.commit()
     return out
 
