@@ -143,7 +143,10 @@ def _date(value: Any, _info: dict) -> datetime:
     """An aware datetime: the engine keeps it as one, so it stays a `Date` (and scripts compare it)."""
     if not isinstance(value, str):
         raise TypeError("not a date string")
-    return parse_date(value)
+    try:
+        return parse_date(value)
+    except BadRequest:  # from_typed names the variable
+        raise ValueError("expected yyyy-MM-dd'T'HH:mm:ss.SSSZ within the supported years") from None
 
 
 def _json(value: Any, _info: dict) -> Any:
