@@ -73,6 +73,10 @@ def from_typed_map(body: Any, field: str = "variables") -> dict[str, Any]:
 
 
 def from_typed(name: str, dto: Any) -> Any:
+    """One VariableValueDto as a plain value. Raises BadRequest naming the variable: a blank name (no
+    script or expression could read it), a value its type does not admit, an unsupported type."""
+    if not isinstance(name, str) or not name.strip():
+        raise BadRequest(f"变量名不能为空 / Variable name must not be blank: '{name}'")
     if not isinstance(dto, dict):
         raise BadRequest(f"Variable '{name}' must be an object with 'value' and 'type'")
     value, kind = dto.get("value"), dto.get("type")
