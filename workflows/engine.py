@@ -20,7 +20,7 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 
-from . import asynchronous, clock, listeners
+from . import asynchronous, clock, listeners, reserved_ids
 from .data import check_variables
 from .errors import DiagramInvalid, DiagramProblem, problem_from_validation
 from .extensions import Extensions
@@ -76,7 +76,10 @@ class Engine:
             DiagramInvalid: with every problem found (XML, XSD, SpiffWorkflow, lint).
         """
         with _COMPILE_LOCK:
-            return self._compile(files, library or {})
+            try:
+                return self._compile(files, library or {})
+            except DiagramInvalid as exc:  # name elements by their ids in the XML (reserved_ids.py)
+                raise DiagramInvalid(reserved_ids.original(exc.problems)) from None
 
     def _compile(self, files: Mapping[str, bytes], library: Mapping[str, bytes]
                  ) -> dict[str, CompiledProcess]:
@@ -106,6 +109,7 @@ class Engine:
                 continue
             listeners.attach({process_id: spec, **subprocess_specs}, parser.documents)
             asynchronous.attach({process_id: spec, **subprocess_specs}, parser.documents)
+            reserved_ids.restore([spec, *subprocess_specs.values()])
             node = parser.get_process_parser(process_id).node
             compiled[process_id] = CompiledProcess(
                 key=process_id, name=node.get("name"), spec_json=dump_spec(spec, subprocess_specs),
@@ -120,6 +124,7 @@ class Engine:
             root = etree.fromstring(content)
         except etree.XMLSyntaxError as exc:
             return [DiagramProblem(name, None, exc.lineno, f"XML 语法错误 / XML syntax error: {exc.msg}")]
+        reserved_ids.rename(root)
         try:
             parser.add_bpmn_xml(etree.ElementTree(root), name)
         except ValidationException as exc:
