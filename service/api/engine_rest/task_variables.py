@@ -24,7 +24,7 @@ from .variables import patch_body, to_typed_map, typed_value, variable_body
 @bp.get("/task/<task_id>/variables/<name>")
 def task_variable(task_id: str, name: str):
     query_params({"deserializeValue"}).flag("deserializeValue")
-    values = tasks.task_variables(context(), task_id=task_id, actor=actor())
+    values = tasks.task_variables(context(), task_id=task_id, actor=actor(), with_item=False)
     if name not in values:
         raise NotFound(f"任务变量不存在 / task variable with name {name} does not exist")
     return jsonify(typed_value(values, name))

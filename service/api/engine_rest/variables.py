@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from ...clock import SHANGHAI
+from ...engine.typed_variables import SHORT, Short
 from ..edge import MalformedRequest, loads
 from .errors import BadRequest
 from .params import format_date, json_body, parse_date
@@ -41,6 +42,8 @@ def to_typed(value: Any, kind: str | None = None) -> dict[str, Any]:
     if isinstance(value, bool):
         return {"value": value, "type": "Boolean", "valueInfo": {}}
     if isinstance(value, int):
+        if kind == "Short" and SHORT[0] <= value <= SHORT[1]:
+            return {"value": value, "type": "Short", "valueInfo": {}}
         kind = "Integer" if INT32[0] <= value <= INT32[1] else "Long"
         return {"value": value, "type": kind, "valueInfo": {}}
     if isinstance(value, float):
@@ -174,7 +177,7 @@ def _object(value: Any, info: dict) -> Any:
 _CONVERTERS = {
     "string": _string,
     "boolean": _boolean,
-    "short": _integer((-(2**15), 2**15 - 1)),
+    "short": lambda v, i: Short(_integer(SHORT)(v, i)),
     "integer": _integer(INT32),
     "long": _integer(INT64),
     "double": _double,

@@ -15,6 +15,7 @@ from workflows.model import UserTask
 
 from ...actors import DISTRICT_CLERK, Actor
 from ...errors import NotFound
+from ..typed_variables import kept_types, stored_types
 from .models import HumanTask, InstanceAccess, Job, ProcessInstance, TaskCandidate
 from .tasks import WITHOUT_CANDIDATES, scope_key
 
@@ -115,6 +116,7 @@ def save(session: Session, row: ProcessInstance, running: RunningInstance, now: 
     caller to record in the audit trail (history is projected from it)."""
     row.state_json = running.serialize()
     variables, types = running.typed_variables()
+    types = kept_types(stored_types(row.variable_types_json), variables, types)
     row.variables_json = json.dumps(variables, ensure_ascii=False, default=str)
     row.variable_types_json = json.dumps(types, ensure_ascii=False) if types else None
     row.updated_at = now
