@@ -20,7 +20,7 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 
-from . import asynchronous, clock, listeners, reserved_ids
+from . import activity_log, asynchronous, clock, listeners, reserved_ids
 from .data import check_variables
 from .errors import DiagramInvalid, DiagramProblem, problem_from_validation
 from .extensions import Extensions
@@ -40,6 +40,7 @@ __all__ = [
 clock.install()
 listeners.install()
 asynchronous.install()  # wraps listeners' Task.complete
+activity_log.install()
 
 _VALIDATOR: BpmnValidator | None = None
 _COMPILE_LOCK = threading.Lock()  # lxml's XMLSchema keeps its error log on the shared validator

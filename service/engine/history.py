@@ -21,7 +21,7 @@ def historic_activities(
     with ctx.unit_of_work(write=False) as uow:
         found = history.activities(uow.session, actor, instance_id=instance_id)
         types = {d: element_types(uow.session, d) for d in {a.definition_id for a in found}}
-    return [(a, types[a.definition_id].get(a.element_id, "activity")) for a in found]
+    return [(a, a.extra.get("kind") or types[a.definition_id].get(a.element_id, "activity")) for a in found]
 
 
 def completed_task(ctx: Context, *, task_id: str, actor: Actor) -> HistoricTask | None:
