@@ -208,7 +208,7 @@ def _locked_if_listening(ctx: Context, session, task: HumanTask) -> ProcessInsta
     row = session.get(ProcessInstance, task.instance_id)
     if row is None:
         return None
-    key = (row.definition_id, task.element_id)
+    key = (row.definition_id, task.process_key, task.element_id)  # a called process may reuse the id
     if key not in _ASSIGNMENT_DECLARED:
         if len(_ASSIGNMENT_DECLARED) > 10_000:
             _ASSIGNMENT_DECLARED.clear()
@@ -216,7 +216,7 @@ def _locked_if_listening(ctx: Context, session, task: HumanTask) -> ProcessInsta
     return instances.lock(session, row.id) if _ASSIGNMENT_DECLARED[key] else None
 
 
-_ASSIGNMENT_DECLARED: dict[tuple[str, str], bool] = {}
+_ASSIGNMENT_DECLARED: dict[tuple[str, str, str], bool] = {}
 
 
 def _assignment(ctx: Context, session, row: ProcessInstance | None, task: HumanTask, assignee: str,

@@ -54,3 +54,20 @@ def test_two_diagrams_of_one_deployment_keep_their_own_flags(server):
     assert response.status_code == 200, response.text
     _synchronous(server, "hb_plainR")
     _asynchronous(server, "hb_asyncR")
+
+
+def test_a_called_process_element_reusing_a_caller_id_keeps_its_own_type(server):
+    child = chain('<bpmn:startEvent id="Start_C" />',
+                  '<bpmn:serviceTask id="Task_After" name="子外部" camunda:type="external" '
+                  'camunda:topic="hb-t" />',
+                  '<bpmn:endEvent id="End_C" />')
+    deploy(server, "hb_type_child", child)
+    deploy(server, "hb_type_parent", chain(
+        START, '<bpmn:callActivity id="Call_C" name="调用" calledElement="hb_type_child" />', AFTER, END))
+    iid = start_response(server, "hb_type_parent").json()["id"]
+    tree = get(server, f"/process-instance/{iid}/activity-instances", login="owner")
+    kinds = {c["activityId"]: c["activityType"] for node in tree["childActivityInstances"]
+             for c in [node, *node["childActivityInstances"]]}
+    assert kinds["Task_After"] == "serviceTask", tree
+    rows = get(server, f"/history/activity-instance?processInstanceId={iid}&activityId=Task_After", "owner")
+    assert [r["activityType"] for r in rows] == ["serviceTask"], rows

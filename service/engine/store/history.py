@@ -174,7 +174,7 @@ def activities(session: Session, actor: Actor, *, instance_id: str | None = None
                 definition_key=definition_key, element_id=row.element_id,
                 task_id=human.id if human else None, assignee=human.assignee if human else None,
                 start=row.started_at, end=row.ended_at, canceled=row.canceled,
-                extra={"name": row.name, "kind": row.kind, "seq": row.seq}))
+                extra={"name": row.name, "kind": row.kind, "seq": row.seq, "process_key": row.process_key}))
     for task in found_tasks:
         if task.element_id is None or task.instance_id in noted:
             continue
