@@ -54,14 +54,20 @@ def drain(workflow: Any) -> list[ActivityNote]:
     for task in workflow.get_tasks(state=_STARTED):
         spec = task.task_spec
         element = getattr(spec, "bpmn_id", None)
-        if (not element or str(task.id) in notes or isinstance(spec, BoundaryEvent)
-                or isinstance(getattr(task.parent, "task_spec", None), EventBasedGateway)):
+        if not element or str(task.id) in notes or _only_when_fired(task):
             continue
         body = isinstance(spec, MultiInstanceTask)
         out.append(ActivityNote(str(task.id), element + (MI_BODY if body else ""),
                                 getattr(spec, "bpmn_name", None), task.workflow.spec.name,
                                 "multiInstanceBody" if body else None))
     return out
+
+
+def _only_when_fired(task: Task) -> bool:
+    """A boundary event, or a catch event after an event-based gateway: an activity instance only
+    if its event happens."""
+    return (isinstance(task.task_spec, BoundaryEvent)
+            or isinstance(getattr(task.parent, "task_spec", None), EventBasedGateway))
 
 
 def _note(task: Task, before: int, after: int) -> None:
@@ -77,11 +83,8 @@ def _note(task: Task, before: int, after: int) -> None:
     canceled = ended and after != TaskState.COMPLETED
     if canceled and not was_running:
         return  # a path not taken: never an activity instance
-    if isinstance(spec, BoundaryEvent) and (canceled or started):
-        if canceled or after != TaskState.COMPLETED:
-            return  # waiting on its activity is no activity instance; firing is
-    if canceled and isinstance(getattr(task.parent, "task_spec", None), EventBasedGateway):
-        return  # the event that did not happen
+    if _only_when_fired(task) and after != TaskState.COMPLETED:
+        return  # waiting for the event is no activity instance (Camunda); its firing is
     body = isinstance(spec, MultiInstanceTask)
     top = task.workflow.top_workflow
     notes = top.__dict__.setdefault(_LOG, {})
@@ -95,7 +98,8 @@ def _note(task: Task, before: int, after: int) -> None:
     if started and note.start is None:
         note.start = now
     if ended:
-        note.start = note.start if (note.start is not None or was_running) else now
+        if note.start is None and (not was_running or _only_when_fired(task)):
+            note.start = now
         note.end, note.canceled = now, canceled
 
 

@@ -91,6 +91,7 @@ def test_an_activity_interrupted_by_a_caught_error_is_canceled(server):
                 '<bpmn:sequenceFlow id="Flow_Err" sourceRef="Catch_Err" targetRef="End_Err" />')
     deploy(server, "hb_err", chain(START, WORK, END) + boundary)
     iid = start(server, "hb_err")
+    assert "Catch_Err" not in {r["activityId"] for r in history(server, iid)}  # waiting is no instance
     owner = server.client("owner")
     [locked] = owner.rest("POST", "/external-task/fetchAndLock", json={
         "workerId": "w", "maxTasks": 1, "topics": [{"topicName": "hb-hist", "lockDuration": 60_000}]}).json()
