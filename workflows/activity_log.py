@@ -14,6 +14,7 @@ event won leaves no trace; a multi-instance body is its own instance, `<element>
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -25,6 +26,7 @@ from SpiffWorkflow.util.task import TaskState
 
 from .clock import current_time
 
+_log = logging.getLogger(__name__)
 _LOG = "_consortium_activity_log"
 _STARTED = TaskState.READY | TaskState.STARTED | TaskState.WAITING
 _INSTALLED = False
@@ -116,8 +118,8 @@ def install() -> None:
         if before != value:
             try:
                 _note(self, before, value)
-            except Exception:  # history must never break a step
-                pass
+            except Exception:  # history must never break a step; say so, though
+                _log.exception("activity note failed for %s", getattr(self.task_spec, "bpmn_id", None))
 
     Task._set_state = _set_state  # type: ignore[method-assign]
     _INSTALLED = True
