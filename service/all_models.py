@@ -9,6 +9,7 @@ from __future__ import annotations
 from .consortium.store import document_models, review_models, supervision_models
 from .consortium.store import models as consortium_models
 from .engine.store import (
+    activity_models,
     audit_checkpoints,
     counters,
     deadline_models,
@@ -22,6 +23,7 @@ from .engine.store.base import Base
 
 MODULES = (
     engine_models,
+    activity_models,
     audit_checkpoints,
     counters,
     deadline_models,

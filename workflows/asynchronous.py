@@ -24,6 +24,8 @@ from lxml import etree
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
+from . import listeners
+
 CAMUNDA = "http://camunda.org/schema/1.0/bpmn"
 BEFORE = "camunda:asyncBefore"
 AFTER = "camunda:asyncAfter"
@@ -35,22 +37,25 @@ _INSTALLED = False
 
 def attach(specs: Mapping[str, Any], documents: Mapping[str, etree._ElementTree]) -> None:
     """Copy `camunda:asyncBefore="true"` / `asyncAfter="true"` of every element of `specs` into its
-    task spec's extensions (`extensions["camunda:asyncBefore"] = True`)."""
-    declared: dict[str, dict[str, bool]] = {}
-    for tree in documents.values():
-        for node in tree.iter():
-            if not isinstance(node.tag, str) or node.get("id") is None:
+    task spec's extensions (`extensions["camunda:asyncBefore"] = True`).
+
+    Each spec reads only its own process (or sub-process) element: `documents` also holds the other
+    deployed diagrams a call activity may reference, and an element id repeated there must not lend
+    its flags to this one (hbreak fault 1)."""
+    for spec_name, spec in specs.items():
+        container = listeners.container_of(documents, spec_name, specs)
+        if container is None:
+            continue
+        for task_spec in spec.task_specs.values():
+            element_id = getattr(task_spec, "bpmn_id", None)
+            if not element_id or not hasattr(task_spec, "extensions"):
+                continue
+            found = container.xpath(".//*[@id=$id]", id=element_id)
+            if not found:
                 continue
             flags = {key: True for key, attr in ((BEFORE, "asyncBefore"), (AFTER, "asyncAfter"))
-                     if (node.get(f"{{{CAMUNDA}}}{attr}") or "").strip().lower() == "true"}
+                     if (found[0].get(f"{{{CAMUNDA}}}{attr}") or "").strip().lower() == "true"}
             if flags:
-                declared[node.get("id")] = flags
-    if not declared:
-        return
-    for spec in specs.values():
-        for task_spec in spec.task_specs.values():
-            flags = declared.get(getattr(task_spec, "bpmn_id", None) or "")
-            if flags and hasattr(task_spec, "extensions"):
                 task_spec.extensions = {**(task_spec.extensions or {}), **flags}
 
 

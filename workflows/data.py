@@ -38,10 +38,19 @@ def json_safe(value: Any) -> Any:
     return str(value)
 
 
+class Short(int):
+    """A whole number declared Camunda `Short` where it came in (JSON cannot tell it from an Integer).
+    Stored as a plain int; `camunda_types` reports it while it is in memory, and the service keeps the
+    type in the instance's stored types while the value stays a short (hbreak fault 13)."""
+
+
 def camunda_types(variables: Mapping[str, Any]) -> dict[str, str]:
     """The Camunda type of each top-level variable that JSON would not tell: `Date` for a datetime or
-    a date (a date means its midnight). Everything else is typed from its JSON value at the edge."""
-    return {name: "Date" for name, value in variables.items() if isinstance(value, datetime | date)}
+    a date (a date means its midnight), `Short` for a `Short`. Everything else is typed from its JSON
+    value at the edge."""
+    out = {name: "Date" for name, value in variables.items() if isinstance(value, datetime | date)}
+    out.update({name: "Short" for name, value in variables.items() if isinstance(value, Short)})
+    return out
 
 
 def check_storable(value: Any, path: str = "data") -> None:

@@ -20,7 +20,7 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 
-from . import asynchronous, clock, listeners, timer_events, timer_start
+from . import activity_log, asynchronous, clock, listeners, reserved_ids, timer_events, timer_start
 from .advice import warnings_for
 from .data import check_variables
 from .errors import DiagramInvalid, DiagramProblem, InvalidTimer, problem_from_validation
@@ -43,6 +43,7 @@ __all__ = [
 clock.install()
 listeners.install()
 asynchronous.install()  # wraps listeners' Task.complete
+activity_log.install()
 
 _VALIDATOR: BpmnValidator | None = None
 _COMPILE_LOCK = threading.Lock()  # lxml's XMLSchema keeps its error log on the shared validator
@@ -79,7 +80,10 @@ class Engine:
             DiagramInvalid: with every problem found (XML, XSD, SpiffWorkflow, lint).
         """
         with _COMPILE_LOCK:
-            return self._compile(files, library or {})
+            try:
+                return self._compile(files, library or {})
+            except DiagramInvalid as exc:  # name elements by their ids in the XML (reserved_ids.py)
+                raise DiagramInvalid(reserved_ids.original(exc.problems)) from None
 
     def _compile(self, files: Mapping[str, bytes], library: Mapping[str, bytes]
                  ) -> dict[str, CompiledProcess]:
@@ -115,6 +119,7 @@ class Engine:
                 continue
             listeners.attach({process_id: spec, **subprocess_specs}, parser.documents)
             asynchronous.attach({process_id: spec, **subprocess_specs}, parser.documents)
+            reserved_ids.restore([spec, *subprocess_specs.values()])
             node = parser.get_process_parser(process_id).node
             compiled[process_id] = CompiledProcess(
                 key=process_id, name=node.get("name"), spec_json=dump_spec(spec, subprocess_specs),
@@ -134,6 +139,7 @@ class Engine:
             return [DiagramProblem(name, None, exc.lineno, f"XML 语法错误 / XML syntax error: {exc.msg}")]
         drop_data_associations(root)  # data stores and objects are documentation, as in Camunda
         refused.extend(rewrite_document(name, root, helper_names))  # JUEL -> sandbox Python
+        reserved_ids.rename(root)
         try:
             parser.add_bpmn_xml(etree.ElementTree(root), name)
         except ValidationException as exc:

@@ -31,7 +31,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import CycleTimerEventDefi
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
-from . import asynchronous, messages
+from . import asynchronous, external_context, messages
 from .budget import StepBudget
 from .clock import engine_clock
 from .data import camunda_types, check_storable, check_variables, json_safe
@@ -253,7 +253,8 @@ class Instance:
             spec = task.task_spec
             ext = spec.extensions or {}
             out.append(ExternalTask(str(task.id), spec.bpmn_id, spec.bpmn_name, ext["camunda:topic"],
-                                    task.workflow.spec.name, _priority(ext.get("camunda:taskPriority"))))
+                                    task.workflow.spec.name, external_context.priority(task),
+                                    external_context.context(task)))
         return out
 
     def complete_external_task(self, task_id: str, variables: dict[str, Any], handlers: Handlers,
@@ -698,13 +699,6 @@ def _is_external(task: Task, handlers: Handlers) -> bool:
         return False
     topic = ext.get("camunda:topic")
     return bool(topic) and topic not in handlers
-
-
-def _priority(value: Any) -> int:
-    try:
-        return int(str(value).strip())
-    except (TypeError, ValueError):
-        return 0
 
 
 def _due(definition: TimerEventDefinition, value: Any) -> datetime | None:

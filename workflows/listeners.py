@@ -107,7 +107,7 @@ def declared(node: etree._Element, tag: str) -> list[dict[str, str]]:
 def attach(specs: Mapping[str, Any], documents: Mapping[str, etree._ElementTree]) -> None:
     """Copy listener declarations of every element of `specs` (process specs by name) into extensions."""
     for spec_name, spec in specs.items():
-        container = _find(documents, spec_name)
+        container = container_of(documents, spec_name, specs)
         if container is None:
             continue
         if container.tag == _B + "process":
@@ -131,12 +131,23 @@ def attach(specs: Mapping[str, Any], documents: Mapping[str, etree._ElementTree]
                 task_spec.extensions[TASK] = task
 
 
-def _find(documents: Mapping[str, etree._ElementTree], element_id: str) -> etree._Element | None:
+def container_of(documents: Mapping[str, etree._ElementTree], spec_name: str,
+                 specs: Mapping[str, Any]) -> etree._Element | None:
+    """The `bpmn:process` (or embedded `bpmn:subProcess`) element a spec was parsed from.
+
+    Process ids are unique within one compilation (the parser refuses duplicates), so a process is
+    looked up in every document; a sub-process only inside the processes of `specs`, because another
+    deployed diagram may use the same sub-process id. None when not found."""
     for tree in documents.values():
-        found = tree.xpath("//bpmn:process[@id=$id] | //bpmn:subProcess[@id=$id]", namespaces=NSMAP,
-                           id=element_id)
+        found = tree.xpath("//bpmn:process[@id=$id]", namespaces=NSMAP, id=spec_name)
         if found:
             return found[0]
+    for name in specs:
+        for tree in documents.values():
+            for process in tree.xpath("//bpmn:process[@id=$id]", namespaces=NSMAP, id=name):
+                found = process.xpath(".//bpmn:subProcess[@id=$id]", namespaces=NSMAP, id=spec_name)
+                if found:
+                    return found[0]
     return None
 
 

@@ -109,6 +109,7 @@ class ExternalTask:
     topic: str
     process_key: str
     priority: int
+    context: dict[str, Any] = field(default_factory=dict)  # workflows/external_context.py `context`
 
 
 @dataclass(frozen=True)

@@ -162,7 +162,8 @@ def active_elements(
         running = restore(ctx, uow.session, row)
         types = element_types(uow.session, row.definition_id)
     active = [
-        ActiveElement(s.element_id, s.name, s.process_key, s.task_id, types.get(s.element_id, "activity"))
+        ActiveElement(s.element_id, s.name, s.process_key, s.task_id,
+                      element_type(types, s.process_key, s.element_id))
         for s in running.activity_states()
         if s.state == "active"
     ]
@@ -183,13 +184,25 @@ def element_types(session: Session, definition_id: str) -> dict[str, str]:
     return types
 
 
+def element_type(types: dict[str, str], process_key: str | None, element_id: str) -> str:
+    """The Camunda activityType of `element_id` in process (or sub-process) `process_key` of the
+    `element_types` map: another deployed diagram, or the caller, may use the same element id."""
+    return types.get(f"{process_key}/{element_id}") or types.get(element_id, "activity")
+
+
 def _types_in(content: bytes) -> dict[str, str]:
+    """Element id -> type, and `<process or sub-process id>/<element id>` -> type (XML ids hold no "/")."""
     root = etree.fromstring(content, parser=etree.XMLParser(resolve_entities=False, no_network=True))
     types = {}
     for element in root.iter(f"{{{BPMN}}}*"):
         element_id = element.get("id")
         if element_id:
             types[element_id] = _camunda_type(element)
+    for tag in ("process", "subProcess", "transaction"):
+        for container in root.iter(f"{{{BPMN}}}{tag}"):
+            for element in container.iter(f"{{{BPMN}}}*"):
+                if element.get("id") and element is not container:
+                    types[f"{container.get('id')}/{element.get('id')}"] = _camunda_type(element)
     return types
 
 

@@ -39,6 +39,7 @@ from .store.db import is_postgres
 from .store.deadline_models import Incident
 from .store.external_task_models import ExternalTask
 from .store.models import ProcessInstance
+from .typed_variables import TypedVariables, stored_types
 
 FAILED_EXTERNAL_TASK = "failedExternalTask"
 WORKER_GROUPS = (ADMIN, PROCESS_OWNER)
@@ -107,6 +108,8 @@ def fetch_and_lock(
     out: list[Locked] = []
     if max_tasks <= 0 or not topics:
         return out
+    for request in topics:  # refuse a duration past the calendar before locking anything
+        until(now, request.lock_duration_ms, "lockDuration")
     pg = is_postgres(ctx.db)
     with ctx.unit_of_work() as uow:
         session = uow.session
@@ -144,22 +147,17 @@ def fetch_and_lock(
                 row = instances.lock(session, task.instance_id, skip_locked=pg)
                 if row is None:
                     continue
-                data = hooks.filter_variables(
-                    ctx.extensions, session, row.id, actor, json.loads(row.variables_json or "{}")
-                )
+                seen, types, locals_, local_types = store.task_view(
+                    task, json.loads(row.variables_json or "{}"), stored_types(row.variable_types_json))
+                data = hooks.filter_variables(ctx.extensions, session, row.id, actor, seen)
                 if any(data.get(k) != v for k, v in request.process_variables.items()):
                     continue
-                chosen = (
-                    {}
-                    if request.local_variables
-                    else (
-                        data
-                        if request.variables is None
-                        else {k: data[k] for k in request.variables if k in data}
-                    )
-                )
+                if request.local_variables:  # Camunda: only the task's own execution's variables
+                    data, types = {k: v for k, v in data.items() if k in locals_}, local_types
+                chosen = data if request.variables is None else {
+                    k: data[k] for k in request.variables if k in data}
                 _take_lock(session, actor, task, worker_id, request.lock_duration_ms, now)
-                out.append(Locked(task, chosen, row.suspended))
+                out.append(Locked(task, TypedVariables(chosen, types), row.suspended))
         uow.commit()
     return out
 
@@ -341,7 +339,7 @@ def failure(
         task.error_message = (message or "")[:4000] or None
         task.error_details = details
         task.retries = retries
-        task.lock_expires_at = now + timedelta(milliseconds=retry_timeout_ms)
+        task.lock_expires_at = until(now, retry_timeout_ms, "retryTimeout")
         _audit(
             session,
             actor,
@@ -372,7 +370,7 @@ def extend_lock(ctx: Context, *, actor: Actor, task_id: str, worker_id: str, new
                 f"外部任务 {task_id} 的锁已过期 / The lock of the External Task {task_id} "
                 f"cannot be extended by worker '{worker_id}': the lock has expired"
             )
-        task.lock_expires_at = now + timedelta(milliseconds=new_duration_ms)
+        task.lock_expires_at = until(now, new_duration_ms, "newDuration")
         _audit(
             session,
             actor,
@@ -492,11 +490,23 @@ def _task_for_update(session: Session, actor: Actor, task_id: str) -> tuple[Exte
     return task, row
 
 
+def until(now: datetime, duration_ms: int, field_name: str) -> datetime:
+    """`now` + `duration_ms` milliseconds. Raises InvalidInput naming `field_name` when the moment would
+    fall past the last representable date (9999-12-31), instead of an overflow error."""
+    try:
+        return now + timedelta(milliseconds=duration_ms)
+    except (OverflowError, ValueError):
+        raise InvalidInput(
+            f"{field_name} 过大 / {field_name} is too large: {duration_ms} ms from now is past 9999-12-31",
+            {field_name: ["过大 / too large"]},
+        ) from None
+
+
 def _take_lock(session: Session, actor: Actor, task: ExternalTask, worker_id: str, duration_ms: int,
                now: datetime) -> None:
     """`worker_id` holds `task` for `duration_ms` from `now` (fetchAndLock and lock alike); audited."""
     task.worker_id = worker_id
-    task.lock_expires_at = now + timedelta(milliseconds=duration_ms)
+    task.lock_expires_at = until(now, duration_ms, "lockDuration")
     _audit(session, actor, "externalTask.locked", task, now,
            {"workerId": worker_id, "lockExpiresAt": task.lock_expires_at.isoformat()})
 

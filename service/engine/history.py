@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..actors import Actor
 from ..context import Context
-from .browse import element_types
+from .browse import element_type, element_types
 from .store import history
 from .store.history import HistoricActivity, HistoricTask
 
@@ -21,7 +21,8 @@ def historic_activities(
     with ctx.unit_of_work(write=False) as uow:
         found = history.activities(uow.session, actor, instance_id=instance_id)
         types = {d: element_types(uow.session, d) for d in {a.definition_id for a in found}}
-    return [(a, types[a.definition_id].get(a.element_id, "activity")) for a in found]
+    return [(a, a.extra.get("kind") or element_type(types[a.definition_id], a.extra.get("process_key"),
+                                                     a.element_id)) for a in found]
 
 
 def completed_task(ctx: Context, *, task_id: str, actor: Actor) -> HistoricTask | None:

@@ -62,24 +62,27 @@ def colleagues(ctx: Context, *, task_id: str, actor: Actor) -> list[tuple[str, s
 
 
 def task_variables(
-    ctx: Context, *, task_id: str, actor: Actor, local_only: bool = False
+    ctx: Context, *, task_id: str, actor: Actor, local_only: bool = False, with_item: bool = True
 ) -> TypedVariables:
     """The variables a task's form shows: the instance's, plus the multi-instance item it works on, plus
     its task-local variables (which shadow a process variable of the same name, as in Camunda);
     `local_only`: the task-local variables alone (`GET /task/{id}/localVariables`). Scoped and filtered
-    like every variable read. Raises NotFound for a task the caller may not see."""
+    like every variable read; `with_item=False` leaves out the `item` the product's forms read (not a
+    Camunda variable: /engine-rest shows the element variable under its own name, hbreak fault 13).
+    Raises NotFound for a task the caller may not see."""
     with ctx.unit_of_work(write=False) as uow:
         task = tasks.get_visible(uow.session, task_id, actor)
         row = instances.get_visible(uow.session, task.instance_id, actor)
         if local_only:
             _, variables, types = instances.task_locals(task.context_json)
         else:
-            variables, types = _seen_variables(task, row)
+            variables, types = _seen_variables(task, row, with_item)
         visible = hooks.filter_variables(ctx.extensions, uow.session, row.id, actor, variables)
         return TypedVariables(visible, types)
 
 
-def _seen_variables(task: HumanTask, row: Any) -> tuple[dict[str, Any], dict[str, str]]:
+def _seen_variables(task: HumanTask, row: Any, with_item: bool = True
+                    ) -> tuple[dict[str, Any], dict[str, str]]:
     """What the task sees, with the Camunda types JSON hides: its process instance's variables (the
     called process's own, for a task of a call activity's child: Camunda passes only what `camunda:in`
     maps), then the multi-instance `item` and its local variables, which shadow the others."""
@@ -89,7 +92,8 @@ def _seen_variables(task: HumanTask, row: Any) -> tuple[dict[str, Any], dict[str
     else:
         variables, types = json.loads(row.variables_json or "{}"), stored_types(row.variable_types_json)
     item, local, local_types = instances.task_locals(task.context_json)
-    variables.update(item)
+    if with_item:
+        variables.update(item)
     variables.update(local)
     return variables, {n: k for n, k in types.items() if n not in local} | local_types
 
@@ -232,7 +236,7 @@ def _locked_if_listening(ctx: Context, session, task: HumanTask) -> ProcessInsta
     row = session.get(ProcessInstance, task.instance_id)
     if row is None:
         return None
-    key = (row.definition_id, task.element_id)
+    key = (row.definition_id, task.process_key, task.element_id)  # a called process may reuse the id
     if key not in _ASSIGNMENT_DECLARED:
         if len(_ASSIGNMENT_DECLARED) > 10_000:
             _ASSIGNMENT_DECLARED.clear()
@@ -240,7 +244,7 @@ def _locked_if_listening(ctx: Context, session, task: HumanTask) -> ProcessInsta
     return instances.lock(session, row.id) if _ASSIGNMENT_DECLARED[key] else None
 
 
-_ASSIGNMENT_DECLARED: dict[tuple[str, str], bool] = {}
+_ASSIGNMENT_DECLARED: dict[tuple[str, str, str], bool] = {}
 
 
 def _assignment(ctx: Context, session, row: ProcessInstance | None, task: HumanTask, assignee: str,

@@ -7,6 +7,11 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from workflows.data import Short
+
+__all__ = ["SHORT", "Short", "TypedVariables", "kept_types", "stored_types"]
+SHORT = (-(2**15), 2**15 - 1)
+
 
 class TypedVariables(dict[str, Any]):
     """A dict of plain variable values; `types` maps a name to its Camunda type where JSON loses it
@@ -20,3 +25,17 @@ class TypedVariables(dict[str, Any]):
 def stored_types(variable_types_json: str | None) -> dict[str, str]:
     """The instance row's `variable_types_json` as a dict (NULL: none)."""
     return json.loads(variable_types_json) if variable_types_json else {}
+
+
+def kept_types(prior: Mapping[str, str], values: Mapping[str, Any], computed: Mapping[str, str]
+               ) -> dict[str, str]:
+    """The types to store after a command: `computed` from the values in memory, plus a `Short` kept
+    from `prior` while its variable is still a whole number in the short range (a restored instance
+    holds plain ints, so the declaration would otherwise be lost on its next save)."""
+    out = dict(computed)
+    for name, kind in prior.items():
+        value = values.get(name)
+        if (kind == "Short" and name not in out and isinstance(value, int) and not isinstance(value, bool)
+                and SHORT[0] <= value <= SHORT[1]):
+            out[name] = kind
+    return out

@@ -21,6 +21,7 @@ from . import extension_runtime as hooks
 from .store import instance_query
 from .store.instance_query import InstanceQuery
 from .store.models import ProcessInstance
+from .typed_variables import stored_types
 
 SCAN_LIMIT = 1000  # instances read per request at most (Camunda's queryMaxResultsLimit)
 
@@ -30,6 +31,7 @@ class VariableRow:
     instance: ProcessInstance
     name: str
     value: Any
+    kind: str | None = None  # the Camunda type JSON hides ("Date"), service/engine/typed_variables.py
 
     @property
     def id(self) -> str:
@@ -58,12 +60,13 @@ def list_variables(
             values = hooks.filter_variables(
                 ctx.extensions, uow.session, row.id, actor, json.loads(row.variables_json or "{}")
             )
+            types = stored_types(row.variable_types_json)
             for key in sorted(values):
                 if name is not None and key != name:
                     continue
                 if name_like is not None and not fnmatch.fnmatchcase(key, name_like.replace("%", "*")):
                     continue
-                out.append(VariableRow(row, key, values[key]))
+                out.append(VariableRow(row, key, values[key], types.get(key)))
             if limit is not None and len(out) >= first + limit:
                 break
     return out[first:] if limit is None else out[first : first + limit]

@@ -89,9 +89,10 @@ def test_extension_attribute_expression_must_compile(engine: Engine) -> None:
 
 
 def test_reserved_element_id(engine: Engine) -> None:
-    """A start event with id "Start" merges with SpiffWorkflow's internal Start and runs nothing."""
-    problems, line = refuse(engine, '"StartEvent_1"', '"Start"')
-    assert [(p.element_id, p.line) for p in problems] == [("Start", line)]
+    """A start event with id "Start" (SpiffWorkflow's internal name) is parsed under a private id and
+    keeps its own id as its `bpmn_id` (workflows/reserved_ids.py; hbreak fault 12)."""
+    compiled = engine.compile({"lint.bpmn": BASE.replace('"StartEvent_1"', '"Start"').encode()})
+    assert '"bpmn_id": "Start"' in compiled["lint_demo"].spec_json
 
 
 def test_spiff_structural_error_gets_the_element_line(engine: Engine) -> None:

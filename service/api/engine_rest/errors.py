@@ -61,7 +61,8 @@ def from_service_error(exc: ServiceError) -> Response:
         parse = _parse_exception(exc)
         if parse is not None:
             return parse
-        lines = describe_fields(exc.fields)
+        # a field line the message already says is not repeated ("body: X; body: X")
+        lines = [line for line in describe_fields(exc.fields) if line not in str(exc)]
         message = str(exc) + ("; " + "; ".join(lines) if lines else "")
         return error(400, "InvalidRequestException", message)
     if isinstance(exc, NotFound):

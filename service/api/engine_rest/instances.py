@@ -18,7 +18,7 @@ from .blueprint import actor, bp
 from .errors import BadRequest
 from .params import json_body, link, query_params
 from .strict import boolean, check_fields, text
-from .variables import patch_body, to_typed, to_typed_map, variable_body
+from .variables import patch_body, to_typed_map, typed_value, variable_body
 
 SUPPORTED = {
     "processInstanceIds",
@@ -132,6 +132,8 @@ def instance_variables(instance_id: str):
 @bp.get("/process-instance/<instance_id>/activity-instances")
 def activity_instances(instance_id: str):
     row, active = browse.active_elements(context(), instance_id=instance_id, actor=actor())
+    # a boundary event waits as part of its activity: Camunda lists no activity instance for it
+    active = [e for e in active if not e.activity_type.startswith("boundary")]
     if row.status != "active":
         raise NotFound(
             f"流程实例已结束 / Process instance with id {instance_id} does not exist (it has ended)"
@@ -166,6 +168,7 @@ def _node(
         "parentActivityInstanceId": parent,
         "activityId": activity_id,
         "activityName": name,
+        "name": name,  # the deprecated field Camunda still sends (pycamunda reads it)
         "activityType": kind,
         "processInstanceId": row.id,
         "processDefinitionId": row.definition_id,
@@ -187,7 +190,7 @@ def instance_variable(instance_id: str, name: str):
     values = browse.instance_variables(context(), instance_id=instance_id, actor=actor())
     if name not in values:
         raise NotFound(f"流程变量不存在 / process instance variable with name {name} does not exist")
-    return jsonify(to_typed(values[name]))
+    return jsonify(typed_value(values, name))
 
 
 @bp.put("/process-instance/<instance_id>/variables/<name>")

@@ -18,16 +18,16 @@ from ...errors import NotFound
 from ..auth import context
 from .blueprint import actor, bp
 from .params import query_params
-from .variables import patch_body, to_typed, to_typed_map, variable_body
+from .variables import patch_body, to_typed_map, typed_value, variable_body
 
 
 @bp.get("/task/<task_id>/variables/<name>")
 def task_variable(task_id: str, name: str):
     query_params({"deserializeValue"}).flag("deserializeValue")
-    values = tasks.task_variables(context(), task_id=task_id, actor=actor())
+    values = tasks.task_variables(context(), task_id=task_id, actor=actor(), with_item=False)
     if name not in values:
         raise NotFound(f"任务变量不存在 / task variable with name {name} does not exist")
-    return jsonify(to_typed(values[name]))
+    return jsonify(typed_value(values, name))
 
 
 @bp.put("/task/<task_id>/variables/<name>")
@@ -73,7 +73,7 @@ def task_local_variable(task_id: str, name: str):
     values = tasks.task_variables(context(), task_id=task_id, actor=actor(), local_only=True)
     if name not in values:
         raise NotFound(f"任务局部变量不存在 / task variable with name {name} does not exist")
-    return jsonify(to_typed(values[name], values.types.get(name)))
+    return jsonify(typed_value(values, name))
 
 
 @bp.put("/task/<task_id>/localVariables/<name>")

@@ -227,7 +227,7 @@ def submit_form(task_id: str):
 def _variables(task_id: str):
     params = query_params({"variableNames", "deserializeValues"})
     params.flag("deserializeValues")
-    values = tasks.task_variables(context(), task_id=task_id, actor=actor())
+    values = tasks.task_variables(context(), task_id=task_id, actor=actor(), with_item=False)
     return jsonify(to_typed_map(values, params.texts("variableNames")))
 
 

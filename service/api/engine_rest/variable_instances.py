@@ -26,7 +26,7 @@ HISTORY_QUERY = QUERY | {"processInstanceId", "includeDeleted"}
 
 
 def variable_dto(row: variable_instances.VariableRow) -> dict[str, Any]:
-    typed = to_typed(row.value)
+    typed = to_typed(row.value, row.kind)
     return {
         "id": row.id,
         "name": row.name,

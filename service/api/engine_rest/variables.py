@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from ...clock import SHANGHAI
+from ...engine.typed_variables import SHORT, Short
 from ..edge import MalformedRequest, loads
 from .errors import BadRequest
 from .params import format_date, json_body, parse_date
@@ -41,6 +42,8 @@ def to_typed(value: Any, kind: str | None = None) -> dict[str, Any]:
     if isinstance(value, bool):
         return {"value": value, "type": "Boolean", "valueInfo": {}}
     if isinstance(value, int):
+        if kind == "Short" and SHORT[0] <= value <= SHORT[1]:
+            return {"value": value, "type": "Short", "valueInfo": {}}
         kind = "Integer" if INT32[0] <= value <= INT32[1] else "Long"
         return {"value": value, "type": kind, "valueInfo": {}}
     if isinstance(value, float):
@@ -57,6 +60,12 @@ def to_typed_map(values: Mapping[str, Any], names: list[str] | None = None) -> d
     return {k: to_typed(v, types.get(k)) for k, v in values.items() if not names or k in names}
 
 
+def typed_value(values: Mapping[str, Any], name: str) -> dict[str, Any]:
+    """The variable `name` of `values` as a VariableValueDto, with the type a `TypedVariables` keeps for
+    it: every single-variable read goes through here, as every map goes through `to_typed_map`."""
+    return to_typed(values[name], getattr(values, "types", {}).get(name))
+
+
 def from_typed_map(body: Any, field: str = "variables") -> dict[str, Any]:
     """A `{"name": {"value", "type", "valueInfo"}}` map as plain values; BadRequest naming the variable."""
     if body is None:
@@ -67,6 +76,10 @@ def from_typed_map(body: Any, field: str = "variables") -> dict[str, Any]:
 
 
 def from_typed(name: str, dto: Any) -> Any:
+    """One VariableValueDto as a plain value. Raises BadRequest naming the variable: a blank name (no
+    script or expression could read it), a value its type does not admit, an unsupported type."""
+    if not isinstance(name, str) or not name.strip():
+        raise BadRequest(f"变量名不能为空 / Variable name must not be blank: '{name}'")
     if not isinstance(dto, dict):
         raise BadRequest(f"Variable '{name}' must be an object with 'value' and 'type'")
     value, kind = dto.get("value"), dto.get("type")
@@ -137,7 +150,10 @@ def _date(value: Any, _info: dict) -> datetime:
     """An aware datetime: the engine keeps it as one, so it stays a `Date` (and scripts compare it)."""
     if not isinstance(value, str):
         raise TypeError("not a date string")
-    return parse_date(value)
+    try:
+        return parse_date(value)
+    except BadRequest:  # from_typed names the variable
+        raise ValueError("expected yyyy-MM-dd'T'HH:mm:ss.SSSZ within the supported years") from None
 
 
 def _json(value: Any, _info: dict) -> Any:
@@ -161,7 +177,7 @@ def _object(value: Any, info: dict) -> Any:
 _CONVERTERS = {
     "string": _string,
     "boolean": _boolean,
-    "short": _integer((-(2**15), 2**15 - 1)),
+    "short": lambda v, i: Short(_integer(SHORT)(v, i)),
     "integer": _integer(INT32),
     "long": _integer(INT64),
     "double": _double,

@@ -38,3 +38,6 @@ class ExternalTask(Base):
     error_message: Mapped[str | None] = mapped_column(sa.String(4000))
     error_details: Mapped[str | None] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # the variables the task sees beyond its instance's: {"locals", "localTypes", "called", "calledTypes"}
+    # (workflows/external_context.py); NULL: none
+    context_json: Mapped[str | None] = mapped_column(sa.Text)

@@ -3,6 +3,7 @@ long-polling workers after a commit that added tasks."""
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session
 from workflows.engine import Instance as RunningInstance
 
 from ...actors import Actor
+from . import definitions
 from .deadline_models import Incident
 from .external_task_models import ExternalTask
 from .instances import visible_filter
@@ -36,14 +38,19 @@ def sync(session: Session, row: ProcessInstance, running: RunningInstance, handl
         session.execute(sa.delete(Incident).where(Incident.external_task_id.in_(gone)))
         for task_id in gone:
             session.delete(existing[task_id])
+    for task_id in waiting.keys() & existing.keys():  # MI counters move while the task waits
+        context = _context(waiting[task_id])
+        if existing[task_id].context_json != context:
+            existing[task_id].context_json = context
     for task_id in waiting.keys() - existing.keys():
         task = waiting[task_id]
         session.add(
             ExternalTask(
                 id=task_id,
                 instance_id=row.id,
-                definition_id=row.definition_id,
-                definition_key=row.definition_key,
+                definition_id=_definition_id(session, row, task.process_key),
+                definition_key=task.process_key,
+                context_json=_context(task),
                 business_key=row.business_key,
                 element_id=task.element_id,
                 name=task.name,
@@ -53,6 +60,36 @@ def sync(session: Session, row: ProcessInstance, running: RunningInstance, handl
             )
         )
         session.info[ADDED] = True
+
+
+def _context(task) -> str | None:
+    return json.dumps(task.context, ensure_ascii=False, default=str) if task.context else None
+
+
+def _definition_id(session: Session, row: ProcessInstance, key: str) -> str:
+    """The definition of the process the task is in: the instance's, or for a task of a called process
+    the called definition (its newest version, which a `latest` binding calls; the caller's own
+    definition if that key was never deployed on its own)."""
+    if key == row.definition_key:
+        return row.definition_id
+    called = definitions.find_latest(session, key)
+    return called.id if called is not None else row.definition_id
+
+
+def task_view(task: ExternalTask, instance_variables: dict, instance_types: dict
+              ) -> tuple[dict, dict, dict, dict]:
+    """`(variables, their types, local variables, their types)` an external task's worker receives:
+    the called process's variables for a task of a called process, else the instance's; the task's
+    locals (MI element variable, `loopCounter`, counters, input parameters) over them."""
+    context = json.loads(task.context_json or "{}")
+    if "called" in context:
+        variables, types = dict(context["called"]), dict(context.get("calledTypes") or {})
+    else:
+        variables, types = dict(instance_variables), dict(instance_types)
+    locals_, local_types = dict(context.get("locals") or {}), dict(context.get("localTypes") or {})
+    variables.update(locals_)
+    types = {n: k for n, k in types.items() if n not in locals_} | local_types
+    return variables, types, locals_, local_types
 
 
 @event.listens_for(Session, "after_commit")

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ...actors import EXPERT, Actor
-from . import instances
+from . import activity_history, instances
 from .models import AuditEvent, HumanTask, ProcessInstance
 from .visibility import IdentityVisibility
 
@@ -152,10 +152,31 @@ def _add_open_details(session: Session, found: dict[str, HistoricTask]) -> None:
 
 
 def activities(session: Session, actor: Actor, *, instance_id: str | None = None) -> list[HistoricActivity]:
-    """Activity instances: user tasks (created..completed) and the elements other audit events name."""
+    """Activity instances: those the engine noted as it ran (store/activity_history.py, one per activity
+    instance with its start, end and `canceled`); for instances that ran before those notes existed,
+    the user tasks (created..completed) and the elements other audit events name."""
     result: list[HistoricActivity] = []
-    for task in tasks(session, actor, instance_id=instance_id):
-        if task.element_id is None:
+    found_tasks = tasks(session, actor, instance_id=instance_id)
+    noted: set[str] = set()
+    if not _own_only(actor):
+        query = sa.select(ProcessInstance.id, ProcessInstance.definition_id, ProcessInstance.definition_key
+                          ).where(instances.visible_filter(actor))
+        if instance_id is not None:
+            query = query.where(ProcessInstance.id == instance_id)
+        seen = {i: (d, k) for i, d, k in session.execute(query)}
+        by_task = {t.id: t for t in found_tasks}
+        for row in activity_history.rows(session, list(seen)):
+            noted.add(row.instance_id)
+            definition_id, definition_key = seen[row.instance_id]
+            human = by_task.get(row.id)
+            result.append(HistoricActivity(
+                id=f"{row.element_id}:{row.id}", instance_id=row.instance_id, definition_id=definition_id,
+                definition_key=definition_key, element_id=row.element_id,
+                task_id=human.id if human else None, assignee=human.assignee if human else None,
+                start=row.started_at, end=row.ended_at, canceled=row.canceled,
+                extra={"name": row.name, "kind": row.kind, "seq": row.seq, "process_key": row.process_key}))
+    for task in found_tasks:
+        if task.element_id is None or task.instance_id in noted:
             continue
         result.append(
             HistoricActivity(
@@ -177,7 +198,7 @@ def activities(session: Session, actor: Actor, *, instance_id: str | None = None
         for event, definition_id, definition_key in _events(
             session, actor, instance_id=instance_id, actions=None
         ):
-            if event.action.startswith("task.") or not event.element_id:
+            if event.action.startswith("task.") or not event.element_id or event.instance_id in noted:
                 continue
             if event.action.startswith("externalTask.") and event.task_id:
                 _external_step(external, result, event, definition_id, definition_key)
@@ -193,7 +214,7 @@ def activities(session: Session, actor: Actor, *, instance_id: str | None = None
                     end=event.at,
                 )
             )
-    result.sort(key=lambda a: (a.start or datetime.min, a.id))
+    result.sort(key=lambda a: (a.start or datetime.min, a.extra.get("seq", 0), a.id))
     return result
 
 

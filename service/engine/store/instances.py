@@ -9,12 +9,15 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from workflows import activity_log
 from workflows.engine import Instance as RunningInstance
 from workflows.engine import TaskEnd
 from workflows.model import UserTask
 
 from ...actors import DISTRICT_CLERK, Actor
 from ...errors import NotFound
+from ..typed_variables import kept_types, stored_types
+from . import activity_history
 from .models import HumanTask, InstanceAccess, Job, ProcessInstance, TaskCandidate
 from .tasks import WITHOUT_CANDIDATES, scope_key
 
@@ -113,8 +116,11 @@ def save(session: Session, row: ProcessInstance, running: RunningInstance, now: 
     Open tasks that disappeared without a person completing them (an interrupting boundary event, a
     terminate end event, issue 12 fault 8) are appended to `canceled` with how they ended, for the
     caller to record in the audit trail (history is projected from it)."""
+    new = not row.state_json
     row.state_json = running.serialize()
+    activity_history.record(session, row.id, activity_log.drain(running.workflow), now, new=new)
     variables, types = running.typed_variables()
+    types = kept_types(stored_types(row.variable_types_json), variables, types)
     row.variables_json = json.dumps(variables, ensure_ascii=False, default=str)
     row.variable_types_json = json.dumps(types, ensure_ascii=False) if types else None
     row.updated_at = now
