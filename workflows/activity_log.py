@@ -8,7 +8,8 @@ on the top workflow object (in memory, for the current command), every BPMN elem
 engine's clock. `drain(workflow)` hands the notes to the service, which stores them.
 
 Camunda's rules kept: the engine's internal specs (no `bpmn_id`) are not activities; a boundary event
-is an activity instance only when it fires; a catch event after an event-based gateway that another
+is an activity instance only when it fires, and so is an event sub-process (with its start event); a
+catch event after an event-based gateway that another
 event won leaves no trace; a multi-instance body is its own instance, `<element>#multiInstanceBody`.
 """
 
@@ -19,8 +20,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from SpiffWorkflow.bpmn.specs.defaults import BoundaryEvent, EventBasedGateway
+from SpiffWorkflow.bpmn.specs.defaults import BoundaryEvent, EndEvent, EventBasedGateway, StartEvent
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
+from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import EventSubprocess, SubWorkflowTask
+from SpiffWorkflow.bpmn.specs.mixins.unstructured_join import UnstructuredJoin
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
@@ -56,7 +59,7 @@ def drain(workflow: Any) -> list[ActivityNote]:
     for task in workflow.get_tasks(state=_STARTED):
         spec = task.task_spec
         element = getattr(spec, "bpmn_id", None)
-        if not element or str(task.id) in notes or _only_when_fired(task):
+        if not element or str(task.id) in notes or _only_when_fired(task) or _not_yet_triggered(task):
             continue
         body = isinstance(spec, MultiInstanceTask)
         out.append(ActivityNote(str(task.id), element + (MI_BODY if body else ""),
@@ -72,17 +75,59 @@ def _only_when_fired(task: Task) -> bool:
             or isinstance(getattr(task.parent, "task_spec", None), EventBasedGateway))
 
 
+def _owning_event_subprocess(task: Task) -> Task | None:
+    """The event sub-process task whose sub-workflow holds `task`, if any."""
+    parent_id = getattr(task.workflow, "parent_task_id", None)
+    if parent_id is None:
+        return None
+    parent = task.workflow.top_workflow.get_task_from_id(parent_id)
+    return parent if parent is not None and _is_event_subprocess(parent.task_spec) else None
+
+
+def _is_event_subprocess(spec: Any) -> bool:
+    """SpiffWorkflow parses `subProcess triggeredByEvent="true"` as a sub-workflow task hung directly on
+    the process's internal start (ProcessParser: `start.connect_or_add_trigger`)."""
+    if isinstance(spec, EventSubprocess):
+        return True
+    start = getattr(getattr(spec, "_wf_spec", None), "start", None)
+    return isinstance(spec, SubWorkflowTask) and start is not None and spec in start.outputs
+
+
+def _not_yet_triggered(task: Task) -> bool:
+    """An event sub-process (or its start event) whose event has not happened: no activity instance yet
+    (Camunda creates one when the event sub-process is triggered)."""
+    spec = task.task_spec
+    if isinstance(spec, StartEvent) and _owning_event_subprocess(task) is not None:
+        return task.state != TaskState.COMPLETED
+    if _is_event_subprocess(spec):
+        sub = task.workflow.top_workflow.subprocesses.get(task.id)
+        if sub is None:
+            return True
+        # finished tasks may be pruned (workflows/prune.py): a start event still waiting says "not yet"
+        waiting = TaskState.WAITING | TaskState.FUTURE | TaskState.LIKELY | TaskState.MAYBE
+        return any(isinstance(t.task_spec, StartEvent) and t.state & waiting for t in sub.get_tasks())
+    return False
+
+
 def _note(task: Task, before: int, after: int) -> None:
     spec = task.task_spec
     element = getattr(spec, "bpmn_id", None)
     if not element:
         return
+    if _not_yet_triggered(task):
+        return
+    if isinstance(spec, (StartEvent, EndEvent)) and after == TaskState.COMPLETED:
+        owner = _owning_event_subprocess(task)
+        if owner is not None:  # triggered now (start) or done (end): the event sub-process's instance
+            _note(owner, *((TaskState.FUTURE, TaskState.STARTED) if isinstance(spec, StartEvent)
+                           else (TaskState.STARTED, TaskState.COMPLETED)))
     started = bool(after & _STARTED) and not (before & (_STARTED | TaskState.FINISHED_MASK))
     ended = bool(after & TaskState.FINISHED_MASK) and not (before & TaskState.FINISHED_MASK)
     if not (started or ended):
         return
     was_running = bool(before & _STARTED)
-    canceled = ended and after != TaskState.COMPLETED
+    # a joining gateway's token that waited is merged, not cut off: Camunda ends its activity instance
+    canceled = ended and after != TaskState.COMPLETED and not isinstance(spec, UnstructuredJoin)
     if canceled and not was_running:
         return  # a path not taken: never an activity instance
     if _only_when_fired(task) and after != TaskState.COMPLETED:
@@ -99,6 +144,8 @@ def _note(task: Task, before: int, after: int) -> None:
     now = current_time()
     if started and note.start is None:
         note.start = now
+    if ended and note.end is not None:
+        return  # ended already (an event sub-process ends at its end event, its task later)
     if ended:
         if note.start is None and (not was_running or _only_when_fired(task)):
             note.start = now
