@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from marshmallow import ValidationError, validates_schema
+
 from .base import FormSchema, RequiredWhen, label
+from .correct_application import RETURNED_VARIABLE, returned_sections_field, returned_sections_problems
 from .fields import Choice, Text
 from .messages import Msg
 
@@ -28,3 +33,13 @@ class DistrictReviewForm(FormSchema):
 
     district_decision = Choice(DISTRICT_DECISIONS, required=True, metadata=label("审核结论", "Decision"))
     district_opinion = Text(max_length=5000, metadata=label("审核意见", "Opinion", "退回或不予推荐时必填"))
+    returned_sections = returned_sections_field()
+
+    @validates_schema(skip_on_field_errors=True)
+    def _returned(self, data: dict[str, Any], **kwargs: Any) -> None:
+        """A return names what to correct; any other decision leaves nothing returned."""
+        problems = returned_sections_problems(data, "district_decision")
+        if problems:
+            raise ValidationError(problems)
+        if data.get("district_decision") != "return":
+            data[RETURNED_VARIABLE] = []

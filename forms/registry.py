@@ -15,7 +15,13 @@ from .assign_panel import AssignPanelForm
 from .base import FormSchema
 from .city_formal_review import CityFormalReviewForm
 from .confirm_membership import ConfirmMembershipForm
-from .correct_application import CorrectApplicationForm
+from .correct_application import (  # noqa: F401  (re-exported: the service's entry point into forms/)
+    RETURN_SECTIONS,
+    SECTION_FIELDS,
+    CorrectApplicationForm,
+    carried_members,
+    returned_of,
+)
 from .defense_score import DefenseScoreForm
 from .desk_review import DeskReviewForm
 from .district_review import DistrictReviewForm

@@ -24,6 +24,7 @@ from ..engine.store import instances
 from ..engine.store.models import AuditEvent, HumanTask, ProcessInstance, StoredFile, TaskComment
 from ..engine.tasks import masked
 from ..errors import NotFound
+from .corrections import correction_history
 from .decisions import Outcome, decision_outcome, event_note
 from .reviews import findings, panel_opinion
 from .reviews.panels import seated_experts
@@ -231,6 +232,8 @@ class CaseMaterial:
     sub_track: str | None = None  # 细分赛道 code (issue 14 item 6)
     chain_leader: bool = False  # the lead declares itself a 链主企业
     consortium_head: list[Labelled] = field(default_factory=list)  # 创新联合体负责人 (三（三）)
+    # every correction: the returned sections with reasons and old → new per field (corrections.py)
+    corrections: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _schema_labels(form_key: str, path: tuple[str, ...] = ()) -> dict[str, dict[str, Any]]:
@@ -264,7 +267,15 @@ def _shown(prop: dict[str, Any], value: Any) -> Any:
     if isinstance(value, dict) and "sha256" in value:
         return f"{value.get('name')} (SHA-256 {value['sha256']})"
     if isinstance(value, list):
-        return "、".join(str(_shown({}, v)) for v in value)
+        items = prop.get("items") or {}
+        return "、".join(str(_shown(items, v)) for v in value)
+    if isinstance(value, dict) and prop.get("properties"):  # e.g. a returned section with its reason
+        parts = []
+        for key, item in value.items():
+            choices = prop["properties"].get(key, {}).get("oneOf") or []
+            titles = {c.get("const"): c.get("title") for c in choices}
+            parts.append(str(titles.get(item, item)))
+        return "：".join(parts)
     return value
 
 
@@ -343,9 +354,12 @@ def read_case_material(
             .order_by(AuditEvent.id)
         )
         commitment = None
+        corrected = []
         for event in events:
             detail = json.loads(event.detail_json or "{}")
             form, data = detail.get("form"), detail.get("data") or {}
+            if form == "correct_application":
+                corrected.append((event.at, secrecy.shown(record.instance_id, event.actor), data))
             if form == "submit_application":
                 commitment = {"signer": data.get("commitment_signer"), "at": event.at, "by": event.actor,
                               "confirmed": bool(data.get("integrity_commitment"))}
@@ -414,6 +428,7 @@ def read_case_material(
                 _schema_labels("hire_chief_expert", ("consortium_head",)),
                 variables.get("consortium_head") or {},
             ),
+            corrections=correction_history(corrected),
         )
 
 

@@ -31,7 +31,7 @@ from ..deadline_settings import DeadlineSettings
 from ..engine.instances import check_business_key
 from ..engine.store.models import ProcessDefinition, ProcessInstance
 from ..errors import Forbidden, InvalidInput
-from . import consortia, objections, organisations, reminders, sub_tracks
+from . import consortia, corrections, objections, organisations, reminders, sub_tracks
 from .consortia import RECOMMENDATION
 from .membership_checks import members_from_register
 from .organisations import lead_refusal
@@ -66,6 +66,7 @@ def register(extensions: Extensions) -> None:
     for name, listener in review_hooks.TASK_LISTENERS.items():  # declared on the diagrams' user tasks
         extensions.register_task_listener(name, listener)
     extensions.before_complete.append(members_from_register)  # 四（二）: thresholds count the register
+    extensions.before_complete.append(corrections.record_correction)  # returned sections, each version
     extensions.before_complete.append(on_objection_upheld)  # 七（四）: false materials enter the record
     extensions.variable_filters.append(panel_access.redact_variables)
 

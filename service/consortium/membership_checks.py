@@ -25,6 +25,7 @@ from .store import consortia
 
 FORM_KEY = "invite_members"
 ADDITIONS_FORM_KEY = "propose_member_change"  # members added by supplementary agreement (七（三）)
+CORRECTION_FORM_KEY = "correct_application"  # a returned member list, corrected (issue 13 item 2)
 
 
 def members_from_register(
@@ -35,7 +36,7 @@ def members_from_register(
     if task.form_key == ADDITIONS_FORM_KEY:
         _register_items(session, actor, now, data.get("additions") or [], "additions")
         return
-    if task.form_key != FORM_KEY:
+    if task.form_key != FORM_KEY and not (task.form_key == CORRECTION_FORM_KEY and "invited_members" in data):
         return
     errors: dict[Any, Any] = {}
     counted = {"enterprise": 0, "academic": 0}

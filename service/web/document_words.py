@@ -18,6 +18,15 @@ WORDS: dict[str, tuple[str, str]] = {
     "doc.commitment": ("六、诚信承诺", "6. Integrity commitment"),
     "doc.opinions": ("七、审核及评审意见", "7. Review opinions"),
     "doc.documents": ("八、附件材料", "8. Documents"),
+    "doc.corrections": (
+        "补正记录（退回修改的部分及修改前后对照）", "Corrections (returned sections, old → new)"
+    ),
+    "doc.correction_round": ("第{n}次补正", "Correction {n}"),
+    "doc.field": ("字段", "Field"),
+    "doc.old": ("修改前", "Old"),
+    "doc.new": ("修改后", "New"),
+    "doc.unchanged": ("未作修改", "Not changed"),
+    "doc.return_reason": ("退回理由", "Reason for return"),
     "doc.application_no": ("申请编号", "Application no."),
     "doc.consortium_name": ("联合体名称", "Consortium"),
     "doc.industry": ("所属产业", "Industry"),

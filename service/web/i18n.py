@@ -106,6 +106,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "row": ("第 {n} 行", "Row {n}"),
     "rows_hint": ("空行将被忽略", "Blank rows are ignored"),
+    "returned_sections": ("退回修改的部分及理由", "Sections returned for correction, with reasons"),
+    "returned_only": (
+        "只能修改被退回的部分；其他部分保持不变。",
+        "Only the returned sections can be changed; the rest stays as it is.",
+    ),
     "more_rows": ("增加行", "More rows"),
     "summary": ("申请概要", "Application summary"),
     "work_item": ("办理对象", "Item"),

@@ -9,7 +9,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from forms import registry as form_registry
 
-from ..consortium import objections
+from ..consortium import corrections, objections
 from ..consortium.casefile import REVIEW_FORMS, read_case_material
 from ..consortium.reviews.review_steps import DEFENSE_SCORING, ROUND_STEPS, step_of
 from ..consortium.reviews.round_board import round_of_application
@@ -32,7 +32,10 @@ def _page(task_id: str, values: dict[str, Any] | None, errors: dict[str, list[st
     ctx, who = context(), actor()
     task = tasks.get_task(ctx, task_id=task_id, actor=who)
     variables = tasks.task_variables(ctx, task_id=task_id, actor=who)
-    schema = form_registry.json_schema(task.form_key) if task.form_key else {"properties": {}}
+    schema = _schema(task, variables)
+    returned = corrections.returned(variables) if task.form_key == corrections.FORM_KEY else []
+    if returned and values is None:  # the returned sections open prefilled with their current values
+        values = corrections.prefill(variables)
     body = render_template(
         "task.html",
         task=task,
@@ -48,8 +51,19 @@ def _page(task_id: str, values: dict[str, Any] | None, errors: dict[str, list[st
         comments=comments.list_comments(ctx, task_id=task_id, actor=who),
         ff=form_fields,
         casefile=_casefile(task),
+        returned=returned,
     )
     return body, status
+
+
+def _schema(task, variables: dict[str, Any]) -> dict[str, Any]:
+    """The task's form schema; a correction's is cut down to the sections the review returned."""
+    if not task.form_key:
+        return {"properties": {}}
+    schema = form_registry.json_schema(task.form_key)
+    if task.form_key == corrections.FORM_KEY:
+        return corrections.correction_form(schema, variables)
+    return schema
 
 
 def _casefile(task):
@@ -79,7 +93,8 @@ def show(task_id: str):
 def submit(task_id: str):
     ctx, who = context(), actor()
     task = tasks.get_task(ctx, task_id=task_id, actor=who)
-    views = form_fields.describe(form_registry.json_schema(task.form_key)) if task.form_key else []
+    variables = tasks.task_variables(ctx, task_id=task_id, actor=who) if task.form_key else {}
+    views = form_fields.describe(_schema(task, variables)) if task.form_key else []
     data = form_fields.parse(views, request.form)
     try:
         _attach_uploads(task_id, views, data)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from tests.support.pages import sign_in
-from tests.support.procedure import Walk
+from tests.support.procedure import FORMS, Walk
 
 OUTCOME = re.compile(r'data-outcome="(\w+)">([^<]+)</strong>(（[^）]*）)?')
 
@@ -15,8 +15,12 @@ def test_the_history_shows_approval_return_with_reason_and_rejection(ctx, server
     walk = Walk(ctx)
     walk.start()
     walk.prepare_and_submit()
-    walk.do("Task_DistrictReview", {"district_decision": "return", "district_opinion": "缺少组建协议盖章页"})
-    walk.do("Task_CorrectForDistrict", {"correction_note": "已补充盖章页"})
+    walk.do("Task_DistrictReview", {
+        "district_decision": "return", "district_opinion": "缺少组建协议盖章页",
+        "returned_sections": [{"section": "agreement", "reason": "缺少组建协议盖章页"}],
+    })
+    walk.do("Task_CorrectForDistrict", {"agreement": FORMS["Task_SignAgreement"]["agreement"],
+                                        "correction_note": "已补充盖章页"})
     walk.do("Task_DistrictReview")
     walk.do("Task_CityReview", {"city_decision": "reject", "city_opinion": "不符合申报条件"})
     browser = server.client(None)

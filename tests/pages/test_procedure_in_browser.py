@@ -109,14 +109,17 @@ def test_applicant_submits_and_district_returns_it_with_a_reason(site):
     assert page.locator('tr[data-element="Task_DistrictReview"]').count() == 1
     assert page.locator('a[data-view="groups"] .count').inner_text() == "1"
     shot(page, "inbox")
-    returned = {"district_decision": "return", "district_opinion": "请补充成员单位的研发投入证明"}
+    returned = {"district_decision": "return", "district_opinion": "请补充成员单位的研发投入证明",
+                "returned_sections": [{"section": "plan.results", "reason": "请写明成员单位的研发投入"}]}
     complete(site, "Task_DistrictReview", returned)
 
 
 def test_applicant_corrects_and_resubmits(site):
     page = open_task(site, "lead1", "Task_CorrectForDistrict")
     assert "请补充成员单位的研发投入证明" in page.locator("aside").inner_text()
-    fill(page, {"correction_note": "已补充五家成员单位近三年研发投入证明"})
+    assert "请写明成员单位的研发投入" in page.locator("#returned-sections").inner_text()
+    results = FORMS["Task_DraftPlan"]["plan"]["results"] + "五家成员单位近三年研发投入合计三亿元。"
+    fill(page, {"plan": {"results": results}, "correction_note": "已补充五家成员单位近三年研发投入证明"})
     submit(page)
     complete(site, "Task_DistrictReview", FORMS["Task_DistrictReview"])
 

@@ -134,7 +134,10 @@ def test_district_return_and_resubmission(ctx):
     walk.start()
     walk.prepare_and_submit()
     walk.do(
-        "Task_DistrictReview", {"district_decision": "return", "district_opinion": "请补充成员单位营业执照"}
+        "Task_DistrictReview", {
+            "district_decision": "return", "district_opinion": "请补充成员单位营业执照",
+            "returned_sections": [{"section": "plan.results", "reason": "预期成果不够具体"}],
+        }
     )
     assert consortium_of(ctx, walk).status == "returned"
     assert walk.tasks_of("district1") == []
@@ -144,7 +147,8 @@ def test_district_return_and_resubmission(ctx):
         "variables"
     ]
     assert variables["district_opinion"] == "请补充成员单位营业执照"
-    walk.do("Task_CorrectForDistrict", {"correction_note": "已补充全部成员单位营业执照"})
+    results = "预期成果：申请发明专利二十五项，制定团体标准三项，形成国内领先的伺服驱动产品系列。"
+    walk.do("Task_CorrectForDistrict", {"plan": {"results": results}, "correction_note": "已细化预期成果"})
     assert [t.element_id for t in walk.tasks_of("district1")] == ["Task_DistrictReview"]
     walk.do("Task_DistrictReview")
     assert [t.element_id for t in walk.tasks_of("city1")] == ["Task_CityReview"]

@@ -260,7 +260,17 @@ REFUSALS = [
         with_changes("district_review", district_decision="reject", district_opinion=" "),
         ["district_opinion"],
     ),
-    ("correct_application", {}, ["correction_note"]),
+    ("correct_application", {"plan": {"goals": "太短"}}, ["plan", "goals"]),
+    (
+        "district_review",
+        with_changes("district_review", district_decision="return", district_opinion="材料不全"),
+        ["returned_sections"],
+    ),
+    (
+        "city_formal_review",
+        {"city_decision": "return", "city_opinion": "材料不全", "returned_sections": [{"section": "members"}]},
+        ["returned_sections", 0, "reason"],
+    ),
     ("city_formal_review", {"city_decision": "reject"}, ["city_opinion"]),
     ("assign_panel", {"panel": []}, ["panel"]),
     ("assign_panel", {"panel": ["e1", "e2", "e1"]}, ["panel", 2]),

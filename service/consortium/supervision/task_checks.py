@@ -62,7 +62,20 @@ def _chief_expert(
     return {"chief_expert": {"id_number": [refusal]}} if refusal else {}
 
 
+def _correction(
+    session: Session, data: Mapping[str, Any], context: Mapping[str, Any], today: date
+) -> dict:
+    """A correction (issue 13 item 2) is checked like the steps whose sections it sends again."""
+    errors: dict[str, Any] = {}
+    if data.get("invited_members"):
+        errors.update(_core_members("invited_members")(session, data, context, today))
+    if data.get("chief_expert"):
+        errors.update(_chief_expert(session, data, context, today))
+    return errors
+
+
 CHECKS: dict[str, Check] = {
+    "correct_application": _correction,
     "invite_members": _core_members("invited_members"),
     "confirm_membership": _confirming_member,
     "propose_member_change": _core_members("additions"),
