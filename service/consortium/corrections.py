@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -166,11 +167,43 @@ def diff(before: Any, after: Any, path: str = "") -> list[tuple[str, Any, Any]]:
     return [] if before == after else [(path, before, after)]
 
 
+_TOKEN = re.compile(r"([^.\[\]]+)|\[([^\]]+)\]")
+
+
+def _describer(schema: dict[str, Any]):
+    """path -> (label, {choice value: title}) from the correction form's JSON schema."""
+
+    def describe(path: str) -> tuple[str, dict[Any, str]]:
+        props, prop, words = schema.get("properties", {}), {}, []
+        for name, key in _TOKEN.findall(path):
+            if key:
+                words.append(f"#{key}" if key.isdigit() else key)
+                continue
+            prop = props.get(name, {})
+            words.append(prop.get("title", name))
+            props = (prop.get("items") or prop).get("properties", {})
+        choices = {c.get("const"): c.get("title", c.get("const")) for c in prop.get("oneOf") or []}
+        return " ".join(words), choices
+
+    return describe
+
+
+def _rows(changes: list[tuple[str, Any, Any]], describe) -> list[dict[str, Any]]:
+    rows = []
+    for path, old, new in changes:
+        label, choices = describe(path)
+        shown_old, shown_new = choices.get(old, old), choices.get(new, new)
+        rows.append({"path": path, "label": label, "old": shown_old, "new": shown_new})
+    return rows
+
+
 def correction_history(events: list[tuple[Any, str | None, dict[str, Any]]]) -> list[dict[str, Any]]:
     """Every correction so far, oldest first: {"at", "by", "note", "sections": [{"section", "label_zh",
-    "label_en", "reason", "changes": [(path, old, new)]}]}, from the audit trail's completions
+    "label_en", "reason", "changes": [(path, old, new)], "rows": [{"path", "label", "old", "new"}] (the
+    changes as people read them: field titles, choice titles)}]}, from the audit trail's completions
     ((at, actor, data) of each `correct_application` completion)."""
     labels = form_registry.RETURN_SECTIONS
+    describe = _describer(form_registry.json_schema(FORM_KEY))
     history = []
     for at, by, data in events:
         record = data.get(RECORD) or {}
@@ -179,11 +212,11 @@ def correction_history(events: list[tuple[Any, str | None, dict[str, Any]]]) -> 
             section = item.get("section")
             if section not in labels:
                 continue
+            before, after = record.get("before") or {}, record.get("after") or {}
+            changes = diff(before.get(section), after.get(section))
             sections.append({
                 "section": section, "label_zh": labels[section][0], "label_en": labels[section][1],
-                "reason": item.get("reason"),
-                "changes": diff((record.get("before") or {}).get(section),
-                                (record.get("after") or {}).get(section)),
+                "reason": item.get("reason"), "changes": changes, "rows": _rows(changes, describe),
             })
         history.append({"at": at, "by": by, "note": data.get("correction_note"), "sections": sections})
     return history

@@ -87,12 +87,15 @@ def test_the_clerk_sees_what_changed_and_approves(site):
     assert due.locator("td.old").inner_text() == "2026-12-31"
     assert due.locator("td.new").inner_text() == "2026-09-30"
     role = corrections.locator(f'tr[data-field="invited_members[{MEMBERS[4]["credit_code"]}].role"]')
-    assert (role.locator("td.old").inner_text(), role.locator("td.new").inner_text()) == ("core", "general")
+    assert role.locator("td.old").inner_text() == "核心层成员"
+    assert role.locator("td.new").inner_text() == "一般成员"
     changed = corrections.locator("tr[data-field]").evaluate_all("rows => rows.map(r => r.dataset.field)")
     assert sorted(changed) == sorted([  # nothing else changed
         "plan.goals", "plan.milestones[1].due", "plan.milestones[1].milestone",
         f"invited_members[{MEMBERS[4]['credit_code']}].role",
     ])
+    assert "成员单位 #1" not in corrections.inner_text()  # members are named by their code
+    assert "三、进度安排（节点及完成时间） #1 完成时间" in due.inner_text()
     assert NEW_GOALS in page.locator("aside.casefile-side #cf-plan").inner_text()  # the case file is current
     page.screenshot(path=str(ARTIFACTS / "correction-diff-review-page.png"), full_page=True)
 

@@ -268,7 +268,8 @@ REFUSALS = [
     ),
     (
         "city_formal_review",
-        {"city_decision": "return", "city_opinion": "材料不全", "returned_sections": [{"section": "members"}]},
+        {"city_decision": "return", "city_opinion": "材料不全",
+         "returned_sections": [{"section": "members"}]},
         ["returned_sections", 0, "reason"],
     ),
     ("city_formal_review", {"city_decision": "reject"}, ["city_opinion"]),
