@@ -8,6 +8,7 @@ the returned ones may be sent: `process_checks` refuses any other section and re
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from typing import Any
 
@@ -97,6 +98,21 @@ def returned_of(variables: Mapping[str, Any]) -> list[dict[str, str]]:
     return [i for i in items if isinstance(i, Mapping) and i.get("section") in SECTION_FIELDS]
 
 
+def _optional(field: fields.Field) -> fields.Field:
+    optional = copy.deepcopy(field)
+    optional.required = False
+    return optional
+
+
+#: The plan's fields, each optional at the top (a correction sends the returned sections only, checked by
+#: `process_checks`) but whole inside: a milestone or a funding row still needs every column. Not
+#: `partial=True`, which would reach into the rows as well.
+CorrectionPlanSchema = PlanSchema.from_dict(
+    {name: _optional(field) for name, field in PlanSchema._declared_fields.items()},
+    name="CorrectionPlanSchema",
+)
+
+
 class CorrectApplicationForm(FormSchema):
     form_key = "correct_application"
     title_zh = "补正申报材料"
@@ -114,7 +130,7 @@ class CorrectApplicationForm(FormSchema):
     consortium_head = fields.Nested(
         ConsortiumHeadSchema, metadata=label("创新联合体负责人", "Consortium head")
     )
-    plan = fields.Nested(PlanSchema(partial=True), metadata=label("建设方案", "Construction plan"))
+    plan = fields.Nested(CorrectionPlanSchema, metadata=label("建设方案", "Construction plan"))
     supplementary_document = fields.Nested(
         FileRefSchema, metadata=label("补正证明材料", "Supporting document", "上传补充或替换的证明材料")
     )

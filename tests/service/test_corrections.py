@@ -143,3 +143,26 @@ def test_every_version_stays_in_the_history(ctx):
     assert chief["changes"] == [("consortium_head.phone", "13805320001", "13805320002")]
     # the first version is still readable after the second
     assert ("plan.goals", PLAN["goals"], NEW_GOALS) in first["sections"][0]["changes"]
+
+
+def test_a_returned_document_is_sent_again_and_plan_rows_stay_whole(sqlite_ctx):
+    walk = Walk(sqlite_ctx)
+    walk.start()
+    walk.prepare_and_submit()
+    walk.do("Task_DistrictReview", {
+        "district_decision": "return", "district_opinion": "缺少证明材料",
+        "returned_sections": [{"section": "documents", "reason": "请上传成员单位营业执照"},
+                              {"section": "plan.goals", "reason": "进度节点过粗"}],
+    })
+    half_rows = [{"milestone": "完成伺服驱动方案评审"}, {"due": "2027-12-31"}]
+    fields = refused(walk, {"plan": {"goals": NEW_GOALS, "milestones": half_rows}})
+    assert "due" in fields["plan"]["milestones"][0] and "milestone" in fields["plan"]["milestones"][1]
+    fields = refused(walk, {"plan": {"goals": NEW_GOALS, "milestones": NEW_MILESTONES}})
+    assert "supplementary_document" in fields
+    document = {"file_id": "f-1", "sha256": "ab" * 32, "name": "成员单位营业执照.pdf"}
+    walk.do("Task_CorrectForDistrict", {"plan": {"goals": NEW_GOALS, "milestones": NEW_MILESTONES},
+                                        "supplementary_document": document})
+    material = read_case_material(sqlite_ctx, actor=walk.actor("district1"), instance_id=walk.instance_id)
+    documents = material.corrections[0]["sections"][0]
+    assert documents["section"] == "documents"
+    assert ("supplementary_document.name", None, "成员单位营业执照.pdf") in documents["changes"]
