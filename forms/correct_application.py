@@ -50,6 +50,10 @@ RETURNED_VARIABLE = "returned_sections"  # written by the review forms, read by 
 NOT_RETURNED = Msg(
     "该部分未被退回修改，不能在补正中更改", "This section was not returned; it cannot be changed."
 )
+UNCONFIRMED = Msg(
+    "补正只能调整或移除已确认的成员单位；新增单位须经其确认成员资格，本次不能加入",
+    "A correction may change or remove confirmed members; a new unit must first confirm its membership.",
+)
 MISSING = Msg("该部分已被退回修改，须提交修改后的内容", "This section was returned; send its correction.")
 
 
@@ -166,6 +170,16 @@ class CorrectApplicationForm(FormSchema):
             return errors
         if data.get("invited_members"):
             errors.update(InviteMembersForm.process_checks(data, variables))
+            confirmed = {
+                m.get("credit_code") for m in variables.get("invited_members") or []
+                if isinstance(m, Mapping) and m.get("decision") == "confirm"
+            }
+            strangers = {
+                i: {"credit_code": [UNCONFIRMED]}
+                for i, m in enumerate(data["invited_members"]) if m.get("credit_code") not in confirmed
+            }
+            if strangers:
+                errors.setdefault("invited_members", {}).update(strangers)
         if data.get("agreement"):
             members = data.get("invited_members") or variables.get("invited_members") or []
             merged = {**variables, "invited_members": carried_members(members, variables)}

@@ -100,6 +100,12 @@ def test_the_correction_changes_exactly_the_returned_sections(sqlite_ctx):
     fields = refused(walk, {**good, **justified})
     assert "category" in fields["invited_members"][0]
 
+    # a unit that never confirmed its membership cannot come in by a correction
+    stranger = {"credit_code": "91370200MA3C9Q0X7A", "name": "青岛新来科技有限公司", "category": "enterprise",
+                "role": "general"}
+    fields = refused(walk, {**good, "invited_members": [*corrected_members(), stranger]})
+    assert list(fields["invited_members"]) == [5] and "credit_code" in fields["invited_members"][5]
+
     walk.do("Task_CorrectForDistrict", {**good, "correction_note": "已按意见细化进度并调整成员角色"})
     after = variables(sqlite_ctx, walk)
     assert after["plan"]["goals"] == NEW_GOALS and after["plan"]["milestones"] == NEW_MILESTONES
