@@ -93,7 +93,8 @@ def show(task_id: str):
 def submit(task_id: str):
     ctx, who = context(), actor()
     task = tasks.get_task(ctx, task_id=task_id, actor=who)
-    variables = tasks.task_variables(ctx, task_id=task_id, actor=who) if task.form_key else {}
+    correcting = task.form_key == corrections.FORM_KEY  # its fields depend on what was returned
+    variables = tasks.task_variables(ctx, task_id=task_id, actor=who) if correcting else {}
     views = form_fields.describe(_schema(task, variables)) if task.form_key else []
     data = form_fields.parse(views, request.form)
     try:
