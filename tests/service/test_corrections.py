@@ -4,9 +4,13 @@ them; the case file shows old → new per field, and every version stays in the 
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from service.consortium.casefile import read_case_material
+from service.consortium.supervision import integrity
+from service.consortium.supervision.integrity import IntegrityEvent
 from service.engine import instances
 from service.errors import InvalidInput
 from tests.support.procedure import FORMS, MEMBERS, Walk
@@ -172,3 +176,23 @@ def test_a_returned_document_is_sent_again_and_plan_rows_stay_whole(sqlite_ctx):
     documents = material.corrections[0]["sections"][0]
     assert documents["section"] == "documents"
     assert ("supplementary_document.name", None, "成员单位营业执照.pdf") in documents["changes"]
+
+
+def test_a_corrected_member_list_meets_the_credit_record(sqlite_ctx):
+    walk = returned_walk(sqlite_ctx)
+    restricted = MEMBERS[0]
+    integrity.record_integrity_event(sqlite_ctx, actor=walk.actor("city1"), event=IntegrityEvent(
+        subject_kind="org", subject_id=restricted["credit_code"], subject_name=restricted["name"],
+        record_type="dishonesty", description="科研项目结题材料中伪造测试报告",
+        decision_document="青科字〔2026〕31号", decided_on=date(2026, 3, 2),
+        restriction_until=date(2028, 3, 1),
+    ))
+    good = {"plan": {"goals": NEW_GOALS, "milestones": NEW_MILESTONES},
+            "invited_members": corrected_members()}
+    fields = refused(walk, good)  # the creditRecordCheck listener the correction tasks declare
+    assert list(fields["invited_members"]) == [0]
+    assert "青科字〔2026〕31号" in str(fields["invited_members"][0])
+    as_general = corrected_members()
+    as_general[0]["role"] = "general"
+    walk.do("Task_CorrectForDistrict", {**good, "invited_members": as_general})
+    assert [t.element_id for t in walk.tasks_of("district1")] == ["Task_DistrictReview"]
