@@ -4,6 +4,8 @@ offers work to any group's members; unknown groups deploy with a warning; the ro
 
 from __future__ import annotations
 
+import uuid
+
 import pycamunda
 import pycamunda.group
 import pycamunda.identity
@@ -188,3 +190,30 @@ def test_role_scoping_still_holds_for_district_clerks_made_over_rest(server, mon
     chengyang = server.client("chengyang9", password="s3cret-pass").rest("GET", "/task").json()
     assert [t for t in laoshan if t["taskDefinitionKey"].startswith("Task_District")], laoshan
     assert not [t for t in chengyang if t["taskDefinitionKey"].startswith("Task_District")]
+
+
+def test_the_admin_page_lists_users_and_groups_and_adds_a_member(server):
+    from tests.support.pages import form_token, sign_in
+
+    browser = server.client(None)
+    assert sign_in(browser, "admin").status_code == 303
+    page = browser.get("/admin/identities")
+    assert page.status_code == 200 and "用户和组" in page.text
+    assert 'data-group="district_clerk"' in page.text and 'data-user="lead1"' in page.text
+    token = form_token(browser, "/admin/identities")
+
+    def post(path: str, **fields: str):
+        data = {"csrf_token": token, "idem": uuid.uuid4().hex, **fields}
+        return browser.post(path, data=data, allow_redirects=False)
+
+    made = post("/admin/identities/groups", group_id="archive_clerk", name="档案管理员")
+    assert made.status_code == 303, made.text[:500]
+    bad = post("/admin/identities/groups", group_id="no spaces")
+    assert bad.status_code == 422 and "组名不合法" in bad.text
+    added = post("/admin/identities/members", group_id="archive_clerk", user_id="city2")
+    assert added.status_code == 303, added.text[:500]
+    assert server.client("admin").rest("GET", "/user", params={"memberOfGroup": "archive_clerk"}).json()[0][
+        "id"] == "city2"
+    lead = server.client(None)
+    assert sign_in(lead, "lead1").status_code == 303
+    assert lead.get("/admin/identities").status_code == 404
