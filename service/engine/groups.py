@@ -114,8 +114,9 @@ def get_group(ctx: Context, *, actor: Actor, group_id: str) -> GroupView:
 
 def add_member(ctx: Context, *, actor: Actor, group_id: str, user_id: str) -> bool:
     """Put `user_id` into `group_id` (Camunda `PUT /group/{id}/members/{userId}`); True if it was not
-    a member yet. NotFound for an unknown user or group; InvalidInput when the group is scoped to a
-    district and the user has none (a district clerk without a district would see nothing)."""
+    a member yet. NotFound for an unknown user or group; InvalidInput when the group is scoped
+    (app_group.scope) to a district or an organisation and the user has none (a district clerk without
+    a district, a lead unit's user without an organisation would see nothing of their scope)."""
     require_admin(actor)
     with ctx.unit_of_work() as uow:
         user = identities.find_user(uow.session, user_id)
@@ -129,6 +130,10 @@ def add_member(ctx: Context, *, actor: Actor, group_id: str, user_id: str) -> bo
         if (group.scope == "district" or group_id == DISTRICT_CLERK) and not user.district:
             raise InvalidInput("用户信息有误 / Invalid membership", {
                 "district": [f"{group_id} 的成员必须有所属区 / A member of {group_id} needs a district"]})
+        if group.scope == "organisation" and not user.org_credit_code:
+            raise InvalidInput("用户信息有误 / Invalid membership", {"organisation": [
+                f"{group_id} 的成员必须属于某个单位 / A member of {group_id} acts for an organisation: "
+                "create the user with one (`consortium user add --org`)"]})
         user.groups.append(UserGroup(group_id=group_id))
         audit.record(uow.session, actor=actor, action="group.member_added", at=ctx.now(),
                      detail={"group": group_id, "user": user_id})

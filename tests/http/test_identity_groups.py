@@ -111,6 +111,8 @@ def test_only_administrators_write_identities_and_others_read_only_themselves(se
     assert admin.rest("PUT", "/group/applicant/members/nobody").status_code == 404
     clerkless = admin.rest("PUT", "/group/district_clerk/members/city1")
     assert clerkless.status_code == 400 and "district" in clerkless.text
+    orgless = admin.rest("PUT", "/group/applicant/members/city1")
+    assert orgless.status_code == 400 and "organisation" in orgless.text
     assert admin.rest("POST", "/user/create", json=new_user("temp1")).status_code == 204
     assert admin.rest("DELETE", "/user/temp1").status_code == 204
     assert admin.rest("GET", "/user/temp1/profile").status_code == 404
