@@ -79,13 +79,16 @@ def list_extensions() -> None:
 
 @cli.group()
 def user() -> None:
-    """Users and their roles."""
+    """Users and the groups they are in."""
 
 
 @user.command("add")
 @click.argument("name")
 @click.option("--password", required=True)
-@click.option("--group", "groups", multiple=True, required=True, help="Role; repeat for several.")
+@click.option(
+    "--group", "groups", multiple=True, required=True,
+    help="Group (a role or any other group; created if new); repeat for several.",
+)
 @click.option("--org", "org", default=None, help="Unified social credit code of the organisation.")
 @click.option("--district", default=None)
 @click.option("--display-name", default=None)
@@ -101,7 +104,7 @@ def user_add(
     from .engine.identities import add_user
 
     try:
-        add_user(
+        created = add_user(
             build_context(),
             user_id=name,
             password=password,
@@ -109,11 +112,46 @@ def user_add(
             org_credit_code=org,
             district=district,
             display_name=display_name,
+            create_missing_groups=True,
             actor=SYSTEM,
         )
     except ServiceError as exc:
         _fail(exc)
+    for group_id in created:
+        click.echo(f"group {group_id} created")
     click.echo(f"user {name} created")
+
+
+@cli.group("group")
+def group_group() -> None:
+    """Groups: the seven roles and any group a diagram's candidateGroups names."""
+
+
+@group_group.command("add")
+@click.argument("group_id")
+@click.option("--name", default=None, help="Display name (default: the id).")
+@click.option("--type", "type_", default="WORKFLOW", show_default=True)
+def group_add(group_id: str, name: str | None, type_: str) -> None:
+    """Create group GROUP_ID."""
+    from .engine.groups import create_group
+
+    try:
+        create_group(build_context(), actor=SYSTEM, group_id=group_id, name=name, type_=type_)
+    except ServiceError as exc:
+        _fail(exc)
+    click.echo(f"group {group_id} created")
+
+
+@group_group.command("list")
+def group_list() -> None:
+    """List groups: id, name, type, scope, members."""
+    from .engine.groups import list_groups, list_users
+
+    ctx = build_context()
+    users = list_users(ctx, actor=SYSTEM)
+    for g in list_groups(ctx, actor=SYSTEM):
+        members = [u.id for u in users if g.id in u.groups]
+        click.echo(f"{g.id}\t{g.name}\t{g.type or '-'}\t{g.scope or '-'}\t{','.join(members) or '-'}")
 
 
 def _acting(login: str | None):

@@ -41,3 +41,9 @@ class CredentialCache:
             if len(self._entries) >= self.size:
                 self._entries.clear()
             self._entries[self._digest(user, password)] = (time.monotonic() + self.ttl, actor)
+
+    def clear(self) -> None:
+        """Forget every remembered check: a membership or a user changed (engine-rest identity routes),
+        so the next request reads the groups again instead of waiting out `ttl`."""
+        with self._lock:
+            self._entries.clear()

@@ -13,7 +13,7 @@ from workflows.errors import DiagramInvalid
 from ..actors import ADMIN, PROCESS_OWNER, Actor
 from ..context import Context
 from ..errors import Forbidden, InvalidInput
-from . import called, timer_starts
+from . import called, candidate_groups, timer_starts
 from .store import audit, definitions, messages
 from .store.models import Deployment, ProcessDefinition, Resource
 
@@ -60,6 +60,7 @@ def deploy(
                 {"diagram": [_describe(p) for p in exc.problems]},
             ) from exc
         result = DeployResult(deployment=None, warnings=[w for p in compiled.values() for w in p.warnings])
+        result.warnings += candidate_groups.unknown_group_warnings(session, files)
         pending: list[tuple] = []
         firings = {key: timer_starts.first_firings(ctx, process, now) for key, process in compiled.items()}
         for key, process in compiled.items():

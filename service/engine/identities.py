@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
-from ..actors import ROLES, Actor
+import re
+
+from ..actors import ADMIN, DISTRICT_CLERK, Actor
 from ..context import Context
-from ..errors import InvalidInput
+from ..errors import Forbidden, InvalidInput
 from .store import audit, identities
+
+GROUP_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,39}")
+"""A group id: what a diagram's candidateGroups can name and user_group.group_id can hold (40)."""
+USER_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.@\-]{0,63}")
+"""A login name (app_user.id holds 64)."""
+
+
+def require_admin(actor: Actor | None) -> None:
+    """Only administrators change users, groups and memberships (Camunda: the `camunda-admin` group);
+    `actor=None` is the product itself (seeding, the CLI acting as SYSTEM). Raises Forbidden."""
+    if actor is not None and not actor.has(ADMIN):
+        raise Forbidden("只有系统管理员可以管理用户和组 / Only administrators manage users and groups")
 
 
 def add_user(
@@ -18,29 +32,44 @@ def add_user(
     org_credit_code: str | None = None,
     district: str | None = None,
     email: str | None = None,
+    first_name: str | None = None,
+    last_name: str | None = None,
+    create_missing_groups: bool = False,
     actor: Actor | None = None,
-) -> None:
-    """Create a user; refuses unknown roles, short passwords, an organisation a registered
+) -> list[str]:
+    """Create a user in `groups` (any group of app_group, the seven roles included; none is allowed,
+    as in Camunda). Returns the groups it created: with `create_missing_groups` (the CLI's
+    `user add --group accounting`) a group nobody made yet is created, named as its id; without it an
+    unknown group is refused. Refuses malformed ids, short passwords, an organisation a registered
     `organisation_checks` hook refuses (the consortium domain: one nobody registered) and a district a
-    `district_checks` hook refuses (the domain's 区（市、功能区） list; stored under its listed name)."""
+    `district_checks` hook refuses (the domain's 区（市、功能区） list; stored under its listed name);
+    InvalidInput names every field at once. Forbidden unless `actor` is an administrator (or None)."""
+    require_admin(actor)
     problems: dict[str, list[str]] = {}
-    unknown = [g for g in groups if g not in ROLES]
-    if not groups or unknown:
-        problems["group"] = [
-            f"未知角色 / Unknown role(s): {', '.join(unknown) or '(none)'}; known: {', '.join(ROLES)}"
-        ]
-    if len(password) < 8:
+    groups = list(dict.fromkeys(groups))
+    malformed = [g for g in groups if not GROUP_ID.fullmatch(g)]
+    if malformed:
+        problems["group"] = [f"组名不合法 / Malformed group id(s): {', '.join(malformed)} "
+                             "(letters, digits, _ . -; at most 40)"]
+    if not USER_ID.fullmatch(user_id or ""):
+        problems["name"] = ["用户名不合法 / Malformed user id (letters, digits, _ . @ -; at most 64)"]
+    if len(password or "") < 8:
         problems["password"] = ["密码至少 8 位 / The password needs at least 8 characters"]
+    created: list[str] = []
     with ctx.unit_of_work() as uow:
-        if identities.find_user(uow.session, user_id) is not None:
+        if "name" not in problems and identities.find_user(uow.session, user_id) is not None:
             problems["name"] = [f"用户已存在 / User {user_id} already exists"]
+        missing = [g for g in groups if g not in malformed
+                   and g not in identities.existing_groups(uow.session, set(groups))]
+        if missing and not create_missing_groups:
+            problems["group"] = [f"组不存在 / Unknown group(s): {', '.join(missing)}"]
         if org_credit_code:  # the domain's register decides which organisations exist (Extensions)
             for check in ctx.extensions.organisation_checks:
                 problem = check(uow.session, org_credit_code)
                 if problem:
                     problems["org"] = [problem]
                     break
-        if "district_clerk" in groups and not district:
+        if DISTRICT_CLERK in groups and not district:
             problems["district"] = ["区级用户必须指定所属区 / A district clerk needs a district"]
         elif district:  # the domain's district list decides (Extensions.district_checks)
             for district_check in ctx.extensions.district_checks:
@@ -51,10 +80,17 @@ def add_user(
                 district = listed or district
         if problems:
             raise InvalidInput("用户信息有误 / Invalid user", problems)
+        for group_id in missing:
+            identities.add_group(uow.session, group_id=group_id, name=group_id, type_="WORKFLOW")
+            created.append(group_id)
+        uow.session.flush()
+        named = " ".join(n for n in (first_name, last_name) if n)
         identities.add_user(
             uow.session,
             user_id=user_id,
-            display_name=display_name or user_id,
+            display_name=display_name or named or user_id,
+            first_name=first_name,
+            last_name=last_name,
             password=password,
             groups=groups,
             org_credit_code=org_credit_code,
@@ -66,9 +102,11 @@ def add_user(
             actor=actor,
             action="user.created",
             at=ctx.now(),
-            detail={"user": user_id, "groups": groups, "org": org_credit_code, "district": district},
+            detail={"user": user_id, "groups": groups, "org": org_credit_code, "district": district,
+                    "createdGroups": created},
         )
         uow.commit()
+    return created
 
 
 def authenticate(ctx: Context, *, user_id: str, password: str) -> Actor | None:

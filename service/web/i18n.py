@@ -142,6 +142,32 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "audit_stream_ok": ("完整", "Intact"),
     "audit_stream_broken": ("异常", "Broken"),
     "audit_more_intact": ("其余完整的记录流", "More intact streams"),
+    "identities": ("用户和组", "Users and groups"),
+    "ident_title": ("用户和组", "Users and groups"),
+    "ident_users": ("用户", "Users"),
+    "ident_user": ("用户名", "User"),
+    "ident_display_name": ("姓名", "Name"),
+    "ident_groups": ("组", "Groups"),
+    "ident_group": ("组", "Group"),
+    "ident_group_id": ("组标识", "Group id"),
+    "ident_group_name": ("组名称", "Group name"),
+    "ident_members": ("成员", "Members"),
+    "ident_org": ("所属单位（统一社会信用代码）", "Organisation (credit code)"),
+    "ident_scope": ("范围", "Scope"),
+    "ident_scope_organisation": ("本单位", "Own organisation"),
+    "ident_scope_district": ("本区", "Own district"),
+    "ident_scope_none": ("全部", "All"),
+    "ident_add_member": ("加入组", "Add to group"),
+    "ident_new_group": ("新建组", "New group"),
+    "ident_group_created": ("组已创建", "Group created"),
+    "ident_member_added": ("已加入组", "Added to the group"),
+    "ident_hint": (
+        "流程图中 camunda:candidateGroups 可使用任何组；组的成员即可在待办中看到并办理该组的任务。"
+        "用户也可通过 /engine-rest/user/create 或命令 consortium user add 创建。",
+        "A diagram's camunda:candidateGroups may name any group; its members see and work on the "
+        "group's tasks in their inbox. Users are also created with /engine-rest/user/create or "
+        "`consortium user add`.",
+    ),
     "audit_hint": (
         "每条事件的全部字段按序号链式哈希；各记录流的末端由调度器定期以数据库之外的密钥签名（检查点），"
         "并写入只追加的检查点日志。最后一个检查点之后的事件仅受哈希链保护。",

@@ -26,6 +26,7 @@ from . import (
     documents,
     i18n,
     idempotency,
+    identities_page,
     inbox,
     my_applications_page,
     notifications_page,
@@ -52,7 +53,7 @@ VENDOR = {  # what the pages load from npm packages, by the path they use
 BLUEPRINTS = (
     auth, inbox, task_page, applications, registry, deployments, dashboard, public,
     calendar, rounds, panel_pages, audit_page, organisations_page, documents, supervision_page,
-    notifications_page, my_applications_page,
+    notifications_page, my_applications_page, identities_page,
 )
 STATUS = {NotFound: 404, Forbidden: 403, Conflict: 409, InvalidInput: 422}
 

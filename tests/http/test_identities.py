@@ -35,7 +35,7 @@ def test_user_add_creates_a_user_who_can_sign_in_with_basic_and_session(server, 
         cli, ["user", "add", "haizhi2", "--password", "s3cret-pass", "--group", "applicant", "--org", LEAD]
     )
     assert member.exit_code == 0, member.output
-    refused = runner.invoke(cli, ["user", "add", "x", "--password", "short", "--group", "wizard"])
+    refused = runner.invoke(cli, ["user", "add", "x", "--password", "short", "--group", "wiz ard"])
     assert refused.exit_code == 2 and "group" in refused.output and "password" in refused.output
 
     basic = server.client("laoshan2", password="s3cret-pass")

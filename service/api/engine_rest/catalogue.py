@@ -13,7 +13,7 @@ from flask import Flask
 PREFIX = "/engine-rest"
 START, END = "<!-- engine-rest-operations:start -->", "<!-- engine-rest-operations:end -->"
 # our route variables under Camunda's path parameter names
-CAMUNDA_NAMES = {"name": "varName", "comment_id": "commentId"}
+CAMUNDA_NAMES = {"name": "varName", "comment_id": "commentId", "member": "userId"}
 
 REFUSED: tuple[tuple[str, str], ...] = (
     (
@@ -51,9 +51,10 @@ REFUSED: tuple[tuple[str, str], ...] = (
         "`/history/user-operation` the changes",
     ),
     (
-        "CMMN (`/case-*`), DMN (`/decision-*`), `/identity`, `/user`, `/group`, `/authorization`, `/filter`, "
-        "`/batch`, `/signal`",
-        "404: not part of this back office's REST surface (users and groups are managed in the product)",
+        "CMMN (`/case-*`), DMN (`/decision-*`), `/authorization`, `/tenant`, `/filter`, `/batch`, `/signal`; "
+        "`PUT /user/{id}/credentials|profile`, `PUT|DELETE /group/{id}`, `/identity/verify|password-policy`",
+        "404: not part of this back office's REST surface; users and groups: the operations above, "
+        "`consortium user|group` and the admin page",
     ),
 )
 

@@ -15,6 +15,7 @@ from . import (  # noqa: F401
     history,
     history_jobs,
     history_log,
+    identity,
     incidents,
     instances,
     jobs,

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from ...actors import Actor
 from ...errors import NotFound
-from .models import User, UserGroup
+from .models import Group, User, UserGroup
 
 _hasher = PasswordHasher()
 
@@ -61,10 +61,14 @@ def add_user(
     org_credit_code: str | None = None,
     district: str | None = None,
     email: str | None = None,
+    first_name: str | None = None,
+    last_name: str | None = None,
 ) -> User:
     user = User(
         id=user_id,
         display_name=display_name,
+        first_name=first_name,
+        last_name=last_name,
         password_hash=hash_password(password),
         org_credit_code=org_credit_code,
         district=district,
@@ -80,4 +84,61 @@ def list_users(session: Session, *, group: str | None = None) -> list[User]:
     query = sa.select(User).order_by(User.id)
     if group:
         query = query.where(User.groups.any(UserGroup.group_id == group))
+    return list(session.scalars(query))
+
+
+# --- groups and memberships (issue 15 item 2) ---------------------------------------------------------
+
+
+def find_group(session: Session, group_id: str) -> Group | None:
+    return session.get(Group, group_id)
+
+
+def existing_groups(session: Session, group_ids: list[str] | set[str]) -> set[str]:
+    """Which of `group_ids` are rows of app_group."""
+    if not group_ids:
+        return set()
+    return set(session.scalars(sa.select(Group.id).where(Group.id.in_(list(group_ids)))))
+
+
+def add_group(session: Session, *, group_id: str, name: str, type_: str | None) -> Group:
+    group = Group(id=group_id, name=name, type=type_, scope=None)
+    session.add(group)
+    return group
+
+
+def list_groups(
+    session: Session,
+    *,
+    group_id: str | None = None,
+    ids: list[str] | None = None,
+    name: str | None = None,
+    name_like: str | None = None,
+    type_: str | None = None,
+    member: str | None = None,
+) -> list[Group]:
+    """Groups by Camunda's filters (`id`, `idIn`, `name`, `nameLike` with `%`, `type`, `member`)."""
+    query = sa.select(Group).order_by(Group.id)
+    if group_id is not None:
+        query = query.where(Group.id == group_id)
+    if ids is not None:
+        query = query.where(Group.id.in_(ids))
+    if name is not None:
+        query = query.where(Group.name == name)
+    if name_like is not None:
+        query = query.where(Group.name.like(name_like))
+    if type_ is not None:
+        query = query.where(Group.type == type_)
+    if member is not None:
+        query = query.where(
+            Group.id.in_(sa.select(UserGroup.group_id).where(UserGroup.user_id == member))
+        )
+    return list(session.scalars(query))
+
+
+def members_of(session: Session, group_ids: set[str]) -> list[User]:
+    """Users who belong to any of `group_ids`, by id."""
+    if not group_ids:
+        return []
+    query = sa.select(User).where(User.groups.any(UserGroup.group_id.in_(group_ids))).order_by(User.id)
     return list(session.scalars(query))

@@ -208,10 +208,28 @@ class User(Base):
     district: Mapped[str | None] = mapped_column(sa.String(64))
     email: Mapped[str | None] = mapped_column(sa.String(200))
     active: Mapped[bool] = mapped_column(sa.Boolean, default=True)
+    # Camunda's profile splits the name (POST /engine-rest/user/create); display_name is what pages show
+    first_name: Mapped[str | None] = mapped_column(sa.String(100))  # 0014_h15ident
+    last_name: Mapped[str | None] = mapped_column(sa.String(100))  # 0014_h15ident
     groups: Mapped[list[UserGroup]] = relationship(cascade="all, delete-orphan", lazy="selectin")
 
 
+class Group(Base):
+    """A group as Camunda has them (id, name, type), any name a diagram's candidateGroups may use. The
+    domain's seven roles are seeded rows (0014_h15ident) whose `scope` says which attribute of a member
+    narrows what the group is offered: `organisation` (the user's credit code), `district` (the
+    user's district), or None (the whole group). The attributes themselves stay on the user."""
+
+    __tablename__ = "app_group"
+    id: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(100))
+    type: Mapped[str | None] = mapped_column(sa.String(40))  # Camunda: SYSTEM | WORKFLOW | any text
+    scope: Mapped[str | None] = mapped_column(sa.String(20))  # organisation | district | None
+
+
 class UserGroup(Base):
+    """A membership (user, group); the group is a row of `app_group` (checked by the use cases)."""
+
     __tablename__ = "user_group"
     user_id: Mapped[str] = mapped_column(sa.ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True)
     group_id: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
