@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+from tests.support.pages import log_in
 from tests.support.procedure import Walk
+
+from .test_idempotency import tokens
 
 
 def reviewed(ctx, round_id: int | None = None) -> Walk:
@@ -54,5 +57,22 @@ def test_the_operation_is_in_the_openapi_document(server):
     spec = server.client(None).get("/api/openapi.json").json()
     operation = spec["paths"]["/api/applications/{application_no}/selection"]["post"]
     schema = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
-    assert set(spec["components"]["schemas"][schema]["properties"]) == {"threshold", "opinion", "excludeReason"}
+    properties = set(spec["components"]["schemas"][schema]["properties"])
+    assert properties == {"threshold", "opinion", "excludeReason"}
     assert {"200", "403", "404", "409", "422"} <= set(operation["responses"])
+
+
+def test_the_round_page_decides_one_application_while_another_is_in_review(ctx, server):
+    done = reviewed(ctx)
+    waiting = in_review(ctx, done.round_id)
+    city = server.client(None)
+    assert log_in(city, "city1").status_code == 303
+    action = f"/rounds/{done.round_id}/applications/{done.business_key}/selection"
+    page = city.get(f"/rounds/{done.round_id}").text
+    decided = city.post(action, data={**tokens(page, action), "exclude_reason": ""}, allow_redirects=False)
+    assert decided.status_code == 303, decided.text
+    page = city.get(f"/rounds/{done.round_id}").text
+    ranking = page[page.index('id="ranking"'):]
+    row = ranking[ranking.index(f'data-application="{done.business_key}"'):]
+    assert "入选" in row[:row.index("</tr>")] and action not in page  # decided: no form any more
+    assert waiting.tasks_of("city1", "Task_CityReview")
