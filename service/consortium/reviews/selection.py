@@ -193,7 +193,7 @@ def decide_application(
         audit.record(
             session,
             actor=actor,
-            action="application.selection_decided",
+            action="selection.decided",
             at=now,
             instance_id=entry.instance_id,
             detail={"round": rnd.id, "threshold": threshold, "decision": data["selection_decision"],
