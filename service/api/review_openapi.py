@@ -113,6 +113,14 @@ class SelectionIn(Schema):
     excluded = fields.Dict(metadata={"description": "{applicationNo: reason}"})
 
 
+class ApplicationSelectionIn(Schema):
+    threshold = fields.Float(metadata={"description": "default: the round's passing score"})
+    opinion = fields.String()
+    excludeReason = fields.String(
+        metadata={"description": "not selected whatever the score, for this reason"}
+    )
+
+
 SCHEMAS = {
     cls.__name__: cls
     for cls in (
@@ -132,6 +140,7 @@ SCHEMAS = {
         SlotIn,
         SessionIn,
         SelectionIn,
+        ApplicationSelectionIn,
     )
 }
 
@@ -155,6 +164,13 @@ OPERATIONS = [
         "post",
         "择优确定拟备案名单 / Decide the selection",
         "SelectionIn",
+        200,
+    ),
+    (
+        "/api/applications/{application_no}/selection",
+        "post",
+        "单个申请择优（成熟一个、支持一个） / Decide one application's selection",
+        "ApplicationSelectionIn",
         200,
     ),
     ("/api/rounds/{round_id}/publicity", "get", "批次公示 / The round's publicity notice", None, 200),

@@ -194,6 +194,24 @@ def rounds_selection(round_id: int):
     )
 
 
+@bp.post("/applications/<application_no>/selection")
+@clerk_only
+def application_selection(application_no: str):
+    """One application's selection as soon as its review is complete (成熟一个、支持一个, issue 14 item 1):
+    {"threshold"?, "opinion"?, "excludeReason"?}."""
+    body = _body()
+    return jsonify(
+        selection.decide_application(
+            context(),
+            application_no=application_no,
+            actor=require_actor(),
+            threshold=body_number(body, "threshold"),
+            opinion=_text(body, "opinion"),
+            exclude_reason=_text(body, "excludeReason"),
+        )
+    )
+
+
 @bp.get("/rounds/<int:round_id>/publicity")
 def rounds_publicity(round_id: int):
     require_actor()

@@ -372,6 +372,8 @@ REVIEW_WORDS: dict[str, tuple[str, str]] = {  # expert review pages: rounds, pan
     "exclude_reason": ("理由", "Reason"),
     "decide_selection": ("确定拟备案名单并公示", "Decide and open publicity"),
     "selection_decided": ("拟备案名单已确定，入选数", "Selection decided; selected"),
+    "decide_one": ("单独择优并公示（成熟一个、支持一个）", "Decide this one and open its publicity"),
+    "one_decided": ("已单独择优", "Decided on its own"),
     "publicity_period": ("公示期", "Publicity period"),
     "my_panels": ("我的评审", "My panels"),
     "to_declare": ("待签署回避声明", "Declaration to sign"),

@@ -236,3 +236,20 @@ def select(round_id: int):
         return _refused(round_id, "selection", exc)
     flash(f"{t('selection_decided')}: {len(decided['selected'])}", "ok")
     return redirect(url_for("web_rounds.show", round_id=round_id, _anchor="selection"), code=303)
+
+
+@bp.post("/rounds/<int:round_id>/applications/<application_no>/selection")
+@login_required
+def select_one(round_id: int, application_no: str):
+    """One application's selection as soon as its own review is complete (七（一） 成熟一个、支持一个):
+    an optional exclusion reason; the threshold is the round's passing score."""
+    _clerks_only()
+    reason = (request.form.get("exclude_reason") or "").strip() or None
+    try:
+        decided = selection.decide_application(
+            context(), application_no=application_no, actor=actor(), exclude_reason=reason
+        )
+    except InvalidInput as exc:
+        return _refused(round_id, f"one-{application_no}", exc)
+    flash(f"{t('one_decided')}: {application_no} · {t('outcome.' + decided['decision'])}", "ok")
+    return redirect(url_for("web_rounds.show", round_id=round_id, _anchor="selection"), code=303)

@@ -112,7 +112,7 @@ def override_findings(ctx: Context, *, application_no: str, actor: Actor, reason
             raise NotFound(
                 f"未找到批次中的申请 {application_no} / No application {application_no} in a round"
             )
-        if reviews.get_round(session, entry.round_id).status == "decided":
+        if entry.outcome is not None or reviews.get_round(session, entry.round_id).status == "decided":
             raise Conflict("本批次已确定拟备案名单 / The round's selection was already decided")
         found = findings_for(session, entry.instance_id)
         if not found.blocking:

@@ -47,7 +47,11 @@ def grant_panel(session: Session, instance_id: str) -> None:
 
 def results_published(session: Session, instance_id: str) -> bool:
     entry = reviews.find_entry(session, instance_id)
-    return entry is not None and reviews.get_round(session, entry.round_id).results_published_at is not None
+    if entry is None:
+        return False
+    # its own selection (rolling intake) or its round's decision
+    published = reviews.get_round(session, entry.round_id).results_published_at
+    return entry.outcome is not None or published is not None
 
 
 def redact_variables(session: Session, instance_id: str, actor: Actor, variables: dict) -> dict:

@@ -36,8 +36,8 @@ REVIEW_STEPS = (ASSIGN_PANEL, DESK_REVIEW, SITE_VISIT, DEFENSE_SCORING, SELECTIO
 ROUND_STEPS = {  # what a hand completion of a round-decided step is told
     ASSIGN_PANEL: "评审专家由抽取产生：请在“评审专家组”中抽取，专家签署声明后自动完成 / "
     "The panel comes from the draw: POST /api/rounds/<id>/panels; it completes when every expert has signed",
-    SELECTION: "择优由批次统一决定 / Selection is decided for the whole round: "
-    "POST /api/rounds/<id>/selection",
+    SELECTION: "择优由市科技局在评审页面决定 / Selection is decided by the city bureau: "
+    "POST /api/applications/<no>/selection (one application) or /api/rounds/<id>/selection (a round)",
 }
 ROUND_DECIDED = "由批次决定的环节不可手工办理 / This step is completed by its round's decision"
 

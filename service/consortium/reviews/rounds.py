@@ -1,15 +1,19 @@
-"""Rounds (申报批次): the window applications are submitted in, and the rules their review follows.
+"""Rounds (申报批次 / review sessions): what applications share for their review, and its rules.
 
 A submission is the completion of the user task declaring the `${roundWindowCheck}` complete listener
-(review_hooks.round_window_check), so `check_submission` runs there:
-an application joins the round it chose (start variable `round_id` or `enter_round`) or the one round
-open at that minute, and a submission outside the window is refused with the window in the message.
+(review_hooks.round_window_check), so `check_submission` runs there. Intake is rolling by default
+(guideline 七（一） "成熟一个、支持一个", issue 14 item 1): an application joins the round it chose (start
+variable `round_id` or `enter_round`, then only inside that round's window), else the one round open at
+that minute, else a round of its own created on the spot ("单独评审"), so no application waits for a
+window or for another. `CONSORTIUM_INTAKE=rounds` restores batch intake: a submission outside an open
+round window is refused with the window in the message.
 """
 
 from __future__ import annotations
 
 import json
-from datetime import datetime
+import os
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -28,6 +32,12 @@ from ..store.review_models import ReviewRound, RoundEntry
 
 DEFAULT_RUBRIC = [{"key": k, "zh": zh, "en": en, "max": m} for k, (m, zh, en) in RUBRIC.items()]
 DEFAULT_PASSING_SCORE = 60.0
+ROLLING, BATCH = "rolling", "rounds"  # CONSORTIUM_INTAKE
+
+
+def intake_mode() -> str:
+    """`CONSORTIUM_INTAKE`: "rolling" (default, 成熟一个、支持一个) or "rounds" (only inside a window)."""
+    return BATCH if (os.environ.get("CONSORTIUM_INTAKE") or ROLLING).strip().lower() == BATCH else ROLLING
 
 
 def require_clerk(actor: Actor) -> None:
@@ -183,14 +193,17 @@ def enter_round(ctx: Context, *, round_id: int, application_no: str, actor: Acto
 
 
 def check_submission(session: Session, row: ProcessInstance, now: datetime) -> RoundEntry:
-    """The submission completes only inside the application's round window; records the submission.
+    """Record the submission in the application's round (a round of its own under rolling intake).
 
     Raises:
-        InvalidInput: no round is open, or the application's round is not open at `now`.
+        InvalidInput: the round the application chose is not open at `now`; under batch intake
+            (`CONSORTIUM_INTAKE=rounds`) also when no round, or several, are open.
     """
     entry = reviews.find_entry(session, row.id)
     if entry is None:
         entry = _join_round(session, row, now)
+        if entry.submitted_at is not None:  # a round of its own (rolling intake): no window to check
+            return entry
     rnd = reviews.get_round(session, entry.round_id)
     if not (rnd.opens_at <= now < rnd.closes_at) or rnd.status != "open":
         raise InvalidInput(
@@ -209,6 +222,13 @@ def _join_round(session: Session, row: ProcessInstance, now: datetime) -> RoundE
         reviews.get_round(session, round_id)
     else:
         open_now = reviews.rounds_open_at(session, now)
+        if len(open_now) != 1 and intake_mode() == ROLLING:
+            entry = RoundEntry(
+                instance_id=row.id, round_id=_round_of_one(session, row, now).id,
+                application_no=row.business_key or row.id, submitted_at=now,
+            )
+            session.add(entry)
+            return entry
         if len(open_now) != 1:
             upcoming = "；".join(f"{r.name}: {window_text(r)}" for r in reviews.list_rounds(session)[:3])
             reason = "当前没有开放的申报批次" if not open_now else "有多个开放批次，请先选择申报批次"
@@ -220,3 +240,30 @@ def _join_round(session: Session, row: ProcessInstance, now: datetime) -> RoundE
     entry = RoundEntry(instance_id=row.id, round_id=round_id, application_no=row.business_key or row.id)
     session.add(entry)
     return entry
+
+
+def _round_of_one(session: Session, row: ProcessInstance, now: datetime) -> ReviewRound:
+    """Rolling intake: the application is reviewed on its own, in a round created for it (default rubric,
+    passing score, panel size and the deployment's publicity rule); its window closes at the submission,
+    so nobody else joins it by accident. The bureau may still put several applications in one defense
+    session or panel schedule; selection is per application (selection.decide_application)."""
+    publicity = PublicityRule.from_env()
+    number = row.business_key or row.id
+    rnd = ReviewRound(
+        name=f"单独评审 {number} / Own review {number}",
+        opens_at=now - timedelta(seconds=1),
+        closes_at=now,  # closed at once: `rounds_open_at` never offers it to another application
+        publicity_length=publicity.length,
+        publicity_unit=publicity.unit,
+        publicity_min_calendar_days=publicity.min_calendar_days,
+        rubric_json=json.dumps(DEFAULT_RUBRIC, ensure_ascii=False),
+        passing_score=DEFAULT_PASSING_SCORE,
+        panel_size=5,
+        panel_reserves=2,
+        status="open",
+        created_by="system",
+        created_at=now,
+    )
+    session.add(rnd)
+    session.flush()
+    return rnd

@@ -1,4 +1,9 @@
-"""The round's selection (择优): one decision by the city bureau that every application of the round receives.
+"""Selection (择优): per application as soon as its own review is complete, or one decision for a round.
+
+Guideline 七（一） "成熟一个、支持一个" (issue 14 item 1): `decide_application` decides one application once
+it waits at its selection step, with its own publicity period, whatever the other applications of its
+round are doing. `decide_selection` is the bureau's choice to decide together the applications that
+shared a review session: it decides every application of the round not decided yet.
 
 The proposed list is every application scoring at least the threshold (default the round's passing
 score, 60) unless the bureau excludes it with a reason, or the experts' findings block it (a failed site
@@ -6,7 +11,7 @@ visit, a desk-review majority against) and the city clerk has not overridden the
 (findings.py). Each application's selection step
 (`consortium.step` = selection) completes with its outcome, and all selected applications open their
 publicity with the round's one start and end
-(DOMAIN-NOTES §3.2: a notice states explicit dates), so the round has one notice.
+(DOMAIN-NOTES §3.2: a notice states explicit dates), so the round decision has one notice.
 """
 
 from __future__ import annotations
@@ -59,6 +64,8 @@ def decide_selection(
         start, end = calendar.publicity_period(calendar.WorkingCalendar(session), local_today(now), rule)
         outcome = {"selected": [], "notSelected": []}
         for item in ranked:
+            if reviews.find_entry(session, item["instanceId"]).outcome is not None:
+                continue  # decided on its own already (decide_application)
             # a failed site visit or a desk-review majority against blocks it unless overridden (findings.py)
             allowed, found = findings.selectable(session, reviews.find_entry(session, item["instanceId"]))
             chosen = item["score"] >= threshold and item["applicationNo"] not in excluded and allowed
@@ -121,6 +128,100 @@ def decide_selection(
         return {"roundId": rnd.id, "threshold": threshold, **outcome, "publicity": publicity}
 
 
+def decide_application(
+    ctx: Context,
+    *,
+    application_no: str,
+    actor: Actor,
+    threshold: float | None = None,
+    opinion: str | None = None,
+    exclude_reason: str | None = None,
+) -> dict[str, Any]:
+    """Decide one application's selection as soon as its own review is complete (成熟一个、支持一个).
+
+    Selected when its score reaches `threshold` (default its round's passing score), the experts'
+    findings allow it (findings.py) and the clerk gives no `exclude_reason`; a selected application opens
+    its own publicity (its notice, its period under the round's rule). Other applications of the round
+    are not waited for. Returns {"applicationNo", "roundId", "decision", "score", "rank", "threshold",
+    "reason", "publicity": {"start", "end"} | None}.
+
+    Raises:
+        NotFound: no such application in a round.
+        Conflict: decided already, or not waiting at its selection step (still under review).
+        InvalidInput: a blank `exclude_reason`.
+    """
+    require_clerk(actor)
+    if exclude_reason is not None and not exclude_reason.strip():
+        raise InvalidInput("排除名单有误 / The exclusion is invalid",
+                           {"excludeReason": ["须说明排除理由 / a reason is required"]})
+    now = ctx.now()
+    with ctx.unit_of_work() as uow:
+        session = uow.session
+        record = consortia.find_by_application(session, application_no)
+        entry = reviews.find_entry(session, record.instance_id) if record and record.instance_id else None
+        if entry is None:
+            raise NotFound(f"申请不存在或未提交 / Application {application_no} was not submitted")
+        if entry.outcome is not None:
+            raise Conflict(f"申请 {application_no} 已择优 / The selection of {application_no} was decided")
+        item = next((r for r in rank_round(session, entry.round_id) if r["instanceId"] == entry.instance_id),
+                    None)
+        if item is None or not waiting_at(session, entry.instance_id, SELECTION):
+            raise Conflict(f"申请 {application_no} 尚未完成评审 / {application_no} is still under review")
+        rnd = reviews.get_round(session, entry.round_id)
+        threshold = rnd.passing_score if threshold is None else threshold
+        rule = publicity_rule(rnd)
+        start, end = calendar.publicity_period(calendar.WorkingCalendar(session), local_today(now), rule)
+        allowed, found = findings.selectable(session, entry)
+        chosen = item["score"] >= threshold and exclude_reason is None and allowed
+        reason = _reason(item["score"], threshold, exclude_reason, found.blocking)
+        data = {
+            "selection_decision": "selected" if chosen else "not_selected",
+            "selection_opinion": (opinion or "择优入选 / selected") if chosen else reason,
+            "round_id": rnd.id,
+            "rank": item["rank"],
+            "expert_score": item["score"],
+            "round_publicity_start": start.isoformat(),
+            "round_publicity_end": end.isoformat(),
+            "round_publicity_end_at": end_of_day(end).isoformat(),
+            "round_publicity_rule": rule.describe(),
+        }
+        complete_step(ctx, session, instance_id=entry.instance_id, step=SELECTION, actor=actor, data=data,
+                      now=now)
+        entry.outcome, entry.rank, entry.aggregate = data["selection_decision"], item["rank"], item["score"]
+        if all(e.outcome is not None for e in reviews.entries_of(session, rnd.id)) and rnd.closes_at <= now:
+            rnd.status, rnd.results_published_at = "decided", now
+        audit.record(
+            session,
+            actor=actor,
+            action="selection.decided",
+            at=now,
+            instance_id=entry.instance_id,
+            detail={"round": rnd.id, "threshold": threshold, "decision": data["selection_decision"],
+                    "score": item["score"], "reason": None if chosen else reason},
+        )
+        uow.commit()
+        return {
+            "applicationNo": application_no,
+            "roundId": rnd.id,
+            "decision": data["selection_decision"],
+            "score": item["score"],
+            "rank": item["rank"],
+            "threshold": threshold,
+            "reason": None if chosen else reason,
+            "publicity": {"start": start.isoformat(), "end": end.isoformat()} if chosen else None,
+        }
+
+
+def _reason(score: float, threshold: float, excluded: str | None, blocking: list[str]) -> str:
+    """Why an application is not selected: the clerk's reason, the threshold, or the experts' findings."""
+    if excluded:
+        return excluded
+    if score < threshold:
+        return f"综合得分 {score} 低于入选线 {threshold} / score below the threshold {threshold}"
+    return ("专家结论：" + "；".join(b.partition(" / ")[0] for b in blocking)
+            + " / Experts' findings: " + "; ".join(b.partition(" / ")[2] for b in blocking))
+
+
 def _check_ready(session, round_id: int, ranked: list[dict], excluded: dict[str, str]) -> None:
     ranked_nos = {r["applicationNo"] for r in ranked}
     bad = {
@@ -135,6 +236,8 @@ def _check_ready(session, round_id: int, ranked: list[dict], excluded: dict[str,
         raise InvalidInput("排除名单有误 / The exclusions are invalid", bad)
     pending = []
     for entry in reviews.entries_of(session, round_id):
+        if entry.outcome is not None:
+            continue
         row = session.get(ProcessInstance, entry.instance_id)
         at_selection = waiting_at(session, row.id, SELECTION)
         if row.status == "active" and entry.submitted_at and not at_selection:
@@ -145,8 +248,8 @@ def _check_ready(session, round_id: int, ranked: list[dict], excluded: dict[str,
         raise Conflict(
             f"以下申请尚未完成评审：{', '.join(pending)} / Still under review: {', '.join(pending)}"
         )
-    if not ranked:
-        raise Conflict("本批次没有完成评审的申请 / No application of this round has been scored")
+    if not [r for r in ranked if reviews.find_entry(session, r["instanceId"]).outcome is None]:
+        raise Conflict("本批次没有待择优的申请 / No application of this round waits for its selection")
 
 
 def round_notice(ctx: Context, *, round_id: int) -> dict[str, Any]:

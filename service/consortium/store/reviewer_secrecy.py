@@ -57,14 +57,12 @@ class ReviewerSecrecy:
         if instance_id is None:
             return False
         if instance_id not in self._published:
-            self._published[instance_id] = (
-                self.session.scalar(
-                    sa.select(ReviewRound.results_published_at)
-                    .join(RoundEntry, RoundEntry.round_id == ReviewRound.id)
-                    .where(RoundEntry.instance_id == instance_id)
-                )
-                is not None
-            )
+            found = self.session.execute(  # its own selection (rolling intake) or its round's decision
+                sa.select(RoundEntry.outcome, ReviewRound.results_published_at)
+                .join(RoundEntry, RoundEntry.round_id == ReviewRound.id)
+                .where(RoundEntry.instance_id == instance_id)
+            ).first()
+            self._published[instance_id] = found is not None and any(v is not None for v in found)
         return self._published[instance_id]
 
     def shows(self, instance_id: str | None, user_id: str | None) -> bool:
