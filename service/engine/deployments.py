@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from forms import camunda_forms
 from workflows.errors import DiagramInvalid
 
 from ..actors import ADMIN, PROCESS_OWNER, Actor
@@ -20,6 +21,8 @@ from .store.models import Deployment, ProcessDefinition, Resource
 CAMUNDA = "http://camunda.org/schema/1.0/bpmn"
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 DEPLOYABLE = (".bpmn", ".bpmn20.xml", ".dmn")
+FORM_FILES = (".form",)
+"""Camunda Forms (form-js JSON) Modeler deploys beside the diagram: stored as deployment resources."""
 
 
 @dataclass
@@ -43,7 +46,9 @@ def deploy(
     """Create a deployment; a process whose content is unchanged keeps its version (deploy-changed-only)."""
     if not actor.has(PROCESS_OWNER, ADMIN):
         raise Forbidden("只有流程管理员可以部署 / Only process owners may deploy")
+    forms = {n: c for n, c in files.items() if n.endswith(FORM_FILES)}
     files = {n: c for n, c in files.items() if n.endswith(DEPLOYABLE)}
+    _check_forms(forms)
     if not files:
         raise InvalidInput(
             "没有可部署的 BPMN 文件 / No BPMN file in the deployment", {"data": ["no .bpmn file"]}
@@ -62,9 +67,12 @@ def deploy(
         result = DeployResult(deployment=None, warnings=[w for p in compiled.values() for w in p.warnings])
         pending: list[tuple] = []
         firings = {key: timer_starts.first_firings(ctx, process, now) for key, process in compiled.items()}
+        forms_digest = _forms_digest(forms)
         for key, process in compiled.items():
             content = files[process.resource_name]
-            digest = hashlib.sha256(content).hexdigest()
+            # duplicate filtering compares the whole resource set: a changed .form is a new version
+            digest = hashlib.sha256(content + forms_digest).hexdigest() if forms else hashlib.sha256(
+                content).hexdigest()
             latest = definitions.find_latest(session, key)
             if changed_only and latest is not None and latest.content_hash == digest:
                 result.unchanged.append(latest)
@@ -82,7 +90,7 @@ def deploy(
             deployed_by=actor.id,
         )
         session.add(deployment)
-        for resource_name, content in files.items():
+        for resource_name, content in (files | forms).items():
             session.add(
                 Resource(
                     id=str(uuid.uuid4()),
@@ -127,6 +135,27 @@ def deploy(
         )
         uow.commit()
         return result
+
+
+def _check_forms(forms: dict[str, bytes]) -> None:
+    """Refuse a `.form` that is not a Camunda Form (form-js JSON with typed, keyed components), naming
+    the file and the component (InvalidInput, field `forms`)."""
+    problems = []
+    for name, content in sorted(forms.items()):
+        try:
+            camunda_forms.parse_form_js(name, content)
+        except camunda_forms.FormDefinitionInvalid as exc:
+            problems.append(str(exc))
+    if problems:
+        raise InvalidInput("表单文件无效 / A form file is invalid", {"forms": problems})
+
+
+def _forms_digest(forms: dict[str, bytes]) -> bytes:
+    """One digest of the deployment's form files (names and contents), folded into each process's."""
+    digest = hashlib.sha256()
+    for name in sorted(forms):
+        digest.update(name.encode() + b"\0" + hashlib.sha256(forms[name]).digest())
+    return digest.hexdigest().encode()
 
 
 def _describe(problem) -> str:

@@ -1,0 +1,179 @@
+"""Issue 15 item 1: forms drawn in Camunda Modeler. Camunda Forms (`.form`, form-js JSON) deployed beside
+the diagram as Modeler 5 sends them, linked by `camunda:formRef` (every binding) or
+`camunda:formKey="camunda-forms:deployment:…"`, validated server-side with every field error; generated
+forms (`camunda:formData`); a task whose formKey names no known form completes with its variables."""
+
+from __future__ import annotations
+
+import json
+
+from tests.support.drawn import chain, drawn
+
+from .running import complete, open_tasks, start
+
+
+def _form(form_id: str = "Form_material", *, pattern: str = "^[A-Z]{2}[0-9]{4}$") -> bytes:
+    """A Camunda Form as Modeler 5's form editor saves it: a required text field, one with a pattern,
+    a number with bounds, a select."""
+    return json.dumps({
+        "components": [
+            {"label": "补充说明", "type": "textfield", "key": "note", "id": "Field_note",
+             "validate": {"required": True, "minLength": 2, "maxLength": 50}},
+            {"label": "档案号", "type": "textfield", "key": "archiveNo", "id": "Field_no",
+             "validate": {"pattern": pattern}},
+            {"label": "页数", "type": "number", "key": "pages", "id": "Field_pages",
+             "validate": {"min": 1, "max": 500}},
+            {"label": "类别", "type": "select", "key": "category", "id": "Field_cat",
+             "values": [{"label": "甲", "value": "a"}, {"label": "乙", "value": "b"}]},
+            {"type": "text", "text": "# 材料补充说明", "id": "Field_title"},
+        ],
+        "type": "default", "id": form_id,
+        "exporter": {"name": "Camunda Modeler", "version": "5.31.0"},
+        "executionPlatform": "Camunda Platform", "executionPlatformVersion": "7.22.0", "schemaVersion": 16,
+    }, ensure_ascii=False, indent=2).encode()
+
+
+def _upload(files: dict[str, bytes], name: str) -> dict:
+    """Modeler 5's Deploy with "include additional files": duplicate filtering on, one part per file."""
+    return {
+        "data": {"deployment-name": name, "deployment-source": "Camunda Modeler",
+                 "enable-duplicate-filtering": "true"},
+        "files": [(f, (f, c, "application/octet-stream")) for f, c in files.items()],
+    }
+
+
+def _deploy(server, key: str, task_attrs: str, forms: dict[str, bytes], extension: str = ""):
+    task = (f'<bpmn:userTask id="Task_material" name="材料补充说明" camunda:candidateGroups="city_clerk" '
+            f'{task_attrs}>{extension}</bpmn:userTask>')
+    body = chain('<bpmn:startEvent id="Start_1" />', task, '<bpmn:endEvent id="End_1" />')
+    files = {f"{key}.bpmn": drawn(key, body), **forms}
+    return server.client("owner").rest("POST", "/deployment/create", **_upload(files, key))
+
+
+def _task(server, key: str) -> dict:
+    (task,) = open_tasks(server, start(server, key))
+    return task
+
+
+def _typed(**values) -> dict:
+    return {name: {"value": value} for name, value in values.items()}
+
+
+GOOD = _typed(note="已补充", archiveNo="AB1234", pages=12, category="a")
+
+
+def test_camunda_form_by_deployment_form_key_refuses_each_bad_field_then_completes(server):
+    response = _deploy(server, "forms_key", 'camunda:formKey="camunda-forms:deployment:material.form"',
+                       {"material.form": _form()})
+    assert response.status_code == 200, response.text
+    resources = server.client("owner").rest("GET", f"/deployment/{response.json()['id']}/resources")
+    task = _task(server, "forms_key")
+    bad = complete(server, task["id"], _typed(note="", archiveNo="ab12", pages=900, category="z"))
+    assert bad.status_code == 400, bad.text
+    message = bad.json()["message"]
+    for name in ("note", "archiveNo", "pages", "category"):
+        assert name in message, (name, message)
+    missing = complete(server, task["id"], _typed(archiveNo="AB1234"))
+    assert missing.status_code == 400 and "note" in missing.json()["message"]
+    assert complete(server, task["id"], GOOD).status_code == 204
+    assert open_tasks(server, task["processInstanceId"]) == []
+    assert resources.status_code in (200, 404)  # listed by item 5 when present
+
+
+PINNED = 'camunda:formRef="Form_material" camunda:formRefBinding="deployment"'
+
+
+def test_form_ref_bindings_latest_deployment_and_version(server, clock):
+    first = _deploy(server, "forms_ref", PINNED,
+                    {"material.form": _form()})
+    assert first.status_code == 200, first.text
+    pinned = _task(server, "forms_ref")
+    clock.advance(minutes=1)  # form versions follow deployment time, as Camunda numbers them
+    # version 2 of the form (a different pattern), deployed with an unchanged diagram: a new deployment
+    again = _deploy(server, "forms_ref", PINNED,
+                    {"material.form": _form(pattern="^[0-9]{6}$")})
+    assert again.status_code == 200, again.text
+    assert again.json()["id"] != first.json()["id"] and again.json()["deployedProcessDefinitions"]
+    # the task of version 1 keeps the form deployed with it
+    assert complete(server, pinned["id"], _typed(note="好的", archiveNo="123456")).status_code == 400
+    assert complete(server, pinned["id"], GOOD).status_code == 204
+
+    latest = _deploy(server, "forms_latest", 'camunda:formRef="Form_material"', {})
+    assert latest.status_code == 200, latest.text
+    task = _task(server, "forms_latest")
+    assert complete(server, task["id"], GOOD).status_code == 400  # the latest form wants six digits
+    assert complete(server, task["id"], _typed(note="好的", archiveNo="123456")).status_code == 204
+
+    versioned = _deploy(server, "forms_version", 'camunda:formRef="Form_material" '
+                        'camunda:formRefBinding="version" camunda:formRefVersion="1"', {})
+    assert versioned.status_code == 200, versioned.text
+    task = _task(server, "forms_version")
+    assert complete(server, task["id"], _typed(note="好的", archiveNo="123456")).status_code == 400
+    assert complete(server, task["id"], GOOD).status_code == 204
+
+    missing = _deploy(server, "forms_missing", 'camunda:formRef="Form_nowhere"', {})
+    assert missing.status_code == 200, missing.text
+    task = _task(server, "forms_missing")
+    refused = complete(server, task["id"], GOOD)
+    assert refused.status_code == 400 and "Form_nowhere" in refused.json()["message"]
+
+
+def test_duplicate_filtering_compares_the_whole_resource_set(server):
+    first = _deploy(server, "forms_dup", 'camunda:formKey="camunda-forms:deployment:material.form"',
+                    {"material.form": _form()})
+    same = _deploy(server, "forms_dup", 'camunda:formKey="camunda-forms:deployment:material.form"',
+                   {"material.form": _form()})
+    assert same.status_code == 200 and same.json()["id"] == first.json()["id"]
+    assert not same.json()["deployedProcessDefinitions"]
+    changed = _deploy(server, "forms_dup", 'camunda:formKey="camunda-forms:deployment:material.form"',
+                      {"material.form": _form(pattern="^[0-9]+$")})
+    [definition] = changed.json()["deployedProcessDefinitions"].values()
+    assert changed.json()["id"] != first.json()["id"] and definition["version"] == 2
+
+
+def test_a_broken_form_file_is_refused_naming_the_file_and_component(server):
+    broken = json.dumps({"components": [{"type": "textfield", "label": "无 key"}], "type": "default"})
+    response = _deploy(server, "forms_broken", 'camunda:formKey="camunda-forms:deployment:bad.form"',
+                       {"bad.form": broken.encode()})
+    assert response.status_code == 400
+    assert "bad.form" in response.json()["message"] and "components[0]" in response.json()["message"]
+    not_json = _deploy(server, "forms_broken", "", {"worse.form": b"{not json"})
+    assert not_json.status_code == 400 and "worse.form" in not_json.json()["message"]
+
+
+def test_an_unknown_form_key_completes_with_its_variables_as_in_camunda(server):
+    response = _deploy(server, "forms_embedded", 'camunda:formKey="embedded:app:forms/material.html"', {})
+    assert response.status_code == 200, response.text
+    task = _task(server, "forms_embedded")
+    assert complete(server, task["id"], _typed(anything="值")).status_code == 204
+
+
+GENERATED = """<bpmn:extensionElements><camunda:formData>
+  <camunda:formField id="title" label="标题" type="string">
+    <camunda:validation><camunda:constraint name="required" />
+    <camunda:constraint name="minlength" config="2" />
+    <camunda:constraint name="maxlength" config="10" /></camunda:validation>
+  </camunda:formField>
+  <camunda:formField id="copies" label="份数" type="long">
+    <camunda:validation><camunda:constraint name="min" config="1" />
+    <camunda:constraint name="max" config="9" /></camunda:validation>
+  </camunda:formField>
+  <camunda:formField id="urgent" label="加急" type="boolean" />
+  <camunda:formField id="due" label="期限" type="date" />
+  <camunda:formField id="level" label="密级" type="enum">
+    <camunda:value id="public" name="公开" /><camunda:value id="internal" name="内部" />
+  </camunda:formField>
+</camunda:formData></bpmn:extensionElements>"""
+
+
+def test_generated_form_fields_are_validated_with_every_error(server):
+    response = _deploy(server, "forms_generated", "", {}, extension=GENERATED)
+    assert response.status_code == 200, response.text
+    task = _task(server, "forms_generated")
+    bad = complete(server, task["id"],
+                   _typed(title="x", copies=20, urgent="maybe", due="明天", level="secret"))
+    assert bad.status_code == 400, bad.text
+    for name in ("title", "copies", "urgent", "due", "level"):
+        assert name in bad.json()["message"], (name, bad.json()["message"])
+    good = _typed(title="通知", copies=2, urgent=True, due="2026-12-31", level="internal")
+    assert complete(server, task["id"], good).status_code == 204
