@@ -172,6 +172,7 @@ def form_data_rules(form_fields: list[dict[str, Any]], *, element: str = "") -> 
         rule = FieldRule(key=spec["id"], kind=kind, label=spec.get("label"))
         if kind == "option":
             rule.options = [o["id"] for o in spec.get("options") or []]
+            rule.extra["labels"] = {o["id"]: o.get("name") or o["id"] for o in spec.get("options") or []}
         for check in spec.get("validation") or []:
             _constraint(rule, check.get("name"), check.get("config"), where)
         rules.append(rule)
@@ -189,9 +190,9 @@ def _constraint(rule: FieldRule, name: str | None, config: Any, where: str) -> N
         elif name == "maxlength":
             rule.max_length = int(config)
         elif name == "min":
-            rule.minimum = float(config)
+            rule.minimum = _number(config)
         elif name == "max":
-            rule.maximum = float(config)
+            rule.maximum = _number(config)
         elif name == "validator":
             rule.extra["validator"] = config
         else:
@@ -200,6 +201,12 @@ def _constraint(rule: FieldRule, name: str | None, config: Any, where: str) -> N
         if isinstance(exc, FormDefinitionInvalid):
             raise
         raise FormDefinitionInvalid(f"{where}: 约束 {name} 的配置无效 / bad config {config!r}") from None
+
+
+def _number(config: Any) -> float:
+    """A constraint's number: 9 stays 9 (an int, as the message shows it), 2.5 a float."""
+    value = float(config)
+    return int(value) if value.is_integer() else value
 
 
 class _DateText(fields.String):
@@ -266,3 +273,35 @@ def validate_data(rules: list[FieldRule], data: dict[str, Any]) -> tuple[dict[st
         return build_schema(rules).load(data), {}
     except ValidationError as err:
         return {}, err.normalized_messages()
+
+
+_COMPONENT = {"string": "textfield", "integer": "number", "number": "number", "boolean": "checkbox",
+              "date": "datetime", "option": "select", "options": "checklist"}
+
+
+def rules_to_form_js(rules: list[FieldRule], *, form_id: str = "generated") -> dict[str, Any]:
+    """A form-js document drawing the fields of `rules` (a generated `camunda:formData` form), so the
+    task page renders both kinds of drawn form with the same viewer."""
+    components = []
+    for rule in rules:
+        component: dict[str, Any] = {"type": _COMPONENT[rule.kind], "key": rule.key,
+                                     "id": f"Field_{rule.key}", "label": rule.label or rule.key}
+        checks: dict[str, Any] = {"required": rule.required} if rule.required else {}
+        for attr, name in (("min_length", "minLength"), ("max_length", "maxLength"), ("minimum", "min"),
+                           ("maximum", "max"), ("pattern", "pattern")):
+            if getattr(rule, attr) is not None:
+                checks[name] = getattr(rule, attr)
+        if checks:
+            component["validate"] = checks
+        if rule.kind == "integer":
+            component["decimalDigits"] = 0
+        if rule.kind == "date":
+            component.update(subtype="date", dateLabel=rule.label or rule.key)
+            component.pop("label")
+        if rule.options is not None:
+            labels = rule.extra.get("labels") or {}
+            component["values"] = [{"label": str(labels.get(o, o)), "value": o} for o in rule.options]
+        if rule.readonly:
+            component["readonly"] = True
+        components.append(component)
+    return {"type": "default", "id": form_id, "components": components, "schemaVersion": 16}

@@ -43,6 +43,19 @@ class DrawnForm:
     resource: Resource | None = None
     form_fields: list[dict[str, Any]] = field(default_factory=list)
 
+    def form_js(self) -> dict[str, Any] | None:
+        """The form-js document the page renders: the deployed one, or one drawn from the formData
+        fields; None for a built-in form (rendered from its schema) or no form."""
+        if self.kind == "camunda-form":
+            return self.document
+        if self.kind == "generated":
+            return camunda_forms.rules_to_form_js(self.rules)
+        return None
+
+    def keys(self) -> list[str]:
+        """The variable names the form's fields write."""
+        return [rule.key for rule in self.rules]
+
 
 @dataclass
 class _Element:

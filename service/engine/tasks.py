@@ -305,3 +305,14 @@ def _validated(session, row: ProcessInstance, task: HumanTask, data: dict[str, A
     if errors:
         raise InvalidInput("表单校验未通过 / The form has errors", errors)
     return clean
+
+
+def drawn_form(ctx: Context, *, task_id: str, actor: Actor) -> drawn_forms.DrawnForm:
+    """The form the task was drawn with (built-in, Camunda Form, generated or none), for the task page
+    and `GET /task/{id}/form` / `deployed-form`. Raises NotFound for a task the caller may not see,
+    InvalidInput when its `camunda:formRef` names a form no deployment holds."""
+    with ctx.unit_of_work(write=False) as uow:
+        task = tasks.get_visible(uow.session, task_id, actor)
+        row = instances.get_visible(uow.session, task.instance_id, actor)
+        return drawn_forms.for_task(uow.session, row.definition_id, task.process_key, task.element_id,
+                                    task.form_key)

@@ -32,10 +32,14 @@ def _page(task_id: str, values: dict[str, Any] | None, errors: dict[str, list[st
     ctx, who = context(), actor()
     task = tasks.get_task(ctx, task_id=task_id, actor=who)
     variables = tasks.task_variables(ctx, task_id=task_id, actor=who)
-    schema = form_registry.json_schema(task.form_key) if task.form_key else {"properties": {}}
+    schema = form_registry.json_schema(task.form_key) if _builtin(task) else {"properties": {}}
+    drawn = tasks.drawn_form(ctx, task_id=task_id, actor=who)
+    form_js = drawn.form_js()
     body = render_template(
         "task.html",
         task=task,
+        form_js=form_js,
+        form_js_data=_prefill(drawn, variables, values),
         schema=schema,
         views=form_fields.describe(schema),
         values=values or {},
@@ -50,6 +54,20 @@ def _page(task_id: str, values: dict[str, Any] | None, errors: dict[str, list[st
         casefile=_casefile(task),
     )
     return body, status
+
+
+def _builtin(task) -> bool:
+    """Whether the task's formKey names a built-in (`forms/`) schema the page draws itself."""
+    return bool(task.form_key) and task.form_key in form_registry.FORMS
+
+
+def _prefill(drawn, variables: dict[str, Any], values: dict[str, Any] | None) -> dict[str, Any]:
+    """What a Camunda Form (or generated form) shows: the variables its fields write, then what was
+    just sent (a refused submission comes back as typed)."""
+    keys = drawn.keys()
+    shown = {k: variables[k] for k in keys if k in variables}
+    shown.update({k: v for k, v in (values or {}).items() if k in keys})
+    return shown
 
 
 def _casefile(task):
@@ -79,8 +97,10 @@ def show(task_id: str):
 def submit(task_id: str):
     ctx, who = context(), actor()
     task = tasks.get_task(ctx, task_id=task_id, actor=who)
-    views = form_fields.describe(form_registry.json_schema(task.form_key)) if task.form_key else []
+    views = form_fields.describe(form_registry.json_schema(task.form_key)) if _builtin(task) else []
     data = form_fields.parse(views, request.form)
+    if "camunda_form_data" in request.form:  # a Camunda Form or generated form, rendered by form-js
+        data = _form_js_data(request.form["camunda_form_data"])
     try:
         _attach_uploads(task_id, views, data)
     except InvalidInput as exc:
@@ -104,6 +124,17 @@ def submit(task_id: str):
         return redirect(url_for("web_task.show", task_id=following), code=303)
     flash(t("completed_inbox"), "ok")
     return redirect(url_for("web_inbox.inbox"), code=303)
+
+
+def _form_js_data(text: str) -> dict[str, Any]:
+    """The values form-js submitted (JSON of an object), InvalidInput otherwise."""
+    try:
+        data = json.loads(text or "{}")
+    except ValueError:
+        data = None
+    if not isinstance(data, dict):
+        raise InvalidInput("表单数据无效 / The form data is not valid", {"_schema": ["not a JSON object"]})
+    return data
 
 
 def _review_page(task_id: str) -> str | None:
