@@ -82,6 +82,7 @@ def for_task(session: Session, definition_id: str, process_key: str, element_id:
     element = _element(session, definition, process_key, element_id) if definition else None
     if element is None:
         return DrawnForm("none", form_key=form_key)
+    form_key = form_key or element.form_key  # a start event's formKey is read from the diagram
     if element.form_ref:
         resource = _by_form_id(session, definition, element)
         return _camunda_form(resource, form_key)
@@ -96,6 +97,35 @@ def for_task(session: Session, definition_id: str, process_key: str, element_id:
         rules = camunda_forms.form_data_rules(element.form_fields, element=element_id)
         return DrawnForm("generated", form_key=form_key, rules=rules, form_fields=element.form_fields)
     return DrawnForm("none", form_key=form_key)
+
+
+def reference(session: Session, definition_id: str, process_key: str, element_id: str,
+              form_key: str | None) -> dict[str, Any]:
+    """Camunda's FormDto of a task or start event: `{"key", "contextPath", "camundaFormRef"}` (the
+    formKey as written, or `camundaFormRef` {key, binding, version} for a `camunda:formRef`)."""
+    definition = _definition_of(session, definition_id, process_key)
+    element = _element(session, definition, process_key, element_id) if definition else None
+    ref = None
+    if element is not None and element.form_ref:
+        version = int(element.version) if (element.version or "").isdigit() else None
+        ref = {"key": element.form_ref, "binding": element.binding, "version": version}
+    key = form_key if form_key is not None else (element.form_key if element else None)
+    return {"key": None if ref else key, "contextPath": None, "camundaFormRef": ref}
+
+
+def start_event_of(session: Session, definition: ProcessDefinition) -> str | None:
+    """The id of the process's none start event (the one a start form belongs to), None if it has none."""
+    resource = _named(session, definition.deployment_id, definition.resource_name)
+    if resource is None:
+        return None
+    root = etree.fromstring(resource.content, parser=etree.XMLParser(resolve_entities=False, no_network=True))
+    for process in root.iter(f"{{{BPMN}}}process"):
+        if process.get("id") != definition.key:
+            continue
+        for event in process.iterfind(f"{{{BPMN}}}startEvent"):
+            if not any(isinstance(c.tag, str) and c.tag.endswith("EventDefinition") for c in event):
+                return event.get("id")
+    return None
 
 
 def validate(drawn: DrawnForm, data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:

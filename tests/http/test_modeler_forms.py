@@ -66,7 +66,6 @@ def test_camunda_form_by_deployment_form_key_refuses_each_bad_field_then_complet
     response = _deploy(server, "forms_key", 'camunda:formKey="camunda-forms:deployment:material.form"',
                        {"material.form": _form()})
     assert response.status_code == 200, response.text
-    resources = server.client("owner").rest("GET", f"/deployment/{response.json()['id']}/resources")
     task = _task(server, "forms_key")
     bad = complete(server, task["id"], _typed(note="", archiveNo="ab12", pages=900, category="z"))
     assert bad.status_code == 400, bad.text
@@ -77,7 +76,46 @@ def test_camunda_form_by_deployment_form_key_refuses_each_bad_field_then_complet
     assert missing.status_code == 400 and "note" in missing.json()["message"]
     assert complete(server, task["id"], GOOD).status_code == 204
     assert open_tasks(server, task["processInstanceId"]) == []
-    assert resources.status_code in (200, 404)  # listed by item 5 when present
+
+
+def test_deployment_resources_and_deployed_forms_answer_as_in_camunda(server):
+    start_form = ('<bpmn:startEvent id="Start_1" camunda:formRef="Form_material" '
+                  'camunda:formRefBinding="deployment" />')
+    task = ('<bpmn:userTask id="Task_material" name="材料补充说明" camunda:candidateGroups="city_clerk" '
+            'camunda:formRef="Form_material" camunda:formRefBinding="version" camunda:formRefVersion="1" />')
+    body = chain(start_form, task, '<bpmn:endEvent id="End_1" />')
+    files = {"forms_rest.bpmn": drawn("forms_rest", body), "材料.form": _form()}
+    deployed = server.client("owner").rest("POST", "/deployment/create", **_upload(files, "forms_rest"))
+    assert deployed.status_code == 200, deployed.text
+    deployment_id = deployed.json()["id"]
+    [definition] = deployed.json()["deployedProcessDefinitions"].values()
+    owner = server.client("owner")
+    listed = owner.rest("GET", f"/deployment/{deployment_id}/resources")
+    assert listed.status_code == 200
+    assert sorted(r["name"] for r in listed.json()) == ["forms_rest.bpmn", "材料.form"]
+    form = next(r for r in listed.json() if r["name"] == "材料.form")
+    assert form["deploymentId"] == deployment_id
+    one = owner.rest("GET", f"/deployment/{deployment_id}/resources/{form['id']}")
+    assert one.status_code == 200 and one.json() == form
+    data = owner.rest("GET", f"/deployment/{deployment_id}/resources/{form['id']}/data")
+    assert data.status_code == 200 and data.content == _form()
+    assert owner.rest("GET", f"/deployment/{deployment_id}/resources/nope").status_code == 404
+    assert server.client("city1").rest("GET", f"/deployment/{deployment_id}/resources").status_code == 404
+
+    start_form_body = owner.rest("GET", f"/process-definition/{definition['id']}/deployed-start-form")
+    assert start_form_body.status_code == 200 and start_form_body.json()["id"] == "Form_material"
+    (opened,) = open_tasks(server, start(server, "forms_rest"))
+    described = server.client("city1").rest("GET", f"/task/{opened['id']}/form")
+    assert described.status_code == 200
+    reference = {"key": "Form_material", "binding": "version", "version": 1}
+    assert described.json() == {"key": None, "contextPath": None, "camundaFormRef": reference}
+    content = server.client("city1").rest("GET", f"/task/{opened['id']}/deployed-form")
+    assert content.status_code == 200 and content.json()["components"][0]["key"] == "note"
+
+    _deploy(server, "forms_none", "", {})
+    (plain,) = open_tasks(server, start(server, "forms_none"))
+    assert server.client("city1").rest("GET", f"/task/{plain['id']}/deployed-form").status_code == 404
+    assert server.client("city1").rest("GET", f"/task/{plain['id']}/form").json()["key"] is None
 
 
 PINNED = 'camunda:formRef="Form_material" camunda:formRefBinding="deployment"'
