@@ -22,6 +22,8 @@ from marshmallow import INCLUDE, ValidationError, fields, validate
 
 from . import messages as m
 from .base import FormSchema
+from .checks import normalize_code, resident_id_problem, uscc_problem
+from .confirm_membership import PHONE_PATTERN
 
 INPUT_TYPES = {
     "textfield": "string",
@@ -42,6 +44,26 @@ CONTAINERS = {"group"}
 GENERATED_TYPES = {"string": "string", "long": "integer", "boolean": "boolean", "date": "date",
                    "enum": "option"}
 """`camunda:formField type` → value kind (Camunda 7's built-in form field types)."""
+
+
+def _problem_check(problem_of) -> Any:
+    def check(value: Any) -> None:
+        problem = problem_of(normalize_code(str(value))) if value not in (None, "") else None
+        if problem:
+            raise ValidationError(problem)
+    return check
+
+
+def _phone(value: Any) -> None:
+    if value not in (None, "") and not re.fullmatch(PHONE_PATTERN, str(value).strip()):
+        raise ValidationError(m.Msg("请填写有效的手机号或带区号的固定电话",
+                                    "Enter a mobile number or a landline with area code"))
+
+
+VALIDATORS = {"uscc": _problem_check(uscc_problem), "id_number": _problem_check(resident_id_problem),
+              "phone": _phone}
+"""The domain checks a drawn form may name (form-js custom property `validator`, or
+`camunda:constraint name="validator" config="…"`): USCC check character, resident ID number, phone."""
 
 
 class FormDefinitionInvalid(ValueError):
@@ -150,11 +172,17 @@ def _form_js_rule(component: dict[str, Any], kind: str, where: str) -> FieldRule
         rule.options = [v.get("value") if isinstance(v, dict) else v for v in component["values"]]
     if component.get("type") == "number" and component.get("decimalDigits") == 0:
         rule.kind = "integer"
-    for custom in ("validator",):  # a form-js custom property naming a registered validator
-        properties = component.get("properties") or {}
-        if isinstance(properties, dict) and properties.get(custom):
-            rule.extra[custom] = properties[custom]
+    properties = component.get("properties") or {}  # form-js custom properties
+    if isinstance(properties, dict) and properties.get("validator"):
+        rule.extra["validator"] = _known_validator(properties["validator"], where)
     return rule
+
+
+def _known_validator(name: Any, where: str) -> str:
+    if name not in VALIDATORS:
+        raise FormDefinitionInvalid(f"{where}: 未知的校验器 / unknown validator '{name}' "
+                                    f"(known: {', '.join(sorted(VALIDATORS))})")
+    return name
 
 
 def form_data_rules(form_fields: list[dict[str, Any]], *, element: str = "") -> list[FieldRule]:
@@ -194,7 +222,7 @@ def _constraint(rule: FieldRule, name: str | None, config: Any, where: str) -> N
         elif name == "max":
             rule.maximum = _number(config)
         elif name == "validator":
-            rule.extra["validator"] = config
+            rule.extra["validator"] = _known_validator(config, where)
         else:
             raise FormDefinitionInvalid(f"{where}: 不支持的约束 / unsupported constraint '{name}'")
     except (TypeError, ValueError) as exc:
@@ -241,6 +269,8 @@ def _field(rule: FieldRule) -> fields.Field:
         checks.append(validate.OneOf(rule.options))
     if rule.required and rule.kind in ("string", "date"):
         checks.append(validate.Length(min=1))
+    if rule.extra.get("validator"):
+        checks.append(VALIDATORS[rule.extra["validator"]])
     options = {"required": rule.required, "allow_none": not rule.required, "validate": checks,
                "metadata": {"label_zh": rule.label or rule.key, "label_en": rule.label or rule.key}}
     if rule.kind == "string":

@@ -14,7 +14,7 @@ from workflows.errors import DiagramInvalid
 from ..actors import ADMIN, PROCESS_OWNER, Actor
 from ..context import Context
 from ..errors import Forbidden, InvalidInput
-from . import called, timer_starts
+from . import called, drawn_forms, timer_starts
 from .store import audit, definitions, messages
 from .store.models import Deployment, ProcessDefinition, Resource
 
@@ -48,7 +48,7 @@ def deploy(
         raise Forbidden("只有流程管理员可以部署 / Only process owners may deploy")
     forms = {n: c for n, c in files.items() if n.endswith(FORM_FILES)}
     files = {n: c for n, c in files.items() if n.endswith(DEPLOYABLE)}
-    _check_forms(forms)
+    _check_forms(forms, files)
     if not files:
         raise InvalidInput(
             "没有可部署的 BPMN 文件 / No BPMN file in the deployment", {"data": ["no .bpmn file"]}
@@ -137,10 +137,17 @@ def deploy(
         return result
 
 
-def _check_forms(forms: dict[str, bytes]) -> None:
-    """Refuse a `.form` that is not a Camunda Form (form-js JSON with typed, keyed components), naming
-    the file and the component (InvalidInput, field `forms`)."""
+def _check_forms(forms: dict[str, bytes], files: dict[str, bytes]) -> None:
+    """Refuse a `.form` that is not a Camunda Form (form-js JSON with typed, keyed components), a
+    generated form with an unknown type or constraint, or a deployment-bound formKey whose file is
+    missing, naming the file and the component or element (InvalidInput, field `forms`)."""
     problems = []
+    for name, content in sorted(files.items()):
+        if name.endswith((".bpmn", ".bpmn20.xml")):
+            try:
+                problems.extend(drawn_forms.problems_in(name, content, set(forms)))
+            except etree.XMLSyntaxError:
+                pass  # the diagram check reports it
     for name, content in sorted(forms.items()):
         try:
             camunda_forms.parse_form_js(name, content)

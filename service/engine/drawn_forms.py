@@ -191,6 +191,28 @@ def _read_element(content: bytes, element_id: str) -> _Element | None:
     return None
 
 
+def problems_in(name: str, content: bytes, form_names: set[str]) -> list[str]:
+    """Deploy-time problems of the forms a BPMN file draws: a `camunda:formData` field of an unknown
+    type, constraint or validator, or a `camunda-forms:deployment:X.form` formKey whose file is not in
+    the deployment. Each names the file and element."""
+    problems = []
+    root = etree.fromstring(content, parser=etree.XMLParser(resolve_entities=False, no_network=True))
+    for node in root.iter(f"{{{BPMN}}}userTask", f"{{{BPMN}}}startEvent"):
+        element_id = node.get("id") or ""
+        element = _read_element(content, element_id) if element_id else None
+        if element is None:
+            continue
+        try:
+            camunda_forms.form_data_rules(element.form_fields, element=f"{name} [{element_id}]")
+        except camunda_forms.FormDefinitionInvalid as exc:
+            problems.append(str(exc))
+        key = element.form_key or ""
+        if key.startswith(DEPLOYMENT_FORM) and key[len(DEPLOYMENT_FORM):] not in form_names:
+            problems.append(f"{name} [{element_id}] formKey {key}: 部署中没有该表单文件 / the deployment has "
+                            f"no file '{key[len(DEPLOYMENT_FORM):]}' (include it as an additional file)")
+    return problems
+
+
 def _named(session: Session, deployment_id: str, name: str) -> Resource | None:
     return session.scalars(sa.select(Resource).where(Resource.deployment_id == deployment_id,
                                                      Resource.name == name)).first()

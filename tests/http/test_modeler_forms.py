@@ -215,3 +215,29 @@ def test_generated_form_fields_are_validated_with_every_error(server):
         assert name in bad.json()["message"], (name, bad.json()["message"])
     good = _typed(title="通知", copies=2, urgent=True, due="2026-12-31", level="internal")
     assert complete(server, task["id"], good).status_code == 204
+
+
+def test_named_domain_validators_and_deploy_time_form_problems(server):
+    checked = _deploy(server, "forms_validator", "", {}, extension="""<bpmn:extensionElements>
+  <camunda:formData>
+  <camunda:formField id="uscc" label="统一社会信用代码" type="string">
+    <camunda:validation><camunda:constraint name="validator" config="uscc" /></camunda:validation>
+  </camunda:formField>
+  <camunda:formField id="phone" label="电话" type="string">
+    <camunda:validation><camunda:constraint name="validator" config="phone" /></camunda:validation>
+  </camunda:formField></camunda:formData></bpmn:extensionElements>""")
+    assert checked.status_code == 200, checked.text
+    task = _task(server, "forms_validator")
+    bad = complete(server, task["id"], _typed(uscc="91370200ABCDEFGHIJ", phone="12"))
+    assert bad.status_code == 400 and "uscc" in bad.json()["message"] and "phone" in bad.json()["message"]
+    assert complete(server, task["id"], _typed(uscc="91370200163562681G", phone="0532-12345678")
+                    ).status_code == 204
+
+    unknown = _deploy(server, "forms_unknown_validator", "", {}, extension="""<bpmn:extensionElements>
+  <camunda:formData><camunda:formField id="x" type="string"><camunda:validation>
+  <camunda:constraint name="validator" config="horoscope" /></camunda:validation></camunda:formField>
+  </camunda:formData></bpmn:extensionElements>""")
+    assert unknown.status_code == 400 and "horoscope" in unknown.json()["message"]
+    gone = 'camunda:formKey="camunda-forms:deployment:gone.form"'
+    missing = _deploy(server, "forms_missing_file", gone, {})
+    assert missing.status_code == 400 and "gone.form" in missing.json()["message"]
