@@ -220,16 +220,15 @@ def _named(session: Session, deployment_id: str, name: str) -> Resource | None:
 
 def form_versions(session: Session, form_id: str) -> list[Resource]:
     """Every deployed Camunda Form whose form-js `id` is `form_id`, oldest first: version n is the n-th
-    (Camunda versions a form definition per deployment, as a process definition)."""
-    rows = session.execute(
-        sa.select(Resource).join(Deployment, Deployment.id == Resource.deployment_id)
+    (Camunda versions a form definition per deployment, as a process definition). A file's id is read
+    once (resources are immutable); only the matching rows are loaded whole."""
+    listed = session.execute(
+        sa.select(Resource.id).join(Deployment, Deployment.id == Resource.deployment_id)
         .where(Resource.name.like("%.form")).order_by(Deployment.deployed_at, Resource.id)
-    ).scalars()
-    found = []
-    for row in rows:
-        if _form_id(row) == form_id:
-            found.append(row)
-    return found
+    ).scalars().all()
+    for resource_id in [r for r in listed if r not in _FORM_IDS]:
+        _form_id(session.get(Resource, resource_id))
+    return [session.get(Resource, r) for r in listed if _FORM_IDS.get(r) == form_id]
 
 
 _FORM_IDS: dict[str, str | None] = {}

@@ -33,13 +33,16 @@ def _page(task_id: str, values: dict[str, Any] | None, errors: dict[str, list[st
     task = tasks.get_task(ctx, task_id=task_id, actor=who)
     variables = tasks.task_variables(ctx, task_id=task_id, actor=who)
     schema = form_registry.json_schema(task.form_key) if _builtin(task) else {"properties": {}}
-    drawn = tasks.drawn_form(ctx, task_id=task_id, actor=who)
-    form_js = drawn.form_js()
+    try:
+        drawn = tasks.drawn_form(ctx, task_id=task_id, actor=who)
+    except InvalidInput as exc:  # a formRef no deployment holds: say so on the page, nothing to fill in
+        drawn, errors = None, {**errors, **form_fields.flatten_errors(exc.fields)}
+    form_js = drawn.form_js() if drawn else None
     body = render_template(
         "task.html",
         task=task,
         form_js=form_js,
-        form_js_data=_prefill(drawn, variables, values),
+        form_js_data=_prefill(drawn, variables, values) if drawn else {},
         schema=schema,
         views=form_fields.describe(schema),
         values=values or {},
