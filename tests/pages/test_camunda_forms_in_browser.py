@@ -94,3 +94,17 @@ def test_a_generated_form_is_rendered_and_checked_by_the_server_too(site):
         page.click("button[value=complete]")
     assert page.locator("#error-summary").count() == 0
     assert not _open_tasks(site, instance_id)
+
+
+def test_a_task_whose_form_key_names_no_form_here_completes_from_its_page(site):
+    _deploy(site, "forms_page_embedded", 'camunda:formKey="embedded:app:forms/material.html"')
+    walk = Walk(site.ctx)
+    started = instances.start_instance(site.ctx, key="forms_page_embedded", actor=walk.actor("city1"))
+    [task] = _open_tasks(site, started.id)
+    page = site.page_for("city1")
+    page.goto(site.url(f"/tasks/{task.id}"))  # was a server error: no schema for that formKey
+    assert page.locator("#camunda-form").count() == 0
+    with page.expect_navigation():
+        page.click("button[value=complete]")
+    assert page.locator("#error-summary").count() == 0
+    assert not _open_tasks(site, started.id)
