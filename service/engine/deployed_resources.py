@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from ..actors import Actor
 from ..context import Context
-from ..errors import NotFound
+from ..errors import InvalidInput, NotFound
 from . import drawn_forms
 from .browse import may_see_deployments
 from .store import definitions, instances, tasks
@@ -73,3 +73,18 @@ def start_deployed_form(ctx: Context, *, definition: ProcessDefinition) -> bytes
 def _may_see(deployment_id: str, actor: Actor) -> None:
     if not may_see_deployments(actor):
         raise NotFound(f"部署不存在 / Deployment with id '{deployment_id}' does not exist")
+
+
+def start_form_data(ctx: Context, *, definition: ProcessDefinition, data: dict[str, Any]) -> dict[str, Any]:
+    """`data` checked against the start event's form (Camunda Form, generated or built-in), as task
+    completion checks a task's; unchanged when the start event has none. Raises InvalidInput listing
+    every field error."""
+    with ctx.unit_of_work(write=False) as uow:
+        start = drawn_forms.start_event_of(uow.session, definition)
+        if start is None:
+            return data
+        drawn = drawn_forms.for_task(uow.session, definition.id, definition.key, start, None)
+    clean, errors = drawn_forms.validate(drawn, data)
+    if errors:
+        raise InvalidInput("表单校验未通过 / The form has errors", errors)
+    return clean

@@ -104,7 +104,16 @@ def test_deployment_resources_and_deployed_forms_answer_as_in_camunda(server):
 
     start_form_body = owner.rest("GET", f"/process-definition/{definition['id']}/deployed-start-form")
     assert start_form_body.status_code == 200 and start_form_body.json()["id"] == "Form_material"
-    (opened,) = open_tasks(server, start(server, "forms_rest"))
+    city = server.client("city1")
+    refused = city.rest("POST", "/process-definition/key/forms_rest/submit-form",
+                        json={"variables": _typed(archiveNo="x")})
+    assert refused.status_code == 400 and "note" in refused.json()["message"]
+    assert "archiveNo" in refused.json()["message"]
+    submitted = city.rest("POST", f"/process-definition/{definition['id']}/submit-form",
+                          json={"variables": GOOD, "businessKey": "FORM-1"})
+    assert submitted.status_code == 200, submitted.text
+    assert submitted.json()["businessKey"] == "FORM-1"
+    (opened,) = open_tasks(server, submitted.json()["id"])
     described = server.client("city1").rest("GET", f"/task/{opened['id']}/form")
     assert described.status_code == 200
     reference = {"key": "Form_material", "binding": "version", "version": 1}

@@ -1,6 +1,7 @@
 """Deployment resources and deployed forms, as Camunda 7's REST API answers them:
 `GET /deployment/{id}/resources`, `/deployment/{id}/resources/{rid}`, `/deployment/{id}/resources/{rid}/data`,
-`/task/{id}/form`, `/task/{id}/deployed-form`, `/process-definition/{id}/deployed-start-form` (issue 15)."""
+`/task/{id}/form`, `/task/{id}/deployed-form`, `/process-definition/{id}/deployed-start-form`, and
+`POST /process-definition/{id}/submit-form` checked against the start form (issue 15)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,15 @@ from urllib.parse import quote
 
 from flask import Response, jsonify
 
-from ...engine import browse, deployed_resources
+from ...engine import browse, deployed_resources, instances
 from ...engine.store.models import Resource
 from ..auth import context
 from .blueprint import actor, bp
+from .errors import BadRequest
+from .instances import instance_dto
+from .params import json_body
+from .strict import check_fields
+from .variables import from_typed_map
 
 MEDIA = {".bpmn": "application/xml", ".xml": "application/xml", ".dmn": "application/xml",
          ".form": "application/json", ".json": "application/json", ".html": "text/html"}
@@ -71,3 +77,29 @@ def _file(content: bytes, name: str, *, attachment: bool = True) -> Response:
         base = name.rsplit("/", 1)[-1]
         response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(base)}"
     return response
+
+
+@bp.post("/process-definition/<definition_id>/submit-form")
+def submit_start_form(definition_id: str):
+    return _submit_start(browse.get_definition(context(), definition_id=definition_id))
+
+
+@bp.post("/process-definition/key/<key>/submit-form")
+def submit_start_form_by_key(key: str):
+    return _submit_start(browse.get_definition(context(), key=key))
+
+
+def _submit_start(definition):
+    """Start with the start form's values (Camunda's StartProcessInstanceFormDto: variables,
+    businessKey), checked against the start event's form first (400 listing every field)."""
+    instances.check_may_start(definition, actor(), context().extensions)
+    body = json_body()
+    check_fields(body, {"variables", "businessKey"}, "StartProcessInstanceFormDto")
+    business_key = body.get("businessKey")
+    if business_key is not None and not isinstance(business_key, str):
+        raise BadRequest("businessKey must be a string")
+    data = from_typed_map(body.get("variables"))
+    clean = deployed_resources.start_form_data(context(), definition=definition, data=data)
+    started = instances.start_instance(context(), definition_id=definition.id, actor=actor(),
+                                       business_key=business_key, variables=clean)
+    return jsonify(instance_dto(browse.get_instance_row(context(), instance_id=started.id, actor=actor())))
