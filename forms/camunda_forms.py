@@ -278,7 +278,7 @@ def _field(rule: FieldRule) -> fields.Field:
     if rule.kind == "date":
         return _DateText(**options)
     if rule.kind == "integer":
-        return fields.Integer(strict=False, **options)
+        return fields.Integer(strict=True, **options)  # 1.5 is refused, not cut to 1
     if rule.kind == "number":
         return fields.Float(allow_nan=False, **options)
     if rule.kind == "boolean":
