@@ -6,6 +6,7 @@ import hashlib
 import uuid
 from dataclasses import dataclass, field
 
+import sqlalchemy as sa
 from lxml import etree
 
 from forms import camunda_forms
@@ -49,6 +50,9 @@ def deploy(
     forms = {n: c for n, c in files.items() if n.endswith(FORM_FILES)}
     files = {n: c for n, c in files.items() if n.endswith(DEPLOYABLE)}
     _check_forms(forms, files)
+    if not files and forms:  # Modeler's Deploy from the form editor: the forms alone
+        return _deploy_forms(ctx, forms=forms, actor=actor, name=name, source=source, tenant_id=tenant_id,
+                             changed_only=changed_only)
     if not files:
         raise InvalidInput(
             "没有可部署的 BPMN 文件 / No BPMN file in the deployment", {"data": ["no .bpmn file"]}
@@ -135,6 +139,38 @@ def deploy(
         )
         uow.commit()
         return result
+
+
+def _deploy_forms(ctx: Context, *, forms: dict[str, bytes], actor: Actor, name: str | None,
+                  source: str | None, tenant_id: str | None, changed_only: bool) -> DeployResult:
+    """A deployment of Camunda Forms only (a new version of each, for `formRefBinding="latest"`); with
+    duplicate filtering, forms identical to the newest of the same names answer that deployment."""
+    now = ctx.now()
+    with ctx.unit_of_work() as uow:
+        session = uow.session
+        if changed_only:
+            newest = {n: _newest_resource(session, n) for n in forms}
+            deployments = {r.deployment_id for r in newest.values() if r is not None}
+            same = all(r is not None and r.content == forms[n] for n, r in newest.items())
+            if same and len(deployments) == 1:
+                return DeployResult(deployment=definitions.get_deployment(session, deployments.pop()))
+        deployment = Deployment(id=str(uuid.uuid4()), name=name, source=source, tenant_id=tenant_id,
+                                deployed_at=now, deployed_by=actor.id)
+        session.add(deployment)
+        for resource_name, content in forms.items():
+            session.add(Resource(id=str(uuid.uuid4()), deployment_id=deployment.id, name=resource_name,
+                                 content=content, content_hash=hashlib.sha256(content).hexdigest()))
+        audit.record(session, actor=actor, action="deployment.created", at=now,
+                     detail={"deployment": deployment.id, "definitions": [], "forms": sorted(forms)})
+        uow.commit()
+        return DeployResult(deployment=deployment)
+
+
+def _newest_resource(session, name: str) -> Resource | None:
+    return session.scalars(
+        sa.select(Resource).join(Deployment, Deployment.id == Resource.deployment_id)
+        .where(Resource.name == name).order_by(Deployment.deployed_at.desc())
+    ).first()
 
 
 def _check_forms(forms: dict[str, bytes], files: dict[str, bytes]) -> None:

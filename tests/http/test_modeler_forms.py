@@ -250,3 +250,21 @@ def test_named_domain_validators_and_deploy_time_form_problems(server):
     gone = 'camunda:formKey="camunda-forms:deployment:gone.form"'
     missing = _deploy(server, "forms_missing_file", gone, {})
     assert missing.status_code == 400 and "gone.form" in missing.json()["message"]
+
+
+def test_a_form_deployed_alone_is_the_latest_version_for_binding_latest(server, clock):
+    deployed = _deploy(server, "forms_alone", 'camunda:formRef="Form_alone"',
+                       {"alone.form": _form("Form_alone")})
+    assert deployed.status_code == 200, deployed.text
+    task = _task(server, "forms_alone")
+    clock.advance(minutes=1)
+    owner = server.client("owner")
+    alone = owner.rest("POST", "/deployment/create",
+                       **_upload({"alone.form": _form("Form_alone", pattern="^[0-9]{6}$")}, "alone.form"))
+    assert alone.status_code == 200, alone.text
+    assert alone.json()["id"] != deployed.json()["id"] and not alone.json()["deployedProcessDefinitions"]
+    again = owner.rest("POST", "/deployment/create",
+                       **_upload({"alone.form": _form("Form_alone", pattern="^[0-9]{6}$")}, "alone.form"))
+    assert again.json()["id"] == alone.json()["id"]  # duplicate filtering: nothing new
+    assert complete(server, task["id"], GOOD).status_code == 400  # the newest form wants six digits
+    assert complete(server, task["id"], _typed(note="好的", archiveNo="123456")).status_code == 204
