@@ -43,6 +43,7 @@ def _page(task_id: str, values: dict[str, Any] | None, errors: dict[str, list[st
         task=task,
         form_js=form_js,
         form_js_data=_prefill(drawn, variables, values) if drawn else {},
+        drawn_labels={r.key: r.label or r.key for r in drawn.rules} if drawn else {},
         schema=schema,
         views=form_fields.describe(schema),
         values=values or {},

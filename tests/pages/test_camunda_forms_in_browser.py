@@ -85,7 +85,7 @@ def test_a_generated_form_is_rendered_and_checked_by_the_server_too(site):
             HTMLFormElement.prototype.submit.call(document.getElementById("camunda-form").closest("form"));
         }""")
     summary = page.locator("#error-summary")
-    assert "copies" in summary.inner_text() and "9" in summary.inner_text()
+    assert "份数" in summary.inner_text() and "9" in summary.inner_text()  # the field by its label
     page.wait_for_selector("#camunda-form[data-rendered=true]")
     assert page.get_by_label("份数").input_value() == "50"  # the refused value comes back as typed
     page.screenshot(path=str(ARTIFACTS / "generated-form-refused.png"), full_page=True)
