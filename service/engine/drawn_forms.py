@@ -164,13 +164,16 @@ def _element(session: Session, definition: ProcessDefinition, process_key: str,
         if len(_ELEMENTS) > 10_000:
             _ELEMENTS.clear()
         resource = _named(session, definition.deployment_id, definition.resource_name)
-        _ELEMENTS[cache_key] = _read_element(resource.content, element_id) if resource else None
+        _ELEMENTS[cache_key] = _read_element(resource.content, element_id, process_key) if resource else None
     return _ELEMENTS[cache_key]
 
 
-def _read_element(content: bytes, element_id: str) -> _Element | None:
+def _read_element(content: bytes, element_id: str, process_key: str | None = None) -> _Element | None:
+    """The form attributes of user task / start event `element_id` (in process `process_key` when
+    given: element ids are unique per file, but a called process may sit in another file)."""
     root = etree.fromstring(content, parser=etree.XMLParser(resolve_entities=False, no_network=True))
-    for node in root.iter(f"{{{BPMN}}}userTask", f"{{{BPMN}}}startEvent"):
+    scopes = [p for p in root.iter(f"{{{BPMN}}}process") if process_key in (None, p.get("id"))] or [root]
+    for node in (n for scope in scopes for n in scope.iter(f"{{{BPMN}}}userTask", f"{{{BPMN}}}startEvent")):
         if node.get("id") != element_id:
             continue
         fields_ = []

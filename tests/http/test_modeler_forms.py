@@ -268,3 +268,23 @@ def test_a_form_deployed_alone_is_the_latest_version_for_binding_latest(server, 
     assert again.json()["id"] == alone.json()["id"]  # duplicate filtering: nothing new
     assert complete(server, task["id"], GOOD).status_code == 400  # the newest form wants six digits
     assert complete(server, task["id"], _typed(note="好的", archiveNo="123456")).status_code == 204
+
+
+def test_a_called_process_task_is_checked_against_its_own_form(server):
+    child_task = ('<bpmn:userTask id="Task_child" name="子流程办理" camunda:candidateGroups="city_clerk">'
+                  '<bpmn:extensionElements><camunda:formData><camunda:formField id="same" type="long">'
+                  '<camunda:validation><camunda:constraint name="required" /></camunda:validation>'
+                  '</camunda:formField></camunda:formData></bpmn:extensionElements></bpmn:userTask>')
+    child = drawn("forms_child", chain('<bpmn:startEvent id="Start_c" />', child_task,
+                                       '<bpmn:endEvent id="End_c" />'))
+    parent = drawn("forms_parent", chain('<bpmn:startEvent id="Start_1" />',
+                                         '<bpmn:callActivity id="Call_1" calledElement="forms_child" />',
+                                         '<bpmn:endEvent id="End_1" />'))
+    files = {"forms_parent.bpmn": parent, "forms_child.bpmn": child}
+    assert server.client("owner").rest("POST", "/deployment/create",
+                                       **_upload(files, "forms_called")).status_code == 200
+    start(server, "forms_parent")
+    [task] = server.client("city1").rest("GET", "/task?taskDefinitionKey=Task_child").json()
+    refused = complete(server, task["id"], _typed(same="x"))
+    assert refused.status_code == 400 and "same" in refused.json()["message"]
+    assert complete(server, task["id"], _typed(same=2)).status_code == 204
