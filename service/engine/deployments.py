@@ -6,20 +6,24 @@ import hashlib
 import uuid
 from dataclasses import dataclass, field
 
+import sqlalchemy as sa
 from lxml import etree
 
+from forms import camunda_forms
 from workflows.errors import DiagramInvalid
 
 from ..actors import ADMIN, PROCESS_OWNER, Actor
 from ..context import Context
 from ..errors import Forbidden, InvalidInput
-from . import called, candidate_groups, timer_starts
+from . import called, candidate_groups, drawn_forms, timer_starts
 from .store import audit, definitions, messages
 from .store.models import Deployment, ProcessDefinition, Resource
 
 CAMUNDA = "http://camunda.org/schema/1.0/bpmn"
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 DEPLOYABLE = (".bpmn", ".bpmn20.xml", ".dmn")
+FORM_FILES = (".form",)
+"""Camunda Forms (form-js JSON) Modeler deploys beside the diagram: stored as deployment resources."""
 
 
 @dataclass
@@ -43,7 +47,12 @@ def deploy(
     """Create a deployment; a process whose content is unchanged keeps its version (deploy-changed-only)."""
     if not actor.has(PROCESS_OWNER, ADMIN):
         raise Forbidden("只有流程管理员可以部署 / Only process owners may deploy")
+    forms = {n: c for n, c in files.items() if n.endswith(FORM_FILES)}
     files = {n: c for n, c in files.items() if n.endswith(DEPLOYABLE)}
+    _check_forms(forms, files)
+    if not files and forms:  # Modeler's Deploy from the form editor: the forms alone
+        return _deploy_forms(ctx, forms=forms, actor=actor, name=name, source=source, tenant_id=tenant_id,
+                             changed_only=changed_only)
     if not files:
         raise InvalidInput(
             "没有可部署的 BPMN 文件 / No BPMN file in the deployment", {"data": ["no .bpmn file"]}
@@ -63,9 +72,12 @@ def deploy(
         result.warnings += candidate_groups.unknown_group_warnings(session, files)
         pending: list[tuple] = []
         firings = {key: timer_starts.first_firings(ctx, process, now) for key, process in compiled.items()}
+        forms_digest = _forms_digest(forms)
         for key, process in compiled.items():
             content = files[process.resource_name]
-            digest = hashlib.sha256(content).hexdigest()
+            # duplicate filtering compares the whole resource set: a changed .form is a new version
+            digest = hashlib.sha256(content + forms_digest).hexdigest() if forms else hashlib.sha256(
+                content).hexdigest()
             latest = definitions.find_latest(session, key)
             if changed_only and latest is not None and latest.content_hash == digest:
                 result.unchanged.append(latest)
@@ -83,7 +95,7 @@ def deploy(
             deployed_by=actor.id,
         )
         session.add(deployment)
-        for resource_name, content in files.items():
+        for resource_name, content in (files | forms).items():
             session.add(
                 Resource(
                     id=str(uuid.uuid4()),
@@ -128,6 +140,66 @@ def deploy(
         )
         uow.commit()
         return result
+
+
+def _deploy_forms(ctx: Context, *, forms: dict[str, bytes], actor: Actor, name: str | None,
+                  source: str | None, tenant_id: str | None, changed_only: bool) -> DeployResult:
+    """A deployment of Camunda Forms only (a new version of each, for `formRefBinding="latest"`); with
+    duplicate filtering, forms identical to the newest of the same names answer that deployment."""
+    now = ctx.now()
+    with ctx.unit_of_work() as uow:
+        session = uow.session
+        if changed_only:
+            newest = {n: _newest_resource(session, n) for n in forms}
+            deployments = {r.deployment_id for r in newest.values() if r is not None}
+            same = all(r is not None and r.content == forms[n] for n, r in newest.items())
+            if same and len(deployments) == 1:
+                return DeployResult(deployment=definitions.get_deployment(session, deployments.pop()))
+        deployment = Deployment(id=str(uuid.uuid4()), name=name, source=source, tenant_id=tenant_id,
+                                deployed_at=now, deployed_by=actor.id)
+        session.add(deployment)
+        for resource_name, content in forms.items():
+            session.add(Resource(id=str(uuid.uuid4()), deployment_id=deployment.id, name=resource_name,
+                                 content=content, content_hash=hashlib.sha256(content).hexdigest()))
+        audit.record(session, actor=actor, action="deployment.created", at=now,
+                     detail={"deployment": deployment.id, "definitions": [], "forms": sorted(forms)})
+        uow.commit()
+        return DeployResult(deployment=deployment)
+
+
+def _newest_resource(session, name: str) -> Resource | None:
+    return session.scalars(
+        sa.select(Resource).join(Deployment, Deployment.id == Resource.deployment_id)
+        .where(Resource.name == name).order_by(Deployment.deployed_at.desc())
+    ).first()
+
+
+def _check_forms(forms: dict[str, bytes], files: dict[str, bytes]) -> None:
+    """Refuse a `.form` that is not a Camunda Form (form-js JSON with typed, keyed components), a
+    generated form with an unknown type or constraint, or a deployment-bound formKey whose file is
+    missing, naming the file and the component or element (InvalidInput, field `forms`)."""
+    problems = []
+    for name, content in sorted(files.items()):
+        if name.endswith((".bpmn", ".bpmn20.xml")):
+            try:
+                problems.extend(drawn_forms.problems_in(name, content, set(forms)))
+            except etree.XMLSyntaxError:
+                pass  # the diagram check reports it
+    for name, content in sorted(forms.items()):
+        try:
+            camunda_forms.parse_form_js(name, content)
+        except camunda_forms.FormDefinitionInvalid as exc:
+            problems.append(str(exc))
+    if problems:
+        raise InvalidInput("表单文件无效 / A form file is invalid", {"forms": problems})
+
+
+def _forms_digest(forms: dict[str, bytes]) -> bytes:
+    """One digest of the deployment's form files (names and contents), folded into each process's."""
+    digest = hashlib.sha256()
+    for name in sorted(forms):
+        digest.update(name.encode() + b"\0" + hashlib.sha256(forms[name]).digest())
+    return digest.hexdigest().encode()
 
 
 def _describe(problem) -> str:

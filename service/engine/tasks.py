@@ -10,6 +10,7 @@ from forms import registry as form_registry
 from ..actors import ADMIN, CITY_CLERK, DISTRICT_CLERK, PROCESS_OWNER, Actor
 from ..context import Context
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
+from . import drawn_forms
 from . import extension_runtime as hooks
 from .commands import restore, run_command
 from .store import audit, instances, tasks
@@ -209,7 +210,7 @@ def complete_task(ctx: Context, *, task_id: str, actor: Actor, data: dict[str, A
             raise Conflict(
                 f"流程实例已挂起 / Task {task_id} cannot be completed: its process instance is suspended"
             )
-        clean = _validated(task, data, _seen_variables(task, row)[0])
+        clean = _validated(session, row, task, data, _seen_variables(task, row)[0])
         for hook in ctx.extensions.before_complete:  # the domain's checks (register, round window …)
             hook(session, row, task, clean, actor, now)
         running = run_command(
@@ -290,17 +291,28 @@ def _open_or_completed(session, task_id: str, actor: Actor) -> HumanTask:
         raise
 
 
-def _validated(task: HumanTask, data: dict[str, Any], variables: dict[str, Any]) -> dict[str, Any]:
+def _validated(session, row: ProcessInstance, task: HumanTask, data: dict[str, Any],
+               variables: dict[str, Any]) -> dict[str, Any]:
+    """The submission checked against the task's form: a built-in one (`forms/`), a Camunda Form or a
+    generated one drawn in Modeler (`drawn_forms`); a task without a known form completes with the
+    variables sent, as in Camunda (issue 15: an unknown formKey never leaves a task stuck)."""
     if not isinstance(data, dict):
         raise InvalidInput("表单数据必须是对象 / Form data must be an object", {"_schema": ["not an object"]})
-    if not task.form_key:
-        return data
-    try:
-        clean, errors = form_registry.validate(task.form_key, data)
-    except form_registry.UnknownForm as exc:
-        raise NotFound(f"表单不存在 / No form '{task.form_key}' for task {task.id}") from exc
-    if not errors:
+    drawn = drawn_forms.for_task(session, row.definition_id, task.process_key, task.element_id, task.form_key)
+    clean, errors = drawn_forms.validate(drawn, data)
+    if not errors and drawn.kind == "builtin":
         errors = form_registry.process_checks(task.form_key, clean, dict(variables))
     if errors:
         raise InvalidInput("表单校验未通过 / The form has errors", errors)
     return clean
+
+
+def drawn_form(ctx: Context, *, task_id: str, actor: Actor) -> drawn_forms.DrawnForm:
+    """The form the task was drawn with (built-in, Camunda Form, generated or none), for the task page
+    and `GET /task/{id}/form` / `deployed-form`. Raises NotFound for a task the caller may not see,
+    InvalidInput when its `camunda:formRef` names a form no deployment holds."""
+    with ctx.unit_of_work(write=False) as uow:
+        task = tasks.get_visible(uow.session, task_id, actor)
+        row = instances.get_visible(uow.session, task.instance_id, actor)
+        return drawn_forms.for_task(uow.session, row.definition_id, task.process_key, task.element_id,
+                                    task.form_key)

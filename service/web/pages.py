@@ -49,6 +49,8 @@ VENDOR = {  # what the pages load from npm packages, by the path they use
     "bpmn-js/bpmn-js.css": "bpmn-js/dist/assets/bpmn-js.css",
     "bpmn-js/bpmn-font/css/bpmn.css": "bpmn-js/dist/assets/bpmn-font/css/bpmn.css",
     "echarts/echarts.min.js": "echarts/dist/echarts.min.js",
+    "form-js/form-viewer.umd.js": "@bpmn-io/form-js/dist/form-viewer.umd.js",  # Camunda Forms (issue 15)
+    "form-js/form-js.css": "@bpmn-io/form-js/dist/assets/form-js.css",
 }
 BLUEPRINTS = (
     auth, inbox, task_page, applications, registry, deployments, dashboard, public,

@@ -36,9 +36,17 @@ def _page(task_id: str, values: dict[str, Any] | None, errors: dict[str, list[st
     returned = corrections.returned(variables) if task.form_key == corrections.FORM_KEY else []
     if returned and values is None:  # the returned sections open prefilled with their current values
         values = corrections.prefill(variables)
+    try:
+        drawn = tasks.drawn_form(ctx, task_id=task_id, actor=who)
+    except InvalidInput as exc:  # a formRef no deployment holds: say so on the page, nothing to fill in
+        drawn, errors = None, {**errors, **form_fields.flatten_errors(exc.fields)}
+    form_js = drawn.form_js() if drawn else None
     body = render_template(
         "task.html",
         task=task,
+        form_js=form_js,
+        form_js_data=_prefill(drawn, variables, values) if drawn else {},
+        drawn_labels={r.key: r.label or r.key for r in drawn.rules} if drawn else {},
         schema=schema,
         views=form_fields.describe(schema),
         values=values or {},
@@ -57,13 +65,28 @@ def _page(task_id: str, values: dict[str, Any] | None, errors: dict[str, list[st
 
 
 def _schema(task, variables: dict[str, Any]) -> dict[str, Any]:
-    """The task's form schema; a correction's is cut down to the sections the review returned."""
-    if not task.form_key:
+    """The task's built-in form schema (none for a drawn form or an unknown formKey); a correction's is
+    cut down to the sections the review returned."""
+    if not _builtin(task):
         return {"properties": {}}
     schema = form_registry.json_schema(task.form_key)
     if task.form_key == corrections.FORM_KEY:
         return corrections.correction_form(schema, variables)
     return schema
+
+
+def _builtin(task) -> bool:
+    """Whether the task's formKey names a built-in (`forms/`) schema the page draws itself."""
+    return bool(task.form_key) and task.form_key in form_registry.FORMS
+
+
+def _prefill(drawn, variables: dict[str, Any], values: dict[str, Any] | None) -> dict[str, Any]:
+    """What a Camunda Form (or generated form) shows: the variables its fields write, then what was
+    just sent (a refused submission comes back as typed)."""
+    keys = drawn.keys()
+    shown = {k: variables[k] for k in keys if k in variables}
+    shown.update({k: v for k, v in (values or {}).items() if k in keys})
+    return shown
 
 
 def _casefile(task):
@@ -95,8 +118,10 @@ def submit(task_id: str):
     task = tasks.get_task(ctx, task_id=task_id, actor=who)
     correcting = task.form_key == corrections.FORM_KEY  # its fields depend on what was returned
     variables = tasks.task_variables(ctx, task_id=task_id, actor=who) if correcting else {}
-    views = form_fields.describe(_schema(task, variables)) if task.form_key else []
+    views = form_fields.describe(_schema(task, variables)) if _builtin(task) else []
     data = form_fields.parse(views, request.form)
+    if "camunda_form_data" in request.form:  # a Camunda Form or generated form, rendered by form-js
+        data = _form_js_data(request.form["camunda_form_data"])
     try:
         _attach_uploads(task_id, views, data)
     except InvalidInput as exc:
@@ -120,6 +145,17 @@ def submit(task_id: str):
         return redirect(url_for("web_task.show", task_id=following), code=303)
     flash(t("completed_inbox"), "ok")
     return redirect(url_for("web_inbox.inbox"), code=303)
+
+
+def _form_js_data(text: str) -> dict[str, Any]:
+    """The values form-js submitted (JSON of an object), InvalidInput otherwise."""
+    try:
+        data = json.loads(text or "{}")
+    except ValueError:
+        data = None
+    if not isinstance(data, dict):
+        raise InvalidInput("表单数据无效 / The form data is not valid", {"_schema": ["not a JSON object"]})
+    return data
 
 
 def _review_page(task_id: str) -> str | None:

@@ -8,6 +8,7 @@ from .. import edge
 from . import (  # noqa: F401
     comments,
     definitions,
+    deployed_forms,
     deployments,
     errors,
     executions,

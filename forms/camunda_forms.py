@@ -1,0 +1,337 @@
+"""Forms drawn in Camunda Modeler, as marshmallow schemas: Camunda Forms (form-js JSON, `.form` files)
+and generated forms (`camunda:formData` / `camunda:formField`).
+
+Pure: the service layer hands in the parsed documents and gets a schema back. Both kinds go through one
+builder (`FieldRule` → marshmallow field), so a bad submission answers the same way over /engine-rest
+and the pages: every field error at once, bilingual (`FormSchema`). Variables that are not fields of the
+form pass through unchanged, as Camunda stores whatever a completion sends.
+
+Sources: form-js schema (https://docs.camunda.io/docs/components/modeler/forms/form-element-library/),
+Camunda 7 generated task forms (https://docs.camunda.org/manual/latest/user-guide/task-forms/).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from marshmallow import INCLUDE, ValidationError, fields, validate
+
+from . import messages as m
+from .base import FormSchema
+from .checks import normalize_code, resident_id_problem, uscc_problem
+from .confirm_membership import PHONE_PATTERN
+
+INPUT_TYPES = {
+    "textfield": "string",
+    "textarea": "string",
+    "number": "number",
+    "checkbox": "boolean",
+    "radio": "option",
+    "select": "option",
+    "checklist": "options",
+    "taglist": "options",
+    "datetime": "date",
+}
+"""form-js component type → value kind; other components (text, html, image, button, spacer,
+separator, group, iframe, table …) carry no value of their own."""
+CONTAINERS = {"group"}
+"""Components whose children are fields of the same form (their keys live at the top level)."""
+
+GENERATED_TYPES = {"string": "string", "long": "integer", "boolean": "boolean", "date": "date",
+                   "enum": "option"}
+"""`camunda:formField type` → value kind (Camunda 7's built-in form field types)."""
+
+
+def _problem_check(problem_of) -> Any:
+    def check(value: Any) -> None:
+        problem = problem_of(normalize_code(str(value))) if value not in (None, "") else None
+        if problem:
+            raise ValidationError(problem)
+    return check
+
+
+def _phone(value: Any) -> None:
+    if value not in (None, "") and not re.fullmatch(PHONE_PATTERN, str(value).strip()):
+        raise ValidationError(m.Msg("请填写有效的手机号或带区号的固定电话",
+                                    "Enter a mobile number or a landline with area code"))
+
+
+VALIDATORS = {"uscc": _problem_check(uscc_problem), "id_number": _problem_check(resident_id_problem),
+              "phone": _phone}
+"""The domain checks a drawn form may name (form-js custom property `validator`, or
+`camunda:constraint name="validator" config="…"`): USCC check character, resident ID number, phone."""
+
+
+class FormDefinitionInvalid(ValueError):
+    """A `.form` file (or a `camunda:formData`) that is not a usable form; the message names the place."""
+
+
+@dataclass
+class FieldRule:
+    """One field of a drawn form: its variable name, value kind and constraints."""
+
+    key: str
+    kind: str  # string | integer | number | boolean | option | options | date
+    label: str | None = None
+    required: bool = False
+    min_length: int | None = None
+    max_length: int | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    pattern: str | None = None
+    options: list[Any] | None = None
+    readonly: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class CamundaFormSchema(FormSchema):
+    """Base of the schemas built here: bilingual messages (FormSchema), other variables kept (INCLUDE)."""
+
+    class Meta:
+        unknown = INCLUDE
+
+
+def parse_form_js(name: str, content: bytes) -> dict[str, Any]:
+    """The form-js document of file `name`, checked structurally.
+
+    Returns the parsed JSON object. Raises FormDefinitionInvalid naming the file and the component when
+    it is not JSON, has no `components` list, a component has no `type`, an input component has no
+    `key`, two inputs share a key, or a constraint has the wrong type.
+    """
+    try:
+        document = json.loads(content.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise FormDefinitionInvalid(f"{name}: 不是 JSON / not JSON ({exc})") from None
+    if not isinstance(document, dict) or not isinstance(document.get("components"), list):
+        raise FormDefinitionInvalid(
+            f"{name}: 缺少 components 列表 / no 'components' list (not a Camunda Form)")
+    form_js_rules(document, name=name)
+    return document
+
+
+def form_js_rules(document: dict[str, Any], *, name: str = "form") -> list[FieldRule]:
+    """The field rules of a form-js document; raises FormDefinitionInvalid as `parse_form_js` does."""
+    rules: list[FieldRule] = []
+    _collect(document.get("components") or [], name, "components", rules)
+    seen: set[str] = set()
+    for rule in rules:
+        if rule.key in seen:
+            raise FormDefinitionInvalid(f"{name}: 字段 key 重复 / duplicate field key '{rule.key}'")
+        seen.add(rule.key)
+    return rules
+
+
+def _collect(components: list[Any], name: str, path: str, rules: list[FieldRule]) -> None:
+    for index, component in enumerate(components):
+        where = f"{name}: {path}[{index}]"
+        if not isinstance(component, dict) or not isinstance(component.get("type"), str):
+            raise FormDefinitionInvalid(f"{where}: 组件缺少 type / component has no 'type'")
+        kind = INPUT_TYPES.get(component["type"])
+        if component["type"] in CONTAINERS:
+            children = component.get("components") or []
+            if not isinstance(children, list):
+                raise FormDefinitionInvalid(f"{where}: components 必须是列表 / 'components' must be a list")
+            _collect(children, name, f"{path}[{index}].components", rules)
+            continue
+        if kind is None:
+            continue
+        key = component.get("key")
+        if not isinstance(key, str) or not key.strip():
+            raise FormDefinitionInvalid(
+                f"{where} ({component['type']}): 输入组件缺少 key / input component has no 'key'")
+        rules.append(_form_js_rule(component, kind, where))
+
+
+def _form_js_rule(component: dict[str, Any], kind: str, where: str) -> FieldRule:
+    checks = component.get("validate") or {}
+    if not isinstance(checks, dict):
+        raise FormDefinitionInvalid(f"{where}: validate 必须是对象 / 'validate' must be an object")
+    rule = FieldRule(key=component["key"], kind=kind, label=component.get("label"),
+                     required=bool(checks.get("required")), readonly=component.get("readonly") is True)
+    for attr, source, expected in (("min_length", "minLength", int), ("max_length", "maxLength", int),
+                                   ("minimum", "min", (int, float)), ("maximum", "max", (int, float)),
+                                   ("pattern", "pattern", str)):
+        value = checks.get(source)
+        if value in (None, ""):
+            continue
+        if isinstance(value, bool) or not isinstance(value, expected):
+            raise FormDefinitionInvalid(
+                f"{where}: validate.{source} 类型错误 / has the wrong type: {value!r}")
+        setattr(rule, attr, value)
+    if rule.pattern is not None:
+        try:
+            re.compile(rule.pattern)
+        except re.error as exc:
+            raise FormDefinitionInvalid(
+                f"{where}: validate.pattern 无效 / is not a valid pattern ({exc})") from None
+    if kind in ("option", "options") and isinstance(component.get("values"), list):
+        rule.options = [v.get("value") if isinstance(v, dict) else v for v in component["values"]]
+    if component.get("type") == "number" and component.get("decimalDigits") == 0:
+        rule.kind = "integer"
+    properties = component.get("properties") or {}  # form-js custom properties
+    if isinstance(properties, dict) and properties.get("validator"):
+        rule.extra["validator"] = _known_validator(properties["validator"], where)
+    return rule
+
+
+def _known_validator(name: Any, where: str) -> str:
+    if name not in VALIDATORS:
+        raise FormDefinitionInvalid(f"{where}: 未知的校验器 / unknown validator '{name}' "
+                                    f"(known: {', '.join(sorted(VALIDATORS))})")
+    return name
+
+
+def form_data_rules(form_fields: list[dict[str, Any]], *, element: str = "") -> list[FieldRule]:
+    """The rules of a generated form: `form_fields` as `workflows` describes `camunda:formField`s
+    (id, type, label, default_value, validation [{name, config}], options [{id, name}]).
+
+    Raises FormDefinitionInvalid for an unknown type or constraint, naming the element and field.
+    """
+    rules = []
+    for spec in form_fields:
+        where = f"{element} formField '{spec.get('id')}'"
+        kind = GENERATED_TYPES.get(spec.get("type") or "string")
+        if kind is None:
+            raise FormDefinitionInvalid(f"{where}: 不支持的类型 / unsupported type '{spec.get('type')}'")
+        rule = FieldRule(key=spec["id"], kind=kind, label=spec.get("label"))
+        if kind == "option":
+            rule.options = [o["id"] for o in spec.get("options") or []]
+            rule.extra["labels"] = {o["id"]: o.get("name") or o["id"] for o in spec.get("options") or []}
+        for check in spec.get("validation") or []:
+            _constraint(rule, check.get("name"), check.get("config"), where)
+        rules.append(rule)
+    return rules
+
+
+def _constraint(rule: FieldRule, name: str | None, config: Any, where: str) -> None:
+    try:
+        if name == "required":
+            rule.required = True
+        elif name == "readonly":
+            rule.readonly = True
+        elif name == "minlength":
+            rule.min_length = int(config)
+        elif name == "maxlength":
+            rule.max_length = int(config)
+        elif name == "min":
+            rule.minimum = _number(config)
+        elif name == "max":
+            rule.maximum = _number(config)
+        elif name == "validator":
+            rule.extra["validator"] = _known_validator(config, where)
+        else:
+            raise FormDefinitionInvalid(f"{where}: 不支持的约束 / unsupported constraint '{name}'")
+    except (TypeError, ValueError) as exc:
+        if isinstance(exc, FormDefinitionInvalid):
+            raise
+        raise FormDefinitionInvalid(f"{where}: 约束 {name} 的配置无效 / bad config {config!r}") from None
+
+
+def _number(config: Any) -> float:
+    """A constraint's number: 9 stays 9 (an int, as the message shows it), 2.5 a float."""
+    value = float(config)
+    return int(value) if value.is_integer() else value
+
+
+class _DateText(fields.String):
+    """An ISO date or date-time, kept as the text sent (JSON-safe); a `date`/`datetime` is formatted."""
+
+    default_error_messages = {
+        "invalid": m.Msg("日期格式无效（应为 YYYY-MM-DD）", "Not a valid date (YYYY-MM-DD)")}
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str:
+        if isinstance(value, datetime | date):
+            return value.isoformat()
+        text = super()._deserialize(value, attr, data, **kwargs)
+        for parse in (date.fromisoformat, datetime.fromisoformat):
+            try:
+                parse(text.replace("Z", "+00:00"))
+                return text
+            except ValueError:
+                continue
+        raise self.make_error("invalid")
+
+
+def _field(rule: FieldRule) -> fields.Field:
+    checks: list[Any] = []
+    if rule.kind in ("string", "date") and (rule.min_length is not None or rule.max_length is not None):
+        checks.append(validate.Length(min=rule.min_length, max=rule.max_length))
+    if rule.kind in ("integer", "number") and (rule.minimum is not None or rule.maximum is not None):
+        checks.append(validate.Range(min=rule.minimum, max=rule.maximum))
+    if rule.pattern is not None and rule.kind == "string":
+        anchored = rule.pattern if rule.pattern.startswith("^") else f"^(?:{rule.pattern})$"
+        checks.append(validate.Regexp(anchored))
+    if rule.options and rule.kind == "option":
+        checks.append(validate.OneOf(rule.options))
+    if rule.required and rule.kind in ("string", "date"):
+        checks.append(validate.Length(min=1))
+    if rule.extra.get("validator"):
+        checks.append(VALIDATORS[rule.extra["validator"]])
+    options = {"required": rule.required, "allow_none": not rule.required, "validate": checks,
+               "metadata": {"label_zh": rule.label or rule.key, "label_en": rule.label or rule.key}}
+    if rule.kind == "string":
+        return fields.String(**options)
+    if rule.kind == "date":
+        return _DateText(**options)
+    if rule.kind == "integer":
+        return fields.Integer(strict=True, **options)  # 1.5 is refused, not cut to 1
+    if rule.kind == "number":
+        return fields.Float(allow_nan=False, **options)
+    if rule.kind == "boolean":
+        return fields.Boolean(**options)
+    if rule.kind == "options":
+        inner = fields.Raw(validate=validate.OneOf(rule.options)) if rule.options else fields.Raw()
+        return fields.List(inner, **options)
+    return fields.Raw(**options)  # option without a fixed list (valuesKey / valuesExpression)
+
+
+def build_schema(rules: list[FieldRule], *, name: str = "DrawnForm") -> CamundaFormSchema:
+    """A schema instance validating the fields of `rules`; load() raises marshmallow's ValidationError
+    with every field error, other keys pass through."""
+    schema_cls = CamundaFormSchema.from_dict({r.key: _field(r) for r in rules}, name=name)
+    return schema_cls()
+
+
+def validate_data(rules: list[FieldRule], data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(clean data, {}) or ({}, errors), as `forms.registry.validate`; a readonly field keeps what was
+    sent (Camunda does not write it back, the engine treats it as any other variable)."""
+    try:
+        return build_schema(rules).load(data), {}
+    except ValidationError as err:
+        return {}, err.normalized_messages()
+
+
+_COMPONENT = {"string": "textfield", "integer": "number", "number": "number", "boolean": "checkbox",
+              "date": "datetime", "option": "select", "options": "checklist"}
+
+
+def rules_to_form_js(rules: list[FieldRule], *, form_id: str = "generated") -> dict[str, Any]:
+    """A form-js document drawing the fields of `rules` (a generated `camunda:formData` form), so the
+    task page renders both kinds of drawn form with the same viewer."""
+    components = []
+    for rule in rules:
+        component: dict[str, Any] = {"type": _COMPONENT[rule.kind], "key": rule.key,
+                                     "id": f"Field_{rule.key}", "label": rule.label or rule.key}
+        checks: dict[str, Any] = {"required": rule.required} if rule.required else {}
+        for attr, name in (("min_length", "minLength"), ("max_length", "maxLength"), ("minimum", "min"),
+                           ("maximum", "max"), ("pattern", "pattern")):
+            if getattr(rule, attr) is not None:
+                checks[name] = getattr(rule, attr)
+        if checks:
+            component["validate"] = checks
+        if rule.kind == "integer":
+            component["decimalDigits"] = 0
+        if rule.kind == "date":
+            component.update(subtype="date", dateLabel=rule.label or rule.key)
+            component.pop("label")
+        if rule.options is not None:
+            labels = rule.extra.get("labels") or {}
+            component["values"] = [{"label": str(labels.get(o, o)), "value": o} for o in rule.options]
+        if rule.readonly:
+            component["readonly"] = True
+        components.append(component)
+    return {"type": "default", "id": form_id, "components": components, "schemaVersion": 16}
