@@ -89,7 +89,7 @@ APPLICATIONS = [  # in the order they are seeded: oldest first, the clock only m
     Application("city_review", "lead1", "青岛高端智能装备创新联合体", "XX-05",
                 "高精度伺服驱动与智能控制系统关键核心技术", "国产高端数控装备对高精度伺服系统的迫切需求",
                 (1, 2, 3, 5, 6), "刘海岳"),
-    Application("district_review", "lead2", "青岛轨道交通装备创新联合体", "XX-05",
+    Application("district_review", "cylead1", "青岛轨道交通装备创新联合体", "XX-05",
                 "时速600公里高速磁浮列车关键部件", "轨道交通装备产业链自主可控需求",
                 (1, 2, 3, 5, 6), "高铁军"),
     Application("district_review", "lead1", "青岛智能网联汽车电子创新联合体", "XX-02",
@@ -98,7 +98,7 @@ APPLICATIONS = [  # in the order they are seeded: oldest first, the clock only m
     Application("member_confirmation", "lead1", "青岛海洋新材料创新联合体", "XX-05",
                 "海洋防腐涂层与高性能复合材料", "海工装备对长寿命防腐材料的需求",
                 (1, 2, 3, 5, 6), "宋海蓝"),
-    Application("drafting", "lead2", "青岛港口智能物流创新联合体", "XX-05",
+    Application("drafting", "cylead1", "青岛港口智能物流创新联合体", "XX-05",
                 "自动化集装箱码头智能调度与无人集卡技术", "港口物流降本增效与智慧港口建设需求",
                 (1, 2, 3, 5, 6), "曲港明"),
     Application("drafting", "lead1", "青岛智能家电创新联合体", "XX-05",
@@ -234,7 +234,7 @@ class Driver:
 
     # -- the reviews ----------------------------------------------------------------------------------
     def district_review(self) -> None:
-        login = "district2" if self.app.lead == "lead2" else "district1"
+        login = "district2" if self.app.lead == "cylead1" else "district1"
         self.do("Task_DistrictReview", login,
                 {"district_decision": "approve", "district_opinion": "材料齐全，符合组建条件，同意推荐"})
 
