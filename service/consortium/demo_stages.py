@@ -224,7 +224,7 @@ class Driver:
         opened = rounds.open_round(
             self.ctx, actor=self.actor("city1"),
             name=f"{now.astimezone(SHANGHAI).year} 年创新联合体备案申报（第 {self.n} 批）",
-            opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=30),
+            opens_at=now - timedelta(days=1), closes_at=now + timedelta(hours=2),  # closed by today
         )
         self.round_id = opened["id"]
         rounds.enter_round(self.ctx, round_id=self.round_id, application_no=self.number,
