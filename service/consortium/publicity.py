@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from ..actors import Actor
+from ..clock import local_today
 from ..context import Context
 from ..engine.commands import run_command
 from ..engine.store import audit, instances
@@ -67,6 +68,12 @@ def lodge_objection(
         )
         if notice is None:
             raise NotFound(f"未找到公示项目 {application_no} / No publicity notice for {application_no}")
+        if local_today(now) < notice.start_date:
+            start = notice.start_date.isoformat()
+            raise Conflict(
+                f"公示期自 {start} 开始，开始前不受理异议 / "
+                f"Publicity starts on {start}; objections are accepted from that day"
+            )
         if now >= notice.ends_at:
             raise Conflict(
                 f"公示期已于 {notice.end_date.isoformat()} 结束，逾期异议不予受理 / "
