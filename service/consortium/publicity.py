@@ -12,7 +12,6 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from ..actors import Actor
-from ..clock import local_today
 from ..context import Context
 from ..engine.commands import run_command
 from ..engine.store import audit, instances
@@ -67,12 +66,10 @@ def lodge_objection(
             consortia.current_notice(session, record.instance_id) if record and record.instance_id else None
         )
         if notice is None:
-            raise NotFound(f"未找到公示项目 {application_no} / No publicity notice for {application_no}")
-        if local_today(now) < notice.start_date:
-            start = notice.start_date.isoformat()
-            raise Conflict(
-                f"公示期自 {start} 开始，开始前不受理异议 / "
-                f"Publicity starts on {start}; objections are accepted from that day"
+            # before its publicity starts an application is not public: 404, saying when objections open
+            raise NotFound(
+                f"{application_no} 不在公示中：公示开始后方可提出异议 / {application_no} is not in publicity: "
+                "objections are accepted once its publicity notice is published"
             )
         if now >= notice.ends_at:
             raise Conflict(
