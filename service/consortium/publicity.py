@@ -68,8 +68,8 @@ def lodge_objection(
         if notice is None:
             # before its publicity starts an application is not public: 404, saying when objections open
             raise NotFound(
-                f"{application_no} 不在公示中：公示开始后方可提出异议 / {application_no} is not in publicity: "
-                "objections are accepted once its publicity notice is published"
+                f"{application_no} 不在公示中：公示开始后方可提出异议 / {application_no} is not in "
+                "publicity: objections are accepted once its publicity notice is published"
             )
         if now >= notice.ends_at:
             raise Conflict(
