@@ -93,3 +93,21 @@ def _walk_stub(ctx):
     from tests.support.procedure import Walk
 
     return Walk(ctx)
+
+
+def test_a_site_visit_report_dated_in_the_future_is_refused_on_its_date(ctx):
+    from service.engine import tasks
+    from service.errors import InvalidInput
+    from tests.support.procedure import FORMS
+
+    walk = walk_to_panel(ctx, open_round(ctx, _walk_stub(ctx), panel_reserves=0))
+    walk.draw_and_declare()
+    for login in walk.panel:
+        walk.do("Task_DeskReview", login=login)
+    tomorrow = (ctx.now().astimezone(SHANGHAI) + timedelta(days=1)).date().isoformat()
+    [task] = walk.tasks_of("city1", "Task_SiteVisitReport")
+    with pytest.raises(InvalidInput) as refused:
+        tasks.complete_task(ctx, task_id=task.id, actor=walk.actor("city1"),
+                            data={**FORMS["Task_SiteVisitReport"], "visit_date": tomorrow})
+    assert list(refused.value.fields) == ["visit_date"] and "今天是" in refused.value.fields["visit_date"][0]
+    walk.do("Task_SiteVisitReport")  # dated before today: accepted

@@ -86,7 +86,7 @@ FORMS: dict[str, dict[str, Any]] = {
     "Task_AssignPanel": {"panel": PANEL},
     "Task_DeskReview": {"opinion": "技术路线清晰，团队结构合理", "recommend": True},
     "Task_SiteVisitReport": {
-        "visit_date": "2026-03-20",
+        "visit_date": "2026-02-27",
         "location": "青岛市崂山区科苑纬一路 1 号",
         "participants": PANEL[:3],
         "findings": "研发场地与设备与申报材料一致",

@@ -80,6 +80,27 @@ def session_experts(session: Session, session_id: int) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+def site_visit_report_date_check(
+    session: Session, row: Any, task: Any, data: dict[str, Any], actor: Actor, now: datetime
+) -> None:
+    """A `before_complete` hook: a site-visit report cannot be dated after today (Beijing time).
+
+    Raises:
+        InvalidInput: on `visit_date`, naming today; nothing is saved.
+    """
+    if getattr(task, "form_key", None) != "site_visit_report" or not data.get("visit_date"):
+        return
+    visited = data["visit_date"]
+    visited = visited if isinstance(visited, date) else date.fromisoformat(str(visited)[:10])
+    today = now.astimezone(SHANGHAI).date()
+    if visited > today:
+        raise InvalidInput(
+            "考察日期不能晚于今天 / The visit date cannot be later than today",
+            {"visit_date": [f"考察尚未发生：今天是 {today.isoformat()} / "
+                            f"The visit has not happened yet: today is {today.isoformat()}"]},
+        )
+
+
 def _past_problems(starts_at: datetime, now: datetime) -> dict[str, list[str]]:
     """A visit is booked ahead: one starting before `now` is refused (issue 17 item 11)."""
     if starts_at.tzinfo is not None and starts_at < now:
