@@ -54,3 +54,45 @@ def test_a_past_or_second_site_visit_is_refused_and_cancelling_frees_the_applica
     book(page, site, walk.round_id, today + timedelta(days=3))
     assert page.locator("#visit-problems").count() == 0
     assert page.locator("#visits li[data-visit]").count() == 2
+
+
+def test_a_future_visit_report_and_a_sheet_signed_before_the_defense_are_refused(site):
+    from datetime import datetime
+
+    from service.consortium.reviews import scheduling
+    from tests.pages.browser import complete, fill, open_task, submit
+    from tests.support.procedure import FORMS
+
+    ctx = site.ctx
+    walk = walk_to_panel(ctx, open_round(ctx, Walk(ctx), panel_reserves=0))
+    walk.draw_and_declare()
+    for login in walk.panel:
+        walk.do("Task_DeskReview", login=login)
+    today = site.clock.now().astimezone(SHANGHAI).date()
+
+    page = open_task(site, "city1", "Task_SiteVisitReport")
+    fill(page, {**FORMS["Task_SiteVisitReport"], "visit_date": (today + timedelta(days=1)).isoformat()})
+    submit(page)
+    assert f"今天是 {today.isoformat()}" in page.locator("main").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "site-visit-report-in-the-future-refused.png"), full_page=True)
+    complete(site, "Task_SiteVisitReport", {**FORMS["Task_SiteVisitReport"],
+                                            "visit_date": today.isoformat()})
+
+    starts = datetime.combine(today + timedelta(days=2), datetime.min.time(), SHANGHAI).replace(hour=9)
+    scheduling.schedule_defense(
+        ctx, actor=walk.actor("city1"), round_id=walk.round_id, room="第一会议室", starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+        slots=[{"application_no": walk.business_key, "starts_at": starts,
+                "ends_at": starts + timedelta(hours=1)}],
+    )
+    expert = site.page_for(walk.panel[0])
+    expert.goto(site.url(f"/panels/{walk.panel_id}#sheet"))
+    for key, item in FORMS["Task_DefenseScoring"].items():
+        expert.fill(f'[name="score.{key}"]', str(item["score"]))
+        expert.fill(f'[name="comment.{key}"]', item["comment"])
+    expert.fill("#sheet-signature", walk.panel[0])
+    with expert.expect_navigation():
+        expert.click("button[value=sign]")
+    summary = expert.locator("#error-summary").inner_text()
+    assert "开始前不能签署评分表" in summary and starts.strftime("%Y-%m-%d %H:%M") in summary
+    expert.screenshot(path=str(ARTIFACTS / "score-sheet-before-defense-refused.png"), full_page=True)
