@@ -143,6 +143,8 @@ def draw(round_id: int):
     except InvalidInput as exc:
         return _refused(round_id, f"draw-{number}", exc)
     flash(f"{t('panel_drawn')}: {number} · seed {drawn['seed']}", "ok")
+    for warning in drawn.get("warnings", []):  # fewer reserves than the round configures (issue 17)
+        flash(bilingual(warning), "warn")
     return redirect(url_for("web_rounds.show", round_id=round_id, _anchor=f"panel-{drawn['panelId']}"), 303)
 
 

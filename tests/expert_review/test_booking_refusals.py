@@ -111,3 +111,11 @@ def test_a_site_visit_report_dated_in_the_future_is_refused_on_its_date(ctx):
                             data={**FORMS["Task_SiteVisitReport"], "visit_date": tomorrow})
     assert list(refused.value.fields) == ["visit_date"] and "今天是" in refused.value.fields["visit_date"][0]
     walk.do("Task_SiteVisitReport")  # dated before today: accepted
+
+
+def test_a_panel_drawn_with_fewer_reserves_than_configured_warns(ctx, server):
+    walk = walk_to_panel(ctx, open_round(ctx, _walk_stub(ctx), panel_reserves=3))  # 5 experts: none spare
+    drawn = call(server, "city1", "POST", f"/api/rounds/{walk.round_id}/panels",
+                 {"applicationNo": walk.business_key}, expect=201)
+    assert drawn["reserves"] == 0 and drawn["reservesConfigured"] == 3
+    assert len(drawn["warnings"]) == 1 and "少于设定的 3 名" in drawn["warnings"][0]

@@ -96,3 +96,15 @@ def test_a_future_visit_report_and_a_sheet_signed_before_the_defense_are_refused
     summary = expert.locator("#error-summary").inner_text()
     assert "开始前不能签署评分表" in summary and starts.strftime("%Y-%m-%d %H:%M") in summary
     expert.screenshot(path=str(ARTIFACTS / "score-sheet-before-defense-refused.png"), full_page=True)
+
+
+def test_drawing_a_panel_short_of_reserves_shows_a_warning(site):
+    ctx = site.ctx
+    walk = walk_to_panel(ctx, open_round(ctx, Walk(ctx), panel_reserves=2))  # the pool has 5 experts
+    page = site.page_for("city1")
+    page.goto(site.url(f"/rounds/{walk.round_id}"))
+    with page.expect_navigation():
+        page.locator(f'form:has(input[value="{walk.business_key}"]) button[type=submit]').click()
+    warning = page.locator("p.flash.warn")
+    assert warning.count() == 1 and "候补专家只抽到 0 名，少于设定的 2 名" in warning.inner_text()
+    page.screenshot(path=str(ARTIFACTS / "panel-drawn-short-of-reserves.png"), full_page=True)
