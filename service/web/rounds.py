@@ -252,5 +252,7 @@ def select(round_id: int):
         )
     except InvalidInput as exc:
         return _refused(round_id, "selection", exc)
+    except Conflict as exc:  # some application of the round is still under review (selection.py)
+        return _round_page(round_id, "selection", {"_": [bilingual(str(exc))]}, 409)
     flash(f"{t('selection_decided')}: {len(decided['selected'])}", "ok")
     return redirect(url_for("web_rounds.show", round_id=round_id, _anchor="selection"), code=303)

@@ -119,3 +119,16 @@ def test_a_panel_drawn_with_fewer_reserves_than_configured_warns(ctx, server):
                  {"applicationNo": walk.business_key}, expect=201)
     assert drawn["reserves"] == 0 and drawn["reservesConfigured"] == 3
     assert len(drawn["warnings"]) == 1 and "少于设定的 3 名" in drawn["warnings"][0]
+
+
+def test_selection_while_an_application_is_still_under_review_is_a_409_naming_it(ctx, server):
+    from tests.support.procedure import Walk
+
+    scored = walk_to_panel(ctx, open_round(ctx, _walk_stub(ctx), panel_reserves=0))
+    scored.expert_review()
+    pending = Walk(ctx)
+    pending.round_id = scored.round_id
+    pending.start()
+    pending.prepare_and_submit()
+    refused = call(server, "city1", "POST", f"/api/rounds/{scored.round_id}/selection", {}, expect=409)
+    assert pending.business_key in str(refused) and "尚未完成评审" in str(refused)

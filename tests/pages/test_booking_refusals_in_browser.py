@@ -108,3 +108,20 @@ def test_drawing_a_panel_short_of_reserves_shows_a_warning(site):
     warning = page.locator("p.flash.warn")
     assert warning.count() == 1 and "候补专家只抽到 0 名，少于设定的 2 名" in warning.inner_text()
     page.screenshot(path=str(ARTIFACTS / "panel-drawn-short-of-reserves.png"), full_page=True)
+
+
+def test_selection_while_an_application_is_still_under_review_is_refused_on_the_round_page(site):
+    ctx = site.ctx
+    scored = walk_to_panel(ctx, open_round(ctx, Walk(ctx), panel_reserves=0))
+    scored.expert_review()  # scored: ranked
+    pending = Walk(ctx)
+    pending.round_id = scored.round_id
+    pending.start()
+    pending.prepare_and_submit()  # submitted into the same round, still at the district review
+    page = site.page_for("city1")
+    page.goto(site.url(f"/rounds/{scored.round_id}#selection"))
+    with page.expect_navigation():
+        page.click("#selection-form button[type=submit]")
+    problems = page.locator("#selection-problems").inner_text()
+    assert "以下申请尚未完成评审" in problems and pending.business_key in problems
+    page.screenshot(path=str(ARTIFACTS / "selection-while-under-review-refused.png"), full_page=True)
