@@ -300,9 +300,30 @@ def seed_demo() -> None:
     ctx = build_context(config)
     created = seed(ctx)
     round_name = open_demo_round(ctx)
+    staged = seed_applications(config)  # applications at every stage, once (issue 17 item 2)
     click.echo(f"demo data ready ({len(created)} new users; password demo1234)")
+    for item in staged:
+        click.echo(f"  {item['number']}  {item['stage']:<20} {item['name']}")
     if round_name:
         click.echo(f"opened the submission round {round_name}")
+
+
+def seed_applications(config: Config) -> list[dict[str, str]]:
+    """Applications at every stage (consortium/demo_stages.py), on a clock of their own starting four
+    years back, over the same database; once: a database already holding applications is left alone."""
+    from datetime import UTC, datetime, timedelta
+
+    from .clock import MovableClock
+    from .consortium.demo_stages import already_seeded
+    from .consortium.demo_stages import seed_applications as seed_stages
+
+    now = datetime.now(UTC)
+    clock = MovableClock(now - timedelta(days=4 * 365))
+    ctx = build_context(config, clock=clock)
+    try:
+        return [] if already_seeded(ctx) else seed_stages(ctx, clock, now)
+    finally:
+        ctx.db.dispose()
 
 
 @cli.group("calendar")

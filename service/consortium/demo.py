@@ -26,12 +26,14 @@ ORGANISATIONS = [
     ("91370282MA3C1005X3", "青岛即墨工业软件有限公司", "enterprise", "即墨区"),
     ("123700004955700123", "山东海洋科技大学", "university", "崂山区"),
     ("12370200427070024M", "青岛先进制造研究院", "institute", "李沧区"),
+    ("91370214MA3C10068K", "青岛城阳轨道装备有限公司", "enterprise", "城阳区"),  # cylead1's unit
 ]
 LEAD = ORGANISATIONS[0][0]
 
 USERS = [
     # (login, name, groups, org, district)
     ("lead1", "海智装备 申报员", ["applicant"], LEAD, "崂山区"),
+    ("cylead1", "城阳轨道装备 申报员", ["applicant"], ORGANISATIONS[7][0], "城阳区"),
     ("member1", "链上精密 联络员", ["member"], ORGANISATIONS[1][0], None),
     ("member2", "西海岸新材料 联络员", ["member"], ORGANISATIONS[2][0], None),
     ("member3", "北岸智能 联络员", ["member"], ORGANISATIONS[3][0], None),
@@ -49,6 +51,14 @@ USERS = [
     ("owner", "流程管理员", ["process_owner"], None, None),
     ("admin", "系统管理员", ["admin"], None, None),
 ]
+
+
+def member_login(credit_code: str) -> str:
+    """The demo member user acting for the unit `credit_code` (KeyError for a unit without one)."""
+    for login, _name, groups, org, _district in USERS:
+        if org == credit_code and "member" in groups:
+            return login
+    raise KeyError(credit_code)
 
 
 def bundled_diagrams() -> dict[str, bytes]:

@@ -35,7 +35,7 @@ from . import consortia, corrections, objections, organisations, reminders, sub_
 from .consortia import RECOMMENDATION
 from .membership_checks import members_from_register
 from .organisations import lead_refusal
-from .reviews import panel_access, review_hooks
+from .reviews import panel_access, review_hooks, scheduling
 from .store import consortia as consortium_store
 from .store.models import Consortium
 from .store.reviewer_secrecy import ReviewerSecrecy
@@ -68,6 +68,7 @@ def register(extensions: Extensions) -> None:
     extensions.before_complete.append(members_from_register)  # 四（二）: thresholds count the register
     extensions.before_complete.append(corrections.record_correction)  # returned sections, each version
     extensions.before_complete.append(on_objection_upheld)  # 七（四）: false materials enter the record
+    extensions.before_complete.append(scheduling.site_visit_report_date_check)  # no report of a future visit
     extensions.variable_filters.append(panel_access.redact_variables)
 
 

@@ -66,7 +66,11 @@ def lodge_objection(
             consortia.current_notice(session, record.instance_id) if record and record.instance_id else None
         )
         if notice is None:
-            raise NotFound(f"未找到公示项目 {application_no} / No publicity notice for {application_no}")
+            # before its publicity starts an application is not public: 404, saying when objections open
+            raise NotFound(
+                f"{application_no} 不在公示中：公示开始后方可提出异议 / {application_no} is not in "
+                "publicity: objections are accepted once its publicity notice is published"
+            )
         if now >= notice.ends_at:
             raise Conflict(
                 f"公示期已于 {notice.end_date.isoformat()} 结束，逾期异议不予受理 / "

@@ -14,9 +14,9 @@ from forms import registry as form_registry
 from ..consortium.casefile import read_case_material
 from ..consortium.reviews import panel_access, panels, rounds, scoring
 from ..consortium.reviews.round_board import my_seats
-from ..errors import InvalidInput, NotFound
+from ..errors import Conflict, InvalidInput, NotFound
 from .common import actor, context, login_required
-from .i18n import t
+from .i18n import bilingual, t
 
 bp = Blueprint("web_panels", __name__)
 
@@ -115,6 +115,8 @@ def score(panel_id: int):
             flash(t("draft_saved"), "ok")
     except InvalidInput as exc:
         return _page(panel_id, typed, exc.fields, 422)
+    except Conflict as exc:  # e.g. signed before the defense session starts: the draft is kept
+        return _page(panel_id, typed, {"_": [bilingual(str(exc))]}, 409)
     return redirect(url_for("web_panels.show", panel_id=panel_id, _anchor="sheet"), code=303)
 
 

@@ -14,7 +14,7 @@ from ..actors import ADMIN, CITY_CLERK
 from ..clock import SHANGHAI
 from ..consortium.reviews import findings, panel_access, panels, rounds, scheduling, scoring, selection
 from ..consortium.reviews.round_board import read_board
-from ..errors import InvalidInput, NotFound
+from ..errors import Conflict, InvalidInput, NotFound
 from .common import actor, context, login_required
 from .i18n import bilingual, t
 
@@ -143,6 +143,8 @@ def draw(round_id: int):
     except InvalidInput as exc:
         return _refused(round_id, f"draw-{number}", exc)
     flash(f"{t('panel_drawn')}: {number} · seed {drawn['seed']}", "ok")
+    for warning in drawn.get("warnings", []):  # fewer reserves than the round configures (issue 17)
+        flash(bilingual(warning), "warn")
     return redirect(url_for("web_rounds.show", round_id=round_id, _anchor=f"panel-{drawn['panelId']}"), 303)
 
 
@@ -163,6 +165,22 @@ def site_visit(round_id: int):
     except InvalidInput as exc:
         return _refused(round_id, "visit", exc)
     flash(t("visit_scheduled"), "ok")
+    return redirect(url_for("web_rounds.show", round_id=round_id, _anchor="visits"), code=303)
+
+
+@bp.post("/rounds/<int:round_id>/site-visits/<int:visit_id>/cancellation")
+@login_required
+def cancel_visit(round_id: int, visit_id: int):
+    """Call a scheduled visit off (a reason is required), so the application can be booked again."""
+    _clerks_only()
+    reason = (request.form.get("reason") or "").strip()
+    if not reason:
+        return _round_page(round_id, "visit", {"reason": [t("cancel_reason_required")]}, 422)
+    try:
+        scheduling.cancel_site_visit(context(), actor=actor(), visit_id=visit_id, reason=reason)
+    except Conflict as exc:
+        return _round_page(round_id, "visit", {"_": [bilingual(str(exc))]}, 409)
+    flash(t("visit_cancelled"), "ok")
     return redirect(url_for("web_rounds.show", round_id=round_id, _anchor="visits"), code=303)
 
 
@@ -234,6 +252,8 @@ def select(round_id: int):
         )
     except InvalidInput as exc:
         return _refused(round_id, "selection", exc)
+    except Conflict as exc:  # some application of the round is still under review (selection.py)
+        return _round_page(round_id, "selection", {"_": [bilingual(str(exc))]}, 409)
     flash(f"{t('selection_decided')}: {len(decided['selected'])}", "ok")
     return redirect(url_for("web_rounds.show", round_id=round_id, _anchor="selection"), code=303)
 

@@ -182,6 +182,14 @@ def test_a_round_of_three_runs_end_to_end_over_http(ctx, clock, server):
     assert ics.walk("VEVENT")[0].get("dtstart").params["TZID"] == "Asia/Shanghai"
     assert len(ics.walk("VEVENT")[0].get("attendee")) == 5
 
+    # a sheet is signed at the defense: before the session starts, 409 naming when it starts (issue 17)
+    first = next(iter(panels.values()))
+    api.call(first["drawn"][0], "PUT", f"/api/panels/{first['panelId']}/score-sheet", {"scores": SCORES["A"]})
+    early = api.call(first["drawn"][0], "POST", f"/api/panels/{first['panelId']}/score-sheet/signature",
+                     {"signature": first["drawn"][0]}, expect=409)
+    assert "2026-03-20 09:00" in json.dumps(early, ensure_ascii=False)
+    clock.set(datetime.fromisoformat(local(20, 9)))
+
     # scores: each expert fills and signs its sheet; a signed sheet refuses edits
     for label, drawn in panels.items():
         pid = drawn["panelId"]

@@ -251,6 +251,19 @@ def _fill_sheet(page, scores: dict) -> None:
         page.fill(f'[name="comment.{key}"]', item["comment"])
 
 
+def _to_defense_start(site) -> None:
+    """Move the clock to the start of the scheduled defense session (sheets are signed at the defense)."""
+    import sqlalchemy as sa
+
+    from service.consortium.store.review_models import DefenseSession
+
+    with site.ctx.unit_of_work(write=False) as uow:
+        starts = uow.session.scalar(
+            sa.select(sa.func.min(DefenseSession.starts_at)).where(DefenseSession.status == "scheduled")
+        )
+    site.clock.set(max(site.clock.now(), starts))
+
+
 def test_experts_sign_score_sheets_which_then_lock(site):
     first, sheet = story["panel"][0], FORMS["Task_DefenseScoring"]
     page = site.page_for(first)
@@ -267,6 +280,11 @@ def test_experts_sign_score_sheets_which_then_lock(site):
     assert page.locator('[name="comment.goals"]').input_value() == "目标可考核"
 
     page.fill("#score-significance", "22")
+    with page.expect_navigation():
+        page.click("button[value=sign]")
+    assert "开始前不能签署评分表" in page.locator("#error-summary").inner_text()  # issue 17 item 11
+    _to_defense_start(site)
+
     with page.expect_navigation():
         page.click("button[value=sign]")
     assert page.locator("#sheet-locked").count() == 1

@@ -9,6 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from service.actors import Actor
+from service.clock import local_today
 from service.consortium.demo import ORGANISATIONS
 from service.consortium.reviews import panels, rounds, scoring, selection
 from service.consortium.store.models import PublicityNotice
@@ -86,7 +87,7 @@ FORMS: dict[str, dict[str, Any]] = {
     "Task_AssignPanel": {"panel": PANEL},
     "Task_DeskReview": {"opinion": "技术路线清晰，团队结构合理", "recommend": True},
     "Task_SiteVisitReport": {
-        "visit_date": "2026-03-20",
+        "visit_date": "2026-02-27",
         "location": "青岛市崂山区科苑纬一路 1 号",
         "participants": PANEL[:3],
         "findings": "研发场地与设备与申报材料一致",
@@ -182,6 +183,8 @@ class Walk:
         found = self.tasks_of(login, element_id)
         assert len(found) == 1, f"{login} sees {len(found)} {element_id} tasks; open: {self.open_steps()}"
         form = dict(FORMS.get(element_id, {}))
+        if element_id == "Task_SiteVisitReport":  # a report is dated on or before today (issue 17 item 11)
+            form["visit_date"] = local_today(self.ctx.now()).isoformat()
         form.update(data or {})
         tasks.complete_task(self.ctx, task_id=found[0].id, actor=self.actor(login), data=form)
 

@@ -100,7 +100,14 @@ def draw_panel(
             detail={"panel": panel.id, "seed": seed, "order": order, "excluded": excluded},
         )
         uow.commit()
-        return {"panelId": panel.id, "applicationNo": application_no, "seed": seed, "drawn": order}
+        reserves = len(order) - rnd.panel_size
+        warnings = [] if reserves >= rnd.panel_reserves else [
+            f"候补专家只抽到 {reserves} 名，少于设定的 {rnd.panel_reserves} 名：有专家回避时可能无人递补 / "
+            f"Only {reserves} of the {rnd.panel_reserves} configured reserves could be drawn: "
+            "a recusal may leave the panel short"
+        ]
+        return {"panelId": panel.id, "applicationNo": application_no, "seed": seed, "drawn": order,
+                "reserves": reserves, "reservesConfigured": rnd.panel_reserves, "warnings": warnings}
 
 
 def _application_in_round(session: Session, round_id: int, application_no: str) -> ProcessInstance:

@@ -11,6 +11,7 @@ from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ...actors import Actor
@@ -77,6 +78,50 @@ def session_experts(session: Session, session_id: int) -> list[str]:
     for slot in reviews.slots_of(session, session_id):
         found += seated_experts(session, slot.instance_id)
     return list(dict.fromkeys(found))
+
+
+def site_visit_report_date_check(
+    session: Session, row: Any, task: Any, data: dict[str, Any], actor: Actor, now: datetime
+) -> None:
+    """A `before_complete` hook: a site-visit report cannot be dated after today (Beijing time).
+
+    Raises:
+        InvalidInput: on `visit_date`, naming today; nothing is saved.
+    """
+    if getattr(task, "form_key", None) != "site_visit_report" or not data.get("visit_date"):
+        return
+    visited = data["visit_date"]
+    visited = visited if isinstance(visited, date) else date.fromisoformat(str(visited)[:10])
+    today = now.astimezone(SHANGHAI).date()
+    if visited > today:
+        raise InvalidInput(
+            "考察日期不能晚于今天 / The visit date cannot be later than today",
+            {"visit_date": [f"考察尚未发生：今天是 {today.isoformat()} / "
+                            f"The visit has not happened yet: today is {today.isoformat()}"]},
+        )
+
+
+def _past_problems(starts_at: datetime, now: datetime) -> dict[str, list[str]]:
+    """A visit is booked ahead: one starting before `now` is refused (issue 17 item 11)."""
+    if starts_at.tzinfo is not None and starts_at < now:
+        when = now.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+        return {"startsAt": [f"不能预约过去的时间（现在是 {when}） / "
+                             f"A visit cannot be booked in the past (it is now {when}, Beijing time)"]}
+    return {}
+
+
+def _booked_visit_problems(session: Session, instance_id: str, application_no: str) -> dict[str, list[str]]:
+    """One scheduled visit per application: a second is refused, naming the one to change or cancel."""
+    booked = session.scalars(
+        sa.select(SiteVisit).where(SiteVisit.instance_id == instance_id, SiteVisit.status == "scheduled")
+    ).first()
+    if booked is None:
+        return {}
+    when = booked.starts_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+    return {"applicationNo": [
+        f"{application_no} 已预约现场考察 #{booked.id}（{when}），请改期或先取消 / "
+        f"{application_no} already has site visit #{booked.id} ({when}): move it or cancel it first"
+    ]}
 
 
 def _window_problems(starts_at: datetime, ends_at: datetime) -> dict[str, list[str]]:
@@ -364,8 +409,8 @@ def schedule_site_visit(
 ) -> dict[str, Any]:
     """Visit the lead unit (its registered address unless given) with the panel and the clerk."""
     require_clerk(actor)
-    _refuse_if(_window_problems(starts_at, ends_at))
     now = ctx.now()
+    _refuse_if(_window_problems(starts_at, ends_at) or _past_problems(starts_at, now))
     with ctx.unit_of_work() as uow:
         session = uow.session
         record = consortia.find_by_application(session, application_no)
@@ -381,6 +426,7 @@ def schedule_site_visit(
         people = participants or [*seated_experts(session, entry.instance_id), actor.id]
         experts = [p for p in people if session.get(Expert, p) is not None]
         _refuse_if(clashes(session, starts_at=starts_at, ends_at=ends_at, experts=experts))
+        _refuse_if(_booked_visit_problems(session, entry.instance_id, application_no))
         visit = SiteVisit(
             round_id=entry.round_id,
             instance_id=entry.instance_id,
@@ -426,7 +472,10 @@ def change_site_visit(
         visit = _scheduled_visit(session, visit_id)
         before = _visit_invitees(session, visit)
         visit.starts_at, visit.ends_at = starts_at or visit.starts_at, ends_at or visit.ends_at
-        _refuse_if(_window_problems(visit.starts_at, visit.ends_at))
+        _refuse_if(
+            _window_problems(visit.starts_at, visit.ends_at)
+            or (_past_problems(visit.starts_at, now) if starts_at else {})
+        )
         if address is not None:
             if not address.strip():
                 problem = {"address": ["必填 / required"]}

@@ -12,14 +12,16 @@ from datetime import datetime
 from statistics import fmean
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ...actors import Actor
+from ...clock import SHANGHAI
 from ...context import Context
 from ...engine.store import audit
 from ...errors import Conflict, InvalidInput, NotFound
 from ..store import consortia, reviews
-from ..store.review_models import Panel, ScoreSheet
+from ..store.review_models import DefenseSession, DefenseSlot, Panel, ScoreSheet
 from . import findings
 from .panels import require_declared, seated_experts
 from .review_steps import DEFENSE_SCORING, complete_step
@@ -72,6 +74,7 @@ def sign_sheet(ctx: Context, *, panel_id: int, actor: Actor, signature: str) -> 
     with ctx.unit_of_work() as uow:
         session = uow.session
         panel = reviews.get_panel(session, panel_id)
+        _refuse_before_defense(session, panel.instance_id, now)
         sheet = _own_sheet(session, panel, actor, now)
         rubric = rubric_of(reviews.get_round(session, panel.round_id))
         scores = json.loads(sheet.scores_json or "{}")
@@ -101,6 +104,24 @@ def sign_sheet(ctx: Context, *, panel_id: int, actor: Actor, signature: str) -> 
         )
         uow.commit()
         return describe_sheet(session, sheet)
+
+
+def _refuse_before_defense(session: Session, instance_id: str, now: datetime) -> None:
+    """A sheet is signed at the defense: before the scheduled session starts, signing is refused (409).
+
+    With no session scheduled for the application (scoring without a hearing), signing is not held back.
+    """
+    starts = session.scalar(
+        sa.select(sa.func.min(DefenseSession.starts_at))
+        .join(DefenseSlot, DefenseSlot.session_id == DefenseSession.id)
+        .where(DefenseSlot.instance_id == instance_id, DefenseSession.status == "scheduled")
+    )
+    if starts is not None and now < starts:
+        when = starts.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+        raise Conflict(
+            f"答辩会 {when} 开始，开始前不能签署评分表 / "
+            f"The defense session starts at {when} (Beijing time): sign the score sheet once it has started"
+        )
 
 
 def _own_sheet(session: Session, panel: Panel, actor: Actor, now: datetime) -> ScoreSheet:
