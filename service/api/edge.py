@@ -30,6 +30,7 @@ from typing import Any
 import sqlalchemy.exc as sa_exc
 from flask import Flask, Response, current_app, jsonify, request
 from flask.json.provider import DefaultJSONProvider
+from marshmallow import Schema, ValidationError
 from werkzeug.exceptions import HTTPException
 
 from ..errors import Conflict, InvalidInput
@@ -193,6 +194,25 @@ def _screen_credentials() -> None:
 
 
 # --- helpers for /api views ----------------------------------------------------------------------------
+
+
+def json_object() -> dict[str, Any]:
+    """The request's JSON body, which must be an object. Raises InvalidInput (422 on /api) otherwise."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise InvalidInput(
+            "请求体须为 JSON 对象 / The body must be a JSON object", {"_body": ["object expected"]}
+        )
+    return body
+
+
+def load_body(schema: type[Schema]) -> dict[str, Any]:
+    """The request's JSON object loaded by a marshmallow `schema`. Raises InvalidInput with the field
+    errors (422 on /api) for a body that is not an object or does not load."""
+    try:
+        return schema().load(json_object())
+    except ValidationError as exc:
+        raise InvalidInput("请求有误 / Invalid request", exc.normalized_messages()) from None
 
 
 def int_arg(

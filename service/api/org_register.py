@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import jsonify, request
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, fields, validate
 
 from forms.vocabulary import INDUSTRY_CHOICES
 
@@ -17,6 +17,7 @@ from ..consortium import districts, organisations, sub_tracks
 from ..errors import InvalidInput
 from .auth import context
 from .domain import bp, require_actor
+from .edge import load_body
 
 
 class DistrictIn(Schema):
@@ -81,16 +82,6 @@ SCHEMAS = {
 }
 
 
-def _load(schema: type[Schema]) -> dict[str, Any]:
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise InvalidInput(
-            "请求体须为 JSON 对象 / The body must be a JSON object", {"_body": ["object expected"]}
-        )
-    try:
-        return schema().load(body)
-    except ValidationError as exc:
-        raise InvalidInput("请求有误 / Invalid request", exc.normalized_messages()) from None
 
 
 @bp.get("/districts")
@@ -105,7 +96,7 @@ def district_list():
 def district_add():
     """An administrator adds a district or function zone."""
     actor = require_actor()
-    body = _load(DistrictIn)
+    body = load_body(DistrictIn)
     added = districts.add_district(
         context(),
         actor=actor,
@@ -122,7 +113,7 @@ def district_add():
 def district_change(code: str):
     """An administrator changes a district's other names, order or whether it is offered."""
     actor = require_actor()
-    body = _load(DistrictChangeIn)
+    body = load_body(DistrictChangeIn)
     return jsonify(
         districts.update_district(
             context(),
@@ -150,7 +141,7 @@ def sub_track_list():
 def sub_track_add():
     """An administrator adds a sub-track under an industry."""
     actor = require_actor()
-    body = _load(SubTrackIn)
+    body = load_body(SubTrackIn)
     added = sub_tracks.add_sub_track(
         context(), actor=actor, code=body["code"], industry=body["industry"], name=body["name"],
         sort_order=body["sortOrder"],
@@ -162,7 +153,7 @@ def sub_track_add():
 def sub_track_change(code: str):
     """An administrator offers or withdraws a sub-track, or changes its order."""
     actor = require_actor()
-    body = _load(SubTrackChangeIn)
+    body = load_body(SubTrackChangeIn)
     return jsonify(sub_tracks.update_sub_track(
         context(), actor=actor, code=code, active=body.get("active"), sort_order=body.get("sortOrder")
     ))
@@ -172,7 +163,7 @@ def sub_track_change(code: str):
 def organisation_register():
     """A clerk registers an organisation (checked against its credit code)."""
     actor = require_actor()
-    body = _load(OrganisationIn)
+    body = load_body(OrganisationIn)
     registered = organisations.register_organisation(
         context(),
         actor=actor,
@@ -189,7 +180,7 @@ def organisation_register():
 def organisation_verify(credit_code: str):
     """A clerk verifies a pending organisation or confirms a category its code does not show."""
     actor = require_actor()
-    body = _load(VerificationIn)
+    body = load_body(VerificationIn)
     return jsonify(
         organisations.confirm_organisation(
             context(),
@@ -206,7 +197,7 @@ def organisation_verify(credit_code: str):
 def organisation_lead_override(credit_code: str):
     """A city clerk lets the organisation lead although its code fails 四（一）1, with a reason (audited)."""
     actor = require_actor()
-    body = _load(OverrideIn)
+    body = load_body(OverrideIn)
     return jsonify(
         organisations.override_lead_check(
             context(), actor=actor, credit_code=credit_code, reason=body["reason"]

@@ -28,16 +28,7 @@ from ..consortium.reviews import (
 from ..errors import InvalidInput
 from .auth import context
 from .domain import bp, require_actor
-from .edge import aware_datetime, body_int, body_number, in_years, int_arg
-
-
-def _body() -> dict[str, Any]:
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise InvalidInput(
-            "请求体须为 JSON 对象 / The body must be a JSON object", {"_body": ["object expected"]}
-        )
-    return body
+from .edge import aware_datetime, body_int, body_number, in_years, int_arg, json_object
 
 
 def _required(body: dict[str, Any], name: str) -> Any:
@@ -133,7 +124,7 @@ def rounds_list():
 @bp.post("/rounds")
 @clerk_only
 def rounds_open():
-    body = _body()
+    body = json_object()
     return jsonify(
         rounds.open_round(
             context(),
@@ -172,7 +163,7 @@ def rounds_ranking(round_id: int):
 @clerk_only
 def findings_override(application_no: str):
     """The city clerk's written override of the experts' findings (issue 13 item 4): {"reason"}."""
-    body = _body()
+    body = json_object()
     return jsonify(findings.override_findings(
         context(), application_no=application_no, actor=require_actor(), reason=_text(body, "reason") or ""
     ))
@@ -181,7 +172,7 @@ def findings_override(application_no: str):
 @bp.post("/rounds/<int:round_id>/selection")
 @clerk_only
 def rounds_selection(round_id: int):
-    body = _body()
+    body = json_object()
     return jsonify(
         selection.decide_selection(
             context(),
@@ -199,7 +190,7 @@ def rounds_selection(round_id: int):
 def application_selection(application_no: str):
     """One application's selection as soon as its review is complete (成熟一个、支持一个, issue 14 item 1):
     {"threshold"?, "opinion"?, "excludeReason"?}."""
-    body = _body()
+    body = json_object()
     return jsonify(
         selection.decide_application(
             context(),
@@ -224,7 +215,7 @@ def rounds_publicity(round_id: int):
 @bp.post("/rounds/<int:round_id>/panels")
 @clerk_only
 def panels_draw(round_id: int):
-    body = _body()
+    body = json_object()
     drawn = panels.draw_panel(
         context(),
         round_id=round_id,
@@ -249,7 +240,7 @@ def panels_opinion_generate(panel_id: int):
 @bp.post("/panels/<int:panel_id>/opinion/confirm")
 def panels_opinion_confirm(panel_id: int):
     """The panel leader confirms and signs the opinion: {"signature"}."""
-    body = _body()
+    body = json_object()
     return jsonify(panel_opinion.confirm_opinion(
         context(), panel_id=panel_id, actor=require_actor(), signature=_text(body, "signature") or ""
     ))
@@ -268,7 +259,7 @@ def panels_verify(panel_id: int):
 
 @bp.post("/panels/<int:panel_id>/declaration")
 def panels_declare(panel_id: int):
-    body = _body()
+    body = json_object()
     return jsonify(
         panels.declare(
             context(),
@@ -283,7 +274,7 @@ def panels_declare(panel_id: int):
 
 @bp.post("/panels/<int:panel_id>/conflicts")
 def panels_conflict(panel_id: int):
-    body = _body()
+    body = json_object()
     return jsonify(
         panels.report_conflict(
             context(),
@@ -302,7 +293,7 @@ def sheets_mine(panel_id: int):
 
 @bp.put("/panels/<int:panel_id>/score-sheet")
 def sheets_save(panel_id: int):
-    body = _body()
+    body = json_object()
     actor = require_actor()
     saved = scoring.save_sheet(
         context(),
@@ -316,7 +307,7 @@ def sheets_save(panel_id: int):
 
 @bp.post("/panels/<int:panel_id>/score-sheet/signature")
 def sheets_sign(panel_id: int):
-    body = _body()
+    body = json_object()
     actor = require_actor()
     return jsonify(
         scoring.sign_sheet(
@@ -342,7 +333,7 @@ def experts_list():
 @bp.post("/experts")
 @clerk_only
 def experts_register():
-    body = _body()
+    body = json_object()
     return jsonify(
         experts.register_expert(
             context(),
@@ -366,7 +357,7 @@ def experts_detail(expert_id: str):
 @bp.post("/experts/<expert_id>/affiliations")
 @expert_editor
 def experts_affiliation(expert_id: str):
-    body = _body()
+    body = json_object()
     return jsonify(
         experts.add_affiliation(
             context(),
@@ -383,7 +374,7 @@ def experts_affiliation(expert_id: str):
 @bp.post("/experts/<expert_id>/relationships")
 @expert_editor
 def experts_relationship(expert_id: str):
-    body = _body()
+    body = json_object()
     return jsonify(
         experts.declare_relationship(
             context(),
@@ -399,7 +390,7 @@ def experts_relationship(expert_id: str):
 @bp.post("/experts/<expert_id>/availability")
 @expert_editor
 def experts_availability(expert_id: str):
-    body = _body()
+    body = json_object()
     actor = require_actor()
     window = {"starts_at": _when(body, "startsAt"), "ends_at": _when(body, "endsAt")}
     return jsonify(experts.add_availability(context(), actor=actor, expert_id=expert_id, **window)), 201
@@ -411,7 +402,7 @@ def experts_availability(expert_id: str):
 @bp.post("/site-visits")
 @clerk_only
 def visits_schedule():
-    body = _body()
+    body = json_object()
     return jsonify(
         scheduling.schedule_site_visit(
             context(),
@@ -428,7 +419,7 @@ def visits_schedule():
 @bp.patch("/site-visits/<int:visit_id>")
 @clerk_only
 def visits_change(visit_id: int):
-    body = _body()
+    body = json_object()
     return jsonify(
         scheduling.change_site_visit(
             context(),
@@ -445,7 +436,7 @@ def visits_change(visit_id: int):
 @bp.post("/site-visits/<int:visit_id>/cancellation")
 @clerk_only
 def visits_cancel(visit_id: int):
-    reason = str(_body().get("reason") or "")
+    reason = str(json_object().get("reason") or "")
     return jsonify(
         scheduling.cancel_site_visit(context(), actor=require_actor(), visit_id=visit_id, reason=reason)
     )
@@ -479,7 +470,7 @@ def _slots(body: dict[str, Any]) -> list[dict[str, Any]] | None:
 @bp.post("/sessions")
 @clerk_only
 def sessions_schedule():
-    body = _body()
+    body = json_object()
     return jsonify(
         scheduling.schedule_defense(
             context(),
@@ -496,7 +487,7 @@ def sessions_schedule():
 @bp.patch("/sessions/<int:session_id>")
 @clerk_only
 def sessions_change(session_id: int):
-    body = _body()
+    body = json_object()
     return jsonify(
         scheduling.change_defense(
             context(),
@@ -513,7 +504,7 @@ def sessions_change(session_id: int):
 @bp.post("/sessions/<int:session_id>/cancellation")
 @clerk_only
 def sessions_cancel(session_id: int):
-    body = _body()
+    body = json_object()
     reason = str(body.get("reason") or "")
     return jsonify(
         scheduling.cancel_defense(context(), actor=require_actor(), session_id=session_id, reason=reason)

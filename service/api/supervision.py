@@ -7,10 +7,7 @@ Routes live on the domain blueprint, so errors map once ({"error","message","fie
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import jsonify, request
-from marshmallow import Schema, ValidationError
 
 from ..consortium.supervision import (
     evaluations,
@@ -22,11 +19,10 @@ from ..consortium.supervision import (
     renewals,
 )
 from ..engine.instances import Started
-from ..errors import InvalidInput
 from . import supervision_openapi as api_schemas
 from .auth import context
 from .domain import bp, require_actor
-from .edge import int_arg
+from .edge import int_arg, load_body
 
 
 @bp.get("/consortia/<int:consortium_id>/supervision")
@@ -52,16 +48,6 @@ def integrity_records():
 # --- acting (issue 14, item 9): each operation calls one use case; the use case checks who may --------
 
 
-def _load(schema: type[Schema]) -> dict[str, Any]:
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise InvalidInput(
-            "请求体须为 JSON 对象 / The body must be a JSON object", {"_body": ["object expected"]}
-        )
-    try:
-        return schema().load(body)
-    except ValidationError as exc:
-        raise InvalidInput("请求有误 / Invalid request", exc.normalized_messages()) from None
 
 
 def _started(started: Started):
@@ -72,7 +58,7 @@ def _started(started: Started):
 def evaluation_round_open():
     """A city clerk opens a performance-evaluation round: one evaluation per consortium in force."""
     actor = require_actor()
-    body = _load(api_schemas.EvaluationRoundIn)
+    body = load_body(api_schemas.EvaluationRoundIn)
     extra = {
         name: body[key]
         for key, name in (
@@ -93,7 +79,7 @@ def evaluation_round_open():
 def project_record(consortium_id: int):
     """The city clerk or the consortium's lead unit records a project it undertakes."""
     actor = require_actor()
-    body = _load(api_schemas.ProjectIn)
+    body = load_body(api_schemas.ProjectIn)
     project_id = projects.record_project(
         context(),
         actor=actor,
@@ -118,7 +104,7 @@ def project_complete(project_id: int):
 def dissolution_request(consortium_id: int):
     """The lead unit dissolves its consortium; refused (409) while a project is active."""
     actor = require_actor()
-    body = _load(api_schemas.DissolutionIn)
+    body = load_body(api_schemas.DissolutionIn)
     outcome = projects.request_dissolution(
         context(), actor=actor, consortium_id=consortium_id, reason=body["reason"]
     )
@@ -129,7 +115,7 @@ def dissolution_request(consortium_id: int):
 def integrity_record_add():
     """A city clerk makes an entry in the research credit record (科研信用档案)."""
     actor = require_actor()
-    body = _load(api_schemas.IntegrityEventIn)
+    body = load_body(api_schemas.IntegrityEventIn)
     event = integrity.IntegrityEvent(
         subject_kind=body["subjectKind"],
         subject_id=body["subjectId"],

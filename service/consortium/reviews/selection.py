@@ -16,11 +16,13 @@ publicity with the round's one start and end
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from ...actors import Actor
 from ...clock import local_today
 from ...context import Context
+from ...deadline_settings import PublicityRule
 from ...engine import calendar
 from ...engine.store import audit
 from ...engine.store.models import ProcessInstance
@@ -69,23 +71,8 @@ def decide_selection(
             # a failed site visit or a desk-review majority against blocks it unless overridden (findings.py)
             allowed, found = findings.selectable(session, reviews.find_entry(session, item["instanceId"]))
             chosen = item["score"] >= threshold and item["applicationNo"] not in excluded and allowed
-            reason = excluded.get(item["applicationNo"]) or (
-                f"综合得分 {item['score']} 低于入选线 {threshold} / score below the threshold {threshold}"
-                if item["score"] < threshold
-                else "专家结论：" + "；".join(b.partition(" / ")[0] for b in found.blocking)
-                + " / Experts' findings: " + "; ".join(b.partition(" / ")[2] for b in found.blocking)
-            )
-            data = {
-                "selection_decision": "selected" if chosen else "not_selected",
-                "selection_opinion": (opinion or "择优入选 / selected") if chosen else reason,
-                "round_id": rnd.id,
-                "rank": item["rank"],
-                "expert_score": item["score"],
-                "round_publicity_start": start.isoformat(),
-                "round_publicity_end": end.isoformat(),
-                "round_publicity_end_at": end_of_day(end).isoformat(),
-                "round_publicity_rule": rule.describe(),
-            }
+            reason = _reason(item["score"], threshold, excluded.get(item["applicationNo"]), found.blocking)
+            data = _selection_data(item, chosen, reason, opinion, rnd.id, start, end, rule)
             complete_step(
                 ctx,
                 session,
@@ -174,17 +161,7 @@ def decide_application(
         allowed, found = findings.selectable(session, entry)
         chosen = item["score"] >= threshold and exclude_reason is None and allowed
         reason = _reason(item["score"], threshold, exclude_reason, found.blocking)
-        data = {
-            "selection_decision": "selected" if chosen else "not_selected",
-            "selection_opinion": (opinion or "择优入选 / selected") if chosen else reason,
-            "round_id": rnd.id,
-            "rank": item["rank"],
-            "expert_score": item["score"],
-            "round_publicity_start": start.isoformat(),
-            "round_publicity_end": end.isoformat(),
-            "round_publicity_end_at": end_of_day(end).isoformat(),
-            "round_publicity_rule": rule.describe(),
-        }
+        data = _selection_data(item, chosen, reason, opinion, rnd.id, start, end, rule)
         complete_step(ctx, session, instance_id=entry.instance_id, step=SELECTION, actor=actor, data=data,
                       now=now)
         entry.outcome, entry.rank, entry.aggregate = data["selection_decision"], item["rank"], item["score"]
@@ -210,6 +187,23 @@ def decide_application(
             "reason": None if chosen else reason,
             "publicity": {"start": start.isoformat(), "end": end.isoformat()} if chosen else None,
         }
+
+
+def _selection_data(item: dict[str, Any], chosen: bool, reason: str, opinion: str | None, round_id: int,
+                    start: date, end: date, rule: PublicityRule) -> dict[str, Any]:
+    """What the selection step completes with: the outcome, the opinion (or why not), the rank and score,
+    and the publicity period the diagram's publicity step uses."""
+    return {
+        "selection_decision": "selected" if chosen else "not_selected",
+        "selection_opinion": (opinion or "择优入选 / selected") if chosen else reason,
+        "round_id": round_id,
+        "rank": item["rank"],
+        "expert_score": item["score"],
+        "round_publicity_start": start.isoformat(),
+        "round_publicity_end": end.isoformat(),
+        "round_publicity_end_at": end_of_day(end).isoformat(),
+        "round_publicity_rule": rule.describe(),
+    }
 
 
 def _reason(score: float, threshold: float, excluded: str | None, blocking: list[str]) -> str:
