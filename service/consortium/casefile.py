@@ -234,6 +234,8 @@ class CaseMaterial:
     consortium_head: list[Labelled] = field(default_factory=list)  # 创新联合体负责人 (三（三）)
     # every correction: the returned sections with reasons and old → new per field (corrections.py)
     corrections: list[dict[str, Any]] = field(default_factory=list)
+    # the panel's consolidated opinion (专家组意见), when the viewer may see it (panel_opinion.may_see)
+    panel_opinion: dict[str, Any] | None = None
 
 
 def _schema_labels(form_key: str, path: tuple[str, ...] = ()) -> dict[str, dict[str, Any]]:
@@ -382,6 +384,7 @@ def read_case_material(
             )
             if f.purpose == "task" or actor.sees_everything
         ]
+        sees_opinion = panel_opinion.may_see(session, record.instance_id, actor)
         issued = [
             {"kind": d.kind, "title": d.title, "sha256": d.sha256, "issued_at": d.issued_at}
             for d in session.scalars(
@@ -390,6 +393,7 @@ def read_case_material(
                 .where(IssuedDocument.kind != "casefile")
                 .order_by(IssuedDocument.issued_at, IssuedDocument.id)
             )
+            if sees_opinion or d.kind != "panel_opinion"
         ]
         if commitment is not None:
             commitment["text"] = _schema_labels("submit_application").get("integrity_commitment", {}).get(
@@ -429,6 +433,7 @@ def read_case_material(
                 variables.get("consortium_head") or {},
             ),
             corrections=correction_history(corrected),
+            panel_opinion=panel_opinion.read_opinion(session, record.instance_id) if sees_opinion else None,
         )
 
 

@@ -29,6 +29,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "filing_notice": ("备案通知", "Filing notice"),
     "filing_certificate": ("备案证书", "Filing certificate"),
     "integrity_commitment": ("诚信承诺书", "Integrity commitment"),
+    "panel_opinion": ("专家组意见", "Expert-group opinion"),
 }
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
 

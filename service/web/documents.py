@@ -1,5 +1,6 @@
 """Documents as pages and PDFs (issue 13): the case file (申报材料), the publicity notice (公示), the filing
-notice (备案通知) and certificate, the integrity commitment letter (诚信承诺书), and `/verify/<hash>`.
+notice (备案通知) and certificate, the integrity commitment letter (诚信承诺书), the expert-group opinion
+(专家组意见), and `/verify/<hash>`.
 
 Each PDF is the page's own body in the print frame (web/pdf.py), recorded as issued. Scope: the case
 file and the filing documents answer 404 to whoever may not see the application (another organisation,
@@ -16,6 +17,7 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from ..clock import SHANGHAI
 from ..consortium import decision_documents, issued_documents
 from ..consortium.casefile import read_case_material
+from ..consortium.reviews import panel_opinion
 from ..errors import NotFound
 from . import pdf
 from .common import actor, context, current_actor, login_required
@@ -63,6 +65,38 @@ def commitment_pdf(application_no: str):
         body, kind="integrity_commitment", title=t("doc.integrity_commitment"),
         application_no=material.application_no, instance_id=material.instance_id, actor=actor(),
         download_name=f"{material.application_no}-诚信承诺书.pdf",
+    )
+
+
+@bp.app_template_filter("isolocal")
+def isolocal(value: str | None) -> str:
+    """An ISO timestamp (as the JSON-shaped readings keep it) in Qingdao's time, minutes."""
+    if not value:
+        return ""
+    return datetime.fromisoformat(value).astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+
+
+@bp.get("/casefile/<application_no>/opinion")
+@login_required
+def opinion(application_no: str):
+    """The expert-group opinion (专家组意见): city clerks, the panel's experts, and after publication
+    whoever may see the application (panel_opinion.may_see); 404 otherwise."""
+    found = panel_opinion.opinion_document(context(), actor=actor(), application_no=application_no)
+    return render_template("panel_opinion.html", d=found)
+
+
+@bp.get("/casefile/<application_no>/opinion.pdf")
+@login_required
+def opinion_pdf(application_no: str):
+    found = panel_opinion.opinion_document(context(), actor=actor(), application_no=application_no)
+    if found.opinion is None:
+        raise NotFound(f"尚未生成专家组意见 / No panel opinion for {application_no} yet")
+    body = render_template("_panel_opinion.html", o=found.opinion, application_no=found.application_no,
+                           consortium_name=found.consortium_name)
+    return pdf.issue_pdf(
+        body, kind="panel_opinion", title=f"{found.consortium_name or ''} {t('doc.panel_opinion')}".strip(),
+        application_no=found.application_no, instance_id=found.instance_id, actor=actor(),
+        download_name=f"{found.application_no}-专家组意见.pdf",
     )
 
 

@@ -12,7 +12,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from forms import registry as form_registry
 
 from ..consortium.casefile import read_case_material
-from ..consortium.reviews import panel_access, panels, rounds, scoring
+from ..consortium.reviews import panel_access, panel_opinion, panels, rounds, scoring
 from ..consortium.reviews.round_board import my_seats
 from ..errors import Conflict, InvalidInput, NotFound
 from .common import actor, context, login_required
@@ -58,10 +58,47 @@ def _page(panel_id: int, values: dict[str, Any] | None = None, errors=None, stat
         plan_sections=form_registry.json_schema("draft_plan")["properties"]["plan"]["properties"],
         rubric=rounds.get_round(ctx, round_id=panel["roundId"], actor=who)["rubric"],
         sheet=sheet,
+        opinion=_opinion(panel_id) if declared else None,
+        hide_opinion=True,  # shown in its own section (with the leader's button), not inside the case file
         values=values if values is not None else (sheet or {}),
         errors=errors or {},
     )
     return page, status
+
+
+def _opinion(panel_id: int) -> panel_opinion.OpinionDocument | None:
+    try:
+        return panel_opinion.opinion_document(context(), actor=actor(), panel_id=panel_id)
+    except NotFound:
+        return None
+
+
+@bp.post("/panels/<int:panel_id>/opinion")
+@login_required
+def generate_opinion(panel_id: int):
+    """The panel leader generates the consolidated opinion (专家组意见) from the signed sheets."""
+    try:
+        panel_opinion.generate_opinion(context(), panel_id=panel_id, actor=actor())
+    except Conflict as exc:
+        return _page(panel_id, None, {"opinion": [bilingual(str(exc))]}, 409)
+    flash(t("doc.opinion_generated"), "ok")
+    return redirect(url_for("web_panels.show", panel_id=panel_id, _anchor="opinion"), code=303)
+
+
+@bp.post("/panels/<int:panel_id>/opinion/confirm")
+@login_required
+def confirm_opinion(panel_id: int):
+    """The panel leader confirms and signs the opinion (another expert: 403; no signature: 422)."""
+    try:
+        panel_opinion.confirm_opinion(
+            context(), panel_id=panel_id, actor=actor(), signature=request.form.get("signature") or ""
+        )
+    except InvalidInput as exc:
+        return _page(panel_id, None, {"opinion_signature": exc.fields.get("signature", [])}, 422)
+    except Conflict as exc:
+        return _page(panel_id, None, {"opinion": [bilingual(str(exc))]}, 409)
+    flash(t("doc.opinion_confirmed"), "ok")
+    return redirect(url_for("web_panels.show", panel_id=panel_id, _anchor="opinion"), code=303)
 
 
 def _my_sheet(panel_id: int) -> dict[str, Any] | None:

@@ -12,6 +12,7 @@ member seat in draw order) confirms and signs it; a signed opinion is final. The
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import datetime
 from statistics import fmean
 from typing import Any
@@ -20,12 +21,13 @@ from sqlalchemy.orm import Session
 
 from ...actors import CITY_CLERK, Actor
 from ...context import Context
-from ...engine.store import audit
+from ...engine.store import audit, instances
 from ...engine.store.models import ProcessInstance
 from ...errors import Conflict, Forbidden, InvalidInput, NotFound
-from ..store import reviews
+from ..store import consortia, reviews
 from ..store.review_models import Panel, PanelOpinion
 from . import findings
+from .panel_access import results_published
 from .panels import seated_experts
 from .rounds import rubric_of
 from .scoring import application_result
@@ -148,7 +150,69 @@ def read_opinion(session: Session, instance_id: str) -> dict[str, Any] | None:
     return describe(opinion) if opinion else None
 
 
+def may_see(session: Session, instance_id: str, actor: Actor) -> bool:
+    """Whether `actor` may read the application's panel opinion (reviewer secrecy, store/reviewer_secrecy.py).
+
+    City clerks (and administrators) always; the panel's own seated experts (declared, not removed);
+    anyone else who may see the application (applicant, members, district clerk) only once the round's
+    results are published, since the opinion names the panel.
+    """
+    if actor.sees_everything:
+        return True
+    if actor.id in seated_experts(session, instance_id):
+        return True
+    return results_published(session, instance_id)
+
+
+@dataclass(frozen=True)
+class OpinionDocument:
+    """The expert-group opinion as its page and PDF show it (`opinion` is `describe`'s shape)."""
+
+    application_no: str
+    instance_id: str
+    consortium_name: str | None
+    panel_id: int
+    leader: str | None  # the panel leader now (who may sign)
+    opinion: dict[str, Any] | None  # None: not generated yet
+
+
+def opinion_document(
+    ctx: Context, *, actor: Actor, application_no: str | None = None, panel_id: int | None = None
+) -> OpinionDocument:
+    """The application's panel opinion for the page and the PDF, by application number or panel id.
+
+    Raises:
+        NotFound: no such application or panel, or the actor may not see the opinion (`may_see`):
+            an applicant, member or district clerk before the results are published, an expert not
+            seated on the panel, anyone who may not see the application.
+    """
+    with ctx.unit_of_work(write=False) as uow:
+        session = uow.session
+        if panel_id is not None:
+            panel = reviews.get_panel(session, panel_id)
+        else:
+            record = consortia.find_by_application(session, application_no or "")
+            found = record.instance_id if record else None
+            panel = reviews.find_panel_of(session, found) if found else None
+        if panel is None:
+            raise NotFound(f"尚无评审专家组 / No panel for {application_no}")
+        try:
+            instances.get_visible(session, panel.instance_id, actor)
+        except NotFound:
+            if actor.id not in seated_experts(session, panel.instance_id):
+                raise
+        if not may_see(session, panel.instance_id, actor):
+            raise NotFound(f"专家组意见不存在 / No panel opinion for {panel.application_no}")
+        record = consortia.find_by_instance(session, panel.instance_id)
+        stored = session.get(PanelOpinion, panel.id)
+        return OpinionDocument(
+            panel.application_no, panel.instance_id, record.name if record else None, panel.id,
+            leader_of(session, panel), describe(stored) if stored else None,
+        )
+
+
 def describe(opinion: PanelOpinion) -> dict[str, Any]:
+    """{"panelId", "leader", "generatedAt", "signature", "confirmedAt", "content": `compose`'s shape}."""
     def iso(at: datetime | None) -> str | None:
         return at.isoformat() if at else None
 
