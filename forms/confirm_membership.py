@@ -14,6 +14,12 @@ DECISIONS: dict[str, tuple[str, str]] = {
     "confirm": ("确认参加", "Confirm"),
     "decline": ("拒绝参加", "Decline"),
 }
+# The member's integrity commitment (诚信承诺书, issue 13 item 5): the letter's text, shown beside the tick
+# box and printed in the member's letter (web/templates/_member_commitment_letter.html).
+MEMBER_COMMITMENT = (
+    "本单位作为创新联合体成员单位，承诺所提供的单位信息及支持承诺真实、有效，遵守组建协议，"
+    "按约定投入资金、技术、人才、仪器设备和场地，如有不实，愿承担相应责任并列入科研信用档案"
+)
 # Mobile numbers, or landlines with area code and optional extension; +86 allowed.
 PHONE_PATTERN = r"^(\+?86-?)?(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?)$"
 
@@ -70,6 +76,26 @@ class ConfirmMembershipForm(FormSchema):
             "支持承诺", "Commitments", "确认参加时至少填写一项：资金、技术、人才、设备或场地（指引 三（六））"
         ),
     )
+
+    integrity_commitment = fields.Boolean(
+        allow_none=True, metadata=label("诚信承诺", "Integrity commitment", MEMBER_COMMITMENT)
+    )
+    commitment_signer = Text(max_length=50, metadata=label("承诺人", "Signed by", "确认参加时必填"))
+
+    @validates_schema(skip_on_field_errors=False)
+    def _integrity(self, data: dict[str, Any], **kwargs: Any) -> None:
+        """Confirming needs the ticked commitment and its signer (issue 13 item 5); declining does not."""
+        if data.get("decision") != "confirm":
+            return
+        problems: dict[str, list[Msg]] = {}
+        if data.get("integrity_commitment") is not True:
+            problems["integrity_commitment"] = [Msg(
+                "确认参加时须勾选诚信承诺", "Tick the integrity commitment to confirm.")]
+        if is_blank(data.get("commitment_signer")):
+            problems["commitment_signer"] = [Msg(
+                "确认参加时须填写承诺人", "Name who signs the commitment.")]
+        if problems:
+            raise ValidationError(problems)
 
     @validates_schema(skip_on_field_errors=False)
     def _commitments(self, data: dict[str, Any], **kwargs: Any) -> None:

@@ -16,12 +16,13 @@ from typing import Any
 import sqlalchemy as sa
 
 from forms import registry as form_registry
+from forms.confirm_membership import MEMBER_COMMITMENT
 
 from ..actors import EXPERT, Actor
 from ..context import Context
 from ..engine.instances import get_instance
 from ..engine.store import instances
-from ..engine.store.models import AuditEvent, HumanTask, ProcessInstance, StoredFile, TaskComment
+from ..engine.store.models import AuditEvent, HumanTask, ProcessInstance, StoredFile, TaskComment, User
 from ..engine.tasks import masked
 from ..errors import NotFound
 from .corrections import correction_history
@@ -236,6 +237,9 @@ class CaseMaterial:
     corrections: list[dict[str, Any]] = field(default_factory=list)
     # the panel's consolidated opinion (专家组意见), when the viewer may see it (panel_opinion.may_see)
     panel_opinion: dict[str, Any] | None = None
+    # each member unit's integrity commitment, given when it confirmed: [{"credit_code", "name", "signer",
+    # "at", "by", "text"}] in confirmation order (forms/confirm_membership.py)
+    member_commitments: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _schema_labels(form_key: str, path: tuple[str, ...] = ()) -> dict[str, dict[str, Any]]:
@@ -356,12 +360,18 @@ def read_case_material(
             .order_by(AuditEvent.id)
         )
         commitment = None
+        member_commitments = []
         corrected = []
         for event in events:
             detail = json.loads(event.detail_json or "{}")
             form, data = detail.get("form"), detail.get("data") or {}
             if form == "correct_application":
                 corrected.append((event.at, secrecy.shown(record.instance_id, event.actor), data))
+            if form == "confirm_membership" and data.get("decision") == "confirm" and data.get(
+                "integrity_commitment"
+            ):
+                member_commitments.append({"signer": data.get("commitment_signer"), "at": event.at,
+                                           "by": event.actor})
             if form == "submit_application":
                 commitment = {"signer": data.get("commitment_signer"), "at": event.at, "by": event.actor,
                               "confirmed": bool(data.get("integrity_commitment"))}
@@ -395,6 +405,13 @@ def read_case_material(
             )
             if sees_opinion or d.kind != "panel_opinion"
         ]
+        orgs_of = dict(session.execute(
+            sa.select(User.id, User.org_credit_code).where(User.id.in_([c["by"] for c in member_commitments]))
+        ).all()) if member_commitments else {}
+        for given in member_commitments:
+            code = orgs_of.get(given["by"]) or ""
+            given.update(credit_code=code, name=by_code[code].name if code in by_code else code,
+                         text=MEMBER_COMMITMENT)
         if commitment is not None:
             commitment["text"] = _schema_labels("submit_application").get("integrity_commitment", {}).get(
                 "description", ""
@@ -433,6 +450,7 @@ def read_case_material(
                 variables.get("consortium_head") or {},
             ),
             corrections=correction_history(corrected),
+            member_commitments=member_commitments,
             panel_opinion=panel_opinion.read_opinion(session, record.instance_id) if sees_opinion else None,
         )
 

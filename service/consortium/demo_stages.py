@@ -180,6 +180,8 @@ class Driver:
                 "contact_phone": f"0532-8{self.n:02d}{self.app.members.index(_index(code)):01d}6666",
                 "commitments": {"funds_wan": 300 + 50 * self.n, "staff": 8 + self.n,
                                 "equipment": "开放共享中试线与检测平台供联合研发使用"},
+                "integrity_commitment": True,
+                "commitment_signer": f"{name[2:4]}联络人",
             })
 
     def sign_and_plan(self) -> None:

@@ -84,6 +84,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "doc.issued": ("本系统出具的文书", "Documents issued by this system"),
     "doc.notice_link": ("公示文件", "Notice"),
     "doc.filing_links": ("备案文书", "Filing documents"),
+    "doc.member_commitments": ("成员单位诚信承诺", "Members' integrity commitments"),
+    "doc.member_commitment_pdf": ("成员单位诚信承诺书", "Member's integrity commitment"),
     "doc.panel_opinion": ("专家组意见", "Expert-group opinion"),
     "doc.opinion_experts": ("专家组成员", "Panel members"),
     "doc.opinion_scores": ("评分情况", "Scores"),

@@ -68,6 +68,22 @@ def commitment_pdf(application_no: str):
     )
 
 
+@bp.get("/casefile/<application_no>/commitment/<credit_code>.pdf")
+@login_required
+def member_commitment_pdf(application_no: str, credit_code: str):
+    """A member unit's integrity commitment (诚信承诺书), as it confirmed it when joining."""
+    material = read_case_material(context(), actor=actor(), application_no=application_no)
+    given = next((c for c in material.member_commitments if c["credit_code"] == credit_code), None)
+    if given is None:
+        raise NotFound(f"该成员单位尚未作出诚信承诺 / No integrity commitment of {credit_code} yet")
+    body = render_template("_member_commitment_letter.html", m=material, c=given)
+    return pdf.issue_pdf(
+        body, kind="integrity_commitment", title=f"{given['name']} {t('doc.integrity_commitment')}",
+        application_no=material.application_no, instance_id=material.instance_id, actor=actor(),
+        download_name=f"{material.application_no}-{credit_code}-诚信承诺书.pdf",
+    )
+
+
 @bp.app_template_filter("isolocal")
 def isolocal(value: str | None) -> str:
     """An ISO timestamp (as the JSON-shaped readings keep it) in Qingdao's time, minutes."""

@@ -138,7 +138,8 @@ _WORKER = textwrap.dedent("""
     url, instance_id, now = sys.argv[1], sys.argv[2], datetime.fromisoformat(sys.argv[3])
     ctx = build_context(Config(database_url=url), clock=MovableClock(now))
     form = {"decision": "confirm", "contact_name": "刘联络", "contact_phone": "0532-88886666",
-            "commitments": {"technology": "开放伺服算法专利许可"}}
+            "commitments": {"technology": "开放伺服算法专利许可"},
+            "integrity_commitment": True, "commitment_signer": "刘联络"}
     for line in sys.stdin:
         login = line.strip()
         actor = identities.actor_for(ctx, login)

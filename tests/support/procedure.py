@@ -39,6 +39,8 @@ FORMS: dict[str, dict[str, Any]] = {
         "contact_name": "刘联络",
         "contact_phone": "0532-88886666",
         "commitments": {"funds_wan": 500, "staff": 12, "equipment": "五轴联动加工中心两台供联合研发使用"},
+        "integrity_commitment": True,
+        "commitment_signer": "成员单位 法定代表人 刘成",
     },
     "Task_SignAgreement": {
         "agreement": {

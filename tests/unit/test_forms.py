@@ -49,6 +49,7 @@ HAPPY: dict[str, dict[str, Any]] = {
     "confirm_membership": {
         "decision": "confirm", "contact_name": "张三", "contact_phone": "13912345678",
         "commitments": {"technology": "开放伺服算法专利许可"},
+        "integrity_commitment": True, "commitment_signer": "张三",
     },
     "sign_agreement": {
         "agreement": {
