@@ -451,7 +451,9 @@ def read_case_material(
             ),
             corrections=correction_history(corrected),
             member_commitments=member_commitments,
-            panel_opinion=panel_opinion.read_opinion(session, record.instance_id) if sees_opinion else None,
+            panel_opinion=(
+                panel_opinion.read_opinion(session, record.instance_id, actor) if sees_opinion else None
+            ),
         )
 
 

@@ -109,6 +109,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "doc.opinion_not_recommended": ("不建议推荐备案", "Not recommended for filing"),
     "doc.opinion_leader": ("专家组组长", "Panel leader"),
     "doc.opinion_signed_by": ("组长签名", "Signed by the leader"),
+    "doc.opinion_signed": ("已签署", "Signed"),
     "doc.opinion_unsigned": ("待专家组组长确认签署", "Awaiting the panel leader's signature"),
     "doc.opinion_not_generated": ("尚未生成专家组意见", "The opinion has not been generated yet"),
     "doc.opinion_generate": ("生成专家组意见", "Generate the opinion"),

@@ -16,6 +16,7 @@ from tests.support.pages import log_in
 from .test_documents import check_pdf
 from .test_findings import reviewed
 from .test_idempotency import tokens
+from .test_reviewer_secrecy import named
 
 
 def signed_in(server, login: str):
@@ -52,6 +53,10 @@ def test_the_leader_generates_confirms_and_signs_on_the_panel_page(ctx, server):
     assert 'id="panel-opinion"' in seen and 'data-signed="no"' in seen and "待专家组组长确认签署" in seen
     confirm = f"/panels/{walk.panel_id}/opinion/confirm"
     assert 'id="opinion-confirm"' not in seen
+    opinion_page = colleague.get(f"/casefile/{walk.business_key}/opinion").text
+    assert "评审专家 " in opinion_page  # colleagues are numbered, never named (reviewer secrecy)
+    assert not named(opinion_page, [e for e in walk.panel if e != other])
+    assert not named(seen[seen.index('id="opinion"'):], [e for e in walk.panel if e != other])
     refused = colleague.post(confirm, data={**csrf(seen), "signature": other}, allow_redirects=False)
     assert refused.status_code == 403
 

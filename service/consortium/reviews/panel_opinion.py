@@ -26,6 +26,7 @@ from ...engine.store.models import ProcessInstance
 from ...errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..store import consortia, reviews
 from ..store.review_models import Panel, PanelOpinion
+from ..store.reviewer_secrecy import ReviewerSecrecy
 from . import findings
 from .panel_access import results_published
 from .panels import seated_experts
@@ -143,11 +144,38 @@ def confirm_opinion(ctx: Context, *, panel_id: int, actor: Actor, signature: str
         return describe(opinion)
 
 
-def read_opinion(session: Session, instance_id: str) -> dict[str, Any] | None:
-    """The stored opinion of the application's panel (for the case file and its PDF), or None."""
+def read_opinion(session: Session, instance_id: str, actor: Actor | None = None) -> dict[str, Any] | None:
+    """The stored opinion of the application's panel (for the case file and its PDF), or None; with
+    `actor`, as that viewer may read it (`redacted`)."""
     panel = reviews.find_panel_of(session, instance_id)
     opinion = session.get(PanelOpinion, panel.id) if panel else None
-    return describe(opinion) if opinion else None
+    if opinion is None:
+        return None
+    return redacted(session, instance_id, actor, describe(opinion)) if actor else describe(opinion)
+
+
+def redacted(session: Session, instance_id: str, actor: Actor, shown: dict[str, Any]) -> dict[str, Any]:
+    """`describe`'s shape with the identities `actor` may not know replaced (store/reviewer_secrecy.py):
+    before publication a seated expert sees itself, never a colleague (members, totals, dissent, the
+    leader and the leader's typed signature); city clerks and, after publication, everyone see all."""
+    secrecy = ReviewerSecrecy(session, actor)
+    if secrecy.privileged or secrecy.results_published(instance_id):
+        return shown
+    content = dict(shown["content"])
+    order = list(content.get("experts") or [])
+
+    def who(user_id: str | None) -> str:
+        if user_id and secrecy.shown(instance_id, user_id):
+            return user_id
+        n = order.index(user_id) + 1 if user_id in order else 0
+        return f"评审专家 {n} / Reviewer {n}" if n else "评审专家 / Reviewer"
+
+    content["experts"] = [who(e) for e in order]
+    content["totals"] = {who(e): total for e, total in (content.get("totals") or {}).items()}
+    content["dissent"] = [{**d, "expert": who(d.get("expert"))} for d in content.get("dissent") or []]
+    leader_shown = bool(shown["leader"]) and secrecy.shown(instance_id, shown["leader"]) is not None
+    return {**shown, "content": content, "leader": shown["leader"] if leader_shown else who(shown["leader"]),
+            "signature": shown["signature"] if leader_shown else None}
 
 
 def may_see(session: Session, instance_id: str, actor: Actor) -> bool:
@@ -172,7 +200,7 @@ class OpinionDocument:
     instance_id: str
     consortium_name: str | None
     panel_id: int
-    leader: str | None  # the panel leader now (who may sign)
+    leader: str | None  # the panel leader now (who may sign); None when the viewer may not know it
     opinion: dict[str, Any] | None  # None: not generated yet
 
 
@@ -205,9 +233,11 @@ def opinion_document(
             raise NotFound(f"专家组意见不存在 / No panel opinion for {panel.application_no}")
         record = consortia.find_by_instance(session, panel.instance_id)
         stored = session.get(PanelOpinion, panel.id)
+        leader, published = leader_of(session, panel), results_published(session, panel.instance_id)
         return OpinionDocument(
             panel.application_no, panel.instance_id, record.name if record else None, panel.id,
-            leader_of(session, panel), describe(stored) if stored else None,
+            leader if leader == actor.id or actor.sees_everything or published else None,
+            redacted(session, panel.instance_id, actor, describe(stored)) if stored else None,
         )
 
 
