@@ -222,8 +222,8 @@ def opinion_document(
             record = consortia.find_by_application(session, application_no or "")
             found = record.instance_id if record else None
             panel = reviews.find_panel_of(session, found) if found else None
-        if panel is None:
-            raise NotFound(f"尚无评审专家组 / No panel for {application_no}")
+        if panel is None:  # the same answer whether or not the application exists for this viewer
+            raise NotFound(f"专家组意见不存在 / No panel opinion for {application_no}")
         try:
             instances.get_visible(session, panel.instance_id, actor)
         except NotFound:
