@@ -100,7 +100,13 @@ def _page_context() -> dict:
 
 
 def localtime(value) -> str:
-    """Times as Qingdao reads them; dates as they are."""
+    """Times as Qingdao reads them (datetimes, and ISO texts with an offset); dates as they are."""
+    if isinstance(value, str) and "T" in value:
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        value = parsed if parsed.tzinfo else value
     if isinstance(value, datetime):
         return value.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
     return str(value or "")
