@@ -259,6 +259,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "error": ("出错了", "Something went wrong"),
     "not_found": ("页面不存在或您无权查看", "The page does not exist or you may not see it"),
     "csrf": ("页面已过期，请刷新后重试", "The page expired; reload it and try again"),
+    "registry_name": ("名称或编号", "Name or number"),
     "http.400": ("请求有误，请检查后重试", "The request was not understood; check it and try again"),
     "http.403": ("您无权进行此操作", "You may not do this"),
     "http.405": ("此地址不支持这种访问方式，请从页面上的链接或按钮进入",
