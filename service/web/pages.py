@@ -10,7 +10,7 @@ import os
 from datetime import datetime
 from pathlib import Path
 
-from flask import Flask, abort, flash, redirect, render_template, request, send_from_directory
+from flask import Flask, abort, current_app, flash, redirect, render_template, request, send_from_directory
 from werkzeug.exceptions import HTTPException
 
 from ..api.auth import SESSION_LIFETIME
@@ -154,6 +154,8 @@ def _http_error(exc: HTTPException):
         message = i18n.t("not_found")
     elif described:
         message = i18n.bilingual(exc.description)
+    elif code == 413:
+        message = i18n.t("http.413", mb=(current_app.config.get("MAX_CONTENT_LENGTH") or 0) // 2**20)
     else:
         message = i18n.t(f"http.{code}") if f"http.{code}" in i18n.CATALOGUE else i18n.t("error")
     page = render_template("error.html", message=message, status=code, **_page_context())

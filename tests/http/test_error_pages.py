@@ -48,7 +48,8 @@ def test_a_too_large_upload_is_a_chinese_413_page(server):
     answer = client.post("/tasks/no-such-task", files={"attachment": ("plan.pdf", big, "application/pdf")})
     assert answer.status_code == 413
     _is_site_page(answer)
-    assert "上传的内容过大" in answer.text and "Request Entity Too Large" not in answer.text
+    assert "上传的内容过大（单次不超过 12 MB）" in answer.text
+    assert "Request Entity Too Large" not in answer.text
 
 
 def test_anonymous_404_and_the_api_keeps_json(server):
