@@ -60,3 +60,14 @@ def test_anonymous_404_and_the_api_keeps_json(server):
     assert "页面不存在" in answer.text
     api = requests.get(server.base + "/api/no-such", timeout=60)
     assert api.status_code == 404 and api.headers["Content-Type"].startswith("application/json")
+
+
+def test_an_unexpected_failure_is_a_chinese_500_page(server):
+    def broken():
+        raise RuntimeError("a fault no one foresaw")
+
+    server.app.add_url_rule("/broken-for-test", "broken_for_test", broken)  # before the first request
+    answer = requests.get(server.base + "/broken-for-test", timeout=60)
+    assert answer.status_code == 500
+    _is_site_page(answer)
+    assert "服务器内部错误" in answer.text and "a fault no one foresaw" not in answer.text
