@@ -425,7 +425,10 @@ def install(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):
-        return _json_error(exc) if _json_edge() else exc
+        if _json_edge():
+            return _json_error(exc)
+        page = current_app.extensions.get("edge.page_error")  # the pages' layout (web/ sets it)
+        return page(exc) if page is not None else exc
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):

@@ -37,6 +37,7 @@ COLUMNS = (
 @dataclass(frozen=True)
 class RegistryFilter:
     industry: str | None = None
+    name: str | None = None  # part of the consortium's name, the lead unit's name or the application no
     district: str | None = None
     status: str | None = None
     ending_soon: bool = False
@@ -73,6 +74,13 @@ def list_registry(ctx: Context, *, actor: Actor, filters: RegistryFilter) -> lis
         ):
             if value:
                 query = query.where(column == value)
+        if filters.name and filters.name.strip():
+            part = filters.name.strip()
+            query = query.where(sa.or_(
+                Consortium.name.contains(part, autoescape=True),
+                Organisation.name.contains(part, autoescape=True),
+                Consortium.application_no.contains(part, autoescape=True),
+            ))
         if filters.ending_soon:
             query = query.where(Filing.valid_until <= today + ENDING_SOON)
         return [

@@ -10,7 +10,7 @@ import os
 from datetime import datetime
 from pathlib import Path
 
-from flask import Flask, abort, flash, redirect, render_template, request, send_from_directory
+from flask import Flask, abort, current_app, flash, redirect, render_template, request, send_from_directory
 from werkzeug.exceptions import HTTPException
 
 from ..api.auth import SESSION_LIFETIME
@@ -83,17 +83,30 @@ def register(app: Flask) -> None:
     app.add_template_filter(clock)
     app.add_template_filter(documents.cndate)
 
+    app.extensions["edge.page_error"] = _http_error  # routing errors (404/405) and 500s off any page
+
     @app.context_processor
     def _helpers():
         if request.blueprint not in {m.bp.name for m in BLUEPRINTS} and request.endpoint != "web_static":
             return {}
-        return {**i18n.helpers(), "csrf_token": security.csrf_token, "me": current_actor(),
-                "idem_field": idempotency.field}
+        return _page_context()
+
+
+def _page_context() -> dict:
+    """What base.html needs: translations, the CSRF token, the signed-in actor, the idempotency field."""
+    return {**i18n.helpers(), "csrf_token": security.csrf_token, "me": current_actor(),
+            "idem_field": idempotency.field}
 
 
 
 def localtime(value) -> str:
-    """Times as Qingdao reads them; dates as they are."""
+    """Times as Qingdao reads them (datetimes, and ISO texts with an offset); dates as they are."""
+    if isinstance(value, str) and "T" in value:
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        value = parsed if parsed.tzinfo else value
     if isinstance(value, datetime):
         return value.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
     return str(value or "")
@@ -127,7 +140,24 @@ def _service_error(exc: ServiceError):
 
 
 def _http_error(exc: HTTPException):
-    message = i18n.t("csrf") if exc.description == "csrf" else (exc.description or exc.name)
-    if exc.code == 404:
+    """Any HTTP error as a page in the site's layout and the reader's language (issue 17 item 13).
+
+    Werkzeug's own English descriptions give way to the catalogue's `http.<code>` text; a description
+    a view gave ("中文 / English") shows in the page's language. Headers the error carries (Allow,
+    Retry-After) are kept.
+    """
+    code = exc.code or 500
+    described = exc.description and exc.description != type(exc).description
+    if exc.description == "csrf":
+        message = i18n.t("csrf")
+    elif code == 404:
         message = i18n.t("not_found")
-    return render_template("error.html", message=message, status=exc.code), exc.code
+    elif described:
+        message = i18n.bilingual(exc.description)
+    elif code == 413:
+        message = i18n.t("http.413", mb=(current_app.config.get("MAX_CONTENT_LENGTH") or 0) // 2**20)
+    else:
+        message = i18n.t(f"http.{code}") if f"http.{code}" in i18n.CATALOGUE else i18n.t("error")
+    page = render_template("error.html", message=message, status=code, **_page_context())
+    headers = [(k, v) for k, v in exc.get_headers() if k.lower() != "content-type"]
+    return page, code, headers

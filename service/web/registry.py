@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, render_template, request
 
-from ..consortium import registry_list
+from forms.vocabulary import INDUSTRY_CHOICES
+
+from ..consortium import districts, registry_list
 from ..consortium.registry_list import RegistryFilter
 from . import supervision_page
 from .common import actor, context, login_required
@@ -17,6 +19,7 @@ def _filters() -> RegistryFilter:
     args = request.args
     return RegistryFilter(
         industry=args.get("industry") or None,
+        name=args.get("name") or None,
         district=args.get("district") or None,
         status=args.get("status") or None,
         ending_soon=args.get("ending_soon") == "1",
@@ -27,7 +30,10 @@ def _filters() -> RegistryFilter:
 @login_required
 def index():
     rows = registry_list.list_registry(context(), actor=actor(), filters=_filters())
-    return render_template("registry.html", rows=rows, filters=_filters(), args=request.args)
+    return render_template(
+        "registry.html", rows=rows, filters=_filters(), args=request.args,
+        districts=districts.list_districts(context()), industries=list(INDUSTRY_CHOICES),
+    )
 
 
 @bp.get("/registry/export.<fmt>")

@@ -9,7 +9,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from forms import registry as form_registry
 
-from ..consortium import corrections, objections
+from ..consortium import corrections, objections, reinvitation
 from ..consortium.casefile import REVIEW_FORMS, read_case_material
 from ..consortium.reviews.review_steps import DEFENSE_SCORING, ROUND_STEPS, step_of
 from ..consortium.reviews.round_board import round_of_application
@@ -36,6 +36,9 @@ def _page(task_id: str, values: dict[str, Any] | None, errors: dict[str, list[st
     returned = corrections.returned(variables) if task.form_key == corrections.FORM_KEY else []
     if returned and values is None:  # the returned sections open prefilled with their current values
         values = corrections.prefill(variables)
+    declined = reinvitation.declined(variables) if task.form_key == reinvitation.FORM_KEY else []
+    if declined and values is None:  # a member declined: the others stay, the lead replaces the one who left
+        values = reinvitation.prefill(variables)
     try:
         drawn = tasks.drawn_form(ctx, task_id=task_id, actor=who)
     except InvalidInput as exc:  # a formRef no deployment holds: say so on the page, nothing to fill in
@@ -60,6 +63,7 @@ def _page(task_id: str, values: dict[str, Any] | None, errors: dict[str, list[st
         ff=form_fields,
         casefile=_casefile(task),
         returned=returned,
+        declined=declined,
     )
     return body, status
 

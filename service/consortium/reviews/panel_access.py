@@ -19,6 +19,7 @@ from ...engine.store import instances
 from ...engine.store.models import ProcessInstance
 from ...errors import NotFound
 from ..store import consortia, reviews
+from ..store.inbox import organisation_names
 from ..store.reviewer_secrecy import ReviewerSecrecy
 from .panels import parties_of, seated_experts
 
@@ -97,7 +98,15 @@ def describe_panel(ctx: Context, *, panel_id: int, actor: Actor) -> dict[str, An
         seat = reviews.seat_of(session, panel.id, actor.id)
         if actor.has(EXPERT) and seat is not None and seat.role == "member" and seat.status != "removed":
             parties = parties_of(session, row)
-            view["parties"] = {"creditCodes": sorted(parties.credit_codes), "chiefExpert": parties.chief_name}
+            names = organisation_names(session, set(parties.credit_codes))
+            view["parties"] = {
+                "creditCodes": sorted(parties.credit_codes),
+                "organisations": [  # the lead unit first, then the members by code (issue 17 item 12)
+                    {"creditCode": code, "name": names.get(code)}
+                    for code in sorted(parties.credit_codes, key=lambda c: (c != record.lead_credit_code, c))
+                ],
+                "chiefExpert": parties.chief_name,
+            }
             view["seat"] = _seat_view(seat)
             return view
         if results_published(session, row.id) and instances.get_visible(session, row.id, actor):
