@@ -94,7 +94,9 @@ def read_dashboard(ctx: Context, *, actor: Actor) -> Dashboard:
         grades = latest_grades(session, in_force_ids)
         excellent = [c for c, grade in grades.items() if grade == "excellent"]
         increased = session.execute(
-            sa.select(Consortium.id, Consortium.name).where(Consortium.id.in_(excellent)).order_by(Consortium.id)
+            sa.select(Consortium.id, Consortium.name)
+            .where(Consortium.id.in_(excellent))
+            .order_by(Consortium.id)
         ).all()
     by_industry = Counter(industry for _, industry, _ in in_force)
     by_sub_track = Counter(track for _, _, track in in_force if track)
