@@ -50,5 +50,6 @@ def test_progress_reports_over_http(server, ctx, clock):
     for reader in (district, city):
         read = reader.get(path).json()
         assert [r["summary"] for r in read["reports"]] == [REPORT["summary"]]
-        assert read["reports"][0]["dueOn"] == made.json()["dueOn"] and read["nextDueOn"] > made.json()["dueOn"]
+        due = made.json()["dueOn"]
+        assert read["reports"][0]["dueOn"] == due and read["nextDueOn"] > due
     assert server.client("district2").get(path).status_code == 404
