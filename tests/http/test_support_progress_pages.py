@@ -29,7 +29,8 @@ def test_the_city_records_a_measure_and_the_lead_reports_progress_on_the_page(ct
     bad = city.post(measures, data=form)
     assert bad.status_code == 422 and 'id="err-amount_wan"' in bad.text
     assert count(ctx, SupportMeasure) == 0
-    done = city.post(measures, data={**tokens(city.get(page).text, measures), **MEASURE}, allow_redirects=False)
+    form = {**tokens(city.get(page).text, measures), **MEASURE}
+    done = city.post(measures, data=form, allow_redirects=False)
     assert done.status_code == 303 and count(ctx, SupportMeasure) == 1
     assert "港口自动化示范应用场景" in lead.get(page).text and "应用场景" in lead.get(page).text
 
