@@ -2,7 +2,7 @@
 
 The lead unit reports its progress every N months of the filing (N = `DeadlineSettings.
 progress_report_months`, env CONSORTIUM_PROGRESS_MONTHS, default 6): the periods end on valid_from + N,
-+ 2N … months, within the validity. A report answers the earliest period still unanswered (it may come
++ 2N … months, before the validity's last day. A report answers the earliest period still unanswered (it may come
 early). A `progress_reminder` job, kept on the consortium's application instance, fires at 09:00 on the
 next period's end: it reminds the lead unit unless that period is answered, then schedules the next one.
 The district and the city read the reports on the consortium's page (and anyone who sees the consortium).
@@ -37,9 +37,10 @@ MIN_SUMMARY, MAX_SUMMARY = 10, 20000
 
 
 def period_ends(filing: Filing, months: int) -> list[date]:
-    """The ends of the reporting periods of `filing`: valid_from + k·months (k ≥ 1) up to valid_until."""
+    """The ends of the reporting periods of `filing`: valid_from + k·months (k ≥ 1) before valid_until (the
+    end of validity itself is met by expiry and renewal, not by another progress report)."""
     ends, k = [], 1
-    while (end := add_months(filing.valid_from, k * months)) <= filing.valid_until:
+    while (end := add_months(filing.valid_from, k * months)) < filing.valid_until:
         ends.append(end)
         k += 1
     return ends
