@@ -5,7 +5,8 @@ progress_report_months`, env CONSORTIUM_PROGRESS_MONTHS, default 6): the periods
 + 2N … months, before the validity's last day. A report answers the earliest period still unanswered
 (it may come early). A `progress_reminder` job, kept on the consortium's application instance, fires at
 09:00 on the next period's end: it reminds the lead unit unless that period is answered, then schedules
-the next one. The district and the city read the reports on the consortium's page (and anyone who sees the consortium).
+the next one. The district and the city read the reports on the consortium's page (as does anyone who
+sees the consortium).
 """
 
 from __future__ import annotations
