@@ -53,3 +53,16 @@ def test_progress_reports_over_http(server, ctx, clock):
         due = made.json()["dueOn"]
         assert read["reports"][0]["dueOn"] == due and read["nextDueOn"] > due
     assert server.client("district2").get(path).status_code == 404
+
+
+def test_support_and_progress_operations_are_documented(server):
+    spec = server.client(None).get("/api/openapi.json").json()
+    documented = {(path, method) for path, ops in spec["paths"].items() for method in ops}
+    assert {
+        ("/api/consortia/{consortium_id}/support", "get"),
+        ("/api/consortia/{consortium_id}/support-measures", "post"),
+        ("/api/consortia/{consortium_id}/progress-reports", "get"),
+        ("/api/consortia/{consortium_id}/progress-reports", "post"),
+    } <= documented
+    project = spec["components"]["schemas"]["ProjectIn"]["properties"]
+    assert {"open", "special", "challenge"} <= set(project["mode"]["enum"]) and "amountWan" in project
