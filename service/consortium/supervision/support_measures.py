@@ -22,7 +22,6 @@ from ..store.supervision_models import ConsortiumProject, EvaluationResult, Supp
 from .projects import LEVELS, check_amount
 
 KINDS = {"platform": "平台", "talent": "人才计划", "scenario": "应用场景"}
-KINDS_EN = {"platform": "Platform", "talent": "Talent programme", "scenario": "Application scenario"}
 
 
 @dataclass(frozen=True)
