@@ -60,6 +60,9 @@ class DeadlineSettings:
     validity_reminder_days: tuple[int, ...] = field(
         default_factory=lambda: _env_ints("CONSORTIUM_VALIDITY_REMINDER_DAYS", (90, 30, 7))
     )
+    progress_report_months: int = field(  # 七（一）: a progress report from the lead unit every N months
+        default_factory=lambda: max(1, _env_int("CONSORTIUM_PROGRESS_MONTHS", 6))
+    )
     escalation_working_days: int = field(
         default_factory=lambda: _env_int("CONSORTIUM_ESCALATION_WORKING_DAYS", 3)
     )

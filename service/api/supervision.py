@@ -15,8 +15,10 @@ from ..consortium.supervision import (
     lead_failure,
     member_changes,
     overview,
+    progress,
     projects,
     renewals,
+    support_measures,
 )
 from ..engine.instances import Started
 from . import supervision_openapi as api_schemas
@@ -89,8 +91,49 @@ def project_record(consortium_id: int):
         level=body["level"],
         started_on=body["startedOn"],
         ends_on=body.get("endsOn"),
+        mode=body.get("mode"),
+        amount_wan=body.get("amountWan"),
     )
     return jsonify({"id": project_id}), 201
+
+
+@bp.get("/consortia/<int:consortium_id>/support")
+def support_read(consortium_id: int):
+    """Projects, support measures (六) and whether the latest evaluation calls for increased support."""
+    found = support_measures.list_support(context(), actor=require_actor(), consortium_id=consortium_id)
+    return jsonify(found)
+
+
+@bp.post("/consortia/<int:consortium_id>/support-measures")
+def support_measure_record(consortium_id: int):
+    """A city clerk records a platform, talent programme or application scenario (六)."""
+    actor = require_actor()
+    body = load_body(api_schemas.SupportMeasureIn)
+    measure = support_measures.Measure(
+        kind=body["kind"], name=body["name"], granted_on=body["grantedOn"], level=body.get("level"),
+        amount_wan=body.get("amountWan"), note=body.get("note"),
+    )
+    measure_id = support_measures.record_measure(
+        context(), actor=actor, consortium_id=consortium_id, measure=measure
+    )
+    return jsonify({"id": measure_id}), 201
+
+
+@bp.get("/consortia/<int:consortium_id>/progress-reports")
+def progress_reports(consortium_id: int):
+    """The consortium's progress reports (七（一）) and the next due date, for whoever sees it."""
+    return jsonify(progress.list_reports(context(), actor=require_actor(), consortium_id=consortium_id))
+
+
+@bp.post("/consortia/<int:consortium_id>/progress-reports")
+def progress_report_submit(consortium_id: int):
+    """The lead unit submits its progress report for the earliest unanswered period."""
+    actor = require_actor()
+    body = load_body(api_schemas.ProgressReportIn)
+    outcome = progress.submit_report(
+        context(), actor=actor, consortium_id=consortium_id, summary=body["summary"]
+    )
+    return jsonify(outcome), 201
 
 
 @bp.post("/projects/<int:project_id>/completion")

@@ -9,7 +9,9 @@ from typing import Any
 from marshmallow import Schema, fields, validate
 
 from ..consortium.supervision.integrity import RECORD_TYPES
-from ..consortium.supervision.projects import LEVELS
+from ..consortium.supervision.progress import MAX_SUMMARY, MIN_SUMMARY
+from ..consortium.supervision.projects import LEVELS, MAX_AMOUNT_WAN, MODES
+from ..consortium.supervision.support_measures import KINDS as MEASURE_KINDS
 
 DATE = {"description": "YYYY-MM-DD"}
 
@@ -34,6 +36,36 @@ class ProjectIn(Schema):
     level = fields.String(required=True, validate=validate.OneOf(list(LEVELS)))
     startedOn = fields.Date(required=True, metadata=DATE)
     endsOn = fields.Date(allow_none=True, metadata=DATE)
+    mode = fields.String(  # 六: 公开竞争 | 专项组织 | 揭榜挂帅 (issue 14 item 10)
+        allow_none=True, validate=validate.OneOf(list(MODES)),
+        metadata={"description": "open=公开竞争, special=专项组织, challenge=揭榜挂帅"},
+    )
+    amountWan = fields.Float(
+        allow_none=True, allow_nan=False, validate=validate.Range(min=0, max=MAX_AMOUNT_WAN),
+        metadata={"description": "金额（万元） / amount in 10,000 yuan"},
+    )
+
+
+class SupportMeasureIn(Schema):
+    kind = fields.String(
+        required=True, validate=validate.OneOf(list(MEASURE_KINDS)),
+        metadata={"description": "platform=平台, talent=人才计划, scenario=应用场景"},
+    )
+    name = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    grantedOn = fields.Date(required=True, metadata=DATE)
+    level = fields.String(allow_none=True, validate=validate.OneOf(list(LEVELS)))
+    amountWan = fields.Float(
+        allow_none=True, allow_nan=False, validate=validate.Range(min=0, max=MAX_AMOUNT_WAN),
+        metadata={"description": "金额（万元） / amount in 10,000 yuan"},
+    )
+    note = fields.String(allow_none=True, validate=validate.Length(max=2000))
+
+
+class ProgressReportIn(Schema):
+    summary = fields.String(
+        required=True, validate=validate.Length(min=MIN_SUMMARY, max=MAX_SUMMARY),
+        metadata={"description": "建设进展 / progress in the period"},
+    )
 
 
 class DissolutionIn(Schema):
@@ -60,7 +92,12 @@ class IntegrityEventIn(Schema):
     consortiumId = fields.Integer(allow_none=True, validate=validate.Range(min=0, max=2**31 - 1))
 
 
-SCHEMAS = {cls.__name__: cls for cls in (EvaluationRoundIn, ProjectIn, DissolutionIn, IntegrityEventIn)}
+SCHEMAS = {
+    cls.__name__: cls
+    for cls in (
+        EvaluationRoundIn, ProjectIn, DissolutionIn, IntegrityEventIn, SupportMeasureIn, ProgressReportIn
+    )
+}
 ID = {"type": "integer", "minimum": 0, "maximum": 2**31 - 1}
 
 
@@ -98,6 +135,23 @@ PATHS: dict[str, dict[str, Any]] = {
     "/api/consortia/{consortium_id}/projects": {
         "post": _op(
             "登记承担项目 / Record a project (lead unit or city clerk)", "ProjectIn", 201, CONSORTIUM
+        ),
+    },
+    "/api/consortia/{consortium_id}/support": {
+        "get": _op(
+            "支持措施 / Projects, support measures and the increased-support flag", None, 200, CONSORTIUM
+        ),
+    },
+    "/api/consortia/{consortium_id}/support-measures": {
+        "post": _op(
+            "登记支持措施（平台、人才、应用场景） / Record a support measure (city clerk)",
+            "SupportMeasureIn", 201, CONSORTIUM,
+        ),
+    },
+    "/api/consortia/{consortium_id}/progress-reports": {
+        "get": _op("建设进展报告 / Progress reports and the next due date", None, 200, CONSORTIUM),
+        "post": _op(
+            "报送建设进展 / Submit a progress report (lead unit)", "ProgressReportIn", 201, CONSORTIUM
         ),
     },
     "/api/projects/{project_id}/completion": {

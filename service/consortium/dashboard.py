@@ -6,7 +6,7 @@ who oversee every application.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
@@ -20,6 +20,7 @@ from ..context import Context
 from ..engine.store.models import HumanTask
 from ..errors import NotFound
 from .store.models import Consortium, Filing, SubTrack
+from .supervision.support_measures import latest_grades
 
 TARGET_2028 = 20  # "到2028年组建20家左右" (the city's plan)
 TARGET_YEAR = 2028
@@ -54,6 +55,8 @@ class Dashboard:
     pipeline: dict[str, int]
     overdue: list[tuple[HumanTask, str | None]]
     applications_per_year: dict[str, int]
+    # 七（二）对评价优秀的加大支持力度: (consortium id, name) whose latest evaluation is excellent, in force
+    increased_support: list[tuple[int, str]] = field(default_factory=list)
 
 
 def read_dashboard(ctx: Context, *, actor: Actor) -> Dashboard:
@@ -87,6 +90,14 @@ def read_dashboard(ctx: Context, *, actor: Actor) -> Dashboard:
             .order_by(HumanTask.due_at)
         ).all()
         names = dict(session.execute(sa.select(SubTrack.code, SubTrack.name)).all())
+        in_force_ids = [c for c, _, _ in in_force]
+        grades = latest_grades(session, in_force_ids)
+        excellent = [c for c, grade in grades.items() if grade == "excellent"]
+        increased = session.execute(
+            sa.select(Consortium.id, Consortium.name)
+            .where(Consortium.id.in_(excellent))
+            .order_by(Consortium.id)
+        ).all()
     by_industry = Counter(industry for _, industry, _ in in_force)
     by_sub_track = Counter(track for _, _, track in in_force if track)
     applications = Counter(n.split("-")[1] for n in numbers if n.count("-") >= 2)
@@ -100,6 +111,7 @@ def read_dashboard(ctx: Context, *, actor: Actor) -> Dashboard:
         pipeline={s: statuses.get(s, 0) for s in PIPELINE},
         overdue=[(t, name) for t, name in overdue],
         applications_per_year=dict(sorted(applications.items())),
+        increased_support=[(i, name) for i, name in increased],
     )
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from workflows.extensions import DelegateContext, Extensions
@@ -39,7 +40,7 @@ from .reviews import panel_access, review_hooks, scheduling
 from .store import consortia as consortium_store
 from .store.models import Consortium
 from .store.reviewer_secrecy import ReviewerSecrecy
-from .supervision import integrity
+from .supervision import integrity, progress
 from .supervision.credit_entries import on_objection_upheld
 from .supervision.task_checks import check_against_register
 
@@ -53,11 +54,13 @@ def register(extensions: Extensions) -> None:
     extensions.service_handlers.append(_handlers)
     extensions.after_save.append(_project_reminders)
     extensions.after_save.append(consortia.sync)
+    extensions.after_save.append(_project_progress)  # 七（一）: progress report reminders (issue 14)
     extensions.organisation_checks.append(organisations.organisation_problem)
     extensions.district_checks.append(organisations.district_check)  # 区（市、功能区） list (issue 14)
     extensions.identity_policies.append(ReviewerSecrecy)  # reviewers hidden until results are published
     for kind in reminders.KINDS:
         extensions.register_job_kind(kind, reminders.fire)
+    extensions.register_job_kind(progress.KIND, progress.fire)
     extensions.may_start.append(_lead_unit_only)
     extensions.before_start.append(_recommendation_start)
     extensions.register_task_listener("creditRecordCheck", _credit_record_check)
@@ -81,6 +84,14 @@ def _project_reminders(session: Session, row: ProcessInstance, running: Any, now
                        settings: DeadlineSettings | None) -> None:
     """Validity reminders and overdue/escalation jobs, rewritten from the instance's state on every save."""
     reminders.project(session, row, settings or DeadlineSettings(), now)
+
+
+def _project_progress(session: Session, row: ProcessInstance, running: Any, now: datetime,
+                      settings: DeadlineSettings | None) -> None:
+    """The consortium's next progress-report reminder (supervision/progress.py), once it is filed."""
+    record = session.scalars(sa.select(Consortium).where(Consortium.instance_id == row.id)).first()
+    if record is not None:
+        progress.schedule(session, record, settings or DeadlineSettings(), now)
 
 
 def _lead_unit_only(definition: ProcessDefinition, actor: Actor) -> None:

@@ -15,6 +15,7 @@ from ..actors import ROLE_NAMES_ZH
 from .document_words import WORDS as DOCUMENT_WORDS
 from .inbox_words import INBOX_WORDS
 from .supervision_words import WORDS as SUPERVISION_WORDS
+from .support_words import WORDS as SUPPORT_WORDS
 
 LANGS = ("zh", "en")
 ROLE_NAMES_EN = {
@@ -451,6 +452,7 @@ REVIEW_WORDS: dict[str, tuple[str, str]] = {  # expert review pages: rounds, pan
 }
 CATALOGUE.update(REVIEW_WORDS)
 CATALOGUE.update(SUPERVISION_WORDS)  # issue 14 item 9 (supervision_words.py)
+CATALOGUE.update(SUPPORT_WORDS)  # issue 14 items 10, 11 (support_words.py)
 CATALOGUE.update(INBOX_WORDS)  # inbox, notifications, my applications (inbox_words.py)
 
 STATUS = {

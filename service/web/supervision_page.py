@@ -25,8 +25,10 @@ from ..consortium.supervision import (
     lead_failure,
     member_changes,
     overview,
+    progress,
     projects,
     renewals,
+    support_measures,
 )
 from ..consortium.supervision.standing import SUPERVISED
 from ..engine.inbox import next_task
@@ -73,6 +75,11 @@ def section(consortium_id: int, lead_credit_code: str, status: str) -> dict[str,
         "levels": projects.LEVELS,
         "record_types": integrity.RECORD_TYPES,
         "today": local_today(context().now()).isoformat(),
+        # 六 support measures and 七（一） progress reports (issue 14 items 10, 11: _support_progress.html)
+        "modes": projects.MODES,
+        "measure_kinds": support_measures.KINDS,
+        "support": support_measures.list_support(context(), actor=me, consortium_id=consortium_id),
+        "progress": progress.list_reports(context(), actor=me, consortium_id=consortium_id),
     }
 
 
@@ -92,6 +99,20 @@ def _date(values: dict[str, str], name: str, *, required: bool = True) -> date |
         raise InvalidInput(
             "日期格式应为 YYYY-MM-DD / Dates are YYYY-MM-DD", {name: ["日期格式有误 / YYYY-MM-DD expected"]}
         ) from None
+
+
+def _amount(values: dict[str, str], name: str = "amount_wan") -> float | None:
+    """The optional amount in 万元 typed in field `name`; InvalidInput naming it when not a number."""
+    raw = values.get(name) or ""
+    if not raw:
+        return None
+    try:
+        amount = float(raw)
+    except ValueError:
+        amount = float("nan")
+    if amount != amount:  # NaN: not a number
+        raise InvalidInput("金额应为数字 / The amount must be a number", {name: ["应为数字 / A number"]})
+    return amount
 
 
 def _refused(consortium_id: int, form: str, values: dict[str, str], exc: InvalidInput):
@@ -122,6 +143,7 @@ def project_record(consortium_id: int):
             context(), actor=actor(), consortium_id=consortium_id, project_no=values.get("project_no", ""),
             name=values.get("name", ""), level=values.get("level", ""),
             started_on=_date(values, "started_on"), ends_on=_date(values, "ends_on", required=False),
+            mode=values.get("mode") or None, amount_wan=_amount(values),
         )
     except InvalidInput as exc:
         return _refused(consortium_id, "project", values, exc)
@@ -133,6 +155,40 @@ def project_record(consortium_id: int):
 def project_complete(consortium_id: int, project_id: int):
     projects.complete_project(context(), actor=actor(), project_id=project_id)
     return _back(consortium_id, t("sup.project_completed"))
+
+
+@bp.post("/registry/<int:consortium_id>/support-measures")
+@login_required
+def support_measure_record(consortium_id: int):
+    """The city clerk records a platform, talent programme or application scenario (六)."""
+    values = _values()
+    try:
+        measure = support_measures.Measure(
+            kind=values.get("kind", ""), name=values.get("name", ""), granted_on=_date(values, "granted_on"),
+            level=values.get("level") or None, amount_wan=_amount(values), note=values.get("note") or None,
+        )
+        support_measures.record_measure(
+            context(), actor=actor(), consortium_id=consortium_id, measure=measure
+        )
+    except InvalidInput as exc:
+        errors = {**(exc.fields or {}), "_": [bilingual(str(exc))]}
+        if "name" in errors:
+            errors["measure_name"] = errors.pop("name")
+        return consortium_page(consortium_id, form="measure", values=values, errors=errors, status=422)
+    return _back(consortium_id, t("sup.measure_recorded"))
+
+
+@bp.post("/registry/<int:consortium_id>/progress-reports")
+@login_required
+def progress_report(consortium_id: int):
+    """The lead unit submits its progress report (七（一）)."""
+    values = _values()
+    try:
+        progress.submit_report(context(), actor=actor(), consortium_id=consortium_id,
+                               summary=values.get("summary", ""))
+    except InvalidInput as exc:
+        return _refused(consortium_id, "progress", values, exc)
+    return _back(consortium_id, t("sup.progress_submitted"))
 
 
 @bp.post("/registry/<int:consortium_id>/dissolution")

@@ -81,6 +81,8 @@ def test_validity_from_29_february_reminds_at_90_30_7_days_and_expires(ctx, cloc
     expected = [local(2030, 11, 30, 9), local(2031, 1, 29, 9), local(2031, 2, 21, 9)]
     assert [j.due_at for j in reminders] == expected
 
+    clock.set(reminders[0].due_at - timedelta(minutes=1))
+    assert jobs.fire_due_jobs(ctx) == 1  # the 七（一） progress-report reminder of 2028-08-29 (progress.py)
     for due, days in zip([r.due_at for r in reminders], (90, 30, 7), strict=True):
         clock.set(due - timedelta(minutes=1))
         assert jobs.fire_due_jobs(ctx) == 0

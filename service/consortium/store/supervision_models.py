@@ -28,6 +28,39 @@ class ConsortiumProject(Base):
     status: Mapped[str] = mapped_column(sa.String(20), index=True)  # active | completed
     recorded_by: Mapped[str | None] = mapped_column(sa.String(64))
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # 六: how the project was organised (open | special | challenge) and its amount in 万元 (issue 14 item 10)
+    mode: Mapped[str | None] = mapped_column(sa.String(20))
+    amount_wan: Mapped[float | None] = mapped_column(sa.Float)
+
+
+class SupportMeasure(Base):
+    """A support measure (guideline 六) other than a project: a platform, a talent programme or an
+    application scenario granted to or recommended for the consortium (issue 14 item 10)."""
+
+    __tablename__ = "support_measure"
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=True)
+    consortium_id: Mapped[int] = mapped_column(sa.ForeignKey("consortium.id"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(20))  # platform | talent | scenario
+    name: Mapped[str] = mapped_column(sa.String(300))
+    level: Mapped[str | None] = mapped_column(sa.String(20))  # national | provincial | city | other
+    amount_wan: Mapped[float | None] = mapped_column(sa.Float)
+    granted_on: Mapped[date] = mapped_column(sa.Date)
+    note: Mapped[str | None] = mapped_column(sa.Text)
+    recorded_by: Mapped[str | None] = mapped_column(sa.String(64))
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class ProgressReport(Base):
+    """A periodic progress report of the lead unit (七（一）定期跟踪建设进展), for the period ending `due_on`.
+    """
+
+    __tablename__ = "progress_report"
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=True)
+    consortium_id: Mapped[int] = mapped_column(sa.ForeignKey("consortium.id"), index=True)
+    due_on: Mapped[date] = mapped_column(sa.Date)
+    summary: Mapped[str] = mapped_column(sa.Text)
+    submitted_by: Mapped[str] = mapped_column(sa.String(64))
+    submitted_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class IntegrityRecord(Base):

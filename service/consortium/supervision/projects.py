@@ -17,6 +17,16 @@ from ..store.supervision_models import ConsortiumProject
 from .standing import SUPERVISED, end_standing
 
 LEVELS = {"national": "国家级", "provincial": "省级", "city": "市级", "other": "其他"}
+#: 六: how a project is organised (公开竞争, 专项组织, 揭榜挂帅), issue 14 item 10
+MODES = {"open": "公开竞争", "special": "专项组织", "challenge": "揭榜挂帅"}
+MAX_AMOUNT_WAN = 10_000_000.0  # 万元; anything above is a typing error
+
+
+def check_amount(amount_wan: float | None, problems: dict[str, list[str]], field: str = "amount_wan") -> None:
+    """Add a problem under `field` unless the amount is None or 0 … MAX_AMOUNT_WAN 万元."""
+    if amount_wan is not None and not 0 <= amount_wan <= MAX_AMOUNT_WAN:
+        top = f"{MAX_AMOUNT_WAN:.0f}"
+        problems[field] = [f"金额应在 0 至 {top} 万元之间 / Amount must be 0 … {top} (万元)"]
 
 
 def record_project(
@@ -29,6 +39,8 @@ def record_project(
     level: str,
     started_on: date,
     ends_on: date | None = None,
+    mode: str | None = None,
+    amount_wan: float | None = None,
 ) -> int:
     """The bureau, or the consortium's lead unit, records a project it undertakes (立项); it stays active
     until completed (only the bureau closes it: `complete_project`).
@@ -37,7 +49,8 @@ def record_project(
         NotFound: the consortium is outside the caller's scope.
         Forbidden: neither the city bureau nor the consortium's lead unit.
         Conflict: the consortium's filing is not in force (a project is undertaken as a filed consortium).
-        InvalidInput: missing number or name, unknown level, ending before it starts.
+        InvalidInput: missing number or name, unknown level or mode (MODES), ending before it starts,
+            an amount (万元) below 0 or above MAX_AMOUNT_WAN.
     """
     problems: dict[str, list[str]] = {}
     if not project_no.strip():
@@ -46,6 +59,9 @@ def record_project(
         problems["name"] = ["此项为必填项 / Required"]
     if level not in LEVELS:
         problems["level"] = [f"应为 {', '.join(LEVELS)} 之一 / Must be one of {', '.join(LEVELS)}"]
+    if mode is not None and mode not in MODES:
+        problems["mode"] = [f"应为 {', '.join(MODES)} 之一 / Must be one of {', '.join(MODES)}"]
+    check_amount(amount_wan, problems)
     if ends_on and ends_on < started_on:
         problems["ends_on"] = ["结束日期早于开始日期 / Ends before it starts"]
     if problems:
@@ -70,6 +86,8 @@ def record_project(
             level=level,
             started_on=started_on,
             ends_on=ends_on,
+            mode=mode,
+            amount_wan=amount_wan,
             status="active",
             recorded_by=actor.id,
             recorded_at=now,
