@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -29,6 +29,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ..actors import ADMIN, PROCESS_OWNER, Actor
+from ..clock import SHANGHAI
 from ..context import Context
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from . import extension_runtime as hooks
@@ -150,7 +151,7 @@ def fetch_and_lock(
                 seen, types, locals_, local_types = store.task_view(
                     task, json.loads(row.variables_json or "{}"), stored_types(row.variable_types_json))
                 data = hooks.filter_variables(ctx.extensions, session, row.id, actor, seen)
-                if any(data.get(k) != v for k, v in request.process_variables.items()):
+                if not variables_match(data, types, request.process_variables):
                     continue
                 if request.local_variables:  # Camunda: only the task's own execution's variables
                     data, types = {k: v for k, v in data.items() if k in locals_}, local_types
@@ -162,9 +163,59 @@ def fetch_and_lock(
     return out
 
 
+def variables_match(data: dict[str, Any], types: dict[str, str], wanted: dict[str, Any]) -> bool:
+    """fetchAndLock's `processVariables`: every named variable equals the given value (Camunda's
+    processInstanceVariableEquals). A `Date` variable is compared as a moment, so the worker's
+    `2026-03-02T09:00:00.000+0800` matches it whatever offset or precision either side was written in;
+    a date without offset is Qingdao time, as everywhere on /engine-rest."""
+    for name, value in wanted.items():
+        if name not in data:
+            return False
+        have = data[name]
+        if types.get(name) == "Date" or isinstance(have, datetime):
+            if _moment(have) is None or _moment(have) != _moment(value):
+                return False
+        elif isinstance(have, bool) or isinstance(value, bool):
+            if have is not value:
+                return False
+        elif have != value:
+            return False
+    return True
+
+
+def _moment(value: Any) -> datetime | None:
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, str):
+        try:
+            moment = datetime.strptime(value, "%Y-%m-%dT%H:%M:%S.%f%z")
+        except ValueError:
+            try:
+                moment = datetime.fromisoformat(value)
+            except ValueError:
+                return None
+    else:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=SHANGHAI)
+
+
 def wait_for_tasks(seconds: float) -> None:
     """Block up to `seconds` of real time, or until this process commits new external tasks."""
     store.wait_for_arrival(seconds)
+
+
+def on_arrival(listener: Callable[[frozenset[str]], None]) -> Callable[[], None]:
+    """Call `listener(topics)` after each commit in this process that adds external tasks of `topics`
+    (from the committing thread; it must not block). Returns the function that unsubscribes it."""
+    return store.on_arrival(listener)
+
+
+def fetchable_topics(ctx: Context, topics: Collection[str]) -> set[str]:
+    """Which of `topics` have a task a worker could lock now, in any process's doing (new tasks, expired
+    locks, failures whose retryTimeout passed, unlocks): a hint for waking parked long polls, which
+    then fetch with the caller's scope and filters. One query, whatever the number of waiters."""
+    with ctx.unit_of_work(write=False) as uow:
+        return store.fetchable_topics(uow.session, topics, ctx.now())
 
 
 def list_tasks(

@@ -17,7 +17,7 @@ import threading
 import time
 from typing import Any
 
-from flask import Response, jsonify
+from flask import Response, current_app, jsonify, request
 
 from ...engine import external_tasks as use_cases
 from ...engine.store import external_tasks as store
@@ -26,6 +26,7 @@ from ..auth import context
 from .blueprint import actor, bp
 from .errors import BadRequest
 from .params import INT64_MAX, format_date, json_body, query_params
+from .parking import PARK, Parked
 from .strict import boolean, check_fields, integer, text
 from .variables import from_typed_map, to_typed_map
 
@@ -142,10 +143,12 @@ def external_task_fetch_and_lock():
     )
     topics = [_topic(t, i) for i, t in enumerate(_list(body, "topics"))]
     newest_first = _sorting(body.get("sorting"))
+    ctx, who = context(), actor()
+
     def attempt() -> list[use_cases.Locked]:
         return use_cases.fetch_and_lock(
-            context(),
-            actor=actor(),
+            ctx,
+            actor=who,
             worker_id=worker_id,
             max_tasks=max_tasks,
             use_priority=use_priority,
@@ -156,10 +159,30 @@ def external_task_fetch_and_lock():
     found = attempt()
     if found or not timeout_ms or not topics or max_tasks == 0:
         return jsonify([locked_dto(t) for t in found])
+    seconds = min(timeout_ms / 1000, LONG_POLL_SECONDS)
+    park = request.environ.get(PARK)
+    if park is not None:  # the ASGI server holds the wait as a coroutine (parking.py)
+        dumps = current_app.json.dumps
+
+        def again() -> bytes | None:
+            locked = attempt()
+            return dumps([locked_dto(t) for t in locked]).encode() if locked else None
+
+        park(
+            Parked(
+                attempt=again,
+                probe=lambda names: use_cases.fetchable_topics(ctx, names),
+                topics=frozenset(t.topic for t in topics),
+                seconds=seconds,
+            )
+        )
+        return jsonify([])  # sent only if the wait ends empty
+    if not request.environ.get("wsgi.multithread", False):
+        return jsonify([])  # a single-threaded worker would serve nobody else meanwhile: no wait
     if not LONG_POLL_WAITERS.acquire(blocking=False):
         return jsonify([])  # bounded: too many clients already wait; the client polls again
     try:
-        deadline = time.monotonic() + min(timeout_ms / 1000, LONG_POLL_SECONDS)
+        deadline = time.monotonic() + seconds
         while not found and (left := deadline - time.monotonic()) > 0:
             use_cases.wait_for_tasks(min(left, POLL_INTERVAL))
             found = attempt()

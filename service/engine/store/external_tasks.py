@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -22,8 +22,9 @@ from .external_task_models import ExternalTask
 from .instances import visible_filter
 from .models import ProcessInstance
 
-ADDED = "external_tasks_added"
+ADDED = "external_tasks_added"  # session.info: the topics of the tasks this transaction added
 ARRIVED = threading.Condition()  # notified after a commit that added external tasks (long polling)
+_LISTENERS: list[Callable[[frozenset[str]], None]] = []  # called after such a commit, with the topics
 
 
 def sync(session: Session, row: ProcessInstance, running: RunningInstance, handlers, now: datetime) -> None:
@@ -59,7 +60,7 @@ def sync(session: Session, row: ProcessInstance, running: RunningInstance, handl
                 created_at=now,
             )
         )
-        session.info[ADDED] = True
+        session.info.setdefault(ADDED, set()).add(task.topic)
 
 
 def _context(task) -> str | None:
@@ -94,9 +95,43 @@ def task_view(task: ExternalTask, instance_variables: dict, instance_types: dict
 
 @event.listens_for(Session, "after_commit")
 def _wake_workers(session: Session) -> None:
-    if session.info.pop(ADDED, False):
+    topics = session.info.pop(ADDED, None)
+    if topics:
         with ARRIVED:
             ARRIVED.notify_all()
+        for listener in list(_LISTENERS):
+            listener(frozenset(topics))
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_added(session: Session) -> None:
+    session.info.pop(ADDED, None)
+
+
+def on_arrival(listener: Callable[[frozenset[str]], None]) -> Callable[[], None]:
+    """Call `listener(topics)` (in the committing thread) after every commit in this process that added
+    external tasks of `topics`; returns the function that removes it. Listeners must not block."""
+    _LISTENERS.append(listener)
+    return lambda: _LISTENERS.remove(listener) if listener in _LISTENERS else None
+
+
+def fetchable_topics(session: Session, topics: Collection[str], now: datetime) -> set[str]:
+    """Which of `topics` have a task some worker could lock at `now` (unlocked or expired, retries
+    left), whoever may see it: one cheap query that tells parked long polls which of them to wake."""
+    if not topics:
+        return set()
+    stmt = (
+        sa.select(ExternalTask.topic)
+        .join(ProcessInstance, ProcessInstance.id == ExternalTask.instance_id)
+        .where(
+            ExternalTask.topic.in_(sorted(topics)),
+            sa.or_(ExternalTask.lock_expires_at.is_(None), ExternalTask.lock_expires_at <= now),
+            sa.or_(ExternalTask.retries.is_(None), ExternalTask.retries > 0),
+            ProcessInstance.suspended.is_(False),
+        )
+        .distinct()
+    )
+    return set(session.scalars(stmt))
 
 
 def wait_for_arrival(seconds: float) -> None:
