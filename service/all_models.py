@@ -16,6 +16,7 @@ from .engine.store import (
     external_task_models,
     message_models,
     reliability_models,
+    variable_history_models,
     websec_models,
 )
 from .engine.store import models as engine_models
@@ -30,6 +31,7 @@ MODULES = (
     external_task_models,
     message_models,
     reliability_models,
+    variable_history_models,
     websec_models,
     consortium_models,
     review_models,

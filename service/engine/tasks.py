@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
 from forms import registry as form_registry
@@ -13,7 +14,7 @@ from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from . import drawn_forms
 from . import extension_runtime as hooks
 from .commands import restore, run_command
-from .store import audit, instances, tasks
+from .store import audit, instances, tasks, variable_history
 from .store import identities as identity_store
 from .store.models import HumanTask, ProcessInstance
 from .store.tasks import TaskQuery
@@ -188,8 +189,13 @@ def set_assignee(ctx: Context, *, task_id: str, user_id: str | None, actor: Acto
         uow.commit()
 
 
-def complete_task(ctx: Context, *, task_id: str, actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
+def complete_task(
+    ctx: Context, *, task_id: str, actor: Actor, data: dict[str, Any], form: bool = False
+) -> dict[str, Any]:
     """Validate the form, complete the task and run the process to its next wait state, atomically.
+
+    `form`: the data is a submitted form (the task page, Camunda's `submit-form`): each field is also
+    kept as a `formField` historic detail, as Camunda's FormService records it.
 
     Raises:
         NotFound: the task does not exist or the actor may not see it.
@@ -213,9 +219,13 @@ def complete_task(ctx: Context, *, task_id: str, actor: Actor, data: dict[str, A
         clean = _validated(session, row, task, data, _seen_variables(task, row)[0])
         for hook in ctx.extensions.before_complete:  # the domain's checks (register, round window …)
             hook(session, row, task, clean, actor, now)
-        running = run_command(
-            ctx, session, row, actor, lambda r, h, n: r.complete_task(task_id, clean, h, n), now
-        )
+        with variable_history.attributed_to(session, task_id):
+            running = run_command(
+                ctx, session, row, actor, lambda r, h, n: r.complete_task(task_id, clean, h, n), now
+            )
+        if form:
+            dated = {k: "Date" for k, v in clean.items() if isinstance(v, datetime)}
+            variable_history.record_form_fields(session, row.id, task_id, clean, dated, now)
         audit.record(
             session,
             actor=actor,

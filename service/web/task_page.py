@@ -137,7 +137,7 @@ def submit(task_id: str):
         flash(t("draft_saved"), "ok")
         return redirect(url_for("web_task.show", task_id=task_id), code=303)
     try:
-        tasks.complete_task(ctx, task_id=task_id, actor=who, data=data)
+        tasks.complete_task(ctx, task_id=task_id, actor=who, data=data, form=True)
     except InvalidInput as exc:
         return _page(task_id, data, form_fields.flatten_errors(exc.fields), 422)
     except DiagramFailed as exc:  # the diagram's code failed or looped: the form again, nothing was saved

@@ -6,10 +6,11 @@ Three adjustments, all to Camunda's document rather than to what Camunda sends:
   there (`{"value": "x", "type": "String"}`), so its type is left open;
 - a message correlation result's `execution` / `processInstance` is null when the message reached the
   other kind (Camunda's own examples of `POST /message`).
-`GET /history/task`, `/history/user-operation`, `/history/variable-instance`, `/history/incident` and
-`/history/job-log` are missing from Camunda's document; their schemas are written here from the REST
-reference (docs.camunda.org, "Get Tasks (Historic)", "Get User Operation Log (Historic)", "Get Variable
-Instances (Historic)", "Get Incidents (Historic)", "Get Job Logs").
+`GET /history/task`, `/history/user-operation`, `/history/variable-instance`, `/history/incident`,
+`/history/job-log` and `/history/detail` are missing from Camunda's document; their schemas are written
+here from the REST reference (docs.camunda.org, "Get Tasks (Historic)", "Get User Operation Log
+(Historic)", "Get Variable Instances (Historic)", "Get Incidents (Historic)", "Get Job Logs", "Get
+Historic Details").
 """
 
 from __future__ import annotations
@@ -105,7 +106,46 @@ HISTORIC_JOB_LOG = {  # docs.camunda.org REST reference, "Get Job Logs" (histori
         "deletionLog": _B,
     },
 }
+HISTORIC_DETAIL = {  # docs.camunda.org REST reference, "Get Historic Details" (issue 16)
+    "type": "object",
+    "properties": {
+        **{
+            name: _S
+            for name in (
+                "id type processDefinitionKey processDefinitionId processInstanceId activityInstanceId "
+                "executionId caseDefinitionKey caseDefinitionId caseInstanceId caseExecutionId taskId "
+                "tenantId userOperationId time removalTime rootProcessInstanceId"
+            ).split()
+        },
+    },
+    "required": ["id", "type", "processInstanceId", "time"],
+    "oneOf": [
+        {  # HistoricVariableUpdate
+            "properties": {
+                "type": {"enum": ["variableUpdate"]},
+                "variableName": {"type": "string"},
+                "variableInstanceId": {"type": "string"},
+                "variableType": {"type": "string"},
+                "value": {},
+                "valueInfo": {"type": "object"},
+                "initial": {"type": "boolean"},
+                "revision": {"type": "integer"},
+                "errorMessage": _S,
+            },
+            "required": ["variableName", "variableInstanceId", "variableType", "value", "valueInfo",
+                         "initial", "revision", "errorMessage"],
+        },
+        {  # HistoricFormField
+            "properties": {"type": {"enum": ["formField"]}, "fieldId": {"type": "string"}, "fieldValue": {}},
+            "required": ["fieldId", "fieldValue"],
+        },
+    ],
+}
 EXTRA_PATHS = {
+    ("/history/detail", "get", "200"): {"type": "array", "items": HISTORIC_DETAIL},
+    ("/history/detail", "post", "200"): {"type": "array", "items": HISTORIC_DETAIL},
+    ("/history/detail/count", "get", "200"): {"$ref": "#/components/schemas/CountResultDto"},
+    ("/history/detail/{id}", "get", "200"): HISTORIC_DETAIL,
     ("/history/incident", "get", "200"): {"type": "array", "items": HISTORIC_INCIDENT},
     ("/history/incident/count", "get", "200"): {"$ref": "#/components/schemas/CountResultDto"},
     ("/history/job-log", "get", "200"): {"type": "array", "items": HISTORIC_JOB_LOG},

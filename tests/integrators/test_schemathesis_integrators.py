@@ -62,6 +62,8 @@ NEW = {
     ("/execution/count", "get"),
     ("/execution/count", "post"),
     ("/execution/{id}", "get"),
+    ("/execution/{id}/messageSubscriptions/{messageName}", "get"),
+    ("/execution/{id}/messageSubscriptions/{messageName}/trigger", "post"),
     ("/variable-instance", "get"),
     ("/variable-instance", "post"),
     ("/variable-instance/count", "get"),

@@ -13,7 +13,9 @@ from flask import Flask
 PREFIX = "/engine-rest"
 START, END = "<!-- engine-rest-operations:start -->", "<!-- engine-rest-operations:end -->"
 # our route variables under Camunda's path parameter names
-CAMUNDA_NAMES = {"name": "varName", "comment_id": "commentId", "member": "userId"}
+CAMUNDA_NAMES = {
+    "name": "varName", "comment_id": "commentId", "member": "userId", "message_name": "messageName"
+}
 
 REFUSED: tuple[tuple[str, str], ...] = (
     (
@@ -43,12 +45,6 @@ REFUSED: tuple[tuple[str, str], ...] = (
     (
         "`tenantId`, `withoutTenantId`, `localCorrelationKeys`, `processVariablesLocal` on `POST /message`",
         "400: one tenant; variables local to the waiting element are not kept apart from the instance's",
-    ),
-    (
-        "`/history/detail`",
-        "404: the audit trail records which variables changed, by whom and when, not their values (a "
-        "redacted variable must stay redacted); `/history/variable-instance` has the latest values, "
-        "`/history/user-operation` the changes",
     ),
     (
         "CMMN (`/case-*`), DMN (`/decision-*`), `/authorization`, `/tenant`, `/filter`, `/batch`, `/signal`; "

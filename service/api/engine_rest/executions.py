@@ -1,5 +1,6 @@
-"""`GET /execution[/count]`, `/execution/{id}` in Camunda 7.21's shapes: here every running instance is
-one execution whose id is the instance's id (parallel paths and scopes are not exposed as executions)."""
+"""`GET /execution[/count]`, `/execution/{id}`, and an execution's message subscriptions, in Camunda
+7.21's shapes. Which executions exist (the instance's own, and a child per concurrent token or scope)
+is service/engine/executions.py's rule."""
 
 from __future__ import annotations
 
@@ -7,33 +8,42 @@ from typing import Any
 
 from flask import jsonify
 
-from ...engine import browse
+from ...engine import executions, messages
 from ...engine.store.instance_query import InstanceQuery
-from ...engine.store.models import ProcessInstance
-from ...errors import NotFound
 from ..auth import context
 from .blueprint import actor, bp
-from .params import query_params
+from .errors import BadRequest
+from .params import format_date, json_body, query_params
+from .strict import check_fields
+from .variables import from_typed_map
 
 QUERY = {
     "businessKey",
     "processDefinitionId",
     "processDefinitionKey",
     "processInstanceId",
+    "activityId",
+    "messageEventSubscriptionName",
+    "signalEventSubscriptionName",
     "active",
     "suspended",
+    "tenantIdIn",
 }
+SORTS = {"instanceId", "definitionKey", "definitionId"}
 
 
-def execution_dto(row: ProcessInstance) -> dict[str, Any]:
-    return {"id": row.id, "processInstanceId": row.id, "ended": False, "tenantId": None}
+def execution_dto(execution: executions.Execution) -> dict[str, Any]:
+    """Camunda's ExecutionDto."""
+    return {"id": execution.id, "processInstanceId": execution.instance.id, "ended": False, "tenantId": None}
 
 
-def _rows(params, *, paged: bool) -> list[ProcessInstance]:
+def _rows(params, *, paged: bool) -> list[executions.Execution]:
+    if params.texts("tenantIdIn"):
+        raise BadRequest("tenants are not supported: tenantIdIn")
     one = params.text("processInstanceId")
     suspended, active = params.flag("suspended"), params.flag("active")
-    if suspended and active:
-        return []
+    if (suspended and active) or params.text("signalEventSubscriptionName"):
+        return []  # signals are not modelled: no execution waits for one
     query = InstanceQuery(
         suspended=True if suspended else (False if active else None),
         ids=[one] if one else [],
@@ -42,10 +52,18 @@ def _rows(params, *, paged: bool) -> list[ProcessInstance]:
         definition_key=params.text("processDefinitionKey"),
         status="active",
     )
+    first, limit = (0, None)
     if paged:
-        query.first, query.max_results = params.paging()
-        params.sorting({"instanceId", "definitionKey", "definitionId"}, "instanceId")
-    return browse.list_instances(context(), actor=actor(), query=query)
+        first, limit = params.paging()
+        query.sort_by, query.descending = params.sorting(SORTS, "instanceId")
+    found = executions.list_executions(
+        context(),
+        actor=actor(),
+        query=query,
+        activity_id=params.text("activityId"),
+        message_name=params.text("messageEventSubscriptionName"),
+    )
+    return found[first:] if limit is None else found[first : first + limit]
 
 
 @bp.get("/execution")
@@ -70,7 +88,45 @@ def execution_count_query():
 
 @bp.get("/execution/<execution_id>")
 def execution_get(execution_id: str):
-    row = browse.get_instance_row(context(), instance_id=execution_id, actor=actor())
-    if row.status != "active":
-        raise NotFound(f"执行不存在 / Execution with id {execution_id} does not exist")
-    return jsonify(execution_dto(row))
+    found = executions.get_execution(context(), actor=actor(), execution_id=execution_id)
+    return jsonify(execution_dto(found))
+
+
+@bp.get("/execution/<execution_id>/messageSubscriptions/<message_name>")
+def execution_message_subscription(execution_id: str, message_name: str):
+    sub = executions.message_subscription(
+        context(), actor=actor(), execution_id=execution_id, message_name=message_name
+    )
+    execution = executions.get_execution(context(), actor=actor(), execution_id=execution_id)
+    return jsonify(
+        {
+            "id": sub.id,
+            "eventType": "message",
+            "eventName": sub.name,
+            "executionId": sub.execution_id,
+            "processInstanceId": execution.instance.id,
+            "activityId": sub.activity_id,
+            "createdDate": format_date(sub.created_at),
+            "tenantId": None,
+        }
+    )
+
+
+@bp.post("/execution/<execution_id>/messageSubscriptions/<message_name>/trigger")
+def execution_trigger_message(execution_id: str, message_name: str):
+    """Deliver the message the execution waits for (Camunda's messageEventReceived), with `variables`."""
+    body = json_body()
+    check_fields(body, {"variables"}, "ExecutionTriggerDto")
+    variables = from_typed_map(body.get("variables"))
+    sub = executions.message_subscription(
+        context(), actor=actor(), execution_id=execution_id, message_name=message_name
+    )
+    execution = executions.get_execution(context(), actor=actor(), execution_id=sub.execution_id)
+    messages.correlate(
+        context(),
+        actor=actor(),
+        message_name=message_name,
+        process_instance_id=execution.instance.id,
+        process_variables=variables,
+    )
+    return "", 204

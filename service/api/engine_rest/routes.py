@@ -14,6 +14,7 @@ from . import (  # noqa: F401
     executions,
     external_tasks,
     history,
+    history_details,
     history_jobs,
     history_log,
     identity,

@@ -200,7 +200,7 @@ def assignee(task_id: str):
     return "", 204
 
 
-def _complete(task_id: str):
+def _complete(task_id: str, form: bool = False):
     _visible(task_id)
     body = json_body()
     unsupported = sorted(set(body) - {"variables", "withVariablesInReturn"})
@@ -208,7 +208,7 @@ def _complete(task_id: str):
         raise BadRequest(f"不支持的参数 / Unsupported option(s): {', '.join(unsupported)}")
     data = from_typed_map(body.get("variables"))
     with open_task(task_id):
-        variables = tasks.complete_task(context(), task_id=task_id, actor=actor(), data=data)
+        variables = tasks.complete_task(context(), task_id=task_id, actor=actor(), data=data, form=form)
     if body.get("withVariablesInReturn") is True:
         return jsonify(to_typed_map(variables))
     return "", 204
@@ -221,7 +221,7 @@ def complete(task_id: str):
 
 @bp.post("/task/<task_id>/submit-form")
 def submit_form(task_id: str):
-    return _complete(task_id)
+    return _complete(task_id, form=True)
 
 
 def _variables(task_id: str):

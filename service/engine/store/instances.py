@@ -17,7 +17,7 @@ from workflows.model import UserTask
 from ...actors import DISTRICT_CLERK, Actor
 from ...errors import NotFound
 from ..typed_variables import kept_types, stored_types
-from . import activity_history
+from . import activity_history, variable_history
 from .models import HumanTask, InstanceAccess, Job, ProcessInstance, TaskCandidate
 from .tasks import WITHOUT_CANDIDATES, scope_key
 
@@ -121,7 +121,11 @@ def save(session: Session, row: ProcessInstance, running: RunningInstance, now: 
     activity_history.record(session, row.id, activity_log.drain(running.workflow), now, new=new)
     variables, types = running.typed_variables()
     types = kept_types(stored_types(row.variable_types_json), variables, types)
+    previous = row.variables_json
     row.variables_json = json.dumps(variables, ensure_ascii=False, default=str)
+    if row.variables_json != previous:  # a detail per new or changed value (/history/detail)
+        before = json.loads(previous) if previous else {}
+        variable_history.record_changes(session, row.id, before, json.loads(row.variables_json), types, now)
     row.variable_types_json = json.dumps(types, ensure_ascii=False) if types else None
     row.updated_at = now
     if running.completed:
