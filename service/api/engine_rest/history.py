@@ -7,7 +7,8 @@ from typing import Any
 
 from flask import jsonify
 
-from ...engine import browse
+from ...engine import browse, called_instances
+from ...engine.called_instances import CalledInstance
 from ...engine.history import historic_activities, historic_tasks
 from ...engine.store.history import HistoricActivity, HistoricTask
 from ...engine.store.instance_query import InstanceQuery
@@ -50,6 +51,8 @@ PI_SUPPORTED = {
     "active",
     "completed",
     "externallyTerminated",
+    "superProcessInstanceId",
+    "subProcessInstanceId",
 }
 PI_SORTS = {
     "instanceId": "instanceId",
@@ -130,20 +133,102 @@ def _instance_query(params, *, paged: bool) -> InstanceQuery | None:
     return query
 
 
+def historic_called_dto(called: CalledInstance) -> dict[str, Any]:
+    """A called process instance (service/engine/called_instances.py) as HistoricProcessInstanceDto."""
+    definition = called.definition
+    return {
+        "id": called.id,
+        "rootProcessInstanceId": called.parent.id,
+        "superProcessInstanceId": called.super_id,
+        "superCaseInstanceId": None,
+        "caseInstanceId": None,
+        "processDefinitionName": definition.name if definition else None,
+        "processDefinitionKey": called.key,
+        "processDefinitionVersion": definition.version if definition else None,
+        "processDefinitionId": called.definition_id,
+        "businessKey": None,
+        "startTime": format_date(called.started_at),
+        "endTime": format_date(called.ended_at),
+        "removalTime": None,
+        "durationInMillis": _millis(called.started_at, called.ended_at),
+        "startUserId": None,
+        "startActivityId": None,
+        "deleteReason": "cancelled" if called.status == "cancelled" else None,
+        "tenantId": None,
+        "state": {"completed": "COMPLETED", "cancelled": "EXTERNALLY_TERMINATED"}.get(
+            called.status, "SUSPENDED" if called.suspended else "ACTIVE"
+        ),
+    }
+
+
+def _called(params, query: InstanceQuery) -> list[CalledInstance] | None:
+    """The called instances the history query selects; narrows `query` by `subProcessInstanceId`.
+    None: nothing can match."""
+    super_id, sub_id = params.text("superProcessInstanceId"), params.text("subProcessInstanceId")
+    if sub_id is not None:
+        found = called_instances.get_called_instance(context(), actor=actor(), called_id=sub_id)
+        if found is None or (query.ids and found.super_id not in query.ids):
+            return None
+        query.ids = [found.super_id]
+    if query.business_key or query.business_key_like or query.started_by:
+        return []  # a called instance has no business key or starter of its own here
+    return [
+        c
+        for c in called_instances.list_called_instances(
+            context(),
+            actor=actor(),
+            ids=query.ids,
+            super_ids=[super_id] if super_id else [],
+            status=query.status,
+            definition_keys=[k for k in [query.definition_key] if k] + query.definition_keys,
+            definition_id=query.definition_id,
+        )
+        if (query.started_before is None or c.started_at < query.started_before)
+        and (query.started_after is None or c.started_at > query.started_after)
+    ]
+
+
 @bp.get("/history/process-instance")
 def historic_instances():
-    query = _instance_query(query_params(PI_SUPPORTED), paged=True)
-    rows = [] if query is None else browse.list_instances(context(), actor=actor(), query=query)
+    params = query_params(PI_SUPPORTED)
+    query = _instance_query(params, paged=True)
+    called = None if query is None else _called(params, query)
+    if called is None:
+        return jsonify([])
+    if params.text("superProcessInstanceId") is None and not called:
+        rows = browse.list_instances(context(), actor=actor(), query=query)
+        definitions = browse.definition_names(context(), {r.definition_id for r in rows})
+        return jsonify([historic_instance_dto(r, definitions.get(r.definition_id)) for r in rows])
+    rows = []
+    if params.text("superProcessInstanceId") is None:  # a top-level instance has no caller
+        first, limit = query.first, query.max_results
+        query.first, query.max_results = 0, None
+        rows = browse.list_instances(context(), actor=actor(), query=query)
+        query.first, query.max_results = first, limit
     definitions = browse.definition_names(context(), {r.definition_id for r in rows})
-    return jsonify([historic_instance_dto(r, definitions.get(r.definition_id)) for r in rows])
+    merged = [historic_instance_dto(r, definitions.get(r.definition_id)) for r in rows]
+    merged += [historic_called_dto(c) for c in called]
+    sorts = {"instanceId": "id", "definitionId": "processDefinitionId", "businessKey": "businessKey",
+             "definitionKey": "processDefinitionKey", "started": "startTime", "ended": "endTime"}
+    name = sorts.get(query.sort_by, "startTime")
+    present = sorted((d for d in merged if d[name] is not None), key=lambda d: d[name],
+                     reverse=query.descending)
+    missing = [d for d in merged if d[name] is None]  # Camunda: nulls first ascending, last descending
+    ordered = present + missing if query.descending else missing + present
+    end = None if query.max_results is None else query.first + query.max_results
+    return jsonify(ordered[query.first : end])
 
 
 @bp.get("/history/process-instance/count")
 def count_historic_instances():
-    query = _instance_query(query_params(PI_SUPPORTED), paged=False)
-    return jsonify(
-        count=0 if query is None else browse.count_instances(context(), actor=actor(), query=query)
-    )
+    params = query_params(PI_SUPPORTED)
+    query = _instance_query(params, paged=False)
+    called = None if query is None else _called(params, query)
+    if called is None:
+        return jsonify(count=0)
+    top = 0 if params.text("superProcessInstanceId") else browse.count_instances(
+        context(), actor=actor(), query=query)
+    return jsonify(count=top + len(called))
 
 
 # --- tasks -----------------------------------------------------------------------------------------

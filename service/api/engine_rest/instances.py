@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import jsonify
 
-from ...engine import browse, instance_admin
+from ...engine import browse, called_instances, instance_admin
 from ...engine.store.instance_query import InstanceQuery
 from ...engine.store.models import ProcessInstance
 from ...errors import NotFound
@@ -29,6 +29,8 @@ SUPPORTED = {
     "processDefinitionKeyIn",
     "active",
     "suspended",
+    "superProcessInstance",
+    "subProcessInstance",
 }
 GROUP_SUSPENSION_FIELDS = {
     "suspended",
@@ -61,6 +63,20 @@ def instance_dto(row: ProcessInstance) -> dict[str, Any]:
     }
 
 
+def called_dto(called: called_instances.CalledInstance) -> dict[str, Any]:
+    """A called process instance (service/engine/called_instances.py) as Camunda's ProcessInstanceDto."""
+    return {
+        "id": called.id,
+        "definitionId": called.definition_id,
+        "businessKey": None,
+        "caseInstanceId": None,
+        "ended": called.status == "completed",
+        "suspended": called.suspended,
+        "tenantId": None,
+        "links": [link("self", f"/process-instance/{called.id}")],
+    }
+
+
 def _query(params, *, paged: bool) -> InstanceQuery | None:
     suspended, active = params.flag("suspended"), params.flag("active")
     if suspended and active:
@@ -82,11 +98,64 @@ def _query(params, *, paged: bool) -> InstanceQuery | None:
     return query
 
 
+def _called(params, query: InstanceQuery) -> list[called_instances.CalledInstance] | None:
+    """The running called instances `query` and `superProcessInstance` select (Camunda lists a call
+    activity's child as a process instance); narrows `query` by `subProcessInstance`. None: nothing
+    can match."""
+    super_id, sub_id = params.text("superProcessInstance"), params.text("subProcessInstance")
+    if sub_id is not None:
+        found = called_instances.get_called_instance(context(), actor=actor(), called_id=sub_id)
+        if found is None or (query.ids and found.super_id not in query.ids):
+            return None
+        query.ids = [found.super_id]
+    if params.text("businessKey") is not None or params.text("businessKeyLike") is not None:
+        return []  # a called instance has no business key of its own here
+    return [
+        c
+        for c in called_instances.list_called_instances(
+            context(),
+            actor=actor(),
+            ids=query.ids,
+            super_ids=[super_id] if super_id else [],
+            status="active",
+            definition_keys=[k for k in [query.definition_key] if k] + query.definition_keys,
+            definition_id=query.definition_id,
+        )
+        if query.suspended is None or c.suspended == query.suspended
+    ]
+
+
+def _with_called(params, query: InstanceQuery | None) -> list[dict[str, Any]]:
+    """The instances `query` selects and the called ones, sorted and paged once."""
+    called = None if query is None else _called(params, query)
+    if called is None:
+        return []
+    if params.text("superProcessInstance") is not None:
+        rows: list[ProcessInstance] = []  # a top-level instance has no caller
+    elif not called:
+        return [instance_dto(r) for r in browse.list_instances(context(), actor=actor(), query=query)]
+    else:
+        first, limit = query.first, query.max_results
+        query.first, query.max_results = 0, None
+        rows = browse.list_instances(context(), actor=actor(), query=query)
+        query.first, query.max_results = first, limit
+    merged = [(r.started_at, instance_dto(r), r.definition_key, r.business_key) for r in rows]
+    merged += [(c.started_at, called_dto(c), c.key, None) for c in called]
+    sort = query.sort_by
+
+    def key(item) -> tuple:
+        value = {"instanceId": item[1]["id"], "definitionId": item[1]["definitionId"],
+                 "definitionKey": item[2], "businessKey": item[3]}.get(sort, item[0])
+        return (value is not None, value if value is not None else "")
+
+    merged.sort(key=key, reverse=query.descending)
+    end = None if query.max_results is None else query.first + query.max_results
+    return [m[1] for m in merged][query.first : end]
+
+
 def _list(with_body: bool):
     params = query_params(SUPPORTED, with_body=with_body)
-    query = _query(params, paged=True)
-    rows = [] if query is None else browse.list_instances(context(), actor=actor(), query=query)
-    return jsonify([instance_dto(r) for r in rows])
+    return jsonify(_with_called(params, _query(params, paged=True)))
 
 
 @bp.get("/process-instance")
@@ -101,10 +170,14 @@ def query_instances():
 
 @bp.get("/process-instance/count")
 def count_instances():
-    query = _query(query_params(SUPPORTED), paged=False)
-    return jsonify(
-        count=0 if query is None else browse.count_instances(context(), actor=actor(), query=query)
-    )
+    params = query_params(SUPPORTED)
+    query = _query(params, paged=False)
+    called = None if query is None else _called(params, query)
+    if called is None:
+        return jsonify(count=0)
+    top = 0 if params.text("superProcessInstance") else browse.count_instances(context(), actor=actor(),
+                                                                              query=query)
+    return jsonify(count=top + len(called))
 
 
 def _running(instance_id: str) -> ProcessInstance:
@@ -118,6 +191,9 @@ def _running(instance_id: str) -> ProcessInstance:
 
 @bp.get("/process-instance/<instance_id>")
 def get_instance(instance_id: str):
+    called = called_instances.get_called_instance(context(), actor=actor(), called_id=instance_id)
+    if called is not None and called.status == "active":
+        return jsonify(called_dto(called))
     return jsonify(instance_dto(_running(instance_id)))
 
 
