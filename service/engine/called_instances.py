@@ -80,6 +80,10 @@ def list_called(
     )
     if ids:
         stmt = stmt.where(ActivityInstanceRow.id.in_(list(ids)))
+    if status == "active":
+        stmt = stmt.where(ActivityInstanceRow.ended_at.is_(None))
+    elif status is not None:
+        stmt = stmt.where(ActivityInstanceRow.ended_at.is_not(None))
     out: list[CalledInstance] = []
     for row, parent in session.execute(stmt):
         key = calls.get((parent.definition_id, row.process_key, row.element_id))

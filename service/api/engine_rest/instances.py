@@ -191,10 +191,13 @@ def _running(instance_id: str) -> ProcessInstance:
 
 @bp.get("/process-instance/<instance_id>")
 def get_instance(instance_id: str):
-    called = called_instances.get_called_instance(context(), actor=actor(), called_id=instance_id)
-    if called is not None and called.status == "active":
+    try:
+        return jsonify(instance_dto(_running(instance_id)))
+    except NotFound:
+        called = called_instances.get_called_instance(context(), actor=actor(), called_id=instance_id)
+        if called is None or called.status != "active":
+            raise
         return jsonify(called_dto(called))
-    return jsonify(instance_dto(_running(instance_id)))
 
 
 @bp.get("/process-instance/<instance_id>/variables")
