@@ -62,3 +62,49 @@ def test_open_round_credit_entry_and_lead_failure_from_the_cli(ctx, clock, run):
             sa.select(ProcessInstance.business_key).where(ProcessInstance.business_key.like("QTSZ-%"))
         ))
     assert len(keys) == 1 and keys[0] in case.output
+
+
+def test_support_measures_projects_and_progress_reports_from_the_cli(ctx, clock, run):
+    """Issue 14 item 3 of the follow-up: the /api operations of 六 and 七（一） as commands, with the same
+    refusals (naming the field, or who may) and audit entries under the named user."""
+    import json
+
+    _, cid = filed_consortium(ctx, clock)
+    measure = ["support-measure", str(cid), "--name", "青岛市高端装备技术创新中心",
+               "--granted-on", "2026-06-01", "--level", "city", "--amount", "500"]
+    bad_kind = run(*measure, "--kind", "medal", "--as", "city1")
+    assert bad_kind.exit_code == 2 and "kind" in bad_kind.output
+    assert "只有市科技局" in run(*measure, "--kind", "platform", "--as", "lead1").output
+    recorded = run(*measure, "--kind", "platform", "--as", "city1")
+    assert recorded.exit_code == 0 and "support measure" in recorded.output, recorded.output
+    assert audited(ctx, "support_measure.recorded") == ["city1"]
+
+    project = ["project", str(cid), "2026JBGS01", "揭榜挂帅攻关", "--level", "city",
+               "--started-on", "2026-01-01"]
+    bad_mode = run(*project, "--mode", "lottery", "--as", "lead1")
+    assert bad_mode.exit_code == 2 and "mode" in bad_mode.output
+    made = run(*project, "--mode", "challenge", "--amount", "800", "--as", "lead1")
+    assert made.exit_code == 0, made.output
+    project_id = made.output.split()[1]
+
+    listed = run("support", str(cid), "--as", "member1")
+    assert listed.exit_code == 0, listed.output
+    support = json.loads(listed.output)
+    assert [(m["kind"], m["amountWan"]) for m in support["measures"]] == [("platform", 500.0)]
+    assert [(p["projectNo"], p["mode"], p["status"]) for p in support["projects"]] == [
+        ("2026JBGS01", "challenge", "active")]
+    assert run("support", str(cid), "--as", "cylead1").exit_code == 2  # not its consortium: not found
+    assert run("project-complete", project_id, "--as", "lead1").exit_code == 2
+    assert run("project-complete", project_id, "--as", "city1").exit_code == 0
+    closed = json.loads(run("support", str(cid), "--as", "city1").output)
+    assert closed["projects"][0]["status"] == "completed"
+
+    short = run("progress-report", str(cid), "--summary", "无", "--as", "lead1")
+    assert short.exit_code == 2 and "summary" in short.output
+    text = "本期完成关键部件联合攻关，形成专利两项。"
+    assert "只有牵头单位" in run("progress-report", str(cid), "--summary", text, "--as", "member1").output
+    sent = run("progress-report", str(cid), "--summary", text, "--as", "lead1")
+    assert sent.exit_code == 0 and "submitted for the period ending" in sent.output, sent.output
+    assert audited(ctx, "progress.reported") == ["lead1"]
+    read = json.loads(run("progress", str(cid), "--as", "district1").output)
+    assert [r["summary"] for r in read["reports"]] == [text]
