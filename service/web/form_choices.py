@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..consortium import sub_tracks
+from ..consortium.supervision import agencies
 from ..context import Context
 
 Option = dict[str, str]
@@ -31,7 +32,19 @@ def _sub_track_options(ctx: Context) -> list[Option]:
     return options
 
 
-SOURCES: dict[str, Callable[[Context], list[Option]]] = {"sub_tracks": _sub_track_options}
+def _agency_options(ctx: Context) -> list[Option]:
+    """Active third-party evaluation agencies: "青岛衡信科技评估有限公司（9137…）"."""
+    return [
+        {"const": a["creditCode"], "title": f"{a['name']}（{a['creditCode']}）",
+         "x-title-en": f"{a['name']} ({a['creditCode']})"}
+        for a in agencies.list_agencies(ctx)
+    ]
+
+
+SOURCES: dict[str, Callable[[Context], list[Option]]] = {
+    "sub_tracks": _sub_track_options,
+    "evaluation_agencies": _agency_options,
+}
 
 
 def with_choices(ctx: Context, schema: dict[str, Any]) -> dict[str, Any]:
