@@ -229,3 +229,81 @@ def progress_report(consortium_id: int, summary: str, login: str) -> None:
     except ServiceError as exc:
         _fail(exc)
     click.echo(f"progress report {done['id']} submitted for the period ending {done['dueOn']}")
+
+
+# --- third-party evaluation agencies (七（二）), issue 14 item 12 -------------------------------------------
+
+
+@supervision_group.command("agencies")
+@click.option("--all", "include_inactive", is_flag=True, help="Withdrawn agencies too.")
+def agency_list(include_inactive: bool) -> None:
+    """List the registered third-party evaluation agencies (GET /api/evaluation-agencies)."""
+    from .consortium.supervision.agencies import list_agencies
+
+    _show(list_agencies(build_context(), include_inactive=include_inactive))
+
+
+@supervision_group.command("agency-register")
+@click.argument("credit_code")
+@click.option("--qualification", required=True, help="Its qualification and track record.")
+@click.option("--name", default=None, help="Needed when the unit is not in the organisation register.")
+@click.option("--category", default="other", help="enterprise | institute | other (for the register).")
+@click.option("--district", default=None, help="Its 区（市、功能区） (for the register).")
+@click.option("--contact", default=None)
+@click.option("--as", "login", required=True, help="The city clerk who registers it (audited).")
+def agency_register(credit_code: str, qualification: str, name: str | None, category: str,
+                    district: str | None, contact: str | None, login: str) -> None:
+    """Register CREDIT_CODE as a third-party evaluation agency (POST /api/evaluation-agencies)."""
+    from .consortium.supervision.agencies import register_agency
+
+    try:
+        made = register_agency(build_context(), actor=_clerk(login), credit_code=credit_code,
+                               qualification=qualification, name=name, category=category,
+                               district=district, contact=contact)
+    except ServiceError as exc:
+        _fail(exc)
+    click.echo(f"evaluation agency {made['creditCode']} {made['name']} registered")
+
+
+@supervision_group.command("agency-active")
+@click.argument("credit_code")
+@click.option("--active/--withdrawn", required=True, help="Reinstate it or withdraw it from evaluations.")
+@click.option("--as", "login", required=True, help="The city clerk (audited under this name).")
+def agency_active(credit_code: str, active: bool, login: str) -> None:
+    """Withdraw or reinstate agency CREDIT_CODE (PATCH /api/evaluation-agencies/{credit_code})."""
+    from .consortium.supervision.agencies import set_agency_active
+
+    try:
+        found = set_agency_active(build_context(), actor=_clerk(login), credit_code=credit_code,
+                                  active=active)
+    except ServiceError as exc:
+        _fail(exc)
+    click.echo(f"evaluation agency {found['creditCode']} {'active' if found['active'] else 'withdrawn'}")
+
+
+@supervision_group.command("assign-agency")
+@click.argument("instance_id")
+@click.argument("credit_code")
+@click.option("--as", "login", required=True, help="The city clerk who entrusts it (audited).")
+def assign_agency(instance_id: str, credit_code: str, login: str) -> None:
+    """Entrust evaluation INSTANCE_ID to agency CREDIT_CODE (POST /api/evaluations/{id}/agency)."""
+    from .consortium.supervision.agencies import assign_agency as entrust
+
+    try:
+        done = entrust(build_context(), actor=_clerk(login), instance_id=instance_id, credit_code=credit_code)
+    except ServiceError as exc:
+        _fail(exc)
+    click.echo(f"evaluation {instance_id} entrusted to {done['agency']} (task {done['taskId']})")
+
+
+@supervision_group.command("agency-evaluations")
+@click.option("--as", "login", required=True, help="An agency's user (its own) or a city clerk (all).")
+def agency_evaluations(login: str) -> None:
+    """List the evaluations entrusted to agencies, as LOGIN may see them (GET /api/agency-evaluations)."""
+    from .consortium.supervision.agencies import list_assignments
+
+    try:
+        found = list_assignments(build_context(), actor=_clerk(login))
+    except ServiceError as exc:
+        _fail(exc)
+    _show(found)

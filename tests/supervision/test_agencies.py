@@ -84,7 +84,8 @@ def test_the_city_registers_agencies_and_nobody_else(ctx):
         agencies.set_agency_active(ctx, actor=city, credit_code="91370200000000000X", active=False)
     with ctx.unit_of_work(write=False) as uow:
         actions = list(uow.session.scalars(sa.select(AuditEvent.action).where(
-            AuditEvent.action.like("evaluation_agency.%"), AuditEvent.actor == "city1").order_by(AuditEvent.id)))
+            AuditEvent.action.like("evaluation_agency.%"), AuditEvent.actor == "city1",
+        ).order_by(AuditEvent.id)))
     # the demo seed registered the demo agency as city1; then the registration and withdrawal above
     assert actions == ["evaluation_agency.registered"] * 2 + ["evaluation_agency.updated"]
 
