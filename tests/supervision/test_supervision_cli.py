@@ -108,3 +108,39 @@ def test_support_measures_projects_and_progress_reports_from_the_cli(ctx, clock,
     assert audited(ctx, "progress.reported") == ["lead1"]
     read = json.loads(run("progress", str(cid), "--as", "district1").output)
     assert [r["summary"] for r in read["reports"]] == [text]
+
+
+def test_evaluation_agencies_from_the_cli(ctx, clock, run):
+    """Issue 14 item 12: register an agency, entrust an evaluation to it and list what each may see."""
+    import json
+
+    from service.consortium.demo import AGENCY
+    from service.consortium.supervision import evaluations
+    from tests.supervision.support import SELF_REPORT, Steps
+    from tests.supervision.test_agencies import SETTINGS
+
+    code, qualification = "91370212MA3C10103N", "具有科技评估资质，近三年完成区级以上绩效评价项目二十余项"
+    register = ["agency-register", code, "--name", "青岛崂信评估咨询有限公司", "--category", "enterprise",
+                "--district", "崂山区"]
+    short = run(*register, "--qualification", "有", "--as", "city1")
+    assert short.exit_code == 2 and "qualification" in short.output
+    assert "只有市科技局" in run(*register, "--qualification", qualification, "--as", "lead1").output
+    made = run(*register, "--qualification", qualification, "--as", "city1")
+    assert made.exit_code == 0 and "registered" in made.output, made.output
+    assert run("agency-active", code, "--withdrawn", "--as", "city1").exit_code == 0
+    assert [a["creditCode"] for a in json.loads(run("agencies").output)] == [AGENCY[0]]
+    assert len(json.loads(run("agencies", "--all").output)) == 2
+    assert audited(ctx, "evaluation_agency.updated") == ["city1"]
+
+    _, _cid = filed_consortium(ctx, clock)
+    opened = evaluations.open_evaluation_round(ctx, actor=actor(ctx, "city1"), settings=SETTINGS)
+    steps = Steps(ctx, opened["instances"][0])
+    steps.do("lead1", "Task_SelfReport", SELF_REPORT)
+    steps.do("district1", "Task_DistrictCheck", {"check_decision": "verified"})
+    withdrawn = run("assign-agency", steps.instance_id, code, "--as", "city1")
+    assert withdrawn.exit_code == 2 and "agency" in withdrawn.output
+    entrusted = run("assign-agency", steps.instance_id, AGENCY[0], "--as", "city1")
+    assert entrusted.exit_code == 0 and f"entrusted to {AGENCY[0]}" in entrusted.output, entrusted.output
+    [mine] = json.loads(run("agency-evaluations", "--as", "agency1").output)
+    assert mine["status"] == "assigned"
+    assert run("agency-evaluations", "--as", "lead1").exit_code == 2
