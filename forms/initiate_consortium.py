@@ -23,11 +23,14 @@ class InitiateConsortiumForm(FormSchema):
         metadata=label("联合体名称", "Consortium name", "例如：青岛市××产业创新联合体"),
     )
     industry = Choice(INDUSTRY_CHOICES, required=True, metadata=label("所属“10+1”产业", '"10+1" industry'))
+    #: chosen from the `sub_track` table (the page offers its active rows, `x-choices-from`); that it
+    #: belongs to the industry and is offered is the `${subTrackCheck}` listener's check (422 otherwise)
     sub_track = Text(
         max_length=16,
-        metadata=label(
-            "细分赛道", "Sub-track", "细分赛道代码（市科技局维护的列表）；该产业已设细分赛道时必填"
-        ),
+        metadata={
+            **label("细分赛道", "Sub-track", "从市科技局维护的细分赛道中选择；该产业已设细分赛道时必填"),
+            "choices_from": "sub_tracks",
+        },
     )
     chain_leader = fields.Boolean(
         load_default=False,

@@ -66,6 +66,8 @@ def field_schema(field: fields.Field) -> dict[str, Any]:
         out["x-title-en"] = meta["label_en"]
     if "help_zh" in meta:
         out["description"] = meta["help_zh"]
+    if "choices_from" in meta:  # a list kept in the database: the page offers it (`x-choices-from`)
+        out["x-choices-from"] = meta["choices_from"]
     out.update(_type_schema(field))
     for v in field.validators:
         out.update(_validator_schema(v, out.get("type")))

@@ -11,6 +11,7 @@ from typing import Any
 from marshmallow import ValidationError
 
 from .acknowledge_member_change import AcknowledgeMemberChangeForm
+from .assign_evaluators import AssignEvaluatorsForm
 from .assign_panel import AssignPanelForm
 from .base import FormSchema
 from .city_formal_review import CityFormalReviewForm
@@ -26,6 +27,7 @@ from .defense_score import DefenseScoreForm
 from .desk_review import DeskReviewForm
 from .district_review import DistrictReviewForm
 from .draft_plan import DraftPlanForm
+from .evaluation_agency_result import EvaluationAgencyResultForm
 from .evaluation_district_check import EvaluationDistrictCheckForm
 from .evaluation_revocation_decision import EvaluationRevocationDecisionForm
 from .evaluation_score import EvaluationScoreForm
@@ -78,6 +80,9 @@ FORMS: dict[str, type[FormSchema]] = {
         # 陈述申辩 before revocation for an unqualified evaluation (issue 14, item 2)
         StateCaseForm,
         EvaluationRevocationDecisionForm,
+        # an evaluation entrusted to a third-party agency (guideline 七（二）; issue 14, item 12)
+        AssignEvaluatorsForm,
+        EvaluationAgencyResultForm,
     )
 }
 

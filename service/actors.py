@@ -11,7 +11,9 @@ CITY_CLERK = "city_clerk"
 EXPERT = "expert"
 PROCESS_OWNER = "process_owner"
 ADMIN = "admin"
-ROLES = (APPLICANT, MEMBER, DISTRICT_CLERK, CITY_CLERK, EXPERT, PROCESS_OWNER, ADMIN)
+#: a registered third-party evaluation agency's staff (guideline 七（二）); scoped to the agency's unit
+EVALUATION_AGENCY = "evaluation_agency"
+ROLES = (APPLICANT, MEMBER, DISTRICT_CLERK, CITY_CLERK, EXPERT, PROCESS_OWNER, ADMIN, EVALUATION_AGENCY)
 ROLE_NAMES_ZH = {
     APPLICANT: "牵头单位",
     MEMBER: "成员单位",
@@ -20,6 +22,7 @@ ROLE_NAMES_ZH = {
     EXPERT: "评审专家",
     PROCESS_OWNER: "流程管理员",
     ADMIN: "系统管理员",
+    EVALUATION_AGENCY: "第三方评估机构",
 }
 
 

@@ -1,13 +1,17 @@
-"""`consortium supervision …`: the city clerk's supervision actions from a terminal (issue 14, item 9).
+"""`consortium supervision …`: supervision after filing from a terminal (issue 14, items 9–12).
 
-The same use cases as the pages and /api, acting as the named clerk (`--as`, required: the audit trail
-names who decided): open an evaluation round, make a credit-record entry, open a lead-unit failure case.
+The same use cases as the pages and /api, acting as the named user (`--as`, required: the audit trail
+names who acted, and the use case checks what that user may do and see): open an evaluation round, make a
+credit-record entry, open a lead-unit failure case; support measures (六: `support`, `support-measure`,
+`project`, `project-complete`) and progress reports (七（一）: `progress`, `progress-report`).
 """
 
 from __future__ import annotations
 
+import json
 import sys
 from datetime import date
+from typing import Any
 
 import click
 
@@ -18,6 +22,7 @@ DATE = click.DateTime(formats=["%Y-%m-%d"])
 
 
 def _clerk(login: str):
+    """The active user named `login` as an actor (exit 2 when there is none)."""
     from .engine.identities import actor_for
 
     found = actor_for(build_context(), login)
@@ -32,6 +37,11 @@ def _fail(exc: ServiceError) -> None:
     for field, messages in getattr(exc, "fields", {}).items():
         click.echo(f"  {field}: {messages}", err=True)
     sys.exit(2)
+
+
+def _show(found: Any) -> None:
+    """Print what a listing use case returned as indented JSON (the /api operation's answer)."""
+    click.echo(json.dumps(found, ensure_ascii=False, indent=2))
 
 
 def _day(value) -> date | None:
@@ -108,3 +118,192 @@ def lead_failure(consortium_id: int, login: str) -> None:
     except ServiceError as exc:
         _fail(exc)
     click.echo(f"lead-unit failure case {started.business_key} opened ({started.id})")
+
+
+# --- support measures (六) and progress reports (七（一）), issue 14 items 10 and 11 -------------------
+
+
+@supervision_group.command("support")
+@click.argument("consortium_id", type=int)
+@click.option("--as", "login", required=True, help="Who reads it (anyone who sees the consortium).")
+def support(consortium_id: int, login: str) -> None:
+    """List CONSORTIUM_ID's projects and support measures (GET /api/consortia/{id}/support)."""
+    from .consortium.supervision.support_measures import list_support
+
+    try:
+        found = list_support(build_context(), actor=_clerk(login), consortium_id=consortium_id)
+    except ServiceError as exc:
+        _fail(exc)
+    _show(found)
+
+
+@supervision_group.command("support-measure")
+@click.argument("consortium_id", type=int)
+@click.option("--kind", required=True, help="platform (平台) | talent (人才计划) | scenario (应用场景)")
+@click.option("--name", required=True)
+@click.option("--granted-on", type=DATE, required=True)
+@click.option("--level", default=None, help="national | provincial | city | other")
+@click.option("--amount", "amount_wan", type=float, default=None, help="Amount in 万元.")
+@click.option("--note", default=None)
+@click.option("--as", "login", required=True, help="The city clerk who records it (audited under this name).")
+def support_measure(consortium_id: int, kind: str, name: str, granted_on, level: str | None,
+                    amount_wan: float | None, note: str | None, login: str) -> None:
+    """Record a support measure for CONSORTIUM_ID (POST /api/consortia/{id}/support-measures)."""
+    from .consortium.supervision.support_measures import Measure, record_measure
+
+    measure = Measure(kind=kind, name=name, granted_on=_day(granted_on), level=level, amount_wan=amount_wan,
+                      note=note)
+    try:
+        measure_id = record_measure(build_context(), actor=_clerk(login), consortium_id=consortium_id,
+                                    measure=measure)
+    except ServiceError as exc:
+        _fail(exc)
+    click.echo(f"support measure {measure_id} recorded")
+
+
+@supervision_group.command("project")
+@click.argument("consortium_id", type=int)
+@click.argument("project_no")
+@click.argument("name")
+@click.option("--level", required=True, help="national | provincial | city | other")
+@click.option("--started-on", type=DATE, required=True)
+@click.option("--ends-on", type=DATE, default=None)
+@click.option("--mode", default=None, help="open (公开竞争) | special (专项组织) | challenge (揭榜挂帅)")
+@click.option("--amount", "amount_wan", type=float, default=None, help="Amount in 万元.")
+@click.option("--as", "login", required=True, help="A city clerk or the lead unit's user.")
+def project(consortium_id: int, project_no: str, name: str, level: str, started_on, ends_on,
+            mode: str | None, amount_wan: float | None, login: str) -> None:
+    """Record project PROJECT_NO named NAME for CONSORTIUM_ID (POST /api/consortia/{id}/projects)."""
+    from .consortium.supervision.projects import record_project
+
+    try:
+        project_id = record_project(
+            build_context(), actor=_clerk(login), consortium_id=consortium_id, project_no=project_no,
+            name=name, level=level, started_on=_day(started_on), ends_on=_day(ends_on), mode=mode,
+            amount_wan=amount_wan,
+        )
+    except ServiceError as exc:
+        _fail(exc)
+    click.echo(f"project {project_id} recorded")
+
+
+@supervision_group.command("project-complete")
+@click.argument("project_id", type=int)
+@click.option("--as", "login", required=True, help="The city clerk who records it (audited under this name).")
+def project_complete(project_id: int, login: str) -> None:
+    """Record that PROJECT_ID ended (结题; POST /api/projects/{id}/completion)."""
+    from .consortium.supervision.projects import complete_project
+
+    try:
+        complete_project(build_context(), actor=_clerk(login), project_id=project_id)
+    except ServiceError as exc:
+        _fail(exc)
+    click.echo(f"project {project_id} completed")
+
+
+@supervision_group.command("progress")
+@click.argument("consortium_id", type=int)
+@click.option("--as", "login", required=True, help="Who reads them (the units, the district, the city).")
+def progress_list(consortium_id: int, login: str) -> None:
+    """List CONSORTIUM_ID's progress reports and the next due date (GET …/progress-reports)."""
+    from .consortium.supervision.progress import list_reports
+
+    try:
+        found = list_reports(build_context(), actor=_clerk(login), consortium_id=consortium_id)
+    except ServiceError as exc:
+        _fail(exc)
+    _show(found)
+
+
+@supervision_group.command("progress-report")
+@click.argument("consortium_id", type=int)
+@click.option("--summary", required=True, help="The report (10–20000 characters).")
+@click.option("--as", "login", required=True, help="The lead unit's user who submits it.")
+def progress_report(consortium_id: int, summary: str, login: str) -> None:
+    """Submit the lead unit's progress report for the earliest unanswered period (POST …/progress-reports)."""
+    from .consortium.supervision.progress import submit_report
+
+    try:
+        done = submit_report(build_context(), actor=_clerk(login), consortium_id=consortium_id,
+                             summary=summary)
+    except ServiceError as exc:
+        _fail(exc)
+    click.echo(f"progress report {done['id']} submitted for the period ending {done['dueOn']}")
+
+
+# --- third-party evaluation agencies (七（二）), issue 14 item 12 -------------------------------------------
+
+
+@supervision_group.command("agencies")
+@click.option("--all", "include_inactive", is_flag=True, help="Withdrawn agencies too.")
+def agency_list(include_inactive: bool) -> None:
+    """List the registered third-party evaluation agencies (GET /api/evaluation-agencies)."""
+    from .consortium.supervision.agencies import list_agencies
+
+    _show(list_agencies(build_context(), include_inactive=include_inactive))
+
+
+@supervision_group.command("agency-register")
+@click.argument("credit_code")
+@click.option("--qualification", required=True, help="Its qualification and track record.")
+@click.option("--name", default=None, help="Needed when the unit is not in the organisation register.")
+@click.option("--category", default="other", help="enterprise | institute | other (for the register).")
+@click.option("--district", default=None, help="Its 区（市、功能区） (for the register).")
+@click.option("--contact", default=None)
+@click.option("--as", "login", required=True, help="The city clerk who registers it (audited).")
+def agency_register(credit_code: str, qualification: str, name: str | None, category: str,
+                    district: str | None, contact: str | None, login: str) -> None:
+    """Register CREDIT_CODE as a third-party evaluation agency (POST /api/evaluation-agencies)."""
+    from .consortium.supervision.agencies import register_agency
+
+    try:
+        made = register_agency(build_context(), actor=_clerk(login), credit_code=credit_code,
+                               qualification=qualification, name=name, category=category,
+                               district=district, contact=contact)
+    except ServiceError as exc:
+        _fail(exc)
+    click.echo(f"evaluation agency {made['creditCode']} {made['name']} registered")
+
+
+@supervision_group.command("agency-active")
+@click.argument("credit_code")
+@click.option("--active/--withdrawn", required=True, help="Reinstate it or withdraw it from evaluations.")
+@click.option("--as", "login", required=True, help="The city clerk (audited under this name).")
+def agency_active(credit_code: str, active: bool, login: str) -> None:
+    """Withdraw or reinstate agency CREDIT_CODE (PATCH /api/evaluation-agencies/{credit_code})."""
+    from .consortium.supervision.agencies import set_agency_active
+
+    try:
+        found = set_agency_active(build_context(), actor=_clerk(login), credit_code=credit_code,
+                                  active=active)
+    except ServiceError as exc:
+        _fail(exc)
+    click.echo(f"evaluation agency {found['creditCode']} {'active' if found['active'] else 'withdrawn'}")
+
+
+@supervision_group.command("assign-agency")
+@click.argument("instance_id")
+@click.argument("credit_code")
+@click.option("--as", "login", required=True, help="The city clerk who entrusts it (audited).")
+def assign_agency(instance_id: str, credit_code: str, login: str) -> None:
+    """Entrust evaluation INSTANCE_ID to agency CREDIT_CODE (POST /api/evaluations/{id}/agency)."""
+    from .consortium.supervision.agencies import assign_agency as entrust
+
+    try:
+        done = entrust(build_context(), actor=_clerk(login), instance_id=instance_id, credit_code=credit_code)
+    except ServiceError as exc:
+        _fail(exc)
+    click.echo(f"evaluation {instance_id} entrusted to {done['agency']} (task {done['taskId']})")
+
+
+@supervision_group.command("agency-evaluations")
+@click.option("--as", "login", required=True, help="An agency's user (its own) or a city clerk (all).")
+def agency_evaluations(login: str) -> None:
+    """List the evaluations entrusted to agencies, as LOGIN may see them (GET /api/agency-evaluations)."""
+    from .consortium.supervision.agencies import list_assignments
+
+    try:
+        found = list_assignments(build_context(), actor=_clerk(login))
+    except ServiceError as exc:
+        _fail(exc)
+    _show(found)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from . import (  # noqa: F401  (route modules register on the blueprints)
+    agencies,
     domain,
     edge,
     health,

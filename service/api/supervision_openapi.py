@@ -92,10 +92,33 @@ class IntegrityEventIn(Schema):
     consortiumId = fields.Integer(allow_none=True, validate=validate.Range(min=0, max=2**31 - 1))
 
 
+class EvaluationAgencyIn(Schema):
+    """A third-party evaluation agency to register (七（二）); name, category and district register the unit
+    in the organisation register when it is not there yet."""
+
+    creditCode = fields.String(required=True, validate=validate.Length(min=1, max=18))
+    qualification = fields.String(required=True, validate=validate.Length(min=1, max=5000),
+                                  metadata={"description": "资质和评估业绩 / qualification and track record"})
+    name = fields.String(allow_none=True, validate=validate.Length(max=200))
+    category = fields.String(allow_none=True, validate=validate.OneOf(["enterprise", "institute", "other"]))
+    district = fields.String(allow_none=True, validate=validate.Length(max=64))
+    contact = fields.String(allow_none=True, validate=validate.Length(max=200))
+
+
+class EvaluationAgencyChange(Schema):
+    active = fields.Boolean(required=True)
+
+
+class AgencyAssignmentIn(Schema):
+    agency = fields.String(required=True, validate=validate.Length(min=1, max=18),
+                           metadata={"description": "在册第三方评估机构的统一社会信用代码"})
+
+
 SCHEMAS = {
     cls.__name__: cls
     for cls in (
-        EvaluationRoundIn, ProjectIn, DissolutionIn, IntegrityEventIn, SupportMeasureIn, ProgressReportIn
+        EvaluationRoundIn, ProjectIn, DissolutionIn, IntegrityEventIn, SupportMeasureIn, ProgressReportIn,
+        EvaluationAgencyIn, EvaluationAgencyChange, AgencyAssignmentIn,
     )
 }
 ID = {"type": "integer", "minimum": 0, "maximum": 2**31 - 1}
@@ -180,6 +203,27 @@ PATHS: dict[str, dict[str, Any]] = {
         ),
     },
 }
+_ALL = {"in": "query", "name": "all", "required": False, "description": "true: withdrawn agencies too",
+        "schema": {"type": "string", "enum": ["true", "false"]}}
+PATHS["/api/evaluation-agencies"] = {
+    "get": {**_op("第三方评估机构 / Registered evaluation agencies", None, 200, {}, array=True),
+            "parameters": [_ALL]},
+    "post": _op("登记第三方评估机构 / Register an evaluation agency (city clerk)",
+                "EvaluationAgencyIn", 201, {}),
+}
+PATHS["/api/evaluation-agencies/{credit_code}"] = {
+    "patch": _op("停用或恢复评估机构 / Withdraw or reinstate an agency (city clerk)",
+                 "EvaluationAgencyChange", 200, {"credit_code": {"type": "string", "maxLength": 18}}),
+}
+PATHS["/api/evaluations/{instance_id}/agency"] = {
+    "post": _op("委托第三方评估机构评价 / Entrust an evaluation to an agency (city clerk)",
+                "AgencyAssignmentIn", 200, {"instance_id": {"type": "string", "maxLength": 36}}),
+}
+PATHS["/api/agency-evaluations"] = {
+    "get": _op("受托评价 / Evaluations entrusted to agencies (an agency: its own; the city: all)",
+               None, 200, {}, array=True),
+}
+
 #: POST beside the existing GET /api/integrity-records (openapi.py adds it to that path).
 INTEGRITY_POST = _op(
     "记入科研信用档案 / Make a credit-record entry (city clerk)", "IntegrityEventIn", 201, {}

@@ -9,11 +9,13 @@ from forms.vocabulary import INDUSTRY_CHOICES
 from ..actors import SYSTEM
 from ..context import Context
 from ..engine.deployments import deploy
-from ..engine.identities import add_user
+from ..engine.identities import actor_for, add_user
 from ..engine.store import identities
 from .organisations import register_organisation
 from .reviews.experts import register_expert
 from .store import consortia as consortium_store
+from .store.supervision_models import EvaluationAgency
+from .supervision.agencies import register_agency
 
 DEMO_PASSWORD = "demo1234"
 BPMN_DIR = Path(__file__).resolve().parents[2] / "workflows" / "bpmn"
@@ -29,6 +31,9 @@ ORGANISATIONS = [
     ("91370214MA3C10068K", "青岛城阳轨道装备有限公司", "enterprise", "城阳区"),  # cylead1's unit
 ]
 LEAD = ORGANISATIONS[0][0]
+#: the demo third-party evaluation agency (guideline 七（二）), registered by city1 with its user `agency1`
+AGENCY = ("91370202MA3C10091L", "青岛衡信科技评估有限公司", "enterprise", "市南区")
+AGENCY_QUALIFICATION = "从事科技项目绩效评价和创新平台评估十年以上，近三年完成市级评估项目四十余项"
 
 USERS = [
     # (login, name, groups, org, district)
@@ -51,6 +56,10 @@ USERS = [
     ("owner", "流程管理员", ["process_owner"], None, None),
     ("admin", "系统管理员", ["admin"], None, None),
 ]
+#: users whose work arrives only when someone acts (not in README's first-sign-in table)
+LATER_USERS = [
+    ("agency1", "衡信评估 评价员", ["evaluation_agency"], AGENCY[0], None),
+]
 
 
 def member_login(credit_code: str) -> str:
@@ -68,7 +77,7 @@ def bundled_diagrams() -> dict[str, bytes]:
 def seed(ctx: Context) -> list[str]:
     """Deploy the bundled diagrams and create the demo organisations and users (idempotent)."""
     deploy(ctx, files=bundled_diagrams(), actor=SYSTEM, name="consortium-office", source="demo")
-    for code, name, category, district in ORGANISATIONS:
+    for code, name, category, district in ORGANISATIONS + [AGENCY]:
         with ctx.unit_of_work(write=False) as uow:
             known = consortium_store.find_organisation(uow.session, code) is not None
         if not known:
@@ -76,7 +85,7 @@ def seed(ctx: Context) -> list[str]:
                 ctx, credit_code=code, name=name, category=category, district=district, actor=SYSTEM
             )
     created = []
-    for login, name, groups, org, district in USERS:
+    for login, name, groups, org, district in USERS + LATER_USERS:
         with ctx.unit_of_work(write=False) as uow:
             exists = identities.find_user(uow.session, login) is not None
         if not exists:
@@ -94,7 +103,19 @@ def seed(ctx: Context) -> list[str]:
     for login, name, groups, _org, _district in USERS:  # the expert pool: every demo expert, every field
         if "expert" in groups:
             register_expert(ctx, actor=SYSTEM, user_id=login, name=name, fields=list(INDUSTRY_CHOICES))
+    _seed_agency(ctx)
     return created
+
+
+def _seed_agency(ctx: Context) -> None:
+    """Register the demo evaluation agency (once), as city1 does, so `agency1` acts for an agency."""
+    with ctx.unit_of_work(write=False) as uow:
+        if uow.session.get(EvaluationAgency, AGENCY[0]) is not None:
+            return
+    city = actor_for(ctx, "city1")
+    if city is not None:
+        register_agency(ctx, actor=city, credit_code=AGENCY[0], qualification=AGENCY_QUALIFICATION,
+                        contact="0532-80001234")
 
 
 def open_demo_round(ctx: Context, *, days: int = 90) -> str | None:

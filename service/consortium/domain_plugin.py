@@ -40,7 +40,7 @@ from .reviews import panel_access, review_hooks, scheduling
 from .store import consortia as consortium_store
 from .store.models import Consortium
 from .store.reviewer_secrecy import ReviewerSecrecy
-from .supervision import integrity, progress
+from .supervision import agencies, agency_results, integrity, progress
 from .supervision.credit_entries import on_objection_upheld
 from .supervision.task_checks import check_against_register
 
@@ -65,6 +65,8 @@ def register(extensions: Extensions) -> None:
     extensions.before_start.append(_recommendation_start)
     extensions.register_task_listener("creditRecordCheck", _credit_record_check)
     extensions.register_task_listener("subTrackCheck", sub_tracks.sub_track_check)  # 一: 细分赛道
+    extensions.register_task_listener("evaluatorsCheck", agencies.evaluators_check)  # 七（二）: 第三方评估
+    extensions.register_task_listener("agencyResultCheck", agency_results.agency_result_check)
     extensions.register_task_listener("objectionFinding", objections.record_finding)  # one objection each
     for name, listener in review_hooks.TASK_LISTENERS.items():  # declared on the diagrams' user tasks
         extensions.register_task_listener(name, listener)

@@ -12,6 +12,7 @@ from forms.messages import SEPARATOR
 from forms.vocabulary import INDUSTRY_CHOICES
 
 from ..actors import ROLE_NAMES_ZH
+from .agency_words import WORDS as AGENCY_WORDS
 from .document_words import WORDS as DOCUMENT_WORDS
 from .inbox_words import INBOX_WORDS
 from .supervision_words import WORDS as SUPERVISION_WORDS
@@ -21,7 +22,7 @@ LANGS = ("zh", "en")
 ROLE_NAMES_EN = {
     "applicant": "Lead unit", "member": "Member unit", "district_clerk": "District bureau",
     "city_clerk": "City bureau", "expert": "Expert", "process_owner": "Process owner",
-    "admin": "Administrator",
+    "admin": "Administrator", "evaluation_agency": "Evaluation agency",
 }
 
 CATALOGUE: dict[str, tuple[str, str]] = {
@@ -453,6 +454,7 @@ REVIEW_WORDS: dict[str, tuple[str, str]] = {  # expert review pages: rounds, pan
 CATALOGUE.update(REVIEW_WORDS)
 CATALOGUE.update(SUPERVISION_WORDS)  # issue 14 item 9 (supervision_words.py)
 CATALOGUE.update(SUPPORT_WORDS)  # issue 14 items 10, 11 (support_words.py)
+CATALOGUE.update(AGENCY_WORDS)  # issue 14 item 12 (agency_words.py)
 CATALOGUE.update(INBOX_WORDS)  # inbox, notifications, my applications (inbox_words.py)
 
 STATUS = {

@@ -17,6 +17,7 @@ from ..api.auth import SESSION_LIFETIME
 from ..clock import SHANGHAI
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound, ServiceError
 from . import (
+    agencies_page,
     applications,
     audit_page,
     auth,
@@ -55,7 +56,7 @@ VENDOR = {  # what the pages load from npm packages, by the path they use
 BLUEPRINTS = (
     auth, inbox, task_page, applications, registry, deployments, dashboard, public,
     calendar, rounds, panel_pages, audit_page, organisations_page, documents, supervision_page,
-    notifications_page, my_applications_page, identities_page,
+    notifications_page, my_applications_page, identities_page, agencies_page,
 )
 STATUS = {NotFound: 404, Forbidden: 403, Conflict: 409, InvalidInput: 422}
 

@@ -16,7 +16,7 @@ from ..consortium.reviews.round_board import round_of_application
 from ..engine import comments, drafts, tasks, uploads
 from ..engine.inbox import next_task
 from ..errors import DiagramFailed, InvalidInput, NotFound
-from . import form_fields
+from . import form_choices, form_fields
 from .common import actor, context, login_required, upload_dir
 from .i18n import t
 
@@ -73,7 +73,7 @@ def _schema(task, variables: dict[str, Any]) -> dict[str, Any]:
     cut down to the sections the review returned."""
     if not _builtin(task):
         return {"properties": {}}
-    schema = form_registry.json_schema(task.form_key)
+    schema = form_choices.with_choices(context(), form_registry.json_schema(task.form_key))
     if task.form_key == corrections.FORM_KEY:
         return corrections.correction_form(schema, variables)
     return schema

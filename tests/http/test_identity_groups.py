@@ -101,7 +101,7 @@ def test_only_administrators_write_identities_and_others_read_only_themselves(se
     assert owner.rest("GET", "/group/count").json()["count"] >= 7
     roles = {g["id"] for g in owner.rest("GET", "/group", params={"type": "SYSTEM"}).json()}
     assert roles == {"applicant", "member", "district_clerk", "city_clerk", "expert", "process_owner",
-                     "admin"}
+                     "admin", "evaluation_agency"}  # the eighth: third-party evaluation agencies (七（二）)
 
     admin = server.client("admin")
     bad = admin.rest("POST", "/user/create", json=new_user("bad id!", "x"))

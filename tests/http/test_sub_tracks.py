@@ -81,3 +81,39 @@ def test_the_head_and_each_members_commitments_are_part_of_the_application(ctx):
     assert [m["commitments"]["funds_wan"] for m in members] == [500] * len(MEMBERS)
     material = read_case_material(ctx, actor=walk.actor("city1"), instance_id=walk.instance_id)
     assert {c.key: c.value for c in material.consortium_head}["name"] == "王统筹"  # in the case file
+
+
+def test_the_initiate_page_offers_the_sub_track_list_and_refuses_an_unknown_one(server, ctx):
+    """Follow-up item 2: 细分赛道 is a choice from the administrator's list on the lead unit's page, not free
+    text; a code typed around the select is refused server-side (422 naming the field)."""
+    import re
+
+    from .test_panel_opinion_document import csrf, signed_in
+
+    admin = server.client("admin")
+    admin.post("/api/sub-tracks", json={"code": "ZB-01", "industry": "XX-05", "name": "工业母机"})
+    admin.post("/api/sub-tracks", json={"code": "AI-01", "industry": "XL-02", "name": "大模型"})
+    admin.post("/api/sub-tracks", json={"code": "ZB-09", "industry": "XX-05", "name": "已停用赛道"})
+    admin.patch("/api/sub-tracks/ZB-09", json={"active": False})
+    walk = Walk(ctx)
+    walk.start()
+    [task] = walk.tasks_of("lead1", "Task_Initiate")
+    lead = signed_in(server, "lead1")
+    page = lead.get(f"/tasks/{task.id}").text
+    select = re.search(r'<select id="f-sub_track" name="sub_track"[^>]*>(.*?)</select>', page, re.S)
+    assert select is not None, "细分赛道 is drawn as a select"
+    offered = re.findall(r'<option value="([^"]*)"', select.group(1))
+    assert offered == ["", "AI-01", "ZB-01"]  # by industry, then order and code
+    assert "工业母机" in select.group(1) and "ZB-09" not in select.group(1)  # withdrawn: not offered
+
+    form = {**FORMS["Task_Initiate"], **csrf(page), "action": "complete"}
+    for code in ("NOPE", "ZB-09", "AI-01"):  # unknown, withdrawn, another industry's
+        refused = lead.post(f"/tasks/{task.id}", data={**form, "sub_track": code}, allow_redirects=False)
+        assert refused.status_code == 422, code
+        assert 'id="f-sub_track-error"' in refused.text and code in refused.text
+        form.update(csrf(refused.text))
+    done = lead.post(f"/tasks/{task.id}", data={**form, "sub_track": "ZB-01"}, allow_redirects=False)
+    assert done.status_code == 303, done.text[:2000]
+    with ctx.unit_of_work(write=False) as uow:
+        query = sa.select(Consortium.sub_track).where(Consortium.instance_id == walk.instance_id)
+        assert uow.session.scalars(query).one() == "ZB-01"

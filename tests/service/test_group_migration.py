@@ -30,4 +30,5 @@ def test_existing_memberships_become_groups_and_the_roles_carry_their_scope(tmp_
         "applicant": ("SYSTEM", "organisation"), "member": ("SYSTEM", "organisation"),
         "district_clerk": ("SYSTEM", "district"), "city_clerk": ("SYSTEM", None), "expert": ("SYSTEM", None),
         "process_owner": ("SYSTEM", None), "admin": ("SYSTEM", None), "manager": ("WORKFLOW", None),
+        "evaluation_agency": ("SYSTEM", "organisation"),  # 0016_h14eval: third-party evaluation agencies
     }

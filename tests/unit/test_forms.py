@@ -138,6 +138,15 @@ HAPPY: dict[str, dict[str, Any]] = {
         "decision_reasons": "陈述申辩所称事实与核查结果不符，不予采纳",
         "decision_document": "青科字〔2026〕12号",
     },
+    # an evaluation entrusted to a third-party agency (issue 14 item 12)
+    "assign_evaluators": {"evaluator_mode": "agency", "agency": "91370202MA3C10091L"},
+    "evaluation_agency_result": {
+        "agency_score": 82.5,
+        "agency_grade": "pass",
+        "agency_summary": "组织运行规范，研发投入达到建设方案目标",
+        "agency_report": {"file_id": "f1", "sha256": "a" * 64, "name": "评估报告.pdf"},
+        "agency_signed": True,
+    },
 }
 
 
@@ -276,6 +285,15 @@ REFUSALS = [
     ("city_formal_review", {"city_decision": "reject"}, ["city_opinion"]),
     ("assign_panel", {"panel": []}, ["panel"]),
     ("assign_panel", {"panel": ["e1", "e2", "e1"]}, ["panel", 2]),
+    ("assign_evaluators", {}, ["panel"]),  # an expert panel by default: name its experts
+    ("assign_evaluators", {"evaluator_mode": "agency"}, ["agency"]),
+    ("assign_evaluators", {"evaluator_mode": "court"}, ["evaluator_mode"]),
+    ("evaluation_agency_result", with_changes("evaluation_agency_result", agency_score=101),
+     ["agency_score"]),
+    ("evaluation_agency_result", with_changes("evaluation_agency_result", agency_grade="good"),
+     ["agency_grade"]),
+    ("evaluation_agency_result", with_changes("evaluation_agency_result", agency_report=None),
+     ["agency_report"]),
     ("desk_review", {"recommend": True}, ["opinion"]),
     ("site_visit_report", with_changes("site_visit_report", visit_date="2026-02-30"), ["visit_date"]),
     ("site_visit_report", with_changes("site_visit_report", visit_date="03/04/2026"), ["visit_date"]),

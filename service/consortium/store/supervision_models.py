@@ -154,3 +154,39 @@ class RenewalInvitation(Base):
     invited_at: Mapped[datetime] = mapped_column(UtcDateTime())
     status: Mapped[str] = mapped_column(sa.String(20))  # open | accepted
     application_no: Mapped[str | None] = mapped_column(sa.String(40))
+
+
+class EvaluationAgency(Base):
+    """A registered third-party evaluation agency (第三方评估机构, guideline 七（二）: 组织专家或
+    委托第三方评估机构实施); its unit is in the organisation register, its users are in the
+    `evaluation_agency` group with the agency's credit code (follow-up to issue 14 item 12)."""
+
+    __tablename__ = "evaluation_agency"
+    credit_code: Mapped[str] = mapped_column(sa.ForeignKey("organisation.credit_code"), primary_key=True)
+    qualification: Mapped[str] = mapped_column(sa.Text)  # 资质、业绩 as the bureau recorded them
+    contact: Mapped[str | None] = mapped_column(sa.String(200))
+    active: Mapped[bool] = mapped_column(sa.Boolean, default=True, server_default=sa.true())
+    registered_by: Mapped[str] = mapped_column(sa.String(64))
+    registered_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class AgencyAssignment(Base):
+    """One evaluation entrusted to an agency instead of an expert panel, and the result it recorded."""
+
+    __tablename__ = "agency_assignment"
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=True)
+    instance_id: Mapped[str] = mapped_column(sa.String(36), index=True)
+    round_id: Mapped[int] = mapped_column(sa.ForeignKey("evaluation_round.id"), index=True)
+    consortium_id: Mapped[int] = mapped_column(sa.ForeignKey("consortium.id"), index=True)
+    attempt: Mapped[int] = mapped_column(sa.Integer)
+    agency_code: Mapped[str] = mapped_column(sa.ForeignKey("evaluation_agency.credit_code"), index=True)
+    assigned_by: Mapped[str] = mapped_column(sa.String(64))
+    assigned_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    status: Mapped[str] = mapped_column(sa.String(20), index=True)  # assigned | recorded
+    score: Mapped[float | None] = mapped_column(sa.Float)
+    grade: Mapped[str | None] = mapped_column(sa.String(20))  # excellent | pass | fail
+    report_file_id: Mapped[str | None] = mapped_column(sa.String(64))
+    report_name: Mapped[str | None] = mapped_column(sa.String(255))
+    report_sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    recorded_by: Mapped[str | None] = mapped_column(sa.String(64))
+    recorded_at: Mapped[datetime | None] = mapped_column(UtcDateTime())

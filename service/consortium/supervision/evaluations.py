@@ -42,6 +42,7 @@ from ..reviews import recusal
 from ..store import reviews
 from ..store import supervision as store
 from ..store.supervision_models import EvaluationResult, EvaluationRound
+from . import agencies
 from .standing import Handler, audit_step, consortium_of
 
 PROCESS = "performance_evaluation"
@@ -193,7 +194,10 @@ def topics(session: Session, row: ProcessInstance, actor: Actor, now: datetime) 
         return store.get_round(session, int(call.variables["round_id"]))
 
     def check_evaluation_panel(call: ServiceCall) -> dict[str, Any]:
-        """Experts must be expert accounts, and step aside when tied to any member (recusal rules)."""
+        """Experts must be expert accounts, and step aside when tied to any member (recusal rules); an
+        entrusted agency must be registered, active and independent (agencies.py), and is recorded."""
+        if call.variables.get("evaluator_mode") == "agency":
+            return agencies.record_assignment(session, row, call, actor, now)
         record = consortium_of(session, call)
         codes = [m["credit_code"] for m in call.variables.get("current_members") or []]
         parties = recusal.parties_of(record.application_no, record.lead_credit_code, codes, None)
@@ -201,13 +205,17 @@ def topics(session: Session, row: ProcessInstance, actor: Actor, now: datetime) 
         for expert_id in call.variables.get("panel") or []:
             problems += [f"{expert_id}: {reason}" for reason in _conflicts(session, expert_id, parties, now)]
         sheets = [] if problems else [{"expert": e} for e in call.variables["panel"]]
-        return {"panel_problems": problems, "evaluation_sheets": sheets}
+        return {"panel_problems": problems, "evaluation_sheets": sheets, "evaluator_mode": "panel"}
 
     def grade_evaluation(call: ServiceCall) -> dict[str, Any]:
         evaluation_round = round_of(call)
-        totals = [sum(float(sheet[p]) for p in SCORE_PARTS) for sheet in call.variables["evaluation_sheets"]]
-        score = round(trimmed_mean(totals), 2)
-        grade = grade_for(score, json.loads(evaluation_round.grade_bands_json))
+        if call.variables.get("evaluator_mode") == "agency":  # the agency's own score and grade
+            score, grade = agencies.mark_recorded(session, row, call.variables, actor, now)
+        else:
+            sheets = call.variables["evaluation_sheets"]
+            totals = [sum(float(sheet[p]) for p in SCORE_PARTS) for sheet in sheets]
+            score = round(trimmed_mean(totals), 2)
+            grade = grade_for(score, json.loads(evaluation_round.grade_bands_json))
         published = local_today(now)
         until = published + timedelta(days=evaluation_round.publicity_days)
         result = EvaluationResult(
@@ -222,7 +230,9 @@ def topics(session: Session, row: ProcessInstance, actor: Actor, now: datetime) 
             recorded_at=now,
         )
         session.add(result)
-        audit_step(session, actor, now, row, call, "evaluation.graded", {"score": score, "grade": grade})
+        audit_step(session, actor, now, row, call, "evaluation.graded", {
+            "score": score, "grade": grade, "by": call.variables.get("evaluation_agency")
+            if call.variables.get("evaluator_mode") == "agency" else "panel"})
         return {
             "evaluation_score": score,
             "evaluation_grade": grade,
@@ -340,7 +350,10 @@ def list_results(
 def describe_result(session: Session, result: EvaluationResult) -> dict[str, Any]:
     record = store.get_consortium(session, result.consortium_id)
     zh, en = GRADE_NAMES[result.grade]
+    entrusted = agencies.assignment_of(session, result.instance_id, result.attempt)
     return {
+        "evaluatedBy": "agency" if entrusted else "panel",
+        "agency": entrusted.agency_code if entrusted else None,
         "roundNo": store.get_round(session, result.round_id).round_no,
         "applicationNo": record.application_no,
         "consortium": record.name,
