@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from service.engine.store import audit
 from tests.support.drawn import chain, drawn
+from tests.support.owner_edit import FORM, FORM_FILE, TASK_ID, modeler5_upload, with_material_step
+from tests.support.procedure import Walk
 
 from .walk import modeler_upload
 
@@ -113,3 +115,32 @@ def test_what_cannot_move_is_reported_and_nothing_moves(server):
     assert unknown.status_code == 404
     missing = owner.rest("POST", "/migration/execute", json={"migrationPlan": plan})
     assert missing.status_code == 400 and "processInstanceIds" in missing.json()["message"]
+
+
+def test_an_application_waiting_at_its_first_step_moves_to_the_owners_new_version(server):
+    """The bundled recommendation diagram, version 2 with a new step (tests/support/owner_edit.py):
+    an application started on version 1 moves, and after 发起组建 goes to the new 材料补充说明."""
+    walk = Walk(server.ctx)
+    instance_id = walk.start()
+    owner = server.client("owner")
+    v1 = owner.rest("GET", f"/process-instance/{instance_id}").json()["definitionId"]
+    upload = modeler5_upload({"consortium_recommendation.bpmn": with_material_step(), FORM_FILE: FORM},
+                             name="consortium_recommendation")
+    deployed = owner.rest("POST", "/deployment/create", **upload)
+    assert deployed.status_code == 200, deployed.text
+    [v2] = [d["id"] for d in deployed.json()["deployedProcessDefinitions"].values()]
+    before = walk.tasks_of("lead1", "Task_Initiate")[0].id
+
+    plan = owner.rest("POST", "/migration/generate", json={
+        "sourceProcessDefinitionId": v1, "targetProcessDefinitionId": v2}).json()
+    moved = owner.rest("POST", "/migration/execute", json={
+        "migrationPlan": plan, "processInstanceQuery": {"processDefinitionId": v1,
+                                                        "businessKey": walk.business_key}})
+    assert moved.status_code == 204, moved.text
+    assert owner.rest("GET", f"/process-instance/{instance_id}").json()["definitionId"] == v2
+    assert walk.tasks_of("lead1", "Task_Initiate")[0].id == before
+
+    walk.do("Task_Initiate")
+    [step] = [t for t in walk.tasks_of("admin") if t.element_id == TASK_ID]
+    assert step.name == "材料补充说明"
+    assert [c.value for c in step.candidates if c.kind == "group"] == ["archive_clerk"]
