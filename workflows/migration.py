@@ -13,8 +13,11 @@ the move is done on the tree itself (`migrate`):
 * the predicted part below the active tasks (FUTURE/LIKELY/MAYBE) is dropped and predicted again
   from the target's diagram, so a step added after a waiting task is where the process goes next.
 
-A finished task still in the tree whose element the target no longer has, or whose type changed, is
-refused too (the tree would not load with the target), naming the element.
+A finished step still in the tree whose element the target no longer has (a step the owner removed,
+or one only the source had and the instance passed) is taken out of the tree, its children hung on its
+parent, as workflows/prune.py compacts finished chains (the application page still marks it passed).
+A finished gateway or join the target lacks, or a finished task whose type changed, is refused (the
+tree would not load with the target), naming the element.
 """
 
 from __future__ import annotations
@@ -25,8 +28,11 @@ from typing import Any
 
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.specs.base import TaskSpec
+from SpiffWorkflow.specs.Join import Join
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
+
+from .prune import note_removed
 
 ACTIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED | TaskState.ERROR
 PREDICTED = TaskState.PREDICTED_MASK | TaskState.FUTURE
@@ -168,6 +174,8 @@ def check_instance(workflow: BpmnWorkflow, spec: Any, subprocess_specs: Mapping[
             instruction = by_source.get(element)
             if task.has_state(ACTIVE) and _is_activity(task.task_spec) and not called and instruction is None:
                 failures.append(NO_INSTRUCTION)
+            if new is None and _spliceable(task, workflow):
+                continue  # a finished step the target removed: taken out of the tree (`migrate`)
             if new is None:
                 failures.append(f"目标版本没有活动 {element} / The target has no activity '{element}'")
             elif _type(new) != _type(task.task_spec):
@@ -176,6 +184,27 @@ def check_instance(workflow: BpmnWorkflow, spec: Any, subprocess_specs: Mapping[
             if failures and (task.has_state(ACTIVE) or new is None or _type(new) != _type(task.task_spec)):
                 report.activities.append(ActivityReport(element, str(task.id), instruction, failures))
     return report
+
+
+def _spliceable(task: Task, top: BpmnWorkflow) -> bool:
+    """A finished step that can leave the tree: a completed activity (no gateway or join, no sub-process
+    of its own) whose parent stays and whose children no join inspects."""
+    return (task.state == TaskState.COMPLETED and task.parent is not None and _is_activity(task.task_spec)
+            and not isinstance(task.task_spec, Join) and task.id not in top.subprocesses
+            and not any(isinstance(c.task_spec, Join) for c in task.children))
+
+
+def _splice(wf: Any, task: Task) -> None:
+    """Hang `task`'s children on its parent, in its place, and drop it."""
+    parent = task.parent
+    at = parent._children.index(task.id)
+    parent._children[at:at + 1] = list(task._children)
+    for child in task.children:
+        child._parent = parent.id
+    note_removed(wf.top_workflow, [task])
+    del wf.tasks[task.id]
+    if wf.last_task is not None and wf.last_task.id == task.id:
+        wf.last_task = parent
 
 
 def _settled_parent(task: Task) -> bool:
@@ -193,6 +222,9 @@ def migrate(workflow: BpmnWorkflow, spec: Any, subprocess_specs: Mapping[str, An
     trees = [(wf, _target_spec(wf, workflow, spec, subprocess_specs)) for wf in _workflows(workflow)]
     workflow.subprocess_specs = dict(subprocess_specs)
     for wf, target in trees:
+        for task in list(wf.tasks.values()):
+            if task.task_spec.name not in target.task_specs and _spliceable(task, workflow):
+                _splice(wf, task)
         repredict = []
         for task in list(wf.tasks.values()):
             if task.id not in wf.tasks or (task.has_state(PREDICTED) and not _settled_parent(task)):

@@ -16,6 +16,7 @@ import requests
 
 from service.engine import instances
 from tests.support.owner_edit import (
+    BUNDLED,
     FORM,
     FORM_FILE,
     GROUP,
@@ -99,3 +100,29 @@ def test_the_owners_new_step_is_worked_by_the_new_groups_member_in_the_browser(s
     state = instances.get_instance(site.ctx, instance_id=instance_id, actor=walk.actor("admin"))
     assert (state["variables"]["material_note"], state["variables"]["archive_no"]) == (
         "补交了三份合作协议的原件扫描件", "QD2026")
+
+
+def test_the_owner_moves_the_running_application_to_the_newest_version_from_the_deployments_page(site):
+    """Chapter 2: the owner deploys version 3 (the bundled diagram again, without the new step); the
+    application running on version 2 moves to it with the page's button, its open task unchanged."""
+    owner = _rest(site, "owner")
+    base = site.url("/engine-rest")
+    files = {f"{KEY}.bpmn": BUNDLED.read_bytes()}
+    deployed = owner.post(f"{base}/deployment/create", **modeler5_upload(files, name="创新联合体推荐备案"))
+    [v3] = deployed.json()["deployedProcessDefinitions"].values()
+    assert v3["version"] == 3
+    walk = Walk(site.ctx)
+    [running] = owner.get(f"{base}/process-instance", params={"processDefinitionKey": KEY}).json()
+    [task] = owner.get(f"{base}/task", params={"processInstanceId": running["id"]}).json()
+    assert running["definitionId"] != v3["id"]
+
+    page = site.page_for("owner")
+    page.goto(site.url("/deployments"))
+    row = page.locator(f"tr[data-definition='{running['definitionId']}']")
+    with page.expect_navigation():
+        row.locator("form.migrate button").click()
+    assert "v3" in page.locator("body").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "owner-walkthrough-migrated.png"), full_page=True)
+    assert owner.get(f"{base}/process-instance/{running['id']}").json()["definitionId"] == v3["id"]
+    assert [t.id for t in walk.tasks_of("lead1")] == [task["id"]]
+    assert page.locator(f"tr[data-definition='{v3['id']}'] td").nth(4).inner_text().startswith("1")
