@@ -112,7 +112,8 @@ def execute(ctx: Context, *, actor: Actor, plan: Plan, instance_ids: list[str] |
     Raises:
         Forbidden: not an administrator or process owner.
         NotFound: a definition, or an instance the caller may not see.
-        InvalidInput: nothing chosen, or an instance of another version than the plan's source.
+        InvalidInput: nothing chosen (or the query matched none), an instance that has ended, or one
+            of another version than the plan's source.
         MigrationRefused: the plan (MigrationPlanValidationException) or an instance
             (MigratingProcessInstanceValidationException) cannot be migrated; nothing moved.
     """
@@ -131,6 +132,9 @@ def execute(ctx: Context, *, actor: Actor, plan: Plan, instance_ids: list[str] |
                     f for r in reports for f in r["failures"]),
                 "MigrationPlanValidationException", {"instructionReports": reports, "variableReports": {}})
         chosen = _chosen(session, actor, instance_ids or [], query)
+        if not chosen:  # Camunda: "process instance ids is empty"
+            raise InvalidInput("没有要迁移的流程实例 / No process instance to migrate: none matched",
+                               {"processInstanceQuery": ["没有匹配的实例 / matches no instance"]})
         spec = called.spec_for_start(ctx, session, target)
         for instance_id in chosen:
             row = instances.lock(session, instance_id)

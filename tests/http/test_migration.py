@@ -113,6 +113,9 @@ def test_what_cannot_move_is_reported_and_nothing_moves(server):
     unknown = owner.rest("POST", "/migration/execute", json={
         "migrationPlan": plan, "processInstanceIds": ["no-such-instance"]})
     assert unknown.status_code == 404
+    none = owner.rest("POST", "/migration/execute", json={
+        "migrationPlan": plan, "processInstanceQuery": {"businessKey": "no-such-application"}})
+    assert none.status_code == 400 and "processInstanceQuery" in none.json()["message"]
     missing = owner.rest("POST", "/migration/execute", json={"migrationPlan": plan})
     assert missing.status_code == 400 and "processInstanceIds" in missing.json()["message"]
 
