@@ -202,6 +202,7 @@ def _splice(wf: Any, task: Task) -> None:
     for child in task.children:
         child._parent = parent.id
     note_removed(wf.top_workflow, [task])
+    wf.top_workflow.event_manager.remove_task(task)
     del wf.tasks[task.id]
     if wf.last_task is not None and wf.last_task.id == task.id:
         wf.last_task = parent
