@@ -20,7 +20,7 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 
-from . import activity_log, asynchronous, clock, listeners, reserved_ids, timer_events, timer_start
+from . import activity_log, asynchronous, clock, listeners, migration, reserved_ids, timer_events, timer_start
 from .advice import warnings_for
 from .data import check_variables
 from .errors import DiagramInvalid, DiagramProblem, InvalidTimer, problem_from_validation
@@ -33,7 +33,7 @@ from .lint import lint_document
 from .model import ActivityState, CompiledProcess, ServiceCall, Timer, UserTask
 from .parser import ConsortiumParser
 from .sandbox import SandboxEnvironment
-from .serializer import SpecSource, dump_spec, load, new_workflow
+from .serializer import SpecSource, dump_spec, load, new_workflow, specs
 
 __all__ = [
     "ActivityState", "AsyncJob", "CompiledProcess", "Engine", "Instance", "ServiceCall", "TaskEnd", "Timer",
@@ -220,3 +220,20 @@ class Engine:
         workflow.script_engine = self.script_engine
         return Instance(self, workflow)
 
+
+    # --- migration (workflows/migration.py) -------------------------------------------------
+
+    def activities(self, spec_json: SpecSource, *, cache_key: str) -> dict[str, str]:
+        """`{activity id: type}` of a compiled process version (its embedded sub-processes included)."""
+        return migration.activities(*specs(spec_json, cache_key))
+
+    def check_migration(self, running: Instance, spec_json: SpecSource, *, cache_key: str,
+                        instructions: Collection[migration.Instruction]) -> migration.InstanceReport:
+        """What stops `running` from moving to the version `spec_json` under `instructions`."""
+        spec, subprocess_specs = specs(spec_json, cache_key)
+        return migration.check_instance(running.workflow, spec, subprocess_specs, instructions)
+
+    def migrate(self, running: Instance, spec_json: SpecSource, *, cache_key: str) -> None:
+        """Re-point `running` at the version `spec_json` in place (checked with `check_migration`)."""
+        spec, subprocess_specs = specs(spec_json, cache_key)
+        migration.migrate(running.workflow, spec, subprocess_specs)

@@ -187,6 +187,12 @@ def _remember(top: Any, removed: list[Task]) -> None:
             passed.setdefault(f"{task.workflow.spec.name}|{element}", task.task_spec.bpmn_name)
 
 
+def note_removed(top: Any, removed: list[Task]) -> None:
+    """Remember the completed elements of `removed` tasks (taken out of the tree by another module,
+    workflows/migration.py) as passed, as the compaction does."""
+    _remember(top, removed)
+
+
 def passed_elements(top: Any) -> list[tuple[str, str, str | None]]:
     """(process key, element id, name) of the elements completed by tasks the compaction removed."""
     passed = top.task_tree.internal_data.get(PASSED_KEY) or {}

@@ -40,7 +40,7 @@ def task_form(ctx: Context, *, task_id: str, actor: Actor) -> dict[str, Any]:
     """Camunda's FormDto of a task (`GET /task/{id}/form`). NotFound for a task the caller may not see."""
     with ctx.unit_of_work(write=False) as uow:
         task = tasks.get_visible(uow.session, task_id, actor)
-        row = instances.get_visible(uow.session, task.instance_id, actor)
+        row = instances.of_visible_task(uow.session, task)
         return drawn_forms.reference(uow.session, row.definition_id, task.process_key, task.element_id,
                                      task.form_key)
 
@@ -50,7 +50,7 @@ def task_deployed_form(ctx: Context, *, task_id: str, actor: Actor) -> bytes:
     the task has none deployed (a built-in, generated or embedded form) or the caller may not see it."""
     with ctx.unit_of_work(write=False) as uow:
         task = tasks.get_visible(uow.session, task_id, actor)
-        row = instances.get_visible(uow.session, task.instance_id, actor)
+        row = instances.of_visible_task(uow.session, task)
         drawn = drawn_forms.for_task(uow.session, row.definition_id, task.process_key, task.element_id,
                                      task.form_key)
         if drawn.resource is None:

@@ -74,7 +74,7 @@ def task_variables(
     Raises NotFound for a task the caller may not see."""
     with ctx.unit_of_work(write=False) as uow:
         task = tasks.get_visible(uow.session, task_id, actor)
-        row = instances.get_visible(uow.session, task.instance_id, actor)
+        row = instances.of_visible_task(uow.session, task)
         if local_only:
             _, variables, types = instances.task_locals(task.context_json)
         else:
@@ -323,6 +323,6 @@ def drawn_form(ctx: Context, *, task_id: str, actor: Actor) -> drawn_forms.Drawn
     InvalidInput when its `camunda:formRef` names a form no deployment holds."""
     with ctx.unit_of_work(write=False) as uow:
         task = tasks.get_visible(uow.session, task_id, actor)
-        row = instances.get_visible(uow.session, task.instance_id, actor)
+        row = instances.of_visible_task(uow.session, task)
         return drawn_forms.for_task(uow.session, row.definition_id, task.process_key, task.element_id,
                                     task.form_key)

@@ -1,10 +1,12 @@
-"""Deployments for process owners: definitions and versions, running instances, upload a new version."""
+"""Deployments for process owners: definitions and versions, running instances, upload a new version,
+move an older version's running instances to the newest (engine/migration.py, issue 15 item 8)."""
 
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from ..engine import browse, deployments
+from ..engine import browse, deployments, migration
+from ..engine.store.instance_query import InstanceQuery
 from ..engine.versions import running_by_definition
 from ..errors import InvalidInput
 from .common import actor, context, login_required
@@ -16,7 +18,11 @@ bp = Blueprint("web_deployments", __name__)
 def _page(problems: list[str] | None = None, status: int = 200):
     running = running_by_definition(context(), actor=actor())
     definitions = sorted(browse.list_definitions(context()), key=lambda d: (d.key, -d.version))
-    page = render_template("deployments.html", definitions=definitions, running=running, problems=problems)
+    latest: dict[str, object] = {}
+    for definition in definitions:
+        latest.setdefault(definition.key, definition)
+    page = render_template("deployments.html", definitions=definitions, running=running, problems=problems,
+                           latest=latest)
     return page, status
 
 
@@ -40,4 +46,23 @@ def upload():
         flash(f"{t('deployed')}: {definition.key} v{definition.version}", "ok")
     for definition in result.unchanged:
         flash(f"{t('unchanged')}: {definition.key} v{definition.version}", "info")
+    return redirect(url_for("web_deployments.index"), code=303)
+
+
+@bp.post("/deployments/migrate")
+@login_required
+def migrate():
+    """Move every running instance of `definition_id` the owner may see to the newest version of its key,
+    activity by equal id; all or none (a refusal lists what cannot move)."""
+    running_by_definition(context(), actor=actor())  # NotFound for anyone but process owners
+    source = request.form.get("definition_id", "")
+    target = request.form.get("target_id", "")
+    try:
+        plan = migration.generate(context(), actor=actor(), source_id=source, target_id=target)
+        moved = migration.execute(context(), actor=actor(), plan=plan,
+                                  query=InstanceQuery(definition_id=source, status="active"))
+    except InvalidInput as exc:
+        return _page([str(exc)], 422)
+    [definition] = [d for d in browse.list_definitions(context()) if d.id == plan.target_id]
+    flash(t("migrated", count=len(moved), process=definition.key, version=definition.version), "ok")
     return redirect(url_for("web_deployments.index"), code=303)

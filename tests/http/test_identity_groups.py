@@ -72,6 +72,9 @@ def test_a_user_in_a_new_group_made_over_rest_sees_and_completes_the_groups_task
     offered = archivist.rest("GET", "/task", params={"candidateGroup": "archive_clerk"}).json()
     assert [t["id"] for t in offered] == [task["id"]]
     assert server.client("lead1").rest("GET", "/task", params={"processInstanceId": instance}).json() == []
+    for read in ("variables", "form"):  # seeing the task is reading its form and variables (Camunda READ)
+        assert archivist.rest("GET", f"/task/{task['id']}/{read}").status_code == 200, read
+    assert archivist.rest("GET", f"/process-instance/{instance}").status_code == 404  # not the instance
     claimed = archivist.rest("POST", f"/task/{task['id']}/claim", json={"userId": "archivist1"})
     assert claimed.status_code == 204, claimed.text
     done = archivist.rest("POST", f"/task/{task['id']}/complete", json={"variables": {}})

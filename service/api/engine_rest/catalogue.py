@@ -26,7 +26,13 @@ REFUSED: tuple[tuple[str, str], ...] = (
     (
         "`startInstructions` (non-empty) on start",
         "400: starting at a chosen activity is not supported "
-        "(`/process-instance/{id}/modification` and migration: 404)",
+        "(`/process-instance/{id}/modification`: 404)",
+    ),
+    (
+        "`/migration/executeAsync`; `variables`, several activities per instruction, or a mapping to "
+        "another activity id in a migration plan",
+        "404 / 400: migration runs synchronously, all or none, mapping each activity to the one with "
+        "the same id (the simple case); `validationReport` names what cannot move",
     ),
     (
         "`deployment-activation-time` on deploy, `executionDate` on suspension",

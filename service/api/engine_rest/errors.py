@@ -1,7 +1,8 @@
 """Camunda's error bodies, `{"type": "...Exception", "message": "..."}`, mapped once for /engine-rest.
 
 ServiceError -> status and Camunda type:
-    InvalidInput  400 InvalidRequestException   (every field error listed in the message)
+    InvalidInput  400 InvalidRequestException   (every field error listed in the message; a refused
+                                                migration: its own type and `validationReport`)
     NotFound      404 RestException             (also for anything outside the caller's scope)
     Forbidden     403 AuthorizationException
     Conflict      409 RestException
@@ -57,6 +58,10 @@ def describe_fields(fields: dict[str, Any], prefix: str = "") -> list[str]:
 
 
 def from_service_error(exc: ServiceError) -> Response:
+    report = getattr(exc, "report", None)
+    if isinstance(exc, InvalidInput) and isinstance(report, dict):  # engine.migration.MigrationRefused
+        kind = str(getattr(exc, "kind", "InvalidRequestException"))
+        return error(400, kind, str(exc), validationReport=report)
     if isinstance(exc, InvalidInput):
         parse = _parse_exception(exc)
         if parse is not None:

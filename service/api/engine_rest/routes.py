@@ -22,6 +22,7 @@ from . import (  # noqa: F401
     instances,
     jobs,
     messages,
+    migration,
     task_variables,
     tasks,
     variable_instances,

@@ -52,6 +52,16 @@ def get_visible(session: Session, instance_id: str, actor: Actor) -> ProcessInst
     return row
 
 
+def of_visible_task(session: Session, task: HumanTask) -> ProcessInstance:
+    """The instance of a task the caller may see (`tasks.get_visible`): seeing a task is reading its
+    instance's variables and form, as Camunda's READ on a task is (its candidate users and groups'
+    members too, who may see nothing else of the instance)."""
+    row = session.get(ProcessInstance, task.instance_id)
+    if row is None:
+        raise NotFound(NOT_FOUND.format(id=task.instance_id))
+    return row
+
+
 def lock(session: Session, instance_id: str, *, skip_locked: bool = False) -> ProcessInstance | None:
     """Take the instance for this transaction (FOR UPDATE on PostgreSQL; SQLite's BEGIN IMMEDIATE).
 
