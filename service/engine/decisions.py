@@ -1,0 +1,200 @@
+"""DMN decisions deployed with diagrams (issue 15 item 6): versions, references, lookup and evaluation.
+
+A `.dmn` file of a deployment is validated and compiled by `workflows.dmn` (through the engine's
+`compile_decisions`); each decision becomes a `DecisionDefinition` row, versioned per key as Camunda 7
+versions decision definitions, and the file a resource of the deployment. With duplicate filtering, a
+decision whose file is byte-identical to the newest version's keeps that version.
+
+A business-rule task's `camunda:decisionRefBinding` (Camunda 7 BPMN reference, "Business Rule Task"):
+`latest` resolves when the task runs (so it may name a decision deployed later, like a call activity's
+callee); `deployment` must name a decision of the same deployment and `version` an existing version (or
+the one this deployment creates), else the deployment is refused naming the task.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from lxml import etree
+from sqlalchemy.orm import Session
+
+from workflows import dmn
+from workflows.decision_task import Lookup
+from workflows.engine import CompiledDecision
+
+from ..actors import Actor
+from ..context import Context
+from ..errors import InvalidInput, NotFound
+from .store import audit
+from .store.decision_models import DecisionDefinition
+from .store.models import ProcessDefinition
+
+BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+CAMUNDA = "http://camunda.org/schema/1.0/bpmn"
+_SAFE = etree.XMLParser(resolve_entities=False, no_network=True)
+
+
+def find_latest(session: Session, key: str) -> DecisionDefinition | None:
+    """The newest version of decision `key`, or None."""
+    return session.scalars(sa.select(DecisionDefinition).where(DecisionDefinition.key == key)
+                           .order_by(DecisionDefinition.version.desc())).first()
+
+
+def find_version(session: Session, key: str, version: int) -> DecisionDefinition | None:
+    return session.scalars(sa.select(DecisionDefinition).where(
+        DecisionDefinition.key == key, DecisionDefinition.version == version)).first()
+
+
+def find_in_deployment(session: Session, key: str, deployment_id: str) -> DecisionDefinition | None:
+    return session.scalars(sa.select(DecisionDefinition).where(
+        DecisionDefinition.key == key, DecisionDefinition.deployment_id == deployment_id)).first()
+
+
+def changed(session: Session, decisions: Mapping[str, CompiledDecision], files: Mapping[str, bytes],
+            changed_only: bool) -> tuple[list[tuple[CompiledDecision, str]], list[DecisionDefinition]]:
+    """(decisions to create with their file's hash, newest versions kept unchanged)."""
+    create: list[tuple[CompiledDecision, str]] = []
+    kept: list[DecisionDefinition] = []
+    for key, decision in decisions.items():
+        digest = hashlib.sha256(files[decision.resource_name]).hexdigest()
+        latest = find_latest(session, key)
+        if changed_only and latest is not None and latest.content_hash == digest:
+            kept.append(latest)
+        else:
+            create.append((decision, digest))
+    return create, kept
+
+
+def references(content: bytes) -> list[tuple[str, str, str, int | None]]:
+    """(element id, decision key, binding, version) of each business-rule task of a BPMN document."""
+    try:
+        root = etree.fromstring(content, parser=_SAFE)
+    except etree.XMLSyntaxError:
+        return []
+    out = []
+    for node in root.iter(f"{{{BPMN}}}businessRuleTask"):
+        key = (node.get(f"{{{CAMUNDA}}}decisionRef") or "").strip()
+        binding = node.get(f"{{{CAMUNDA}}}decisionRefBinding") or "latest"
+        raw = (node.get(f"{{{CAMUNDA}}}decisionRefVersion") or "").strip()
+        if key:
+            out.append((node.get("id") or "", key, binding, int(raw) if raw.isdigit() else None))
+    return out
+
+
+def check_references(session: Session, files: Mapping[str, bytes], deployed: Mapping[str, CompiledDecision]
+                     ) -> list[str]:
+    """Problems ("file [element] reason") of the deployment's business-rule task bindings (module
+    docstring); empty when every `deployment` / `version` binding resolves."""
+    problems = []
+    for file, content in files.items():
+        for element_id, key, binding, version in references(content):
+            if binding == "deployment" and key not in deployed:
+                problems.append(f"{file} [{element_id}] decisionRefBinding=deployment：本次部署没有决策 {key} / "
+                                f"the decision {key!r} is not in this deployment")
+            if binding == "version" and version is not None:
+                latest = find_latest(session, key)
+                next_version = (latest.version if latest is not None else 0) + (1 if key in deployed else 0)
+                if find_version(session, key, version) is None and version != next_version:
+                    problems.append(f"{file} [{element_id}] decisionRefVersion：决策 {key} 没有版本 {version} / "
+                                    f"decision {key!r} has no version {version}")
+    return problems
+
+
+def record(session: Session, deployment_id: str, create: list[tuple[CompiledDecision, str]],
+           now: datetime) -> list[DecisionDefinition]:
+    """New decision definition rows (next version per key) for `create`."""
+    rows = []
+    for decision, digest in create:
+        latest = find_latest(session, decision.key)
+        version = (latest.version if latest is not None else 0) + 1
+        row = DecisionDefinition(
+            id=f"{decision.key}:{version}:{uuid.uuid4()}", key=decision.key, version=version,
+            name=decision.name, deployment_id=deployment_id, resource_name=decision.resource_name,
+            content_hash=digest, table_json=decision.table_json, deployed_at=now)
+        session.add(row)
+        rows.append(row)
+    return rows
+
+
+def lookup_for(session: Session, definition_id: str) -> Lookup:
+    """The decision lookup a command binds for its instance (`workflows.decision_task.bound`):
+    `deployment` means the deployment of the instance's definition."""
+    cache: dict[tuple[str, str, int | None], dict[str, Any] | None] = {}
+
+    def lookup(key: str, binding: str, version: int | None) -> dict[str, Any] | None:
+        if (key, binding, version) not in cache:
+            if binding == "deployment":
+                deployment_id = session.scalar(sa.select(ProcessDefinition.deployment_id)
+                                               .where(ProcessDefinition.id == definition_id))
+                row = find_in_deployment(session, key, deployment_id) if deployment_id else None
+            elif binding == "version" and version is not None:
+                row = find_version(session, key, version)
+            else:
+                row = find_latest(session, key)
+            cache[(key, binding, version)] = json.loads(row.table_json) if row is not None else None
+        return cache[(key, binding, version)]
+
+    return lookup
+
+
+# --- reading and evaluating (/engine-rest/decision-definition) -----------------------------------------
+
+def list_definitions(ctx: Context, *, key: str | None = None, latest_only: bool = False,
+                     deployment_id: str | None = None) -> list[DecisionDefinition]:
+    """Decision definitions, newest first per key (every signed-in user may read them, as process
+    definitions)."""
+    with ctx.unit_of_work() as uow:
+        query = sa.select(DecisionDefinition).order_by(DecisionDefinition.key, DecisionDefinition.version)
+        if key is not None:
+            query = query.where(DecisionDefinition.key == key)
+        if deployment_id is not None:
+            query = query.where(DecisionDefinition.deployment_id == deployment_id)
+        rows = list(uow.session.scalars(query))
+    if latest_only:
+        newest: dict[str, DecisionDefinition] = {}
+        for row in rows:
+            newest[row.key] = row
+        rows = list(newest.values())
+    return rows
+
+
+def get_definition(ctx: Context, *, definition_id: str | None = None, key: str | None = None
+                   ) -> DecisionDefinition:
+    """One decision definition by id, or the newest of `key`.
+
+    Raises:
+        NotFound: no such decision definition.
+    """
+    with ctx.unit_of_work() as uow:
+        if definition_id is not None:
+            row = uow.session.get(DecisionDefinition, definition_id)
+        else:
+            row = find_latest(uow.session, key or "")
+    if row is None:
+        raise NotFound(f"没有该决策定义 / No decision definition {definition_id or key!r}")
+    return row
+
+
+def evaluate(ctx: Context, *, definition: DecisionDefinition, variables: dict[str, Any],
+             actor: Actor) -> list[dict[str, Any]]:
+    """The decision result for `variables` (`workflows.dmn.evaluate`), audited.
+
+    Raises:
+        InvalidInput: the hit policy refused the match (UNIQUE with two rules, ANY with different outputs).
+    """
+    try:
+        results = dmn.evaluate(json.loads(definition.table_json), variables)
+    except dmn.DecisionFailed as exc:
+        raise InvalidInput(f"决策无法求值 / The decision could not be evaluated: {exc.reason}",
+                           {"variables": [exc.reason]}) from exc
+    with ctx.unit_of_work() as uow:
+        audit.record(uow.session, actor=actor, action="decision.evaluated", at=ctx.now(),
+                     detail={"decisionDefinition": definition.id, "results": len(results)})
+        uow.commit()
+    return results
