@@ -112,11 +112,13 @@ def _compile_file(name: str, content: bytes) -> tuple[list[CompiledDecision], li
         if decision is not None and not found:
             decisions.append(decision)
     if not decisions and not problems:
-        problems.append(DiagramProblem(name, None, root.sourceline, "文件中没有决策 / no decision in the file"))
+        problems.append(DiagramProblem(name, None, root.sourceline,
+                                       "文件中没有决策 / no decision in the file"))
     return decisions, problems
 
 
-def _compile_decision(file: str, node: etree._Element) -> tuple[CompiledDecision | None, list[DiagramProblem]]:
+def _compile_decision(file: str, node: etree._Element
+                      ) -> tuple[CompiledDecision | None, list[DiagramProblem]]:
     key = node.get("id") or ""
     problems: list[DiagramProblem] = []
 
@@ -150,8 +152,9 @@ def _compile_decision(file: str, node: etree._Element) -> tuple[CompiledDecision
         try:
             names = feel.path(text)
         except feel.FeelRefused as exc:
-            refuse(element, f"输入 input {label!r}", f"{text!r}: {exc.reason}; 输入表达式只能是变量名或路径 / an "
-                                                   "input expression must name a variable or a path (a.b)")
+            refuse(element, f"输入 input {label!r}",
+                   f"{text!r}: {exc.reason}; 输入表达式只能是变量名或路径 / an input expression must name a "
+                   "variable or a path (a.b)")
             continue
         inputs.append({"id": element.get("id"), "label": element.get("label"), "path": names,
                        "typeRef": expression.get("typeRef") if expression is not None else None})

@@ -37,8 +37,8 @@ from .sandbox import SandboxEnvironment
 from .serializer import SpecSource, dump_spec, load, new_workflow
 
 __all__ = [
-    "ActivityState", "AsyncJob", "CompiledDecision", "CompiledProcess", "Engine", "Instance", "ServiceCall", "TaskEnd", "Timer",
-    "UserTask",
+    "ActivityState", "AsyncJob", "CompiledDecision", "CompiledProcess", "Engine", "Instance", "ServiceCall",
+    "TaskEnd", "Timer", "UserTask",
 ]
 
 clock.install()

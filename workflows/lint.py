@@ -437,8 +437,8 @@ class _Linter:
         external) and an expression as the reference are refused."""
         for name in ("class", "expression", "delegateExpression", "type", "topic"):
             if node.get(_C + name) is not None:
-                self.report(node, f"业务规则任务不支持 camunda:{name} / camunda:{name} on a business rule task is "
-                                  "not supported: reference a DMN decision with camunda:decisionRef")
+                self.report(node, f"业务规则任务不支持 camunda:{name} / camunda:{name} on a business rule "
+                                  "task is not supported: reference a DMN decision with camunda:decisionRef")
         ref = (node.get(_C + "decisionRef") or "").strip()
         if not ref:
             self.report(node, "业务规则任务缺少 camunda:decisionRef / a business rule task needs "

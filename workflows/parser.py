@@ -186,6 +186,11 @@ class ConsortiumBusinessRuleTaskParser(FixedMultiInstanceParser):
         extensions.update(decision_attributes(self.node))
         return extensions
 
+    @staticmethod
+    def get_decision_ref(node: etree._Element) -> str:
+        """The decision key (SpiffWorkflow's dependency listing calls this; a missing one is lint's)."""
+        return node.get(_C + "decisionRef") or ""
+
 
 _START_EVENT = full_tag("startEvent")
 _STOCK = _override_classes()

@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from forms.messages import SEPARATOR
+from workflows.decision_task import bound as decisions_bound
 from workflows.engine import Instance as RunningInstance
 from workflows.errors import (
     EngineError,
@@ -23,7 +24,6 @@ from workflows.errors import (
     StepBudgetExceeded,
     TaskNotReady,
 )
-from workflows.decision_task import bound as decisions_bound
 from workflows.listeners import bound
 
 from ..actors import Actor

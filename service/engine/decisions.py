@@ -33,7 +33,7 @@ from ..context import Context
 from ..errors import InvalidInput, NotFound
 from .store import audit
 from .store.decision_models import DecisionDefinition
-from .store.models import ProcessDefinition
+from .store.models import ProcessDefinition, Resource
 
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 CAMUNDA = "http://camunda.org/schema/1.0/bpmn"
@@ -95,14 +95,14 @@ def check_references(session: Session, files: Mapping[str, bytes], deployed: Map
     for file, content in files.items():
         for element_id, key, binding, version in references(content):
             if binding == "deployment" and key not in deployed:
-                problems.append(f"{file} [{element_id}] decisionRefBinding=deployment：本次部署没有决策 {key} / "
-                                f"the decision {key!r} is not in this deployment")
+                problems.append(f"{file} [{element_id}] decisionRefBinding=deployment：本次部署没有决策 "
+                                f"{key} / the decision {key!r} is not in this deployment")
             if binding == "version" and version is not None:
                 latest = find_latest(session, key)
                 next_version = (latest.version if latest is not None else 0) + (1 if key in deployed else 0)
                 if find_version(session, key, version) is None and version != next_version:
-                    problems.append(f"{file} [{element_id}] decisionRefVersion：决策 {key} 没有版本 {version} / "
-                                    f"decision {key!r} has no version {version}")
+                    problems.append(f"{file} [{element_id}] decisionRefVersion：决策 {key} 没有版本 "
+                                    f"{version} / decision {key!r} has no version {version}")
     return problems
 
 
@@ -149,7 +149,7 @@ def list_definitions(ctx: Context, *, key: str | None = None, latest_only: bool 
                      deployment_id: str | None = None) -> list[DecisionDefinition]:
     """Decision definitions, newest first per key (every signed-in user may read them, as process
     definitions)."""
-    with ctx.unit_of_work() as uow:
+    with ctx.unit_of_work(write=False) as uow:
         query = sa.select(DecisionDefinition).order_by(DecisionDefinition.key, DecisionDefinition.version)
         if key is not None:
             query = query.where(DecisionDefinition.key == key)
@@ -171,7 +171,7 @@ def get_definition(ctx: Context, *, definition_id: str | None = None, key: str |
     Raises:
         NotFound: no such decision definition.
     """
-    with ctx.unit_of_work() as uow:
+    with ctx.unit_of_work(write=False) as uow:
         if definition_id is not None:
             row = uow.session.get(DecisionDefinition, definition_id)
         else:
@@ -179,6 +179,20 @@ def get_definition(ctx: Context, *, definition_id: str | None = None, key: str |
     if row is None:
         raise NotFound(f"没有该决策定义 / No decision definition {definition_id or key!r}")
     return row
+
+
+def decision_xml(ctx: Context, definition: DecisionDefinition) -> bytes:
+    """The `.dmn` file the decision was deployed from, byte for byte.
+
+    Raises:
+        NotFound: the file is gone.
+    """
+    with ctx.unit_of_work(write=False) as uow:
+        content = uow.session.scalar(sa.select(Resource.content).where(
+            Resource.deployment_id == definition.deployment_id, Resource.name == definition.resource_name))
+    if content is None:
+        raise NotFound(f"决策定义没有 DMN 文件 / No DMN resource for decision definition '{definition.id}'")
+    return content
 
 
 def evaluate(ctx: Context, *, definition: DecisionDefinition, variables: dict[str, Any],

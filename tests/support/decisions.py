@@ -27,15 +27,16 @@ def decision_table(key: str, *, inputs: list[tuple[str, str, str]], outputs: lis
     for r, (tests, values) in enumerate(rules, start=1):
         body += f'\n      <rule id="Rule_{key}_{r}">'
         for c, text in enumerate(tests, start=1):
-            body += f'\n        <inputEntry id="UnaryTests_{r}_{c}">\n          <text>{escape(text)}</text>\n' \
-                    "        </inputEntry>"
+            body += (f'\n        <inputEntry id="UnaryTests_{r}_{c}">\n'
+                     f"          <text>{escape(text)}</text>\n        </inputEntry>")
         for c, text in enumerate(values, start=1):
             body += f'\n        <outputEntry id="LiteralExpression_{r}_{c}">\n' \
                     f"          <text>{escape(text)}</text>\n        </outputEntry>"
         body += "\n      </rule>"
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" \
-xmlns:dmndi="https://www.omg.org/spec/DMN/20191111/DMNDI/" xmlns:dc="http://www.omg.org/spec/DMN/20180521/DC/" \
+xmlns:dmndi="https://www.omg.org/spec/DMN/20191111/DMNDI/" \
+xmlns:dc="http://www.omg.org/spec/DMN/20180521/DC/" \
 xmlns:modeler="http://camunda.org/schema/modeler/1.0" id="Definitions_{key}" name="DRD" \
 namespace="http://camunda.org/schema/1.0/dmn" exporter="Camunda Modeler" exporterVersion="5.31.0" \
 modeler:executionPlatform="Camunda Platform" modeler:executionPlatformVersion="7.22.0">
