@@ -51,7 +51,8 @@ REFUSED: tuple[tuple[str, str], ...] = (
         "`/history/user-operation` the changes",
     ),
     (
-        "CMMN (`/case-*`), DMN (`/decision-*`), `/authorization`, `/tenant`, `/filter`, `/batch`, `/signal`; "
+        "CMMN (`/case-*`), DMN requirements graphs and history (`/decision-requirements-definition`, "
+        "`/history/decision-*`), `/authorization`, `/tenant`, `/filter`, `/batch`, `/signal`; "
         "`PUT /user/{id}/credentials|profile`, `PUT|DELETE /group/{id}`, `/identity/verify|password-policy`",
         "404: not part of this back office's REST surface; users and groups: the operations above, "
         "`consortium user|group` and the admin page",
