@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from workflows import dmn
 from workflows.decision_task import Lookup
 from workflows.engine import CompiledDecision
+from workflows.errors import DiagramProblem
 
 from ..actors import Actor
 from ..context import Context
@@ -71,8 +72,8 @@ def changed(session: Session, decisions: Mapping[str, CompiledDecision], files: 
     return create, kept
 
 
-def references(content: bytes) -> list[tuple[str, str, str, int | None]]:
-    """(element id, decision key, binding, version) of each business-rule task of a BPMN document."""
+def references(content: bytes) -> list[tuple[str, str, str, int | None, int | None]]:
+    """(element id, decision key, binding, version, line) of each business-rule task of a BPMN document."""
     try:
         root = etree.fromstring(content, parser=_SAFE)
     except etree.XMLSyntaxError:
@@ -83,26 +84,29 @@ def references(content: bytes) -> list[tuple[str, str, str, int | None]]:
         binding = node.get(f"{{{CAMUNDA}}}decisionRefBinding") or "latest"
         raw = (node.get(f"{{{CAMUNDA}}}decisionRefVersion") or "").strip()
         if key:
-            out.append((node.get("id") or "", key, binding, int(raw) if raw.isdigit() else None))
+            out.append((node.get("id") or "", key, binding, int(raw) if raw.isdigit() else None,
+                        node.sourceline))
     return out
 
 
 def check_references(session: Session, files: Mapping[str, bytes], deployed: Mapping[str, CompiledDecision]
-                     ) -> list[str]:
-    """Problems ("file [element] reason") of the deployment's business-rule task bindings (module
-    docstring); empty when every `deployment` / `version` binding resolves."""
+                     ) -> list[DiagramProblem]:
+    """Problems of the deployment's business-rule task bindings (module docstring), each naming the
+    file, the task and its line; empty when every `deployment` / `version` binding resolves."""
     problems = []
     for file, content in files.items():
-        for element_id, key, binding, version in references(content):
+        for element_id, key, binding, version, line in references(content):
             if binding == "deployment" and key not in deployed:
-                problems.append(f"{file} [{element_id}] decisionRefBinding=deployment：本次部署没有决策 "
-                                f"{key} / the decision {key!r} is not in this deployment")
+                message = (f"decisionRefBinding=deployment：本次部署没有决策 {key} / the decision {key!r} is "
+                           "not in this deployment")
+                problems.append(DiagramProblem(file, element_id, line, message))
             if binding == "version" and version is not None:
                 latest = find_latest(session, key)
                 next_version = (latest.version if latest is not None else 0) + (1 if key in deployed else 0)
                 if find_version(session, key, version) is None and version != next_version:
-                    problems.append(f"{file} [{element_id}] decisionRefVersion：决策 {key} 没有版本 "
-                                    f"{version} / decision {key!r} has no version {version}")
+                    problems.append(DiagramProblem(file, element_id, line, f"decisionRefVersion：决策 {key} "
+                                                   f"没有版本 {version} / decision {key!r} has no version "
+                                                   f"{version}"))
     return problems
 
 

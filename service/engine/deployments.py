@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from lxml import etree
 
 from forms import camunda_forms
-from workflows.errors import DiagramInvalid
+from workflows.errors import DiagramInvalid, DiagramProblem
 
 from ..actors import ADMIN, PROCESS_OWNER, Actor
 from ..context import Context
@@ -75,20 +75,21 @@ def deploy(
     with ctx.unit_of_work() as uow:
         session = uow.session
         library = called.library_for_deploy(session, files, definitions.latest_resources(session))
-        problems: list[str] = []
+        problems: list[DiagramProblem] = []  # every problem of every file at once (issue 15 item 7)
         compiled, compiled_decisions = {}, {}
         try:
             compiled_decisions = ctx.workflows.compile_decisions(dmn_files)
         except DiagramInvalid as exc:
-            problems += [_describe(p) for p in exc.problems]
+            problems += exc.problems
         try:
             compiled = ctx.workflows.compile(files, library=library) if files else {}
         except DiagramInvalid as exc:
-            problems += [_describe(p) for p in exc.problems]
+            problems += exc.problems
         if not problems:
             problems = decisions.check_references(session, files, compiled_decisions)
         if problems:
-            raise InvalidInput("流程图校验未通过 / The diagram is invalid", {"diagram": problems})
+            raise InvalidInput("流程图校验未通过 / The diagram is invalid",
+                               {"diagram": [_describe(p) for p in problems]}) from DiagramInvalid(problems)
         result = DeployResult(deployment=None, warnings=[w for p in compiled.values() for w in p.warnings])
         new_decisions, result.decisions_unchanged = decisions.changed(session, compiled_decisions, dmn_files,
                                                                       changed_only)

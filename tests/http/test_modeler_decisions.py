@@ -130,6 +130,10 @@ def test_feel_outside_the_subset_and_a_file_outside_the_dmn_schema_are_refused_n
     assert "FEEL" in problems and "金额" in problems
     assert "fee.dmn" in problems and "DMN 1.3 schema" in problems
     assert "No matching global declaration" not in response.text
+    details = response.json()["details"]  # Camunda's ParseException: what Modeler lists per file
+    assert response.json()["type"] == "ParseException"
+    assert {e["mainElementId"] for e in details["limit.dmn"]["errors"]} == {"limit"}
+    assert all(e["line"] for e in details["limit.dmn"]["errors"]) and details["fee.dmn"]["errors"]
     assert get(server, "/decision-definition") == []
     assert get(server, "/process-definition?key=limited") == []
 
@@ -205,6 +209,7 @@ def test_decision_ref_binding_latest_deployment_and_version(server):
                                                       'camunda:decisionRefVersion="9"'), LOOK, END))
     refused = _deploy(server, "unknown", {"unknown.bpmn": unknown})
     assert refused.status_code == 400 and "Rule_Nine" in refused.text and "version 9" in refused.text
+    assert refused.json()["details"]["unknown.bpmn"]["errors"][0]["mainElementId"] == "Rule_Nine"
 
 
 def test_decision_definitions_are_listed_read_and_evaluated_as_camunda_answers(server, camunda_openapi):
