@@ -239,8 +239,19 @@ def _entries(table: dict[str, Any], rule: dict[str, Any]) -> dict[str, Any]:
     out = {}
     for output, value in zip(table["outputs"], rule["outputs"], strict=False):
         if value is not None:
-            out[output["name"]] = feel.value_of(value)
+            out[output["name"]] = _typed(feel.value_of(value), output.get("typeRef"))
     return out
+
+
+def _typed(value: Any, type_ref: str | None) -> Any:
+    """A number as the output's `typeRef` declares it (Camunda: `double` 0 is 0.0, `integer` 2.0 is 2)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return value
+    if type_ref == "double":
+        return float(value)
+    if type_ref in ("integer", "long") and float(value).is_integer():
+        return int(value)
+    return value
 
 
 MAPPINGS = ("singleEntry", "singleResult", "collectEntries", "resultList")

@@ -25,6 +25,7 @@ from lxml import etree
 from sqlalchemy.orm import Session
 
 from workflows import dmn
+from workflows.data import camunda_types, json_safe
 from workflows.decision_task import Lookup
 from workflows.engine import CompiledDecision
 from workflows.errors import DiagramProblem
@@ -35,6 +36,7 @@ from ..errors import InvalidInput, NotFound
 from .store import audit
 from .store.decision_models import DecisionDefinition
 from .store.models import ProcessDefinition, Resource
+from .typed_variables import TypedVariables
 
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 CAMUNDA = "http://camunda.org/schema/1.0/bpmn"
@@ -200,8 +202,9 @@ def decision_xml(ctx: Context, definition: DecisionDefinition) -> bytes:
 
 
 def evaluate(ctx: Context, *, definition: DecisionDefinition, variables: dict[str, Any],
-             actor: Actor) -> list[dict[str, Any]]:
-    """The decision result for `variables` (`workflows.dmn.evaluate`), audited.
+             actor: Actor) -> list[TypedVariables]:
+    """The decision result for `variables` (`workflows.dmn.evaluate`): one JSON-safe map of output values
+    per matched rule, dates typed `Date`; audited.
 
     Raises:
         InvalidInput: the hit policy refused the match (UNIQUE with two rules, ANY with different outputs).
@@ -215,4 +218,4 @@ def evaluate(ctx: Context, *, definition: DecisionDefinition, variables: dict[st
         audit.record(uow.session, actor=actor, action="decision.evaluated", at=ctx.now(),
                      detail={"decisionDefinition": definition.id, "results": len(results)})
         uow.commit()
-    return results
+    return [TypedVariables(json_safe(result), camunda_types(result)) for result in results]

@@ -50,6 +50,9 @@ WINDOW = decision_table(
     rules=[(['[date("2026-01-01")..date("2026-06-30")]', "-"], ['"first"']),
            (['< date("2026-07-01")', "true"], ['"first"']),
            (['>= date("2026-07-01")', "-"], ['"second"'])])
+DUE = decision_table(  # a date and a double as outputs
+    "due", inputs=[("类别", "kind", "string")], outputs=[("due", "date"), ("weight", "double")],
+    rules=[(['"urgent"'], ['date("2026-04-01")', "1"]), (['not("urgent")'], ['date("2026-09-30")', "0.5"])])
 
 
 def _upload(files: dict[str, bytes], name: str) -> dict:
@@ -82,10 +85,11 @@ def test_each_hit_policy_and_each_result_mapping_through_engine_rest(server):
              rule_task("Rule_Reviewers", "reviewers", "reviewers"),  # Camunda's default: resultList
              rule_task("Rule_Points", "points", "points", "singleEntry"),
              rule_task("Rule_Counted", "counted", "counted", "singleEntry"),
-             rule_task("Rule_Window", "window", "half", "singleEntry")]
+             rule_task("Rule_Window", "window", "half", "singleEntry"),
+             rule_task("Rule_Due", "due", "due", "singleResult", 'camunda:decisionRefBinding="deployment"')]
     files = {"rules.bpmn": drawn("rules", chain(START, *tasks, LOOK, END)), "fee.dmn": FEE,
              "grade.dmn": GRADE, "checks.dmn": CHECKS, "reviewers.dmn": REVIEWERS, "points.dmn": POINTS,
-             "counted.dmn": COUNTED, "window.dmn": WINDOW}
+             "counted.dmn": COUNTED, "window.dmn": WINDOW, "due.dmn": DUE}
     response = _deploy(server, "rules", files)
     assert response.status_code == 200, response.text
     deployed = response.json()["deployedDecisionDefinitions"]
@@ -102,6 +106,7 @@ def test_each_hit_policy_and_each_result_mapping_through_engine_rest(server):
     assert _json(seen["reviewers"]) == [{"reviewer": "finance"}, {"reviewer": "ops"}]  # COLLECT, resultList
     assert seen["points"] == 3 and seen["counted"] == 2                       # COLLECT SUM, COUNT
     assert seen["half"] == "first"                                            # ANY: two rules, one answer
+    assert _json(seen["due"]) == {"due": "2026-04-01", "weight": 1.0}
 
     other = start(server, "rules", {**variables, **_typed(amount=500, kind="express")})
     seen = _variables(server, other)
@@ -232,6 +237,12 @@ def test_decision_definitions_are_listed_read_and_evaluated_as_camunda_answers(s
     (result,) = schemas.check(evaluated, "/decision-definition/key/{key}/evaluate")
     assert result["rate"]["value"] == 0.01 and result["tier"] == {"value": "standard", "type": "String",
                                                                   "valueInfo": {}}
+    assert _deploy(server, "due", {"due.dmn": DUE}).status_code == 200
+    evaluated = owner.rest("POST", "/decision-definition/key/due/evaluate",
+                           json={"variables": _typed(kind="x")})
+    (result,) = schemas.check(evaluated, "/decision-definition/key/{key}/evaluate")
+    assert result["due"]["type"] == "Date" and result["due"]["value"].startswith("2026-09-30T00:00:00")
+    assert result["weight"] == {"value": 0.5, "type": "Double", "valueInfo": {}}
     assert owner.rest("POST", "/decision-definition/key/fee/evaluate",
                       json={"variables": _typed(amount="many", kind="x")}).json() == []  # FEEL: no match
     refused = server.client("city1").rest("POST", "/decision-definition/key/fee/evaluate",
