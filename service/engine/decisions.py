@@ -55,8 +55,16 @@ def find_version(session: Session, key: str, version: int) -> DecisionDefinition
 
 
 def find_in_deployment(session: Session, key: str, deployment_id: str) -> DecisionDefinition | None:
-    return session.scalars(sa.select(DecisionDefinition).where(
+    """Decision `key` as deployed in `deployment_id`: its own version there, or, when duplicate filtering
+    kept the version of an unchanged `.dmn` file, the version whose file that deployment holds."""
+    own = session.scalars(sa.select(DecisionDefinition).where(
         DecisionDefinition.key == key, DecisionDefinition.deployment_id == deployment_id)).first()
+    if own is not None:
+        return own
+    files = sa.select(Resource.content_hash).where(Resource.deployment_id == deployment_id)
+    return session.scalars(sa.select(DecisionDefinition).where(
+        DecisionDefinition.key == key, DecisionDefinition.content_hash.in_(files))
+        .order_by(DecisionDefinition.version.desc())).first()
 
 
 def changed(session: Session, decisions: Mapping[str, CompiledDecision], files: Mapping[str, bytes],
@@ -91,10 +99,11 @@ def references(content: bytes) -> list[tuple[str, str, str, int | None, int | No
     return out
 
 
-def check_references(session: Session, files: Mapping[str, bytes], deployed: Mapping[str, CompiledDecision]
-                     ) -> list[DiagramProblem]:
+def check_references(session: Session, files: Mapping[str, bytes], deployed: Mapping[str, CompiledDecision],
+                     versioned: set[str]) -> list[DiagramProblem]:
     """Problems of the deployment's business-rule task bindings (module docstring), each naming the
-    file, the task and its line; empty when every `deployment` / `version` binding resolves."""
+    file, the task and its line; empty when every `deployment` / `version` binding resolves.
+    `deployed`: the decisions in this deployment; `versioned`: the keys it gives a new version."""
     problems = []
     for file, content in files.items():
         for element_id, key, binding, version, line in references(content):
@@ -104,7 +113,7 @@ def check_references(session: Session, files: Mapping[str, bytes], deployed: Map
                 problems.append(DiagramProblem(file, element_id, line, message))
             if binding == "version" and version is not None:
                 latest = find_latest(session, key)
-                next_version = (latest.version if latest is not None else 0) + (1 if key in deployed else 0)
+                next_version = (latest.version if latest is not None else 0) + (1 if key in versioned else 0)
                 if find_version(session, key, version) is None and version != next_version:
                     problems.append(DiagramProblem(file, element_id, line, f"decisionRefVersion：决策 {key} "
                                                    f"没有版本 {version} / decision {key!r} has no version "

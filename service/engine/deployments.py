@@ -85,14 +85,16 @@ def deploy(
             compiled = ctx.workflows.compile(files, library=library) if files else {}
         except DiagramInvalid as exc:
             problems += exc.problems
+        new_decisions, kept_decisions = decisions.changed(session, compiled_decisions, dmn_files,
+                                                          changed_only)
         if not problems:
-            problems = decisions.check_references(session, files, compiled_decisions)
+            problems = decisions.check_references(session, files, compiled_decisions,
+                                                  {d.key for d, _ in new_decisions})
         if problems:
             raise InvalidInput("流程图校验未通过 / The diagram is invalid",
                                {"diagram": [_describe(p) for p in problems]}) from DiagramInvalid(problems)
-        result = DeployResult(deployment=None, warnings=[w for p in compiled.values() for w in p.warnings])
-        new_decisions, result.decisions_unchanged = decisions.changed(session, compiled_decisions, dmn_files,
-                                                                      changed_only)
+        result = DeployResult(deployment=None, warnings=[w for p in compiled.values() for w in p.warnings],
+                              decisions_unchanged=kept_decisions)
         result.warnings += candidate_groups.unknown_group_warnings(session, files)
         pending: list[tuple] = []
         firings = {key: timer_starts.first_firings(ctx, process, now) for key, process in compiled.items()}

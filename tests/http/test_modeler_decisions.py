@@ -204,6 +204,12 @@ def test_decision_ref_binding_latest_deployment_and_version(server):
     again = _deploy(server, "rate v3 again", {"rate.dmn": _fee("3")})  # duplicate filtering: no version 4
     assert again.status_code == 200 and again.json()["deployedDecisionDefinitions"] is None
     assert [d["version"] for d in get(server, "/decision-definition?key=rate")] == [1, 2, 3]
+    # a new version of the process beside the unchanged rate.dmn: its "deployment" decision is that file's
+    renamed = diagram.replace(b'name="Rule_Latest"', 'name="最新"'.encode())
+    assert _deploy(server, "rated v2", {"rated.bpmn": renamed, "rate.dmn": _fee("3")}).status_code == 200
+    assert get(server, "/process-definition/key/rated")["version"] == 2
+    seen = _variables(server, start(server, "rated"))
+    assert (seen["latest"], seen["deployment"], seen["first"]) == (3, 3, 1)
 
     missing = drawn("unbound", chain(START, rule_task("Rule_Missing", "rate", "x", "singleEntry",
                                                       'camunda:decisionRefBinding="deployment"'), LOOK, END))
