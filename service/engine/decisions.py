@@ -121,6 +121,19 @@ def check_references(session: Session, files: Mapping[str, bytes], deployed: Map
     return problems
 
 
+def missing_warnings(session: Session, files: Mapping[str, bytes], deployed: Mapping[str, CompiledDecision]
+                     ) -> list[str]:
+    """A warning per business-rule task bound `latest` to a decision deployed nowhere yet: it deploys
+    (the decision may follow, as Camunda resolves it when the task runs), but would fail if run now."""
+    warnings = []
+    for file, content in files.items():
+        for element_id, key, binding, _version, _line in references(content):
+            if binding == "latest" and key not in deployed and find_latest(session, key) is None:
+                warnings.append(f"{file} [{element_id}] 决策 {key} 尚未部署，运行到此将失败 / the decision "
+                                f"{key!r} is not deployed yet: the task fails if reached before it is")
+    return warnings
+
+
 def record(session: Session, deployment_id: str, create: list[tuple[CompiledDecision, str]],
            now: datetime) -> list[DecisionDefinition]:
     """New decision definition rows (next version per key) for `create`."""

@@ -96,6 +96,7 @@ def deploy(
         result = DeployResult(deployment=None, warnings=[w for p in compiled.values() for w in p.warnings],
                               decisions_unchanged=kept_decisions)
         result.warnings += candidate_groups.unknown_group_warnings(session, files)
+        result.warnings += decisions.missing_warnings(session, files, compiled_decisions)
         pending: list[tuple] = []
         firings = {key: timer_starts.first_firings(ctx, process, now) for key, process in compiled.items()}
         forms_digest = _forms_digest(forms)

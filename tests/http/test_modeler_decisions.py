@@ -185,7 +185,13 @@ def _fee(rate: str) -> bytes:
 
 
 def test_decision_ref_binding_latest_deployment_and_version(server):
+    early = drawn("early", chain(START, rule_task("Rule_Early", "rate", "r", "singleEntry"), LOOK, END))
+    response = _deploy(server, "early", {"early.bpmn": early})  # binding latest: the decision may follow
+    assert response.status_code == 200 and "Rule_Early" in " ".join(response.json()["warnings"])
+    refused = start_response(server, "early")
+    assert refused.status_code == 400 and "'rate'" in refused.json()["message"], refused.text
     assert _deploy(server, "rate v1", {"rate.dmn": _fee("1")}).status_code == 200  # a DMN-only deployment
+    assert _variables(server, start(server, "early"))["r"] == 1
     tasks = [rule_task("Rule_Latest", "rate", "latest", "singleEntry"),
              rule_task("Rule_Deployment", "rate", "deployment", "singleEntry",
                        'camunda:decisionRefBinding="deployment"'),
