@@ -8,9 +8,12 @@ business-rule task was refused at deploy."""
 
 from __future__ import annotations
 
+import secrets
+
 from service.engine import jobs
 from tests.support.decisions import decision_table, rule_task
 from tests.support.drawn import chain, drawn
+from tests.support.pages import form_token, sign_in
 
 from .camunda_schema import CamundaSchemas
 from .running import get, open_tasks, start, start_response
@@ -260,3 +263,16 @@ def test_decision_definitions_are_listed_read_and_evaluated_as_camunda_answers(s
     refused = server.client("city1").rest("POST", "/decision-definition/key/fee/evaluate",
                                           json={"variables": {}})
     assert refused.status_code == 403
+
+
+def test_the_deployments_page_takes_the_dmn_with_the_diagram_and_lists_the_decision(server):
+    browser = server.client(None)
+    assert sign_in(browser, "owner").status_code == 303
+    token = form_token(browser, "/deployments")
+    diagram = drawn("paged", chain(START, rule_task("Rule_Fee", "fee", "fee", "singleResult"), LOOK, END))
+    uploaded = browser.post("/deployments", data={"csrf_token": token, "idem": secrets.token_urlsafe(16)},
+                            files=[("files", ("paged.bpmn", diagram)), ("files", ("fee.dmn", FEE))])
+    assert uploaded.status_code == 200, uploaded.text[:500]  # followed to the list
+    assert "决策 fee v1" in uploaded.text and 'id="decisions"' in uploaded.text and "费率" in uploaded.text
+    seen = _variables(server, start(server, "paged", _typed(amount=20000, kind="x")))
+    assert _json(seen["fee"]) == {"rate": 0.005, "tier": "large"}
