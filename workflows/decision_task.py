@@ -8,9 +8,9 @@ the time the task runs), `deployment` (the one deployed with the process) or `ve
 the result is not stored.
 
 The decision is looked up when the task runs, through the lookup the service layer binds for the command
-(`bound`): `lookup(key, binding, version)` → the decision's table JSON (`workflows.dmn`), or None when no
-such decision is deployed (then the task fails naming the key: a 4xx on a person's command, an incident
-on a job, like any run-time failure of diagram code).
+(`bound`): `lookup(key, binding, version, process key)` → the decision's table JSON (`workflows.dmn`), or
+None when no such decision is deployed (then the task fails naming the key: a 4xx on a person's command,
+an incident on a job, like any run-time failure of diagram code).
 """
 
 from __future__ import annotations
@@ -32,7 +32,8 @@ ATTRIBUTES = ("decisionRef", "decisionRefBinding", "decisionRefVersion", "decisi
               "resultVariable", "mapDecisionResult", "decisionRefTenantId")
 _C = "{" + CAMUNDA_MODEL_NS + "}"
 
-Lookup = Callable[[str, str, int | None], dict[str, Any] | None]
+Lookup = Callable[[str, str, int | None, str], dict[str, Any] | None]
+"""`lookup(decision key, binding, version, key of the process whose task asks)` → the table JSON or None."""
 _LOOKUP: contextvars.ContextVar[Lookup | None] = contextvars.ContextVar("decision_lookup", default=None)
 
 
@@ -62,7 +63,7 @@ class DecisionTableTask(BpmnSpecMixin):
         version = int(raw_version) if raw_version.isdigit() else None
         process_key = my_task.workflow.spec.name
         lookup = _LOOKUP.get()
-        table = lookup(key, binding, version) if lookup is not None else None
+        table = lookup(key, binding, version, process_key) if lookup is not None else None
         if table is None:
             what = f"version {version}" if binding == "version" else binding
             raise ScriptFailed(f"决策未部署 / decision {key!r} ({what}) is not deployed",

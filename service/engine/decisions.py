@@ -152,21 +152,28 @@ def record(session: Session, deployment_id: str, create: list[tuple[CompiledDeci
 
 def lookup_for(session: Session, definition_id: str) -> Lookup:
     """The decision lookup a command binds for its instance (`workflows.decision_task.bound`):
-    `deployment` means the deployment of the instance's definition."""
-    cache: dict[tuple[str, str, int | None], dict[str, Any] | None] = {}
+    `deployment` means the deployment of the instance's definition or, for a task of a called process,
+    of that process's newest version (the one a new call runs, binding latest)."""
+    cache: dict[tuple[str, str, int | None, str], dict[str, Any] | None] = {}
 
-    def lookup(key: str, binding: str, version: int | None) -> dict[str, Any] | None:
-        if (key, binding, version) not in cache:
+    def deployment_of(process_key: str) -> str | None:
+        own = session.get(ProcessDefinition, definition_id)
+        if own is not None and own.key == process_key:
+            return own.deployment_id
+        return session.scalar(sa.select(ProcessDefinition.deployment_id).where(
+            ProcessDefinition.key == process_key).order_by(ProcessDefinition.version.desc()))
+
+    def lookup(key: str, binding: str, version: int | None, process_key: str) -> dict[str, Any] | None:
+        if (key, binding, version, process_key) not in cache:
             if binding == "deployment":
-                deployment_id = session.scalar(sa.select(ProcessDefinition.deployment_id)
-                                               .where(ProcessDefinition.id == definition_id))
+                deployment_id = deployment_of(process_key)
                 row = find_in_deployment(session, key, deployment_id) if deployment_id else None
             elif binding == "version" and version is not None:
                 row = find_version(session, key, version)
             else:
                 row = find_latest(session, key)
-            cache[(key, binding, version)] = json.loads(row.table_json) if row is not None else None
-        return cache[(key, binding, version)]
+            cache[(key, binding, version, process_key)] = json.loads(row.table_json) if row else None
+        return cache[(key, binding, version, process_key)]
 
     return lookup
 

@@ -276,3 +276,23 @@ def test_the_deployments_page_takes_the_dmn_with_the_diagram_and_lists_the_decis
     assert "决策 fee v1" in uploaded.text and 'id="decisions"' in uploaded.text and "费率" in uploaded.text
     seen = _variables(server, start(server, "paged", _typed(amount=20000, kind="x")))
     assert _json(seen["fee"]) == {"rate": 0.005, "tier": "large"}
+
+
+def test_a_called_process_binds_deployment_to_its_own_deployment(server):
+    def tariff(rate: str) -> bytes:
+        return decision_table("tariff", inputs=[("金额", "amount", "number")], outputs=[("rate", "integer")],
+                              rules=[(["-"], [rate])])
+
+    callee = drawn("callee_rated", chain(START, rule_task("Rule_Own", "tariff", "r", "singleEntry",
+                                                          'camunda:decisionRefBinding="deployment"'), END))
+    first = _deploy(server, "callee", {"callee_rated.bpmn": callee, "tariff.dmn": tariff("7")})
+    assert first.status_code == 200, first.text
+    call = ('<bpmn:callActivity id="Call_Callee" calledElement="callee_rated"><bpmn:extensionElements>'
+            '<camunda:out variables="all" /></bpmn:extensionElements></bpmn:callActivity>')
+    caller = drawn("caller_rated", chain(START, call, rule_task("Rule_Mine", "tariff", "mine", "singleEntry",
+                                                                'camunda:decisionRefBinding="deployment"'),
+                                         LOOK, END))
+    second = _deploy(server, "caller", {"caller_rated.bpmn": caller, "tariff.dmn": tariff("8")})
+    assert second.status_code == 200, second.text
+    seen = _variables(server, start(server, "caller_rated"))
+    assert (seen["r"], seen["mine"]) == (7, 8)
