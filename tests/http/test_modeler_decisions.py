@@ -246,6 +246,10 @@ def test_decision_definitions_are_listed_read_and_evaluated_as_camunda_answers(s
     xml = schemas.check(owner.rest("GET", "/decision-definition/key/fee/xml"),
                         "/decision-definition/key/{key}/xml")
     assert xml["dmnXml"].encode() == FEE
+    (resource,) = get(server, f"/deployment/{row['deploymentId']}/resources", "owner")
+    assert resource["name"] == "fee.dmn"
+    data = owner.rest("GET", f"/deployment/{row['deploymentId']}/resources/{resource['id']}/data")
+    assert data.status_code == 200 and data.content == FEE  # kept byte for byte
     assert owner.rest("GET", "/decision-definition/key/nothing").status_code == 404
     evaluated = owner.rest("POST", "/decision-definition/key/fee/evaluate",
                            json={"variables": _typed(amount=3000, kind="standard")})
