@@ -23,6 +23,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from . import activity_log, asynchronous, clock, listeners, migration, reserved_ids, timer_events, timer_start
 from .advice import warnings_for
 from .data import check_variables
+from .dmn import CompiledDecision, compile_dmn
 from .errors import DiagramInvalid, DiagramProblem, InvalidTimer, problem_from_validation
 from .expressions import rewrite_document
 from .extensions import Extensions
@@ -36,8 +37,8 @@ from .sandbox import SandboxEnvironment
 from .serializer import SpecSource, dump_spec, load, new_workflow, specs
 
 __all__ = [
-    "ActivityState", "AsyncJob", "CompiledProcess", "Engine", "Instance", "ServiceCall", "TaskEnd", "Timer",
-    "UserTask",
+    "ActivityState", "AsyncJob", "CompiledDecision", "CompiledProcess", "Engine", "Instance", "ServiceCall",
+    "TaskEnd", "Timer", "UserTask",
 ]
 
 clock.install()
@@ -46,6 +47,7 @@ asynchronous.install()  # wraps listeners' Task.complete
 activity_log.install()
 
 _VALIDATOR: BpmnValidator | None = None
+DMN_FILES = (".dmn", ".dmn11.xml")
 _COMPILE_LOCK = threading.Lock()  # lxml's XMLSchema keeps its error log on the shared validator
 
 
@@ -79,11 +81,23 @@ class Engine:
         Raises:
             DiagramInvalid: with every problem found (XML, XSD, SpiffWorkflow, lint).
         """
+        files = {n: c for n, c in files.items() if not n.endswith(DMN_FILES)}  # compile_decisions
+        library = {n: c for n, c in (library or {}).items() if not n.endswith(DMN_FILES)}
         with _COMPILE_LOCK:
             try:
-                return self._compile(files, library or {})
+                return self._compile(files, library)
             except DiagramInvalid as exc:  # name elements by their ids in the XML (reserved_ids.py)
                 raise DiagramInvalid(reserved_ids.original(exc.problems)) from None
+
+    @staticmethod
+    def compile_decisions(files: Mapping[str, bytes]) -> dict[str, CompiledDecision]:
+        """Validate (DMN 1.3 schema, never the BPMN one) and compile the decisions of the `.dmn` files
+        among `files`, by decision key (`workflows.dmn`).
+
+        Raises:
+            DiagramInvalid: with every problem found (file, line, decision, rule or column, reason).
+        """
+        return compile_dmn({n: c for n, c in files.items() if n.endswith(DMN_FILES)})
 
     def _compile(self, files: Mapping[str, bytes], library: Mapping[str, bytes]
                  ) -> dict[str, CompiledProcess]:
@@ -144,8 +158,8 @@ class Engine:
             parser.add_bpmn_xml(etree.ElementTree(root), name)
         except ValidationException as exc:
             return [problem_from_validation(exc, name, parser.documents.get(name))]
-        except (KeyError, AttributeError) as exc:  # SpiffWorkflow's own crash (a business rule task
-            # without camunda:decisionRef): lint's problems, reported with this one, say why
+        except (KeyError, AttributeError) as exc:  # SpiffWorkflow's own crash: lint's problems,
+            # reported with this one, say why
             return [DiagramProblem(name, None, None, "SpiffWorkflow 无法解析 / SpiffWorkflow could not "
                                                      f"parse the diagram: {type(exc).__name__} {exc}")]
         return []

@@ -20,6 +20,7 @@ from SpiffWorkflow.camunda.parser.CamundaParser import NSMAP
 
 from . import cron, timers
 from .clock import current_time
+from .dmn import MAPPINGS as DECISION_MAPPINGS
 from .errors import DiagramProblem
 from .extensions import EXECUTION_EVENTS, TASK_EVENTS, bean_name
 from .multiinstance import condition_expression
@@ -430,13 +431,33 @@ class _Linter:
                               "nothing); use an external service task (camunda:type=\"external\")")
 
     def business_rule_task(self, node: etree._Element) -> None:
-        """DMN is not supported yet (issue 15 item 6): without it a business rule task either fails to
-        parse (no decision) or, with a `camunda:decisionRef`, finds no decision table."""
-        ref = node.get(_C + "decisionRef")
-        what = f"camunda:decisionRef={ref!r}" if ref else "no camunda:decisionRef"
-        self.report(node, f"不支持业务规则任务（DMN 决策） / business rule tasks are not supported ({what}): "
-                          "DMN decisions are not deployed or evaluated by this engine yet; use a script "
-                          "task or an exclusive gateway with conditions")
+        """A business-rule task evaluates a deployed DMN decision (`workflows.decision_task`): a constant
+        `camunda:decisionRef`, binding latest/deployment/version, a known `mapDecisionResult` (Camunda 7
+        BPMN reference, "Business Rule Task"). Its other implementations (class, expression, delegate,
+        external) and an expression as the reference are refused."""
+        for name in ("class", "expression", "delegateExpression", "type", "topic"):
+            if node.get(_C + name) is not None:
+                self.report(node, f"业务规则任务不支持 camunda:{name} / camunda:{name} on a business rule "
+                                  "task is not supported: reference a DMN decision with camunda:decisionRef")
+        ref = (node.get(_C + "decisionRef") or "").strip()
+        if not ref:
+            self.report(node, "业务规则任务缺少 camunda:decisionRef / a business rule task needs "
+                              "camunda:decisionRef (the id of a decision in a deployed .dmn file)")
+        elif "{" in ref:
+            self.report(node, f"camunda:decisionRef 须为决策 id / camunda:decisionRef={ref!r} must be a "
+                              "decision id, not an expression")
+        binding = node.get(_C + "decisionRefBinding") or "latest"
+        version = (node.get(_C + "decisionRefVersion") or "").strip()
+        if binding not in ("latest", "deployment", "version"):
+            self.report(node, f"不支持 camunda:decisionRefBinding={binding!r} / decisionRefBinding "
+                              f"{binding!r} is not supported (latest, deployment, version)")
+        elif binding == "version" and not version.isdigit():
+            self.report(node, f"camunda:decisionRefVersion 须为版本号 / decisionRefBinding=version needs "
+                              f"camunda:decisionRefVersion as a whole number, not {version!r}")
+        mapping = node.get(_C + "mapDecisionResult") or "resultList"
+        if mapping not in DECISION_MAPPINGS:
+            self.report(node, f"不支持 camunda:mapDecisionResult={mapping!r} / mapDecisionResult {mapping!r} "
+                              f"is not supported ({', '.join(DECISION_MAPPINGS)})")
 
     def signal(self, node: etree._Element) -> None:
         """Camunda 7 broadcasts a signal to every subscribed instance and accepts signals over

@@ -5,7 +5,8 @@ priority, external-task topics and input parameters (SPIFF-NOTES §1.2). Our wor
 service-task dispatch need them, so they go into `task_spec.extensions` (which SpiffWorkflow
 serializes with the spec) under their Camunda names, e.g. `extensions['camunda:assignee']`.
 `camunda:properties` keep their plain names (SpiffWorkflow's own behaviour). Call activities keep
-their `camunda:in`/`camunda:out` mappings and binding (`workflows.call_activity`).
+their `camunda:in`/`camunda:out` mappings and binding (`workflows.call_activity`); business-rule
+tasks their decision reference (`workflows.decision_task`).
 
 Multi-instance activities get our `workflows.multiinstance` spec classes, which keep no run-time
 state on the spec (SpiffWorkflow's Camunda MI writes onto it while running; specs are shared
@@ -35,6 +36,7 @@ from SpiffWorkflow.camunda.parser.task_spec import (
 from SpiffWorkflow.camunda.specs.user_task import UserTask
 
 from .call_activity import MappedCallActivity, parse_mappings
+from .decision_task import DecisionTableTask, decision_attributes
 from .messages import MessageParser
 from .multiinstance import ParallelMultiInstanceTask, SequentialMultiInstanceTask
 from .pass_through import PASS_THROUGH
@@ -174,6 +176,22 @@ class ConsortiumCallActivityParser(FixedMultiInstanceParser, CallActivityParser)
         return extensions
 
 
+class ConsortiumBusinessRuleTaskParser(FixedMultiInstanceParser):
+    """Business-rule task parser keeping `camunda:decisionRef`, its binding, version, result variable and
+    mapping (`workflows.decision_task`); SpiffWorkflow's would look the decision up in DMN files parsed
+    with the diagram and evaluate its cells as Python (SPIFF-NOTES §7)."""
+
+    def parse_extensions(self, node: etree._Element | None = None) -> dict[str, Any]:
+        extensions = super().parse_extensions(node)
+        extensions.update(decision_attributes(self.node))
+        return extensions
+
+    @staticmethod
+    def get_decision_ref(node: etree._Element) -> str:
+        """The decision key (SpiffWorkflow's dependency listing calls this; a missing one is lint's)."""
+        return node.get(_C + "decisionRef") or ""
+
+
 _START_EVENT = full_tag("startEvent")
 _STOCK = _override_classes()
 
@@ -207,6 +225,7 @@ class ConsortiumParser(CamundaParser):
         full_tag("userTask"): (ConsortiumUserTaskParser, UserTask),
         full_tag("serviceTask"): (ConsortiumServiceTaskParser, ServiceTask),
         full_tag("callActivity"): (ConsortiumCallActivityParser, MappedCallActivity),
+        full_tag("businessRuleTask"): (ConsortiumBusinessRuleTaskParser, DecisionTableTask),
     }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

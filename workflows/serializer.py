@@ -40,7 +40,7 @@ from SpiffWorkflow.camunda.serializer import DEFAULT_CONFIG as CAMUNDA_CONFIG
 from SpiffWorkflow.camunda.specs import multiinstance_task as camunda_mi
 from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition as CamundaMessage
 
-from . import call_activity, messages, multiinstance, pass_through, timer_events
+from . import call_activity, decision_task, messages, multiinstance, pass_through, timer_events
 
 SPEC_CACHE_SIZE = 64
 
@@ -56,6 +56,8 @@ def _make_serializer() -> BpmnWorkflowSerializer:
     # Call activities that pass only what they map (issue 12, fault 4); a new typename, so specs
     # deployed before keep SpiffWorkflow's copy-everything CallActivity.
     config[call_activity.MappedCallActivity] = config[CallActivity]
+    # Business-rule tasks evaluating deployed DMN tables (issue 15 item 6), a new typename.
+    config[decision_task.DecisionTableTask] = BpmnTaskSpecConverter
     # bpmn:task and bpmn:manualTask pass straight through (issue 15), under new typenames.
     for stock, ours in pass_through.PASS_THROUGH.items():
         config[ours] = config[stock]

@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from forms.messages import SEPARATOR
+from workflows.decision_task import bound as decisions_bound
 from workflows.engine import Instance as RunningInstance
 from workflows.errors import (
     EngineError,
@@ -28,7 +29,7 @@ from workflows.listeners import bound
 from ..actors import Actor
 from ..context import Context
 from ..errors import Conflict, DiagramFailed, InvalidInput, ProcessFailed
-from . import called
+from . import called, decisions
 from . import extension_runtime as hooks
 from .store import audit, external_tasks, instances, messages
 from .store.models import ProcessInstance
@@ -94,8 +95,9 @@ def act_and_save(
     binding = hooks.binding(ctx.extensions, session, row, actor, now)
     was_completed = running.completed
     had_messages = bool(running.message_subscriptions())  # no query for instances that never wait on one
+    lookup = decisions.lookup_for(session, row.definition_id)  # business-rule tasks (issue 15 item 6)
     try:
-        with bound(binding):
+        with bound(binding), decisions_bound(lookup):
             action(running, handlers, now)
     except TaskNotReady as exc:
         raise Conflict(f"任务已不再待办 / The task is no longer open: {exc}") from exc
@@ -119,7 +121,7 @@ def act_and_save(
     try:
         created = instances.save(session, row, running, now, canceled)
         session.flush()
-        with bound(binding):
+        with bound(binding), decisions_bound(lookup):
             if hooks.tasks_created(running, created):  # create listeners may set variables: store them too
                 instances.save(session, row, running, now, canceled)
                 session.flush()

@@ -10,18 +10,21 @@ import sqlalchemy as sa
 from lxml import etree
 
 from forms import camunda_forms
-from workflows.errors import DiagramInvalid
+from workflows.errors import DiagramInvalid, DiagramProblem
 
 from ..actors import ADMIN, PROCESS_OWNER, Actor
 from ..context import Context
 from ..errors import Forbidden, InvalidInput
-from . import called, candidate_groups, drawn_forms, timer_starts
+from . import called, candidate_groups, decisions, drawn_forms, timer_starts
 from .store import audit, definitions, messages
+from .store.decision_models import DecisionDefinition
 from .store.models import Deployment, ProcessDefinition, Resource
 
 CAMUNDA = "http://camunda.org/schema/1.0/bpmn"
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 DEPLOYABLE = (".bpmn", ".bpmn20.xml", ".dmn")
+DMN_FILES = (".dmn",)
+"""DMN 1.3 decision tables (`service/engine/decisions.py`), validated against the DMN schema."""
 FORM_FILES = (".form",)
 """Camunda Forms (form-js JSON) Modeler deploys beside the diagram: stored as deployment resources."""
 
@@ -32,6 +35,8 @@ class DeployResult:
     created: list[ProcessDefinition] = field(default_factory=list)
     unchanged: list[ProcessDefinition] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # deployed anyway (workflows/advice.py)
+    decisions_created: list[DecisionDefinition] = field(default_factory=list)
+    decisions_unchanged: list[DecisionDefinition] = field(default_factory=list)
 
 
 def deploy(
@@ -44,7 +49,14 @@ def deploy(
     tenant_id: str | None = None,
     changed_only: bool = True,
 ) -> DeployResult:
-    """Create a deployment; a process whose content is unchanged keeps its version (deploy-changed-only)."""
+    """Create a deployment; a process whose content is unchanged keeps its version (deploy-changed-only),
+    and so does a decision whose `.dmn` file is unchanged (`decisions`).
+
+    Raises:
+        Forbidden: the actor is not a process owner or an administrator.
+        InvalidInput: a refused file (every problem of every file: BPMN lint, DMN schema and FEEL, forms,
+            bindings), or nothing deployable.
+    """
     if not actor.has(PROCESS_OWNER, ADMIN):
         raise Forbidden("只有流程管理员可以部署 / Only process owners may deploy")
     forms = {n: c for n, c in files.items() if n.endswith(FORM_FILES)}
@@ -57,19 +69,34 @@ def deploy(
         raise InvalidInput(
             "没有可部署的 BPMN 文件 / No BPMN file in the deployment", {"data": ["no .bpmn file"]}
         )
+    dmn_files = {n: c for n, c in files.items() if n.endswith(DMN_FILES)}
+    files = {n: c for n, c in files.items() if not n.endswith(DMN_FILES)}
     now = ctx.now()
     with ctx.unit_of_work() as uow:
         session = uow.session
         library = called.library_for_deploy(session, files, definitions.latest_resources(session))
+        problems: list[DiagramProblem] = []  # every problem of every file at once (issue 15 item 7)
+        compiled, compiled_decisions = {}, {}
         try:
-            compiled = ctx.workflows.compile(files, library=library)
+            compiled_decisions = ctx.workflows.compile_decisions(dmn_files)
         except DiagramInvalid as exc:
-            raise InvalidInput(
-                "流程图校验未通过 / The diagram is invalid",
-                {"diagram": [_describe(p) for p in exc.problems]},
-            ) from exc
-        result = DeployResult(deployment=None, warnings=[w for p in compiled.values() for w in p.warnings])
+            problems += exc.problems
+        try:
+            compiled = ctx.workflows.compile(files, library=library) if files else {}
+        except DiagramInvalid as exc:
+            problems += exc.problems
+        new_decisions, kept_decisions = decisions.changed(session, compiled_decisions, dmn_files,
+                                                          changed_only)
+        if not problems:
+            problems = decisions.check_references(session, files, compiled_decisions,
+                                                  {d.key for d, _ in new_decisions})
+        if problems:
+            raise InvalidInput("流程图校验未通过 / The diagram is invalid",
+                               {"diagram": [_describe(p) for p in problems]}) from DiagramInvalid(problems)
+        result = DeployResult(deployment=None, warnings=[w for p in compiled.values() for w in p.warnings],
+                              decisions_unchanged=kept_decisions)
         result.warnings += candidate_groups.unknown_group_warnings(session, files)
+        result.warnings += decisions.missing_warnings(session, files, compiled_decisions)
         pending: list[tuple] = []
         firings = {key: timer_starts.first_firings(ctx, process, now) for key, process in compiled.items()}
         forms_digest = _forms_digest(forms)
@@ -83,7 +110,7 @@ def deploy(
                 result.unchanged.append(latest)
             else:
                 pending.append((key, process, digest, definitions.next_version(session, key)))
-        if not pending:
+        if not pending and not new_decisions:
             uow.commit()
             return result
         deployment = Deployment(
@@ -95,7 +122,7 @@ def deploy(
             deployed_by=actor.id,
         )
         session.add(deployment)
-        for resource_name, content in (files | forms).items():
+        for resource_name, content in (files | dmn_files | forms).items():
             session.add(
                 Resource(
                     id=str(uuid.uuid4()),
@@ -123,6 +150,7 @@ def deploy(
             )
             session.add(definition)
             result.created.append(definition)
+        result.decisions_created = decisions.record(session, deployment.id, new_decisions, now)
         session.flush()
         for definition in result.created:  # the called versions it was compiled with (binding latest)
             called.record_deployed(session, definition, content_of[definition.key])
@@ -136,7 +164,8 @@ def deploy(
             actor=actor,
             action="deployment.created",
             at=now,
-            detail={"deployment": deployment.id, "definitions": [d.id for d in result.created]},
+            detail={"deployment": deployment.id, "definitions": [d.id for d in result.created],
+                    "decisions": [d.id for d in result.decisions_created]},
         )
         uow.commit()
         return result

@@ -1,11 +1,12 @@
-"""Deployments for process owners: definitions and versions, running instances, upload a new version,
-move an older version's running instances to the newest (engine/migration.py, issue 15 item 8)."""
+"""Deployments for process owners: definitions and versions, running instances, DMN decisions, upload a
+new version (`.bpmn`, with its `.dmn` and `.form` files), move an older version's running instances to the
+newest (engine/migration.py, issue 15 item 8)."""
 
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from ..engine import browse, deployments, migration
+from ..engine import browse, decisions, deployments, migration
 from ..engine.store.instance_query import InstanceQuery
 from ..engine.versions import running_by_definition
 from ..errors import InvalidInput
@@ -21,8 +22,9 @@ def _page(problems: list[str] | None = None, status: int = 200):
     latest: dict[str, object] = {}
     for definition in definitions:
         latest.setdefault(definition.key, definition)
+    tables = sorted(decisions.list_definitions(context()), key=lambda d: (d.key, -d.version))
     page = render_template("deployments.html", definitions=definitions, running=running, problems=problems,
-                           latest=latest)
+                           latest=latest, decisions=tables)
     return page, status
 
 
@@ -46,6 +48,10 @@ def upload():
         flash(f"{t('deployed')}: {definition.key} v{definition.version}", "ok")
     for definition in result.unchanged:
         flash(f"{t('unchanged')}: {definition.key} v{definition.version}", "info")
+    for decision in result.decisions_created:
+        flash(f"{t('deployed')}: {t('decision')} {decision.key} v{decision.version}", "ok")
+    for decision in result.decisions_unchanged:
+        flash(f"{t('unchanged')}: {t('decision')} {decision.key} v{decision.version}", "info")
     return redirect(url_for("web_deployments.index"), code=303)
 
 

@@ -4,8 +4,9 @@ deploy, naming the element and the reason (the README's "BPMN constructs" table 
 Before this file each of these deployed and then ran differently, with no word to the process owner:
 a bare send task passed through sending nothing (Camunda refuses it: one of class, delegateExpression,
 expression or type is mandatory); a business rule task failed with SpiffWorkflow's "No DMN Diagram
-available" or a KeyError; a signal end event was read as a none end and a signal boundary event never
-fired; a compensation throw event passed as a none event (its boundary event failed with a raw
+available" or a KeyError (it now evaluates a deployed DMN decision, tests/http/test_modeler_decisions.py;
+what it cannot run is refused below); a signal end event was read as a none end and a signal boundary
+event never fired; a compensation throw event passed as a none event (its boundary event failed with a raw
 NotImplementedError); an interrupting event sub-process left the main path's task open; and
 `camunda:inputOutput` on a sub-process or a script task was ignored (no output variable).
 """
@@ -70,13 +71,24 @@ REFUSED: dict[str, tuple[str, str, str, str]] = {
     "a send task without an implementation": (
         _line('<bpmn:sendTask id="Send_Notice" name="发送通知" />'), "", "Send_Notice",
         "a send task needs an implementation"),
-    "a business rule task with a decision reference": (
-        _line('<bpmn:businessRuleTask id="Rule_Grade" camunda:decisionRef="grade" '
-              'camunda:resultVariable="grade" />'), "", "Rule_Grade",
-        "business rule tasks are not supported"),
     "a business rule task without a decision reference": (
         _line('<bpmn:businessRuleTask id="Rule_Grade" />'), "", "Rule_Grade",
-        "business rule tasks are not supported"),
+        "a business rule task needs camunda:decisionRef"),
+    "a business rule task implemented by a Java class": (
+        _line('<bpmn:businessRuleTask id="Rule_Grade" camunda:class="org.example.Grade" />'), "",
+        "Rule_Grade",
+        "camunda:class on a business rule task is not supported"),
+    "a business rule task whose decision is an expression": (
+        _line('<bpmn:businessRuleTask id="Rule_Grade" camunda:decisionRef="${which}" />'), "", "Rule_Grade",
+        "must be a decision id, not an expression"),
+    "a business rule task bound to a version without a number": (
+        _line('<bpmn:businessRuleTask id="Rule_Grade" camunda:decisionRef="grade" '
+              'camunda:decisionRefBinding="version" />'), "", "Rule_Grade",
+        "decisionRefBinding=version needs camunda:decisionRefVersion"),
+    "a business rule task with an unknown result mapping": (
+        _line('<bpmn:businessRuleTask id="Rule_Grade" camunda:decisionRef="grade" '
+              'camunda:mapDecisionResult="firstEntry" />'), "", "Rule_Grade",
+        "mapDecisionResult 'firstEntry' is not supported"),
     "a signal end event caught by a signal boundary event": (
         _sub_ending_in('<bpmn:signalEventDefinition id="Sig_1" signalRef="Signal_Stop" />',
                        '<bpmn:signalEventDefinition id="Sig_2" signalRef="Signal_Stop" />'),

@@ -53,7 +53,8 @@ REFUSED: tuple[tuple[str, str], ...] = (
         "400: one tenant; variables local to the waiting element are not kept apart from the instance's",
     ),
     (
-        "CMMN (`/case-*`), DMN (`/decision-*`), `/authorization`, `/tenant`, `/filter`, `/batch`, `/signal`; "
+        "CMMN (`/case-*`), DMN requirements graphs and history (`/decision-requirements-definition`, "
+        "`/history/decision-*`), `/authorization`, `/tenant`, `/filter`, `/batch`, `/signal`; "
         "`PUT /user/{id}/credentials|profile`, `PUT|DELETE /group/{id}`, `/identity/verify|password-policy`",
         "404: not part of this back office's REST surface; users and groups: the operations above, "
         "`consortium user|group` and the admin page",

@@ -8,9 +8,11 @@ from flask import jsonify, request
 
 from ...engine import browse
 from ...engine.deployments import deploy
+from ...engine.store.decision_models import DecisionDefinition
 from ...engine.store.models import Deployment, ProcessDefinition
 from ..auth import context
 from .blueprint import actor, bp
+from .decision_definitions import decision_dto
 from .definitions import definition_dto
 from .errors import BadRequest
 from .params import format_date, like, link, query_params
@@ -103,13 +105,14 @@ def create_deployment():
     if result.deployment is not None:
         body = deployment_dto(result.deployment)
         deployed = {d.id: definition_dto(d) for d in result.created}
+        decided = {d.id: decision_dto(d) for d in result.decisions_created}
     else:  # nothing changed: Camunda answers with the existing deployment and no new definitions
-        body = deployment_dto(_existing(result.unchanged))
-        deployed = None
+        body = deployment_dto(_existing([*result.unchanged, *result.decisions_unchanged]))
+        deployed = decided = None
     body.update(
         deployedProcessDefinitions=deployed,
         deployedCaseDefinitions=None,
-        deployedDecisionDefinitions=None,
+        deployedDecisionDefinitions=decided,
         deployedDecisionRequirementsDefinitions=None,
     )
     if result.warnings:  # not a Camunda field: only present when there is something to say (issue 15)
@@ -117,7 +120,7 @@ def create_deployment():
     return jsonify(body)
 
 
-def _existing(unchanged: list[ProcessDefinition]) -> Deployment:
+def _existing(unchanged: list[ProcessDefinition | DecisionDefinition]) -> Deployment:
     latest = max(unchanged, key=lambda d: d.deployed_at)
     return browse.get_deployment(context(), deployment_id=latest.deployment_id, actor=actor())
 

@@ -7,6 +7,7 @@ from flask import Flask
 from .. import edge
 from . import (  # noqa: F401
     comments,
+    decision_definitions,
     definitions,
     deployed_forms,
     deployments,
