@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -19,9 +20,11 @@ from sqlalchemy.orm import Session
 from forms import camunda_forms
 from forms import registry as form_registry
 
+from ..clock import SHANGHAI
 from ..errors import InvalidInput, NotFound
 from .store import definitions
 from .store.models import Deployment, ProcessDefinition, Resource
+from .typed_variables import Long
 
 CAMUNDA = "http://camunda.org/schema/1.0/bpmn"
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -128,13 +131,37 @@ def start_event_of(session: Session, definition: ProcessDefinition) -> str | Non
     return None
 
 
-def validate(drawn: DrawnForm, data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """(clean, {}) or ({}, every field error) for a drawn form; `data` unchanged for "none"."""
+def validate(drawn: DrawnForm, data: dict[str, Any], current: dict[str, Any] | None = None
+             ) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(clean, {}) or ({}, every field error) for a drawn form; `data` unchanged for "none". `current`:
+    the variables the form was shown with (a read-only field may only send those back)."""
     if drawn.kind == "builtin":
         return form_registry.validate(drawn.form_key or "", data)
     if drawn.kind in ("camunda-form", "generated"):
-        return camunda_forms.validate_data(drawn.rules, data)
+        clean, errors = camunda_forms.validate_data(drawn.rules, data, current)
+        return (_declared_types(drawn.rules, clean) if drawn.kind == "generated" else clean), errors
     return data, {}
+
+
+def _declared_types(rules: list[camunda_forms.FieldRule], clean: dict[str, Any]) -> dict[str, Any]:
+    """A generated form's values as the types its fields declare, as Camunda's form types convert them:
+    a `long` field gives a Long, a `date` field a Date (a date alone means its midnight), so the variable
+    reads back with that type everywhere (issue 15 item 1)."""
+    out = dict(clean)
+    for rule in rules:
+        value, declared = out.get(rule.key), rule.extra.get("camunda_type")
+        if declared == "long" and isinstance(value, int) and not isinstance(value, bool):
+            out[rule.key] = Long(value)
+        elif declared == "date" and isinstance(value, str):
+            out[rule.key] = _moment(value)
+    return out
+
+
+def _moment(text: str) -> datetime:
+    """An ISO date or date-time (already checked by the form) as an aware datetime, Beijing time when
+    no offset is given."""
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=SHANGHAI)
 
 
 def _camunda_form(resource: Resource, form_key: str | None) -> DrawnForm:

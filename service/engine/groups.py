@@ -25,6 +25,8 @@ from .store.models import Group, User, UserGroup
 
 USER_MISSING = "用户不存在 / User {id} does not exist"
 GROUP_MISSING = "组不存在 / Group {id} does not exist"
+LAST_ADMIN = ("不能移除最后一名系统管理员 / The last administrator cannot leave the admin group: add another "
+              "administrator first (otherwise only the command line could manage users again)")
 
 
 @dataclass(frozen=True)
@@ -152,6 +154,8 @@ def remove_member(ctx: Context, *, actor: Actor, group_id: str, user_id: str) ->
             raise NotFound(GROUP_MISSING.format(id=group_id))
         kept = [m for m in user.groups if m.group_id != group_id]
         if len(kept) != len(user.groups):
+            if group_id == ADMIN and [u.id for u in identities.members_of(uow.session, {ADMIN})] == [user_id]:
+                raise Conflict(LAST_ADMIN)
             user.groups = kept
             audit.record(uow.session, actor=actor, action="group.member_removed", at=ctx.now(),
                          detail={"group": group_id, "user": user_id})
@@ -206,6 +210,8 @@ def delete_user(ctx: Context, *, actor: Actor, user_id: str) -> None:
         row = identities.find_user(uow.session, user_id)
         if row is None:
             raise NotFound(USER_MISSING.format(id=user_id))
+        if [u.id for u in identities.members_of(uow.session, {ADMIN})] == [user_id]:
+            raise Conflict(LAST_ADMIN)
         uow.session.delete(row)
         try:
             uow.session.flush()

@@ -299,7 +299,7 @@ def _validated(session, row: ProcessInstance, task: HumanTask, data: dict[str, A
     if not isinstance(data, dict):
         raise InvalidInput("表单数据必须是对象 / Form data must be an object", {"_schema": ["not an object"]})
     drawn = drawn_forms.for_task(session, row.definition_id, task.process_key, task.element_id, task.form_key)
-    clean, errors = drawn_forms.validate(drawn, data)
+    clean, errors = drawn_forms.validate(drawn, data, dict(variables))
     if not errors and drawn.kind == "builtin":
         errors = form_registry.process_checks(task.form_key, clean, dict(variables))
     if errors:

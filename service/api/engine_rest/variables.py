@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from ...clock import SHANGHAI
-from ...engine.typed_variables import SHORT, Short
+from ...engine.typed_variables import SHORT, Long, Short
 from ..edge import MalformedRequest, loads
 from .errors import BadRequest
 from .params import format_date, json_body, parse_date
@@ -44,6 +44,8 @@ def to_typed(value: Any, kind: str | None = None) -> dict[str, Any]:
     if isinstance(value, int):
         if kind == "Short" and SHORT[0] <= value <= SHORT[1]:
             return {"value": value, "type": "Short", "valueInfo": {}}
+        if kind == "Long" and INT64[0] <= value <= INT64[1]:
+            return {"value": value, "type": "Long", "valueInfo": {}}
         kind = "Integer" if INT32[0] <= value <= INT32[1] else "Long"
         return {"value": value, "type": kind, "valueInfo": {}}
     if isinstance(value, float):
@@ -84,8 +86,10 @@ def from_typed(name: str, dto: Any) -> Any:
         raise BadRequest(f"Variable '{name}' must be an object with 'value' and 'type'")
     value, kind = dto.get("value"), dto.get("type")
     info = dto.get("valueInfo") or {}
-    if kind is None:
-        return value  # Camunda infers the type from the JSON value
+    if kind is None:  # Camunda infers the type from the JSON value: a whole number is at most a Long
+        if isinstance(value, int) and not isinstance(value, bool) and not INT64[0] <= value <= INT64[1]:
+            raise BadRequest(f"Cannot convert value of variable '{name}' to type Long: out of range")
+        return value
     if not isinstance(kind, str):
         raise BadRequest(f"Variable '{name}': 'type' must be a string")
     kind_l = kind.lower()
@@ -179,7 +183,7 @@ _CONVERTERS = {
     "boolean": _boolean,
     "short": lambda v, i: Short(_integer(SHORT)(v, i)),
     "integer": _integer(INT32),
-    "long": _integer(INT64),
+    "long": lambda v, i: Long(_integer(INT64)(v, i)),
     "double": _double,
     "date": _date,
     "json": _json,
