@@ -187,7 +187,30 @@ def _form_js_rule(component: dict[str, Any], kind: str, where: str) -> FieldRule
     properties = component.get("properties") or {}  # form-js custom properties
     if isinstance(properties, dict) and properties.get("validator"):
         rule.extra["validator"] = _known_validator(properties["validator"], where)
+    if isinstance(component.get("conditional"), dict) and component["conditional"].get("hide"):
+        # form-js hides the field by a FEEL condition on the other values and neither checks nor sends
+        # it while hidden; the server cannot tell, so it checks the value only when one is sent
+        rule.required = False
+        rule.extra["conditional"] = component["conditional"]["hide"]
+    if kind in ("option", "options") and rule.options == [] and not (
+            component.get("valuesKey") or component.get("valuesExpression")):
+        raise FormDefinitionInvalid(f"{where}: 选项列表为空 / has no options to choose from")
+    _satisfiable(rule, where)
     return rule
+
+
+def _satisfiable(rule: FieldRule, where: str) -> None:
+    """FormDefinitionInvalid when no value could meet the field's constraints (a task drawn with it
+    could never be completed): minLength above maxLength, min above max, negative lengths."""
+    for name, value in (("minLength", rule.min_length), ("maxLength", rule.max_length)):
+        if value is not None and value < 0:
+            raise FormDefinitionInvalid(f"{where}: {name} 不能为负 / {name} must not be negative")
+    if rule.min_length is not None and rule.max_length is not None and rule.min_length > rule.max_length:
+        raise FormDefinitionInvalid(f"{where}: 最小长度 {rule.min_length} 大于最大长度 {rule.max_length} / "
+                                    "minLength is above maxLength: no value could be entered")
+    if rule.minimum is not None and rule.maximum is not None and rule.minimum > rule.maximum:
+        raise FormDefinitionInvalid(f"{where}: 最小值 {rule.minimum} 大于最大值 {rule.maximum} / "
+                                    "min is above max: no value could be entered")
 
 
 def compile_pattern(pattern: str) -> Any:
@@ -237,6 +260,9 @@ def form_data_rules(form_fields: list[dict[str, Any]], *, element: str = "") -> 
             rule.extra["labels"] = {o["id"]: o.get("name") or o["id"] for o in spec.get("options") or []}
         for check in spec.get("validation") or []:
             _constraint(rule, check.get("name"), check.get("config"), where)
+        if kind == "option" and not rule.options:
+            raise FormDefinitionInvalid(f"{where}: 枚举字段没有选项 / an enum needs camunda:value options")
+        _satisfiable(rule, where)
         rules.append(rule)
     return rules
 
@@ -328,8 +354,8 @@ def _field(rule: FieldRule) -> fields.Field:
         return fields.Integer(strict=True, **options)  # 1.5 is refused, not cut to 1
     if rule.kind == "number":
         return fields.Float(allow_nan=False, **options)
-    if rule.kind == "boolean":
-        return fields.Boolean(**options)
+    if rule.kind == "boolean":  # Camunda's boolean form type: a Boolean or the text "true"/"false"
+        return fields.Boolean(truthy={True, "true"}, falsy={False, "false"}, **options)
     if rule.kind == "options":
         inner = fields.Raw(validate=validate.OneOf(rule.options)) if rule.options else fields.Raw()
         return fields.List(inner, **options)

@@ -260,11 +260,22 @@ def _render(exc: Exception) -> Any:
     return _json_error(exc)
 
 
+HTTP_ZH = {
+    400: "请求无效", 401: "需要登录", 403: "无权执行此操作", 404: "请求的地址不存在", 405: "不支持该请求方法",
+    406: "无法提供所要求的格式", 409: "与当前状态冲突", 413: f"请求内容过大（不超过 {MAX_BODY // 2**20} MB）",
+    415: "不支持的内容类型", 429: "请求过于频繁，请稍后再试", 500: "服务器内部错误",
+}
+"""Chinese for the routing errors werkzeug describes in English only (the APIs answer bilingually)."""
+_CJK = re.compile("[\u4e00-\u9fff]")
+
+
 def _json_error(exc: Exception) -> Response:
     """The JSON error body for /engine-rest (Camunda's) or for everything else (/api's documented shape)."""
     status = 400 if isinstance(exc, InvalidInput) else 409 if isinstance(exc, Conflict) else 500
     if isinstance(exc, HTTPException):
         status = exc.code or 500
+        if status in HTTP_ZH and not _CJK.search(exc.description or ""):
+            exc.description = f"{HTTP_ZH[status]} / {exc.description or exc.name}"
     message = exc.description if isinstance(exc, HTTPException) else str(exc)
     shape = _shape()
     if shape is not None:  # an edge with its own error body (/engine-rest: Camunda's)

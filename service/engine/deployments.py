@@ -70,6 +70,10 @@ def deploy(
             ) from exc
         result = DeployResult(deployment=None, warnings=[w for p in compiled.values() for w in p.warnings])
         result.warnings += candidate_groups.unknown_group_warnings(session, files)
+        form_problems, form_warnings = drawn_forms.form_ref_findings(session, files, forms)
+        if form_problems:
+            raise InvalidInput("表单文件无效 / A form file is invalid", {"forms": form_problems})
+        result.warnings += form_warnings
         pending: list[tuple] = []
         firings = {key: timer_starts.first_firings(ctx, process, now) for key, process in compiled.items()}
         forms_digest = _forms_digest(forms)

@@ -76,6 +76,8 @@ def add_user(
     with ctx.unit_of_work() as uow:
         if "name" not in problems and identities.find_user(uow.session, user_id) is not None:
             problems["name"] = [f"用户已存在 / User {user_id} already exists"]
+        elif "name" not in problems and (twin := identities.user_named_alike(uow.session, user_id)):
+            problems["name"] = [f"已有仅大小写不同的用户 {twin} / User {twin} differs only in case"]
         missing = [g for g in groups if g not in malformed
                    and g not in identities.existing_groups(uow.session, set(groups))]
         if missing and not create_missing_groups:

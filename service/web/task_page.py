@@ -153,6 +153,7 @@ def submit(task_id: str):
 
 
 INT64 = (-(2**63), 2**63 - 1)
+MAX_FIELDS = 1000  # values one form may send (as /engine-rest's variables per request)
 
 
 def _form_js_data(text: str) -> dict[str, Any]:
@@ -165,6 +166,9 @@ def _form_js_data(text: str) -> dict[str, Any]:
         raise InvalidInput("表单数据无效 / The form data is not valid", {"_schema": [exc.reason]}) from None
     if not isinstance(data, dict):
         raise InvalidInput("表单数据无效 / The form data is not valid", {"_schema": ["not a JSON object"]})
+    if len(data) > MAX_FIELDS:
+        raise InvalidInput("表单数据无效 / The form data is not valid",
+                           {"_schema": [f"字段过多 / more than {MAX_FIELDS} values"]})
     for key, value in data.items():
         if isinstance(value, int) and not isinstance(value, bool) and not INT64[0] <= value <= INT64[1]:
             raise InvalidInput("表单数据无效 / The form data is not valid",

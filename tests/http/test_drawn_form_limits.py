@@ -153,3 +153,95 @@ def test_the_last_administrator_stays_and_a_password_is_not_the_user_id(server):
     second = server.client("admin2", password="long-enough-2")
     assert second.rest("DELETE", "/group/admin/members/admin2").status_code == 409
     assert second.rest("DELETE", "/user/admin2").status_code == 409  # itself, and the last one
+
+
+FORM_VARIABLES = """<bpmn:userTask id="Task_v" name="登记" camunda:candidateGroups="city_clerk">
+<bpmn:extensionElements><camunda:formData>
+  <camunda:formField id="ro" label="编号" type="string" defaultValue="fixed" />
+  <camunda:formField id="copies" label="份数" type="long" defaultValue="2" />
+  <camunda:formField id="urgent" label="加急" type="boolean" defaultValue="true" />
+  <camunda:formField id="note" label="说明" type="string" />
+</camunda:formData></bpmn:extensionElements></bpmn:userTask>"""
+
+
+def test_form_variables_list_the_generated_fields_with_defaults_as_camunda_does(server):
+    assert _deploy(server, "forms_vars", FORM_VARIABLES).status_code == 200
+    instance_id = start(server, "forms_vars", {"note": {"value": "已有"}, "other": {"value": 1}})
+    (task,) = open_tasks(server, instance_id)
+    clerk = server.client("city1")
+    found = clerk.rest("GET", f"/task/{task['id']}/form-variables").json()
+    assert found["ro"] == {"value": "fixed", "type": "String", "valueInfo": {}}
+    assert found["copies"] == {"value": 2, "type": "Long", "valueInfo": {}}
+    assert found["urgent"]["value"] is True and found["note"]["value"] == "已有"
+    assert found["other"]["value"] == 1  # the task's other variables follow the fields
+    named = clerk.rest("GET", f"/task/{task['id']}/form-variables?variableNames=ro,copies").json()
+    assert sorted(named) == ["copies", "ro"]
+    at_start = clerk.rest("GET", "/process-definition/key/forms_vars/form-variables").json()
+    assert at_start == {}  # the start event draws no form
+
+
+def test_a_form_nobody_could_complete_or_find_is_refused_or_warned_at_deploy(server):
+    contradictory = json.dumps({"id": "Form_c", "type": "default", "components": [
+        {"type": "textfield", "key": "a", "validate": {"required": True, "minLength": 10, "maxLength": 2}},
+    ]}).encode()
+    refused = _deploy(server, "forms_contra", _form_task("c.form"), {"c.form": contradictory})
+    assert refused.status_code == 400 and "minLength" in refused.json()["message"]
+    empty = json.dumps({"id": "Form_e", "type": "default", "components": [
+        {"type": "select", "key": "s", "values": []}]}).encode()
+    refused = _deploy(server, "forms_empty", _form_task("e.form"), {"e.form": empty})
+    assert refused.status_code == 400 and "no options" in refused.json()["message"]
+
+    pinned = ('<bpmn:userTask id="Task_r" name="填写" camunda:candidateGroups="city_clerk" '
+              'camunda:formRef="Form_absent" camunda:formRefBinding="deployment" />')
+    refused = _deploy(server, "forms_absent", pinned)
+    assert refused.status_code == 400 and "Task_r" in refused.json()["message"]
+    later = ('<bpmn:userTask id="Task_l" name="填写" camunda:candidateGroups="city_clerk" '
+             'camunda:formRef="Form_later" camunda:formRefBinding="version" camunda:formRefVersion="99" />')
+    warned = _deploy(server, "forms_later", later)
+    assert warned.status_code == 200, warned.text
+    (message,) = [w for w in warned.json().get("warnings", []) if "Form_later" in w]
+    assert "Task_l" in message and "99" in message
+    # as in Camunda, completing over REST does not depend on fetching the missing form
+    (task,) = open_tasks(server, start(server, "forms_later"))
+    assert complete(server, task["id"], _typed(anything="值")).status_code == 204
+
+
+def test_a_field_hidden_by_a_condition_is_not_required_when_not_sent(server):
+    form = json.dumps({"id": "Form_h", "type": "default", "components": [
+        {"type": "checkbox", "key": "hasPartner", "label": "有合作方"},
+        {"type": "textfield", "key": "partner", "label": "合作方名称", "validate": {"required": True},
+         "conditional": {"hide": "=not(hasPartner)"}}]}).encode()
+    assert _deploy(server, "forms_hidden", _form_task("h.form"), {"h.form": form}).status_code == 200
+    (task,) = open_tasks(server, start(server, "forms_hidden"))
+    assert complete(server, task["id"], _typed(hasPartner="yes")).status_code == 400  # booleans are strict
+    assert complete(server, task["id"], _typed(hasPartner=False)).status_code == 204
+
+
+def test_refusals_do_not_echo_huge_values_and_requests_are_bounded(server):
+    assert _deploy(server, "forms_echo", _form_task("n.form"), {"n.form": json.dumps(
+        {"id": "Form_n", "type": "default", "components": []}).encode()}).status_code == 200
+    (task,) = open_tasks(server, start(server, "forms_echo"))
+    huge = complete(server, task["id"], {"n": {"value": "x" * 200_000, "type": "Integer"}})
+    assert huge.status_code == 400 and len(huge.content) < 2000 and "200000 characters" in huge.text
+    many = complete(server, task["id"], {f"v{i}": {"value": i} for i in range(1001)})
+    assert many.status_code == 400 and "at most 1000" in many.json()["message"]
+    missing = server.client("city1").get("/api/no-such-thing")  # werkzeug's 404, answered bilingually
+    assert missing.status_code == 404 and "请求的地址不存在" in missing.json()["message"]
+
+
+def test_users_are_deactivated_not_deleted_and_groups_differ_by_more_than_case(server):
+    admin = server.client("admin")
+    assert _create(admin, "leaver1", "long-enough-1").status_code == 204
+    assert server.client("leaver1", password="long-enough-1").rest("GET", "/task").status_code == 200
+    browser = signed_in(server, "admin")
+    page = browser.get("/admin/identities").text
+    form = re.search(r'action="/admin/identities/users/leaver1/active".*?</form>', page, re.S).group(0)
+    hidden = dict(re.findall(r'name="(csrf_token|idem|active)" value="([^"]+)"', form))
+    assert hidden["active"] == "false"
+    answer = browser.post("/admin/identities/users/leaver1/active", data=hidden, allow_redirects=False)
+    assert answer.status_code == 303
+    assert server.client("leaver1", password="long-enough-1").rest("GET", "/task").status_code == 401
+    assert 'data-user="leaver1"' in browser.get("/admin/identities").text  # kept, shown deactivated
+    twin = admin.rest("POST", "/group/create", json={"id": "Admin", "name": "管理员", "type": "WORKFLOW"})
+    assert twin.status_code == 409 and "differs only in case" in twin.json()["message"]
+    assert _create(admin, "LEAVER1", "long-enough-1").status_code == 400
