@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+import re2
 from marshmallow import INCLUDE, ValidationError, fields, validate
 
 from . import messages as m
@@ -40,6 +41,10 @@ INPUT_TYPES = {
 separator, group, iframe, table …) carry no value of their own."""
 CONTAINERS = {"group"}
 """Components whose children are fields of the same form (their keys live at the top level)."""
+MAX_NESTING = 32
+"""Groups within groups a form may draw: Modeler's forms need a few; a deeper file is refused at deploy."""
+MAX_PATTERN = 1000
+"""Characters of a `validate.pattern`."""
 
 GENERATED_TYPES = {"string": "string", "long": "integer", "boolean": "boolean", "date": "date",
                    "enum": "option"}
@@ -85,6 +90,7 @@ class FieldRule:
     pattern: str | None = None
     options: list[Any] | None = None
     readonly: bool = False
+    default: Any = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -106,6 +112,8 @@ def parse_form_js(name: str, content: bytes) -> dict[str, Any]:
         document = json.loads(content.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise FormDefinitionInvalid(f"{name}: 不是 JSON / not JSON ({exc})") from None
+    except RecursionError:
+        raise FormDefinitionInvalid(f"{name}: 嵌套过深 / nested too deeply") from None
     if not isinstance(document, dict) or not isinstance(document.get("components"), list):
         raise FormDefinitionInvalid(
             f"{name}: 缺少 components 列表 / no 'components' list (not a Camunda Form)")
@@ -125,7 +133,10 @@ def form_js_rules(document: dict[str, Any], *, name: str = "form") -> list[Field
     return rules
 
 
-def _collect(components: list[Any], name: str, path: str, rules: list[FieldRule]) -> None:
+def _collect(components: list[Any], name: str, path: str, rules: list[FieldRule], depth: int = 0) -> None:
+    if depth > MAX_NESTING:
+        raise FormDefinitionInvalid(f"{name}: {path}: 分组嵌套超过 {MAX_NESTING} 层 / groups nested deeper "
+                                    f"than {MAX_NESTING}")
     for index, component in enumerate(components):
         where = f"{name}: {path}[{index}]"
         if not isinstance(component, dict) or not isinstance(component.get("type"), str):
@@ -135,7 +146,7 @@ def _collect(components: list[Any], name: str, path: str, rules: list[FieldRule]
             children = component.get("components") or []
             if not isinstance(children, list):
                 raise FormDefinitionInvalid(f"{where}: components 必须是列表 / 'components' must be a list")
-            _collect(children, name, f"{path}[{index}].components", rules)
+            _collect(children, name, f"{path}[{index}].components", rules, depth + 1)
             continue
         if kind is None:
             continue
@@ -151,7 +162,8 @@ def _form_js_rule(component: dict[str, Any], kind: str, where: str) -> FieldRule
     if not isinstance(checks, dict):
         raise FormDefinitionInvalid(f"{where}: validate 必须是对象 / 'validate' must be an object")
     rule = FieldRule(key=component["key"], kind=kind, label=component.get("label"),
-                     required=bool(checks.get("required")), readonly=component.get("readonly") is True)
+                     required=bool(checks.get("required")), readonly=component.get("readonly") is True,
+                     default=component.get("defaultValue"))
     for attr, source, expected in (("min_length", "minLength", int), ("max_length", "maxLength", int),
                                    ("minimum", "min", (int, float)), ("maximum", "max", (int, float)),
                                    ("pattern", "pattern", str)):
@@ -164,10 +176,10 @@ def _form_js_rule(component: dict[str, Any], kind: str, where: str) -> FieldRule
         setattr(rule, attr, value)
     if rule.pattern is not None:
         try:
-            re.compile(rule.pattern)
-        except re.error as exc:
+            compile_pattern(rule.pattern)
+        except ValueError as exc:
             raise FormDefinitionInvalid(
-                f"{where}: validate.pattern 无效 / is not a valid pattern ({exc})") from None
+                f"{where}: validate.pattern 无效 / is not a usable pattern ({exc})") from None
     if kind in ("option", "options") and isinstance(component.get("values"), list):
         rule.options = [v.get("value") if isinstance(v, dict) else v for v in component["values"]]
     if component.get("type") == "number" and component.get("decimalDigits") == 0:
@@ -175,7 +187,50 @@ def _form_js_rule(component: dict[str, Any], kind: str, where: str) -> FieldRule
     properties = component.get("properties") or {}  # form-js custom properties
     if isinstance(properties, dict) and properties.get("validator"):
         rule.extra["validator"] = _known_validator(properties["validator"], where)
+    if isinstance(component.get("conditional"), dict) and component["conditional"].get("hide"):
+        # form-js hides the field by a FEEL condition on the other values and neither checks nor sends
+        # it while hidden; the server cannot tell, so it checks the value only when one is sent
+        rule.required = False
+        rule.extra["conditional"] = component["conditional"]["hide"]
+    if kind in ("option", "options") and rule.options == [] and not (
+            component.get("valuesKey") or component.get("valuesExpression")):
+        raise FormDefinitionInvalid(f"{where}: 选项列表为空 / has no options to choose from")
+    _satisfiable(rule, where)
     return rule
+
+
+def _satisfiable(rule: FieldRule, where: str) -> None:
+    """FormDefinitionInvalid when no value could meet the field's constraints (a task drawn with it
+    could never be completed): minLength above maxLength, min above max, negative lengths."""
+    for name, value in (("minLength", rule.min_length), ("maxLength", rule.max_length)):
+        if value is not None and value < 0:
+            raise FormDefinitionInvalid(f"{where}: {name} 不能为负 / {name} must not be negative")
+    if rule.min_length is not None and rule.max_length is not None and rule.min_length > rule.max_length:
+        raise FormDefinitionInvalid(f"{where}: 最小长度 {rule.min_length} 大于最大长度 {rule.max_length} / "
+                                    "minLength is above maxLength: no value could be entered")
+    if rule.minimum is not None and rule.maximum is not None and rule.minimum > rule.maximum:
+        raise FormDefinitionInvalid(f"{where}: 最小值 {rule.minimum} 大于最大值 {rule.maximum} / "
+                                    "min is above max: no value could be entered")
+
+
+def compile_pattern(pattern: str) -> Any:
+    """`pattern` compiled by RE2 (google-re2), anchored as form-js matches it (the whole value).
+
+    RE2 matches in time linear in the value, whatever the pattern, so a pattern drawn in Modeler cannot
+    stall the server ("(a+)+$" and the like); in exchange it has no backreferences or lookaround, which
+    are refused here, at deploy. Raises ValueError naming the reason.
+    """
+    if len(pattern) > MAX_PATTERN:
+        raise ValueError(f"longer than {MAX_PATTERN} characters")
+    anchored = pattern if pattern.startswith("^") else f"^(?:{pattern})$"
+    options = re2.Options()
+    options.log_errors = False
+    options.max_mem = 1 << 20  # bytes of the compiled program: plenty for a field pattern
+    try:
+        return re2.compile(anchored, options)
+    except re2.error as exc:
+        reason = exc.args[0].decode() if exc.args and isinstance(exc.args[0], bytes) else str(exc)
+        raise ValueError(f"{reason}; RE2 syntax: no backreferences or lookaround") from None
 
 
 def _known_validator(name: Any, where: str) -> str:
@@ -197,12 +252,17 @@ def form_data_rules(form_fields: list[dict[str, Any]], *, element: str = "") -> 
         kind = GENERATED_TYPES.get(spec.get("type") or "string")
         if kind is None:
             raise FormDefinitionInvalid(f"{where}: 不支持的类型 / unsupported type '{spec.get('type')}'")
-        rule = FieldRule(key=spec["id"], kind=kind, label=spec.get("label"))
+        rule = FieldRule(key=spec["id"], kind=kind, label=spec.get("label"),
+                         default=spec.get("default_value"))
+        rule.extra["camunda_type"] = spec.get("type") or "string"  # long → Long, date → Date (Camunda)
         if kind == "option":
             rule.options = [o["id"] for o in spec.get("options") or []]
             rule.extra["labels"] = {o["id"]: o.get("name") or o["id"] for o in spec.get("options") or []}
         for check in spec.get("validation") or []:
             _constraint(rule, check.get("name"), check.get("config"), where)
+        if kind == "option" and not rule.options:
+            raise FormDefinitionInvalid(f"{where}: 枚举字段没有选项 / an enum needs camunda:value options")
+        _satisfiable(rule, where)
         rules.append(rule)
     return rules
 
@@ -256,6 +316,20 @@ class _DateText(fields.String):
         raise self.make_error("invalid")
 
 
+class _Pattern(validate.Validator):
+    """A form field's `validate.pattern`, matched by RE2 (see `compile_pattern`)."""
+
+    error = m.Msg("格式不符合要求（{pattern}）", "Does not match the required pattern ({pattern})")
+
+    def __init__(self, pattern: str) -> None:
+        self.pattern, self.compiled = pattern, compile_pattern(pattern)
+
+    def __call__(self, value: Any) -> Any:
+        if isinstance(value, str) and self.compiled.match(value) is None:
+            raise ValidationError(self.error.format(pattern=self.pattern))
+        return value
+
+
 def _field(rule: FieldRule) -> fields.Field:
     checks: list[Any] = []
     if rule.kind in ("string", "date") and (rule.min_length is not None or rule.max_length is not None):
@@ -263,8 +337,7 @@ def _field(rule: FieldRule) -> fields.Field:
     if rule.kind in ("integer", "number") and (rule.minimum is not None or rule.maximum is not None):
         checks.append(validate.Range(min=rule.minimum, max=rule.maximum))
     if rule.pattern is not None and rule.kind == "string":
-        anchored = rule.pattern if rule.pattern.startswith("^") else f"^(?:{rule.pattern})$"
-        checks.append(validate.Regexp(anchored))
+        checks.append(_Pattern(rule.pattern))
     if rule.options and rule.kind == "option":
         checks.append(validate.OneOf(rule.options))
     if rule.required and rule.kind in ("string", "date"):
@@ -281,8 +354,8 @@ def _field(rule: FieldRule) -> fields.Field:
         return fields.Integer(strict=True, **options)  # 1.5 is refused, not cut to 1
     if rule.kind == "number":
         return fields.Float(allow_nan=False, **options)
-    if rule.kind == "boolean":
-        return fields.Boolean(**options)
+    if rule.kind == "boolean":  # Camunda's boolean form type: a Boolean or the text "true"/"false"
+        return fields.Boolean(truthy={True, "true"}, falsy={False, "false"}, **options)
     if rule.kind == "options":
         inner = fields.Raw(validate=validate.OneOf(rule.options)) if rule.options else fields.Raw()
         return fields.List(inner, **options)
@@ -296,13 +369,26 @@ def build_schema(rules: list[FieldRule], *, name: str = "DrawnForm") -> CamundaF
     return schema_cls()
 
 
-def validate_data(rules: list[FieldRule], data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """(clean data, {}) or ({}, errors), as `forms.registry.validate`; a readonly field keeps what was
-    sent (Camunda does not write it back, the engine treats it as any other variable)."""
+READ_ONLY = m.Msg("只读字段不可修改", "This field is read-only")
+
+
+def validate_data(rules: list[FieldRule], data: dict[str, Any], current: dict[str, Any] | None = None
+                  ) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(clean data, {}) or ({}, every field error), as `forms.registry.validate`.
+
+    A read-only field (generated form's `readonly` constraint, form-js `readonly: true`) cannot be
+    written: a submitted value is refused unless it is null or what the form shows (`current[key]`, else
+    the field's default), which a form viewer sends back unchanged. Camunda's ReadOnlyValidator refuses
+    any submitted value of a generated form's read-only field.
+    """
+    current = current or {}
+    locked = {rule.key: [READ_ONLY] for rule in rules if rule.readonly and data.get(rule.key) is not None
+              and data[rule.key] != current.get(rule.key, rule.default)}
     try:
-        return build_schema(rules).load(data), {}
+        clean = build_schema(rules).load(data)
     except ValidationError as err:
-        return {}, err.normalized_messages()
+        return {}, {**err.normalized_messages(), **locked}
+    return ({}, locked) if locked else (clean, {})
 
 
 _COMPONENT = {"string": "textfield", "integer": "number", "number": "number", "boolean": "checkbox",
@@ -332,6 +418,8 @@ def rules_to_form_js(rules: list[FieldRule], *, form_id: str = "generated") -> d
             labels = rule.extra.get("labels") or {}
             component["values"] = [{"label": str(labels.get(o, o)), "value": o} for o in rule.options]
         if rule.readonly:
-            component["readonly"] = True
+            component["disabled"] = True  # shown, not submitted (form-js sends a readonly field's value)
+        if rule.default is not None:
+            component["defaultValue"] = rule.default
         components.append(component)
     return {"type": "default", "id": form_id, "components": components, "schemaVersion": 16}

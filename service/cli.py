@@ -122,6 +122,30 @@ def user_add(
     click.echo(f"user {name} created")
 
 
+@user.command("deactivate")
+@click.argument("name")
+def user_deactivate(name: str) -> None:
+    """Deactivate user NAME: no more sign-in or API calls; their records stay."""
+    _set_active(name, False)
+
+
+@user.command("activate")
+@click.argument("name")
+def user_activate(name: str) -> None:
+    """Activate user NAME again."""
+    _set_active(name, True)
+
+
+def _set_active(name: str, active: bool) -> None:
+    from .engine.groups import set_user_active
+
+    try:
+        set_user_active(build_context(), actor=SYSTEM, user_id=name, active=active)
+    except ServiceError as exc:
+        _fail(exc)
+    click.echo(f"user {name} {'activated' if active else 'deactivated'}")
+
+
 @cli.group("group")
 def group_group() -> None:
     """Groups: the seven roles and any group a diagram's candidateGroups names."""

@@ -44,12 +44,19 @@ class Short(int):
     type in the instance's stored types while the value stays a short (hbreak fault 13)."""
 
 
+class Long(int):
+    """A whole number declared Camunda `Long` where it came in (a `Long` variable over /engine-rest, a
+    generated form's `long` field): Camunda keeps the declared type even for a small value, which JSON
+    would report as an Integer. Kept like `Short`."""
+
+
 def camunda_types(variables: Mapping[str, Any]) -> dict[str, str]:
     """The Camunda type of each top-level variable that JSON would not tell: `Date` for a datetime or
-    a date (a date means its midnight), `Short` for a `Short`. Everything else is typed from its JSON
-    value at the edge."""
+    a date (a date means its midnight), `Short` for a `Short`, `Long` for a `Long`. Everything else is
+    typed from its JSON value at the edge."""
     out = {name: "Date" for name, value in variables.items() if isinstance(value, datetime | date)}
     out.update({name: "Short" for name, value in variables.items() if isinstance(value, Short)})
+    out.update({name: "Long" for name, value in variables.items() if isinstance(value, Long)})
     return out
 
 

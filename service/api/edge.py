@@ -34,97 +34,12 @@ from marshmallow import Schema, ValidationError
 from werkzeug.exceptions import HTTPException
 
 from ..errors import Conflict, InvalidInput
+from ..safe_json import MalformedRequest, check_text, loads
 
 MAX_BODY = 12 * 1024 * 1024  # bytes of a request body (uploads included): beyond, 413
-MAX_DEPTH = 64  # JSON nesting: the deepest form (plan sections, typed variables) needs well under 10
-MAX_DIGITS = 100  # digits of a JSON number: anything longer is no id, score or amount
 INT32_MAX = 2**31 - 1  # every id column is INTEGER
 INT64 = (-(2**63), 2**63 - 1)
 YEARS = (1900, 9999)  # dates a procedure can mean; year 1 overflows on conversion to UTC
-UNSAFE = re.compile("[\x00\ud800-\udfff]")
-TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
-
-
-class MalformedRequest(InvalidInput):
-    """A request no view should see (400 on every edge): unsafe characters, bad JSON, numbers out of range."""
-
-    def __init__(self, field: str, reason: str) -> None:
-        super().__init__(f"请求参数无效 / Invalid request: {field}: {reason}", {field: [reason]})
-        self.field, self.reason = field, reason
-
-
-# --- characters and JSON ---------------------------------------------------------------------------
-
-
-def check_text(value: str, field: str) -> None:
-    """MalformedRequest if `value` holds a NUL byte or a lone surrogate (neither can be stored or encoded)."""
-    found = UNSAFE.search(value)
-    if found:
-        what = "NUL 字符 / a NUL byte" if found.group() == "\x00" else "孤立代理字符 / a lone surrogate"
-        raise MalformedRequest(field, f"含有{what}")
-
-
-def loads(raw: str | bytes, field: str = "body") -> Any:
-    """Parse a JSON document safely; MalformedRequest naming the first bad place.
-
-    Refused: invalid JSON or UTF-8, nesting deeper than MAX_DEPTH, NaN/Infinity (not JSON), numbers longer
-    than MAX_DIGITS digits or overflowing a double, NUL bytes and lone surrogates in any key or string.
-    """
-    if isinstance(raw, bytes):
-        try:
-            raw = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            raise MalformedRequest(field, "不是 UTF-8 编码 / not UTF-8") from None
-    depth = 0
-    for token in TOKENS.finditer(raw):
-        symbol = token.group()
-        if symbol in "[{":
-            depth += 1
-            if depth > MAX_DEPTH:
-                raise MalformedRequest(field, f"嵌套超过 {MAX_DEPTH} 层 / nested deeper than {MAX_DEPTH}")
-        elif symbol in "]}":
-            depth -= 1
-    try:
-        value = json.loads(raw, parse_constant=_constant, parse_float=_float, parse_int=_int)
-    except MalformedRequest:
-        raise
-    except (ValueError, RecursionError) as exc:
-        raise MalformedRequest(field, f"不是合法的 JSON / not valid JSON: {exc}") from None
-    _check_strings(value, field)
-    return value
-
-
-def _constant(name: str) -> Any:
-    raise MalformedRequest("body", f"{name} 不是合法的 JSON 数值 / {name} is not a JSON number")
-
-
-def _float(text: str) -> float:
-    if len(text) > MAX_DIGITS:
-        raise MalformedRequest("body", "数值过长 / number too long")
-    number = float(text)
-    if not math.isfinite(number):
-        raise MalformedRequest("body", f"数值超出范围 / number out of range: {text}")
-    return number
-
-
-def _int(text: str) -> int:
-    if len(text) > MAX_DIGITS:
-        raise MalformedRequest("body", "数值过长 / number too long")
-    return int(text)
-
-
-def _check_strings(value: Any, field: str) -> None:
-    stack: list[tuple[Any, str]] = [(value, field)]
-    while stack:
-        item, path = stack.pop()
-        if isinstance(item, str):
-            check_text(item, path)
-        elif isinstance(item, dict):
-            for key, inner in item.items():
-                check_text(key, path)
-                stack.append((inner, f"{path}.{key}"))
-        elif isinstance(item, list):
-            stack.extend((inner, f"{path}[{i}]") for i, inner in enumerate(item))
 
 
 def finite(value: Any) -> Any:
@@ -345,11 +260,22 @@ def _render(exc: Exception) -> Any:
     return _json_error(exc)
 
 
+HTTP_ZH = {
+    400: "请求无效", 401: "需要登录", 403: "无权执行此操作", 404: "请求的地址不存在", 405: "不支持该请求方法",
+    406: "无法提供所要求的格式", 409: "与当前状态冲突", 413: f"请求内容过大（不超过 {MAX_BODY // 2**20} MB）",
+    415: "不支持的内容类型", 429: "请求过于频繁，请稍后再试", 500: "服务器内部错误",
+}
+"""Chinese for the routing errors werkzeug describes in English only (the APIs answer bilingually)."""
+_CJK = re.compile("[\u4e00-\u9fff]")
+
+
 def _json_error(exc: Exception) -> Response:
     """The JSON error body for /engine-rest (Camunda's) or for everything else (/api's documented shape)."""
     status = 400 if isinstance(exc, InvalidInput) else 409 if isinstance(exc, Conflict) else 500
     if isinstance(exc, HTTPException):
         status = exc.code or 500
+        if status in HTTP_ZH and not _CJK.search(exc.description or ""):
+            exc.description = f"{HTTP_ZH[status]} / {exc.description or exc.name}"
     message = exc.description if isinstance(exc, HTTPException) else str(exc)
     shape = _shape()
     if shape is not None:  # an edge with its own error body (/engine-rest: Camunda's)

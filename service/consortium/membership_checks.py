@@ -42,23 +42,9 @@ def members_from_register(
     counted = {"enterprise": 0, "academic": 0}
     pending: list[str] = []
     for index, item in enumerate(data.get("invited_members") or []):
-        code = normalize_code(str(item.get("credit_code") or ""))
-        declared = str(item.get("category") or "")
-        org = consortia.find_organisation(session, code)
-        if org is None:
-            org, refusals = register_pending(
-                session,
-                actor=actor,
-                credit_code=code,
-                name=str(item.get("name") or ""),
-                category=declared,
-                now=now,
-            )
-            if refusals:
-                errors[index] = {"category": refusals}
-                continue
-        elif org.category != declared:
-            errors[index] = {"category": [_mismatch(org.name, org.category, declared)]}
+        org, refusals = _registered_unit(session, actor, now, item)
+        if refusals:
+            errors[index] = {"category": refusals}
             continue
         if org.verification != "verified":
             pending.append(org.name)
@@ -90,26 +76,27 @@ def _register_items(session: Session, actor: Actor, now: datetime, items: list, 
     """Each unit to add is in the register under the category given, or is registered pending."""
     errors: dict[int, Any] = {}
     for index, item in enumerate(items):
-        code = normalize_code(str(item.get("credit_code") or ""))
-        declared = str(item.get("category") or "")
-        org = consortia.find_organisation(session, code)
-        if org is None:
-            _, refusals = register_pending(
-                session,
-                actor=actor,
-                credit_code=code,
-                name=str(item.get("name") or ""),
-                category=declared,
-                now=now,
-            )
-            if refusals:
-                errors[index] = {"category": refusals}
-        elif org.category != declared:
-            errors[index] = {"category": [_mismatch(org.name, org.category, declared)]}
+        _, refusals = _registered_unit(session, actor, now, item)
+        if refusals:
+            errors[index] = {"category": refusals}
     if errors:
         raise InvalidInput(
             "成员单位须来自单位名录 / Members are checked against the register", {field: errors}
         )
+
+
+def _registered_unit(session: Session, actor: Actor, now: datetime, item: dict) -> tuple[Any, list[str]]:
+    """The register's unit for a form item `{credit_code, name, category}`, registered pending when unknown;
+    with the category refusals (empty when the unit stands under the declared category)."""
+    code = normalize_code(str(item.get("credit_code") or ""))
+    declared = str(item.get("category") or "")
+    org = consortia.find_organisation(session, code)
+    if org is None:
+        name = str(item.get("name") or "")
+        return register_pending(session, actor=actor, credit_code=code, name=name, category=declared, now=now)
+    if org.category != declared:
+        return org, [_mismatch(org.name, org.category, declared)]
+    return org, []
 
 
 def _mismatch(name: str, registered: str, declared: str) -> str:

@@ -14,6 +14,7 @@ from . import drawn_forms
 from .browse import may_see_deployments
 from .store import definitions, instances, tasks
 from .store.models import ProcessDefinition, Resource
+from .typed_variables import TypedVariables
 
 
 def list_resources(ctx: Context, *, deployment_id: str, actor: Actor) -> list[Resource]:
@@ -68,6 +69,69 @@ def start_deployed_form(ctx: Context, *, definition: ProcessDefinition) -> bytes
             raise NotFound(f"流程没有已部署的启动表单 / Process definition '{definition.id}' has no deployed "
                            "start form")
         return drawn.resource.content
+
+
+FIELD_TYPES = {"long": "Long", "date": "Date"}
+"""Generated form field types whose Camunda type JSON would not tell (the others read from the value)."""
+
+
+def task_form_variables(
+    ctx: Context, *, task_id: str, actor: Actor, values: TypedVariables
+) -> TypedVariables:
+    """Camunda's `GET /task/{id}/form-variables` (GetTaskFormVariablesCmd): the task's generated form
+    fields first, each with its variable's value or else the field's default value, typed as the field
+    declares; then the task's other variables (`values`, as `tasks.task_variables` reads them). A task
+    without a generated form: `values` unchanged. NotFound for a task the caller may not see."""
+    with ctx.unit_of_work(write=False) as uow:
+        task = tasks.get_visible(uow.session, task_id, actor)
+        row = instances.get_visible(uow.session, task.instance_id, actor)
+        try:
+            drawn = drawn_forms.for_task(uow.session, row.definition_id, task.process_key, task.element_id,
+                                         task.form_key)
+        except InvalidInput:  # a formRef to a form nobody deployed: no fields to show
+            return values
+    return _with_fields(drawn, values)
+
+
+def start_form_variables(ctx: Context, *, definition: ProcessDefinition) -> TypedVariables:
+    """Camunda's `GET /process-definition/{id}/form-variables`: the start event's generated form fields
+    with their default values, typed as declared; empty without one."""
+    with ctx.unit_of_work(write=False) as uow:
+        start = drawn_forms.start_event_of(uow.session, definition)
+        try:
+            drawn = drawn_forms.for_task(uow.session, definition.id, definition.key, start, None) \
+                if start else None
+        except InvalidInput:
+            drawn = None
+    return _with_fields(drawn, TypedVariables({})) if drawn else TypedVariables({})
+
+
+def _with_fields(drawn: drawn_forms.DrawnForm, values: TypedVariables) -> TypedVariables:
+    if drawn.kind != "generated":
+        return values
+    out: dict[str, Any] = {}
+    types = dict(values.types)
+    for rule in drawn.rules:
+        declared = rule.extra.get("camunda_type")
+        out[rule.key] = values[rule.key] if rule.key in values else _default(declared, rule.default)
+        if declared in FIELD_TYPES and out[rule.key] is not None:
+            types[rule.key] = FIELD_TYPES[declared]
+    out.update({name: value for name, value in values.items() if name not in out})
+    return TypedVariables(out, types)
+
+
+def _default(declared: str | None, text: str | None) -> Any:
+    """A formField's `defaultValue` as its type reads it (Camunda converts it with the form type)."""
+    if text is None:
+        return None
+    if declared == "long":
+        try:
+            return int(text)
+        except ValueError:
+            return text
+    if declared == "boolean":
+        return text.strip().lower() == "true"
+    return text
 
 
 def _may_see(deployment_id: str, actor: Actor) -> None:

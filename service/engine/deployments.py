@@ -97,6 +97,10 @@ def deploy(
                               decisions_unchanged=kept_decisions)
         result.warnings += candidate_groups.unknown_group_warnings(session, files)
         result.warnings += decisions.missing_warnings(session, files, compiled_decisions)
+        form_problems, form_warnings = drawn_forms.form_ref_findings(session, files, forms)
+        if form_problems:
+            raise InvalidInput("表单文件无效 / A form file is invalid", {"forms": form_problems})
+        result.warnings += form_warnings
         pending: list[tuple] = []
         firings = {key: timer_starts.first_firings(ctx, process, now) for key, process in compiled.items()}
         forms_digest = _forms_digest(forms)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -19,9 +20,11 @@ from sqlalchemy.orm import Session
 from forms import camunda_forms
 from forms import registry as form_registry
 
+from ..clock import SHANGHAI
 from ..errors import InvalidInput, NotFound
 from .store import definitions
 from .store.models import Deployment, ProcessDefinition, Resource
+from .typed_variables import Long
 
 CAMUNDA = "http://camunda.org/schema/1.0/bpmn"
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -128,13 +131,37 @@ def start_event_of(session: Session, definition: ProcessDefinition) -> str | Non
     return None
 
 
-def validate(drawn: DrawnForm, data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """(clean, {}) or ({}, every field error) for a drawn form; `data` unchanged for "none"."""
+def validate(drawn: DrawnForm, data: dict[str, Any], current: dict[str, Any] | None = None
+             ) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(clean, {}) or ({}, every field error) for a drawn form; `data` unchanged for "none". `current`:
+    the variables the form was shown with (a read-only field may only send those back)."""
     if drawn.kind == "builtin":
         return form_registry.validate(drawn.form_key or "", data)
     if drawn.kind in ("camunda-form", "generated"):
-        return camunda_forms.validate_data(drawn.rules, data)
+        clean, errors = camunda_forms.validate_data(drawn.rules, data, current)
+        return (_declared_types(drawn.rules, clean) if drawn.kind == "generated" else clean), errors
     return data, {}
+
+
+def _declared_types(rules: list[camunda_forms.FieldRule], clean: dict[str, Any]) -> dict[str, Any]:
+    """A generated form's values as the types its fields declare, as Camunda's form types convert them:
+    a `long` field gives a Long, a `date` field a Date (a date alone means its midnight), so the variable
+    reads back with that type everywhere (issue 15 item 1)."""
+    out = dict(clean)
+    for rule in rules:
+        value, declared = out.get(rule.key), rule.extra.get("camunda_type")
+        if declared == "long" and isinstance(value, int) and not isinstance(value, bool):
+            out[rule.key] = Long(value)
+        elif declared == "date" and isinstance(value, str):
+            out[rule.key] = _moment(value)
+    return out
+
+
+def _moment(text: str) -> datetime:
+    """An ISO date or date-time (already checked by the form) as an aware datetime, Beijing time when
+    no offset is given."""
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=SHANGHAI)
 
 
 def _camunda_form(resource: Resource, form_key: str | None) -> DrawnForm:
@@ -216,6 +243,53 @@ def problems_in(name: str, content: bytes, form_names: set[str]) -> list[str]:
     return problems
 
 
+def form_ref_findings(session: Session, files: dict[str, bytes], forms: dict[str, bytes]
+                      ) -> tuple[list[str], list[str]]:
+    """(problems, warnings) of the `camunda:formRef`s the BPMN `files` draw, deployed with `forms`.
+
+    A problem (the deployment is refused): binding `deployment` to a form id that no file of this
+    deployment has: the task could never show or check its form. A warning (deployed anyway, as Camunda
+    resolves these when the task is reached): binding `latest` to a form id nobody deployed yet, or
+    binding `version` to a version that does not exist yet. Each names the file, element and form.
+    """
+    here = [_form_id_of(content) for content in forms.values()]
+    problems, warnings = [], []
+    for name, content in sorted(files.items()):
+        if not name.endswith((".bpmn", ".bpmn20.xml")):
+            continue
+        try:
+            root = etree.fromstring(content, parser=etree.XMLParser(resolve_entities=False, no_network=True))
+        except etree.XMLSyntaxError:
+            continue  # the diagram check reports it
+        for node in root.iter(f"{{{BPMN}}}userTask", f"{{{BPMN}}}startEvent"):
+            form_id = node.get(f"{{{CAMUNDA}}}formRef")
+            if not form_id or "{" in form_id:  # none, or an expression resolved when the task is reached
+                continue
+            version = node.get(f"{{{CAMUNDA}}}formRefVersion") or ""
+            binding = node.get(f"{{{CAMUNDA}}}formRefBinding") or "latest"
+            where = f"{name} [{node.get('id')}] formRef {form_id} ({binding})"
+            known = len(form_versions(session, form_id)) + here.count(form_id)
+            if binding == "deployment" and form_id not in here:
+                problems.append(f"{where}: 本次部署没有该表单 / no form file of this deployment has id "
+                                f"'{form_id}' (include it as an additional file)")
+            elif binding == "version" and version.isdigit() and int(version) > known:
+                warnings.append(f"{where}: 该表单版本尚未部署，任务到达前须部署 / version "
+                                f"{version} of the form is not deployed yet "
+                                f"({known} deployed): deploy it before a task reaches this step")
+            elif binding == "latest" and known == 0:
+                warnings.append(f"{where}: 该表单尚未部署，任务到达前须部署 / no form with this id is "
+                                "deployed yet: deploy it before a task reaches this step")
+    return problems, warnings
+
+
+def _form_id_of(content: bytes) -> str | None:
+    try:
+        document = json.loads(content.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return None
+    return document.get("id") if isinstance(document, dict) else None
+
+
 def _named(session: Session, deployment_id: str, name: str) -> Resource | None:
     return session.scalars(sa.select(Resource).where(Resource.deployment_id == deployment_id,
                                                      Resource.name == name)).first()
@@ -239,11 +313,7 @@ _FORM_IDS: dict[str, str | None] = {}
 
 def _form_id(resource: Resource) -> str | None:
     if resource.id not in _FORM_IDS:
-        try:
-            document = json.loads(resource.content.decode("utf-8-sig"))
-            _FORM_IDS[resource.id] = document.get("id") if isinstance(document, dict) else None
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            _FORM_IDS[resource.id] = None
+        _FORM_IDS[resource.id] = _form_id_of(resource.content)
     return _FORM_IDS[resource.id]
 
 

@@ -25,6 +25,8 @@ from .store.models import Group, User, UserGroup
 
 USER_MISSING = "用户不存在 / User {id} does not exist"
 GROUP_MISSING = "组不存在 / Group {id} does not exist"
+LAST_ADMIN = ("不能移除最后一名系统管理员 / The last administrator cannot leave the admin group: add another "
+              "administrator first (otherwise only the command line could manage users again)")
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,9 @@ def create_group(ctx: Context, *, actor: Actor, group_id: str, name: str | None 
     with ctx.unit_of_work() as uow:
         if identities.find_group(uow.session, group_id) is not None:
             raise Conflict(f"组已存在 / Group {group_id} already exists")
+        twin = identities.group_named_alike(uow.session, group_id)
+        if twin is not None:  # "Admin" beside "admin" would grant nothing and confuse every list
+            raise Conflict(f"已有仅大小写不同的组 {twin} / Group {twin} differs only in case: use it")
         row = identities.add_group(uow.session, group_id=group_id, name=name or group_id, type_=type_)
         audit.record(uow.session, actor=actor, action="group.created", at=ctx.now(),
                      detail={"group": group_id, "name": row.name, "type": type_})
@@ -152,6 +157,8 @@ def remove_member(ctx: Context, *, actor: Actor, group_id: str, user_id: str) ->
             raise NotFound(GROUP_MISSING.format(id=group_id))
         kept = [m for m in user.groups if m.group_id != group_id]
         if len(kept) != len(user.groups):
+            if group_id == ADMIN and _active_admins(uow.session) == [user_id]:
+                raise Conflict(LAST_ADMIN)
             user.groups = kept
             audit.record(uow.session, actor=actor, action="group.member_removed", at=ctx.now(),
                          detail={"group": group_id, "user": user_id})
@@ -206,6 +213,8 @@ def delete_user(ctx: Context, *, actor: Actor, user_id: str) -> None:
         row = identities.find_user(uow.session, user_id)
         if row is None:
             raise NotFound(USER_MISSING.format(id=user_id))
+        if _active_admins(uow.session) == [user_id]:
+            raise Conflict(LAST_ADMIN)
         uow.session.delete(row)
         try:
             uow.session.flush()
@@ -214,6 +223,31 @@ def delete_user(ctx: Context, *, actor: Actor, user_id: str) -> None:
                            "records; deactivate it instead") from exc
         audit.record(uow.session, actor=actor, action="user.deleted", at=ctx.now(), detail={"user": user_id})
         uow.commit()
+
+
+def set_user_active(ctx: Context, *, actor: Actor, user_id: str, active: bool) -> None:
+    """Deactivate a user (they can no longer sign in or call the APIs; their records and history stay,
+    which deleting would not allow) or activate them again. Administrators only (Forbidden); NotFound for
+    an unknown user; Conflict for deactivating oneself or the last active administrator. Audited."""
+    require_admin(actor)
+    if not active and user_id == actor.id:
+        raise Conflict("不能停用自己 / You cannot deactivate your own user")
+    with ctx.unit_of_work() as uow:
+        row = identities.find_user(uow.session, user_id)
+        if row is None:
+            raise NotFound(USER_MISSING.format(id=user_id))
+        if row.active == active:
+            return
+        if not active and _active_admins(uow.session) == [user_id]:
+            raise Conflict(LAST_ADMIN)
+        row.active = active
+        audit.record(uow.session, actor=actor, action="user.activated" if active else "user.deactivated",
+                     at=ctx.now(), detail={"user": user_id})
+        uow.commit()
+
+
+def _active_admins(session) -> list[str]:
+    return [u.id for u in identities.members_of(session, {ADMIN}) if u.active]
 
 
 def identity_groups(ctx: Context, *, actor: Actor, user_id: str) -> tuple[list[GroupView], list[UserView]]:

@@ -22,6 +22,22 @@ def require_admin(actor: Actor | None) -> None:
         raise Forbidden("只有系统管理员可以管理用户和组 / Only administrators manage users and groups")
 
 
+MIN_PASSWORD, MAX_PASSWORD = 8, 128
+"""Characters of a password: at least 8 (NIST SP 800-63B); at most 128, so hashing one stays cheap."""
+
+def password_problem(user_id: str, password: str | None) -> str | None:
+    """Why `password` may not be set for `user_id` (bilingual), None when it may: too short, too long
+    or the user id itself."""
+    password = password or ""
+    if len(password) < MIN_PASSWORD:
+        return f"密码至少 {MIN_PASSWORD} 位 / The password needs at least {MIN_PASSWORD} characters"
+    if len(password) > MAX_PASSWORD:
+        return f"密码最多 {MAX_PASSWORD} 位 / The password may have at most {MAX_PASSWORD} characters"
+    if password.casefold() == (user_id or "").casefold():
+        return "密码不能与用户名相同 / The password must not be the user id"
+    return None
+
+
 def add_user(
     ctx: Context,
     *,
@@ -53,12 +69,15 @@ def add_user(
                              "(letters, digits, _ . -; at most 40)"]
     if not USER_ID.fullmatch(user_id or ""):
         problems["name"] = ["用户名不合法 / Malformed user id (letters, digits, _ . @ -; at most 64)"]
-    if len(password or "") < 8:
-        problems["password"] = ["密码至少 8 位 / The password needs at least 8 characters"]
+    problem = password_problem(user_id, password)
+    if problem:
+        problems["password"] = [problem]
     created: list[str] = []
     with ctx.unit_of_work() as uow:
         if "name" not in problems and identities.find_user(uow.session, user_id) is not None:
             problems["name"] = [f"用户已存在 / User {user_id} already exists"]
+        elif "name" not in problems and (twin := identities.user_named_alike(uow.session, user_id)):
+            problems["name"] = [f"已有仅大小写不同的用户 {twin} / User {twin} differs only in case"]
         missing = [g for g in groups if g not in malformed
                    and g not in identities.existing_groups(uow.session, set(groups))]
         if missing and not create_missing_groups:

@@ -7,10 +7,13 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from workflows.data import Short
+from workflows.data import Long, Short
 
-__all__ = ["SHORT", "Short", "TypedVariables", "kept_types", "stored_types"]
+__all__ = ["INT64", "SHORT", "Long", "Short", "TypedVariables", "kept_types", "stored_types"]
 SHORT = (-(2**15), 2**15 - 1)
+INT64 = (-(2**63), 2**63 - 1)
+WIDTHS = {"Short": SHORT, "Long": INT64}
+"""The declared integer types kept while the value still fits them."""
 
 
 class TypedVariables(dict[str, Any]):
@@ -29,13 +32,13 @@ def stored_types(variable_types_json: str | None) -> dict[str, str]:
 
 def kept_types(prior: Mapping[str, str], values: Mapping[str, Any], computed: Mapping[str, str]
                ) -> dict[str, str]:
-    """The types to store after a command: `computed` from the values in memory, plus a `Short` kept
-    from `prior` while its variable is still a whole number in the short range (a restored instance
-    holds plain ints, so the declaration would otherwise be lost on its next save)."""
+    """The types to store after a command: `computed` from the values in memory, plus a `Short` or
+    `Long` kept from `prior` while its variable is still a whole number in that type's range (a restored
+    instance holds plain ints, so the declaration would otherwise be lost on its next save)."""
     out = dict(computed)
     for name, kind in prior.items():
-        value = values.get(name)
-        if (kind == "Short" and name not in out and isinstance(value, int) and not isinstance(value, bool)
-                and SHORT[0] <= value <= SHORT[1]):
+        value, width = values.get(name), WIDTHS.get(kind)
+        if (width and name not in out and isinstance(value, int) and not isinstance(value, bool)
+                and width[0] <= value <= width[1]):
             out[name] = kind
     return out

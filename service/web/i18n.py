@@ -163,6 +163,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "ident_new_group": ("新建组", "New group"),
     "ident_group_created": ("组已创建", "Group created"),
     "ident_member_added": ("已加入组", "Added to the group"),
+    "ident_remove_member": ("移出组", "Remove from group"),
+    "ident_member_removed": ("已移出组", "Removed from the group"),
+    "ident_status": ("状态", "Status"),
+    "ident_active": ("在用", "Active"),
+    "ident_inactive": ("已停用", "Deactivated"),
+    "ident_deactivate": ("停用", "Deactivate"),
+    "ident_activate": ("启用", "Activate"),
+    "ident_user_activated": ("用户已启用", "User activated"),
+    "ident_user_deactivated": ("用户已停用，不能再登录；其记录保留",
+                               "User deactivated: they can no longer sign in; their records stay"),
     "ident_hint": (
         "流程图中 camunda:candidateGroups 可使用任何组；组的成员即可在待办中看到并办理该组的任务。"
         "用户也可通过 /engine-rest/user/create 或命令 consortium user add 创建。",

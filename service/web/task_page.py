@@ -16,6 +16,7 @@ from ..consortium.reviews.round_board import round_of_application
 from ..engine import comments, drafts, tasks, uploads
 from ..engine.inbox import next_task
 from ..errors import DiagramFailed, InvalidInput, NotFound
+from ..safe_json import MalformedRequest, loads
 from . import form_choices, form_fields
 from .common import actor, context, login_required, upload_dir
 from .i18n import t
@@ -151,14 +152,27 @@ def submit(task_id: str):
     return redirect(url_for("web_inbox.inbox"), code=303)
 
 
+INT64 = (-(2**63), 2**63 - 1)
+MAX_FIELDS = 1000  # values one form may send (as /engine-rest's variables per request)
+
+
 def _form_js_data(text: str) -> dict[str, Any]:
-    """The values form-js submitted (JSON of an object), InvalidInput otherwise."""
+    """The values form-js submitted (JSON of an object), parsed as /engine-rest parses a body (depth,
+    NUL bytes, surrogates, NaN, number sizes: `safe_json.loads`), with whole numbers within Camunda's
+    Long. InvalidInput (a 422 page naming the field) otherwise, so the page accepts no more than the API."""
     try:
-        data = json.loads(text or "{}")
-    except ValueError:
-        data = None
+        data = loads(text or "{}", "camunda_form_data")
+    except MalformedRequest as exc:
+        raise InvalidInput("表单数据无效 / The form data is not valid", {"_schema": [exc.reason]}) from None
     if not isinstance(data, dict):
         raise InvalidInput("表单数据无效 / The form data is not valid", {"_schema": ["not a JSON object"]})
+    if len(data) > MAX_FIELDS:
+        raise InvalidInput("表单数据无效 / The form data is not valid",
+                           {"_schema": [f"字段过多 / more than {MAX_FIELDS} values"]})
+    for key, value in data.items():
+        if isinstance(value, int) and not isinstance(value, bool) and not INT64[0] <= value <= INT64[1]:
+            raise InvalidInput("表单数据无效 / The form data is not valid",
+                               {key: ["整数超出范围 / whole number out of range (64-bit)"]})
     return data
 
 

@@ -4,19 +4,12 @@ and seeded: no 5xx, JSON where JSON is due (the check of tests/http/test_schemat
 
 from __future__ import annotations
 
-import copy
-
 import pytest
 import requests
 
-schemathesis = pytest.importorskip("schemathesis")
+pytest.importorskip("schemathesis")
 
-from hypothesis import HealthCheck, Phase, given, settings  # noqa: E402
-from hypothesis.errors import Unsatisfiable  # noqa: E402
-from schemathesis.checks import not_a_server_error  # noqa: E402
-from schemathesis.generation import GenerationMode  # noqa: E402
-
-from tests.http.test_schemathesis_engine import _content_type  # noqa: E402
+from tests.support.fuzz import engine_rest_operations, probe_engine_rest  # noqa: E402
 
 EXAMPLES = 4
 IDENTITY = {
@@ -37,49 +30,15 @@ IDENTITY = {
 }
 
 
-def _document(camunda_openapi: dict) -> dict:
-    document = copy.deepcopy(camunda_openapi)
-    document["paths"] = {
-        path: {m: op for m, op in operations.items() if (path, m) in IDENTITY}
-        for path, operations in document["paths"].items()
-        if any((path, m) in IDENTITY for m in operations)
-    }
-    return document
-
-
 @pytest.mark.parametrize("login", ["admin", "lead1"])
 def test_the_identity_operations_have_no_server_errors(server, camunda_openapi, login):
-    schema = schemathesis.openapi.from_dict(_document(camunda_openapi))
+    operations = engine_rest_operations(camunda_openapi, IDENTITY)
+    assert len(operations) == len(IDENTITY)
+    # DELETE /user/{id} is fuzzed below with ids that exist only for it: the demo users must stay
+    kept = [op for op in operations if not (op.method.upper() == "DELETE" and op.path == "/user/{id}")]
+    failures = probe_engine_rest(server, kept, login, examples=EXAMPLES)
     session = requests.Session()
     session.auth = (login, "demo1234")
-    failures: list[str] = []
-    operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) == len(IDENTITY)
-    for operation in operations:
-        if operation.method.upper() == "DELETE" and operation.path == "/user/{id}":
-            continue  # fuzzed below with ids that exist only for it: the demo users must stay
-        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-
-            @settings(max_examples=EXAMPLES, derandomize=True, database=None, deadline=None,
-                      phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
-            @given(case=operation.as_strategy(generation_mode=mode))
-            def probe(case) -> None:
-                response = case.call(base_url=server.base + "/engine-rest", session=session, timeout=60)
-                try:
-                    case.validate_response(response, checks=[not_a_server_error])
-                    if response.content:
-                        kind = _content_type(response.headers)
-                        assert kind.startswith(("application/json", "text/")), kind
-                except Exception as exc:  # noqa: BLE001 - every failure is reported at the end
-                    failures.append(f"{login} {case.method} {response.request.url[:300]} -> "
-                                    f"{response.status_code}: {str(exc).strip()[:400]}")
-
-            try:
-                probe()
-            except Unsatisfiable:
-                pass
-            except Exception as exc:  # noqa: BLE001
-                failures.append(f"{login} {mode.value} {operation.label}: {str(exc).strip()[:600]}")
     for user_id in ("nobody", "", "%00", "a" * 300, "admin"):
         answer = session.delete(f"{server.base}/engine-rest/user/{user_id}", timeout=60)
         if answer.status_code >= 500:

@@ -4,20 +4,12 @@ worker/administrator (owner) and as a lead unit, bounded and seeded: no 5xx, JSO
 
 from __future__ import annotations
 
-import copy
-
 import pytest
-import requests
 
-schemathesis = pytest.importorskip("schemathesis")
+pytest.importorskip("schemathesis")
 
-from hypothesis import HealthCheck, Phase, given, settings  # noqa: E402
-from hypothesis.errors import Unsatisfiable  # noqa: E402
-from schemathesis.checks import not_a_server_error  # noqa: E402
-from schemathesis.generation import GenerationMode  # noqa: E402
-
-from tests.http.test_schemathesis_engine import _content_type  # noqa: E402
 from tests.integrators.test_external_task_workers import deploy_and_start  # noqa: E402
+from tests.support.fuzz import engine_rest_operations, probe_engine_rest  # noqa: E402
 
 EXAMPLES = 3
 NEW = {
@@ -71,60 +63,15 @@ NEW = {
 }
 
 
-def _document(camunda_openapi: dict) -> dict:
-    document = copy.deepcopy(camunda_openapi)
-    document["paths"] = {
-        path: {m: op for m, op in operations.items() if (path, m) in NEW}
-        for path, operations in document["paths"].items()
-        if any((path, m) in NEW for m in operations)
-    }
-    return document
+def _no_long_poll(case) -> None:
+    if case.method == "POST" and case.path == "/external-task/fetchAndLock" and isinstance(case.body, dict):
+        case.body["asyncResponseTimeout"] = 0  # no long poll in a fuzz run
 
 
 @pytest.mark.parametrize("login", ["owner", "lead1"])
 def test_the_new_operations_have_no_server_errors(server, camunda_openapi, login):
     deploy_and_start(server)  # an external task waits, so fetches and reports meet real rows too
-    schema = schemathesis.openapi.from_dict(_document(camunda_openapi))
-    session = requests.Session()
-    session.auth = (login, "demo1234")
-    failures: list[str] = []
-    operations = [result.ok() for result in schema.get_all_operations()]
+    operations = engine_rest_operations(camunda_openapi, NEW)
     assert len(operations) == len(NEW)
-    for operation in operations:
-        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-
-            @settings(
-                max_examples=EXAMPLES,
-                derandomize=True,
-                database=None,
-                deadline=None,
-                phases=[Phase.explicit, Phase.generate],
-                suppress_health_check=list(HealthCheck),
-            )
-            @given(case=operation.as_strategy(generation_mode=mode))
-            def probe(case) -> None:
-                if (
-                    case.method == "POST"
-                    and case.path == "/external-task/fetchAndLock"
-                    and isinstance(case.body, dict)
-                ):
-                    case.body["asyncResponseTimeout"] = 0  # no long poll in a fuzz run
-                response = case.call(base_url=server.base + "/engine-rest", session=session, timeout=60)
-                try:
-                    case.validate_response(response, checks=[not_a_server_error])
-                    if response.content:
-                        kind = _content_type(response.headers)
-                        assert kind.startswith(("application/json", "text/")), kind
-                except Exception as exc:  # noqa: BLE001 - every failure is reported at the end
-                    failures.append(
-                        f"{login} {case.method} {response.request.url[:300]} -> "
-                        f"{response.status_code}: {str(exc).strip()[:400]}"
-                    )
-
-            try:
-                probe()
-            except Unsatisfiable:
-                pass
-            except Exception as exc:  # noqa: BLE001
-                failures.append(f"{login} {mode.value} {operation.label}: {str(exc).strip()[:600]}")
+    failures = probe_engine_rest(server, operations, login, examples=EXAMPLES, prepare=_no_long_poll)
     assert not failures, f"{len(failures)} failures:\n" + "\n".join(failures[:40])

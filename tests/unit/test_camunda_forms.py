@@ -58,14 +58,16 @@ def test_generated_fields_and_their_form_js_rendering():
         {"id": "level", "type": "enum", "options": [{"id": "pub", "name": "公开"}],
          "validation": [{"name": "required", "config": None}, {"name": "readonly", "config": None}]},
     ], element="Task_1")
-    errors = cf.validate_data(rules, {"n": 10, "level": "pub"})[1]
+    shown = {"level": "pub"}  # a read-only field may send back only what the form shows
+    errors = cf.validate_data(rules, {"n": 10, "level": "pub"}, shown)[1]
     assert set(errors) == {"n"} and "9" in errors["n"][0] and "9.0" not in errors["n"][0]
-    assert cf.validate_data(rules, {"n": 1.5, "level": "pub"})[1].keys() == {"n"}
+    assert cf.validate_data(rules, {"n": 1.5, "level": "pub"}, shown)[1].keys() == {"n"}
+    assert cf.validate_data(rules, {"n": 1, "level": "other"}, shown)[1].keys() == {"level"}
     drawn = cf.rules_to_form_js(rules)
     assert drawn["components"][0] == {"type": "number", "key": "n", "id": "Field_n", "label": "份数",
                                       "validate": {"max": 9}, "decimalDigits": 0}
     assert drawn["components"][1]["values"] == [{"label": "公开", "value": "pub"}]
-    assert drawn["components"][1]["readonly"] is True
+    assert drawn["components"][1]["disabled"] is True  # shown, never sent back by the viewer
     assert cf.form_js_rules(drawn)[1].options == ["pub"]
     with pytest.raises(cf.FormDefinitionInvalid, match="Task_1 formField 'x'"):
         cf.form_data_rules([{"id": "x", "type": "color"}], element="Task_1")

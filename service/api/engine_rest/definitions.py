@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import jsonify
 
-from ...engine import browse, instance_admin, instances
+from ...engine import browse, deployed_resources, instance_admin, instances
 from ...engine.store.models import ProcessDefinition
 from ..auth import context
 from .blueprint import actor, bp
@@ -183,14 +183,20 @@ def _start(definition: ProcessDefinition):
 
 @bp.get("/process-definition/<definition_id>/form-variables")
 def start_form_variables(definition_id: str):
-    _definition(definition_id)
-    return jsonify({})
+    return _start_form_variables(_definition(definition_id))
 
 
 @bp.get("/process-definition/key/<key>/form-variables")
 def start_form_variables_by_key(key: str):
-    _definition(key=key)
-    return jsonify({})
+    return _start_form_variables(_definition(key=key))
+
+
+def _start_form_variables(definition: ProcessDefinition):
+    """The start form's generated fields with their default values (Camunda's GetStartFormVariablesCmd)."""
+    params = query_params({"variableNames", "deserializeValues"})
+    params.flag("deserializeValues")
+    values = deployed_resources.start_form_variables(context(), definition=definition)
+    return jsonify(to_typed_map(values, params.texts("variableNames")))
 
 
 # --- suspension (issue 16) ------------------------------------------------------------------------------

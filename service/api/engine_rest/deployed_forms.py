@@ -56,9 +56,17 @@ def task_deployed_form(task_id: str):
     return _file(content, "form.form", attachment=False)
 
 
+@bp.get("/process-definition/key/<key>/deployed-start-form")
+def deployed_start_form_by_key(key: str):
+    return _deployed_start_form(browse.get_definition(context(), key=key))
+
+
 @bp.get("/process-definition/<definition_id>/deployed-start-form")
 def deployed_start_form(definition_id: str):
-    definition = browse.get_definition(context(), definition_id=definition_id)
+    return _deployed_start_form(browse.get_definition(context(), definition_id=definition_id))
+
+
+def _deployed_start_form(definition):
     content = deployed_resources.start_deployed_form(context(), definition=definition)
     return _file(content, "form.form", attachment=False)
 

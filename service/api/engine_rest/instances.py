@@ -18,7 +18,8 @@ from .blueprint import actor, bp
 from .errors import BadRequest
 from .params import json_body, link, query_params
 from .strict import boolean, check_fields, text
-from .variables import patch_body, to_typed_map, typed_value, variable_body
+from .variable_routes import add_variable_routes
+from .variables import to_typed_map
 
 SUPPORTED = {
     "processInstanceIds",
@@ -262,44 +263,25 @@ def _node(
 # --- administration (issue 16): variables, cancel, suspension ---------------------------------------------
 
 
-@bp.get("/process-instance/<instance_id>/variables/<name>")
-def instance_variable(instance_id: str, name: str):
-    query_params({"deserializeValue"}).flag("deserializeValue")
+def _instance_variables(instance_id: str):
     _running(instance_id)
-    values = browse.instance_variables(context(), instance_id=instance_id, actor=actor())
-    if name not in values:
-        raise NotFound(f"流程变量不存在 / process instance variable with name {name} does not exist")
-    return jsonify(typed_value(values, name))
+    return browse.instance_variables(context(), instance_id=instance_id, actor=actor())
 
 
-@bp.put("/process-instance/<instance_id>/variables/<name>")
-def put_instance_variable(instance_id: str, name: str):
-    value = variable_body(name)
+def _set_instance_variables(instance_id: str, modifications: dict[str, Any], deletions: list[str]) -> None:
     instance_admin.set_variables(
-        context(), actor=actor(), instance_id=instance_id, modifications={name: value}, deletions=[]
+        context(), actor=actor(), instance_id=instance_id, modifications=modifications, deletions=deletions
     )
-    return "", 204
 
 
-@bp.delete("/process-instance/<instance_id>/variables/<name>")
-def delete_instance_variable(instance_id: str, name: str):
-    instance_admin.set_variables(
-        context(), actor=actor(), instance_id=instance_id, modifications={}, deletions=[name]
-    )
-    return "", 204
-
-
-@bp.post("/process-instance/<instance_id>/variables")
-def modify_instance_variables(instance_id: str):
-    modifications, deletions = patch_body()
-    instance_admin.set_variables(
-        context(),
-        actor=actor(),
-        instance_id=instance_id,
-        modifications=modifications,
-        deletions=deletions,
-    )
-    return "", 204
+add_variable_routes(
+    bp,
+    "/process-instance/<owner_id>/variables",
+    "instance_variables",
+    read=_instance_variables,
+    write=_set_instance_variables,
+    missing="流程变量不存在 / process instance variable with name {name} does not exist",
+)
 
 
 @bp.delete("/process-instance/<instance_id>")

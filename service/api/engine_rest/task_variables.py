@@ -14,50 +14,22 @@ from __future__ import annotations
 from flask import jsonify
 
 from ...engine import instance_admin, tasks
-from ...errors import NotFound
 from ..auth import context
 from .blueprint import actor, bp
 from .params import query_params
-from .variables import patch_body, to_typed_map, typed_value, variable_body
+from .variable_routes import add_variable_routes
+from .variables import to_typed_map
 
-
-@bp.get("/task/<task_id>/variables/<name>")
-def task_variable(task_id: str, name: str):
-    query_params({"deserializeValue"}).flag("deserializeValue")
-    values = tasks.task_variables(context(), task_id=task_id, actor=actor(), with_item=False)
-    if name not in values:
-        raise NotFound(f"任务变量不存在 / task variable with name {name} does not exist")
-    return jsonify(typed_value(values, name))
-
-
-@bp.put("/task/<task_id>/variables/<name>")
-def put_task_variable(task_id: str, name: str):
-    value = variable_body(name)
-    instance_admin.set_task_variables(
-        context(), actor=actor(), task_id=task_id, modifications={name: value}, deletions=[]
-    )
-    return "", 204
-
-
-@bp.delete("/task/<task_id>/variables/<name>")
-def delete_task_variable(task_id: str, name: str):
-    instance_admin.set_task_variables(
-        context(), actor=actor(), task_id=task_id, modifications={}, deletions=[name]
-    )
-    return "", 204
-
-
-@bp.post("/task/<task_id>/variables")
-def modify_task_variables(task_id: str):
-    modifications, deletions = patch_body()
-    instance_admin.set_task_variables(
-        context(),
-        actor=actor(),
-        task_id=task_id,
-        modifications=modifications,
-        deletions=deletions,
-    )
-    return "", 204
+add_variable_routes(
+    bp,
+    "/task/<owner_id>/variables",
+    "task_variables",
+    read=lambda task_id: tasks.task_variables(context(), task_id=task_id, actor=actor(), with_item=False),
+    write=lambda task_id, modifications, deletions: instance_admin.set_task_variables(
+        context(), actor=actor(), task_id=task_id, modifications=modifications, deletions=deletions
+    ),
+    missing="任务变量不存在 / task variable with name {name} does not exist",
+)
 
 
 @bp.get("/task/<task_id>/localVariables")
@@ -67,39 +39,13 @@ def task_local_variables(task_id: str):
     return jsonify(to_typed_map(values))
 
 
-@bp.get("/task/<task_id>/localVariables/<name>")
-def task_local_variable(task_id: str, name: str):
-    query_params({"deserializeValue"}).flag("deserializeValue")
-    values = tasks.task_variables(context(), task_id=task_id, actor=actor(), local_only=True)
-    if name not in values:
-        raise NotFound(f"任务局部变量不存在 / task variable with name {name} does not exist")
-    return jsonify(typed_value(values, name))
-
-
-@bp.put("/task/<task_id>/localVariables/<name>")
-def put_task_local_variable(task_id: str, name: str):
-    instance_admin.set_task_local_variables(
-        context(), actor=actor(), task_id=task_id, modifications={name: variable_body(name)}, deletions=[]
-    )
-    return "", 204
-
-
-@bp.delete("/task/<task_id>/localVariables/<name>")
-def delete_task_local_variable(task_id: str, name: str):
-    instance_admin.set_task_local_variables(
-        context(), actor=actor(), task_id=task_id, modifications={}, deletions=[name]
-    )
-    return "", 204
-
-
-@bp.post("/task/<task_id>/localVariables")
-def modify_task_local_variables(task_id: str):
-    modifications, deletions = patch_body()
-    instance_admin.set_task_local_variables(
-        context(),
-        actor=actor(),
-        task_id=task_id,
-        modifications=modifications,
-        deletions=deletions,
-    )
-    return "", 204
+add_variable_routes(
+    bp,
+    "/task/<owner_id>/localVariables",
+    "task_local_variables",
+    read=lambda task_id: tasks.task_variables(context(), task_id=task_id, actor=actor(), local_only=True),
+    write=lambda task_id, modifications, deletions: instance_admin.set_task_local_variables(
+        context(), actor=actor(), task_id=task_id, modifications=modifications, deletions=deletions
+    ),
+    missing="任务局部变量不存在 / task variable with name {name} does not exist",
+)

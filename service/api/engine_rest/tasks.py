@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import jsonify
 
-from ...engine import browse, tasks
+from ...engine import browse, deployed_resources, tasks
 from ...engine.history import completed_task
 from ...engine.store.models import HumanTask
 from ...engine.store.tasks import TaskQuery
@@ -233,7 +233,11 @@ def _variables(task_id: str):
 
 @bp.get("/task/<task_id>/form-variables")
 def form_variables(task_id: str):
-    return _variables(task_id)
+    params = query_params({"variableNames", "deserializeValues"})
+    params.flag("deserializeValues")
+    values = tasks.task_variables(context(), task_id=task_id, actor=actor(), with_item=False)
+    values = deployed_resources.task_form_variables(context(), task_id=task_id, actor=actor(), values=values)
+    return jsonify(to_typed_map(values, params.texts("variableNames")))
 
 
 @bp.get("/task/<task_id>/variables")

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from ...clock import SHANGHAI
-from ...engine.typed_variables import SHORT, Short
+from ...engine.typed_variables import SHORT, Long, Short
 from ..edge import MalformedRequest, loads
 from .errors import BadRequest
 from .params import format_date, json_body, parse_date
@@ -24,6 +24,8 @@ from .strict import check_fields
 INT32 = (-(2**31), 2**31 - 1)
 INT64 = (-(2**63), 2**63 - 1)
 JSON_FORMAT = "application/json"
+MAX_VARIABLES = 1000
+"""Variables one request may set: far more than any form; 60,000 would bloat every later read."""
 
 
 def to_typed(value: Any, kind: str | None = None) -> dict[str, Any]:
@@ -44,6 +46,8 @@ def to_typed(value: Any, kind: str | None = None) -> dict[str, Any]:
     if isinstance(value, int):
         if kind == "Short" and SHORT[0] <= value <= SHORT[1]:
             return {"value": value, "type": "Short", "valueInfo": {}}
+        if kind == "Long" and INT64[0] <= value <= INT64[1]:
+            return {"value": value, "type": "Long", "valueInfo": {}}
         kind = "Integer" if INT32[0] <= value <= INT32[1] else "Long"
         return {"value": value, "type": kind, "valueInfo": {}}
     if isinstance(value, float):
@@ -72,6 +76,8 @@ def from_typed_map(body: Any, field: str = "variables") -> dict[str, Any]:
         return {}
     if not isinstance(body, dict):
         raise BadRequest(f"'{field}' must be an object of typed variables")
+    if len(body) > MAX_VARIABLES:
+        raise BadRequest(f"'{field}' 变量过多 / {len(body)} variables; at most {MAX_VARIABLES} a request")
     return {name: from_typed(name, dto) for name, dto in body.items()}
 
 
@@ -79,15 +85,17 @@ def from_typed(name: str, dto: Any) -> Any:
     """One VariableValueDto as a plain value. Raises BadRequest naming the variable: a blank name (no
     script or expression could read it), a value its type does not admit, an unsupported type."""
     if not isinstance(name, str) or not name.strip():
-        raise BadRequest(f"变量名不能为空 / Variable name must not be blank: '{name}'")
+        raise BadRequest(f"变量名不能为空 / Variable name must not be blank: '{_shown(name)}'")
     if not isinstance(dto, dict):
-        raise BadRequest(f"Variable '{name}' must be an object with 'value' and 'type'")
+        raise BadRequest(f"Variable '{_shown(name)}' must be an object with 'value' and 'type'")
     value, kind = dto.get("value"), dto.get("type")
     info = dto.get("valueInfo") or {}
-    if kind is None:
-        return value  # Camunda infers the type from the JSON value
+    if kind is None:  # Camunda infers the type from the JSON value: a whole number is at most a Long
+        if isinstance(value, int) and not isinstance(value, bool) and not INT64[0] <= value <= INT64[1]:
+            raise BadRequest(f"Cannot convert value of variable '{_shown(name)}' to type Long: out of range")
+        return value
     if not isinstance(kind, str):
-        raise BadRequest(f"Variable '{name}': 'type' must be a string")
+        raise BadRequest(f"Variable '{_shown(name)}': 'type' must be a string")
     kind_l = kind.lower()
     if value is None or kind_l == "null":
         return None
@@ -95,15 +103,23 @@ def from_typed(name: str, dto: Any) -> Any:
         convert = _CONVERTERS[kind_l]
     except KeyError:
         raise BadRequest(
-            f"Unsupported value type '{kind}' for variable '{name}'; supported: "
+            f"Unsupported value type '{_shown(kind)}' for variable '{_shown(name)}'; supported: "
             + ", ".join(sorted(t.capitalize() for t in _CONVERTERS))
         ) from None
     try:
         return convert(value, info)
     except (TypeError, ValueError) as exc:
         raise BadRequest(
-            f"Cannot convert value '{value}' of variable '{name}' to type {kind}: {exc}"
+            f"Cannot convert value '{_shown(value)}' of variable '{_shown(name)}' to type {_shown(kind)}: "
+            f"{exc}"
         ) from None
+
+
+def _shown(value: Any, limit: int = 80) -> str:
+    """A refused value as an error message quotes it: at most `limit` characters (a 5 MB value is not
+    echoed back)."""
+    text = str(value)
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text)} characters)"
 
 
 def _string(value: Any, _info: dict) -> str:
@@ -179,7 +195,7 @@ _CONVERTERS = {
     "boolean": _boolean,
     "short": lambda v, i: Short(_integer(SHORT)(v, i)),
     "integer": _integer(INT32),
-    "long": _integer(INT64),
+    "long": lambda v, i: Long(_integer(INT64)(v, i)),
     "double": _double,
     "date": _date,
     "json": _json,

@@ -94,6 +94,20 @@ def find_group(session: Session, group_id: str) -> Group | None:
     return session.get(Group, group_id)
 
 
+def user_named_alike(session: Session, user_id: str) -> str | None:
+    """The id of a user whose id equals `user_id` but for letter case, None if there is none."""
+    return session.scalars(
+        sa.select(User.id).where(sa.func.lower(User.id) == user_id.lower(), User.id != user_id)
+    ).first()
+
+
+def group_named_alike(session: Session, group_id: str) -> str | None:
+    """The id of a group whose id equals `group_id` but for letter case, None if there is none."""
+    return session.scalars(
+        sa.select(Group.id).where(sa.func.lower(Group.id) == group_id.lower(), Group.id != group_id)
+    ).first()
+
+
 def existing_groups(session: Session, group_ids: list[str] | set[str]) -> set[str]:
     """Which of `group_ids` are rows of app_group."""
     if not group_ids:
