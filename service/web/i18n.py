@@ -483,6 +483,8 @@ ACTIONS = {
     "task.claimed": ("认领任务", "Task claimed"),
     "task.unclaimed": ("退回认领", "Task unclaimed"),
     "task.assigned": ("转办任务", "Task assigned"),
+    "task.delegated": ("委托办理", "Task delegated"),
+    "task.resolved": ("委托办结交回", "Delegated task resolved"),
     "task.commented": ("任务留言", "Task comment"),
     "task.completed": ("办理完成", "Task completed"),
     "task.canceled": ("任务取消", "Task cancelled"),
