@@ -92,10 +92,15 @@ def read_casefile(ctx: Context, *, instance_id: str, actor: Actor) -> Casefile:
     with ctx.unit_of_work(write=False) as uow:
         session = uow.session
         instances.get_visible(session, instance_id, actor)
-        events = session.scalars(
+        events = list(session.scalars(
             sa.select(AuditEvent).where(AuditEvent.instance_id == instance_id).order_by(AuditEvent.id)
-        )
+        ))
         names = {a["element_id"]: a["name"] for a in state["activities"] if a.get("name")}
+        for e in events:  # a called process's tasks: their names as created (not the main diagram's)
+            if e.action == "task.created" and e.element_id and e.element_id not in names:
+                name = json.loads(e.detail_json or "{}").get("name")
+                if name:
+                    names[e.element_id] = name
         secrecy = ReviewerSecrecy(session, actor)
         notes = dict(session.execute(
             sa.select(TaskComment.id, TaskComment.message).where(TaskComment.instance_id == instance_id)

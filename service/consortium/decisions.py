@@ -67,6 +67,6 @@ def event_note(action: str, detail_json: str | None, comments: dict[str, str]) -
         return None
     if action == "task.commented":
         return comments.get(str(detail.get("comment")))
-    if action == "task.assigned" and detail.get("to"):
+    if action in ("task.assigned", "task.delegated", "task.resolved") and detail.get("to"):
         return str(detail["to"])
     return None

@@ -328,6 +328,7 @@ def seed_applications(ctx: Context, clock: MovableClock, now: datetime) -> list[
         pending_jobs_until = clock.now()
 
     evaluated = False
+    in_publicity: Driver | None = None
     for n, app in enumerate(APPLICATIONS, start=1):
         start = now - timedelta(days=STARTED_DAYS_AGO[app.stage], hours=n)
         if app.stage == "filed" and not evaluated:
@@ -338,8 +339,22 @@ def seed_applications(ctx: Context, clock: MovableClock, now: datetime) -> list[
         for _ in _walk(driver, app.stage, move_to, now):
             pass
         seeded.append({"number": driver.number, "stage": app.stage, "name": app.name})
+        if app.stage == "in_publicity":
+            in_publicity = driver
     move_to(now)
+    if in_publicity is not None:
+        _object(in_publicity)
     return seeded
+
+
+def _object(d: Driver) -> None:
+    """The public's objection to the application in publicity, lodged now: objections are received
+    from the period's first day (the day after publication, Beijing time), which has begun by now."""
+    lodge_objection(
+        d.ctx, application_no=d.number, objector_name="青岛某精密机械有限公司 李先生",
+        contact="13905321234", objector_unit="青岛某精密机械有限公司",
+        reason="申报材料所列中试线系租赁设备，与建设方案所述自有设备不符，请予核实。",
+    )
 
 
 def _open_evaluation(ctx: Context, move_to, now: datetime) -> None:
@@ -406,12 +421,7 @@ def _walk(d: Driver, stage: str, move_to, now: datetime) -> Iterator[None]:
     move_to(defense + timedelta(minutes=5))
     d.score()
     d.select()
-    if depth == 6:
-        lodge_objection(
-            d.ctx, application_no=d.number, objector_name="青岛某精密机械有限公司 李先生",
-            contact="13905321234", objector_unit="青岛某精密机械有限公司",
-            reason="申报材料所列中试线系租赁设备，与建设方案所述自有设备不符，请予核实。",
-        )
+    if depth == 6:  # its objection comes once the period has started (seed_applications, at the end)
         return
     move_to(d.publicity_end() + timedelta(hours=1))
     if depth == 7:

@@ -1,6 +1,9 @@
 """Publicity (公示): objections from the public, recorded one by one during the publicity period.
 
-Anonymous objections are refused and late ones too (DOMAIN-NOTES §3.2). Each objection is a row of its
+Anonymous objections are refused, and so are late ones and early ones (DOMAIN-NOTES §3.2): the notice,
+published on its publication day, states the period's start and end dates (counting starts the day
+after publication, engine/calendar.publicity_period), and objections are received from its first day
+00:00 to its last day 24:00, Beijing time. Each objection is a row of its
 own with a receipt number and a verification code (printed on the receipt); when publicity ends the
 process gives the city clerk one handling task per objection (consortium/objections.py).
 """
@@ -12,6 +15,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from ..actors import Actor
+from ..clock import local_today
 from ..context import Context
 from ..engine.commands import run_command
 from ..engine.store import audit, instances
@@ -45,7 +49,8 @@ def lodge_objection(
     Raises:
         InvalidInput: anonymous, no contact, or a reason under 10 characters (naming the fields).
         NotFound: the application has no publicity notice.
-        Conflict: the publicity period has ended.
+        Conflict: the publicity period has not started yet (before its start date in Beijing time, e.g.
+            on the publication day) or has ended.
     """
     now = ctx.now()
     problems = {}
@@ -70,6 +75,12 @@ def lodge_objection(
             raise NotFound(
                 f"{application_no} 不在公示中：公示开始后方可提出异议 / {application_no} is not in "
                 "publicity: objections are accepted once its publicity notice is published"
+            )
+        if local_today(now) < notice.start_date:
+            start = notice.start_date.isoformat()
+            raise Conflict(
+                f"公示期自 {start} 起，公示开始前不受理异议 / "
+                f"Publicity runs from {start}; objections are not accepted before it starts"
             )
         if now >= notice.ends_at:
             raise Conflict(

@@ -31,6 +31,8 @@ OPERATIONS: dict[str, tuple[str, str, str]] = {
     "task.claimed": ("Claim", "Task", "TaskWorker"),
     "task.unclaimed": ("Claim", "Task", "TaskWorker"),
     "task.assigned": ("Assign", "Task", "TaskWorker"),
+    "task.delegated": ("Delegate", "Task", "TaskWorker"),
+    "task.resolved": ("Resolve", "Task", "TaskWorker"),
     "task.completed": ("Complete", "Task", "TaskWorker"),
     "job.retries_set": ("SetJobRetries", "Job", "Operator"),
     "job.executed": ("Execute", "Job", "Operator"),

@@ -63,6 +63,24 @@ def colleagues(ctx: Context, *, task_id: str, actor: Actor) -> list[tuple[str, s
         return found
 
 
+def delegates(ctx: Context, *, task_id: str, actor: Actor) -> list[tuple[str, str]]:
+    """(user id, display name) of the active users other than `actor` the task is offered to (by user,
+    or by group within the same organisation or district scope), to whom `actor`, its assignee, may
+    delegate it (`delegate_task`'s rule); [] when `actor` does not hold the task. NotFound if unseen."""
+    with ctx.unit_of_work(write=False) as uow:
+        session = uow.session
+        task = tasks.get_visible(session, task_id, actor, candidates=False)
+        if task.assignee != actor.id:
+            return []
+        found = []
+        for user in identity_store.list_users(session):
+            if user.id in (actor.id, task.owner) or not user.active:
+                continue
+            if tasks.is_candidate(session, task, identity_store.actor_of(user)):
+                found.append((user.id, user.display_name or user.id))
+        return found
+
+
 def task_variables(
     ctx: Context, *, task_id: str, actor: Actor, local_only: bool = False, with_item: bool = True
 ) -> TypedVariables:
@@ -185,6 +203,99 @@ def set_assignee(ctx: Context, *, task_id: str, user_id: str | None, actor: Acto
             task_id=task_id,
             element_id=task.element_id,
             detail={"from": task.assignee, "to": user_id},
+        )
+        uow.commit()
+
+
+def delegate_task(ctx: Context, *, task_id: str, user_id: str, actor: Actor) -> None:
+    """Delegate the task to `user_id` (Camunda's `delegateTask`, `POST /task/{id}/delegate`): the
+    assignee who delegates becomes the owner (an owner already set is kept), the delegation is PENDING
+    and the delegate the assignee, until it resolves the task (`resolve_task`) back to the owner.
+
+    Only the task's assignee delegates, and only to an active user the task is offered to within the
+    same scope (as claiming): delegating lets the delegate see the application, so it must never widen
+    who sees it. The delegate's `assignment` listeners run; audited `task.delegated`.
+
+    Raises:
+        NotFound: the task does not exist or the actor may not see it.
+        Forbidden: the actor is not the task's assignee.
+        InvalidInput (`userId`): the user is the actor, unknown, inactive or not offered the task.
+    """
+    with ctx.unit_of_work() as uow:
+        session = uow.session
+        task = tasks.get_visible(session, task_id, actor)
+        if task.assignee != actor.id:
+            raise Forbidden(
+                f"只有任务的办理人可以委托该任务 / Only the assignee of task {task_id} may delegate it"
+            )
+        target = identity_store.find_user(session, user_id) if user_id != actor.id else None
+        candidate = identity_store.actor_of(target) if target and target.active else None
+        if candidate is None or not tasks.is_candidate(session, task, candidate):
+            raise InvalidInput(
+                "被委托人须为可以办理该任务的其他用户 / The delegate must be another user offered this task",
+                {"userId": [f"{user_id} 不能办理该任务 / {user_id} may not take this task"]},
+            )
+        row = _locked_if_listening(ctx, session, task)
+        owner = task.owner or actor.id
+        tasks.delegate(session, task_id, user_id, actor.id)
+        instances.grant(session, task.instance_id, "user", user_id)
+        _assignment(ctx, session, row, task, user_id, actor)
+        audit.record(
+            session,
+            actor=actor,
+            action="task.delegated",
+            at=ctx.now(),
+            instance_id=task.instance_id,
+            task_id=task_id,
+            element_id=task.element_id,
+            detail={"from": task.assignee, "to": user_id, "owner": owner},
+        )
+        uow.commit()
+
+
+def resolve_task(ctx: Context, *, task_id: str, actor: Actor, data: dict[str, Any]) -> None:
+    """Resolve a delegated task (Camunda's `resolveTask`, `POST /task/{id}/resolve`): `data` becomes
+    process variables, the delegation RESOLVED and the task goes back to its owner, open, for the owner
+    to complete. `data` is checked against the task's form as a completion's would be, so what the
+    owner gets back is a valid form (no variables: nothing to check). Audited `task.resolved`.
+
+    Raises:
+        NotFound: the task does not exist or the actor may not see it.
+        Conflict: the task is not delegated (its delegation is not PENDING), or its instance is suspended.
+        Forbidden: the actor is not the delegate (the task's assignee).
+        InvalidInput: the form is invalid; `fields` lists every problem and nothing is saved.
+    """
+    now = ctx.now()
+    with ctx.unit_of_work() as uow:
+        session = uow.session
+        seen = tasks.get_visible(session, task_id, actor, candidates=False)
+        row = instances.lock(session, seen.instance_id)
+        task = session.get(HumanTask, task_id, populate_existing=True, options=[tasks.WITHOUT_CANDIDATES])
+        if task is None:
+            raise Conflict(f"任务已办结 / Task {task_id} has already been completed")
+        if task.delegation_state != "PENDING":
+            raise Conflict(
+                f"任务未被委托，无需交回 / Task {task_id} is not delegated: only a delegated task is resolved"
+            )
+        if task.assignee != actor.id:
+            raise Forbidden(f"只有被委托人可以交回该任务 / Only the delegate may resolve task {task_id}")
+        if row.suspended:
+            raise Conflict(
+                f"流程实例已挂起 / Task {task_id} cannot be resolved: its process instance is suspended"
+            )
+        clean = _validated(session, row, task, data, _seen_variables(task, row)[0]) if data else {}
+        if clean:
+            run_command(ctx, session, row, actor, lambda r, h, n: r.set_variables(clean, [], n), now)
+        tasks.resolve(session, task_id)
+        audit.record(
+            session,
+            actor=actor,
+            action="task.resolved",
+            at=now,
+            instance_id=row.id,
+            task_id=task_id,
+            element_id=task.element_id,
+            detail={"to": task.owner, "form": task.form_key, "data": masked(clean)},
         )
         uow.commit()
 

@@ -121,6 +121,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "legend_done": ("已完成", "Completed"),
     "legend_current": ("当前环节", "Current step"),
     "called": ("子流程", "Called process"),
+    "process.consortium_recommendation": ("创新联合体推荐备案", "Consortium recommendation and filing"),
+    "process.expert_review": ("专家评审", "Expert review"),
+    "process.lead_unit_failure": ("牵头单位履约失职处理", "Lead unit failure"),
+    "process.member_change": ("成员变更（补充协议）", "Member change (supplementary agreement)"),
+    "process.performance_evaluation": ("绩效评价", "Performance evaluation"),
+    "process_key": ("流程标识", "Key"),
     "back_main": ("返回主流程", "Back to the main process"),
     "timeline": ("办理记录", "Timeline"),
     "documents": ("材料", "Documents"),
@@ -502,6 +508,8 @@ ACTIONS = {
     "task.claimed": ("认领任务", "Task claimed"),
     "task.unclaimed": ("退回认领", "Task unclaimed"),
     "task.assigned": ("转办任务", "Task assigned"),
+    "task.delegated": ("委托办理", "Task delegated"),
+    "task.resolved": ("委托办结交回", "Delegated task resolved"),
     "task.commented": ("任务留言", "Task comment"),
     "task.completed": ("办理完成", "Task completed"),
     "task.canceled": ("任务取消", "Task cancelled"),
@@ -564,6 +572,11 @@ def step(value: str | None, name: str | None = None) -> str:
     return name or value or ""
 
 
+def process_name(key: str | None) -> str:
+    """A process's name for people: the translation of its key (`process.<key>`), else the key."""
+    return t(f"process.{key}") if f"process.{key}" in CATALOGUE else (key or "")
+
+
 def bilingual(message: object) -> str:
     """One half of a "中文 / English" message, in the page's language (either half if it is not bilingual)."""
     text = str(message)
@@ -593,6 +606,7 @@ def helpers() -> dict:
     """What every template may call."""
     return {
         "_": t, "lang": lang(), "msg": bilingual, "status_name": status, "action_name": action,
+        "process_name": process_name,
         "industry_name": industry, "role_name": role, "pick": pick,
         "step_name": step,
     }

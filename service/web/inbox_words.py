@@ -67,4 +67,25 @@ INBOX_WORDS: dict[str, tuple[str, str]] = {
     "no_applications": ("暂无申请", "No applications"),
     "nobody_waiting": ("无待办环节", "Nothing open"),
     "decision_outcome": ("结论", "Outcome"),
+    "delegate_task": ("委托他人办理", "Delegate to someone"),
+    "delegate_help": (
+        "被委托人办理后交回给您，由您确认并提交。",
+        "The delegate fills the form in and gives the task back to you to check and complete.",
+    ),
+    "delegate_to": ("被委托人", "Delegate"),
+    "delegate": ("委托", "Delegate"),
+    "task_delegated": ("已委托 {user} 办理", "Delegated to {user}"),
+    "delegated_badge": ("委托", "Delegated"),
+    "delegated_by": (
+        "{owner} 委托您办理，办理后交回委托人", "{owner} delegated this to you; resolve it back to them"
+    ),
+    "delegated_out": ("已委托 {user} 办理，待其交回", "Delegated to {user}, waiting for it back"),
+    "resolved_badge": ("委托已交回", "Resolved"),
+    "resolved_back": (
+        "被委托人已办理并交回，请核对后提交", "The delegate resolved it back to you: check and complete"
+    ),
+    "resolve": ("办理完毕，交回委托人", "Resolve back to the owner"),
+    "task_resolved": ("已交回 {user}", "Given back to {user}"),
+    "delegated_to": ("委托给", "delegated to"),
+    "resolved_to": ("交回", "resolved back to"),
 }

@@ -40,6 +40,8 @@ def _page(task_id: str, values: dict[str, Any] | None, errors: dict[str, list[st
     declined = reinvitation.declined(variables) if task.form_key == reinvitation.FORM_KEY else []
     if declined and values is None:  # a member declined: the others stay, the lead replaces the one who left
         values = reinvitation.prefill(variables)
+    if task.delegation_state == "RESOLVED" and values is None:  # the delegate's form, for the owner to check
+        values = {k: variables[k] for k in schema.get("properties", {}) if k in variables}
     try:
         drawn = tasks.drawn_form(ctx, task_id=task_id, actor=who)
     except InvalidInput as exc:  # a formRef no deployment holds: say so on the page, nothing to fill in
@@ -60,6 +62,7 @@ def _page(task_id: str, values: dict[str, Any] | None, errors: dict[str, list[st
         may_work=tasks.may_take(ctx, task_id=task_id, actor=who),  # never a form that would be refused
         objection=objections.view_for_task(ctx, task_id=task_id, actor=who),  # its own objection only
         colleagues=tasks.colleagues(ctx, task_id=task_id, actor=who),
+        delegates=tasks.delegates(ctx, task_id=task_id, actor=who),
         comments=comments.list_comments(ctx, task_id=task_id, actor=who),
         ff=form_fields,
         casefile=_casefile(task),
@@ -137,13 +140,20 @@ def submit(task_id: str):
         drafts.save_draft(ctx, task_id=task_id, actor=who, data=data)
         flash(t("draft_saved"), "ok")
         return redirect(url_for("web_task.show", task_id=task_id), code=303)
+    delegated = task.delegation_state == "PENDING" and task.assignee == who.id
     try:
-        tasks.complete_task(ctx, task_id=task_id, actor=who, data=data, form=True)
+        if delegated:  # the delegate's submission gives the task back to its owner, who completes it
+            tasks.resolve_task(ctx, task_id=task_id, actor=who, data=data)
+        else:
+            tasks.complete_task(ctx, task_id=task_id, actor=who, data=data, form=True)
     except InvalidInput as exc:
         return _page(task_id, data, form_fields.flatten_errors(exc.fields), 422)
     except DiagramFailed as exc:  # the diagram's code failed or looped: the form again, nothing was saved
         return _page(task_id, data, {"_schema": [str(exc)]}, 422)
     drafts.discard_drafts(ctx, task_id=task_id)
+    if delegated:
+        flash(t("task_resolved", user=task.owner), "ok")
+        return redirect(url_for("web_inbox.inbox"), code=303)
     following = next_task(ctx, actor=who, instance_id=task.instance_id)
     if following:
         flash(t("completed_next"), "ok")
@@ -234,4 +244,25 @@ def assign(task_id: str):
         comments.add_comment(ctx, task_id=task_id, actor=who, message=message)
     tasks.set_assignee(ctx, task_id=task_id, user_id=user_id, actor=who)
     flash(t("task_handed", user=user_id), "ok")
+    return redirect(url_for("web_inbox.inbox"), code=303)
+
+
+@bp.post("/tasks/<task_id>/delegate")
+@login_required
+def delegate(task_id: str):
+    """Delegate the task (its assignee only) to a user it is offered to, with an optional comment
+    (recorded first, while the sender still holds the task); the delegate resolves it back
+    (`tasks.delegate_task`). Anyone else named is refused before anything is saved."""
+    ctx, who = context(), actor()
+    user_id = (request.form.get("user_id") or "").strip()
+    if user_id not in {u for u, _ in tasks.delegates(ctx, task_id=task_id, actor=who)}:
+        raise InvalidInput(
+            "被委托人须为可以办理该任务的其他用户 / The delegate must be another user offered this task",
+            {"user_id": [f"{user_id or '—'} 不能办理该任务 / may not take this task"]},
+        )
+    message = (request.form.get("message") or "").strip()
+    if message:
+        comments.add_comment(ctx, task_id=task_id, actor=who, message=message)
+    tasks.delegate_task(ctx, task_id=task_id, user_id=user_id, actor=who)
+    flash(t("task_delegated", user=user_id), "ok")
     return redirect(url_for("web_inbox.inbox"), code=303)

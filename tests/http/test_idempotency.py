@@ -38,6 +38,7 @@ def count(ctx, model, *where) -> int:
 def test_a_replayed_objection_files_once_and_returns_the_first_receipt(ctx, server):
     walk = Walk(ctx)
     walk.through_to_publicity()
+    walk.into_publicity()  # objections are received from the period's first day
     visitor = server.client(None)
     form = {**tokens(visitor.get("/public/publicity").text, "/public/publicity/objections"),
             "application_no": walk.business_key, **OBJECTION}
@@ -92,6 +93,7 @@ def test_a_page_form_sent_twice_acts_once(ctx, server):
 def test_a_refused_submission_releases_its_token(ctx, server):
     walk = Walk(ctx)
     walk.through_to_publicity()
+    walk.into_publicity()  # objections are received from the period's first day
     visitor = server.client(None)
     form = {**tokens(visitor.get("/public/publicity").text, "/public/publicity/objections"),
             "application_no": walk.business_key, **OBJECTION, "contact": ""}

@@ -68,6 +68,7 @@ def complete_over_rest(server, task_id: str, form: dict) -> None:
 def test_three_objections_handled_one_by_one_two_dismissed_one_upheld(ctx, server, clock):
     walk = Walk(ctx)
     walk.through_to_publicity()
+    walk.into_publicity()  # objections are received from the period's first day
     pdf = documents.pdf()
     lodged = [lodge_on_the_page(server, walk, OBJECTIONS[0]), lodge_on_the_page(server, walk, OBJECTIONS[1]),
               lodge_on_the_page(server, walk, OBJECTIONS[2], attachment=pdf)]
@@ -155,6 +156,7 @@ def test_three_objections_handled_one_by_one_two_dismissed_one_upheld(ctx, serve
 def test_three_dismissed_objections_lead_to_the_filing_decision(ctx, server, clock):
     walk = Walk(ctx)
     walk.through_to_publicity()
+    walk.into_publicity()  # objections are received from the period's first day
     receipts = [
         publicity.lodge_objection(ctx, application_no=walk.business_key, objector_name=name,
                                   objector_unit=unit, contact=contact, reason=reason).receipt_no
@@ -195,6 +197,7 @@ def test_the_status_lookup_is_throttled_like_sign_in(ctx, server, clock):
     server.app.config["LOGIN_LIMITS"] = ("3 per 5 minutes", "30 per 5 minutes")
     walk = Walk(ctx)
     walk.through_to_publicity()
+    walk.into_publicity()  # objections are received from the period's first day
     receipt, code = lodge_on_the_page(server, walk, OBJECTIONS[0])
     for _ in range(3):
         assert status(server, receipt, "WRONGONE").status_code == 404
@@ -202,3 +205,40 @@ def test_the_status_lookup_is_throttled_like_sign_in(ctx, server, clock):
     assert throttled.status_code == 429 and throttled.headers["Retry-After"]
     clock.advance(minutes=6)
     assert status(server, receipt, code).status_code == 200
+
+
+def test_objections_are_received_from_the_first_day_of_the_period_beijing_time(ctx, server, clock):
+    """The notice is published the day before its period starts (it states both dates): an objection
+    on the publication day, up to 23:59:59 Beijing time, is refused naming the start date; from
+    00:00 of the start date it is received (issue 17 item 11)."""
+    from datetime import datetime, time, timedelta
+
+    from service.clock import SHANGHAI, local_today
+    from service.consortium.store.models import PublicityNotice
+
+    walk = Walk(ctx)
+    walk.through_to_publicity()
+    with ctx.unit_of_work(write=False) as uow:
+        notice = uow.session.scalars(
+            sa.select(PublicityNotice).where(PublicityNotice.instance_id == walk.instance_id)).one()
+    assert notice.start_date == local_today(notice.published_at) + timedelta(days=1)
+    board = server.client(None).get("/public/publicity").text
+    assert walk.business_key in board and f"{notice.start_date} — {notice.end_date}" in board
+
+    first = datetime.combine(notice.start_date, time(0), tzinfo=SHANGHAI)
+    name, unit, contact, reason = OBJECTIONS[0]
+    for moment in (clock.now(), first - timedelta(seconds=1)):  # publication day, to its last second
+        clock.set(moment)
+        visitor = server.client(None)
+        form = {**tokens(visitor.get("/public/publicity").text, "/public/publicity/objections"),
+                "application_no": walk.business_key, "objector_name": name, "objector_unit": unit,
+                "contact": contact, "reason": reason}
+        refused = visitor.post("/public/publicity/objections", data=form, allow_redirects=False)
+        assert refused.status_code == 409
+        assert f"公示期自 {notice.start_date} 起，公示开始前不受理异议" in refused.text
+        assert reason in refused.text  # the form comes back as typed
+    assert objection_rows(ctx) == {}
+
+    clock.set(first)
+    receipt, _ = lodge_on_the_page(server, walk, OBJECTIONS[0])
+    assert list(objection_rows(ctx)) == [receipt]

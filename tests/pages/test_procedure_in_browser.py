@@ -9,7 +9,9 @@ The tests of this module are chapters of one story and share one server and one 
 from __future__ import annotations
 
 import re
+from datetime import date, datetime, time, timedelta
 
+from service.clock import SHANGHAI
 from service.consortium.demo import ORGANISATIONS
 from service.engine import identities
 from service.engine.jobs import fire_due_jobs
@@ -345,7 +347,20 @@ def test_public_objection_gets_a_receipt_and_the_clerk_dismisses_it(site):
     assert "匿名异议不予受理" in page.locator("#objector_name-error").inner_text()
     assert page.locator("#reason").input_value().startswith("该联合体成员单位")
 
+    # published today, the period starts tomorrow (Beijing time): until then objections are refused
+    row = page.locator("#notices tr", has_text="青岛高端智能装备创新联合体").inner_text()
+    start = date.fromisoformat(re.search(r"(\d{4}-\d{2}-\d{2}) — ", row).group(1))
+    first = datetime.combine(start, time(0), tzinfo=SHANGHAI)
+    assert site.clock.now() < first
+    site.clock.set(first - timedelta(seconds=1))
     page.fill("#objector_name", "张三")
+    with page.expect_navigation():
+        page.click("#objection button[type=submit]")
+    assert f"公示期自 {start} 起，公示开始前不受理异议" in page.locator("#objection-problem").inner_text()
+    assert page.locator("#objector_name").input_value() == "张三"
+    shot(page, "objection-before-publicity")
+
+    site.clock.set(first)
     with page.expect_navigation():
         page.click("#objection button[type=submit]")
     receipt = page.locator("#receipt-no").inner_text()

@@ -38,6 +38,7 @@ def event(**changes) -> IntegrityEvent:
 def test_an_objection_upheld_for_false_materials_enters_the_lead_unit(ctx, clock):
     walk = Walk(ctx)
     walk.through_to_publicity()
+    walk.into_publicity()  # objections are received from the period's first day
     publicity.lodge_objection(
         ctx,
         application_no=walk.business_key,
@@ -69,6 +70,7 @@ def test_an_objection_upheld_for_false_materials_enters_the_lead_unit(ctx, clock
 def test_a_dismissed_objection_or_one_upheld_for_other_reasons_enters_nothing(ctx, clock):
     walk = Walk(ctx)
     walk.through_to_publicity()
+    walk.into_publicity()  # objections are received from the period's first day
     publicity.lodge_objection(
         ctx,
         application_no=walk.business_key,

@@ -83,6 +83,7 @@ def test_two_lead_units_starting_at_once(ctx):
 def test_fifty_simultaneous_objections_are_all_stored_with_distinct_receipts(ctx):
     walk = Walk(ctx)
     walk.through_to_publicity()
+    walk.into_publicity()  # objections are received from the period's first day
 
     def objections(i: int) -> list[str]:
         return [

@@ -186,6 +186,7 @@ def test_district_rejection_ends_the_application(ctx):
 def test_upheld_objection_means_not_filed(ctx, clock):
     walk = Walk(ctx)
     walk.through_to_publicity()
+    walk.into_publicity()  # objections are received from the period's first day
     receipt = publicity.lodge_objection(
         ctx,
         application_no=walk.business_key,
@@ -212,6 +213,7 @@ def test_upheld_objection_means_not_filed(ctx, clock):
 def test_dismissed_objection_continues_to_filing(ctx, clock):
     walk = Walk(ctx)
     walk.through_to_publicity()
+    walk.into_publicity()  # objections are received from the period's first day
     receipt = publicity.lodge_objection(
         ctx,
         application_no=walk.business_key,

@@ -77,6 +77,7 @@ def test_the_whole_procedure_walks_to_filing_on_renamed_ids(ctx, clock, ids):
     walk.do("Task_Selection")
     assert consortium_of(ctx, walk).status == "publicity"
 
+    walk.into_publicity()
     publicity.lodge_objection(
         ctx, application_no=walk.business_key, objector_name="钱某", objector_unit="某公司",
         contact="0532-12345678", reason="怀疑申报材料中的研发投入数据不实",

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 
 from service.actors import Actor
-from service.clock import local_today
+from service.clock import SHANGHAI, local_today
 from service.consortium.demo import ORGANISATIONS
 from service.consortium.reviews import panels, rounds, scoring, selection
 from service.consortium.store.models import PublicityNotice
@@ -288,6 +288,17 @@ class Walk:
             ).one()
         clock.set(max(clock.now(), notice.ends_at + timedelta(seconds=1)))
         jobs.fire_due_jobs(self.ctx)
+
+    def into_publicity(self) -> None:
+        """Move the context's clock to the first day of this application's publicity period (00:00
+        Beijing time), when objections are first received; the notice is published the day before."""
+        with self.ctx.unit_of_work(write=False) as uow:
+            notice = uow.session.scalars(
+                sa.select(PublicityNotice).where(PublicityNotice.instance_id == self.instance_id)
+            ).one()
+        first = datetime.combine(notice.start_date, time(0), tzinfo=SHANGHAI)
+        clock = self.ctx.clock
+        clock.set(max(clock.now(), first))
 
     def through_to_filing(self, clock) -> None:
         """The standard walk to filing: publicity passes without objection, the clerk confirms."""

@@ -273,7 +273,7 @@ def historic_task_dto(task: HistoricTask) -> dict[str, Any]:
         "name": task.name,
         "description": None,
         "deleteReason": task.delete_reason or ("completed" if task.end else None),
-        "owner": None,
+        "owner": task.owner,
         "assignee": task.assignee,
         "startTime": format_date(task.start),
         "endTime": format_date(task.end),

@@ -25,6 +25,8 @@ SUPPORTED = {
     "processDefinitionKey",
     "taskDefinitionKey",
     "assignee",
+    "owner",
+    "delegationState",
     "candidateGroup",
     "candidateUser",
     "unassigned",
@@ -49,11 +51,11 @@ def task_dto(row: HumanTask, definition_id: str | None) -> dict[str, Any]:
         "id": row.id,
         "name": row.name,
         "assignee": row.assignee,
-        "owner": None,
+        "owner": row.owner,
         "created": format_date(row.created_at),
         "due": format_date(row.due_at),
         "followUp": format_date(row.follow_up_at),
-        "delegationState": None,
+        "delegationState": row.delegation_state,
         "description": None,
         "executionId": row.instance_id,
         "parentTaskId": None,
@@ -86,6 +88,8 @@ def _query(params, *, paged: bool) -> TaskQuery | None:
         definition_key=params.text("processDefinitionKey"),
         element_id=params.text("taskDefinitionKey"),
         assignee=params.text("assignee"),
+        owner=params.text("owner"),
+        delegation_state=_delegation_state(params.text("delegationState")),
         candidate_group=params.text("candidateGroup"),
         candidate_user=params.text("candidateUser"),
         unassigned=params.flag("unassigned"),
@@ -97,6 +101,17 @@ def _query(params, *, paged: bool) -> TaskQuery | None:
         query.first, query.max_results = params.paging()
         query.sort_by, query.descending = params.sorting(SORTS, "created")
     return query
+
+
+DELEGATION_STATES = ("PENDING", "RESOLVED")
+
+
+def _delegation_state(value: str | None) -> str | None:
+    """Camunda's `delegationState` filter: PENDING or RESOLVED (400 naming the parameter otherwise)."""
+    if value is None or value in DELEGATION_STATES:
+        return value
+    raise BadRequest(f"delegationState 须为 PENDING 或 RESOLVED / Valid values for property "
+                     f"'delegationState' are 'PENDING' or 'RESOLVED', but was '{value}'")
 
 
 def _list(with_body: bool):
@@ -197,6 +212,31 @@ def assignee(task_id: str):
         raise BadRequest("userId is required (null to clear the assignee)")
     with open_task(task_id):
         tasks.set_assignee(context(), task_id=task_id, user_id=_user_id(body, required=False), actor=actor())
+    return "", 204
+
+
+@bp.post("/task/<task_id>/delegate")
+def delegate(task_id: str):
+    """Camunda's Delegate Task: `{"userId": …}`; the assignee becomes the owner, delegation PENDING."""
+    _visible(task_id)
+    user_id = _user_id(json_body(), required=True)
+    with open_task(task_id):
+        tasks.delegate_task(context(), task_id=task_id, user_id=user_id, actor=actor())
+    return "", 204
+
+
+@bp.post("/task/<task_id>/resolve")
+def resolve(task_id: str):
+    """Camunda's Resolve Task: `{"variables": {…}}` set on the process instance, the task back to its
+    owner (delegation RESOLVED), still open for the owner to complete."""
+    _visible(task_id)
+    body = json_body()
+    unsupported = sorted(set(body) - {"variables"})
+    if unsupported:
+        raise BadRequest(f"不支持的参数 / Unsupported option(s): {', '.join(unsupported)}")
+    data = from_typed_map(body.get("variables"))
+    with open_task(task_id):
+        tasks.resolve_task(context(), task_id=task_id, actor=actor(), data=data)
     return "", 204
 
 

@@ -19,8 +19,8 @@ from . import activity_history, instances
 from .models import AuditEvent, HumanTask, ProcessInstance
 from .visibility import IdentityVisibility
 
-TASK_ACTIONS = ("task.created", "task.claimed", "task.unclaimed", "task.assigned", "task.completed",
-                "task.canceled")
+TASK_ACTIONS = ("task.created", "task.claimed", "task.unclaimed", "task.assigned", "task.delegated",
+                "task.resolved", "task.completed", "task.canceled")
 
 
 @dataclass
@@ -32,6 +32,7 @@ class HistoricTask:
     element_id: str | None
     name: str | None = None
     assignee: str | None = None
+    owner: str | None = None  # who delegated it (Camunda's `owner`), from `task.delegated`
     start: datetime | None = None
     end: datetime | None = None
     completed_by: str | None = None
@@ -118,8 +119,10 @@ def tasks(session: Session, actor: Actor, *, instance_id: str | None = None) -> 
             task.assignee = event.actor
         elif event.action == "task.unclaimed":
             task.assignee = None
-        elif event.action == "task.assigned":
+        elif event.action in ("task.assigned", "task.delegated", "task.resolved"):
             task.assignee = detail.get("to")
+            if event.action == "task.delegated":
+                task.owner = detail.get("owner") or task.owner
         elif event.action == "task.completed":
             task.end = event.at
             task.completed_by = event.actor
@@ -132,11 +135,12 @@ def tasks(session: Session, actor: Actor, *, instance_id: str | None = None) -> 
     _add_open_details(session, found)
     result = list(found.values())
     if _own_only(actor):
-        result = [t for t in result if actor.id in (t.assignee, t.completed_by)]
+        result = [t for t in result if actor.id in (t.assignee, t.completed_by, t.owner)]
     secrecy = IdentityVisibility(session, actor)
     for task in result:  # who reviews whom stays hidden until publication (reviewer_secrecy.py)
         task.assignee = secrecy.shown(task.instance_id, task.assignee)
         task.completed_by = secrecy.shown(task.instance_id, task.completed_by)
+        task.owner = secrecy.shown(task.instance_id, task.owner)
     return result
 
 

@@ -122,6 +122,10 @@ class HumanTask(Base):
     name: Mapped[str | None] = mapped_column(sa.String(200))
     form_key: Mapped[str | None] = mapped_column(sa.String(100))
     assignee: Mapped[str | None] = mapped_column(sa.String(64), index=True)
+    # Camunda 7's delegation (issue 17 item 7): `owner` is who delegated the task and gets it back when
+    # the delegate resolves it; `delegation_state` is PENDING while delegated, RESOLVED once given back.
+    owner: Mapped[str | None] = mapped_column(sa.String(64), index=True)
+    delegation_state: Mapped[str | None] = mapped_column(sa.String(10))
     organisation: Mapped[str | None] = mapped_column(sa.String(18), index=True)
     district: Mapped[str | None] = mapped_column(sa.String(64), index=True)
     priority: Mapped[int] = mapped_column(sa.Integer, default=50)

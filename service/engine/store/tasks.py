@@ -59,14 +59,15 @@ def candidate_filter(actor: Actor):
 
 
 def visible_filter(actor: Actor):
-    """Tasks assigned to the actor, or unassigned ones it is a candidate for; city clerks oversee all.
+    """Tasks assigned to the actor, or unassigned ones it is a candidate for, or ones it delegated
+    (it owns them: it follows them and gets them back); city clerks oversee all.
 
     A task claimed by someone else disappears from a candidate's view: an expert must never see a
     colleague's score sheet because both are in the `expert` group.
     """
     if actor.sees_everything:
         return sa.true()
-    mine = HumanTask.assignee == actor.id
+    mine = sa.or_(HumanTask.assignee == actor.id, HumanTask.owner == actor.id)
     return sa.or_(mine, sa.and_(HumanTask.assignee.is_(None), candidate_filter(actor)))
 
 
@@ -77,6 +78,8 @@ class TaskQuery:
     definition_key: str | None = None
     element_id: str | None = None
     assignee: str | None = None
+    owner: str | None = None
+    delegation_state: str | None = None  # PENDING | RESOLVED (Camunda's `delegationState`)
     candidate_group: str | None = None
     candidate_user: str | None = None
     unassigned: bool = False
@@ -108,6 +111,8 @@ def _query(actor: Actor, q: TaskQuery):
         HumanTask.definition_key: q.definition_key,
         HumanTask.element_id: q.element_id,
         HumanTask.assignee: q.assignee,
+        HumanTask.owner: q.owner,
+        HumanTask.delegation_state: q.delegation_state,
         HumanTask.district: q.district,
     }
     for column, value in conditions.items():
@@ -132,10 +137,11 @@ def _probes_a_reviewer(session: Session, actor: Actor, q: TaskQuery) -> bool:
     """Whether `q` filters by an expert the caller may not know about (the answer would name them).
 
     The rows themselves never need redacting: `visible_filter` gives a caller who does not see
-    everything only tasks assigned to itself or unassigned ones, so `assignee` is its own or None.
+    everything only tasks assigned to itself, delegated by itself (their delegate is a user the task
+    is offered to, chosen by the caller) or unassigned ones.
     """
     secrecy = IdentityVisibility(session, actor)
-    return not (secrecy.may_probe(q.assignee) and secrecy.may_probe(q.candidate_user))
+    return not all(secrecy.may_probe(who) for who in (q.assignee, q.owner, q.candidate_user))
 
 
 def list_visible(session: Session, actor: Actor, q: TaskQuery | None = None) -> list[HumanTask]:
@@ -206,6 +212,27 @@ def set_assignee(session: Session, task_id: str, user_id: str | None) -> None:
         sa.update(HumanTask)
         .where(HumanTask.id == task_id)
         .values(assignee=user_id)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def delegate(session: Session, task_id: str, user_id: str, owner: str | None) -> None:
+    """Camunda's `TaskEntity.delegate`: the delegation PENDING, the owner kept (or set to `owner`, the
+    assignee who delegates, when the task has none yet), the task assigned to `user_id`."""
+    session.execute(
+        sa.update(HumanTask)
+        .where(HumanTask.id == task_id)
+        .values(assignee=user_id, delegation_state="PENDING", owner=sa.func.coalesce(HumanTask.owner, owner))
+        .execution_options(synchronize_session=False)
+    )
+
+
+def resolve(session: Session, task_id: str) -> None:
+    """Camunda's `TaskEntity.resolve`: the delegation RESOLVED and the task assigned back to its owner."""
+    session.execute(
+        sa.update(HumanTask)
+        .where(HumanTask.id == task_id)
+        .values(assignee=HumanTask.owner, delegation_state="RESOLVED")
         .execution_options(synchronize_session=False)
     )
 
