@@ -127,6 +127,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "process.member_change": ("成员变更（补充协议）", "Member change (supplementary agreement)"),
     "process.performance_evaluation": ("绩效评价", "Performance evaluation"),
     "process_key": ("流程标识", "Key"),
+    "decision_key": ("决策标识", "Decision key"),
     "back_main": ("返回主流程", "Back to the main process"),
     "timeline": ("办理记录", "Timeline"),
     "documents": ("材料", "Documents"),
