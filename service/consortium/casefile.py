@@ -282,7 +282,9 @@ def _shown(prop: dict[str, Any], value: Any) -> Any:
         return "、".join(str(_shown(items, v)) for v in value)
     if isinstance(value, dict) and prop.get("properties"):  # e.g. a returned section with its reason
         parts = []
-        for key, item in value.items():
+        known = prop["properties"]
+        ordered = [k for k in known if k in value] + [k for k in value if k not in known]
+        for key, item in ((k, value[k]) for k in ordered):  # the form's order (section, then reason)
             choices = prop["properties"].get(key, {}).get("oneOf") or []
             titles = {c.get("const"): c.get("title") for c in choices}
             parts.append(str(titles.get(item, item)))

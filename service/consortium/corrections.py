@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from forms import registry as form_registry
+from forms.messages import Msg
 
 from ..actors import Actor
 from ..engine.store.models import HumanTask, ProcessInstance
@@ -81,7 +82,7 @@ def correction_form(schema: dict[str, Any], variables: Mapping[str, Any]) -> dic
 
 
 def _with_reason(prop: dict[str, Any], reason: str) -> dict[str, Any]:
-    prop["description"] = f"退回理由：{reason} / Reason for return: {reason}"
+    prop["description"] = Msg(f"退回理由：{reason}", f"Reason for return: {reason}")
     return prop
 
 

@@ -580,6 +580,8 @@ def process_name(key: str | None) -> str:
 
 def bilingual(message: object) -> str:
     """One half of a "中文 / English" message, in the page's language (either half if it is not bilingual)."""
+    if hasattr(message, "zh") and hasattr(message, "en"):  # a forms.messages.Msg keeps its halves apart
+        return message.en if lang() == "en" else message.zh
     text = str(message)
     if SEPARATOR not in text:
         return text

@@ -37,7 +37,7 @@ def test_return_correct_and_see_the_difference(ctx, server):
     assert page.status_code == 200
     text = html.unescape(page.text)
     assert 'name="plan.results"' in text and PLAN["results"] in text  # prefilled
-    assert REASON in text
+    assert f"退回理由：{REASON}" in text and "Reason for return" not in text  # the page's language only
     for other in ("plan.goals", "plan.significance", "agreement.innovation_goals", "invited_members.0.name",
                   "chief_expert.name", "supplementary_document"):
         assert f'name="{other}"' not in text, other
@@ -58,3 +58,6 @@ def test_return_correct_and_see_the_difference(ctx, server):
     section = casefile[casefile.index('id="cf-corrections"'):]
     assert REASON in section and PLAN["results"] in section and NEW_RESULTS in section
     assert 'data-field="plan.results"' in section
+    # the district's opinion lists each returned section before its reason
+    opinions = casefile[casefile.index(REASON) - 200: casefile.index(REASON) + len(REASON) + 5]
+    assert f"：{REASON}" in opinions, opinions
