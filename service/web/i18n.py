@@ -579,10 +579,14 @@ def process_name(key: str | None) -> str:
 
 
 def bilingual(message: object) -> str:
-    """One half of a "中文 / English" message, in the page's language (either half if it is not bilingual)."""
+    """One half of a "中文 / English" message (or of a notification body, a Chinese line then an English
+    line), in the page's language (the whole text if it is not bilingual)."""
     if hasattr(message, "zh") and hasattr(message, "en"):  # a forms.messages.Msg keeps its halves apart
         return message.en if lang() == "en" else message.zh
     text = str(message)
+    if SEPARATOR not in text and text.count("\n") == 1:  # a notification body: Chinese line, English line
+        zh, _, en = text.partition("\n")
+        return en if lang() == "en" else zh
     if SEPARATOR not in text:
         return text
     zh, _, en = text.partition(SEPARATOR)
