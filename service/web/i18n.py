@@ -355,6 +355,10 @@ REVIEW_WORDS: dict[str, tuple[str, str]] = {  # expert review pages: rounds, pan
     "panel_drawn": ("已抽取评审专家", "Panel drawn"),
     "seed": ("随机种子", "Seed"),
     "algorithm": ("抽取算法", "Algorithm"),
+    "algorithm_explained": ("以记录的随机种子，从符合条件的专家（按编号排序）中随机抽取正式和备选专家；"
+                            "任何人用同一种子可复现",
+                            "Drawn at random with the recorded seed from the eligible experts (by id), "
+                            "members and reserves; anyone can reproduce it with the same seed"),
     "candidates": ("候选专家", "Candidates"),
     "drawn_order": ("抽取顺序", "Drawn order"),
     "recheck": ("复核", "Re-check"),
