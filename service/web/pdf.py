@@ -2,12 +2,20 @@
 
 Every PDF is A4 with page numbers, the application number on every page and the verification code
 (the SHA-256 of the body, `issued_documents.content_hash`) at the foot; it is recorded in the register of
-issued documents and the audit trail before it is sent (issue 13 items 1 and 6). The CJK font is
+issued documents and the audit trail before it is sent (issue 13 items 1 and 6). The same document
+asked again (the same page, byte for byte) is served from a small memory of recent PDFs, and rendered
+once even when many ask at the same moment: rendering costs seconds of CPU, and public notices are open
+to anyone. The CJK font is
 Debian's fonts-wqy-microhei (scripts/setup.sh), embedded by WeasyPrint as a subset.
 """
 
 from __future__ import annotations
 
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from urllib.parse import quote
 
 from flask import Response, render_template
@@ -40,16 +48,77 @@ def issue_pdf(
         content_hash=digest, issuer=context().config.bureau.name,
         verify_url=f"{context().config.bureau.public_url}/verify",
     )
-    pdf = HTML(string=html, url_fetcher=_no_fetch).write_pdf()
-    file_hash = issued_documents.record_issue(
-        context(), kind=kind, application_no=application_no, instance_id=instance_id, title=title,
-        pdf=pdf, content_sha256=digest, actor=actor,
-    )
+    key = hashlib.sha256(f"{kind}\0{application_no}\0{html}".encode()).hexdigest()
+    with _RENDERING.hold(key):  # one rendering per document at a time: parallel requests wait for it
+        cached = _RENDERED.get(key)
+        if cached is None:
+            pdf = HTML(string=html, url_fetcher=_no_fetch).write_pdf()
+            file_hash = issued_documents.record_issue(
+                context(), kind=kind, application_no=application_no, instance_id=instance_id, title=title,
+                pdf=pdf, content_sha256=digest, actor=actor,
+            )
+            _RENDERED.put(key, (pdf, file_hash))
+        else:
+            pdf, file_hash = cached
     response = Response(pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f"inline; filename*=UTF-8''{_quoted(download_name)}"
     response.headers["X-Document-SHA256"] = file_hash
     response.headers["X-Content-SHA256"] = digest
     return response
+
+
+class _Recent:
+    """The PDFs rendered last, by document (kind, application, the exact page): the same document asked
+    again is answered from memory, neither rendered (seconds of CPU) nor recorded again. Bounded in
+    entries and bytes."""
+
+    def __init__(self, entries: int = 32, total_bytes: int = 64 * 2**20) -> None:
+        self.entries, self.total_bytes = entries, total_bytes
+        self._items: OrderedDict[str, tuple[bytes, str]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> tuple[bytes, str] | None:
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return found
+
+    def put(self, key: str, value: tuple[bytes, str]) -> None:
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > 1 and (len(self._items) > self.entries
+                                            or self._bytes() > self.total_bytes):
+                self._items.popitem(last=False)
+
+    def _bytes(self) -> int:
+        return sum(len(pdf) for pdf, _ in self._items.values())
+
+
+class _KeyLocks:
+    """A lock per document key, forgotten when nobody holds or waits for it."""
+
+    def __init__(self) -> None:
+        self._locks: dict[str, list] = {}
+        self._guard = threading.Lock()
+
+    @contextmanager
+    def hold(self, key: str) -> Iterator[None]:
+        with self._guard:
+            entry = self._locks.setdefault(key, [threading.Lock(), 0])
+            entry[1] += 1
+        try:
+            with entry[0]:
+                yield
+        finally:
+            with self._guard:
+                entry[1] -= 1
+                if entry[1] == 0:
+                    self._locks.pop(key, None)
+
+
+_RENDERED = _Recent()
+_RENDERING = _KeyLocks()
 
 
 def _quoted(name: str) -> str:

@@ -12,6 +12,7 @@ import hashlib
 import io
 import json
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,7 @@ from service.clock import MovableClock
 from service.config import Config
 from service.consortium.demo import ORGANISATIONS
 from service.consortium.reviews import panels
+from service.consortium.store.document_models import IssuedDocument
 from service.consortium.store.models import Consortium, PublicityNotice
 from service.engine import identities
 from service.engine.store.models import AuditEvent
@@ -237,6 +239,15 @@ def test_the_publicity_notice_page_and_pdf(server, walk):
     response = anonymous.get(f"/public/publicity/notices/{walk.business_key}.pdf")
     check_pdf(server, response, walk.business_key, "关于拟备案创新联合体的公示", bureau.name,
               bureau.supervision_phone, "公示期", "监督电话")
+    # asked again, even by many at once, the same notice is the same file, rendered and registered once
+    url = f"/public/publicity/notices/{walk.business_key}.pdf"
+    with ThreadPoolExecutor(4) as pool:
+        again = list(pool.map(lambda _: server.client(None).get(url), range(4)))
+    assert {a.content for a in again} == {response.content}
+    with server.ctx.unit_of_work(write=False) as uow:
+        notices = uow.session.scalar(sa.select(sa.func.count()).select_from(IssuedDocument)
+                                     .where(IssuedDocument.kind == "publicity_notice"))
+    assert notices == 1
     assert anonymous.get("/public/publicity/notices/QD-0000-0000").status_code == 404
     story["notice_end"] = notice.ends_at
 
