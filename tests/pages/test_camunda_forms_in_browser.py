@@ -63,6 +63,8 @@ def test_a_camunda_form_renders_prefilled_refuses_a_bad_value_and_completes(site
     page.wait_for_selector("#camunda-form[data-refused]")
     assert page.locator("#camunda-form").get_attribute("data-refused") == "Field_no"  # form-js: by id
     assert page.locator("#camunda-form .fjs-form-field-error").count() >= 1
+    error = page.locator("#camunda-form .fjs-form-field-error").first.inner_text()
+    assert "格式不符合要求" in error and "Field must" not in error  # form-js's message, in Chinese
     page.screenshot(path=str(ARTIFACTS / "camunda-form-refused.png"), full_page=True)
     page.get_by_label("档案号").fill("AB1234")
     with page.expect_navigation():
