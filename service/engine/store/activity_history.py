@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from workflows.activity_log import ActivityNote
 
+from . import lengths
 from .activity_models import ActivityInstanceRow
 
 
@@ -17,31 +19,47 @@ def record(session: Session, instance_id: str, notes: list[ActivityNote], now: d
     """Insert the activity instances that started, and end those that ended, in this command. A note
     without a start belongs to a row an earlier command stored (or, if none, started now or as it
     ended). An instance started before these rows existed (`new` False, no row yet) keeps the history
-    projected from its audit trail and gets none, so its history is not cut in two."""
+    projected from its audit trail and gets none, so its history is not cut in two.
+
+    Two statements whatever the number of notes (issue 18): the instance's last `seq`, then one
+    INSERT … ON CONFLICT (id) DO UPDATE that adds the rows not stored yet and ends the stored ones a
+    note ends; a stored row no note ends is left untouched (the update's WHERE), not rewritten."""
     if not notes:
         return
-    if not new and session.scalar(sa.select(ActivityInstanceRow.id).where(
-            ActivityInstanceRow.instance_id == instance_id).limit(1)) is None:
+    last = session.scalar(sa.select(sa.func.max(ActivityInstanceRow.seq)).where(
+        ActivityInstanceRow.instance_id == instance_id))
+    if last is None and not new:
         return
-    ids = [n.task_id for n in notes]
-    existing = {r.id: r for r in session.scalars(
-        sa.select(ActivityInstanceRow).where(ActivityInstanceRow.id.in_(ids)))}
-    seq = None
-    for note in notes:
-        row = existing.get(note.task_id)
+    rows: dict[str, dict] = {}
+    for note in notes:  # one row per activity instance: its first note starts it, a later one ends it
+        row = rows.get(note.task_id)
         if row is None:
-            if seq is None:
-                seq = session.scalar(sa.select(sa.func.max(ActivityInstanceRow.seq)).where(
-                    ActivityInstanceRow.instance_id == instance_id)) or 0
-            seq += 1
-            row = ActivityInstanceRow(
-                id=note.task_id, instance_id=instance_id, element_id=note.element_id, name=note.name,
-                process_key=note.process_key, kind=note.kind,
-                started_at=note.start or note.end or now, canceled=False, seq=seq)
-            session.add(row)
-            existing[note.task_id] = row
+            row = rows[note.task_id] = {
+                "id": note.task_id, "instance_id": instance_id, "element_id": note.element_id,
+                "name": note.name, "process_key": note.process_key, "kind": note.kind,
+                "started_at": note.start or note.end or now, "ended_at": None, "canceled": False,
+                "_started": note.start is not None}
         if note.end is not None:
-            row.ended_at, row.canceled = note.end, note.canceled
+            row["ended_at"], row["canceled"] = note.end, note.canceled
+    # seq in note order for rows started now; rows noted without a start (almost always stored already,
+    # so their numbers are never used) come after them, leaving no gap where one is used
+    ordered = [r for r in rows.values() if r["_started"]] + [r for r in rows.values() if not r["_started"]]
+    for seq, row in enumerate(ordered, start=(last or 0) + 1):
+        row["seq"] = seq
+        del row["_started"]
+    lengths.check_rows(ActivityInstanceRow, ordered)
+    insert = dialect_insert(session)(ActivityInstanceRow)
+    statement = insert.on_conflict_do_update(
+        index_elements=[ActivityInstanceRow.id],
+        set_={"ended_at": insert.excluded.ended_at, "canceled": insert.excluded.canceled},
+        where=insert.excluded.ended_at.is_not(None),
+    )
+    session.execute(statement, ordered)
+
+
+def dialect_insert(session: Session):
+    """The dialect's INSERT construct (both SQLite and PostgreSQL have ON CONFLICT)."""
+    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
 
 
 def rows(session: Session, instance_ids: list[str]) -> list[ActivityInstanceRow]:

@@ -118,7 +118,6 @@ def save(session: Session, row: ProcessInstance, running: RunningInstance, now: 
     caller to record in the audit trail (history is projected from it)."""
     new = not row.state_json
     row.state_json = running.serialize()
-    activity_history.record(session, row.id, activity_log.drain(running.workflow), now, new=new)
     variables, types = running.typed_variables()
     types = kept_types(stored_types(row.variable_types_json), variables, types)
     row.variables_json = json.dumps(variables, ensure_ascii=False, default=str)
@@ -128,6 +127,10 @@ def save(session: Session, row: ProcessInstance, running: RunningInstance, now: 
         row.status = "completed"
         row.end_element_id = running.end_element_id
         row.ended_at = row.ended_at or now
+    notes = activity_log.drain(running.workflow)
+    if notes and sa.inspect(row).pending:
+        session.flush()  # the activity rows are written at once (Core) and refer to the instance row
+    activity_history.record(session, row.id, notes, now, new=new)
     created = _sync_tasks(session, row, running, now, canceled)
     engine_jobs = list(session.scalars(
         sa.select(Job).where(Job.instance_id == row.id, Job.kind.in_(("timer", ASYNC)))))  # one query
