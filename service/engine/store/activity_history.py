@@ -48,7 +48,7 @@ def record(session: Session, instance_id: str, notes: list[ActivityNote], now: d
         row["seq"] = seq
         del row["_started"]
     lengths.check_rows(ActivityInstanceRow, ordered)
-    insert = dialect_insert(session)(ActivityInstanceRow)
+    insert = dialect_insert(session)(ActivityInstanceRow.__table__)  # Core: every row has every column
     statement = insert.on_conflict_do_update(
         index_elements=[ActivityInstanceRow.id],
         set_={"ended_at": insert.excluded.ended_at, "canceled": insert.excluded.canceled},

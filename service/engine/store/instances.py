@@ -68,6 +68,38 @@ def lock(session: Session, instance_id: str, *, skip_locked: bool = False) -> Pr
     return row
 
 
+def lock_of_task(session: Session, task_id: str) -> ProcessInstance | None:
+    """The instance of the open task `task_id`, taken as `lock` takes it (one statement: the task's
+    instance is found inside the locking query); None when no such task is open."""
+    owner = sa.select(HumanTask.instance_id).where(HumanTask.id == task_id).scalar_subquery()
+    return session.scalars(
+        sa.select(ProcessInstance)
+        .where(ProcessInstance.id == owner)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).first()
+
+
+OPEN_TASKS = "open_tasks"
+"""`session.info` key: instance id -> {task id: HumanTask} of its open tasks in this transaction."""
+
+
+def open_tasks(session: Session, instance_id: str) -> dict[str, HumanTask]:
+    """The instance's open task rows (candidates not loaded), read once per transaction: a command that
+    already read them under the instance lock leaves them here (`remember_open_tasks`), and `save`
+    keeps them in step with what it adds and deletes. For the projections written after a save."""
+    cache = session.info.setdefault(OPEN_TASKS, {})
+    if instance_id not in cache:
+        query = sa.select(HumanTask).where(HumanTask.instance_id == instance_id).options(WITHOUT_CANDIDATES)
+        cache[instance_id] = {t.id: t for t in session.scalars(query)}
+    return cache[instance_id]
+
+
+def remember_open_tasks(session: Session, instance_id: str, rows: list[HumanTask]) -> None:
+    """Keep the instance's open task rows, just read in full under its lock, for `open_tasks`."""
+    session.info.setdefault(OPEN_TASKS, {})[instance_id] = {t.id: t for t in rows}
+
+
 def list_visible(
     session: Session,
     actor: Actor,
@@ -132,11 +164,36 @@ def save(session: Session, row: ProcessInstance, running: RunningInstance, now: 
         session.flush()  # the activity rows are written at once (Core) and refer to the instance row
     activity_history.record(session, row.id, notes, now, new=new)
     created = _sync_tasks(session, row, running, now, canceled)
-    engine_jobs = list(session.scalars(
-        sa.select(Job).where(Job.instance_id == row.id, Job.kind.in_(("timer", ASYNC)))))  # one query
+    jobs = session.info.setdefault(INSTANCE_JOBS, {})
+    jobs.pop(row.id, None)  # read afresh by every save: an earlier save of this command flushed
+    engine_jobs = instance_jobs(session, row.id)  # every kind in one query, for the post-save hooks too
     _sync_timers(session, row, running, now, [j for j in engine_jobs if j.kind == "timer"])
     _sync_async_jobs(session, row, running, now, [j for j in engine_jobs if j.kind == ASYNC])
     return created
+
+
+INSTANCE_JOBS = "instance_jobs"
+"""`session.info` key: instance id -> the jobs `save` read; `forget_instance_jobs` drops it."""
+
+
+def instance_jobs(session: Session, instance_id: str) -> list[Job]:
+    """The instance's jobs of every kind as they stand in this transaction: read once by `save` for its
+    timers and asynchronous continuations and for the projections after it (reminders, progress), then
+    kept current with the jobs added (`session.add`) and deleted (`session.delete`) since; read here
+    when no save read them (the command path drops them after its post-save hooks)."""
+    cache = session.info.setdefault(INSTANCE_JOBS, {})
+    if instance_id not in cache:
+        cache[instance_id] = list(session.scalars(sa.select(Job).where(Job.instance_id == instance_id)))
+    current = [j for j in cache[instance_id] if j not in session.deleted and not sa.inspect(j).was_deleted]
+    current += [j for j in session.new if isinstance(j, Job) and j.instance_id == instance_id
+                and j not in current]
+    cache[instance_id] = current
+    return list(current)
+
+
+def forget_instance_jobs(session: Session) -> None:
+    """Drop what `instance_jobs` keeps (after the post-save hooks, so a later read sees flushed work)."""
+    session.info.pop(INSTANCE_JOBS, None)
 
 
 def _sync_tasks(
@@ -144,14 +201,13 @@ def _sync_tasks(
     canceled: list[tuple[HumanTask, TaskEnd]] | None = None,
 ) -> list[HumanTask]:
     # Candidates are not loaded: deleting a task leaves its candidate rows to ON DELETE CASCADE.
-    query = sa.select(HumanTask).where(HumanTask.instance_id == row.id).options(WITHOUT_CANDIDATES)
-    existing = {t.id: t for t in session.scalars(query)}
+    existing = open_tasks(session, row.id)
     ready = {t.task_id: t for t in running.user_tasks()}
     for task_id in existing.keys() - ready.keys():
         end = running.ended(task_id)
         if end.canceled and canceled is not None:
             canceled.append((existing[task_id], end))
-        session.delete(existing[task_id])
+        session.delete(existing.pop(task_id))
     for task_id in ready.keys() & existing.keys():  # locals (MI counters, task-locals) move while it is open
         context = task_context(ready[task_id])
         if existing[task_id].context_json != context:
@@ -183,6 +239,7 @@ def _sync_tasks(
         ] + [_candidate("user", u, task, row) for u in dict.fromkeys(task.candidate_users)]
         session.add(human)
         created.append(human)
+        existing[task_id] = human
         if task.assignee:
             grant(session, row.id, "user", task.assignee)
         for user in task.candidate_users:
