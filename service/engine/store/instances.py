@@ -159,10 +159,10 @@ def save(session: Session, row: ProcessInstance, running: RunningInstance, now: 
         row.status = "completed"
         row.end_element_id = running.end_element_id
         row.ended_at = row.ended_at or now
-    notes = activity_log.drain(running.workflow)
-    if notes and sa.inspect(row).pending:
+    activity = activity_history.prepare(row, activity_log.drain(running.workflow), now, new=new)
+    if activity and sa.inspect(row).pending:
         session.flush()  # the activity rows are written at once (Core) and refer to the instance row
-    activity_history.record(session, row.id, notes, now, new=new)
+    activity_history.write(session, activity)
     created = _sync_tasks(session, row, running, now, canceled)
     jobs = session.info.setdefault(INSTANCE_JOBS, {})
     jobs.pop(row.id, None)  # read afresh by every save: an earlier save of this command flushed
