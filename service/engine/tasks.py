@@ -203,8 +203,7 @@ def complete_task(ctx: Context, *, task_id: str, actor: Actor, data: dict[str, A
         if row is None:
             _open_or_completed(session, task_id, actor)  # NotFound, or Conflict for a double submit
             raise Conflict(f"任务已办结 / Task {task_id} has already been completed")
-        open_tasks = tasks.open_of_instance(session, row.id, actor)
-        instances.remember_open_tasks(session, row.id, [t.row for t in open_tasks])
+        open_tasks = instances.read_for_command(session, row.id, actor)
         found = next((t for t in open_tasks if t.row.id == task_id), None)
         if found is None:  # completed by the command we waited for
             _open_or_completed(session, task_id, actor)

@@ -17,9 +17,9 @@ from workflows.model import UserTask
 from ...actors import DISTRICT_CLERK, Actor
 from ...errors import NotFound
 from ..typed_variables import kept_types, stored_types
-from . import activity_history
-from .models import HumanTask, InstanceAccess, Job, ProcessInstance, TaskCandidate
-from .tasks import WITHOUT_CANDIDATES, scope_key
+from . import activity_history, audit
+from .models import AuditEvent, HumanTask, InstanceAccess, Job, ProcessInstance, TaskCandidate
+from .tasks import WITHOUT_CANDIDATES, OpenTask, candidate_filter, scope_key
 
 NOT_FOUND = "流程实例不存在 / Process instance {id} does not exist"
 
@@ -95,9 +95,36 @@ def open_tasks(session: Session, instance_id: str) -> dict[str, HumanTask]:
     return cache[instance_id]
 
 
-def remember_open_tasks(session: Session, instance_id: str, rows: list[HumanTask]) -> None:
-    """Keep the instance's open task rows, just read in full under its lock, for `open_tasks`."""
-    session.info.setdefault(OPEN_TASKS, {})[instance_id] = {t.id: t for t in rows}
+def read_for_command(session: Session, instance_id: str, actor: Actor) -> list[OpenTask]:
+    """Every open task of the instance whose lock the caller holds, freshly read, each with whether it is
+    offered to `actor`; one statement that also answers what the save will ask (issue 18): whether
+    the instance has any job (none: `instance_jobs` needs no query) and, on SQLite, whose writers are
+    serialized for the whole transaction, the tail of the instance's audit stream and the last event id
+    (PostgreSQL reads the tail after taking the stream's advisory lock, store/audit.py). Kept for
+    `open_tasks`."""
+    columns = [HumanTask, candidate_filter(actor).label("offered"),
+               sa.exists().where(Job.instance_id == instance_id).label("has_jobs")]
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    if sqlite:
+        last = sa.select(AuditEvent).where(AuditEvent.stream == instance_id).order_by(AuditEvent.seq.desc())
+        columns += [last.with_only_columns(AuditEvent.hash).limit(1).scalar_subquery().label("tail_hash"),
+                    last.with_only_columns(AuditEvent.seq).limit(1).scalar_subquery().label("tail_seq"),
+                    sa.select(sa.func.max(AuditEvent.id)).scalar_subquery().label("last_event_id")]
+    stmt = (
+        sa.select(*columns)
+        .where(HumanTask.instance_id == instance_id)
+        .options(WITHOUT_CANDIDATES)
+        .execution_options(populate_existing=True)
+    )
+    found = session.execute(stmt).all()
+    session.info.setdefault(OPEN_TASKS, {})[instance_id] = {r[0].id: r[0] for r in found}
+    if found and not found[0].has_jobs:
+        session.info.setdefault(INSTANCE_JOBS, {})[instance_id] = []
+        session.info.setdefault(JOBS_KNOWN, set()).add(instance_id)
+    if found and sqlite:
+        audit.know_tail(session, instance_id, found[0].tail_hash, found[0].tail_seq,
+                        last_id=found[0].last_event_id)
+    return [OpenTask(r[0], bool(r.offered)) for r in found]
 
 
 def list_visible(
@@ -164,8 +191,11 @@ def save(session: Session, row: ProcessInstance, running: RunningInstance, now: 
         session.flush()  # the activity rows are written at once (Core) and refer to the instance row
     activity_history.write(session, activity)
     created = _sync_tasks(session, row, running, now, canceled)
-    jobs = session.info.setdefault(INSTANCE_JOBS, {})
-    jobs.pop(row.id, None)  # read afresh by every save: an earlier save of this command flushed
+    known = session.info.setdefault(JOBS_KNOWN, set())
+    if row.id in known:  # read with the open tasks just now (`read_for_command`)
+        known.discard(row.id)
+    else:  # read afresh by every other save: an earlier save of this command flushed
+        session.info.setdefault(INSTANCE_JOBS, {}).pop(row.id, None)
     engine_jobs = instance_jobs(session, row.id)  # every kind in one query, for the post-save hooks too
     _sync_timers(session, row, running, now, [j for j in engine_jobs if j.kind == "timer"])
     _sync_async_jobs(session, row, running, now, [j for j in engine_jobs if j.kind == ASYNC])
@@ -174,6 +204,8 @@ def save(session: Session, row: ProcessInstance, running: RunningInstance, now: 
 
 INSTANCE_JOBS = "instance_jobs"
 """`session.info` key: instance id -> the jobs `save` read; `forget_instance_jobs` drops it."""
+JOBS_KNOWN = "instance_jobs_known"
+"""`session.info` key: ids of instances whose jobs `read_for_command` learnt, for the next save."""
 
 
 def instance_jobs(session: Session, instance_id: str) -> list[Job]:
@@ -194,6 +226,7 @@ def instance_jobs(session: Session, instance_id: str) -> list[Job]:
 def forget_instance_jobs(session: Session) -> None:
     """Drop what `instance_jobs` keeps (after the post-save hooks, so a later read sees flushed work)."""
     session.info.pop(INSTANCE_JOBS, None)
+    session.info.pop(JOBS_KNOWN, None)
 
 
 def _sync_tasks(
