@@ -199,11 +199,11 @@ def complete_task(ctx: Context, *, task_id: str, actor: Actor, data: dict[str, A
     now = ctx.now()
     with ctx.unit_of_work() as uow:
         session = uow.session
-        row = instances.lock_of_task(session, task_id)  # the lock and the read: two statements (issue 18)
-        if row is None:
+        locked = instances.lock_and_read(session, task_id, actor)  # one or two statements (issue 18)
+        if locked is None:
             _open_or_completed(session, task_id, actor)  # NotFound, or Conflict for a double submit
             raise Conflict(f"任务已办结 / Task {task_id} has already been completed")
-        open_tasks = instances.read_for_command(session, row.id, actor)
+        row, open_tasks = locked
         found = next((t for t in open_tasks if t.row.id == task_id), None)
         if found is None:  # completed by the command we waited for
             _open_or_completed(session, task_id, actor)

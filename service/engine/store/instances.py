@@ -95,36 +95,62 @@ def open_tasks(session: Session, instance_id: str) -> dict[str, HumanTask]:
     return cache[instance_id]
 
 
-def read_for_command(session: Session, instance_id: str, actor: Actor) -> list[OpenTask]:
-    """Every open task of the instance whose lock the caller holds, freshly read, each with whether it is
-    offered to `actor`; one statement that also answers what the save will ask (issue 18): whether
-    the instance has any job (none: `instance_jobs` needs no query) and, on SQLite, whose writers are
-    serialized for the whole transaction, the tail of the instance's audit stream and the last event id
-    (PostgreSQL reads the tail after taking the stream's advisory lock, store/audit.py). Kept for
-    `open_tasks`."""
-    columns = [HumanTask, candidate_filter(actor).label("offered"),
-               sa.exists().where(Job.instance_id == instance_id).label("has_jobs")]
-    sqlite = session.get_bind().dialect.name == "sqlite"
-    if sqlite:
-        last = sa.select(AuditEvent).where(AuditEvent.stream == instance_id).order_by(AuditEvent.seq.desc())
-        columns += [last.with_only_columns(AuditEvent.hash).limit(1).scalar_subquery().label("tail_hash"),
-                    last.with_only_columns(AuditEvent.seq).limit(1).scalar_subquery().label("tail_seq"),
-                    sa.select(sa.func.max(AuditEvent.id)).scalar_subquery().label("last_event_id")]
-    stmt = (
-        sa.select(*columns)
+def lock_and_read(session: Session, task_id: str, actor: Actor
+                  ) -> tuple[ProcessInstance, list[OpenTask]] | None:
+    """The instance of the open task `task_id`, locked as `lock` locks it, and every open task of that
+    instance freshly read, each with whether it is offered to `actor`; None when no such task is open.
+
+    What a completion reads, answering also what its save would ask (issue 18): whether the instance
+    has any job (none: `instance_jobs` needs no query) and, on SQLite, the tail of the instance's
+    audit stream and the last event id (store/audit.py `know_tail`). SQLite's writer holds the
+    database from `BEGIN IMMEDIATE` to its commit, so one statement reads it all; PostgreSQL takes the
+    row lock first and reads the tasks after it (a statement started before the lock was granted would
+    see the tasks as they were then), and reads the audit tail after the stream's advisory lock.
+    The tasks are kept for `open_tasks`."""
+    if session.get_bind().dialect.name != "sqlite":
+        row = lock_of_task(session, task_id)
+        if row is None:
+            return None
+        found = session.execute(_open_tasks_query(actor, row.id)).all()
+        _keep(session, row.id, found)
+        return row, [OpenTask(r[0], bool(r.offered)) for r in found]
+    owner = sa.select(HumanTask.instance_id).where(HumanTask.id == task_id).scalar_subquery()
+    last = sa.select(AuditEvent).where(AuditEvent.stream == ProcessInstance.id)
+    last = last.order_by(AuditEvent.seq.desc())
+    query = (
+        _open_tasks_query(actor, ProcessInstance.id, ProcessInstance)
+        .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
+        .where(ProcessInstance.id == owner)
+        .add_columns(last.with_only_columns(AuditEvent.hash).limit(1).scalar_subquery().label("tail_hash"),
+                     last.with_only_columns(AuditEvent.seq).limit(1).scalar_subquery().label("tail_seq"),
+                     sa.select(sa.func.max(AuditEvent.id)).scalar_subquery().label("last_event_id"))
+    )
+    found = session.execute(query).all()
+    if not found:
+        return None
+    row = found[0][0]
+    _keep(session, row.id, [r[1:] for r in found])
+    audit.know_tail(session, row.id, found[0].tail_hash, found[0].tail_seq, last_id=found[0].last_event_id)
+    return row, [OpenTask(r[1], bool(r.offered)) for r in found]
+
+
+def _open_tasks_query(actor: Actor, instance_id, *leading):
+    return (
+        sa.select(*leading, HumanTask, candidate_filter(actor).label("offered"),
+                  sa.exists().where(Job.instance_id == instance_id).label("has_jobs"))
         .where(HumanTask.instance_id == instance_id)
         .options(WITHOUT_CANDIDATES)
         .execution_options(populate_existing=True)
     )
-    found = session.execute(stmt).all()
+
+
+def _keep(session: Session, instance_id: str, found) -> None:
+    """Keep the open tasks read (rows: task, offered, has_jobs, …) for `open_tasks`, and that the
+    instance has no job for `instance_jobs`."""
     session.info.setdefault(OPEN_TASKS, {})[instance_id] = {r[0].id: r[0] for r in found}
-    if found and not found[0].has_jobs:
+    if found and not found[0][2]:
         session.info.setdefault(INSTANCE_JOBS, {})[instance_id] = []
         session.info.setdefault(JOBS_KNOWN, set()).add(instance_id)
-    if found and sqlite:
-        audit.know_tail(session, instance_id, found[0].tail_hash, found[0].tail_seq,
-                        last_id=found[0].last_event_id)
-    return [OpenTask(r[0], bool(r.offered)) for r in found]
 
 
 def list_visible(
