@@ -94,7 +94,7 @@ def act_and_save(
     binding = hooks.binding(ctx.extensions, session, row, actor, now)
     was_completed = running.completed
     had_messages = bool(running.message_subscriptions())  # no query for instances that never wait on one
-    had_external = bool(running.external_tasks({}))  # nor on an external task (any topic, served or not)
+    had_external = running.declares_topics() and bool(running.external_tasks({}))  # nor external tasks
     try:
         with bound(binding):
             action(running, handlers, now)
@@ -137,7 +137,7 @@ def act_and_save(
             element_id=task.element_id,
             detail={"name": task.name, "deleteReason": end.reason, "cause": end.cause},
         )
-    if had_external or running.external_tasks({}):  # none before or after: nothing to rewrite
+    if had_external or (running.declares_topics() and running.external_tasks({})):  # none before or after
         external_tasks.sync(session, row, running, handlers, now)
     if had_messages or running.message_subscriptions():
         messages.sync(session, row, running, now)
