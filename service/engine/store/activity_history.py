@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -60,18 +61,18 @@ def write(session: Session, rows: list[dict]) -> None:
     """Store what `prepare` gave (the instance row must exist in the database: flush a new one first)."""
     if not rows:
         return
-    insert = dialect_insert(session)(ActivityInstanceRow.__table__)  # Core: every row has every column
-    statement = insert.on_conflict_do_update(
+    session.execute(_upsert(session.get_bind().dialect.name), rows)
+
+
+@functools.lru_cache(maxsize=4)
+def _upsert(dialect: str):
+    """The statement `write` runs, built once per dialect (both SQLite and PostgreSQL have ON CONFLICT)."""
+    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(ActivityInstanceRow.__table__)
+    return insert.on_conflict_do_update(  # Core, on the table: every row has every column
         index_elements=[ActivityInstanceRow.id],
         set_={"ended_at": insert.excluded.ended_at, "canceled": insert.excluded.canceled},
         where=insert.excluded.ended_at.is_not(None),
     )
-    session.execute(statement, rows)
-
-
-def dialect_insert(session: Session):
-    """The dialect's INSERT construct (both SQLite and PostgreSQL have ON CONFLICT)."""
-    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
 
 
 def rows(session: Session, instance_ids: list[str]) -> list[ActivityInstanceRow]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import uuid
 from datetime import datetime
@@ -19,7 +20,7 @@ from ...errors import NotFound
 from ..typed_variables import kept_types, stored_types
 from . import activity_history, audit
 from .models import AuditEvent, HumanTask, InstanceAccess, Job, ProcessInstance, TaskCandidate
-from .tasks import WITHOUT_CANDIDATES, OpenTask, candidate_filter, scope_key
+from .tasks import WITHOUT_CANDIDATES, OpenTask, actor_keys, offered_under, scope_key
 
 NOT_FOUND = "流程实例不存在 / Process instance {id} does not exist"
 
@@ -71,13 +72,12 @@ def lock(session: Session, instance_id: str, *, skip_locked: bool = False) -> Pr
 def lock_of_task(session: Session, task_id: str) -> ProcessInstance | None:
     """The instance of the open task `task_id`, taken as `lock` takes it (one statement: the task's
     instance is found inside the locking query); None when no such task is open."""
-    owner = sa.select(HumanTask.instance_id).where(HumanTask.id == task_id).scalar_subquery()
-    return session.scalars(
-        sa.select(ProcessInstance)
-        .where(ProcessInstance.id == owner)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).first()
+    return session.scalars(_LOCK_OF_TASK, {"task_id": task_id}).first()
+
+
+_OWNER = sa.select(HumanTask.instance_id).where(HumanTask.id == sa.bindparam("task_id")).scalar_subquery()
+_LOCK_OF_TASK = (sa.select(ProcessInstance).where(ProcessInstance.id == _OWNER).with_for_update()
+                 .execution_options(populate_existing=True))
 
 
 OPEN_TASKS = "open_tasks"
@@ -106,26 +106,17 @@ def lock_and_read(session: Session, task_id: str, actor: Actor
     database from `BEGIN IMMEDIATE` to its commit, so one statement reads it all; PostgreSQL takes the
     row lock first and reads the tasks after it (a statement started before the lock was granted would
     see the tasks as they were then), and reads the audit tail after the stream's advisory lock.
-    The tasks are kept for `open_tasks`."""
+    The tasks are kept for `open_tasks`. The statements are built once per set of the actor's scope
+    keys (building and hashing one costs more than SQLite running it)."""
+    keys = tuple(actor_keys(actor))
     if session.get_bind().dialect.name != "sqlite":
         row = lock_of_task(session, task_id)
         if row is None:
             return None
-        found = session.execute(_open_tasks_query(actor, row.id)).all()
+        found = session.execute(_tasks_after_lock(keys), {"instance_id": row.id}).all()
         _keep(session, row.id, found)
         return row, [OpenTask(r[0], bool(r.offered)) for r in found]
-    owner = sa.select(HumanTask.instance_id).where(HumanTask.id == task_id).scalar_subquery()
-    last = sa.select(AuditEvent).where(AuditEvent.stream == ProcessInstance.id)
-    last = last.order_by(AuditEvent.seq.desc())
-    query = (
-        _open_tasks_query(actor, ProcessInstance.id, ProcessInstance)
-        .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
-        .where(ProcessInstance.id == owner)
-        .add_columns(last.with_only_columns(AuditEvent.hash).limit(1).scalar_subquery().label("tail_hash"),
-                     last.with_only_columns(AuditEvent.seq).limit(1).scalar_subquery().label("tail_seq"),
-                     sa.select(sa.func.max(AuditEvent.id)).scalar_subquery().label("last_event_id"))
-    )
-    found = session.execute(query).all()
+    found = session.execute(_lock_and_read_sqlite(keys), {"task_id": task_id}).all()
     if not found:
         return None
     row = found[0][0]
@@ -134,13 +125,32 @@ def lock_and_read(session: Session, task_id: str, actor: Actor
     return row, [OpenTask(r[1], bool(r.offered)) for r in found]
 
 
-def _open_tasks_query(actor: Actor, instance_id, *leading):
+def _open_tasks_query(keys: tuple[str, ...], instance_id, *leading):
     return (
-        sa.select(*leading, HumanTask, candidate_filter(actor).label("offered"),
+        sa.select(*leading, HumanTask, offered_under(keys).label("offered"),
                   sa.exists().where(Job.instance_id == instance_id).label("has_jobs"))
         .where(HumanTask.instance_id == instance_id)
         .options(WITHOUT_CANDIDATES)
         .execution_options(populate_existing=True)
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _tasks_after_lock(keys: tuple[str, ...]):
+    return _open_tasks_query(keys, sa.bindparam("instance_id"))
+
+
+@functools.lru_cache(maxsize=256)
+def _lock_and_read_sqlite(keys: tuple[str, ...]):
+    last = sa.select(AuditEvent).where(AuditEvent.stream == ProcessInstance.id)
+    last = last.order_by(AuditEvent.seq.desc())
+    return (
+        _open_tasks_query(keys, ProcessInstance.id, ProcessInstance)
+        .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
+        .where(ProcessInstance.id == _OWNER)
+        .add_columns(last.with_only_columns(AuditEvent.hash).limit(1).scalar_subquery().label("tail_hash"),
+                     last.with_only_columns(AuditEvent.seq).limit(1).scalar_subquery().label("tail_seq"),
+                     sa.select(sa.func.max(AuditEvent.id)).scalar_subquery().label("last_event_id"))
     )
 
 

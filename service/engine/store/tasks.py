@@ -54,8 +54,12 @@ def _offered_to(kind: str, value: str):
 
 def candidate_filter(actor: Actor):
     """Tasks `actor` could take: offered to it, or to its groups within its organisation or district."""
-    offered = sa.select(TaskCandidate.task_id).where(TaskCandidate.scope_key.in_(actor_keys(actor)))
-    return HumanTask.id.in_(offered)
+    return offered_under(actor_keys(actor))
+
+
+def offered_under(keys) -> sa.ColumnElement[bool]:
+    """Tasks offered under any of these scope keys (`actor_keys`)."""
+    return HumanTask.id.in_(sa.select(TaskCandidate.task_id).where(TaskCandidate.scope_key.in_(list(keys))))
 
 
 def visible_filter(actor: Actor):
