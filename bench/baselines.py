@@ -1,11 +1,13 @@
 """The engine without persistence, the yardstick a use-case completion is measured against.
 
-Two baselines, both per completion:
+Three baselines, each per completion:
 - bare SpiffWorkflow: parse once, then per instance run, complete each task and serialize the whole
   workflow to JSON with SpiffWorkflow's stock Camunda serializer after each completion (DESIGN.md "Cost");
 - our engine in memory: what a command does besides the database: restore the instance from its state
   JSON (spec from the cache), complete the task, read the ready tasks, timers and variables for the
-  projections, serialize the state.
+  projections, serialize the state;
+- the floor: our engine in memory plus one durable commit of the instance row, nothing else: what a
+  use-case completion cannot beat, so W1 prints use case / floor (issue 18).
 """
 
 from __future__ import annotations
@@ -15,12 +17,14 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+import sqlalchemy as sa
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser
 from SpiffWorkflow.camunda.serializer import DEFAULT_CONFIG
 from SpiffWorkflow.util.task import TaskState
 
+from service.engine.store.db import WRITE
 from workflows.engine import Engine
 
 PickTask = Callable[[list[Any]], tuple[Any, dict[str, Any]] | None]
@@ -81,3 +85,47 @@ def engine_in_memory(
             per_completion.append((time.perf_counter() - started) * 1000)
             size = len(state)
     return per_completion, size
+
+
+def floor(
+    engine: Engine,
+    spec_json: str,
+    db: sa.engine.Engine,
+    instance_id: str,
+    *,
+    cache_key: str,
+    data: dict[str, Any],
+    now: datetime,
+    instances: int,
+) -> list[float]:
+    """Milliseconds per completion of the floor: `engine_in_memory`'s work plus one durable commit of the
+    state into the instance row `instance_id` of `db`, nothing else (no projection, no audit, no ORM).
+
+    The commit is what a completion cannot do without: on SQLite `BEGIN IMMEDIATE`, one UPDATE, COMMIT
+    (with the pragmas `db` was built with: the use case's own); on PostgreSQL BEGIN, `SELECT ... FOR
+    UPDATE` of the row, one UPDATE, COMMIT. Same engine, same database, same row size as the use case.
+    """
+    postgres = db.dialect.name == "postgresql"
+    lock = sa.text("SELECT version FROM process_instance WHERE id = :id FOR UPDATE")
+    update = sa.text("UPDATE process_instance SET state_json = :state, version = version + 1 WHERE id = :id")
+    writer = db.execution_options(**WRITE)
+    per_completion: list[float] = []
+    for _ in range(instances):
+        running = engine.start(spec_json, cache_key=cache_key, variables={}, now=now)
+        running.advance({}, now)
+        state = running.serialize()
+        while ready := running.user_tasks():
+            started = time.perf_counter()
+            running = engine.restore(spec_json, cache_key=cache_key, state_json=state)
+            running.complete_task(ready[0].task_id, data, {}, now)
+            running.user_tasks()
+            running.timers()
+            _ = running.variables
+            state = running.serialize()
+            with writer.connect() as conn:
+                if postgres:
+                    conn.execute(lock, {"id": instance_id})
+                conn.execute(update, {"state": state, "id": instance_id})
+                conn.commit()
+            per_completion.append((time.perf_counter() - started) * 1000)
+    return per_completion

@@ -2,7 +2,9 @@
 
 A generated straight line of 20 user tasks with one-field forms. Per instance: start, then complete each
 task as a separate command (its own transaction and commit, as a request would), on a SQLite file and on
-PostgreSQL. Beside it, in the same run: bare SpiffWorkflow and our engine in memory (see baselines.py).
+PostgreSQL. Beside it, in the same run: bare SpiffWorkflow, our engine in memory, and the floor (our
+engine in memory plus one durable commit of the instance row, in the same database, rounds interleaved
+with the use case's so a loaded machine slows both alike); every run prints use case / floor (issue 18).
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from .diagrams import FORM_DATA, W1_KEY, register_form, w1_diagram
 from .support import START, Report, SqlCounter, Summary, context, database, kinds, rounds_range, stopwatch
 
 TASKS = 20
+SYNCHRONOUS = {0: "OFF", 1: "NORMAL", 2: "FULL", 3: "EXTRA"}
+FLOOR_GOAL = {"sqlite": 2.0, "postgresql": 2.5}  # issue 18: use case / floor
 
 
 def open_task(ctx: Context, instance_id: str) -> str | None:
@@ -58,14 +62,27 @@ class UseCaseRun:
         self.instance_ids.append(started.id)
 
 
-def usecase(url: str, xml: bytes, rounds: int, per_round: int, report: Report) -> float:
+def durability(ctx: Context) -> str:
+    """The settings a commit's cost depends on, as the database reports them."""
+    with ctx.db.connect() as conn:
+        if ctx.db.dialect.name == "sqlite":
+            mode = conn.exec_driver_sql("PRAGMA journal_mode").scalar()
+            sync = conn.exec_driver_sql("PRAGMA synchronous").scalar()
+            return f"journal_mode={mode}, synchronous={SYNCHRONOUS.get(sync, sync)}"
+        return "synchronous_commit=" + str(conn.exec_driver_sql("SHOW synchronous_commit").scalar())
+
+
+def usecase(url: str, xml: bytes, rounds: int, per_round: int, report: Report,
+            compiled: tuple[Engine, str]) -> tuple[float, float]:
+    """(median ms per use-case completion, median ms per floor completion), measured in alternating rounds."""
     ctx, _clock = context(url)
     owner, city = identities.actor_for(ctx, "owner"), identities.actor_for(ctx, "city1")
     deploy(ctx, files={"w1.bpmn": xml}, actor=owner)
     UseCaseRun(ctx).instance(W1_KEY, city, FORM_DATA)  # warm-up: spec cache, statement caches, pool
     run = UseCaseRun(ctx)
     disk_before = storage.on_disk(ctx)
-    round_medians, round_rates = [], []
+    round_medians, round_rates, floor, floor_rounds = [], [], [], []
+    engine, spec_json = compiled
     for _ in range(rounds):
         first = len(run.completions)
         first_instance = len(run.instance_ms)
@@ -73,10 +90,17 @@ def usecase(url: str, xml: bytes, rounds: int, per_round: int, report: Report) -
             run.instance(W1_KEY, city, FORM_DATA)
         round_medians.append(statistics.median(run.completions[first:]))
         round_rates.append(1000 * per_round / sum(run.instance_ms[first_instance:]))
+        per = baselines.floor(engine, spec_json, ctx.db, run.instance_ids[0], cache_key="bench-w1",
+                              data=FORM_DATA, now=START, instances=per_round)
+        floor.extend(per)
+        floor_rounds.append(statistics.median(per))
     disk = (storage.on_disk(ctx) - disk_before) / len(run.instance_ids)
     stored = storage.payload(ctx, run.instance_ids)
     report(f"  use case, ms per completion      {Summary.of(run.completions)}")
     report(f"    median of round medians        {rounds_range(round_medians)}")
+    report(f"  floor: engine in memory + one durable commit of the instance row ({durability(ctx)})")
+    report(f"    ms per completion              {Summary.of(floor)}")
+    report(f"    median of round medians        {rounds_range(floor_rounds)}")
     report(f"  use case, ms per start           {Summary.of(run.starts)}")
     report(f"  instances/s (start + {TASKS} completions, one client) {rounds_range(round_rates)}")
     report(
@@ -89,7 +113,7 @@ def usecase(url: str, xml: bytes, rounds: int, per_round: int, report: Report) -
         f"(detail {stored['audit_detail']:.0f}); database growth on disk {disk:.0f}"
     )
     ctx.db.dispose()
-    return statistics.median(run.completions)
+    return statistics.median(run.completions), statistics.median(floor)
 
 
 def main(rounds: int = 5, per_round: int = 10) -> Report:
@@ -124,7 +148,8 @@ def main(rounds: int = 5, per_round: int = 10) -> Report:
     for kind in kinds():
         report(f"  --- {kind}")
         with database(kind) as url:
-            median = usecase(url, xml, rounds, per_round, report)
+            median, floor = usecase(url, xml, rounds, per_round, report, (engine, compiled.spec_json))
+        report(f"  ratio use case / floor = {median / floor:.2f}x   (goal: {FLOOR_GOAL[kind]:.1f}x or less)")
         report(
             f"  ratio use case / bare SpiffWorkflow = {median / bare_median:.2f}x;"
             f" use case / our engine in memory = {median / statistics.median(mem):.2f}x"

@@ -16,6 +16,7 @@ Not thread-safe: one command at a time per instance (the service layer holds the
 from __future__ import annotations
 
 import copy
+import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -243,6 +244,13 @@ class Instance:
         return has_task_listeners(self._task(task_id), event)
 
     # --- queries -----------------------------------------------------------------------------
+
+    def declares_topics(self) -> bool:
+        """Whether a process this instance runs (its own or a called one) has a service task with a
+        `camunda:topic`: only then can it ever wait on an external worker. Known per spec, so asking
+        costs no walk of the task tree (the command path skips the external-task projection)."""
+        specs = [self.workflow.spec, *self.workflow.subprocess_specs.values()]
+        return any(_declares_topic(spec) for spec in specs)
 
     def external_tasks(self, handlers: Handlers) -> list[ExternalTask]:
         """Service tasks waiting for an external worker (STARTED, topic not served by `handlers`)."""
@@ -690,6 +698,19 @@ def _cancel_cause(workflow: BpmnWorkflow, task: Task | None) -> str | None:
         if isinstance(other.task_spec, EndEvent) and isinstance(definition, TerminateEventDefinition):
             return other.task_spec.bpmn_id
     return None
+
+
+_TOPICS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+"""Process spec -> whether it has a service task with a topic (specs are immutable once compiled)."""
+
+
+def _declares_topic(spec: Any) -> bool:
+    known = _TOPICS.get(spec)
+    if known is None:
+        known = any(isinstance(t, ServiceTask) and bool((t.extensions or {}).get("camunda:topic"))
+                    for t in spec.task_specs.values())
+        _TOPICS[spec] = known
+    return known
 
 
 def _is_external(task: Task, handlers: Handlers) -> bool:

@@ -90,7 +90,10 @@ def _project_reminders(session: Session, row: ProcessInstance, running: Any, now
 
 def _project_progress(session: Session, row: ProcessInstance, running: Any, now: datetime,
                       settings: DeadlineSettings | None) -> None:
-    """The consortium's next progress-report reminder (supervision/progress.py), once it is filed."""
+    """The consortium's next progress-report reminder (supervision/progress.py), once it is filed. Only
+    the recommendation procedure's instances have a consortium record (consortia.sync creates it)."""
+    if row.definition_key != RECOMMENDATION:
+        return
     record = session.scalars(sa.select(Consortium).where(Consortium.instance_id == row.id)).first()
     if record is not None:
         progress.schedule(session, record, settings or DeadlineSettings(), now)

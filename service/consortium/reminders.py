@@ -26,10 +26,9 @@ from ..context import Context
 from ..deadline_settings import DeadlineSettings
 from ..engine import notifications
 from ..engine.calendar import WorkingCalendar
-from ..engine.store import audit
+from ..engine.store import audit, instances
 from ..engine.store import jobs as job_store
 from ..engine.store.models import HumanTask, Job, ProcessInstance, User, UserGroup
-from ..engine.store.tasks import WITHOUT_CANDIDATES
 
 VALIDITY, OVERDUE, ESCALATION = "validity_reminder", "task_overdue", "task_escalation"
 KINDS = (VALIDITY, OVERDUE, ESCALATION)
@@ -38,9 +37,7 @@ REMINDER_HOUR = time(9, 0)
 
 def project(session: Session, row: ProcessInstance, settings: DeadlineSettings, now: datetime) -> None:
     """Rewrite this instance's reminder jobs from its state (called by every command after the save)."""
-    existing = list(
-        session.scalars(sa.select(Job).where(Job.instance_id == row.id, Job.kind.in_(KINDS)))
-    )
+    existing = [j for j in instances.instance_jobs(session, row.id) if j.kind in KINDS]  # read by the save
     _project_validity(session, row, settings, now, [j for j in existing if j.kind == VALIDITY])
     _project_tasks(session, row, settings, now, [j for j in existing if j.kind != VALIDITY])
 
@@ -71,8 +68,7 @@ def _project_validity(
 def _project_tasks(
     session: Session, row: ProcessInstance, settings: DeadlineSettings, now: datetime, existing: list[Job]
 ) -> None:
-    query = sa.select(HumanTask).where(HumanTask.instance_id == row.id).options(WITHOUT_CANDIDATES)
-    tasks = {t.id: t for t in session.scalars(query)}
+    tasks = instances.open_tasks(session, row.id)  # as the save left them
     for job in existing:
         if job.task_id not in tasks:  # the task was completed: its reminders go with it
             session.delete(job)

@@ -95,6 +95,7 @@ def act_and_save(
     binding = hooks.binding(ctx.extensions, session, row, actor, now)
     was_completed = running.completed
     had_messages = bool(running.message_subscriptions())  # no query for instances that never wait on one
+    had_external = running.declares_topics() and bool(running.external_tasks({}))  # nor external tasks
     lookup = decisions.lookup_for(session, row.definition_id)  # business-rule tasks (issue 15 item 6)
     try:
         with bound(binding), decisions_bound(lookup):
@@ -138,10 +139,12 @@ def act_and_save(
             element_id=task.element_id,
             detail={"name": task.name, "deleteReason": end.reason, "cause": end.cause},
         )
-    external_tasks.sync(session, row, running, handlers, now)
+    if had_external or (running.declares_topics() and running.external_tasks({})):  # none before or after
+        external_tasks.sync(session, row, running, handlers, now)
     if had_messages or running.message_subscriptions():
         messages.sync(session, row, running, now)
     hooks.after_save(ctx.extensions, session, row, running, now, ctx.config.deadlines)
+    instances.forget_instance_jobs(session)
     for task in created:
         audit.record(
             session,

@@ -316,12 +316,19 @@ def complete_task(
     now = ctx.now()
     with ctx.unit_of_work() as uow:
         session = uow.session
-        seen = _open_or_completed(session, task_id, actor)
-        row = instances.lock(session, seen.instance_id)
-        task = session.get(HumanTask, task_id, populate_existing=True, options=[tasks.WITHOUT_CANDIDATES])
-        if task is None:
+        locked = instances.lock_and_read(session, task_id, actor)  # one or two statements (issue 18)
+        if locked is None:
+            _open_or_completed(session, task_id, actor)  # NotFound, or Conflict for a double submit
             raise Conflict(f"任务已办结 / Task {task_id} has already been completed")
-        if not tasks.may_work_on(session, task, actor):
+        row, open_tasks = locked
+        found = next((t for t in open_tasks if t.row.id == task_id), None)
+        if found is None:  # completed by the command we waited for
+            _open_or_completed(session, task_id, actor)
+            raise Conflict(f"任务已办结 / Task {task_id} has already been completed")
+        if not found.visible_to(actor):
+            raise NotFound(tasks.NOT_FOUND.format(id=task_id))
+        task = found.row
+        if not found.may_work_on(session, actor):
             raise Forbidden(f"无权办理该任务 / You may not complete task {task_id}")
         if row.suspended:  # Camunda: a suspended instance's tasks cannot be completed (issue 16)
             raise Conflict(

@@ -22,7 +22,7 @@ from ...clock import SHANGHAI, local_today
 from ...context import Context
 from ...deadline_settings import DeadlineSettings
 from ...engine import notifications
-from ...engine.store import audit
+from ...engine.store import audit, instances
 from ...engine.store import jobs as job_store
 from ...engine.store.models import Job, User
 from ...errors import Conflict, Forbidden, InvalidInput
@@ -138,8 +138,7 @@ def schedule(session: Session, record: Consortium, settings: DeadlineSettings, n
     none otherwise (called after every save of the application instance, and after a reminder fired)."""
     if not record.instance_id:
         return
-    existing = list(session.scalars(sa.select(Job).where(Job.instance_id == record.instance_id,
-                                                         Job.kind == KIND)))
+    existing = [j for j in instances.instance_jobs(session, record.instance_id) if j.kind == KIND]
     wanted: datetime | None = None
     filing = _filing(session, record)
     if filing is not None and record.status in SUPERVISED:

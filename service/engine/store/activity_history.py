@@ -2,46 +2,77 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from workflows.activity_log import ActivityNote
 
+from . import lengths
 from .activity_models import ActivityInstanceRow
+from .models import ProcessInstance
 
 
-def record(session: Session, instance_id: str, notes: list[ActivityNote], now: datetime, *,
-           new: bool) -> None:
-    """Insert the activity instances that started, and end those that ended, in this command. A note
+def prepare(row: ProcessInstance, notes: list[ActivityNote], now: datetime, *, new: bool) -> list[dict]:
+    """The activity rows to `write` for this command's `notes`; hands out their seq (`row.activity_seq`).
+
+    Insert the activity instances that started, and end those that ended, in this command. A note
     without a start belongs to a row an earlier command stored (or, if none, started now or as it
-    ended). An instance started before these rows existed (`new` False, no row yet) keeps the history
-    projected from its audit trail and gets none, so its history is not cut in two."""
+    ended). An instance started before these rows existed (`new` False, no row yet: its
+    `activity_seq` is NULL) keeps the history projected from its audit trail and gets none, so its
+    history is not cut in two.
+
+    One statement whatever the number of notes (issue 18): an INSERT … ON CONFLICT (id) DO UPDATE that
+    adds the rows not stored yet and ends the stored ones a note ends; a stored row no note ends is
+    left untouched (the update's WHERE), not rewritten. The last seq handed out is kept on the
+    instance row (`activity_seq`, written with it)."""
     if not notes:
-        return
-    if not new and session.scalar(sa.select(ActivityInstanceRow.id).where(
-            ActivityInstanceRow.instance_id == instance_id).limit(1)) is None:
-        return
-    ids = [n.task_id for n in notes]
-    existing = {r.id: r for r in session.scalars(
-        sa.select(ActivityInstanceRow).where(ActivityInstanceRow.id.in_(ids)))}
-    seq = None
-    for note in notes:
-        row = existing.get(note.task_id)
-        if row is None:
-            if seq is None:
-                seq = session.scalar(sa.select(sa.func.max(ActivityInstanceRow.seq)).where(
-                    ActivityInstanceRow.instance_id == instance_id)) or 0
-            seq += 1
-            row = ActivityInstanceRow(
-                id=note.task_id, instance_id=instance_id, element_id=note.element_id, name=note.name,
-                process_key=note.process_key, kind=note.kind,
-                started_at=note.start or note.end or now, canceled=False, seq=seq)
-            session.add(row)
-            existing[note.task_id] = row
+        return []
+    last = row.activity_seq
+    if last is None and not new:
+        return []
+    instance_id = row.id
+    rows: dict[str, dict] = {}
+    for note in notes:  # one row per activity instance: its first note starts it, a later one ends it
+        values = rows.get(note.task_id)
+        if values is None:
+            values = rows[note.task_id] = {
+                "id": note.task_id, "instance_id": instance_id, "element_id": note.element_id,
+                "name": note.name, "process_key": note.process_key, "kind": note.kind,
+                "started_at": note.start or note.end or now, "ended_at": None, "canceled": False,
+                "_started": note.start is not None}
         if note.end is not None:
-            row.ended_at, row.canceled = note.end, note.canceled
+            values["ended_at"], values["canceled"] = note.end, note.canceled
+    # seq in note order for rows started now, then the rows noted without a start (almost always stored
+    # already, so most of their numbers go unused: gaps, never two rows of one instance with one seq)
+    ordered = [r for r in rows.values() if r["_started"]] + [r for r in rows.values() if not r["_started"]]
+    for seq, values in enumerate(ordered, start=(last or 0) + 1):
+        values["seq"] = seq
+        del values["_started"]
+    row.activity_seq = (last or 0) + len(ordered)
+    lengths.check_rows(ActivityInstanceRow, ordered)
+    return ordered
+
+
+def write(session: Session, rows: list[dict]) -> None:
+    """Store what `prepare` gave (the instance row must exist in the database: flush a new one first)."""
+    if not rows:
+        return
+    session.execute(_upsert(session.get_bind().dialect.name), rows)
+
+
+@functools.lru_cache(maxsize=4)
+def _upsert(dialect: str):
+    """The statement `write` runs, built once per dialect (both SQLite and PostgreSQL have ON CONFLICT)."""
+    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(ActivityInstanceRow.__table__)
+    return insert.on_conflict_do_update(  # Core, on the table: every row has every column
+        index_elements=[ActivityInstanceRow.id],
+        set_={"ended_at": insert.excluded.ended_at, "canceled": insert.excluded.canceled},
+        where=insert.excluded.ended_at.is_not(None),
+    )
 
 
 def rows(session: Session, instance_ids: list[str]) -> list[ActivityInstanceRow]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import uuid
 from datetime import datetime
@@ -17,9 +18,9 @@ from workflows.model import UserTask
 from ...actors import DISTRICT_CLERK, Actor
 from ...errors import NotFound
 from ..typed_variables import kept_types, stored_types
-from . import activity_history, variable_history
-from .models import HumanTask, InstanceAccess, Job, ProcessInstance, TaskCandidate
-from .tasks import WITHOUT_CANDIDATES, scope_key
+from . import activity_history, audit, variable_history
+from .models import AuditEvent, HumanTask, InstanceAccess, Job, ProcessInstance, TaskCandidate
+from .tasks import WITHOUT_CANDIDATES, OpenTask, actor_keys, offered_under, scope_key
 
 NOT_FOUND = "流程实例不存在 / Process instance {id} does not exist"
 
@@ -78,6 +79,100 @@ def lock(session: Session, instance_id: str, *, skip_locked: bool = False) -> Pr
     return row
 
 
+def lock_of_task(session: Session, task_id: str) -> ProcessInstance | None:
+    """The instance of the open task `task_id`, taken as `lock` takes it (one statement: the task's
+    instance is found inside the locking query); None when no such task is open."""
+    return session.scalars(_LOCK_OF_TASK, {"task_id": task_id}).first()
+
+
+_OWNER = sa.select(HumanTask.instance_id).where(HumanTask.id == sa.bindparam("task_id")).scalar_subquery()
+_LOCK_OF_TASK = (sa.select(ProcessInstance).where(ProcessInstance.id == _OWNER).with_for_update()
+                 .execution_options(populate_existing=True))
+
+
+OPEN_TASKS = "open_tasks"
+"""`session.info` key: instance id -> {task id: HumanTask} of its open tasks in this transaction."""
+
+
+def open_tasks(session: Session, instance_id: str) -> dict[str, HumanTask]:
+    """The instance's open task rows (candidates not loaded), read once per transaction: a command that
+    already read them under the instance lock leaves them here (`remember_open_tasks`), and `save`
+    keeps them in step with what it adds and deletes. For the projections written after a save."""
+    cache = session.info.setdefault(OPEN_TASKS, {})
+    if instance_id not in cache:
+        query = sa.select(HumanTask).where(HumanTask.instance_id == instance_id).options(WITHOUT_CANDIDATES)
+        cache[instance_id] = {t.id: t for t in session.scalars(query)}
+    return cache[instance_id]
+
+
+def lock_and_read(session: Session, task_id: str, actor: Actor
+                  ) -> tuple[ProcessInstance, list[OpenTask]] | None:
+    """The instance of the open task `task_id`, locked as `lock` locks it, and every open task of that
+    instance freshly read, each with whether it is offered to `actor`; None when no such task is open.
+
+    What a completion reads, answering also what its save would ask (issue 18): whether the instance
+    has any job (none: `instance_jobs` needs no query) and, on SQLite, the tail of the instance's
+    audit stream and the last event id (store/audit.py `know_tail`). SQLite's writer holds the
+    database from `BEGIN IMMEDIATE` to its commit, so one statement reads it all; PostgreSQL takes the
+    row lock first and reads the tasks after it (a statement started before the lock was granted would
+    see the tasks as they were then), and reads the audit tail after the stream's advisory lock.
+    The tasks are kept for `open_tasks`. The statements are built once per set of the actor's scope
+    keys (building and hashing one costs more than SQLite running it)."""
+    keys = tuple(actor_keys(actor))
+    if session.get_bind().dialect.name != "sqlite":
+        row = lock_of_task(session, task_id)
+        if row is None:
+            return None
+        found = session.execute(_tasks_after_lock(keys), {"instance_id": row.id}).all()
+        _keep(session, row.id, found)
+        return row, [OpenTask(r[0], bool(r.offered)) for r in found]
+    found = session.execute(_lock_and_read_sqlite(keys), {"task_id": task_id}).all()
+    if not found:
+        return None
+    row = found[0][0]
+    _keep(session, row.id, [r[1:] for r in found])
+    audit.know_tail(session, row.id, found[0].tail_hash, found[0].tail_seq, last_id=found[0].last_event_id)
+    return row, [OpenTask(r[1], bool(r.offered)) for r in found]
+
+
+def _open_tasks_query(keys: tuple[str, ...], instance_id, *leading):
+    return (
+        sa.select(*leading, HumanTask, offered_under(keys).label("offered"),
+                  sa.exists().where(Job.instance_id == instance_id).label("has_jobs"))
+        .where(HumanTask.instance_id == instance_id)
+        .options(WITHOUT_CANDIDATES)
+        .execution_options(populate_existing=True)
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _tasks_after_lock(keys: tuple[str, ...]):
+    return _open_tasks_query(keys, sa.bindparam("instance_id"))
+
+
+@functools.lru_cache(maxsize=256)
+def _lock_and_read_sqlite(keys: tuple[str, ...]):
+    last = sa.select(AuditEvent).where(AuditEvent.stream == ProcessInstance.id)
+    last = last.order_by(AuditEvent.seq.desc())
+    return (
+        _open_tasks_query(keys, ProcessInstance.id, ProcessInstance)
+        .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
+        .where(ProcessInstance.id == _OWNER)
+        .add_columns(last.with_only_columns(AuditEvent.hash).limit(1).scalar_subquery().label("tail_hash"),
+                     last.with_only_columns(AuditEvent.seq).limit(1).scalar_subquery().label("tail_seq"),
+                     sa.select(sa.func.max(AuditEvent.id)).scalar_subquery().label("last_event_id"))
+    )
+
+
+def _keep(session: Session, instance_id: str, found) -> None:
+    """Keep the open tasks read (rows: task, offered, has_jobs, …) for `open_tasks`, and that the
+    instance has no job for `instance_jobs`."""
+    session.info.setdefault(OPEN_TASKS, {})[instance_id] = {r[0].id: r[0] for r in found}
+    if found and not found[0][2]:
+        session.info.setdefault(INSTANCE_JOBS, {})[instance_id] = []
+        session.info.setdefault(JOBS_KNOWN, set()).add(instance_id)
+
+
 def list_visible(
     session: Session,
     actor: Actor,
@@ -128,7 +223,6 @@ def save(session: Session, row: ProcessInstance, running: RunningInstance, now: 
     caller to record in the audit trail (history is projected from it)."""
     new = not row.state_json
     row.state_json = running.serialize()
-    activity_history.record(session, row.id, activity_log.drain(running.workflow), now, new=new)
     variables, types = running.typed_variables()
     types = kept_types(stored_types(row.variable_types_json), variables, types)
     previous = row.variables_json
@@ -142,12 +236,47 @@ def save(session: Session, row: ProcessInstance, running: RunningInstance, now: 
         row.status = "completed"
         row.end_element_id = running.end_element_id
         row.ended_at = row.ended_at or now
+    activity = activity_history.prepare(row, activity_log.drain(running.workflow), now, new=new)
+    if activity and sa.inspect(row).pending:
+        session.flush()  # the activity rows are written at once (Core) and refer to the instance row
+    activity_history.write(session, activity)
     created = _sync_tasks(session, row, running, now, canceled)
-    engine_jobs = list(session.scalars(
-        sa.select(Job).where(Job.instance_id == row.id, Job.kind.in_(("timer", ASYNC)))))  # one query
+    known = session.info.setdefault(JOBS_KNOWN, set())
+    if row.id in known:  # read with the open tasks just now (`read_for_command`)
+        known.discard(row.id)
+    else:  # read afresh by every other save: an earlier save of this command flushed
+        session.info.setdefault(INSTANCE_JOBS, {}).pop(row.id, None)
+    engine_jobs = instance_jobs(session, row.id)  # every kind in one query, for the post-save hooks too
     _sync_timers(session, row, running, now, [j for j in engine_jobs if j.kind == "timer"])
     _sync_async_jobs(session, row, running, now, [j for j in engine_jobs if j.kind == ASYNC])
     return created
+
+
+INSTANCE_JOBS = "instance_jobs"
+"""`session.info` key: instance id -> the jobs `save` read; `forget_instance_jobs` drops it."""
+JOBS_KNOWN = "instance_jobs_known"
+"""`session.info` key: ids of instances whose jobs `read_for_command` learnt, for the next save."""
+
+
+def instance_jobs(session: Session, instance_id: str) -> list[Job]:
+    """The instance's jobs of every kind as they stand in this transaction: read once by `save` for its
+    timers and asynchronous continuations and for the projections after it (reminders, progress), then
+    kept current with the jobs added (`session.add`) and deleted (`session.delete`) since; read here
+    when no save read them (the command path drops them after its post-save hooks)."""
+    cache = session.info.setdefault(INSTANCE_JOBS, {})
+    if instance_id not in cache:
+        cache[instance_id] = list(session.scalars(sa.select(Job).where(Job.instance_id == instance_id)))
+    current = [j for j in cache[instance_id] if j not in session.deleted and not sa.inspect(j).was_deleted]
+    current += [j for j in session.new if isinstance(j, Job) and j.instance_id == instance_id
+                and j not in current]
+    cache[instance_id] = current
+    return list(current)
+
+
+def forget_instance_jobs(session: Session) -> None:
+    """Drop what `instance_jobs` keeps (after the post-save hooks, so a later read sees flushed work)."""
+    session.info.pop(INSTANCE_JOBS, None)
+    session.info.pop(JOBS_KNOWN, None)
 
 
 def _sync_tasks(
@@ -155,14 +284,13 @@ def _sync_tasks(
     canceled: list[tuple[HumanTask, TaskEnd]] | None = None,
 ) -> list[HumanTask]:
     # Candidates are not loaded: deleting a task leaves its candidate rows to ON DELETE CASCADE.
-    query = sa.select(HumanTask).where(HumanTask.instance_id == row.id).options(WITHOUT_CANDIDATES)
-    existing = {t.id: t for t in session.scalars(query)}
+    existing = open_tasks(session, row.id)
     ready = {t.task_id: t for t in running.user_tasks()}
     for task_id in existing.keys() - ready.keys():
         end = running.ended(task_id)
         if end.canceled and canceled is not None:
             canceled.append((existing[task_id], end))
-        session.delete(existing[task_id])
+        session.delete(existing.pop(task_id))
     for task_id in ready.keys() & existing.keys():  # locals (MI counters, task-locals) move while it is open
         context = task_context(ready[task_id])
         if existing[task_id].context_json != context:
@@ -194,6 +322,7 @@ def _sync_tasks(
         ] + [_candidate("user", u, task, row) for u in dict.fromkeys(task.candidate_users)]
         session.add(human)
         created.append(human)
+        existing[task_id] = human
         if task.assignee:
             grant(session, row.id, "user", task.assignee)
         for user in task.candidate_users:

@@ -80,6 +80,9 @@ class ProcessInstance(Base):
     # the definition's spec composed with the called processes' versions of its start (issue 12 fault 4,
     # calledElementBinding latest; 0011_called_spec); None: the definition's own spec
     called_spec_id: Mapped[str | None] = mapped_column(sa.ForeignKey("called_spec.id"), nullable=True)
+    # the last seq handed to its activity rows (store/activity_history.py), kept on the row the command
+    # locks anyway (0016_h18core, issue 18); NULL: it has none
+    activity_seq: Mapped[int | None] = mapped_column(sa.Integer, nullable=True)
     version: Mapped[int] = mapped_column(sa.Integer, nullable=False)
     __mapper_args__ = {"version_id_col": version}
 
