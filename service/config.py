@@ -29,6 +29,10 @@ class Config:
     login_limit_address: str = field(
         default_factory=lambda: os.environ.get("CONSORTIUM_LOGIN_LIMIT_ADDRESS", "30 per 5 minutes")
     )
+    # Public objections accepted per client address (breakit F11; `limits` notation).
+    objection_limit_address: str = field(
+        default_factory=lambda: os.environ.get("CONSORTIUM_OBJECTION_LIMIT_ADDRESS", "5 per hour")
+    )
     # Where per-installation files live (the generated secret key): CONSORTIUM_INSTANCE_DIR, else the
     # folder of the SQLite file, else var/ (relative to the working directory, like the default database).
     instance_dir: Path | None = field(

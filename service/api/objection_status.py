@@ -2,7 +2,10 @@
 verification code printed on the receipt (no sign-in; issue 13 item 3).
 
 A wrong pair is 404 whichever half is wrong; wrong pairs are counted like failed sign-ins (per receipt
-number and per client address, engine/login_throttle.py) and beyond the limit answer 429.
+number *from this client address*, and per client address, engine/login_throttle.py) and beyond the
+limit answer 429. Counting per receipt across addresses let anyone lock an objector out of their own
+receipt (breakit F20); guessing stays infeasible: the code has about 40 bits (objections.CODE_LENGTH)
+and each address may try a few per window.
 """
 
 from __future__ import annotations
@@ -11,10 +14,11 @@ from flask import request
 
 from ..consortium import objections
 from ..errors import InvalidInput, NotFound
-from .auth import context, login_failed, login_refusal, throttled_json
+from .auth import client_address, context, login_failed, login_refusal, throttled_json
 from .domain import bp
 
-THROTTLE_PREFIX = "objection:"  # the throttle's account key: the receipt number, kept apart from users
+THROTTLE_PREFIX = "objection:"  # the throttle's account key: receipt number @ address, apart from users
+RECEIPT_KEPT = 16  # receipt numbers are 12 characters; the key stays within login_throttle.MAX_NAME
 
 
 def check_status(receipt_no: str, verification_code: str, edge: str):
@@ -28,7 +32,7 @@ def check_status(receipt_no: str, verification_code: str, edge: str):
                (("receiptNo", receipt_no), ("verificationCode", verification_code)) if not value.strip()}
     if missing:
         raise InvalidInput("请填写回执编号和查询码 / Give the receipt number and the code", missing)
-    key = THROTTLE_PREFIX + receipt_no.strip()
+    key = f"{THROTTLE_PREFIX}{receipt_no.strip()[:RECEIPT_KEPT]}@{client_address() or 'unknown'}"
     refusal = login_refusal(key, edge)
     if refusal is not None:
         return None, refusal

@@ -179,10 +179,12 @@ def integrity_record_add():
 
 @bp.post("/consortia/<int:consortium_id>/member-changes")
 def member_change_start(consortium_id: int):
-    """The lead unit starts a member change; it drafts the supplementary agreement in its first task."""
-    return _started(
-        member_changes.start_member_change(context(), actor=require_actor(), consortium_id=consortium_id)
-    )
+    """The lead unit starts a member change (a reason required; 409 while one is open); it drafts the
+    supplementary agreement in its first task."""
+    actor = require_actor()
+    body = load_body(api_schemas.MemberChangeIn)
+    return _started(member_changes.start_member_change(
+        context(), actor=actor, consortium_id=consortium_id, reason=body["reason"]))
 
 
 @bp.post("/consortia/<int:consortium_id>/lead-failure-cases")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
 from ..consortium.supervision.integrity import RECORD_TYPES
 from ..consortium.supervision.progress import MAX_SUMMARY, MIN_SUMMARY
@@ -72,6 +72,18 @@ class DissolutionIn(Schema):
     reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
 
 
+def not_blank(value: str) -> None:
+    """Marshmallow validator: refuses a text of whitespace only."""
+    if not value.strip():
+        raise ValidationError("此项为必填项 / Required")
+
+
+class MemberChangeIn(Schema):
+    """Why the membership changes (breakit F22: a change is not started without a word)."""
+
+    reason = fields.String(required=True, validate=[validate.Length(min=1, max=2000), not_blank])
+
+
 class IntegrityEventIn(Schema):
     subjectKind = fields.String(required=True, validate=validate.OneOf(["org", "person"]))
     subjectId = fields.String(
@@ -117,8 +129,8 @@ class AgencyAssignmentIn(Schema):
 SCHEMAS = {
     cls.__name__: cls
     for cls in (
-        EvaluationRoundIn, ProjectIn, DissolutionIn, IntegrityEventIn, SupportMeasureIn, ProgressReportIn,
-        EvaluationAgencyIn, EvaluationAgencyChange, AgencyAssignmentIn,
+        EvaluationRoundIn, ProjectIn, DissolutionIn, MemberChangeIn, IntegrityEventIn, SupportMeasureIn,
+        ProgressReportIn, EvaluationAgencyIn, EvaluationAgencyChange, AgencyAssignmentIn,
     )
 }
 ID = {"type": "integer", "minimum": 0, "maximum": 2**31 - 1}
@@ -184,7 +196,8 @@ PATHS: dict[str, dict[str, Any]] = {
         "post": _op("申请解散 / Dissolve the consortium (lead unit)", "DissolutionIn", 200, CONSORTIUM),
     },
     "/api/consortia/{consortium_id}/member-changes": {
-        "post": _op("发起成员变更 / Start a member change (lead unit)", None, 201, CONSORTIUM),
+        "post": _op("发起成员变更 / Start a member change (lead unit; 409 while one is open)",
+                    "MemberChangeIn", 201, CONSORTIUM),
     },
     "/api/consortia/{consortium_id}/lead-failure-cases": {
         "post": _op(

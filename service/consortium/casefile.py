@@ -142,7 +142,7 @@ def read_casefile(ctx: Context, *, instance_id: str, actor: Actor) -> Casefile:
             )
         ]
         record = consortia.find_by_instance(session, instance_id)
-        review_findings = _review_findings(session, instance_id)
+        review_findings = _review_findings(session, instance_id, actor)
     deadlines = [Deadline(t.name or t.element_id, t.due_at, "task") for t in open_tasks if t.due_at]
     deadlines += [
         Deadline(names.get(t["elementId"], t["elementId"]), datetime.fromisoformat(t["dueAt"]), "timer")
@@ -464,7 +464,7 @@ def read_case_material(
         )
 
 
-def _review_findings(session, instance_id: str) -> dict[str, Any] | None:
+def _review_findings(session, instance_id: str, actor: Actor) -> dict[str, Any] | None:
     """{"findings", "override": {"reason", "by", "at"} | None, "panelOpinion": the panel's consolidated
     opinion (reviews/panel_opinion.py) | None}, once the application is in a round."""
     entry = reviews.find_entry(session, instance_id)
@@ -472,4 +472,4 @@ def _review_findings(session, instance_id: str) -> dict[str, Any] | None:
         return None
     return {"findings": findings.findings_for(session, instance_id).as_dict(),
             "override": findings.override_of(entry),
-            "panelOpinion": panel_opinion.read_opinion(session, instance_id)}
+            "panelOpinion": panel_opinion.read_opinion(session, instance_id, actor)}  # as actor may read

@@ -19,7 +19,8 @@ from ..clock import local_today
 from ..context import Context
 from ..engine.commands import run_command
 from ..engine.store import audit, instances
-from ..errors import Conflict, InvalidInput, NotFound
+from ..errors import Conflict, NotFound
+from . import objection_input
 from .objections import new_verification_code
 from .store import consortia
 from .store.models import Objection
@@ -47,23 +48,18 @@ def lodge_objection(
     """Record an objection during the publicity period; returns the receipt (number and verification code).
 
     Raises:
-        InvalidInput: anonymous, no contact, or a reason under 10 characters (naming the fields).
+        InvalidInput: anonymous (also invisible characters only), a contact that is no phone number or
+            e-mail, a reason under 10 characters, a field too long (objection_input.py; naming the fields).
         NotFound: the application has no publicity notice.
         Conflict: the publicity period has not started yet (before its start date in Beijing time, e.g.
             on the publication day) or has ended.
     """
     now = ctx.now()
-    problems = {}
-    if not (objector_name or "").strip():
-        problems["objector_name"] = [
-            "请填写真实姓名或单位名称，匿名异议不予受理 / Anonymous objections are not accepted"
-        ]
-    if not (contact or "").strip():
-        problems["contact"] = ["请填写联系方式 / A contact is required"]
-    if len((reason or "").strip()) < 10:
-        problems["reason"] = ["请写明异议理由（至少 10 字） / State the reason (at least 10 characters)"]
-    if problems:
-        raise InvalidInput("异议信息不完整 / The objection is incomplete", problems)
+    clean = objection_input.checked({"application_no": application_no, "objector_name": objector_name,
+                                      "objector_unit": objector_unit, "contact": contact, "reason": reason})
+    application_no, objector_name, contact, reason = (
+        clean["application_no"], clean["objector_name"], clean["contact"], clean["reason"])
+    objector_unit = clean["objector_unit"]
     with ctx.unit_of_work() as uow:
         session = uow.session
         record = consortia.find_by_application(session, application_no)

@@ -20,6 +20,7 @@ from workflows.extensions import DelegateContext, Extensions, TaskInfo
 from workflows.listeners import Binding, has_task_listeners
 
 from ..actors import Actor
+from . import personal_data
 from .store.models import HumanTask, ProcessInstance
 
 
@@ -73,7 +74,8 @@ def tasks_created(running: RunningInstance, created: list[HumanTask]) -> bool:
 
 def filter_variables(extensions: Extensions, session: Session, instance_id: str, actor: Actor,
                      variables: dict[str, Any]) -> dict[str, Any]:
-    """`variables` as `actor` may read them, after every registered filter."""
+    """`variables` as `actor` may read them, after every registered filter and, last, the masking of
+    personal identifiers for readers not entitled to them (personal_data.py, breakit F16)."""
     for hook in extensions.variable_filters:
         variables = hook(session, instance_id, actor, variables)
-    return variables
+    return personal_data.for_reader(session, instance_id, actor, variables)

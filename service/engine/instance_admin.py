@@ -10,11 +10,13 @@ not fire (store/jobs.claim_next skips them), as in Camunda.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from ..actors import ADMIN, PROCESS_OWNER, Actor
 from ..context import Context
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
+from . import personal_data
 from .commands import run_command
 from .store import audit, definitions, instance_query, instances
 from .store import tasks as task_store
@@ -55,6 +57,7 @@ def set_variables(
     with ctx.unit_of_work() as uow:
         session = uow.session
         row = _running(session, actor, instance_id)
+        modifications = personal_data.restore_masked(json.loads(row.variables_json or "{}"), modifications)
         run_command(
             ctx, session, row, actor, lambda r, h, n: r.set_variables(modifications, deletions, n), now
         )
@@ -98,6 +101,7 @@ def set_task_local_variables(
         session = uow.session
         instance_id = task_store.get_visible(session, task_id, actor).instance_id
         row = _running(session, actor, instance_id)
+        modifications = personal_data.restore_masked(json.loads(row.variables_json or "{}"), modifications)
         try:
             run_command(
                 ctx, session, row, actor,

@@ -21,6 +21,7 @@ from typing import Any
 from ..actors import Actor
 from ..context import Context
 from ..errors import InvalidInput
+from . import extension_runtime as hooks
 from . import instance_admin
 from .commands import run_command
 from .instances import start_in_session
@@ -107,7 +108,9 @@ def correlate(
             reached.append(("ProcessDefinition", row, None))
         session.flush()
         results = [Correlation(kind, row, execution,
-                               json.loads(row.variables_json or "{}") if with_variables else None,
+                               hooks.filter_variables(ctx.extensions, session, row.id, actor,
+                                                      json.loads(row.variables_json or "{}"))
+                               if with_variables else None,
                                json.loads(row.variable_types_json or "{}"))
                    for kind, row, execution in reached]
         uow.commit()

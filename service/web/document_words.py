@@ -54,6 +54,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "doc.commitment_at": ("承诺时间", "Signed at"),
     "doc.not_yet": ("尚未提交", "Not submitted yet"),
     "doc.none_yet": ("暂无", "None yet"),
+    "doc.none": ("无", "None"),
     "doc.reviewer_hidden": ("评审人（结果公布前不显示）", "Reviewer (hidden until results are published)"),
     "doc.file_name": ("文件名", "File"),
     "doc.sha256": ("SHA-256 校验值", "SHA-256 checksum"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, request, session, url_for
 
+from ..api import public_throttle
 from ..api.auth import throttled_message
 from ..api.objection_status import check_status
 from ..consortium import publicity
@@ -42,6 +43,10 @@ def index():
 @bp.post("/publicity/objections")
 def lodge():
     values = {name: (request.form.get(name) or "").strip() for name in FIELDS}
+    refusal = public_throttle.objection_refusal()  # per client address (breakit F11)
+    if refusal is not None:
+        page, _ = _page(values, {}, bilingual(public_throttle.throttled_objection_message(refusal)), 429)
+        return page, 429, {"Retry-After": str(refusal.retry_after)}
     attachment = request.files.get("attachment")
     upload = None
     try:
@@ -53,6 +58,7 @@ def lodge():
         return _page(values, exc.fields, bilingual(str(exc)), 422)
     except (Conflict, NotFound) as exc:
         return _page(values, {}, bilingual(str(exc)), 409 if isinstance(exc, Conflict) else 404)
+    public_throttle.objection_lodged()
     if upload is not None:
         notices = current_notices(context())
         notice = next((n for n in notices if n.application_no == receipt.application_no), None)

@@ -228,7 +228,13 @@ def integrity_record(consortium_id: int):
 @bp.post("/registry/<int:consortium_id>/member-changes")
 @login_required
 def member_change(consortium_id: int):
-    started = member_changes.start_member_change(context(), actor=actor(), consortium_id=consortium_id)
+    reason = (request.form.get("reason") or "").strip()
+    if not reason or len(reason) > 2000:
+        exc = InvalidInput("请说明变更理由 / Give the reason for the change",
+                           {"reason": ["此项为必填项，最长 2000 字 / Required, at most 2000 characters"]})
+        return _refused(consortium_id, "member_change", dict(request.form), exc)
+    started = member_changes.start_member_change(context(), actor=actor(), consortium_id=consortium_id,
+                                                 reason=reason)
     return _to_first_task(started.id)
 
 

@@ -113,9 +113,10 @@ def test_member_change_and_renewal(server, ctx, clock):
     lead, member, stranger = server.client("lead1"), server.client("member1"), server.client("district2")
 
     changes = f"/api/consortia/{cid}/member-changes"
-    assert member.post(changes).status_code == 403
-    assert stranger.post(changes).status_code == 404
-    started = lead.post(changes)
+    reason = {"reason": "新增一家高校成员"}
+    assert member.post(changes, json=reason).status_code == 403
+    assert stranger.post(changes, json=reason).status_code == 404
+    started = lead.post(changes, json=reason)
     assert started.status_code == 201 and started.json()["businessKey"].startswith("BCXY-")
     tasks = lead.rest("GET", f"/task?processInstanceId={started.json()['id']}").json()
     assert len(tasks) == 1  # the lead unit drafts the supplementary agreement first

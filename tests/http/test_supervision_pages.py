@@ -93,7 +93,8 @@ def test_the_clerk_starts_a_lead_failure_case_and_the_lead_a_member_change(ctx, 
     assert opened.status_code == 303 and opened.headers["Location"].startswith("/tasks/")
     assert "牵头单位" in city.get(opened.headers["Location"]).text
     change = f"/registry/{cid}/member-changes"
-    started = lead.post(change, data=tokens(lead.get(f"/registry/{cid}").text, change), allow_redirects=False)
+    form = {**tokens(lead.get(f"/registry/{cid}").text, change), "reason": "新增一家高校"}
+    started = lead.post(change, data=form, allow_redirects=False)
     assert started.status_code == 303 and started.headers["Location"].startswith("/tasks/")
 
 

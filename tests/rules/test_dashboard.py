@@ -17,7 +17,7 @@ from tests.supervision.support import actor, consortium
 
 def test_a_consortium_under_rectification_still_counts_as_in_force_until_its_filing_expires(ctx, clock):
     settings = RoundSettings(
-        title="2026年度绩效评价", data_from=date(2025, 10, 1), data_until=date(2026, 9, 30),
+        title="2026年度绩效评价", data_from=date(2025, 1, 1), data_until=date(2025, 12, 31),
         rectification_enabled=True,
     )
     _, consortium_id = fail_evaluation(ctx, clock, settings)

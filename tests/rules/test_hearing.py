@@ -27,7 +27,7 @@ from tests.supervision.support import (
 )
 
 DEFAULT = RoundSettings(
-    title="2026年度创新联合体绩效评价", data_from=date(2025, 10, 1), data_until=date(2026, 9, 30)
+    title="2026年度创新联合体绩效评价", data_from=date(2025, 1, 1), data_until=date(2025, 12, 31)
 )
 DECISION = {
     "revocation_decision": "revoke",
@@ -103,8 +103,8 @@ def test_silence_until_the_period_ends_goes_to_the_city_which_may_maintain_the_f
         clock,
         RoundSettings(
             title="2026年度绩效评价",
-            data_from=date(2025, 10, 1),
-            data_until=date(2026, 9, 30),
+            data_from=date(2025, 1, 1),
+            data_until=date(2025, 12, 31),
             hearing_working_days=3,
         ),
     )
@@ -151,8 +151,8 @@ def test_a_revocation_without_a_decision_document_is_refused(ctx, clock):
 def test_rectification_happens_only_when_the_round_enables_it(ctx, clock):
     enabled = RoundSettings(
         title="2026年度绩效评价",
-        data_from=date(2025, 10, 1),
-        data_until=date(2026, 9, 30),
+        data_from=date(2025, 1, 1),
+        data_until=date(2025, 12, 31),
         rectification_enabled=True,
     )
     steps, consortium_id = fail_evaluation(ctx, clock, enabled)

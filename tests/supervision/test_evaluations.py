@@ -27,8 +27,8 @@ from tests.supervision.support import (
 
 SETTINGS = RoundSettings(  # the bureau enabled rectification for this round (off by default: test_hearing)
     title="2026年度创新联合体绩效评价",
-    data_from=date(2025, 10, 1),
-    data_until=date(2026, 9, 30),
+    data_from=date(2025, 1, 1),
+    data_until=date(2025, 12, 31),
     rectification_enabled=True,
 )
 

@@ -23,6 +23,17 @@ from ..store.inbox import organisation_names
 from ..store.reviewer_secrecy import ReviewerSecrecy
 from .panels import parties_of, seated_experts
 
+CHINESE_NUMERALS = "一二三四五六七八九十"
+
+
+def expert_label(n: int) -> str:
+    """专家一、专家二 …: how an expert is named to whoever may not know who it is (breakit F15); the
+    numbering of expert review documents, the same in either language."""
+    zh = CHINESE_NUMERALS[n - 1] if 1 <= n <= 10 else (
+        f"十{CHINESE_NUMERALS[n - 11]}" if 11 <= n <= 19 else str(n))
+    return f"专家{zh}"
+
+
 PANEL_VARIABLES = ("panel", "panel_id", "desk_reviews", "defense_sheets")
 MATERIAL = (
     "consortium_name",
@@ -56,10 +67,11 @@ def results_published(session: Session, instance_id: str) -> bool:
 
 
 def redact_variables(session: Session, instance_id: str, actor: Actor, variables: dict) -> dict:
-    """Drop who-reviews-whom from what applicants, members and district clerks see until results are
-    published; an expert keeps the panel variables with itself only (store/reviewer_secrecy.py)."""
+    """Drop who-reviews-whom from what applicants, members and district clerks see (always: breakit F15);
+    an expert keeps the panel variables with itself only until the results are published
+    (store/reviewer_secrecy.py)."""
     secrecy = ReviewerSecrecy(session, actor)
-    if secrecy.privileged or secrecy.results_published(instance_id):
+    if secrecy.sees_panel(instance_id):
         return variables
     if not actor.has(EXPERT):
         return {k: v for k, v in variables.items() if k not in PANEL_VARIABLES}
@@ -110,7 +122,9 @@ def describe_panel(ctx: Context, *, panel_id: int, actor: Actor) -> dict[str, An
             view["seat"] = _seat_view(seat)
             return view
         if results_published(session, row.id) and instances.get_visible(session, row.id, actor):
-            view["members"] = [s.expert_id for s in reviews.members_of(session, panel.id)]
+            # applicants, members and districts learn how many sat, never who (breakit F15)
+            view["members"] = [expert_label(n) for n, _ in
+                               enumerate(reviews.members_of(session, panel.id), start=1)]
             return view
         raise NotFound(f"评审专家组不存在 / Panel {panel_id} does not exist")
 

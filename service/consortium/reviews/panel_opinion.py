@@ -17,18 +17,19 @@ from datetime import datetime
 from statistics import fmean
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ...actors import CITY_CLERK, Actor
 from ...context import Context
 from ...engine.store import audit, instances
-from ...engine.store.models import ProcessInstance
+from ...engine.store.models import ProcessInstance, User
 from ...errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..store import consortia, reviews
 from ..store.review_models import Panel, PanelOpinion
 from ..store.reviewer_secrecy import ReviewerSecrecy
 from . import findings
-from .panel_access import results_published
+from .panel_access import expert_label, results_published
 from .panels import seated_experts
 from .rounds import rubric_of
 from .scoring import application_result
@@ -155,27 +156,41 @@ def read_opinion(session: Session, instance_id: str, actor: Actor | None = None)
 
 
 def redacted(session: Session, instance_id: str, actor: Actor, shown: dict[str, Any]) -> dict[str, Any]:
-    """`describe`'s shape with the identities `actor` may not know replaced (store/reviewer_secrecy.py):
-    before publication a seated expert sees itself, never a colleague (members, totals, dissent, the
-    leader and the leader's typed signature); city clerks and, after publication, everyone see all."""
+    """`describe`'s shape as `actor` may read it (store/reviewer_secrecy.py; breakit F15).
+
+    City clerks and administrators and, once the results are published, the panel's experts read the
+    experts by their real names (display names, never login ids); before publication a seated expert
+    reads its own name and "专家二" for each colleague. Applicants, member units and district
+    clerks always read "专家一、专家二…" (numbered in panel order, the same number in every part of
+    the opinion), "专家组组长" for the leader and no typed signature."""
     secrecy = ReviewerSecrecy(session, actor)
-    if secrecy.privileged or secrecy.results_published(instance_id):
-        return shown
     content = dict(shown["content"])
     order = list(content.get("experts") or [])
+    names = _display_names(session, [*order, shown.get("leader")])
 
     def who(user_id: str | None) -> str:
         if user_id and secrecy.shown(instance_id, user_id):
-            return user_id
+            return names.get(user_id, user_id)
         n = order.index(user_id) + 1 if user_id in order else 0
-        return f"评审专家 {n} / Reviewer {n}" if n else "评审专家 / Reviewer"
+        return expert_label(n) if n else "评审专家"
 
     content["experts"] = [who(e) for e in order]
     content["totals"] = {who(e): total for e, total in (content.get("totals") or {}).items()}
     content["dissent"] = [{**d, "expert": who(d.get("expert"))} for d in content.get("dissent") or []]
-    leader_shown = bool(shown["leader"]) and secrecy.shown(instance_id, shown["leader"]) is not None
-    return {**shown, "content": content, "leader": shown["leader"] if leader_shown else who(shown["leader"]),
+    leader = shown.get("leader")
+    leader_shown = bool(leader) and secrecy.shown(instance_id, leader) is not None
+    return {**shown, "content": content,
+            "leaderId": leader if leader_shown else None,
+            "leader": names.get(leader, leader) if leader_shown else "专家组组长",
             "signature": shown["signature"] if leader_shown else None}
+
+
+def _display_names(session: Session, user_ids: list[str | None]) -> dict[str, str]:
+    wanted = [u for u in user_ids if u]
+    if not wanted:
+        return {}
+    rows = session.execute(sa.select(User.id, User.display_name).where(User.id.in_(wanted)))
+    return {user_id: name or user_id for user_id, name in rows}
 
 
 def may_see(session: Session, instance_id: str, actor: Actor) -> bool:

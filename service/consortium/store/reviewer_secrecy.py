@@ -10,9 +10,11 @@ The rule (source: service/consortium/reviews/panel_access.py, which already hid 
 
 - city clerks, administrators and process owners (`Actor.sees_everything`) see every identity;
 - everyone sees their own identity (an expert sees itself, never a colleague);
-- an identity of the expert pool on an instance whose round has published its results is shown to
-  anyone who may see that instance;
-- any other expert identity is hidden (None).
+- an identity of the expert pool on an instance whose round has published its results is shown to the
+  experts who may see that instance (the panel);
+- any other expert identity is hidden (None): applicants, member units and district clerks never learn
+  which expert reviewed, scored or visited them, even after publication (评审专家对申报单位保密;
+  breakit F15: a name next to a score invites lobbying or retaliation). They see "专家一、专家二…".
 
 Identities that are not experts (clerks, applicants) are never secret.
 """
@@ -71,7 +73,17 @@ class ReviewerSecrecy:
             return True
         if not self.is_reviewer(user_id):
             return True
-        return self.results_published(instance_id)
+        return self.viewer_on_panel_side and self.results_published(instance_id)
+
+    @property
+    def viewer_on_panel_side(self) -> bool:
+        """Whether the viewer is an expert (its instances are those it reviews): the panel sees the panel."""
+        return self.is_reviewer(self.viewer.id)
+
+    def sees_panel(self, instance_id: str | None) -> bool:
+        """Whether the viewer sees every reviewer identity of `instance_id` (privileged, or an expert once
+        the results are published)."""
+        return self.privileged or (self.viewer_on_panel_side and self.results_published(instance_id))
 
     def shown(self, instance_id: str | None, user_id: str | None) -> str | None:
         """`user_id` if the viewer may see it on `instance_id`, else None (what the edges render)."""

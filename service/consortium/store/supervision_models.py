@@ -18,6 +18,8 @@ class ConsortiumProject(Base):
     """A project a consortium undertakes (承担项目); while one is active the consortium may not dissolve."""
 
     __tablename__ = "consortium_project"
+    # one number per consortium (breakit F13; 0016_hbreak2): a second record of it is a 409
+    __table_args__ = (sa.UniqueConstraint("consortium_id", "project_no", name="uq_consortium_project_no"),)
     id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=True)
     consortium_id: Mapped[int] = mapped_column(sa.ForeignKey("consortium.id"), index=True)
     project_no: Mapped[str] = mapped_column(sa.String(60))

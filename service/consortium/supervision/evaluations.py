@@ -42,8 +42,8 @@ from ..reviews import recusal
 from ..store import reviews
 from ..store import supervision as store
 from ..store.supervision_models import EvaluationResult, EvaluationRound
-from . import agencies
-from .standing import Handler, audit_step, consortium_of
+from . import agencies, date_bounds
+from .standing import Handler, audit_step, consortium_of, open_procedures
 
 PROCESS = "performance_evaluation"
 #: (lowest score, grade) from the top; the last band must start at 0.
@@ -104,12 +104,14 @@ def open_evaluation_round(ctx: Context, *, actor: Actor, settings: RoundSettings
 
     Raises:
         Forbidden: only the city bureau opens rounds.
-        InvalidInput: bands without a 0 floor, a data period ending before it starts, non-positive periods.
+        InvalidInput: bands without a 0 floor, a data period ending before it starts or not yet ended
+            (after today) or starting before 2000, non-positive periods.
+    A consortium whose evaluation of an earlier round is still open is skipped (listed in `skipped`).
     """
     if not actor.has(CITY_CLERK):
         raise Forbidden("只有市科技局可以开启绩效评价 / Only the city bureau opens evaluation rounds")
-    _check_settings(settings)
     now = ctx.now()
+    _check_settings(settings, local_today(now))
     with ctx.unit_of_work() as uow:
         session = uow.session
         year = local_today(now).year
@@ -129,7 +131,10 @@ def open_evaluation_round(ctx: Context, *, actor: Actor, settings: RoundSettings
         )
         session.add(evaluation_round)
         session.flush()
-        covered = [(c.id, c.application_no) for c in store.filed_consortia(session)]
+        # a consortium whose evaluation of an earlier round is still open is not evaluated twice (F13)
+        filed = store.filed_consortia(session)
+        busy = {c.application_no for c in filed if open_procedures(session, c, (PROCESS,))}
+        covered = [(c.id, c.application_no) for c in filed if c.application_no not in busy]
         audit.record(
             session,
             actor=actor,
@@ -138,6 +143,7 @@ def open_evaluation_round(ctx: Context, *, actor: Actor, settings: RoundSettings
             detail={
                 "round": round_no,
                 "consortia": [no for _, no in covered],
+                "skipped_still_under_evaluation": sorted(busy),
                 "rectification_enabled": settings.rectification_enabled,
                 "hearing_working_days": settings.hearing_working_days,
             },
@@ -162,15 +168,18 @@ def open_evaluation_round(ctx: Context, *, actor: Actor, settings: RoundSettings
         ).id
         for consortium_id, application_no in covered
     ]
-    return {"roundId": round_id, "roundNo": round_no, "instances": started}
+    return {"roundId": round_id, "roundNo": round_no, "instances": started, "skipped": sorted(busy)}
 
 
-def _check_settings(settings: RoundSettings) -> None:
+def _check_settings(settings: RoundSettings, today: date) -> None:
     problems: dict[str, list[str]] = {}
     if not settings.title.strip():
         problems["title"] = ["此项为必填项 / Required"]
     if settings.data_until < settings.data_from:
         problems["data_until"] = ["数据期截止日早于起始日 / The data period ends before it starts"]
+    # a period is evaluated once it has ended (breakit F13): its data cannot be reported before
+    date_bounds.check_past(settings.data_from, "data_from", problems, today)
+    date_bounds.check_past(settings.data_until, "data_until", problems, today)
     if not settings.grade_bands or min(float(b[0]) for b in settings.grade_bands) != 0:
         problems["grade_bands"] = ["等级区间须覆盖 0 分起 / The lowest band must start at 0"]
     elif any(grade not in GRADE_NAMES for _, grade in settings.grade_bands):

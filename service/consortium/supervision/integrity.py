@@ -12,6 +12,7 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
+from forms.checks import resident_id_problem, uscc_problem
 from forms.messages import Msg
 
 from ...actors import CITY_CLERK, Actor
@@ -23,6 +24,7 @@ from ...errors import Forbidden, InvalidInput
 from ..store import supervision as store
 from ..store.models import Consortium
 from ..store.supervision_models import IntegrityRecord
+from . import date_bounds
 
 BAN_YEARS = 3
 NO_LEAD_OR_CORE = "no_lead_or_core"
@@ -131,12 +133,25 @@ class IntegrityEvent:
     consortium_id: int | None = None
 
 
+def _subject_problem(kind: str, subject_id: str) -> str | None:
+    """Why `subject_id` cannot be the subject (breakit F13): an organisation's USCC or a person's
+    resident ID number, each with its check character; an entry no one matches restricts no one."""
+    problem = uscc_problem(subject_id) if kind == "org" else resident_id_problem(subject_id)
+    if problem is None:
+        return None
+    what = ("统一社会信用代码", "unified social credit code") if kind == "org" else (
+        "居民身份证号码", "resident ID number")
+    return f"{what[0]}无效：{problem.zh} / Not a valid {what[1]}: {problem.en}"
+
+
 def record_integrity_event(ctx: Context, *, actor: Actor, event: IntegrityEvent) -> int:
     """Enter an event in the register; a restriction end makes it block leading and core membership.
 
     Raises:
         Forbidden: only the city bureau keeps the register.
-        InvalidInput: unknown type or subject kind, or a restriction ending before the decision.
+        InvalidInput: unknown type or subject kind, a subject id that is no valid USCC (org) or resident
+            ID number (person) with its check character, a decision day in the future or before 2000,
+            or a restriction ending before the decision.
         (also InvalidInput when `consortium_id` names no consortium)
     """
     if not actor.has(CITY_CLERK):
@@ -165,9 +180,14 @@ def record_integrity_event(ctx: Context, *, actor: Actor, event: IntegrityEvent)
     for name in ("subject_id", "subject_name", "decision_document", "description"):
         if not (getattr(event, name) or "").strip():
             problems[name] = ["此项为必填项 / Required"]
+    now = ctx.now()
+    if "subject_id" not in problems and event.subject_kind in ("org", "person"):
+        subject_problem = _subject_problem(event.subject_kind, event.subject_id.strip().upper())
+        if subject_problem:
+            problems["subject_id"] = [subject_problem]
+    date_bounds.check_past(event.decided_on, "decided_on", problems, local_today(now))
     if problems:
         raise InvalidInput("信用档案信息有误 / The entry has errors", problems)
-    now = ctx.now()
     with ctx.unit_of_work() as uow:
         if event.consortium_id is not None and uow.session.get(Consortium, event.consortium_id) is None:
             raise InvalidInput(

@@ -25,20 +25,38 @@ from ..store import consortia
 from ..store import supervision as store
 from ..store.models import Membership
 from ..store.supervision_models import MemberChange
-from .standing import Handler, audit_step, consortium_of, member_items, start_for_consortium
+from .standing import (
+    Handler,
+    audit_step,
+    consortium_of,
+    member_items,
+    refuse_while_open,
+    start_for_consortium,
+)
 
 PROCESS = "member_change"
 
 
-def start_member_change(ctx: Context, *, actor: Actor, consortium_id: int) -> Started:
+def start_member_change(ctx: Context, *, actor: Actor, consortium_id: int, reason: str | None = None
+                        ) -> Started:
     """Start a member change for the lead unit's own consortium; it drafts the agreement in its first task.
+    `reason` (why the membership changes; the edges require it) is kept as the variable `change_reason`.
+
+    One at a time (breakit F22): each change checks the thresholds (三（二）) against the membership of its
+    own moment, so two open at once could together leave the consortium below them.
 
     Raises:
         NotFound: no such consortium.
+        Conflict: a member change of the consortium is still open (naming it).
         Forbidden / Conflict: not the lead unit, or the consortium is not filed (from the diagram's
             first step, which reads the consortium from its record).
     """
-    return start_for_consortium(ctx, actor=actor, consortium_id=consortium_id, key=PROCESS, prefix="BCXY")
+    def one_at_a_time(session: Session, record) -> None:
+        refuse_while_open(session, record, (PROCESS,), ("再发起成员变更", "start another member change"))
+
+    variables = {"change_reason": reason.strip()} if reason and reason.strip() else None
+    return start_for_consortium(ctx, actor=actor, consortium_id=consortium_id, key=PROCESS, prefix="BCXY",
+                                variables=variables, check=one_at_a_time)
 
 
 def topics(session: Session, row: ProcessInstance, actor: Actor, now: datetime) -> dict[str, Handler]:

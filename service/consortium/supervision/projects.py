@@ -7,14 +7,21 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
 from ...actors import CITY_CLERK, Actor
+from ...clock import local_today
 from ...context import Context
 from ...engine.store import audit
 from ...errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..store import consortia as consortium_store
 from ..store import supervision as store
+from ..store.models import Consortium
 from ..store.supervision_models import ConsortiumProject
-from .standing import SUPERVISED, end_standing
+from . import date_bounds
+from .standing import PROCEDURE_NAMES, SUPERVISED, end_standing, refuse_while_open
 
 LEVELS = {"national": "国家级", "provincial": "省级", "city": "市级", "other": "其他"}
 #: 六: how a project is organised (公开竞争, 专项组织, 揭榜挂帅), issue 14 item 10
@@ -49,8 +56,11 @@ def record_project(
         NotFound: the consortium is outside the caller's scope.
         Forbidden: neither the city bureau nor the consortium's lead unit.
         Conflict: the consortium's filing is not in force (a project is undertaken as a filed consortium).
+        Conflict: the consortium already has a project of this number (also when two are recorded at
+            once: the unique constraint uq_consortium_project_no).
         InvalidInput: missing number or name, unknown level or mode (MODES), ending before it starts,
-            an amount (万元) below 0 or above MAX_AMOUNT_WAN.
+            starting before 2000 or more than 5 years ahead (date_bounds.py), an amount (万元) below 0
+            or above MAX_AMOUNT_WAN.
     """
     problems: dict[str, list[str]] = {}
     if not project_no.strip():
@@ -62,11 +72,14 @@ def record_project(
     if mode is not None and mode not in MODES:
         problems["mode"] = [f"应为 {', '.join(MODES)} 之一 / Must be one of {', '.join(MODES)}"]
     check_amount(amount_wan, problems)
+    now = ctx.now()
+    date_bounds.check_start(started_on, "started_on", problems, local_today(now))
     if ends_on and ends_on < started_on:
         problems["ends_on"] = ["结束日期早于开始日期 / Ends before it starts"]
+    elif ends_on and ends_on.year > 9000:
+        problems["ends_on"] = ["结束日期不合理 / The end date is not plausible"]
     if problems:
         raise InvalidInput("项目信息有误 / The project record has errors", problems)
-    now = ctx.now()
     with ctx.unit_of_work() as uow:
         record = consortium_store.get_visible(uow.session, consortium_id, actor)
         if not actor.has(CITY_CLERK) and actor.org_credit_code != record.lead_credit_code:
@@ -79,6 +92,7 @@ def record_project(
                 f"创新联合体当前状态为 {record.status}，不在备案有效期内 / "
                 f"Consortium {record.application_no} is {record.status}, not filed"
             )
+        _refuse_duplicate(uow.session, record, project_no.strip())
         project = ConsortiumProject(
             consortium_id=record.id,
             project_no=project_no.strip(),
@@ -93,7 +107,10 @@ def record_project(
             recorded_at=now,
         )
         uow.session.add(project)
-        uow.session.flush()
+        try:
+            uow.session.flush()
+        except IntegrityError:  # recorded at the same moment by another request (uq_consortium_project_no)
+            raise _duplicate(record.application_no, project_no.strip()) from None
         audit.record(
             uow.session,
             actor=actor,
@@ -103,6 +120,19 @@ def record_project(
         )
         uow.commit()
         return project.id
+
+
+def _duplicate(application_no: str, project_no: str) -> Conflict:
+    return Conflict(f"{application_no} 已登记项目编号 {project_no} / "
+                    f"Project {project_no} is already recorded for {application_no}")
+
+
+def _refuse_duplicate(session: Session, record: Consortium, project_no: str) -> None:
+    """Conflict when the consortium already has a project of this number (breakit F13)."""
+    found = session.scalar(sa.select(ConsortiumProject.id).where(
+        ConsortiumProject.consortium_id == record.id, ConsortiumProject.project_no == project_no))
+    if found is not None:
+        raise _duplicate(record.application_no, project_no)
 
 
 def complete_project(ctx: Context, *, actor: Actor, project_id: int) -> None:
@@ -131,7 +161,8 @@ def request_dissolution(ctx: Context, *, actor: Actor, consortium_id: int, reaso
     Raises:
         NotFound: the consortium is not the caller's.
         Forbidden: the caller is not its lead unit.
-        Conflict: a project is active, or the consortium is not filed.
+        Conflict: a project is active, the consortium is not filed, or a performance evaluation, a
+            lead-unit failure case or a member change of it is open (naming it).
         InvalidInput: no reason given.
     """
     if not reason.strip():
@@ -152,6 +183,9 @@ def request_dissolution(ctx: Context, *, actor: Actor, consortium_id: int, reaso
             )
         if record.status not in SUPERVISED:
             raise Conflict(f"创新联合体当前状态为 {record.status} / The consortium is {record.status}")
+        # breakit F19: an open evaluation (its rectification and hearing run inside it) or failure case
+        # is not escaped by dissolving; nor is a member change left running for a dissolved consortium
+        refuse_while_open(session, record, PROCEDURE_NAMES, ("自行解散", "dissolve"))
         filing = end_standing(session, record, "dissolved", reason=reason.strip(), actor=actor, now=now)
         uow.commit()
         return {"status": record.status, "filingNo": filing.filing_no if filing else None}

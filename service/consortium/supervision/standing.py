@@ -6,10 +6,12 @@ filing links back); filed → dissolved. Each change writes the audit trail.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from workflows.engine import ServiceCall
@@ -86,8 +88,51 @@ def end_standing(
     return filing
 
 
-def start_for_consortium(ctx: Context, *, actor: Actor, consortium_id: int, key: str, prefix: str) -> Started:
-    """Start supervision diagram `key` for a consortium, numbered per consortium (`prefix`-<application>-NN).
+PROCEDURE_NAMES = {  # supervision diagrams by process key: what a refusal calls an open one
+    "performance_evaluation": ("绩效评价", "performance evaluation"),
+    "lead_unit_failure": ("牵头单位履约失职处理", "lead-unit failure case"),
+    "member_change": ("成员变更", "member change"),
+}
+
+
+def open_procedures(session: Session, record: Consortium, keys: Iterable[str]) -> list[ProcessInstance]:
+    """The running instances of the supervision diagrams `keys` about `record` (their `consortium_id`
+    variable; business keys `…-<application no>` or `…-<application no>-NN`), oldest first."""
+    application_no = record.application_no
+    rows = session.scalars(
+        sa.select(ProcessInstance)
+        .where(
+            ProcessInstance.definition_key.in_(list(keys)),
+            ProcessInstance.status.in_(("active", "incident")),
+            sa.or_(ProcessInstance.business_key.like(f"%-{application_no}"),
+                   ProcessInstance.business_key.like(f"%-{application_no}-%")),
+        )
+        .order_by(ProcessInstance.started_at)
+    ).all()
+    return [r for r in rows if json.loads(r.variables_json or "{}").get("consortium_id") == record.id]
+
+
+def refuse_while_open(session: Session, record: Consortium, keys: Iterable[str], doing: tuple[str, str]
+                      ) -> None:
+    """Raise Conflict naming every open procedure of `keys` about `record` (`doing`: what is refused,
+    Chinese and English)."""
+    found = open_procedures(session, record, keys)
+    if not found:
+        return
+    zh = "、".join(f"{PROCEDURE_NAMES.get(r.definition_key, (r.definition_key,))[0]}（{r.business_key}）"
+                  for r in found)
+    en = ", ".join(f"{PROCEDURE_NAMES.get(r.definition_key, ('', r.definition_key))[1]} {r.business_key}"
+                   for r in found)
+    raise Conflict(f"{record.application_no} 尚有未办结的{zh}，不能{doing[0]} / "
+                   f"{record.application_no} has an open {en}: cannot {doing[1]}")
+
+
+def start_for_consortium(ctx: Context, *, actor: Actor, consortium_id: int, key: str, prefix: str,
+                         variables: dict[str, Any] | None = None,
+                         check: Callable[[Session, Consortium], None] | None = None) -> Started:
+    """Start supervision diagram `key` for a consortium, numbered per consortium (`prefix`-<application>-NN),
+    with `variables` beside `consortium_id`; `check(session, record)` runs in the start's transaction
+    after the per-prefix counter is locked, so two starts at once see each other (it raises to refuse).
 
     The diagram's first step reads the consortium from its record and refuses callers out of place.
 
@@ -99,14 +144,18 @@ def start_for_consortium(ctx: Context, *, actor: Actor, consortium_id: int, key:
         consortia.get_visible(uow.session, consortium_id, actor)
 
     def numbering(session: Session) -> str:  # drawn in the start's own transaction (store/counters.py)
-        application_no = store.get_consortium(session, consortium_id).application_no
-        numbered = f"{prefix}-{application_no}-"
-        return counters.next_number(
+        record = store.get_consortium(session, consortium_id)
+        numbered = f"{prefix}-{record.application_no}-"
+        number = counters.next_number(
             session, "supervision", numbered, ProcessInstance.business_key, numbered, width=2
         )
+        if check is not None:
+            check(session, record)
+        return number
 
     return start_instance(
-        ctx, key=key, actor=actor, numbering=numbering, variables={"consortium_id": consortium_id}
+        ctx, key=key, actor=actor, numbering=numbering,
+        variables={**(variables or {}), "consortium_id": consortium_id},
     )
 
 

@@ -14,12 +14,15 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ...actors import CITY_CLERK, Actor
+from ...clock import local_today
 from ...context import Context
 from ...engine.store import audit
-from ...errors import Forbidden, InvalidInput
+from ...errors import Conflict, Forbidden, InvalidInput
 from ..store import consortia as consortium_store
 from ..store.supervision_models import ConsortiumProject, EvaluationResult, SupportMeasure
+from . import date_bounds
 from .projects import LEVELS, check_amount
+from .standing import SUPERVISED
 
 KINDS = {"platform": "平台", "talent": "人才计划", "scenario": "应用场景"}
 
@@ -45,7 +48,9 @@ def record_measure(ctx: Context, *, actor: Actor, consortium_id: int, measure: M
     Raises:
         NotFound: the consortium is outside the caller's scope.
         Forbidden: the caller is not a city clerk (support is the bureau's to grant).
-        InvalidInput: unknown kind or level, missing name, negative or absurd amount (fields named).
+        Conflict: the consortium is not filed (a draft or ended one receives no support).
+        InvalidInput: unknown kind or level, missing name, negative or absurd amount, a grant day before
+            2000 or more than 5 years ahead (fields named).
     """
     problems: dict[str, list[str]] = {}
     if measure.kind not in KINDS:
@@ -55,13 +60,19 @@ def record_measure(ctx: Context, *, actor: Actor, consortium_id: int, measure: M
     if measure.level is not None and measure.level not in LEVELS:
         problems["level"] = [f"应为 {', '.join(LEVELS)} 之一 / Must be one of {', '.join(LEVELS)}"]
     check_amount(measure.amount_wan, problems)
+    now = ctx.now()
+    date_bounds.check_start(measure.granted_on, "granted_on", problems, local_today(now))
     if problems:
         raise InvalidInput("支持措施信息有误 / The support measure has errors", problems)
-    now = ctx.now()
     with ctx.unit_of_work() as uow:
         record = consortium_store.get_visible(uow.session, consortium_id, actor)
         if not actor.has(CITY_CLERK):
             raise Forbidden("只有市科技局可以登记支持措施 / Only the city bureau records support measures")
+        if record.status not in SUPERVISED:  # support goes to filed consortia only (breakit F13)
+            raise Conflict(
+                f"创新联合体当前状态为 {record.status}，不在备案有效期内 / "
+                f"Consortium {record.application_no} is {record.status}, not filed"
+            )
         row = SupportMeasure(
             consortium_id=record.id, kind=measure.kind, name=measure.name.strip(), level=measure.level,
             amount_wan=measure.amount_wan, granted_on=measure.granted_on,

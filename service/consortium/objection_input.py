@@ -1,0 +1,70 @@
+"""What a public objection may contain (breakit F11): bounded lengths, no invisible-only names, a
+reachable contact. Anonymous objections are refused (DOMAIN-NOTES §3.2); a name made only of
+whitespace or zero-width characters is anonymous too.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from forms.confirm_membership import PHONE_PATTERN
+
+from ..errors import InvalidInput
+
+MAX_LENGTHS = {  # characters; the column widths of `objection` (reason: a page of text)
+    "application_no": 40,
+    "objector_name": 100,
+    "objector_unit": 200,
+    "contact": 100,
+    "reason": 5000,
+}
+LABELS = {
+    "application_no": ("申请编号", "Application number"),
+    "objector_name": ("姓名或单位名称", "Name"),
+    "objector_unit": ("所在单位", "Organisation"),
+    "contact": ("联系方式", "Contact"),
+    "reason": ("异议理由", "Reason"),
+}
+MIN_REASON = 10
+EMAIL_PATTERN = r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$"
+
+
+def visible(text: str | None) -> str:
+    """`text` without format characters (zero-width spaces, joiners, BOM, soft hyphen: Unicode Cf) and
+    with every run of whitespace (including U+3000) made one space, trimmed."""
+    kept = "".join(ch for ch in (text or "") if unicodedata.category(ch) != "Cf")
+    return re.sub(r"\s+", " ", kept).strip()
+
+
+def checked(values: dict[str, str | None]) -> dict[str, str]:
+    """The objection's fields cleaned (`visible`; the contact without any space).
+
+    Raises:
+        InvalidInput: `{field: [message]}` for each field too long, an anonymous name, a contact that is
+            neither a phone number nor an e-mail address, or a reason under 10 visible characters.
+    """
+    clean = {name: visible(value) for name, value in values.items()}
+    clean["contact"] = clean.get("contact", "").replace(" ", "")
+    problems: dict[str, list[str]] = {}
+    for name, limit in MAX_LENGTHS.items():
+        if len(clean.get(name) or "") > limit:
+            zh, en = LABELS[name]
+            problems[name] = [f"{zh}最长 {limit} 个字符 / {en}: at most {limit} characters"]
+    if not clean.get("objector_name"):
+        problems.setdefault("objector_name", []).append(
+            "请填写真实姓名或单位名称，匿名异议不予受理 / Anonymous objections are not accepted")
+    contact = clean.get("contact") or ""
+    if not contact:
+        problems.setdefault("contact", []).append("请填写联系方式 / A contact is required")
+    elif not (re.match(PHONE_PATTERN, contact) or re.match(EMAIL_PATTERN, contact)):
+        problems.setdefault("contact", []).append(
+            "联系方式须为手机号、带区号的固定电话或电子邮箱 / "
+            "The contact must be a phone number or an e-mail address")
+    reason = (clean.get("reason") or "").replace(" ", "")
+    if len(reason) < MIN_REASON or len(set(reason)) < 3:
+        problems.setdefault("reason", []).append(
+            "请写明异议理由（至少 10 字） / State the reason (at least 10 characters)")
+    if problems:
+        raise InvalidInput("异议信息不完整 / The objection is incomplete", problems)
+    return clean

@@ -1,0 +1,107 @@
+"""The public objection form and status lookup under hostile use (breakit findings F11, F20).
+
+F20: the status lookup counted wrong codes per receipt across addresses: an attacker locked the objector
+out of their own receipt. F11: the form took any number of objections from one client, a reason of any
+length, a name of zero-width spaces and a contact "x".
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from service.consortium.store.models import Objection
+from tests.support.procedure import Walk
+from tests.websec.test_throttle import FromAddress
+
+from .conftest import Server
+from .test_idempotency import tokens
+
+REASON = "申报材料中的研发投入数据与审计报告不一致"
+
+
+@pytest.fixture
+def in_publicity(server: Server) -> Walk:
+    walk = Walk(server.ctx)
+    walk.through_to_publicity()
+    return walk
+
+
+def visitor(server: Server, address: str):
+    client = server.client(None)
+    client.mount("http://", FromAddress(address))
+    return client
+
+
+def lodge(client, walk: Walk, **fields):
+    form = {**tokens(client.get("/public/publicity").text, "/public/publicity/objections"),
+            "application_no": walk.business_key, "objector_name": "张三", "objector_unit": "",
+            "contact": "13800000000", "reason": REASON, **fields}
+    return client.post("/public/publicity/objections", data=form, allow_redirects=False)
+
+
+def receipt_of(client, sent) -> tuple[str, str]:
+    assert sent.status_code == 303, sent.text
+    page = client.get(sent.headers["Location"]).text
+    return (re.search(r'id="receipt-no">([^<]+)<', page).group(1),
+            re.search(r'id="verification-code">([^<]+)<', page).group(1))
+
+
+def lookup(client, receipt_no: str, code: str):
+    body = {"receiptNo": receipt_no, "verificationCode": code}
+    return client.post("/api/public/objections/status", json=body)
+
+
+def test_wrong_codes_from_another_address_do_not_lock_the_objector_out(server: Server, in_publicity: Walk):
+    server.app.config["LOGIN_LIMITS"] = ("3 per 5 minutes", "6 per 5 minutes")
+    objector = visitor(server, "127.0.0.3")
+    receipt_no, code = receipt_of(objector, lodge(objector, in_publicity))
+    attacker = visitor(server, "127.0.0.4")
+    answers = [lookup(attacker, receipt_no, f"WRONG{i}XX").status_code for i in range(4)]
+    assert answers == [404, 404, 404, 429]  # the attacker is throttled on this receipt …
+    found = lookup(objector, receipt_no, code)  # … the objector, elsewhere, is not
+    assert found.status_code == 200, found.text
+    assert found.json()["status"] == "open"
+    # the attacker's address is throttled across receipts too: walking the sequential numbers stops
+    other = [lookup(attacker, f"YY-2026-{n:04d}", "WRONGXXX").status_code for n in range(100, 104)]
+    assert other[-1] == 429
+
+
+def test_one_address_may_lodge_only_a_few_objections(server: Server, in_publicity: Walk):
+    server.app.config["OBJECTION_LIMIT"] = "2 per hour"
+    flood = visitor(server, "127.0.0.5")
+    assert lodge(flood, in_publicity).status_code == 303
+    assert lodge(flood, in_publicity).status_code == 303
+    refused = lodge(flood, in_publicity)
+    assert refused.status_code == 429 and "过于频繁" in refused.text
+    assert int(refused.headers["Retry-After"]) >= 1
+    assert lodge(visitor(server, "127.0.0.6"), in_publicity).status_code == 303  # others still may
+
+
+@pytest.mark.parametrize(("field", "value"), [
+    ("reason", "异" * 5001),
+    ("objector_name", "张" * 101),
+    ("objector_unit", "单" * 201),
+    ("contact", "1" * 101),
+    ("objector_name", "\u200b"),
+    ("objector_name", "\u200b \u3000\u2060\ufeff"),
+    ("contact", "1"),
+    ("contact", "x"),
+    ("reason", "xxxxxxxxxxxx"),
+])
+def test_bad_objection_fields_are_refused_naming_the_field(server: Server, in_publicity: Walk, field, value):
+    client = visitor(server, "127.0.0.7")
+    refused = lodge(client, in_publicity, **{field: value})
+    assert refused.status_code == 422, refused.text[:300]
+    assert f'id="{field}-error"' in refused.text  # the message stands at the field
+
+
+def test_an_e_mail_contact_and_spaced_name_are_accepted_and_cleaned(server: Server, in_publicity: Walk):
+    client = visitor(server, "127.0.0.8")
+    receipt_no, _ = receipt_of(client, lodge(client, in_publicity, objector_name="\u200b李\u200b四 ",
+                                               contact="li.si@example.cn"))
+    with server.ctx.unit_of_work(write=False) as uow:
+        row = uow.session.scalars(sa.select(Objection).where(Objection.receipt_no == receipt_no)).one()
+        assert (row.objector_name, row.contact) == ("李四", "li.si@example.cn")
