@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import importlib
 
-ORDER = ["w1", "procedure", "inbox", "profile", "http"]
+ORDER = ["w1", "procedure", "inbox", "profile", "memory", "http"]
 
 
 def main() -> int:

@@ -39,7 +39,7 @@ from .diagrams import W1_KEY, w1_diagram
 from .support import Report, Summary, context, database, kinds, percentile
 
 INSTANCES = 100
-ROUNDS = int(os.environ.get("BENCH_HTTP_ROUNDS", "2"))  # base/this alternations on PostgreSQL
+ROUNDS = int(os.environ.get("BENCH_HTTP_ROUNDS", "1"))  # base/this alternations on PostgreSQL
 BASE_COMMIT = "6ad790c"  # issue 18's starting commit
 AUTH = "Basic " + base64.b64encode(b"city1:demo1234").decode()
 VENV_BIN = Path(sys.executable).parent
@@ -150,8 +150,14 @@ def start_instances(url: str, count: int) -> queue.Queue:
     return work
 
 
-def drive(port: int, work: queue.Queue, clients: int) -> tuple[dict, float]:
-    results: dict = {"complete": [], "list": [], "conflicts": 0, "errors": [], "done": 0}
+def new_results() -> dict:
+    return {"complete": [], "list": [], "conflicts": 0, "errors": [], "done": 0}
+
+
+def drive(port: int, work: queue.Queue, clients: int, results: dict | None = None) -> tuple[dict, float]:
+    """`clients` clients until `work` is empty; (their figures, seconds). `results` (new_results()) may be
+    read while they run."""
+    results = new_results() if results is None else results
     threads = [Client(port, work, results) for _ in range(clients)]
     started = time.perf_counter()
     for client in threads:
@@ -194,13 +200,16 @@ def summarise(report: Report, results: dict, elapsed: float, clients: int) -> di
 
 BASE_DRIVER = """
 import os, subprocess, sys
+import bench.http
 from bench.http import load
 from bench.support import Report, database
+bench.http.CLIENTS = int(sys.argv[2])
 report = Report("http-base")
-with database("postgresql") as url:
+with database(sys.argv[1]) as url:
     env = {**os.environ, "CONSORTIUM_DATABASE_URL": url, "CONSORTIUM_SECRET_KEY": "bench"}
+    count = 2 if sys.argv[1] == "postgresql" else 0
     procs = [subprocess.Popen([sys.executable, "-m", "scheduler.cli", "scheduler"], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for _ in range(2)]
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for _ in range(count)]
     try:
         load(url, report)
     finally:
@@ -227,15 +236,15 @@ def base_tree():
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def load_base(tree: Path, report: Report) -> dict:
-    """The starting commit's own HTTP load on PostgreSQL (its gunicorn -w 2 --threads 4, 8 clients), two
-    schedulers of that commit running; its lines are reported indented."""
+def load_base(tree: Path, report: Report, kind: str, clients: int = 8) -> dict:
+    """The starting commit's own HTTP load on `kind` (its gunicorn -w 2 --threads 4, its 100 instances),
+    with two schedulers of that commit running on PostgreSQL; its lines are reported indented."""
     pythonpath = os.pathsep.join([str(tree), *[p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep)
                                                if p and Path(p).resolve() != ROOT]])
     env = {**os.environ, "PYTHONPATH": pythonpath}
     env.pop("CONSORTIUM_DB_POOL_SIZE", None)
-    done = subprocess.run([sys.executable, "-c", BASE_DRIVER], cwd=tree, env=env, capture_output=True,
-                          text=True)
+    done = subprocess.run([sys.executable, "-c", BASE_DRIVER, kind, str(clients)], cwd=tree, env=env,
+                          capture_output=True, text=True)
     lines = [line for line in done.stdout.splitlines() if line.startswith("  ")]
     for line in lines:
         report("  " + line)
@@ -244,40 +253,44 @@ def load_base(tree: Path, report: Report) -> dict:
         return {"rate": float("nan"), "errors": 1}
     rate = next(float(line.split("= ")[1].split()[0]) for line in lines if "completions/s" in line)
     errors = next(int(line.rsplit(" ", 1)[1]) for line in lines if "other errors" in line)
-    return {"rate": rate, "errors": errors}
+    p99 = next(float(line.split("p99 ")[1].split()[0]) for line in lines if "POST complete" in line)
+    return {"rate": rate, "errors": errors, "p99": p99}
 
 
 # --- the run ------------------------------------------------------------------------------------------
 
 
-def run_sqlite(report: Report) -> list[dict]:
+def run_sqlite(report: Report, tree: Path | None) -> list[dict]:
     figures = []
     for clients in (8, 32):
-        report(f"  --- sqlite, gunicorn.conf.py (1 worker x 8 threads), {clients} clients")
+        if tree is not None:
+            report(f"  --- sqlite, issue 18's starting commit {BASE_COMMIT} (gunicorn -w 2 --threads 4),"
+                   f" {clients} clients")
+            figures.append({"base": True, **load_base(tree, report, "sqlite", clients)})
+        report(f"  --- sqlite, this tree, gunicorn.conf.py (1 worker x 8 threads), {clients} clients")
         with database("sqlite") as url:
             figures.append({"clients": clients,
-                            **load(url, report, clients=clients, instances_=max(INSTANCES, 4 * clients))})
+                            **load(url, report, clients=clients)})
     return figures
 
 
-def run_postgres(report: Report) -> tuple[list[float], list[float], list[dict]]:
+def run_postgres(report: Report, tree: Path | None) -> tuple[list[float], list[float], list[dict]]:
     base_rates, rates, runs = [], [], []
-    with base_tree() as tree:
-        for round_ in range(1, ROUNDS + 1):
-            if tree is not None:
-                report(f"  --- postgresql, round {round_}: issue 18's starting commit {BASE_COMMIT}"
-                       f" (gunicorn -w 2 --threads 4), 2 schedulers, 8 clients")
-                base = load_base(tree, report)
-                base_rates.append(base["rate"])
-                runs.append(base)
-            for workers in (2, 4) if round_ == 1 else (2,):
-                report(f"  --- postgresql, round {round_}: this tree, gunicorn.conf.py ({workers} workers x 4"
-                       f" threads), 2 schedulers, 8 clients")
-                with database("postgresql") as url, schedulers(url, 2):
-                    figures = load(url, report, clients=8, workers=workers)
-                runs.append(figures)
-                if workers == 2:
-                    rates.append(figures["rate"])
+    for round_ in range(1, ROUNDS + 1):
+        if tree is not None:
+            report(f"  --- postgresql, round {round_}: issue 18's starting commit {BASE_COMMIT}"
+                   f" (gunicorn -w 2 --threads 4), 2 schedulers, 8 clients")
+            base = load_base(tree, report, "postgresql")
+            base_rates.append(base["rate"])
+            runs.append(base)
+        for workers in (2, 4) if round_ == 1 else (2,):
+            report(f"  --- postgresql, round {round_}: this tree, gunicorn.conf.py ({workers} workers x 4"
+                   f" threads), 2 schedulers, 8 clients")
+            with database("postgresql") as url, schedulers(url, 2):
+                figures = load(url, report, clients=8, workers=workers)
+            runs.append(figures)
+            if workers == 2:
+                rates.append(figures["rate"])
     return base_rates, rates, runs
 
 
@@ -285,23 +298,24 @@ def main() -> Report:
     report = Report("http")
     report("HTTP: gunicorn 'service:create_app()' with gunicorn.conf.py, clients on loopback, W1 instances"
            " x 20 tasks. Shared 2-core machine: other work ran beside, figures are noisy.")
-    sqlite = run_sqlite(report)
-    errors = sum(f["errors"] for f in sqlite)
-    at8 = sqlite[0]
-    report(f"  SQLite at 8 clients: p99 {at8['p99']:.1f} ms (target <= {TARGET_P99_MS:.0f}:"
-           f" {'met' if at8['p99'] <= TARGET_P99_MS else 'NOT met'}), max {at8['max']:.1f} ms (target <="
-           f" {TARGET_MAX_MS:.0f}: {'met' if at8['max'] <= TARGET_MAX_MS else 'NOT met'})")
-    if "postgresql" in kinds():
-        base_rates, rates, runs = run_postgres(report)
-        errors += sum(r["errors"] for r in runs)
-        if base_rates and rates:
-            ratio = statistics.median(rates) / statistics.median(base_rates)
-            ours = ", ".join(f"{r:.1f}" for r in rates)
-            theirs = ", ".join(f"{r:.1f}" for r in base_rates)
-            verdict = "met" if ratio >= TARGET_RATIO else "NOT met"
-            report(f"  PostgreSQL 2 workers: {statistics.median(rates):.1f} completions/s (rounds {ours}) vs"
-                   f" {BASE_COMMIT} {statistics.median(base_rates):.1f} (rounds {theirs}) = {ratio:.2f}x"
-                   f" (target >= {TARGET_RATIO}: {verdict})")
+    with base_tree() as tree:
+        sqlite = run_sqlite(report, tree)
+        errors = sum(f["errors"] for f in sqlite)
+        at8 = next(f for f in sqlite if f.get("clients") == 8)
+        report(f"  SQLite at 8 clients: p99 {at8['p99']:.1f} ms (target <= {TARGET_P99_MS:.0f}:"
+               f" {'met' if at8['p99'] <= TARGET_P99_MS else 'NOT met'}), max {at8['max']:.1f} ms (target <="
+               f" {TARGET_MAX_MS:.0f}: {'met' if at8['max'] <= TARGET_MAX_MS else 'NOT met'})")
+        if "postgresql" in kinds():
+            base_rates, rates, runs = run_postgres(report, tree)
+            errors += sum(r["errors"] for r in runs)
+            if base_rates and rates:
+                ratio = statistics.median(rates) / statistics.median(base_rates)
+                ours = ", ".join(f"{r:.1f}" for r in rates)
+                theirs = ", ".join(f"{r:.1f}" for r in base_rates)
+                verdict = "met" if ratio >= TARGET_RATIO else "NOT met"
+                report(f"  PostgreSQL 2 workers: {statistics.median(rates):.1f} completions/s (rounds {ours})"
+                       f" vs {BASE_COMMIT} {statistics.median(base_rates):.1f} (rounds {theirs})"
+                       f" = {ratio:.2f}x (target >= {TARGET_RATIO}: {verdict})")
     report(f"  errors (neither 204 nor 409) in all runs: {errors}")
     return report
 

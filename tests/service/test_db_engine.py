@@ -140,3 +140,27 @@ def test_gunicorn_conf_sizes_each_workers_pool_to_its_threads(monkeypatch):
     monkeypatch.setenv("CONSORTIUM_DB_POOL_SIZE", "9")  # an operator's own choice stays
     settings["post_fork"](SimpleNamespace(cfg=SimpleNamespace(threads=6)), None)
     assert Config().db_pool_size == 9
+
+
+def test_a_postgresql_connection_killed_while_idle_is_replaced_before_use(postgres_factory, monkeypatch):
+    """No ping on every checkout, but one idle past IDLE_PING_SECONDS is pinged and a dead one replaced:
+    the caller never sees the server having dropped it (here: terminated by an administrator)."""
+    from service.engine.store import db
+
+    url = postgres_factory.new_database()
+    engine = make_engine(url, pool_size=1)
+    try:
+        with engine.connect() as conn:
+            first = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
+        admin = make_engine(url, pool_size=1)
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f"SELECT pg_terminate_backend({first})")
+            conn.commit()
+        admin.dispose()
+        monkeypatch.setattr(db, "IDLE_PING_SECONDS", 0.0)  # "idle for a while" without waiting
+        with engine.connect() as conn:
+            again = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
+        assert again != first
+    finally:
+        engine.dispose()
+        postgres_factory.drop(url)

@@ -13,12 +13,14 @@ processes").
 PostgreSQL: plain READ COMMITTED plus `SELECT ... FOR UPDATE` on the instance row (see
 store/instances.py); a connection pool of `pool_size` connections per process (gunicorn.conf.py sets
 it to the worker's threads, so an installation holds workers x threads connections), and psycopg's
-server-side prepared statements for every statement run more than once on a connection.
+server-side prepared statements for every statement run more than once on a connection, and a ping
+only for a connection idle for a while (not a round trip on every checkout).
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -30,7 +32,9 @@ BUSY_TIMEOUT_SECONDS = 30.0
 DEFAULT_POOL_SIZE = 10  # `consortium serve` (a thread per request, no fixed number); gunicorn sets its own
 PREPARE_THRESHOLD = 1  # psycopg prepares a statement on its second run on a connection
 PREPARED_MAX = 256  # statements prepared per connection, least recently used dropped beyond
+IDLE_PING_SECONDS = 10.0  # a PostgreSQL connection idle longer is pinged before use
 _HELD = "consortium_writer_lock"
+_RETURNED_AT = "consortium_returned_at"
 _WRITER_LOCKS: dict[str, threading.Lock] = {}
 _WRITER_LOCKS_GUARD = threading.Lock()
 
@@ -51,14 +55,40 @@ def make_engine(url: str, *, echo: bool = False, pool_size: int | None = None) -
     connect_args = {}
     if url.startswith("postgresql+psycopg://"):
         connect_args = {"prepare_threshold": PREPARE_THRESHOLD}
-    engine = sa.create_engine(url, echo=echo, pool_pre_ping=True, pool_size=size, max_overflow=size,
-                              connect_args=connect_args)
+    engine = sa.create_engine(url, echo=echo, pool_size=size, max_overflow=size, connect_args=connect_args)
     if connect_args:
         @event.listens_for(engine, "connect")
         def _on_connect(dbapi_conn, _record) -> None:  # pragma: no cover - exercised by every PG test
             dbapi_conn.prepared_max = PREPARED_MAX
 
+    _ping_when_idle(engine)
     return engine
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Ping a pooled connection on checkout only when it sat unused for IDLE_PING_SECONDS.
+
+    `pool_pre_ping` pings on every checkout: a round trip for each of the 4-5 units of work of one HTTP
+    request. A connection used moments ago is as good as a ping; one idle longer (a server restart, a
+    firewall dropping idle connections) is pinged, and a dead one is replaced before use (SQLAlchemy's
+    "pessimistic disconnect handling" with a time condition). A server restart within IDLE_PING_SECONDS of
+    a connection's last use fails one request, after which SQLAlchemy renews the whole pool.
+    """
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_conn, record) -> None:
+        if record is not None:
+            record.info[_RETURNED_AT] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_conn, record, _proxy) -> None:
+        returned_at = record.info.get(_RETURNED_AT)
+        if returned_at is None or time.monotonic() - returned_at < IDLE_PING_SECONDS:
+            return  # fresh from connect, or used moments ago
+        try:
+            engine.dialect.do_ping(dbapi_conn)
+        except Exception as error:  # noqa: BLE001 - any failure means: not usable, take another
+            raise sa.exc.DisconnectionError(f"idle connection failed its ping: {error}") from error
 
 
 def writer_lock(url: str) -> threading.Lock:
