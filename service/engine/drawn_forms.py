@@ -239,6 +239,8 @@ _FORM_IDS: dict[str, str | None] = {}
 
 def _form_id(resource: Resource) -> str | None:
     if resource.id not in _FORM_IDS:
+        if len(_FORM_IDS) > 10_000:  # one per deployed form file: bounded like _ELEMENTS (issue 18)
+            _FORM_IDS.clear()
         try:
             document = json.loads(resource.content.decode("utf-8-sig"))
             _FORM_IDS[resource.id] = document.get("id") if isinstance(document, dict) else None
