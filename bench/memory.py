@@ -9,6 +9,7 @@ LRU caches, the per-definition element maps) level off.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from pathlib import Path
@@ -16,10 +17,11 @@ from pathlib import Path
 from .http import drive, free_port, new_results, serve, start_instances
 from .support import Report, database, kinds
 
-COMPLETIONS = 10_000
+COMPLETIONS = int(os.environ.get("BENCH_MEMORY_COMPLETIONS", "10000"))  # fewer only for a quick look
 INSTANCES = COMPLETIONS // 20
 CLIENTS = 8
-CHECKPOINTS = (1_000, 2_500, 4_000, 5_500, 7_000, 8_500, 10_000)
+CHECKPOINTS = tuple(sorted({min(1_000, COMPLETIONS // 4), *range(2_500, COMPLETIONS, 1_500), COMPLETIONS}))
+KINDS = os.environ.get("BENCH_MEMORY_KINDS", "sqlite,postgresql").split(",")
 
 
 def worker_pids(master: int) -> list[int]:
@@ -74,7 +76,7 @@ def main() -> Report:
     report = Report("memory")
     report(f"Memory: gunicorn.conf.py, {CLIENTS} clients, {COMPLETIONS:,} W1 completions"
            f" ({INSTANCES} instances x 20 tasks). Shared machine: timings noisy, RSS is not.")
-    for kind in kinds():
+    for kind in [k for k in kinds() if k in KINDS]:
         workers = None if kind == "sqlite" else 2
         report(f"  --- {kind} ({'1 worker x 8 threads' if workers is None else '2 workers x 4 threads'})")
         with database(kind) as url:
