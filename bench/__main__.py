@@ -1,4 +1,4 @@
-"""Run the benchmarks: `python -m bench [w1 procedure inbox profile http]` (default: all, HTTP last).
+"""Run the benchmarks: `python -m bench [w1 procedure inbox profile memory http]` (default: all, HTTP last).
 
 Each prints its figures and saves them to bench/results/<name>.txt; PostgreSQL parts run when the server
 at 127.0.0.1:5432 answers (trust auth, user postgres), each in a database of its own that is dropped after.
@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import importlib
 
-ORDER = ["w1", "procedure", "inbox", "profile", "http"]
+ORDER = ["w1", "procedure", "inbox", "profile", "memory", "http"]
 
 
 def main() -> int:

@@ -35,7 +35,7 @@ def build_context(config: Config | None = None, *, clock=None, plugins: Iterable
         extensions.registered_by.append(f"{register.__module__}.{register.__qualname__}")
     ctx = Context(
         config=config,
-        db=make_engine(config.database_url, echo=config.echo_sql),
+        db=make_engine(config.database_url, echo=config.echo_sql, pool_size=config.db_pool_size),
         workflows=WorkflowEngine(helpers={}, script_time_limit=config.script_time_limit),
         clock=clock or SystemClock(),
         extensions=extensions,

@@ -180,6 +180,8 @@ def element_types(session: Session, definition_id: str) -> dict[str, str]:
     types: dict[str, str] = {}
     for content in reversed(contents):  # the definition's own file wins over the library
         types.update(_types_in(content))
+    if len(_ELEMENT_TYPES) > 1_000:  # one per deployed definition version: bounded (issue 18)
+        _ELEMENT_TYPES.clear()
     _ELEMENT_TYPES[definition_id] = types
     return types
 

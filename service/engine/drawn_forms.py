@@ -313,6 +313,8 @@ _FORM_IDS: dict[str, str | None] = {}
 
 def _form_id(resource: Resource) -> str | None:
     if resource.id not in _FORM_IDS:
+        if len(_FORM_IDS) > 10_000:  # one per deployed form file: bounded like _ELEMENTS (issue 18)
+            _FORM_IDS.clear()
         _FORM_IDS[resource.id] = _form_id_of(resource.content)
     return _FORM_IDS[resource.id]
 
