@@ -21,7 +21,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from workflows.extensions import DelegateContext, Extensions
@@ -94,7 +93,7 @@ def _project_progress(session: Session, row: ProcessInstance, running: Any, now:
     the recommendation procedure's instances have a consortium record (consortia.sync creates it)."""
     if row.definition_key != RECOMMENDATION:
         return
-    record = session.scalars(sa.select(Consortium).where(Consortium.instance_id == row.id)).first()
+    record = consortium_store.find_by_instance(session, row.id)
     if record is not None:
         progress.schedule(session, record, settings or DeadlineSettings(), now)
 

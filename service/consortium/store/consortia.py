@@ -66,7 +66,18 @@ def find_by_application(session: Session, application_no: str) -> Consortium | N
 
 
 def find_by_instance(session: Session, instance_id: str) -> Consortium | None:
-    return session.scalars(sa.select(Consortium).where(Consortium.instance_id == instance_id)).first()
+    """The consortium record of application instance `instance_id`, None if it has none yet. Found once
+    per session: later calls in the same unit of work take it from the identity map (no query), since
+    every save's projections ask for it (issue 18)."""
+    known = session.info.setdefault("consortium_of_instance", {})
+    if instance_id in known:
+        found = session.get(Consortium, known[instance_id])
+        if found is not None and found.instance_id == instance_id:
+            return found
+    found = session.scalars(sa.select(Consortium).where(Consortium.instance_id == instance_id)).first()
+    if found is not None:
+        known[instance_id] = found.id
+    return found
 
 
 def visible_filter(actor: Actor):

@@ -94,7 +94,17 @@ def get_panel(session: Session, panel_id: int) -> Panel:
 
 
 def find_panel_of(session: Session, instance_id: str) -> Panel | None:
-    return session.scalars(sa.select(Panel).where(Panel.instance_id == instance_id)).first()
+    """The panel of application instance `instance_id`, None without one. Found once per session (the
+    identity map answers later calls: every save's projections and checks ask for it, issue 18)."""
+    known = session.info.setdefault("panel_of_instance", {})
+    if instance_id in known:
+        found = session.get(Panel, known[instance_id])
+        if found is not None and found.instance_id == instance_id:
+            return found
+    found = session.scalars(sa.select(Panel).where(Panel.instance_id == instance_id)).first()
+    if found is not None:
+        known[instance_id] = found.id
+    return found
 
 
 def seats_of(session: Session, panel_id: int) -> list[PanelSeat]:

@@ -140,8 +140,8 @@ def schedule(session: Session, record: Consortium, settings: DeadlineSettings, n
         return
     existing = [j for j in instances.instance_jobs(session, record.instance_id) if j.kind == KIND]
     wanted: datetime | None = None
-    filing = _filing(session, record)
-    if filing is not None and record.status in SUPERVISED:
+    filing = _filing(session, record) if record.status in SUPERVISED else None  # no query before filing
+    if filing is not None:
         for end in period_ends(filing, settings.progress_report_months):
             if (at := datetime.combine(end, REMINDER_HOUR, SHANGHAI)) > now:
                 wanted = at
