@@ -86,7 +86,9 @@ def test_ranking_and_one_selection_start_one_publicity_for_the_round(ctx, clock)
     ]
     assert statuses[strong.business_key] == "publicity" and statuses[weak.business_key] == "not_selected"
     shown = instances.get_instance(ctx, instance_id=weak.instance_id, actor=weak.actor("lead1"))["variables"]
-    assert sorted(shown["panel"]) == sorted(weak.panel)  # published with the results
+    assert "panel" not in shown  # who reviewed it stays hidden from the applicant after publication (F15)
+    city = instances.get_instance(ctx, instance_id=weak.instance_id, actor=weak.actor("city1"))["variables"]
+    assert sorted(city["panel"]) == sorted(weak.panel)
     with pytest.raises(Conflict):
         selection.decide_selection(ctx, round_id=round_id, actor=strong.actor("city1"))
 
