@@ -23,8 +23,8 @@ from service.errors import Conflict, Forbidden, InvalidInput, NotFound
 from tests.supervision.support import SELF_REPORT, Steps, actor, consortium, filed_consortium
 from tests.support.documents import pdf
 
-SETTINGS = RoundSettings(title="2026年度创新联合体绩效评价", data_from=date(2025, 10, 1),
-                         data_until=date(2026, 9, 30))
+SETTINGS = RoundSettings(title="2026年度创新联合体绩效评价", data_from=date(2025, 1, 1),
+                         data_until=date(2025, 12, 31))  # a period that has ended (breakit F13)
 OTHER_AGENCY, OTHER_NAME = "91370212MA3C10103N", "青岛崂信评估咨询有限公司"  # registered in the tests
 QUALIFICATION = "具有科技评估资质，近三年完成区级以上绩效评价项目二十余项"
 
