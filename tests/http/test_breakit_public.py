@@ -26,6 +26,7 @@ REASON = "申报材料中的研发投入数据与审计报告不一致"
 def in_publicity(server: Server) -> Walk:
     walk = Walk(server.ctx)
     walk.through_to_publicity()
+    walk.into_publicity()  # objections are received from the period's first day
     return walk
 
 
