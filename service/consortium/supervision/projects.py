@@ -107,10 +107,11 @@ def record_project(
             recorded_at=now,
         )
         uow.session.add(project)
+        application_no = record.application_no  # a failed flush expires every loaded object
         try:
             uow.session.flush()
         except IntegrityError:  # recorded at the same moment by another request (uq_consortium_project_no)
-            raise _duplicate(record.application_no, project_no.strip()) from None
+            raise _duplicate(application_no, project_no.strip()) from None
         audit.record(
             uow.session,
             actor=actor,
