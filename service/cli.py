@@ -148,7 +148,7 @@ def _set_active(name: str, active: bool) -> None:
 
 @cli.group("group")
 def group_group() -> None:
-    """Groups: the seven roles and any group a diagram's candidateGroups names."""
+    """Groups: the eight roles and any group a diagram's candidateGroups names."""
 
 
 @group_group.command("add")
