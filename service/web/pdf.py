@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from urllib.parse import quote
 
-from flask import Response, render_template
+from flask import Response, current_app, render_template
 from markupsafe import Markup
 
 from ..actors import Actor
@@ -49,15 +49,16 @@ def issue_pdf(
         verify_url=f"{context().config.bureau.public_url}/verify",
     )
     key = hashlib.sha256(f"{kind}\0{application_no}\0{html}".encode()).hexdigest()
-    with _RENDERING.hold(key):  # one rendering per document at a time: parallel requests wait for it
-        cached = _RENDERED.get(key)
+    rendered, rendering = _memory()
+    with rendering.hold(key):  # one rendering per document at a time: parallel requests wait for it
+        cached = rendered.get(key)
         if cached is None:
             pdf = HTML(string=html, url_fetcher=_no_fetch).write_pdf()
             file_hash = issued_documents.record_issue(
                 context(), kind=kind, application_no=application_no, instance_id=instance_id, title=title,
                 pdf=pdf, content_sha256=digest, actor=actor,
             )
-            _RENDERED.put(key, (pdf, file_hash))
+            rendered.put(key, (pdf, file_hash))
         else:
             pdf, file_hash = cached
     response = Response(pdf, mimetype="application/pdf")
@@ -117,8 +118,9 @@ class _KeyLocks:
                     self._locks.pop(key, None)
 
 
-_RENDERED = _Recent()
-_RENDERING = _KeyLocks()
+def _memory() -> tuple[_Recent, _KeyLocks]:
+    """This app's recent PDFs and rendering locks (per app: each app has its own database and register)."""
+    return current_app.extensions.setdefault("consortium.pdfs", (_Recent(), _KeyLocks()))
 
 
 def _quoted(name: str) -> str:
