@@ -8,10 +8,12 @@ up as a failing test rather than as a slower benchmark someone has to notice.
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 
-from bench.diagrams import FORM_DATA, W1_KEY, register_form, w1_diagram
+from bench.diagrams import FORM_DATA, FORM_KEY, W1_KEY, register_form, w1_diagram
 from bench.support import SqlCounter
+from forms import registry
 from service.engine import history, identities, instances, tasks
 from service.engine.deployments import deploy
 from service.engine.store.models import AuditEvent, HumanTask
@@ -30,8 +32,15 @@ def _open_task(ctx, instance_id: str) -> str | None:
         return uow.session.scalars(query).first()
 
 
-def test_a_completion_sends_a_bounded_number_of_statements_and_keeps_every_record(ctx):
+@pytest.fixture
+def bench_form():
+    """The benchmark's one-field form, registered for this test only (the registry is process-wide)."""
     register_form()
+    yield
+    registry.FORMS.pop(FORM_KEY, None)
+
+
+def test_a_completion_sends_a_bounded_number_of_statements_and_keeps_every_record(ctx, bench_form):
     owner, city = identities.actor_for(ctx, "owner"), identities.actor_for(ctx, "city1")
     deploy(ctx, files={"w1.bpmn": w1_diagram(4)}, actor=owner)
     counter = SqlCounter(ctx.db)
