@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from ...actors import DISTRICT_CLERK, Actor
 from ...engine.store import counters
 from ...errors import NotFound
+from . import per_instance
 from .models import Consortium, District, Filing, Membership, Organisation, PublicityNotice
 
 
@@ -66,18 +67,9 @@ def find_by_application(session: Session, application_no: str) -> Consortium | N
 
 
 def find_by_instance(session: Session, instance_id: str) -> Consortium | None:
-    """The consortium record of application instance `instance_id`, None if it has none yet. Found once
-    per session: later calls in the same unit of work take it from the identity map (no query), since
-    every save's projections ask for it (issue 18)."""
-    known = session.info.setdefault("consortium_of_instance", {})
-    if instance_id in known:
-        found = session.get(Consortium, known[instance_id])
-        if found is not None and found.instance_id == instance_id:
-            return found
-    found = session.scalars(sa.select(Consortium).where(Consortium.instance_id == instance_id)).first()
-    if found is not None:
-        known[instance_id] = found.id
-    return found
+    """The consortium record of application instance `instance_id`, None if it has none yet (found once
+    per session: store/per_instance.py)."""
+    return per_instance.find_by_instance(session, Consortium, instance_id)
 
 
 def visible_filter(actor: Actor):

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from ...engine.store.models import HumanTask, InstanceAccess
 from ...errors import NotFound
+from . import per_instance
 from .review_models import (
     DefenseSession,
     DefenseSlot,
@@ -94,17 +95,9 @@ def get_panel(session: Session, panel_id: int) -> Panel:
 
 
 def find_panel_of(session: Session, instance_id: str) -> Panel | None:
-    """The panel of application instance `instance_id`, None without one. Found once per session (the
-    identity map answers later calls: every save's projections and checks ask for it, issue 18)."""
-    known = session.info.setdefault("panel_of_instance", {})
-    if instance_id in known:
-        found = session.get(Panel, known[instance_id])
-        if found is not None and found.instance_id == instance_id:
-            return found
-    found = session.scalars(sa.select(Panel).where(Panel.instance_id == instance_id)).first()
-    if found is not None:
-        known[instance_id] = found.id
-    return found
+    """The panel of application instance `instance_id`, None without one (found once per session:
+    store/per_instance.py)."""
+    return per_instance.find_by_instance(session, Panel, instance_id)
 
 
 def seats_of(session: Session, panel_id: int) -> list[PanelSeat]:
