@@ -21,12 +21,10 @@ import http.client
 import json
 import os
 import queue
-import shutil
 import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from contextlib import contextmanager
@@ -36,7 +34,7 @@ from service.engine import identities, instances
 from service.engine.deployments import deploy
 
 from .diagrams import W1_KEY, w1_diagram
-from .support import Report, Summary, context, database, kinds, percentile
+from .support import Report, Summary, context, database, kinds, percentile, worktree
 
 INSTANCES = 100
 ROUNDS = int(os.environ.get("BENCH_HTTP_ROUNDS", "1"))  # base/this alternations on PostgreSQL
@@ -220,20 +218,9 @@ with database(sys.argv[1]) as url:
 """
 
 
-@contextmanager
 def base_tree():
     """A detached git worktree of BASE_COMMIT, removed afterwards (None when git cannot make one)."""
-    folder = Path(tempfile.mkdtemp(prefix="h18base-"))
-    tree = folder / "tree"
-    made = subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), BASE_COMMIT],
-                          capture_output=True, text=True)
-    try:
-        yield tree if made.returncode == 0 else None
-    finally:
-        if made.returncode == 0:
-            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)],
-                           capture_output=True)
-        shutil.rmtree(folder, ignore_errors=True)
+    return worktree(BASE_COMMIT)
 
 
 def load_base(tree: Path, report: Report, kind: str, clients: int = 8) -> dict:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
 import statistics
+import subprocess
 import tempfile
 import time
 import uuid
@@ -24,7 +26,8 @@ from service.context import Context
 from service.engine.store import schema
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
-RESULTS = Path(__file__).resolve().parent / "results"
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
 START = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)  # a Monday morning in Qingdao, as in the tests
 
 
@@ -156,6 +159,23 @@ class Summary:
 def rounds_range(per_round: list[float]) -> str:
     """Median of the per-round figures and their range: how stable the figure is within this run."""
     return f"{statistics.median(per_round):.3f} (rounds {min(per_round):.3f}–{max(per_round):.3f})"
+
+
+@contextmanager
+def worktree(commit: str) -> Iterator[Path | None]:
+    """A detached git worktree of `commit` in a temporary folder, removed afterwards; None when git
+    cannot make one (not a clone, unknown commit). For figures of an earlier commit in the same run."""
+    folder = Path(tempfile.mkdtemp(prefix="bench-base-"))
+    tree = folder / "tree"
+    made = subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), commit],
+                          capture_output=True, text=True)
+    try:
+        yield tree if made.returncode == 0 else None
+    finally:
+        if made.returncode == 0:
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)],
+                           capture_output=True)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 # --- output -----------------------------------------------------------------------------------------
