@@ -7,6 +7,8 @@ let a page show one language.
 
 from __future__ import annotations
 
+import functools
+import re
 from typing import Any
 
 SEPARATOR = " / "
@@ -92,6 +94,13 @@ DEFAULT_TRANSLATIONS: dict[str, Msg] = {
         Msg("不是有效的列表", "Not a valid list."),
         Msg("不是有效的对象", "Not a valid mapping type."),
         Msg("类型无效，应为对象", "Invalid type."),
+        Msg("不是有效的日期时间", "Not a valid datetime."),
+        Msg("不是有效的带时区日期时间", "Not a valid aware datetime."),
+        Msg("不是有效的时间", "Not a valid time."),
+        Msg("不是有效的电子邮件地址", "Not a valid email address."),
+        Msg("不是有效的网址", "Not a valid URL."),
+        Msg("不是有效的 UUID", "Not a valid UUID."),
+        Msg("不是有效的数组", "Not a valid tuple."),
     )
 }
 
@@ -108,6 +117,40 @@ RANGE_ALL = Msg("应在 {min} 至 {max} 之间", "Must be between {min} and {max
 ONE_OF = Msg("必须是以下之一：{choices}", "Must be one of: {choices}.")
 EQUAL = Msg("必须等于 {other}", "Must be equal to {other}.")
 PATTERN = Msg("格式不正确", "String does not match expected pattern.")
+
+
+_VALIDATOR_TEMPLATES = (LENGTH_MIN, LENGTH_MAX, LENGTH_ALL, LENGTH_EQUAL, RANGE_MIN, RANGE_MIN_EXCL,
+                        RANGE_MAX, RANGE_MAX_EXCL, RANGE_ALL, ONE_OF, EQUAL)
+
+
+@functools.cache
+def _template_patterns() -> tuple[tuple[re.Pattern[str], Msg], ...]:
+    """Each validator template's English text as a pattern whose groups are its placeholders."""
+    found = []
+    for msg in _VALIDATOR_TEMPLATES:
+        parts = re.split(r"\{(\w+)\}", msg.en)
+        pattern = "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>.+?)" for i, p in enumerate(parts))
+        found.append((re.compile(f"^{pattern}$", re.DOTALL), msg))
+    return tuple(found)
+
+
+def translated(messages: Any) -> Any:
+    """marshmallow's error messages (`ValidationError.normalized_messages()`: nested dicts and lists of
+    strings) with every stock English message, and every validator message marshmallow filled in
+    (`Longer than maximum length 200.`), made bilingual; a message already in both languages is kept,
+    any other English one is tagged 输入无效 (`bilingual`)."""
+    if isinstance(messages, dict):
+        return {key: translated(value) for key, value in messages.items()}
+    if isinstance(messages, list):
+        return [translated(value) for value in messages]
+    if not isinstance(messages, str) or is_bilingual(messages):
+        return messages
+    if messages in DEFAULT_TRANSLATIONS:
+        return DEFAULT_TRANSLATIONS[messages]
+    for pattern, msg in _template_patterns():
+        if match := pattern.match(messages):
+            return msg.format(**match.groupdict())
+    return bilingual(messages)
 
 
 def bilingual(message: str) -> Msg:

@@ -33,6 +33,8 @@ from flask.json.provider import DefaultJSONProvider
 from marshmallow import Schema, ValidationError
 from werkzeug.exceptions import HTTPException
 
+from forms.messages import translated
+
 from ..errors import Conflict, InvalidInput
 from ..safe_json import MalformedRequest, check_text, loads
 
@@ -127,7 +129,7 @@ def load_body(schema: type[Schema]) -> dict[str, Any]:
     try:
         return schema().load(json_object())
     except ValidationError as exc:
-        raise InvalidInput("请求有误 / Invalid request", exc.normalized_messages()) from None
+        raise InvalidInput("请求有误 / Invalid request", translated(exc.normalized_messages())) from None
 
 
 def int_arg(
