@@ -49,7 +49,8 @@ def test_projects_and_dissolution(server, ctx, clock):
     project_id = made.json()["id"]
 
     dissolve = f"/api/consortia/{cid}/dissolution"
-    assert lead.post(dissolve, json={}).json()["fields"] == {"reason": ["此项为必填项 / Missing data for required field."]}
+    missing = lead.post(dissolve, json={}).json()["fields"]
+    assert missing == {"reason": ["此项为必填项 / Missing data for required field."]}
     assert member.post(dissolve, json={"reason": "合作期满"}).status_code == 403
     busy = lead.post(dissolve, json={"reason": "合作期满"})
     assert busy.status_code == 409 and "2026ZDYF001" in busy.json()["message"]
