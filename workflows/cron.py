@@ -53,7 +53,7 @@ def _refuse(text: str, reason: str) -> TimerValueError:
 def _day_number(token: str, text: str) -> int:
     if token in _DAYS:
         return _DAYS.index(token) + 1
-    if token.isdigit() and 1 <= int(token) <= 7:
+    if token.isascii() and token.isdigit() and 1 <= int(token) <= 7:
         return int(token)
     raise _refuse(text, f"星期须为 1–7 或 SUN–SAT / day-of-week {token!r} must be 1–7 or SUN–SAT")
 
@@ -63,7 +63,7 @@ def _days_of_week(field: str, text: str) -> str:
     days: set[int] = set()
     for part in field.split(","):
         span, _, step = part.partition("/")
-        if step and not step.isdigit():
+        if step and not (step.isascii() and step.isdigit()):
             raise _refuse(text, f"步长无效 / invalid step in {part!r}")
         if span == "*":
             first, last = 1, 7
@@ -110,7 +110,7 @@ def parse(text: str) -> CronTrigger:
     if (day == "?") == (week == "?"):
         raise _refuse(source, "日与星期须恰有一个为 ? / exactly one of day-of-month and day-of-week "
                               "must be ? (Quartz)")
-    if not second.isdigit() or not 0 <= int(second) <= 59:
+    if not (second.isascii() and second.isdigit()) or not 0 <= int(second) <= 59:
         raise _refuse(source, f"秒须为一个 0–59 的数 / the second must be one number 0–59 (at most one "
                               f"firing a minute), got {second!r}")
     for name, value in (("minute", minute), ("hour", hour), ("year", year)):

@@ -27,6 +27,7 @@ from SpiffWorkflow.task import Task
 
 from . import dmn
 from .errors import ScriptFailed
+from .numbers import whole_number
 
 ATTRIBUTES = ("decisionRef", "decisionRefBinding", "decisionRefVersion", "decisionRefVersionTag",
               "resultVariable", "mapDecisionResult", "decisionRefTenantId")
@@ -60,7 +61,7 @@ class DecisionTableTask(BpmnSpecMixin):
         key = (ext.get("camunda:decisionRef") or "").strip()
         binding = (ext.get("camunda:decisionRefBinding") or "latest").strip()
         raw_version = (ext.get("camunda:decisionRefVersion") or "").strip()
-        version = int(raw_version) if raw_version.isdigit() else None
+        version = whole_number(raw_version)
         process_key = my_task.workflow.spec.name
         lookup = _LOOKUP.get()
         table = lookup(key, binding, version, process_key) if lookup is not None else None
@@ -73,6 +74,9 @@ class DecisionTableTask(BpmnSpecMixin):
             value = dmn.map_result(results, ext.get("camunda:mapDecisionResult") or "resultList", key)
         except dmn.DecisionFailed as exc:
             raise ScriptFailed(exc.reason, element_id=self.bpmn_id, process_key=process_key) from None
+        except (ArithmeticError, ValueError, TypeError) as exc:  # a table deployed before today's checks
+            raise ScriptFailed(f"决策 {key} 无法求值 / decision {key!r} could not be evaluated: {exc}",
+                               element_id=self.bpmn_id, process_key=process_key) from None
         variable = (ext.get("camunda:resultVariable") or "").strip()
         if variable:
             my_task.data[variable] = value

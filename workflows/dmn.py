@@ -30,7 +30,7 @@ from SpiffWorkflow.bpmn.parser.BpmnParser import BpmnValidator
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.dmn.parser.BpmnDmnParser import SCHEMAS
 
-from . import feel
+from . import dmn_types, feel
 from .errors import DiagramInvalid, DiagramProblem, ScriptFailed
 
 DMN13 = "https://www.omg.org/spec/DMN/20191111/MODEL/"
@@ -170,6 +170,13 @@ def _compile_decision(file: str, node: etree._Element
     rules: list[dict[str, Any]] = []
     for number, rule in enumerate(table.findall(_D + "rule"), start=1):
         rule_id = rule.get("id") or f"#{number}"
+        where = f"规则 rule {rule_id}（第 {number} 行 / row {number}）"
+        for kind, entries, columns in (("input", "inputEntry", len(labels)),
+                                       ("output", "outputEntry", len(outputs))):
+            count = len(rule.findall(_D + entries))
+            if count != columns:  # Camunda's DMN transformer: DMN-02001 / DMN-02002
+                refuse(rule, where, f"有 {count} 个 {entries}，表有 {columns} 个 {kind} / the rule has "
+                                    f"{count} {kind} entries but the table has {columns} {kind}s")
         tests = []
         for column, entry in enumerate(rule.findall(_D + "inputEntry")):
             text = entry.findtext(_D + "text")
@@ -177,17 +184,22 @@ def _compile_decision(file: str, node: etree._Element
             try:
                 tests.append(feel.unary_tests(text))
             except feel.FeelRefused as exc:
-                refuse(entry, f"规则 rule {rule_id}（第 {number} 行 / row {number}）输入 input {label!r}",
-                       f"{text!r}: {exc.reason}")
+                refuse(entry, f"{where}输入 input {label!r}", f"{text[:80]!r}: {exc.reason}")
         values = []
         for column, entry in enumerate(rule.findall(_D + "outputEntry")):
             text = entry.findtext(_D + "text")
             label = outputs[column]["name"] if column < len(outputs) else column + 1
             try:
-                values.append(feel.literal(text) if (text or "").strip() else None)
+                value = feel.literal(text) if (text or "").strip() else None
+                if value is not None and column < len(outputs):
+                    dmn_types.convert(feel.value_of(value), outputs[column]["typeRef"])
+                values.append(value)
             except feel.FeelRefused as exc:
-                refuse(entry, f"规则 rule {rule_id}（第 {number} 行 / row {number}）输出 output {label!r}",
-                       f"{text!r}: {exc.reason}; 输出只能是字面量 / an output entry must be a literal")
+                refuse(entry, f"{where}输出 output {label!r}",
+                       f"{(text or '')[:80]!r}: {exc.reason}; 输出只能是字面量 / an output entry must be a "
+                       "literal")
+            except dmn_types.NotConvertible as exc:
+                refuse(entry, f"{where}输出 output {label!r}", str(exc))
         rules.append({"id": rule.get("id"), "tests": tests, "outputs": values})
     compiled = {"key": key, "name": node.get("name"), "hitPolicy": policy, "aggregation": aggregation,
                 "inputs": inputs, "outputs": outputs, "rules": rules}
@@ -203,7 +215,7 @@ def evaluate(table: dict[str, Any], variables: dict[str, Any]) -> list[dict[str,
     Raises:
         DecisionFailed: UNIQUE with two or more matches, ANY with different outputs.
     """
-    actual = [feel.read(variables, column["path"]) for column in table["inputs"]]
+    actual = [_input(table, column, variables) for column in table["inputs"]]
     matched = [rule for rule in table["rules"]
                if all(feel.matches(test, value) for test, value in zip(rule["tests"], actual, strict=False))]
     results = [_entries(table, rule) for rule in matched]
@@ -233,6 +245,21 @@ def evaluate(table: dict[str, Any], variables: dict[str, Any]) -> list[dict[str,
         total = {"SUM": sum(numbers), "MIN": min(numbers), "MAX": max(numbers)}[aggregation]
         return [{name: total}]
     return results
+
+
+def _input(table: dict[str, Any], column: dict[str, Any], variables: dict[str, Any]) -> Any:
+    """The input column's value converted to its typeRef (`workflows.dmn_types`).
+
+    Raises:
+        DecisionFailed: the value cannot be converted, naming the decision and the input.
+    """
+    value = feel.read(variables, column["path"])
+    try:
+        return dmn_types.convert(value, column.get("typeRef"))
+    except dmn_types.NotConvertible as exc:
+        label = column.get("label") or ".".join(column["path"])
+        raise DecisionFailed(f"决策 {table['key']} 输入 input {label!r} ({'.'.join(column['path'])}): "
+                             f"{exc}") from None
 
 
 def _entries(table: dict[str, Any], rule: dict[str, Any]) -> dict[str, Any]:

@@ -56,7 +56,7 @@ closing: SQ_R | SQ_L | ")"
 SQ_L: "["
 SQ_R: "]"
 RANGE: ".."
-NUMBER: /\d+(\.\d+)?/
+NUMBER: /[0-9]+(\.[0-9]+)?/
 STRING: /"[^"\\]*"/
 
 %import common.WS
@@ -73,6 +73,11 @@ NAME: /[A-Za-z_][A-Za-z0-9_]*/
 %import common.WS
 %ignore WS
 """
+
+MAX_WHOLE_DIGITS = 18
+"""A number literal has at most this many digits before the point (below 10^18, inside Java's long)."""
+MAX_FRACTION_DIGITS = 20
+"""…and at most this many after it (a double keeps about 17 significant digits)."""
 
 Value = dict[str, Any]
 """A literal: `{"k": "number"|"string"|"boolean"|"date"|"null", "v": ...}` (date as ISO text)."""
@@ -95,6 +100,11 @@ class FeelRefused(ValueError):
 class _ToJson(Transformer):  # type: ignore[type-arg]
     def number(self, token: Any) -> Value:
         text = str(token)
+        whole, _, fraction = text.partition(".")
+        if len(whole.lstrip("0")) > MAX_WHOLE_DIGITS or len(fraction) > MAX_FRACTION_DIGITS:
+            raise ValueError(f"数字超出范围 / number out of range: at most {MAX_WHOLE_DIGITS} digits before "
+                             f"the point and {MAX_FRACTION_DIGITS} after ({len(whole)} and {len(fraction)} "
+                             "given)")
         return {"k": "number", "v": float(text) if "." in text else int(text)}
 
     def negative(self, token: Any) -> Value:

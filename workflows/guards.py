@@ -178,6 +178,7 @@ def _check_width(number: str, where: str) -> int:
 
 
 _PRINTF_FLAGS = frozenset("#0- +")
+_ASCII_DIGITS = frozenset("0123456789")
 
 
 _SHORT_SCALARS = frozenset({int, float, bool, type(None)})
@@ -233,7 +234,7 @@ def printf(fmt: str | bytes, args: Any) -> Any:
             if i < n and text[i] == "*":
                 raise SandboxLimit("`*` widths in % formatting are not allowed in diagram code")
             start = i
-            while i < n and text[i].isdigit():
+            while i < n and text[i] in _ASCII_DIGITS:
                 i += 1
             if i > start:
                 total += _check_width(text[start:i], "% format")

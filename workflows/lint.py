@@ -24,6 +24,7 @@ from .dmn import MAPPINGS as DECISION_MAPPINGS
 from .errors import DiagramProblem
 from .extensions import EXECUTION_EVENTS, TASK_EVENTS, bean_name
 from .multiinstance import condition_expression
+from .numbers import whole_number
 from .parser import SERVICE_TASK_ATTRIBUTES, USER_TASK_ATTRIBUTES
 from .resolve import to_datetime
 from .sandbox import compile_sandboxed
@@ -319,9 +320,12 @@ class _Linter:
             self.report(node, f"calledElementBinding 不支持 {binding!r} / calledElementBinding "
                               f"{binding!r} is not supported: use latest, deployment or version")
         version = node.get(_C + "calledElementVersion")
-        if binding == "version" and not (version or "").strip().isdigit():
+        if binding == "version" and whole_number(version) is None:
             self.report(node, f"calledElementBinding=version 须给出整数 calledElementVersion / needs a "
                               f"whole-number camunda:calledElementVersion, got {version!r}")
+        if node.get(_C + "calledElementTenantId") is not None:
+            self.report(node, "不支持 camunda:calledElementTenantId（只有一个租户）/ "
+                              "camunda:calledElementTenantId is not supported: tenants are not supported")
         if "${" in (node.get("calledElement") or "") or "#{" in (node.get("calledElement") or ""):
             self.report(node, "calledElement 须为流程键 / calledElement must be a process key, "
                               "not an expression")
@@ -451,9 +455,14 @@ class _Linter:
         if binding not in ("latest", "deployment", "version"):
             self.report(node, f"不支持 camunda:decisionRefBinding={binding!r} / decisionRefBinding "
                               f"{binding!r} is not supported (latest, deployment, version)")
-        elif binding == "version" and not version.isdigit():
-            self.report(node, f"camunda:decisionRefVersion 须为版本号 / decisionRefBinding=version needs "
-                              f"camunda:decisionRefVersion as a whole number, not {version!r}")
+        elif binding == "version" and whole_number(version) is None:
+            self.report(node, f"camunda:decisionRefVersion 须为正整数版本号 / decisionRefBinding=version "
+                              f"needs camunda:decisionRefVersion as a positive whole number (ASCII digits), "
+                              f"not {version!r}")
+        if node.get(_C + "decisionRefTenantId") is not None:
+            self.report(node, "不支持 camunda:decisionRefTenantId（只有一个租户）/ "
+                              "camunda:decisionRefTenantId is not supported: tenants are not supported "
+                              "(one bureau, one tenant)")
         mapping = node.get(_C + "mapDecisionResult") or "resultList"
         if mapping not in DECISION_MAPPINGS:
             self.report(node, f"不支持 camunda:mapDecisionResult={mapping!r} / mapDecisionResult {mapping!r} "

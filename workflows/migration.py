@@ -18,6 +18,12 @@ or one only the source had and the instance passed) is taken out of the tree, it
 parent, as workflows/prune.py compacts finished chains (the application page still marks it passed).
 A finished gateway or join the target lacks, or a finished task whose type changed, is refused (the
 tree would not load with the target), naming the element.
+
+A boundary event the target no longer has is removed, as Camunda removes an unmapped boundary event
+(its timer or subscription is deleted): the waiting event leaves the tree and, when the target draws
+the activity without any boundary event, SpiffWorkflow's internal split above the activity
+(`U1.BoundaryEventSplit`) is taken out too, the activity hung on its parent. Reports name the
+diagram's element, never such an internal task spec.
 """
 
 from __future__ import annotations
@@ -26,6 +32,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from SpiffWorkflow.bpmn.specs.control import BoundaryEventJoin, BoundaryEventSplit
+from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.specs.base import TaskSpec
 from SpiffWorkflow.specs.Join import Join
@@ -37,6 +45,10 @@ from .prune import note_removed
 ACTIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED | TaskState.ERROR
 PREDICTED = TaskState.PREDICTED_MASK | TaskState.FUTURE
 NO_INSTRUCTION = "没有迁移指令 / There is no migration instruction for this instance's activity"
+UPDATE_EVENT_TRIGGER = (
+    "不支持 updateEventTrigger / updateEventTrigger is not supported (instruction '{source}'): the event "
+    "keeps the trigger it was created with (a timer its due date); map it without updateEventTrigger")
+"""Camunda would recompute the event's trigger from the target; refused rather than stored and ignored."""
 INTERNAL_TYPES = {"BpmnStartTask", "_EndJoin", "SimpleBpmnTask", "_BoundaryEventParent"}
 
 
@@ -70,6 +82,27 @@ class InstanceReport:
     @property
     def ok(self) -> bool:
         return not self.failures and not self.activities
+
+
+def element_id(spec: TaskSpec) -> str:
+    """The diagram element a task spec stands for: its BPMN id, or for SpiffWorkflow's split/join around
+    an activity with boundary events (`U1.BoundaryEventSplit`) that activity's id."""
+    if isinstance(spec, BoundaryEventSplit | BoundaryEventJoin):
+        return spec.name.rsplit(".", 1)[0]
+    return getattr(spec, "bpmn_id", None) or spec.name
+
+
+def _dropped_boundary(task: Task, target: Any) -> bool:
+    """A boundary event (waiting under its activity's split) or that split, which the target lacks:
+    removed by `migrate` as Camunda removes an unmapped boundary event."""
+    if task.task_spec.name in target.task_specs:
+        return False
+    if isinstance(task.task_spec, BoundaryEventSplit):
+        return element_id(task.task_spec) in target.task_specs
+    parent = task.parent
+    return (isinstance(task.task_spec, BoundaryEvent) and parent is not None
+            and isinstance(parent.task_spec, BoundaryEventSplit)
+            and not task.has_state(TaskState.FINISHED_MASK))
 
 
 def _type(spec: TaskSpec) -> str:
@@ -128,6 +161,8 @@ def plan_failures(source: Mapping[str, str], target: Mapping[str, str],
             failures.append(
                 f"活动类型不同 / Activities have incompatible types ({source[instruction.source]} is not "
                 f"compatible with {target[instruction.target]})")
+        if instruction.update_event_trigger:
+            failures.append(UPDATE_EVENT_TRIGGER.format(source=instruction.source))
         if instruction.source in seen:
             failures.append(f"源活动有多个映射 / There are multiple mappings for source activity id "
                             f"'{instruction.source}'")
@@ -168,7 +203,9 @@ def check_instance(workflow: BpmnWorkflow, spec: Any, subprocess_specs: Mapping[
         for task in wf.tasks.values():
             if task.has_state(PREDICTED) and not _settled_parent(task):
                 continue
-            name, element = task.task_spec.name, task.task_spec.bpmn_id or task.task_spec.name
+            if _dropped_boundary(task, target):
+                continue  # removed by `migrate`, as Camunda removes an unmapped boundary event
+            name, element = task.task_spec.name, element_id(task.task_spec)
             new = target.task_specs.get(name)
             failures = []
             instruction = by_source.get(element)
@@ -208,6 +245,18 @@ def _splice(wf: Any, task: Task) -> None:
         wf.last_task = parent
 
 
+def _drop(wf: Any, task: Task) -> None:
+    """Take a waiting boundary event and whatever is predicted below it out of the tree."""
+    pending, removed = [task], []
+    while pending:
+        current = pending.pop()
+        removed.append(current)
+        pending.extend(current.children)
+    for current in removed:
+        wf.top_workflow.event_manager.remove_task(current)
+    wf._remove_task(task.id)
+
+
 def _settled_parent(task: Task) -> bool:
     """A FUTURE task directly below a finished one is kept (it is where a finished step went)."""
     return task.state == TaskState.FUTURE and task.parent is not None \
@@ -223,8 +272,12 @@ def migrate(workflow: BpmnWorkflow, spec: Any, subprocess_specs: Mapping[str, An
     trees = [(wf, _target_spec(wf, workflow, spec, subprocess_specs)) for wf in _workflows(workflow)]
     workflow.subprocess_specs = dict(subprocess_specs)
     for wf, target in trees:
+        for task in [t for t in wf.tasks.values() if _dropped_boundary(t, target)]:
+            if task.id in wf.tasks and isinstance(task.task_spec, BoundaryEvent):
+                _drop(wf, task)
         for task in list(wf.tasks.values()):
-            if task.task_spec.name not in target.task_specs and _spliceable(task, workflow):
+            if task.task_spec.name not in target.task_specs and (
+                    _spliceable(task, workflow) or isinstance(task.task_spec, BoundaryEventSplit)):
                 _splice(wf, task)
         repredict = []
         for task in list(wf.tasks.values()):
@@ -243,4 +296,5 @@ def migrate(workflow: BpmnWorkflow, spec: Any, subprocess_specs: Mapping[str, An
                 task.task_spec._predict(task, mask=TaskState.NOT_FINISHED_MASK)
     if workflow.last_task is not None and workflow.last_task.id not in workflow.tasks:
         workflow.last_task = None
+
 

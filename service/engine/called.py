@@ -27,6 +27,7 @@ from lxml import etree
 from sqlalchemy.orm import Session
 
 from workflows.errors import DiagramInvalid
+from workflows.numbers import whole_number
 
 from ..context import Context
 from ..errors import InvalidInput
@@ -61,7 +62,7 @@ def bindings(content: bytes) -> list[Binding]:
             continue
         binding = node.get(f"{{{CAMUNDA}}}calledElementBinding") or "latest"
         raw = (node.get(f"{{{CAMUNDA}}}calledElementVersion") or "").strip()
-        out.append(Binding(node.get("id") or "", key, binding, int(raw) if raw.isdigit() else None))
+        out.append(Binding(node.get("id") or "", key, binding, whole_number(raw)))
     return out
 
 

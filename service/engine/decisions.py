@@ -29,6 +29,7 @@ from workflows.data import camunda_types, json_safe
 from workflows.decision_task import Lookup
 from workflows.engine import CompiledDecision
 from workflows.errors import DiagramProblem
+from workflows.numbers import whole_number
 
 from ..actors import Actor
 from ..context import Context
@@ -94,7 +95,7 @@ def references(content: bytes) -> list[tuple[str, str, str, int | None, int | No
         binding = node.get(f"{{{CAMUNDA}}}decisionRefBinding") or "latest"
         raw = (node.get(f"{{{CAMUNDA}}}decisionRefVersion") or "").strip()
         if key:
-            out.append((node.get("id") or "", key, binding, int(raw) if raw.isdigit() else None,
+            out.append((node.get("id") or "", key, binding, whole_number(raw),
                         node.sourceline))
     return out
 
@@ -236,13 +237,17 @@ def evaluate(ctx: Context, *, definition: DecisionDefinition, variables: dict[st
     per matched rule, dates typed `Date`; audited.
 
     Raises:
-        InvalidInput: the hit policy refused the match (UNIQUE with two rules, ANY with different outputs).
+        InvalidInput: the hit policy refused the match (UNIQUE with two rules, ANY with different outputs),
+            or an input's value cannot be converted to its typeRef (naming the input).
     """
     try:
         results = dmn.evaluate(json.loads(definition.table_json), variables)
     except dmn.DecisionFailed as exc:
         raise InvalidInput(f"决策无法求值 / The decision could not be evaluated: {exc.reason}",
                            {"variables": [exc.reason]}) from exc
+    except (ArithmeticError, ValueError, TypeError) as exc:  # a table deployed before today's checks
+        reason = f"决策 {definition.key} 无法求值 / decision {definition.key!r} could not be evaluated: {exc}"
+        raise InvalidInput(reason, {"variables": [reason]}) from exc
     with ctx.unit_of_work() as uow:
         audit.record(uow.session, actor=actor, action="decision.evaluated", at=ctx.now(),
                      detail={"decisionDefinition": definition.id, "results": len(results)})

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from forms import camunda_forms
 from forms import registry as form_registry
+from workflows import numbers as versions
 
 from ..clock import SHANGHAI
 from ..errors import InvalidInput, NotFound
@@ -110,7 +111,7 @@ def reference(session: Session, definition_id: str, process_key: str, element_id
     element = _element(session, definition, process_key, element_id) if definition else None
     ref = None
     if element is not None and element.form_ref:
-        version = int(element.version) if (element.version or "").isdigit() else None
+        version = versions.whole_number(element.version)
         ref = {"key": element.form_ref, "binding": element.binding, "version": version}
     key = form_key if form_key is not None else (element.form_key if element else None)
     return {"key": None if ref else key, "contextPath": None, "camundaFormRef": ref}
@@ -272,7 +273,7 @@ def form_ref_findings(session: Session, files: dict[str, bytes], forms: dict[str
             if binding == "deployment" and form_id not in here:
                 problems.append(f"{where}: 本次部署没有该表单 / no form file of this deployment has id "
                                 f"'{form_id}' (include it as an additional file)")
-            elif binding == "version" and version.isdigit() and int(version) > known:
+            elif binding == "version" and (versions.whole_number(version) or 0) > known:
                 warnings.append(f"{where}: 该表单版本尚未部署，任务到达前须部署 / version "
                                 f"{version} of the form is not deployed yet "
                                 f"({known} deployed): deploy it before a task reaches this step")

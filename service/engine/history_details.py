@@ -84,7 +84,7 @@ def list_details(
 def get_detail(ctx: Context, *, actor: Actor, detail_id: str) -> Detail:
     """One detail by id; NotFound when unknown or outside the caller's scope."""
     found = []
-    if detail_id.isdigit() and len(detail_id) < 19:
+    if detail_id.isascii() and detail_id.isdigit() and len(detail_id) < 19:
         found = list_details(ctx, actor=actor, filters=DetailFilters(ids=[int(detail_id)]), limit=1)
     if not found:
         raise NotFound(f"历史明细不存在 / Historic detail with Id '{detail_id}' does not exist")

@@ -76,8 +76,13 @@ def _activities(ctx: Context, definition: ProcessDefinition) -> dict[str, str]:
 def generate(ctx: Context, *, actor: Actor, source_id: str, target_id: str,
              update_event_triggers: bool = False) -> Plan:
     """The plan mapping every activity whose id and type are equal in both versions (Camunda's
-    `mapEqualActivities`). Raises Forbidden, NotFound (a definition id)."""
+    `mapEqualActivities`). Raises Forbidden, NotFound (a definition id), InvalidInput
+    (`updateEventTriggers`: not supported, refused rather than ignored)."""
     check_administrator(actor)
+    if update_event_triggers:
+        raise InvalidInput("不支持 updateEventTriggers / updateEventTriggers is not supported: migrated "
+                           "events keep their triggers (a timer its due date)",
+                           {"updateEventTriggers": ["不支持 / not supported: use false"]})
     with ctx.unit_of_work(write=False) as uow:
         source, target = _definitions(uow.session, Plan(source_id, target_id))
         pairs = _equal(ctx, source, target)

@@ -55,6 +55,21 @@ def upload():
     return redirect(url_for("web_deployments.index"), code=303)
 
 
+def _check_newest(source_id: str, target_id: str) -> None:
+    """The migrate button moves instances to the newest version of the source's key, nothing else.
+
+    Raises:
+        InvalidInput: the target is not that newest version (or the source is unknown).
+    """
+    definitions = browse.list_definitions(context())
+    source = next((d for d in definitions if d.id == source_id), None)
+    newest = max((d for d in definitions if source is not None and d.key == source.key),
+                 key=lambda d: d.version, default=None)
+    if newest is None or newest.id != target_id:
+        raise InvalidInput("只能迁移到最新版本 / Instances can only be moved to the newest version of the "
+                           "process", {"target_id": ["须为最新版本 / must be the newest version"]})
+
+
 @bp.post("/deployments/migrate")
 @login_required
 def migrate():
@@ -63,6 +78,10 @@ def migrate():
     running_by_definition(context(), actor=actor())  # NotFound for anyone but process owners
     source = request.form.get("definition_id", "")
     target = request.form.get("target_id", "")
+    try:
+        _check_newest(source, target)
+    except InvalidInput as exc:
+        return _page([str(exc)], 400)
     try:
         plan = migration.generate(context(), actor=actor(), source_id=source, target_id=target)
         moved = migration.execute(context(), actor=actor(), plan=plan,

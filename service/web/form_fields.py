@@ -128,7 +128,7 @@ def lookup(values: dict[str, Any] | None, name: str) -> Any:
     """The value at a dotted path, or None."""
     current: Any = values or {}
     for part in name.split("."):
-        if isinstance(current, list) and part.isdigit() and int(part) < len(current):
+        if isinstance(current, list) and part.isascii() and part.isdigit() and int(part) < len(current):
             current = current[int(part)]
         elif isinstance(current, dict):
             current = current.get(part)
@@ -144,7 +144,7 @@ def label_for(views: list[FieldView], name: str, english: bool = False) -> str:
         return "Submission" if english else "提交"
     parts, words, current = name.split("."), [], views
     for part in parts:
-        if part.isdigit():
+        if part.isascii() and part.isdigit():
             words.append(f"#{int(part) + 1}")
             continue
         found = next((v for v in current if v.name.rsplit(".", 1)[-1] == part), None)

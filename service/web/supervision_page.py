@@ -278,7 +278,7 @@ def evaluation_round_open():
     values = _values()
     try:
         days = values.get("hearing_working_days") or ""
-        if days and not days.isdigit():
+        if days and not (days.isascii() and days.isdigit() and len(days) <= 4):
             problem = {"hearing_working_days": ["须为整数 / integer"]}
             raise InvalidInput("请填写整数 / A whole number", problem)
         extra = {"hearing_working_days": int(days)} if days else {}

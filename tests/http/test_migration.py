@@ -4,6 +4,8 @@ id, same assignee) or refuses naming the instance and the activity, and only own
 
 from __future__ import annotations
 
+import secrets
+
 from service.engine.store import audit
 from tests.support.drawn import chain, drawn
 from tests.support.owner_edit import FORM, FORM_FILE, TASK_ID, modeler5_upload, with_material_step
@@ -147,3 +149,82 @@ def test_an_application_waiting_at_its_first_step_moves_to_the_owners_new_versio
     [step] = [t for t in walk.tasks_of("admin") if t.element_id == TASK_ID]
     assert step.name == "材料补充说明"
     assert [c.value for c in step.candidates if c.kind == "group"] == ["archive_clerk"]
+
+
+TIMED = chain(START, _task("Task_Review", "审核"), _task("Task_Sign", "签发"), END)
+
+
+def _with_timer(body: str, duration: str) -> str:
+    """`body` with an interrupting boundary timer on Task_Review leading to its own end."""
+    timer = (f'<bpmn:boundaryEvent id="Timer_Late" attachedToRef="Task_Review"><bpmn:timerEventDefinition>'
+             f'<bpmn:timeDuration xsi:type="bpmn:tFormalExpression">{duration}</bpmn:timeDuration>'
+             '</bpmn:timerEventDefinition></bpmn:boundaryEvent><bpmn:endEvent id="End_Late" />'
+             '<bpmn:sequenceFlow id="Flow_Late" sourceRef="Timer_Late" targetRef="End_Late" />')
+    return body + timer
+
+
+def test_update_event_triggers_is_refused_naming_the_instruction_never_stored_and_ignored(server):
+    """Report finding 9: `updateEventTrigger(s): true` was accepted, echoed and ignored (the timer kept its
+    old due date); Camunda recomputes the trigger, so it is refused with a 400 here."""
+    owner, clerk = server.client("owner"), server.client("city1")
+    v1 = _deploy(owner, _with_timer(TIMED, "PT2H"), "v1")
+    started = clerk.rest("POST", f"/process-definition/{v1}/start", json={}).json()
+    v2 = _deploy(owner, _with_timer(TIMED, "PT5H"), "v2")
+    generated = owner.rest("POST", "/migration/generate", json={
+        "sourceProcessDefinitionId": v1, "targetProcessDefinitionId": v2, "updateEventTriggers": True})
+    assert generated.status_code == 400 and "updateEventTriggers" in generated.text
+    plan = owner.rest("POST", "/migration/generate", json={
+        "sourceProcessDefinitionId": v1, "targetProcessDefinitionId": v2}).json()
+    for instruction in plan["instructions"]:
+        instruction["updateEventTrigger"] = instruction["sourceActivityIds"] == ["Timer_Late"]
+    reports = owner.rest("POST", "/migration/validate", json=plan).json()["instructionReports"]
+    assert [r["instruction"]["sourceActivityIds"] for r in reports] == [["Timer_Late"]]
+    assert "updateEventTrigger" in reports[0]["failures"][0] and "Timer_Late" in reports[0]["failures"][0]
+    refused = owner.rest("POST", "/migration/execute", json={
+        "migrationPlan": plan, "processInstanceIds": [started["id"]]})
+    assert refused.status_code == 400 and "Timer_Late" in refused.text
+    assert owner.rest("GET", f"/process-instance/{started['id']}").json()["definitionId"] == v1
+
+
+def test_a_boundary_event_the_target_removed_is_removed_as_camunda_does(server):
+    """Report finding 14: an instance at a task with a boundary timer, moved to a version without it, was
+    refused naming SpiffWorkflow's `Task_Review.BoundaryEventSplit`; Camunda removes the unmapped boundary
+    event (and its timer job) and migrates."""
+    owner, clerk = server.client("owner"), server.client("city1")
+    v1 = _deploy(owner, _with_timer(TIMED, "PT2H"), "v1")
+    started = clerk.rest("POST", f"/process-definition/{v1}/start", json={}).json()
+    assert [j["jobDefinitionId"] for j in owner.rest("GET", "/job", params={
+        "processInstanceId": started["id"]}).json()].count("timer") == 1
+    v2 = _deploy(owner, TIMED, "v2")
+    plan = owner.rest("POST", "/migration/generate", json={
+        "sourceProcessDefinitionId": v1, "targetProcessDefinitionId": v2}).json()
+    moved = owner.rest("POST", "/migration/execute", json={
+        "migrationPlan": plan, "processInstanceIds": [started["id"]]})
+    assert moved.status_code == 204, moved.text
+    assert "BoundaryEventSplit" not in moved.text
+    assert "timer" not in [j["jobDefinitionId"] for j in owner.rest("GET", "/job", params={
+        "processInstanceId": started["id"]}).json()]
+    task = _open_task(clerk, started["id"])
+    assert task["taskDefinitionKey"] == "Task_Review" and task["processDefinitionId"] == v2
+    assert clerk.rest("POST", f"/task/{task['id']}/complete", json={}).status_code == 204
+    assert _open_task(clerk, started["id"])["taskDefinitionKey"] == "Task_Sign"
+
+
+def test_the_deployments_page_moves_instances_only_to_the_newest_version(server):
+    """Report finding 14: `/deployments/migrate` took any `target_id` from the form although its button says
+    "to the newest version": another target is a 400 and nothing moves."""
+    from tests.support.pages import form_token, sign_in
+
+    owner, clerk = server.client("owner"), server.client("city1")
+    v1 = _deploy(owner, V1, "v1")
+    started = clerk.rest("POST", f"/process-definition/{v1}/start", json={}).json()
+    v2 = _deploy(owner, V2, "v2")
+    _deploy(owner, V1 + "<!-- v3 -->", "v3")
+    browser = server.client(None)
+    assert sign_in(browser, "owner").status_code == 303
+    token = form_token(browser, "/deployments")
+    refused = browser.post("/deployments/migrate", data={"csrf_token": token, "definition_id": v1,
+                                                          "target_id": v2, "idem": secrets.token_urlsafe(16)})
+    assert refused.status_code == 400 and "newest version" in refused.text
+    assert owner.rest("GET", f"/process-instance/{started['id']}").json()["definitionId"] == v1
+

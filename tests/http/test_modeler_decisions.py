@@ -300,3 +300,61 @@ def test_a_called_process_binds_deployment_to_its_own_deployment(server):
     assert second.status_code == 200, second.text
     seen = _variables(server, start(server, "caller_rated"))
     assert (seen["r"], seen["mine"]) == (7, 8)
+
+
+def test_a_unicode_digit_version_and_a_tenant_id_are_refused_at_deploy_naming_the_task(server):
+    """Report finding 4: `decisionRefVersion="²"` passed `isdigit()` then crashed `int()` (a 500); and 14:
+    `decisionRefTenantId` deployed and was ignored (one tenant: refused, never ignored)."""
+    assert _deploy(server, "rate", {"rate.dmn": _fee("1")}).status_code == 200
+    for element, attributes, reason in [
+        ("Rule_Sup", 'camunda:decisionRefBinding="version" camunda:decisionRefVersion="²"', "'²'"),
+        ("Rule_Zero", 'camunda:decisionRefBinding="version" camunda:decisionRefVersion="0"', "'0'"),
+        ("Rule_Arabic", 'camunda:decisionRefBinding="version" camunda:decisionRefVersion="١"', "ASCII"),
+        ("Rule_Huge", 'camunda:decisionRefBinding="version" camunda:decisionRefVersion="99999999999"', "'9"),
+        ("Rule_Tenant", 'camunda:decisionRefTenantId="other"', "tenants are not supported"),
+    ]:
+        diagram = drawn("versioned", chain(START, rule_task(element, "rate", "r", "singleEntry", attributes),
+                                           LOOK, END))
+        refused = _deploy(server, element, {"versioned.bpmn": diagram})
+        assert refused.status_code == 400, (element, refused.text)
+        assert element in refused.text and reason in refused.text
+        assert refused.json()["details"]["versioned.bpmn"]["errors"][0]["mainElementId"] == element
+    assert get(server, "/process-definition?key=versioned") == []
+
+
+def test_inputs_are_converted_to_their_type_ref_and_a_value_that_cannot_be_is_a_400_naming_the_input(server):
+    """Report finding 11: a String "95" under typeRef integer matched nothing; Camunda converts it (and fails
+    naming the input when it cannot: a 400 for evaluate and a person's command)."""
+    scored = decision_table("scored", hit_policy="FIRST", inputs=[("分数", "score", "integer")],
+                            outputs=[("grade", "string")], rules=[([">= 90"], ['"A"']), (["-"], ['"C"'])])
+    diagram = drawn("scoring", chain(START, rule_task("Rule_Score", "scored", "grade", "singleEntry"),
+                                     LOOK, END))
+    assert _deploy(server, "scoring", {"scoring.bpmn": diagram, "scored.dmn": scored}).status_code == 200
+    owner = server.client("owner")
+    evaluated = owner.rest("POST", "/decision-definition/key/scored/evaluate",
+                           json={"variables": _typed(score="95")})
+    assert evaluated.status_code == 200 and evaluated.json()[0]["grade"]["value"] == "A", evaluated.text
+    assert _variables(server, start(server, "scoring", _typed(score="95")))["grade"] == "A"
+    refused = owner.rest("POST", "/decision-definition/key/scored/evaluate",
+                         json={"variables": _typed(score="ninety")})
+    assert refused.status_code == 400 and "分数" in refused.text and "typeRef 'integer'" in refused.text
+    started = start_response(server, "scoring", _typed(score="ninety"))
+    assert started.status_code == 400, started.text
+    message = started.json()["message"]
+    assert "Rule_Score" in message and "分数" in message and "?/?" not in message
+    assert len(get(server, "/process-instance?processDefinitionKey=scoring")) == 1  # none from the refusal
+
+
+def test_a_short_rule_and_a_huge_output_are_refused_at_deploy_naming_rule_and_column(server):
+    """Report findings 10 and 12 through Modeler's deploy: a 400 naming file, decision, rule and column."""
+    short = decision_table("short", inputs=[("分数", "score", "integer"), ("类别", "kind", "string")],
+                           outputs=[("grade", "string")], rules=[(["> 1"], ['"A"'])])
+    huge = decision_table("huge", inputs=[("x", "x", "integer")], outputs=[("out", "integer")],
+                          rules=[(["-"], ["9" * 4000])])
+    refused = _deploy(server, "bad tables", {"short.dmn": short, "huge.dmn": huge})
+    assert refused.status_code == 400, refused.text
+    message = refused.json()["message"]
+    assert "short.dmn" in message and "Rule_short_1" in message and "1 input entries" in message
+    assert "huge.dmn" in message and "Rule_huge_1" in message and "'out'" in message
+    assert "number out of range" in message and "9" * 100 not in message
+    assert get(server, "/decision-definition") == []

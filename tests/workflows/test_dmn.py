@@ -115,3 +115,88 @@ def test_refusals_name_the_file_the_decision_and_the_reason():
     assert "No matching global declaration" not in found
     twice = decision_table("same", inputs=[("x", "x", "number")], outputs=[("y", "integer")], rules=[])
     assert "defined twice" in _problems({"a.dmn": twice, "b.dmn": twice})
+
+
+def test_a_rule_with_fewer_or_more_entries_than_columns_is_refused_naming_the_rule():
+    """Report finding 10: a rule with one input entry under two inputs deployed and the missing column
+    matched anything; Camunda's DMN transformer refuses it."""
+    short = decision_table("grade", inputs=[("分数", "score", "integer"), ("类别", "kind", "string")],
+                           outputs=[("grade", "string")],
+                           rules=[(["> 90", '"x"'], ['"A"']), (["[60..90)"], ['"B"'])])
+    found = _problems({"grade.dmn": short})
+    assert "grade.dmn" in found and "Rule_grade_2" in found and "row 2" in found
+    assert "1 input entries but the table has 2 inputs" in found and "Rule_grade_1" not in found
+    extra = decision_table("out2", inputs=[("x", "x", "integer")], outputs=[("a", "string")],
+                           rules=[(["-"], ['"a"', '"b"'])])
+    assert "2 output entries but the table has 1 outputs" in _problems({"out2.dmn": extra})
+
+
+@pytest.mark.parametrize(("type_ref", "value", "expected"), [
+    ("integer", "95", "A"), ("integer", 95.0, "A"), ("long", "95", "A"), ("double", "95.5", "A"),
+    ("integer", 59, "C"), ("string", 95, "S"), ("boolean", "TRUE", "T"), (None, "95", "S"),
+    ("number", "95", "S"), (None, 95, "A"),
+])
+def test_an_input_is_converted_to_its_type_ref_before_the_rules_test_it(type_ref, value, expected):
+    """Report finding 11: Camunda converts the String "95" to 95 under typeRef integer (and an Integer to
+    text under string); before, "95" matched no numeric test."""
+    rules = [([">= 90"], ['"A"']), (['"95"'], ['"S"']), (["true"], ['"T"']), (["< 60"], ['"C"'])]
+    xml = decision_table("conv", hit_policy="FIRST", inputs=[("分数", "score", type_ref or "")],
+                         outputs=[("r", "string")], rules=rules)
+    if type_ref is None:
+        xml = xml.replace(b' typeRef=""', b"")
+    table = dmn.compile_dmn({"conv.dmn": xml})["conv"].table
+    found = dmn.evaluate(table, {"score": value})
+    assert found == ([{"r": expected}] if expected else [])
+
+
+@pytest.mark.parametrize(("type_ref", "value"), [
+    ("integer", "ninety"), ("integer", 95.5), ("integer", "²"), ("integer", 2**31), ("long", "1e3"),
+    ("double", "abc"), ("double", "1_000"), ("boolean", "yes"), ("boolean", 1), ("date", "tomorrow"),
+    ("integer", True),
+])
+def test_an_input_that_cannot_be_converted_fails_naming_the_input(type_ref, value):
+    xml = decision_table("bad", inputs=[("分数", "applicant.score", type_ref)], outputs=[("r", "string")],
+                         rules=[(["-"], ['"x"'])])
+    table = dmn.compile_dmn({"bad.dmn": xml})["bad"].table
+    with pytest.raises(dmn.DecisionFailed) as failed:
+        dmn.evaluate(table, {"applicant": {"score": value}})
+    assert "分数" in failed.value.reason and "applicant.score" in failed.value.reason
+    assert f"typeRef '{type_ref}'" in failed.value.reason
+    assert dmn.evaluate(table, {"applicant": {}}) == [{"r": "x"}]  # null is not converted
+
+
+def test_a_date_input_reads_an_iso_date_time_text():
+    xml = decision_table("when", inputs=[("收到", "received", "date")], outputs=[("r", "string")],
+                         rules=[(['< date("2026-07-01")'], ['"first"']),
+                                (['>= date("2026-07-01")'], ['"second"'])])
+    table = dmn.compile_dmn({"when.dmn": xml})["when"].table
+    assert dmn.evaluate(table, {"received": "2026-03-15T10:00:00"}) == [{"r": "first"}]
+    assert dmn.evaluate(table, {"received": "2026-08-01T10:00:00.000+0800"}) == [{"r": "second"}]
+
+
+@pytest.mark.parametrize(("type_ref", "entry", "reason"), [
+    ("double", "9" * 400 + ".5", "number out of range"),
+    ("integer", "9" * 4000, "number out of range"),
+    ("integer", "3000000000", "out of the integer range"),
+    ("integer", "1.5", "has a fraction"),
+    ("long", "1" + "0" * 18, "number out of range"),
+    ("double", "0." + "1" * 21, "number out of range"),
+    ("boolean", '"maybe"', "must be true or false"),
+])
+def test_an_output_literal_out_of_range_for_its_type_is_refused_naming_rule_and_column(type_ref, entry,
+                                                                                       reason):
+    """Report finding 12: a 400-digit double deployed and evaluated to null; a 4000-digit integer deployed and
+    failed every evaluation ("int too large to convert to float", at ?/? in a process)."""
+    xml = decision_table("big", inputs=[("x", "x", "integer")], outputs=[("金额", type_ref)],
+                         rules=[(["-"], [entry])])
+    found = _problems({"big.dmn": xml})
+    assert "big.dmn" in found and "Rule_big_1" in found and "'金额'" in found and reason in found
+    assert len(found) < 2000
+
+
+def test_numbers_in_input_entries_are_bounded_and_ascii():
+    with pytest.raises(feel.FeelRefused, match="number out of range"):
+        feel.unary_tests("< " + "9" * 4000)
+    with pytest.raises(feel.FeelRefused):
+        feel.unary_tests("< ١٢")  # Arabic-Indic digits: not FEEL
+    assert feel.matches(feel.unary_tests("< 999999999999999999"), 5)
