@@ -73,6 +73,9 @@ class DecisionTableTask(BpmnSpecMixin):
             value = dmn.map_result(results, ext.get("camunda:mapDecisionResult") or "resultList", key)
         except dmn.DecisionFailed as exc:
             raise ScriptFailed(exc.reason, element_id=self.bpmn_id, process_key=process_key) from None
+        except (ArithmeticError, ValueError, TypeError) as exc:  # e.g. an output too large for a float
+            raise ScriptFailed(f"决策 {key!r} 求值失败 / decision {key!r} failed: {type(exc).__name__}: "
+                               f"{exc}", element_id=self.bpmn_id, process_key=process_key) from None
         variable = (ext.get("camunda:resultVariable") or "").strip()
         if variable:
             my_task.data[variable] = value
