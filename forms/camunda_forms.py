@@ -316,6 +316,47 @@ class _DateText(fields.String):
         raise self.make_error("invalid")
 
 
+class _CamundaDateText(_DateText):
+    """A generated form's `date` field, as Camunda's DateFormType reads it: its default datePattern
+    dd/MM/yyyy (`05/01/2026` is 5 January 2026), or an ISO date or date-time as everywhere here. A
+    dd/MM/yyyy value is kept as its ISO date (`2026-01-05`), the form's other values being ISO."""
+
+    default_error_messages = {
+        "invalid": m.Msg("日期格式无效（应为 dd/MM/yyyy 或 YYYY-MM-DD）",
+                         "Not a valid date (dd/MM/yyyy or YYYY-MM-DD)")}
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str:
+        if isinstance(value, str) and _DAY_MONTH_YEAR.fullmatch(value):
+            day, month, year = (int(part) for part in value.split("/"))
+            try:
+                return date(year, month, day).isoformat()
+            except ValueError:
+                raise self.make_error("invalid") from None
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+_DAY_MONTH_YEAR = re.compile(r"[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}")
+_WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
+LONG_RANGE = (-(2**63), 2**63 - 1)
+
+
+class _LongValue(fields.Integer):
+    """A generated form's `long` field, as Camunda's LongFormType converts it: a whole number, or a
+    String holding one (`"5"` → 5, read as Java's Long.parseLong does); a fraction, other text or a
+    number beyond a Long is refused, naming the field."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(strict=True, **kwargs)
+
+    def _validated(self, value: Any) -> int:
+        if isinstance(value, str) and _WHOLE_NUMBER.fullmatch(value):
+            value = int(value)
+        number = super()._validated(value)
+        if not LONG_RANGE[0] <= number <= LONG_RANGE[1]:
+            raise self.make_error("invalid")
+        return number
+
+
 class _Pattern(validate.Validator):
     """A form field's `validate.pattern`, matched by RE2 (see `compile_pattern`)."""
 
@@ -348,8 +389,11 @@ def _field(rule: FieldRule) -> fields.Field:
                "metadata": {"label_zh": rule.label or rule.key, "label_en": rule.label or rule.key}}
     if rule.kind == "string":
         return fields.String(**options)
+    generated = rule.extra.get("camunda_type")  # a camunda:formField's declared type
     if rule.kind == "date":
-        return _DateText(**options)
+        return _CamundaDateText(**options) if generated == "date" else _DateText(**options)
+    if rule.kind == "integer" and generated == "long":
+        return _LongValue(**options)
     if rule.kind == "integer":
         return fields.Integer(strict=True, **options)  # 1.5 is refused, not cut to 1
     if rule.kind == "number":

@@ -30,6 +30,7 @@ from .extensions import Extensions
 from .helpers import DEFAULT_HELPERS
 from .ignored import drop_data_associations
 from .instance import AsyncJob, Instance, TaskEnd
+from .links import resolve_links
 from .lint import lint_document
 from .model import ActivityState, CompiledProcess, ServiceCall, Timer, UserTask
 from .parser import ConsortiumParser
@@ -129,7 +130,10 @@ class Engine:
                 found = parser.get_subprocess_specs(process_id, require_call_activity_specs=False)
                 subprocess_specs = {k: v for k, v in found.items() if v is not None}
             except ValidationException as exc:
-                problems.append(self._problem(parser, exc, file))
+                problem = self._problem(parser, exc, file)
+                if not any(p.element_id == problem.element_id and p.file == problem.file
+                           for p in problems if problem.element_id):
+                    problems.append(problem)  # lint's reason for the element is the one to show
                 continue
             listeners.attach({process_id: spec, **subprocess_specs}, parser.documents)
             asynchronous.attach({process_id: spec, **subprocess_specs}, parser.documents)
@@ -153,6 +157,7 @@ class Engine:
             return [DiagramProblem(name, None, exc.lineno, f"XML 语法错误 / XML syntax error: {exc.msg}")]
         drop_data_associations(root)  # data stores and objects are documentation, as in Camunda
         refused.extend(rewrite_document(name, root, helper_names))  # JUEL -> sandbox Python
+        refused.extend(resolve_links(name, root))  # a link throw jumps to its catch, as in Camunda
         reserved_ids.rename(root)
         try:
             parser.add_bpmn_xml(etree.ElementTree(root), name)

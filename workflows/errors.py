@@ -118,10 +118,12 @@ class ScriptFailed(EngineError):
         from .sandbox import ScriptTimeout
 
         task = getattr(exc, "task", None)
-        spec = getattr(task, "task_spec", None)
+        # a gateway with no flow to take raises with its spec only (SpiffWorkflow's ExclusiveChoice)
+        spec = getattr(task, "task_spec", None) or getattr(exc, "task_spec", None)
         workflow = getattr(task, "workflow", None)
         element_id = getattr(spec, "bpmn_id", None) or getattr(spec, "name", None)
-        process_key = getattr(getattr(workflow, "spec", None), "name", None)
+        process_key = (getattr(getattr(workflow, "spec", None), "name", None)
+                       or getattr(getattr(spec, "_wf_spec", None), "name", None))
         line = getattr(exc, "line_number", None) or None
         inner = _in_chain(exc, ScriptTimeout)
         timed_out = inner is not None or getattr(exc, "error_type", None) == ScriptTimeout.__name__
@@ -131,6 +133,9 @@ class ScriptFailed(EngineError):
             reason = str(limit) if str(limit) in reason else f"{limit} ({reason.strip()})"
         elif inner is None:
             reason = _with_source(exc, reason)
+        if reason.startswith("No conditions satisfied"):
+            reason = (f"没有可走的出口连线（无条件成立，也无默认连线）/ no outgoing sequence flow of "
+                      f"{element_id} could be selected: no condition holds and there is no default flow")
         return cls(reason, element_id=element_id, process_key=process_key,
                    line=line if isinstance(line, int) else None, timed_out=timed_out)
 
@@ -208,4 +213,24 @@ def problem_from_validation(exc: Any, file: str, tree: etree._ElementTree | None
             line = found[0].sourceline
     file = getattr(exc, "file_name", None) or file
     message = str(exc.args[0]) if getattr(exc, "args", None) else str(exc)
-    return DiagramProblem(file=file, element_id=element_id, line=line, message=message)
+    kind = None
+    if element_id and tree is not None:
+        found = tree.xpath("//*[@id=$id]", id=element_id)
+        kind = etree.QName(found[0]).localname if found else None
+    return DiagramProblem(file=file, element_id=element_id, line=line, message=_translated(message, kind))
+
+
+_SPIFF_MESSAGES = {
+    "There is no support implemented for this task type.": (
+        "不支持 {kind} / {kind} is not supported: SpiffWorkflow 3.2 has no implementation of it"),
+    "Multiple outgoing flows are not supported for tasks of type": (
+        "{kind} 不能有多条出口连线 / more than one outgoing sequence flow from a {kind} is not supported "
+        "(Camunda 7 takes every flow whose condition holds, SpiffWorkflow 3.2 refuses it): draw an "
+        "exclusive or inclusive gateway after it"),
+}
+"""SpiffWorkflow's English-only (and, for the second, cut-off) deploy messages in both languages."""
+
+
+def _translated(message: str, kind: str | None) -> str:
+    template = _SPIFF_MESSAGES.get(message.strip())
+    return template.format(kind=kind or "element") if template else message

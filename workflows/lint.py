@@ -47,6 +47,18 @@ MAX_MESSAGE_NAME = 255
 """The `message_subscription.message_name` column's length."""
 
 _WHOLE_EXPR = re.compile(r"\s*\$\{(.*)\}\s*", re.DOTALL)
+UNSUPPORTED = {
+    _B + "standardLoopCharacteristics": (
+        "不支持标准循环 / a standard loop (standardLoopCharacteristics) is not supported: Camunda 7 does "
+        "not run it either; use multi-instance (camunda:collection) or a gateway looping back"),
+    _B + "adHocSubProcess": (
+        "不支持临时子流程 / an ad-hoc sub-process is not supported: Camunda 7 does not run it either; "
+        "use an embedded sub-process"),
+    _B + "complexGateway": (
+        "不支持复杂网关 / a complex gateway is not supported: Camunda 7 does not run it either; use an "
+        "inclusive or parallel gateway"),
+}
+"""Elements Camunda 7 refuses to run (its BPMN coverage), refused here with the reason."""
 _JUEL_HINT = "JUEL/Camunda 表达式不可用，请写 Python / JUEL is not supported, write Python"
 
 
@@ -244,6 +256,10 @@ class _Linter:
             self.call_mapping(node)
         elif node.tag == _B + "subProcess" and node.get("triggeredByEvent") == "true":
             self.event_subprocess(node)
+        elif node.tag in UNSUPPORTED:
+            self.report(node, UNSUPPORTED[node.tag])
+        elif node.tag == _B + "conditionalEventDefinition":
+            self.conditional(node)
         elif node.tag == _C + "property" and node.get("value") is not None:
             self.attribute_expression(node, f"property {node.get('name')}", node.get("value"))
         elif tag == "inputParameter" and node.tag == _C + "inputParameter" and len(node) == 0:
@@ -479,6 +495,19 @@ class _Linter:
         self.report(node, "不支持信号事件 / signal events are not supported: Camunda 7 broadcasts a signal "
                           "to every instance waiting for it, SpiffWorkflow 3.2 keeps it inside one instance "
                           "and reads a signal end event as a none end; use a message event")
+
+    def conditional(self, node: etree._Element) -> None:
+        """Camunda 7 re-evaluates a conditional event's condition whenever a variable of its scope
+        changes and goes on once it holds; SpiffWorkflow 3.2 never re-evaluates a waiting conditional
+        event (SPIFF-NOTES §3.1) and evaluates its condition untranslated (report-owner finding 7)."""
+        owner = node.getparent()
+        if (etree.QName(owner).localname == "startEvent"
+                and owner.getparent().get("triggeredByEvent") == "true"):
+            return  # an event sub-process started by a condition: refused as such (event_subprocess)
+        self.report(node, "不支持条件事件 / conditional events are not supported: Camunda 7 waits until "
+                          "the condition holds, re-evaluating it whenever a variable changes, and "
+                          "SpiffWorkflow 3.2 never re-evaluates a waiting condition; use an exclusive "
+                          "gateway, or a message event sent when the condition comes true")
 
     def compensation(self, node: etree._Element) -> None:
         """SpiffWorkflow 3.2 cannot parse a compensation boundary event and reads a compensation throw

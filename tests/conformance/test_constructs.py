@@ -554,3 +554,40 @@ def test_timer_catch_event_and_interrupting_boundary_timer(ctx, clock) -> None:
     run.expect("completed", {"case": "A", "escalated": True}, [],
                ["Timer_Wait done", "Task_Review canceled", "Timer_Deadline done", "Task_Escalate done",
                 "End_Late done"], {"End_Late", "Start_1", "Task_Escalate", "Timer_Wait", "Timer_Deadline"})
+
+
+# --- link events: a throw jumps to the catch of the same name in its scope ------------------------
+
+LINKS = f"""<bpmn:startEvent id="Start_1" />
+    <bpmn:userTask id="Task_Apply" name="申请" {U} />
+    <bpmn:exclusiveGateway id="Gateway_Redo" name="重做？" default="Flow_4" />
+    <bpmn:intermediateThrowEvent id="Throw_Again" name="再来">
+      <bpmn:linkEventDefinition id="Link_1" name="again" /></bpmn:intermediateThrowEvent>
+    <bpmn:intermediateThrowEvent id="Throw_Done" name="完成">
+      <bpmn:linkEventDefinition id="Link_2" name="done" /></bpmn:intermediateThrowEvent>
+    <bpmn:intermediateCatchEvent id="Catch_Again" name="再来">
+      <bpmn:linkEventDefinition id="Link_3" name="again" /></bpmn:intermediateCatchEvent>
+    <bpmn:userTask id="Task_Redo" name="重做" {U} />
+    <bpmn:intermediateCatchEvent id="Catch_Done" name="完成">
+      <bpmn:linkEventDefinition id="Link_4" name="done" /></bpmn:intermediateCatchEvent>
+    <bpmn:userTask id="Task_File" name="归档" {U} /><bpmn:endEvent id="End_1" />
+    {_flows("Start_1>Task_Apply", "Task_Apply>Gateway_Redo", "Gateway_Redo>Throw_Again?${redo}",
+            "Gateway_Redo>Throw_Done", "Catch_Again>Task_Redo", "Task_Redo>Gateway_Redo",
+            "Catch_Done>Task_File", "Task_File>End_1")}"""
+
+
+def test_a_link_throw_event_goes_on_at_the_catch_event_of_its_name(ctx) -> None:
+    """Report-owner finding 5: the instance used to end silently at the link throw event."""
+    _deploy(ctx, "c_links", LINKS)
+    run = Run(ctx, "c_links")
+    run.complete("Task_Apply", {"redo": True})
+    run.expect("active", {"redo": True}, ["Task_Redo"], ["Task_Apply done", "Task_Redo open"],
+        {"Catch_Again", "Gateway_Redo", "Start_1", "Task_Apply", "Throw_Again"})
+    run.complete("Task_Redo", {"redo": False})
+    run.expect("active", {"redo": False}, ["Task_File"],
+               ["Task_Apply done", "Task_Redo done", "Task_File open", "Gateway_Redo done",
+                "Gateway_Redo done"],
+        {"Catch_Again", "Catch_Done", "Gateway_Redo", "Start_1", "Task_Apply", "Task_Redo",
+         "Throw_Again", "Throw_Done"})
+    run.complete("Task_File", {})
+    assert run.state()["status"] == "completed"

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conformance.conftest import start
 from tests.support.drawn import drawn
 from workflows.engine import Engine
-from workflows.errors import DiagramInvalid
+from workflows.errors import DiagramInvalid, ScriptFailed
 
 U = 'camunda:candidateGroups="city_clerk"'
 
@@ -136,6 +137,42 @@ REFUSED: dict[str, tuple[str, str, str, str]] = {
               "</camunda:inputOutput></bpmn:extensionElements><bpmn:script>raw = 2</bpmn:script>"
               "</bpmn:scriptTask>"), "", "Script_Score",
         "input/output parameters are applied on user tasks, service tasks and call activities only"),
+    # report-owner findings 5-8 and 14: each deployed, then ran differently or not at all
+    "a link throw event with no catch event of its name": (
+        _line('<bpmn:intermediateThrowEvent id="Throw_Go"><bpmn:linkEventDefinition id="Link_1" '
+              'name="go" /></bpmn:intermediateThrowEvent>'), "", "Throw_Go",
+        "has no link catch event with the same name in its scope"),
+    "a standard loop": (
+        _line(f'<bpmn:userTask id="Task_Again" {U}><bpmn:standardLoopCharacteristics>'
+              '<bpmn:loopCondition xsi:type="bpmn:tFormalExpression">${true}</bpmn:loopCondition>'
+              "</bpmn:standardLoopCharacteristics></bpmn:userTask>"), "", "Task_Again",
+        "a standard loop (standardLoopCharacteristics) is not supported"),
+    "a conditional intermediate catch event": (
+        _line('<bpmn:intermediateCatchEvent id="Catch_Ready"><bpmn:conditionalEventDefinition id="Cond_1">'
+              '<bpmn:condition xsi:type="bpmn:tFormalExpression">${x &gt; 1}</bpmn:condition>'
+              "</bpmn:conditionalEventDefinition></bpmn:intermediateCatchEvent>"), "", "Catch_Ready",
+        "conditional events are not supported"),
+    "a conditional boundary event": (
+        _sub_ending_in("", '<bpmn:conditionalEventDefinition id="Cond_2"><bpmn:condition '
+                           'xsi:type="bpmn:tFormalExpression">${x &gt; 1}</bpmn:condition>'
+                           "</bpmn:conditionalEventDefinition>"), "", "Boundary_Caught",
+        "conditional events are not supported"),
+    "an ad-hoc sub-process": (
+        _line('<bpmn:adHocSubProcess id="AdHoc_Tasks"><bpmn:task id="Task_Any" /></bpmn:adHocSubProcess>'),
+        "", "AdHoc_Tasks", "不支持临时子流程 / an ad-hoc sub-process is not supported"),
+    "a complex gateway": (
+        _line('<bpmn:complexGateway id="Gateway_Complex" />'), "", "Gateway_Complex",
+        "不支持复杂网关 / a complex gateway is not supported"),
+    "two conditional flows out of a task": (
+        """<bpmn:startEvent id="Start_1" /><bpmn:task id="Task_Split" />
+    <bpmn:endEvent id="End_1" /><bpmn:endEvent id="End_2" />
+    <bpmn:sequenceFlow id="Flow_1" sourceRef="Start_1" targetRef="Task_Split" />
+    <bpmn:sequenceFlow id="Flow_2" sourceRef="Task_Split" targetRef="End_1"><bpmn:conditionExpression
+      xsi:type="bpmn:tFormalExpression">${x == 1}</bpmn:conditionExpression></bpmn:sequenceFlow>
+    <bpmn:sequenceFlow id="Flow_3" sourceRef="Task_Split" targetRef="End_2"><bpmn:conditionExpression
+      xsi:type="bpmn:tFormalExpression">${x == 2}</bpmn:conditionExpression></bpmn:sequenceFlow>""",
+        "", "Task_Split", "task 不能有多条出口连线 / more than one outgoing sequence flow from a task is "
+        "not supported"),
 }
 
 
@@ -148,3 +185,19 @@ def test_a_construct_that_would_run_differently_is_refused_at_deploy(engine: Eng
     named = [p for p in raised.value.problems if p.element_id == element]
     assert any(reason in p.message for p in named), raised.value.problems
     assert all(p.file == "refused.bpmn" and p.line for p in named)
+
+
+def test_a_gateway_with_no_flow_to_take_names_itself(engine: Engine) -> None:
+    """Report-owner finding 14: "script failed at ?/?" named neither the process nor the gateway."""
+    body = """<bpmn:startEvent id="Start_1" /><bpmn:exclusiveGateway id="Gateway_Which" />
+    <bpmn:endEvent id="End_1" /><bpmn:endEvent id="End_2" />
+    <bpmn:sequenceFlow id="Flow_1" sourceRef="Start_1" targetRef="Gateway_Which" />
+    <bpmn:sequenceFlow id="Flow_2" sourceRef="Gateway_Which" targetRef="End_1"><bpmn:conditionExpression
+      xsi:type="bpmn:tFormalExpression">${x == 1}</bpmn:conditionExpression></bpmn:sequenceFlow>
+    <bpmn:sequenceFlow id="Flow_3" sourceRef="Gateway_Which" targetRef="End_2"><bpmn:conditionExpression
+      xsi:type="bpmn:tFormalExpression">${x == 2}</bpmn:conditionExpression></bpmn:sequenceFlow>"""
+    process = engine.compile({"which.bpmn": drawn("which", body)})["which"]
+    with pytest.raises(ScriptFailed) as raised:
+        start(engine, process, {"x": 5})
+    assert (raised.value.process_key, raised.value.element_id) == ("which", "Gateway_Which")
+    assert "没有可走的出口连线" in str(raised.value) and "no condition holds" in str(raised.value)

@@ -9,7 +9,7 @@ import json
 
 from tests.support.drawn import chain, drawn
 
-from .running import complete, open_tasks, start
+from .running import complete, get, open_tasks, start
 
 
 def _form(form_id: str = "Form_material", *, pattern: str = "^[A-Z]{2}[0-9]{4}$") -> bytes:
@@ -225,6 +225,25 @@ def test_generated_form_fields_are_validated_with_every_error(server):
         assert name in bad.json()["message"], (name, bad.json()["message"])
     good = _typed(title="通知", copies=2, urgent=True, due="2026-12-31", level="internal")
     assert complete(server, task["id"], good).status_code == 204
+
+
+def test_generated_form_converts_strings_as_camunda_form_types_do(server):
+    """Camunda's LongFormType parses a String ("5"), its DateFormType reads its default datePattern
+    dd/MM/yyyy as well as ISO (report-owner finding 13); what does not parse is refused naming the
+    field, and the variables read back as Long and Date."""
+    response = _deploy(server, "forms_converted", "", {}, extension=GENERATED)
+    assert response.status_code == 200, response.text
+    instance = start(server, "forms_converted")
+    (task,) = open_tasks(server, instance)
+    text = {"title": {"value": "通知"}, "copies": {"value": "5", "type": "String"},
+            "due": {"value": "05/01/2026"}}
+    for name, value in (("copies", "5.5"), ("copies", "五"), ("due", "31/02/2026"), ("due", "2026/01/05")):
+        bad = complete(server, task["id"], {**text, name: {"value": value, "type": "String"}})
+        assert bad.status_code == 400 and name in bad.json()["message"], (name, value, bad.text)
+    assert complete(server, task["id"], text).status_code == 204
+    stored = {v["name"]: v for v in get(server, f"/history/variable-instance?processInstanceId={instance}")}
+    assert (stored["copies"]["type"], stored["copies"]["value"]) == ("Long", 5)
+    assert stored["due"]["type"] == "Date" and stored["due"]["value"].startswith("2026-01-05T00:00:00")
 
 
 def test_named_domain_validators_and_deploy_time_form_problems(server):

@@ -24,11 +24,11 @@ HEAD = """<?xml version="1.0" encoding="UTF-8"?>
   </bpmn:process>
 """
 EVENTS = {"startEvent", "endEvent", "intermediateCatchEvent", "intermediateThrowEvent", "boundaryEvent"}
-GATEWAYS = {"exclusiveGateway", "parallelGateway", "inclusiveGateway", "eventBasedGateway"}
+GATEWAYS = {"exclusiveGateway", "parallelGateway", "inclusiveGateway", "eventBasedGateway", "complexGateway"}
 DATA = {"dataStoreReference": (50, 50), "dataObjectReference": (36, 50)}
 """Documentation-only elements (width, height), drawn in a row below the flow."""
 ACTIVITIES = {"task", "userTask", "serviceTask", "scriptTask", "businessRuleTask", "sendTask",
-              "receiveTask", "manualTask", "callActivity", "subProcess"}
+              "receiveTask", "manualTask", "callActivity", "subProcess", "adHocSubProcess", "transaction"}
 
 
 def _size(kind: str) -> tuple[int, int]:
@@ -60,7 +60,8 @@ def drawn(key: str, body: str, *, name: str = "小流程", starters: str = "city
     for node in process.iter(f"{{{BPMN}}}boundaryEvent"):
         host = boxes[node.get("attachedToRef")]
         boxes[node.get("id")] = (host[0] + host[2] - 50, host[1] + host[3] - 18, 36, 36)
-    expanded = {n.get("id") for n in process.iter(f"{{{BPMN}}}subProcess") if _flow_nodes(n)}
+    expanded = {n.get("id") for n in process.iter(f"{{{BPMN}}}subProcess", f"{{{BPMN}}}adHocSubProcess",
+                                                   f"{{{BPMN}}}transaction") if _flow_nodes(n)}
     for element_id, (bx, by, bw, bh) in boxes.items():
         flag = ' isExpanded="true"' if element_id in expanded else ""
         shapes.append(f'<bpmndi:BPMNShape id="{element_id}_di" bpmnElement="{element_id}"{flag}>'
@@ -111,7 +112,7 @@ def _lay_out(container: etree._Element, x: int, boxes: dict[str, tuple[int, int,
     the last node."""
     for node in _flow_nodes(container):
         kind = etree.QName(node).localname
-        if kind == "subProcess" and _flow_nodes(node):
+        if kind in ("subProcess", "adHocSubProcess", "transaction") and _flow_nodes(node):
             inner_end = _lay_out(node, x + 40, boxes)
             width, height = inner_end - 60 + 40 - x, 200
         else:
