@@ -418,8 +418,8 @@ def _open_or_completed(session, task_id: str, actor: Actor) -> HumanTask:
         if done is not None and done.instance_id:
             instances.get_visible(session, done.instance_id, actor)  # NotFound unless the actor may see it
             raise Conflict(
-                f"任务已于 {local_minutes(done.at)} 办结 / "
-                f"Task {task_id} was already completed at {local_minutes(done.at)}"
+                f"任务已办结（{local_minutes(done.at)}） / "
+                f"Task {task_id} has already been completed (at {local_minutes(done.at)}, Beijing time)"
             ) from None
         raise
 
