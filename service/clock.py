@@ -37,3 +37,10 @@ class MovableClock:
 def local_today(now: datetime):
     """The calendar date in Qingdao at `now`: deadlines are counted in local days."""
     return now.astimezone(SHANGHAI).date()
+
+
+def local_minutes(moment: datetime) -> str:
+    """`moment` as users read it: Beijing time (Asia/Shanghai) to the minute, e.g. 2026-12-08 01:04.
+    Naive values are taken as UTC, as the store keeps them."""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")

@@ -62,9 +62,13 @@ def checked(values: dict[str, str | None]) -> dict[str, str]:
             "联系方式须为手机号、带区号的固定电话或电子邮箱 / "
             "The contact must be a phone number or an e-mail address")
     reason = (clean.get("reason") or "").replace(" ", "")
-    if len(reason) < MIN_REASON or len(set(reason)) < 3:
-        problems.setdefault("reason", []).append(
-            "请写明异议理由（至少 10 字） / State the reason (at least 10 characters)")
+    if "reason" in problems:  # too long: saying it is too short as well would contradict it
+        pass
+    elif len(reason) < MIN_REASON:
+        problems["reason"] = ["请写明异议理由（至少 10 字） / State the reason (at least 10 characters)"]
+    elif len(set(reason)) < 3:
+        problems["reason"] = ["异议理由不能只重复个别字符，请写明具体理由 / "
+                              "The reason repeats one or two characters: state the actual grounds"]
     if problems:
         raise InvalidInput("异议信息不完整 / The objection is incomplete", problems)
     return clean

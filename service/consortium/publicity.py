@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from ..actors import Actor
-from ..clock import local_today
+from ..clock import local_minutes, local_today
 from ..context import Context
 from ..engine.commands import run_command
 from ..engine.store import audit, instances
@@ -52,7 +52,8 @@ def lodge_objection(
             e-mail, a reason under 10 characters, a field too long (objection_input.py; naming the fields).
         NotFound: the application has no publicity notice.
         Conflict: the publicity period has not started yet (before its start date in Beijing time, e.g.
-            on the publication day) or has ended.
+            on the publication day) or has ended; or the same contact already lodged the same reason in
+            this publicity (a duplicate).
     """
     now = ctx.now()
     clean = objection_input.checked({"application_no": application_no, "objector_name": objector_name,
@@ -83,10 +84,13 @@ def lodge_objection(
                 f"公示期已于 {notice.end_date.isoformat()} 结束，逾期异议不予受理 / "
                 f"Publicity ended on {notice.end_date.isoformat()}; late objections are not accepted"
             )
+        # drawn first: the counter's lock makes two identical objections sent at once see each other
+        receipt_no = consortia.next_number(
+            session, Objection.receipt_no, f"YY-{now.year}-", "objection_receipt", str(now.year)
+        )
+        _refuse_duplicate(session, notice.id, contact.strip(), reason.strip())
         objection = Objection(
-            receipt_no=consortia.next_number(
-                session, Objection.receipt_no, f"YY-{now.year}-", "objection_receipt", str(now.year)
-            ),
+            receipt_no=receipt_no,
             notice_id=notice.id,
             objector_name=objector_name.strip(),
             objector_unit=(objector_unit or "").strip() or None,
@@ -110,6 +114,25 @@ def lodge_objection(
         uow.commit()
         return Receipt(receipt_no=objection.receipt_no, application_no=application_no,
                        verification_code=objection.verification_code or "")
+
+
+def _refuse_duplicate(session, notice_id: int, contact: str, reason: str) -> None:
+    """Conflict when this publicity already has an objection with the same contact and the same reason
+    (report finding 9): one objection is handled once; a resubmission would only add a handling task.
+    The earlier receipt number is not repeated (receipts are shown only to the session that lodged them)."""
+    earlier = session.scalars(
+        sa.select(Objection).where(
+            Objection.notice_id == notice_id, Objection.contact == contact, Objection.reason == reason
+        ).limit(1)
+    ).first()
+    if earlier is not None:
+        received = local_minutes(earlier.received_at)
+        raise Conflict(
+            f"该联系方式已于 {received} 就本次公示提交过相同的异议，无需重复提交；"
+            "如需补充，请在异议理由中写明新的内容 / "
+            f"An identical objection from this contact was received at {received} for this publicity; it "
+            "will be handled once. To add something, state the new grounds in the reason"
+        )
 
 
 def _wake_older_diagram(ctx: Context, session, instance_id: str, receipt_no: str, now) -> None:

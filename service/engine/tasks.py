@@ -9,6 +9,7 @@ from typing import Any
 from forms import registry as form_registry
 
 from ..actors import ADMIN, CITY_CLERK, DISTRICT_CLERK, PROCESS_OWNER, Actor
+from ..clock import local_minutes
 from ..context import Context
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from . import drawn_forms, personal_data
@@ -417,7 +418,8 @@ def _open_or_completed(session, task_id: str, actor: Actor) -> HumanTask:
         if done is not None and done.instance_id:
             instances.get_visible(session, done.instance_id, actor)  # NotFound unless the actor may see it
             raise Conflict(
-                f"任务已办结 / Task {task_id} has already been completed (at {done.at.isoformat()})"
+                f"任务已办结（{local_minutes(done.at)}） / "
+                f"Task {task_id} has already been completed (at {local_minutes(done.at)}, Beijing time)"
             ) from None
         raise
 

@@ -14,7 +14,7 @@ from flask import Flask, abort, current_app, flash, redirect, render_template, r
 from werkzeug.exceptions import HTTPException
 
 from ..api.auth import SESSION_LIFETIME
-from ..clock import SHANGHAI
+from ..clock import SHANGHAI, local_minutes
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound, ServiceError
 from . import (
     agencies_page,
@@ -109,7 +109,7 @@ def localtime(value) -> str:
             return value
         value = parsed if parsed.tzinfo else value
     if isinstance(value, datetime):
-        return value.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+        return local_minutes(value)
     return str(value or "")
 
 

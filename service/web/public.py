@@ -12,10 +12,11 @@ from flask import Blueprint, abort, redirect, render_template, request, session,
 from ..api import public_throttle
 from ..api.auth import throttled_message
 from ..api.objection_status import check_status
-from ..consortium import publicity
+from ..consortium import objection_input, publicity
 from ..consortium.publicity_board import current_notices
 from ..engine import uploads
 from ..errors import Conflict, InvalidInput, NotFound
+from ..safe_json import UNSAFE, MalformedRequest
 from .common import context, upload_dir
 from .i18n import bilingual
 
@@ -71,6 +72,26 @@ def lodge():
     mine[receipt.receipt_no] = [receipt.application_no, receipt.verification_code]
     session[RECEIPTS] = dict(list(mine.items())[-KEEP_RECEIPTS:])
     return redirect(url_for("web_public.receipt", receipt_no=receipt.receipt_no), code=303)
+
+
+@bp.errorhandler(MalformedRequest)
+def _unstorable(exc: MalformedRequest):
+    """A NUL byte or lone surrogate in the objection form (refused by the edge before any view runs):
+    the form again, with what was typed (without those characters) and the field named (report finding 9).
+    Nothing is stored and the throttle is not charged. Other pages of this blueprint: the plain 422 page."""
+    if request.endpoint != "web_public.lodge":
+        return render_template("error.html", message=bilingual(str(exc)), status=422), 422
+    values = {name: UNSAFE.sub("", request.form.get(name) or "").strip() for name in FIELDS}
+    zh, en = objection_input.LABELS.get(exc.field, ("", ""))
+    if not zh:  # a field name, a file name or an unknown field: say so without naming a form field
+        message = ("提交内容含有无法保存的字符（如 NUL），请删除后重新提交 / The form contains a character "
+                   "that cannot be stored (such as NUL); remove it and send again")
+        return _page(values, {}, bilingual(message), 422)
+    field_message = (f"{zh}含有无法保存的字符（如 NUL），已删除，请核对后重新提交 / {en} contained a "
+                     "character that cannot be stored (such as NUL); it was removed: check the text and send "
+                     "again")
+    return _page(values, {exc.field: [field_message]},
+                 bilingual(f"{zh}含有无法保存的字符 / {en} contains a character that cannot be stored"), 422)
 
 
 @bp.get("/publicity/receipts/<receipt_no>")

@@ -74,11 +74,12 @@ def test_one_address_may_lodge_only_a_few_objections(server: Server, in_publicit
     server.app.config["OBJECTION_LIMIT"] = "2 per hour"
     flood = visitor(server, "127.0.0.5")
     assert lodge(flood, in_publicity).status_code == 303
-    assert lodge(flood, in_publicity).status_code == 303
-    refused = lodge(flood, in_publicity)
+    assert lodge(flood, in_publicity, reason=REASON + "（补充）").status_code == 303
+    refused = lodge(flood, in_publicity, reason=REASON + "（再补充）")
     assert refused.status_code == 429 and "过于频繁" in refused.text
     assert int(refused.headers["Retry-After"]) >= 1
-    assert lodge(visitor(server, "127.0.0.6"), in_publicity).status_code == 303  # others still may
+    others = lodge(visitor(server, "127.0.0.6"), in_publicity, contact="13900000000")
+    assert others.status_code == 303  # others still may
 
 
 @pytest.mark.parametrize(("field", "value"), [
@@ -106,3 +107,40 @@ def test_an_e_mail_contact_and_spaced_name_are_accepted_and_cleaned(server: Serv
     with server.ctx.unit_of_work(write=False) as uow:
         row = uow.session.scalars(sa.select(Objection).where(Objection.receipt_no == receipt_no)).one()
         assert (row.objector_name, row.contact) == ("李四", "li.si@example.cn")
+
+
+def test_an_over_long_reason_is_told_only_that_it_is_too_long(server: Server, in_publicity: Walk):
+    """Report finding 9: 6000 characters gave "最长 5000 个字符" glued to "至少 10 字"."""
+    refused = lodge(visitor(server, "127.0.0.9"), in_publicity, reason="异" * 6000)
+    assert refused.status_code == 422
+    error = re.search(r'<p class="error" id="reason-error">(.*?)</p>', refused.text, re.S).group(1)
+    assert "最长 5000 个字符" in error and "至少" not in error
+
+
+def test_a_nul_byte_re_shows_the_form_naming_the_field(server: Server, in_publicity: Walk):
+    """Report finding 9: a NUL byte gave a bare "请求参数无效" page and lost the text."""
+    client = visitor(server, "127.0.0.10")
+    refused = lodge(client, in_publicity, objector_name="王五", reason="异议理由\x00" + REASON)
+    assert refused.status_code == 422, refused.text[:300]
+    page = refused.text
+    assert 'id="reason-error"' in page and "异议理由含有无法保存的字符" in page
+    assert 'value="王五"' in page and "13800000000" in page
+    assert f"异议理由{REASON}</textarea>" in page  # what was typed, without the NUL
+    with server.ctx.unit_of_work(write=False) as uow:
+        assert uow.session.scalars(sa.select(Objection)).all() == []
+    assert lodge(client, in_publicity, reason="异议理由" + REASON).status_code == 303  # not throttled
+
+
+def test_the_same_objection_twice_in_one_publicity_is_refused(server: Server, in_publicity: Walk):
+    """Report finding 9: five identical objections were five receipts. Same contact and same reason in the
+    same publicity: 409, the form shown again with the text and a message; another reason or another
+    contact is a new objection."""
+    client = visitor(server, "127.0.0.11")
+    receipt_of(client, lodge(client, in_publicity))
+    again = lodge(client, in_publicity, objector_name="张三丰", reason=f"  {REASON} ")
+    assert again.status_code == 409, again.text[:300]
+    assert "相同的异议" in again.text and f">{REASON}</textarea>" in again.text
+    receipt_of(client, lodge(client, in_publicity, reason=REASON + "，另附审计报告"))
+    receipt_of(client, lodge(client, in_publicity, contact="13900000000"))
+    with server.ctx.unit_of_work(write=False) as uow:
+        assert len(uow.session.scalars(sa.select(Objection)).all()) == 3

@@ -57,8 +57,13 @@ def test_a_replayed_objection_files_once_and_returns_the_first_receipt(ctx, serv
     assert re.search(r'id="receipt-no">([^<]+)<', visitor.get(receipt_url).text).group(1) == receipt_no
     assert count(ctx, Objection) == 1
 
-    # a new rendering of the form is a new submission; another browser does not see this receipt
+    # a new rendering of the form is a new submission: the same contact and text again is a duplicate
+    # (409, report finding 9), new grounds are a new objection; another browser does not see this receipt
     fresh = {**form, **tokens(visitor.get("/public/publicity").text, "/public/publicity/objections")}
+    assert visitor.post("/public/publicity/objections", data=fresh, allow_redirects=False).status_code == 409
+    assert count(ctx, Objection) == 1
+    fresh = {**form, **tokens(visitor.get("/public/publicity").text, "/public/publicity/objections"),
+             "reason": OBJECTION["reason"] + "，另附证明材料"}
     second = visitor.post("/public/publicity/objections", data=fresh, allow_redirects=False)
     assert second.status_code == 303 and second.headers["Location"] != receipt_url
     assert count(ctx, Objection) == 2

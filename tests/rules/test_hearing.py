@@ -199,3 +199,62 @@ def test_the_hearing_over_http_notice_statement_decision(server, clock):
     results = lead.get(f"/api/evaluation-results?consortiumId={consortium_id}").json()
     assert [r["outcome"] for r in results] == ["revoked"]
     assert lead.get(f"/api/consortia/{consortium_id}").json()["status"] == "revoked"
+
+
+def test_after_a_waived_hearing_the_city_may_maintain_only_on_its_own_review(ctx, clock):
+    """Report finding 6: the `maintain` choice asserts no statement, and with none made the reasons may not
+    say it was upheld (422 naming decision_reasons); maintaining on review stays possible."""
+    import pytest
+
+    from forms.evaluation_revocation_decision import DECISIONS
+    from service.errors import InvalidInput
+
+    assert "陈述申辩" not in DECISIONS["maintain"][0]
+    steps, consortium_id = fail_evaluation(ctx, clock)
+    steps.do("lead1", "Task_StateCase", {"hearing_choice": "waive"})
+    for reasons in ("陈述申辩理由成立，维持备案资格", "采纳其陈述申辩意见，维持备案"):
+        with pytest.raises(InvalidInput) as refused:
+            steps.do("city1", "Task_RevocationDecision",
+                     {"revocation_decision": "maintain", "decision_reasons": reasons})
+        assert list(refused.value.fields) == ["decision_reasons"]
+        assert "未提出陈述申辩" in str(refused.value.fields["decision_reasons"][0])
+    assert steps.steps() == ["Task_RevocationDecision"]
+    steps.do("city1", "Task_RevocationDecision",
+             {"revocation_decision": "maintain",
+              "decision_reasons": "牵头单位放弃陈述申辩；经复核专家评分存在计算错误，维持备案"})
+    assert outcomes(ctx, consortium_id) == ["maintained"]
+
+
+def test_a_stated_case_may_be_upheld_in_the_reasons(ctx, clock):
+    steps, consortium_id = fail_evaluation(ctx, clock)
+    steps.do("lead1", "Task_StateCase", {
+        "hearing_choice": "statement",
+        "statement": "评价期内研发投入数据漏报，现补充审计报告予以说明，请求维持备案"})
+    steps.do("city1", "Task_RevocationDecision",
+             {"revocation_decision": "maintain",
+              "decision_reasons": "陈述申辩理由成立，补充审计报告属实，维持备案"})
+    assert outcomes(ctx, consortium_id) == ["maintained"]
+
+
+def test_no_member_change_while_a_revocation_is_pending(ctx, clock):
+    """Report finding 6: like dissolution, a member change is refused (409) during 陈述申辩 and until the
+    city decides; once the filing is maintained it may start."""
+    import pytest
+
+    from service.consortium.supervision import member_changes
+    from service.errors import Conflict
+
+    steps, consortium_id = fail_evaluation(ctx, clock)
+    lead = actor(ctx, "lead1")
+    with pytest.raises(Conflict) as refused:
+        member_changes.start_member_change(ctx, actor=lead, consortium_id=consortium_id, reason="新增成员")
+    assert "拟取消备案" in str(refused.value) and "pending revocation" in str(refused.value)
+    assert "绩效评价" in str(refused.value)
+    steps.do("lead1", "Task_StateCase", {"hearing_choice": "waive"})
+    with pytest.raises(Conflict):
+        member_changes.start_member_change(ctx, actor=lead, consortium_id=consortium_id, reason="新增成员")
+    steps.do("city1", "Task_RevocationDecision",
+             {"revocation_decision": "maintain", "decision_reasons": "经复核专家评分存在计算错误，维持备案"})
+    started = member_changes.start_member_change(ctx, actor=lead, consortium_id=consortium_id,
+                                                 reason="新增成员单位")
+    assert started.business_key.startswith("BCXY-")

@@ -92,7 +92,7 @@ def test_fifty_simultaneous_objections_are_all_stored_with_distinct_receipts(ctx
                 application_no=walk.business_key,
                 objector_name=f"异议人{i}-{n}",
                 contact="13800000000",
-                reason="成员单位之一与牵头单位存在未披露的关联关系",
+                reason=f"成员单位之一与牵头单位存在未披露的关联关系（{i}-{n}）",  # identical ones: 409
             ).receipt_no
             for n in range(5)
         ]
@@ -103,6 +103,27 @@ def test_fifty_simultaneous_objections_are_all_stored_with_distinct_receipts(ctx
     with ctx.unit_of_work(write=False) as uow:
         stored = list(uow.session.scalars(sa.select(Objection.receipt_no)))
     assert sorted(stored) == sorted(receipts)
+
+
+def test_identical_objections_sent_at_once_are_stored_once(ctx):
+    """Report finding 9: the duplicate check runs under the receipt counter's lock, so the same objection
+    sent from five threads at once is stored once; the others are refused as duplicates (Conflict)."""
+    from service.errors import Conflict
+
+    walk = Walk(ctx)
+    walk.through_to_publicity()
+    walk.into_publicity()
+
+    def objection(_i: int) -> list[str]:
+        reason = "成员单位之一与牵头单位存在未披露的关联关系"
+        return [publicity.lodge_objection(ctx, application_no=walk.business_key, objector_name="张三",
+                                          contact="13800000000", reason=reason).receipt_no]
+
+    receipts, failures = run_at_once(5, objection)
+    assert len(receipts) == 1 and len(failures) == 4
+    assert all(isinstance(f, Conflict) and "相同的异议" in str(f) for f in failures)
+    with ctx.unit_of_work(write=False) as uow:
+        assert list(uow.session.scalars(sa.select(Objection.receipt_no))) == receipts
 
 
 def test_numbers_given_by_hand_are_skipped_not_duplicated(ctx):

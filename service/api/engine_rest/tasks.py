@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import jsonify
 
+from ...clock import local_minutes
 from ...engine import browse, deployed_resources, tasks
 from ...engine.history import completed_task
 from ...engine.store.models import HumanTask
@@ -161,11 +162,11 @@ def open_task(task_id: str) -> Iterator[None]:
             raise
         if done.completed_by is None:  # a reviewer the caller may not know (store/reviewer_secrecy.py)
             raise Conflict(
-                f"任务已于 {done.end:%Y-%m-%d %H:%M} 办结 / "
+                f"任务已于 {local_minutes(done.end)} 办结 / "
                 f"Task {task_id} is no longer open: it was completed"
             ) from None
         raise Conflict(
-            f"任务已于 {done.end:%Y-%m-%d %H:%M} 由 {done.completed_by} 办结 / "
+            f"任务已于 {local_minutes(done.end)} 由 {done.completed_by} 办结 / "
             f"Task {task_id} is no longer open: {done.completed_by} completed it"
         ) from None
 

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ...actors import Actor
-from ...clock import SHANGHAI
+from ...clock import SHANGHAI, local_minutes
 from ...context import Context
 from ...engine.store import audit
 from ...errors import Conflict, InvalidInput, NotFound
@@ -135,7 +135,7 @@ def _own_sheet(session: Session, panel: Panel, actor: Actor, now: datetime) -> S
         session.flush()
     if sheet.signed_at is not None:
         raise Conflict(
-            f"评分表已于 {sheet.signed_at.isoformat()} 签名锁定，不能修改 / "
+            f"评分表已于 {local_minutes(sheet.signed_at)} 签名锁定，不能修改 / "
             "The score sheet is signed and locked; it cannot be changed"
         )
     return sheet

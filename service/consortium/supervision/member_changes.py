@@ -31,6 +31,7 @@ from .standing import (
     consortium_of,
     member_items,
     refuse_while_open,
+    refuse_while_revocation_pending,
     start_for_consortium,
 )
 
@@ -47,12 +48,15 @@ def start_member_change(ctx: Context, *, actor: Actor, consortium_id: int, reaso
 
     Raises:
         NotFound: no such consortium.
-        Conflict: a member change of the consortium is still open (naming it).
+        Conflict: a member change of the consortium is still open, or a revocation of its filing is
+            pending (陈述申辩 or the revocation decision open; naming them).
         Forbidden / Conflict: not the lead unit, or the consortium is not filed (from the diagram's
             first step, which reads the consortium from its record).
     """
     def one_at_a_time(session: Session, record) -> None:
         refuse_while_open(session, record, (PROCESS,), ("再发起成员变更", "start another member change"))
+        # report finding 6: like dissolution, no membership change while the filing is about to be revoked
+        refuse_while_revocation_pending(session, record, ("发起成员变更", "start a member change"))
 
     variables = {"change_reason": reason.strip()} if reason and reason.strip() else None
     return start_for_consortium(ctx, actor=actor, consortium_id=consortium_id, key=PROCESS, prefix="BCXY",

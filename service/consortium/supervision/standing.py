@@ -127,6 +127,24 @@ def refuse_while_open(session: Session, record: Consortium, keys: Iterable[str],
                    f"{record.application_no} has an open {en}: cannot {doing[1]}")
 
 
+def refuse_while_revocation_pending(session: Session, record: Consortium, doing: tuple[str, str]) -> None:
+    """Raise Conflict while a revocation of `record` is pending: an open performance evaluation graded
+    unqualified whose hearing (陈述申辩) or revocation decision is still open (its result's outcome is
+    `hearing`). `doing`: what is refused, Chinese and English."""
+    pending = [
+        r.business_key or r.id
+        for r in open_procedures(session, record, ("performance_evaluation",))
+        if (result := store.latest_result(session, r.id)) is not None and result.outcome == "hearing"
+    ]
+    if pending:
+        raise Conflict(
+            f"{record.application_no} 绩效评价（{'、'.join(pending)}）不合格，拟取消备案，"
+            f"陈述申辩或取消备案决定尚未办结，不能{doing[0]} / {record.application_no} faces a pending "
+            f"revocation (performance evaluation {', '.join(pending)} unqualified; hearing or decision "
+            f"open): cannot {doing[1]}"
+        )
+
+
 def start_for_consortium(ctx: Context, *, actor: Actor, consortium_id: int, key: str, prefix: str,
                          variables: dict[str, Any] | None = None,
                          check: Callable[[Session, Consortium], None] | None = None) -> Started:
