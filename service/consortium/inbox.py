@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from ..actors import EXPERT, Actor
 from ..context import Context
+from ..engine.store import identities as identity_store
 from ..errors import InvalidInput
 from .store import inbox
 from .store.inbox import (
@@ -44,6 +45,8 @@ class Inbox:
     filters: InboxFilter
     options: dict[str, list] = field(default_factory=dict)
     declarations: list[Declaration] = field(default_factory=list)
+    names: dict[str, str] = field(default_factory=dict)
+    """Display names of the owners and delegates of the delegated tasks on the page."""
 
     @property
     def pages(self) -> int:
@@ -123,6 +126,10 @@ def list_inbox(ctx: Context, *, actor: Actor, filters: InboxFilter, options: boo
             filters=filters,
             options=inbox.filter_options(uow.session, actor) if options else {},
             declarations=declarations if filters.view in ("mine", "all") and filters.page == 1 else [],
+            names=identity_store.display_names(
+                uow.session,
+                [u for r in rows if r.task.delegation_state for u in (r.task.owner, r.task.assignee)],
+            ),
         )
 
 

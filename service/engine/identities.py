@@ -134,6 +134,13 @@ def authenticate(ctx: Context, *, user_id: str, password: str) -> Actor | None:
         return identities.actor_of(user) if user else None
 
 
+def display_names(ctx: Context, user_ids) -> dict[str, str]:
+    """{user id: display name} for the given ids (None and unknown ids left out), for pages that name
+    the people a task passed between (delegation banners, the inbox) rather than their login names."""
+    with ctx.unit_of_work(write=False) as uow:
+        return identities.display_names(uow.session, user_ids)
+
+
 def actor_for(ctx: Context, user_id: str) -> Actor | None:
     """The Actor of a logged-in user (session cookie), None if the user was removed or deactivated."""
     with ctx.unit_of_work(write=False) as uow:

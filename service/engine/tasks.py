@@ -56,8 +56,10 @@ def colleagues(ctx: Context, *, task_id: str, actor: Actor) -> list[tuple[str, s
         session = uow.session
         task = tasks.get_visible(session, task_id, actor, candidates=False)
         found = []
+        # a delegated task goes back to its owner by being resolved (交回), not handed over
+        owner = task.owner if task.delegation_state == "PENDING" else None
         for user in identity_store.list_users(session):
-            if user.id == actor.id or not user.active:
+            if user.id in (actor.id, owner) or not user.active:
                 continue
             if tasks.is_candidate(session, task, identity_store.actor_of(user)):
                 found.append((user.id, user.display_name or user.id))
@@ -146,23 +148,48 @@ def claim_task(ctx: Context, *, task_id: str, actor: Actor) -> None:
 
 
 def unclaim_task(ctx: Context, *, task_id: str, actor: Actor) -> None:
-    """Give the task back to its candidates; only its holder or a clerk supervising it may."""
+    """Give the task back to its candidates; only its holder or a clerk supervising it may.
+
+    A delegated task (PENDING) is not unclaimed: its delegate resolves it back to its owner (Conflict
+    naming the delegation). Only an administrator may, and that ends the delegation (Camunda's unclaim
+    would leave a PENDING task nobody holds, which its owner could then take and resolve to itself).
+    """
     with ctx.unit_of_work() as uow:
-        task = tasks.get_visible(uow.session, task_id, actor)
+        session = uow.session
+        task = tasks.get_visible(session, task_id, actor)
         if task.assignee not in (None, actor.id) and not actor.has(*CLERKS, "admin"):
             raise Forbidden(f"只有办理人可以退回认领 / Only the assignee may unclaim task {task_id}")
-        tasks.set_assignee(uow.session, task_id, None)
+        pending = task.delegation_state == "PENDING"
+        if pending and not actor.has(ADMIN):
+            raise _delegated(session, task, "unclaim")
+        ends = task.delegation_state is not None  # it leaves the owner's hands: the delegation is over
+        if not tasks.reassign(session, task, None, end_delegation=ends):
+            raise Conflict(f"任务已被他人变更，请刷新 / Task {task_id} was changed meanwhile: reload it")
         audit.record(
-            uow.session,
+            session,
             actor=actor,
             action="task.unclaimed",
             at=ctx.now(),
             instance_id=task.instance_id,
             task_id=task_id,
             element_id=task.element_id,
-            detail={"previous": task.assignee},
+            detail={"previous": task.assignee,
+                    **({"delegation": "ended", "owner": task.owner} if ends else {})},
         )
         uow.commit()
+
+
+def _delegated(session, task: HumanTask, change: str) -> Conflict:
+    """The Conflict for a change a delegated (PENDING) task refuses, naming its delegate and owner."""
+    names = identity_store.display_names(session, [task.assignee, task.owner])
+    delegate = names.get(task.assignee or "", task.assignee or "—")
+    owner = names.get(task.owner or "", task.owner or "—")
+    verb = {"unclaim": "退回认领", "assign": "改派"}[change]
+    return Conflict(
+        f"任务已委托 {delegate} 办理，待其交回 {owner}，不能{verb} / Task {task.id} is delegated "
+        f"(delegationState PENDING) to {task.assignee} for its owner {task.owner}: the delegate resolves "
+        f"it back; only its owner may take it back, and only a clerk may reassign it"
+    )
 
 
 def set_assignee(ctx: Context, *, task_id: str, user_id: str | None, actor: Actor) -> None:
@@ -170,7 +197,14 @@ def set_assignee(ctx: Context, *, task_id: str, user_id: str | None, actor: Acto
 
     Only clerks and administrators hand tasks to others, and only to users the task is offered to:
     assigning also lets the assignee see the whole application, so it must never widen who sees it.
-    Anyone may take a task offered to them or give back their own.
+    Anyone may take a free task offered to them or give back their own; taking one another user holds
+    is a clerk's or an administrator's override (Conflict otherwise, as a claim).
+
+    A delegated task (PENDING) stays consistent: its owner taking it back, or a clerk handing it to
+    the owner, ends the delegation; a clerk handing it to someone else makes them the delegate (the
+    owner still waits for it); unassigning it is an administrator's and ends the delegation; any
+    other change is a Conflict naming the delegation. A task leaving its owner after a resolved
+    delegation is an ordinary task again.
     """
     with ctx.unit_of_work() as uow:
         session = uow.session
@@ -182,6 +216,7 @@ def set_assignee(ctx: Context, *, task_id: str, user_id: str | None, actor: Acto
             raise Forbidden(f"只有经办人员可以转办任务 / Only clerks may hand task {task_id} to another user")
         if user_id is None and task.assignee not in (None, actor.id) and not actor.has(*handlers):
             raise Forbidden(f"无权退回他人的任务 / You may not unassign another user's task {task_id}")
+        ends = _ends_delegation(session, task, user_id, actor, handlers)
         if user_id is not None:
             target = identity_store.find_user(session, user_id)
             candidate = identity_store.actor_of(target) if target and target.active else None
@@ -191,10 +226,14 @@ def set_assignee(ctx: Context, *, task_id: str, user_id: str | None, actor: Acto
                     {"userId": [f"{user_id} 不是该任务的候选人 / {user_id} is not offered this task"]},
                 )
         row = _locked_if_listening(ctx, session, task) if user_id else None
-        tasks.set_assignee(session, task_id, user_id)
+        if not tasks.reassign(session, task, user_id, end_delegation=ends):
+            raise Conflict(f"任务已被他人变更，请刷新 / Task {task_id} was changed meanwhile: reload it")
         if user_id:
             instances.grant(session, task.instance_id, "user", user_id)
             _assignment(ctx, session, row, task, user_id, actor)
+        delegation = {}
+        if task.delegation_state is not None:
+            delegation = {"owner": task.owner, "delegation": "ended" if ends else task.delegation_state}
         audit.record(
             session,
             actor=actor,
@@ -203,14 +242,35 @@ def set_assignee(ctx: Context, *, task_id: str, user_id: str | None, actor: Acto
             instance_id=task.instance_id,
             task_id=task_id,
             element_id=task.element_id,
-            detail={"from": task.assignee, "to": user_id},
+            detail={"from": task.assignee, "to": user_id, **delegation},
         )
         uow.commit()
 
 
+def _ends_delegation(session, task: HumanTask, user_id: str | None, actor: Actor, handlers) -> bool:
+    """Whether handing `task` to `user_id` ends its delegation (the delegation state and owner cleared),
+    after refusing what a task in its state does not allow (Conflict)."""
+    supervising = actor.has(*handlers)
+    if task.delegation_state == "PENDING":
+        if user_id is None:  # nobody would hold it while its owner waits for it
+            if not actor.has(ADMIN):
+                raise _delegated(session, task, "unclaim")
+            return True
+        if user_id == task.assignee:
+            return False
+        if user_id == task.owner and (actor.id == task.owner or supervising):
+            return True  # taken back: the owner holds it again, an ordinary task
+        if user_id != task.owner and supervising:
+            return False  # the new holder is the delegate: the owner still waits for it back
+        raise _delegated(session, task, "assign")
+    if user_id == actor.id and task.assignee not in (None, actor.id) and not supervising:
+        raise Conflict(f"任务已被他人认领 / Task {task.id} is already claimed by another user")
+    return task.delegation_state is not None and user_id != task.owner
+
+
 def delegate_task(ctx: Context, *, task_id: str, user_id: str, actor: Actor) -> None:
     """Delegate the task to `user_id` (Camunda's `delegateTask`, `POST /task/{id}/delegate`): the
-    assignee who delegates becomes the owner (an owner already set is kept), the delegation is PENDING
+    assignee who delegates becomes the owner (kept when the delegate re-delegates), the delegation PENDING
     and the delegate the assignee, until it resolves the task (`resolve_task`) back to the owner.
 
     Only the task's assignee delegates, and only to an active user the task is offered to within the
@@ -220,7 +280,8 @@ def delegate_task(ctx: Context, *, task_id: str, user_id: str, actor: Actor) -> 
     Raises:
         NotFound: the task does not exist or the actor may not see it.
         Forbidden: the actor is not the task's assignee.
-        InvalidInput (`userId`): the user is the actor, unknown, inactive or not offered the task.
+        InvalidInput (`userId`): the user is the actor (or, re-delegating, the owner, to whom the
+            delegate resolves it instead), unknown, inactive or not offered the task.
     """
     with ctx.unit_of_work() as uow:
         session = uow.session
@@ -229,7 +290,9 @@ def delegate_task(ctx: Context, *, task_id: str, user_id: str, actor: Actor) -> 
             raise Forbidden(
                 f"只有任务的办理人可以委托该任务 / Only the assignee of task {task_id} may delegate it"
             )
-        target = identity_store.find_user(session, user_id) if user_id != actor.id else None
+        pending = task.delegation_state == "PENDING"  # re-delegated by its delegate: the owner is kept
+        ours = user_id not in (actor.id, task.owner if pending else None)
+        target = identity_store.find_user(session, user_id) if ours else None
         candidate = identity_store.actor_of(target) if target and target.active else None
         if candidate is None or not tasks.is_candidate(session, task, candidate):
             raise InvalidInput(
@@ -237,8 +300,8 @@ def delegate_task(ctx: Context, *, task_id: str, user_id: str, actor: Actor) -> 
                 {"userId": [f"{user_id} 不能办理该任务 / {user_id} may not take this task"]},
             )
         row = _locked_if_listening(ctx, session, task)
-        owner = task.owner or actor.id
-        tasks.delegate(session, task_id, user_id, actor.id)
+        owner = task.owner if pending and task.owner else actor.id
+        tasks.delegate(session, task_id, user_id, actor.id, keep_owner=pending)
         instances.grant(session, task.instance_id, "user", user_id)
         _assignment(ctx, session, row, task, user_id, actor)
         audit.record(
@@ -254,17 +317,24 @@ def delegate_task(ctx: Context, *, task_id: str, user_id: str, actor: Actor) -> 
         uow.commit()
 
 
-def resolve_task(ctx: Context, *, task_id: str, actor: Actor, data: dict[str, Any]) -> None:
+def resolve_task(
+    ctx: Context, *, task_id: str, actor: Actor, data: dict[str, Any], form: bool = False
+) -> None:
     """Resolve a delegated task (Camunda's `resolveTask`, `POST /task/{id}/resolve`): `data` becomes
     process variables, the delegation RESOLVED and the task goes back to its owner, open, for the owner
-    to complete. `data` is checked against the task's form as a completion's would be, so what the
-    owner gets back is a valid form (no variables: nothing to check). Audited `task.resolved`.
+    to complete. Audited `task.resolved`.
+
+    What the owner gets back is always a complete, valid form, never an empty hand-back: `form` (the
+    task page) checks `data` alone exactly as a completion's (every required field); otherwise (REST,
+    where Camunda allows resolving without variables) each field of the task's form not sent counts
+    with the value the instance already holds, and only what was sent is stored. A task without a
+    known form resolves with the variables sent, as it completes.
 
     Raises:
         NotFound: the task does not exist or the actor may not see it.
         Conflict: the task is not delegated (its delegation is not PENDING), or its instance is suspended.
         Forbidden: the actor is not the delegate (the task's assignee).
-        InvalidInput: the form is invalid; `fields` lists every problem and nothing is saved.
+        InvalidInput: the form is invalid or incomplete; `fields` lists every problem and nothing is saved.
     """
     now = ctx.now()
     with ctx.unit_of_work() as uow:
@@ -284,7 +354,15 @@ def resolve_task(ctx: Context, *, task_id: str, actor: Actor, data: dict[str, An
             raise Conflict(
                 f"流程实例已挂起 / Task {task_id} cannot be resolved: its process instance is suspended"
             )
-        clean = _validated(session, row, task, data, _seen_variables(task, row)[0]) if data else {}
+        if not isinstance(data, dict):
+            raise InvalidInput("表单数据必须是对象 / Form data must be an object",
+                               {"_schema": ["not an object"]})
+        variables = _seen_variables(task, row)[0]
+        data = personal_data.restore_masked(json.loads(row.variables_json or "{}"), data)
+        held = {} if form else _held_form_values(session, row, task, variables)
+        clean = _validated(session, row, task, {**held, **data}, variables)
+        if not form:
+            clean = {k: v for k, v in clean.items() if k not in held or k in data}
         if clean:
             run_command(ctx, session, row, actor, lambda r, h, n: r.set_variables(clean, [], n), now)
         tasks.resolve(session, task_id)
@@ -453,3 +531,19 @@ def drawn_form(ctx: Context, *, task_id: str, actor: Actor) -> drawn_forms.Drawn
         row = instances.of_visible_task(uow.session, task)
         return drawn_forms.for_task(uow.session, row.definition_id, task.process_key, task.element_id,
                                     task.form_key)
+
+
+def _held_form_values(session, row: ProcessInstance, task: HumanTask, variables: dict[str, Any]
+                      ) -> dict[str, Any]:
+    """The values the instance already holds for the fields of the task's form (none for a task
+    without a known form), which a resolve over REST need not send again."""
+    try:
+        drawn = drawn_forms.for_task(session, row.definition_id, task.process_key, task.element_id,
+                                     task.form_key)
+    except InvalidInput:  # a formRef nobody deployed: no fields to hold
+        return {}
+    if drawn.kind == "builtin":
+        keys = list(form_registry.json_schema(drawn.form_key or "").get("properties", {}))
+    else:
+        keys = drawn.keys()
+    return {k: variables[k] for k in keys if variables.get(k) is not None}

@@ -13,7 +13,7 @@ from ..consortium import corrections, objections, reinvitation
 from ..consortium.casefile import REVIEW_FORMS, read_case_material
 from ..consortium.reviews.review_steps import DEFENSE_SCORING, ROUND_STEPS, step_of
 from ..consortium.reviews.round_board import round_of_application
-from ..engine import comments, drafts, tasks, uploads
+from ..engine import comments, drafts, identities, tasks, uploads
 from ..engine.inbox import next_task
 from ..errors import DiagramFailed, InvalidInput, NotFound
 from ..safe_json import MalformedRequest, loads
@@ -63,6 +63,7 @@ def _page(task_id: str, values: dict[str, Any] | None, errors: dict[str, list[st
         objection=objections.view_for_task(ctx, task_id=task_id, actor=who),  # its own objection only
         colleagues=tasks.colleagues(ctx, task_id=task_id, actor=who),
         delegates=tasks.delegates(ctx, task_id=task_id, actor=who),
+        names=identities.display_names(ctx, [task.owner, task.assignee]),  # never a bare id, never None
         comments=comments.list_comments(ctx, task_id=task_id, actor=who),
         ff=form_fields,
         casefile=_casefile(task),
@@ -70,6 +71,13 @@ def _page(task_id: str, values: dict[str, Any] | None, errors: dict[str, list[st
         declined=declined,
     )
     return body, status
+
+
+def _name(user_id: str | None) -> str:
+    """A user's display name for a message (the id when it has none; "—" for nobody)."""
+    if not user_id:
+        return "—"
+    return identities.display_names(context(), [user_id]).get(user_id, user_id)
 
 
 def _schema(task, variables: dict[str, Any]) -> dict[str, Any]:
@@ -143,7 +151,7 @@ def submit(task_id: str):
     delegated = task.delegation_state == "PENDING" and task.assignee == who.id
     try:
         if delegated:  # the delegate's submission gives the task back to its owner, who completes it
-            tasks.resolve_task(ctx, task_id=task_id, actor=who, data=data)
+            tasks.resolve_task(ctx, task_id=task_id, actor=who, data=data, form=True)
         else:
             tasks.complete_task(ctx, task_id=task_id, actor=who, data=data, form=True)
     except InvalidInput as exc:
@@ -152,7 +160,7 @@ def submit(task_id: str):
         return _page(task_id, data, {"_schema": [str(exc)]}, 422)
     drafts.discard_drafts(ctx, task_id=task_id)
     if delegated:
-        flash(t("task_resolved", user=task.owner), "ok")
+        flash(t("task_resolved", user=_name(task.owner)), "ok")
         return redirect(url_for("web_inbox.inbox"), code=303)
     following = next_task(ctx, actor=who, instance_id=task.instance_id)
     if following:
@@ -243,7 +251,7 @@ def assign(task_id: str):
     if message:
         comments.add_comment(ctx, task_id=task_id, actor=who, message=message)
     tasks.set_assignee(ctx, task_id=task_id, user_id=user_id, actor=who)
-    flash(t("task_handed", user=user_id), "ok")
+    flash(t("task_handed", user=_name(user_id)), "ok")
     return redirect(url_for("web_inbox.inbox"), code=303)
 
 
@@ -264,5 +272,5 @@ def delegate(task_id: str):
     if message:
         comments.add_comment(ctx, task_id=task_id, actor=who, message=message)
     tasks.delegate_task(ctx, task_id=task_id, user_id=user_id, actor=who)
-    flash(t("task_delegated", user=user_id), "ok")
+    flash(t("task_delegated", user=_name(user_id)), "ok")
     return redirect(url_for("web_inbox.inbox"), code=303)

@@ -111,20 +111,21 @@ def test_delegation_on_the_pages_marked_in_the_inbox_and_in_the_history(ctx, ser
     assert refused.status_code == 422 and "被委托人须为可以办理该任务的其他用户" in refused.text
     page = city1.get(f"/tasks/{task_id}").text
     sent = city1.post(action, data={**_form(page, action), "user_id": "city2", "message": "请代为形式审查"})
-    assert sent.status_code == 200 and "已委托 city2 办理" in sent.text
+    assert sent.status_code == 200 and "已委托 市科技局 复核人 办理" in sent.text
 
     inbox = city2.get("/").text
     row = inbox[inbox.index(f'data-task="{task_id}"'):]
     assert 'data-delegation="PENDING"' in row[:row.index("</tr>")] and "委托" in row[:row.index("</tr>")]
     own = city2.get(f"/tasks/{task_id}").text
-    assert "city1 委托您办理" in own and 'value="resolve"' in own and "请代为形式审查" in own
+    assert "市科技局 经办人 委托您办理" in own and "city1 委托" not in own
+    assert 'value="resolve"' in own and "请代为形式审查" in own
     owner_view = city1.get(f"/tasks/{task_id}").text
-    assert "已委托 city2 办理，待其交回" in owner_view and 'value="complete"' not in owner_view
+    assert "已委托 市科技局 复核人 办理，待其交回" in owner_view and 'value="complete"' not in owner_view
 
     action = f"/tasks/{task_id}"
     resolved = city2.post(action, data={**_form(own, action), "action": "resolve",
                                         "city_decision": "accept", "city_opinion": OPINION})
-    assert resolved.status_code == 200 and "已交回 city1" in resolved.text
+    assert resolved.status_code == 200 and "已交回 市科技局 经办人" in resolved.text
     assert walk.open_steps() == ["Task_CityReview"]
 
     back = city1.get(f"/tasks/{task_id}").text
@@ -138,3 +139,107 @@ def test_delegation_on_the_pages_marked_in_the_inbox_and_in_the_history(ctx, ser
     history = city1.get(f"/applications/{walk.instance_id}").text
     assert "委托办理" in history and "委托给 city2" in history and "委托办结交回" in history
     assert "交回 city1" in history
+
+
+def _delegated_review(ctx, server) -> tuple[Walk, str]:
+    """The city review claimed by city1 and delegated to city2 (PENDING)."""
+    walk, task_id = _city_review(ctx)
+    city1 = server.client("city1")
+    assert city1.rest("POST", f"/task/{task_id}/claim", json={"userId": "city1"}).status_code == 204
+    assert city1.rest("POST", f"/task/{task_id}/delegate", json={"userId": "city2"}).status_code == 204
+    return walk, task_id
+
+
+def _state(server, task_id: str) -> tuple:
+    task = server.client("city1").rest("GET", f"/task/{task_id}").json()
+    return task["assignee"], task["owner"], task["delegationState"]
+
+
+def test_the_delegate_hands_back_a_complete_form_only(ctx, server):
+    """users report 4: an empty form on the page resolved the task; it is checked as a completion's."""
+    walk, task_id = _delegated_review(ctx, server)
+    city2 = server.client(None)
+    assert sign_in(city2, "city2").status_code == 303
+    action = f"/tasks/{task_id}"
+    empty = city2.post(action, data={**_form(city2.get(action).text, action), "action": "resolve"})
+    assert empty.status_code == 422 and 'id="error-summary"' in empty.text
+    partial = city2.post(action, data={**_form(city2.get(action).text, action), "action": "resolve",
+                                       "city_decision": "reject"})
+    assert partial.status_code == 422 and "退回补正或不予受理时须填写审查意见" in partial.text
+    assert _state(server, task_id) == ("city2", "city1", "PENDING")
+
+    # over REST: without variables, or with some missing, only when the instance already holds them
+    rest = server.client("city2")
+    bare = rest.rest("POST", f"/task/{task_id}/resolve", json={})
+    assert bare.status_code == 400 and "city_decision" in bare.text
+    some = rest.rest("POST", f"/task/{task_id}/resolve",
+                     json={"variables": {"city_decision": {"value": "reject", "type": "String"}}})
+    assert some.status_code == 400 and "city_opinion" in some.text
+    assert _state(server, task_id) == ("city2", "city1", "PENDING")
+    variables = {"city_decision": {"value": "accept", "type": "String"},
+                 "city_opinion": {"value": OPINION, "type": "String"}}
+    assert rest.rest("POST", f"/task/{task_id}/resolve", json={"variables": variables}).status_code == 204
+    assert _state(server, task_id) == ("city1", "city1", "RESOLVED")
+
+    # delegated again: the form's values are in the instance now, so a bare resolve is Camunda's
+    city1 = server.client("city1")
+    assert city1.rest("POST", f"/task/{task_id}/delegate", json={"userId": "city2"}).status_code == 204
+    assert rest.rest("POST", f"/task/{task_id}/resolve", json={}).status_code == 204
+    assert _state(server, task_id) == ("city1", "city1", "RESOLVED")
+    assert walk.open_steps() == ["Task_CityReview"]
+
+
+def test_a_delegated_task_never_ends_up_owned_by_its_own_delegate(ctx, server):
+    """users report 5: the delegate unclaiming, or the owner taking it with setAssignee, left
+    `assignee=owner, PENDING` (or nobody holding it) and a page reading 已委托 None 办理."""
+    _, task_id = _delegated_review(ctx, server)
+    city1, city2 = server.client("city1"), server.client("city2")
+    path = f"/task/{task_id}"
+    refused = city2.rest("POST", f"{path}/unclaim")
+    assert refused.status_code == 409 and "PENDING" in refused.json()["message"]
+    assert "市科技局 复核人" in refused.json()["message"]
+    assert city2.rest("POST", f"{path}/assignee", json={"userId": None}).status_code == 409
+    assert city2.rest("POST", f"{path}/delegate", json={"userId": "city1"}).status_code == 400  # resolve it
+    assert _state(server, task_id) == ("city2", "city1", "PENDING")
+
+    page = server.client(None)
+    assert sign_in(page, "city2").status_code == 303
+    shown = page.get(f"/tasks/{task_id}").text
+    assert 'id="assign"' not in shown and 'id="delegate"' not in shown  # nobody but the owner: no forms
+    inbox = page.get("/").text
+    row = inbox[inbox.index(f'data-task="{task_id}"'):]
+    assert "/unclaim" not in row[:row.index("</tr>")]
+
+    # the owner takes it back: the delegation ends, it is the owner's own task again
+    assert city1.rest("POST", f"{path}/assignee", json={"userId": "city1"}).status_code == 204
+    assert _state(server, task_id) == ("city1", None, None)
+    assert sign_in(page, "city1").status_code == 303
+    shown = page.get(f"/tasks/{task_id}").text
+    assert "已委托 None" not in shown and 'id="delegation"' not in shown and 'value="complete"' in shown
+
+    # an administrator unassigning a delegated task ends the delegation too: nobody holds it, nobody waits
+    assert city1.rest("POST", f"{path}/delegate", json={"userId": "city2"}).status_code == 204
+    assert server.client("admin").rest("POST", f"{path}/unclaim").status_code == 204
+    assert _state(server, task_id) == (None, None, None)
+    operations = city1.rest("GET", "/history/user-operation", params={"taskId": task_id}).json()
+    assert [o["operationType"] for o in operations].count("Delegate") == 2
+
+
+def test_the_owner_follows_what_it_delegated_in_its_inbox(ctx, server):
+    """users report 11: /api/inbox said nothing of a delegation, the owner's default inbox did not list
+    the task it delegated, and the banners named user ids."""
+    _, task_id = _delegated_review(ctx, server)
+    api = server.client("city1").get("/api/inbox").json()
+    [item] = [i for i in api["items"] if i["id"] == task_id]
+    assert (item["assignee"], item["owner"], item["delegationState"]) == ("city2", "city1", "PENDING")
+    assert item["mayTake"] is False
+    [mine] = [i for i in server.client("city2").get("/api/inbox").json()["items"] if i["id"] == task_id]
+    assert mine["mayTake"] is True and mine["owner"] == "city1"
+
+    page = server.client(None)
+    assert sign_in(page, "city1").status_code == 303
+    inbox = page.get("/").text
+    row = inbox[inbox.index(f'data-task="{task_id}"'):]
+    row = row[:row.index("</tr>")]
+    assert 'data-delegation="PENDING"' in row and "已委托 市科技局 复核人 办理，待其交回" in row
+    assert f'href="/tasks/{task_id}"' in row

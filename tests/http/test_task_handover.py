@@ -32,7 +32,7 @@ def test_a_clerk_hands_a_review_to_a_colleague_with_a_comment_seen_in_the_histor
     assert refused.status_code == 422 and "不是该任务的候选人" in refused.text
     page = city1.get(f"/tasks/{task.id}").text
     handed = city1.post(action, data={**_form(page, action), "user_id": "city2", "message": "请复核成员资质"})
-    assert handed.status_code == 200 and "已转办给 city2" in handed.text
+    assert handed.status_code == 200 and "已转办给 市科技局 复核人" in handed.text
 
     city2 = server.client(None)
     assert sign_in(city2, "city2").status_code == 303

@@ -33,7 +33,10 @@ def test_a_clerk_delegates_the_review_and_completes_it_once_resolved(site):
     city1.fill("#delegate input[name=message]", "请代为形式审查，核实成员资质")
     with city1.expect_navigation():
         city1.click("#delegate button[type=submit]")
-    assert "已委托 city2 办理" in city1.locator("main").inner_text()
+    assert "已委托 市科技局 复核人 办理" in city1.locator("main").inner_text()
+    city1.goto(site.url("/"))  # the owner follows what it delegated in its own inbox (users report 11)
+    waiting = city1.locator(f'tr[data-task="{task.id}"]')
+    assert "已委托 市科技局 复核人 办理，待其交回" in waiting.inner_text()
 
     city2 = site.page_for("city2")
     city2.goto(site.url("/"))
@@ -42,12 +45,16 @@ def test_a_clerk_delegates_the_review_and_completes_it_once_resolved(site):
     city2.screenshot(path=str(ARTIFACTS / "inbox-delegated-zh.png"))
     with city2.expect_navigation():
         row.locator("a.button").click()
-    assert "city1 委托您办理" in city2.locator("#delegation").inner_text()
+    assert "市科技局 经办人 委托您办理" in city2.locator("#delegation").inner_text()
     assert "请代为形式审查" in city2.locator("#task-comments").inner_text()
+    with city2.expect_navigation():  # an empty form is not handed back (users report 4)
+        city2.click("button[value=resolve]")
+    assert city2.locator("#error-summary").count() == 1
+    assert walk.tasks_of("city2", "Task_CityReview")[0].delegation_state == "PENDING"
     fill(city2, {"city_decision": "accept", "city_opinion": OPINION})
     with city2.expect_navigation():
         city2.click("button[value=resolve]")
-    assert "已交回 city1" in city2.locator("main").inner_text()
+    assert "已交回 市科技局 经办人" in city2.locator("main").inner_text()
     assert walk.open_steps() == ["Task_CityReview"]
 
     city1.goto(site.url("/"))

@@ -92,9 +92,15 @@ def _mine(actor: Actor):
     )
 
 
+def _mine_or_waiting(actor: Actor):
+    """The "mine" view: what the caller must do, and what it delegated and waits to get back (it follows
+    it there, marked as delegated; it may not work on it meanwhile)."""
+    return sa.or_(_mine(actor), sa.and_(HumanTask.owner == actor.id, HumanTask.delegation_state == "PENDING"))
+
+
 def _view_clause(view: str, actor: Actor, now: datetime):
     if view == "mine":
-        return _mine(actor)
+        return _mine_or_waiting(actor)
     if view == "groups":
         return sa.and_(HumanTask.assignee.is_(None), candidate_filter(actor))
     if view == "unassigned":

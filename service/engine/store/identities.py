@@ -87,6 +87,15 @@ def list_users(session: Session, *, group: str | None = None) -> list[User]:
     return list(session.scalars(query))
 
 
+def display_names(session: Session, user_ids) -> dict[str, str]:
+    """{user id: display name} of those of `user_ids` that exist (the id when the name is empty)."""
+    wanted = sorted({u for u in user_ids if u})
+    if not wanted:
+        return {}
+    rows = session.execute(sa.select(User.id, User.display_name).where(User.id.in_(wanted)))
+    return {user_id: name or user_id for user_id, name in rows}
+
+
 # --- groups and memberships (issue 15 item 2) ---------------------------------------------------------
 
 

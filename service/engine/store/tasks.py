@@ -254,13 +254,37 @@ def set_assignee(session: Session, task_id: str, user_id: str | None) -> None:
     )
 
 
-def delegate(session: Session, task_id: str, user_id: str, owner: str | None) -> None:
+def reassign(session: Session, task: HumanTask, user_id: str | None, *, end_delegation: bool) -> bool:
+    """Set the assignee of `task` as it was read (its assignee and delegation state unchanged since:
+    False when another request changed them meanwhile); `end_delegation` also clears the delegation
+    state and the owner, so a task whose delegation ended is an ordinary task again."""
+    values: dict[str, object] = {"assignee": user_id}
+    if end_delegation:
+        values.update(delegation_state=None, owner=None)
+    result = session.execute(
+        sa.update(HumanTask)
+        .where(
+            HumanTask.id == task.id,
+            HumanTask.assignee.is_(None) if task.assignee is None else HumanTask.assignee == task.assignee,
+            HumanTask.delegation_state.is_(None) if task.delegation_state is None
+            else HumanTask.delegation_state == task.delegation_state,
+        )
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def delegate(session: Session, task_id: str, user_id: str, owner: str | None, *, keep_owner: bool = True
+             ) -> None:
     """Camunda's `TaskEntity.delegate`: the delegation PENDING, the owner kept (or set to `owner`, the
-    assignee who delegates, when the task has none yet), the task assigned to `user_id`."""
+    assignee who delegates, when the task has none yet), the task assigned to `user_id`.
+    `keep_owner=False`: `owner` replaces an owner left from an earlier delegation that has ended."""
     session.execute(
         sa.update(HumanTask)
         .where(HumanTask.id == task_id)
-        .values(assignee=user_id, delegation_state="PENDING", owner=sa.func.coalesce(HumanTask.owner, owner))
+        .values(assignee=user_id, delegation_state="PENDING",
+                owner=sa.func.coalesce(HumanTask.owner, owner) if keep_owner else owner)
         .execution_options(synchronize_session=False)
     )
 
