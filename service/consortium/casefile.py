@@ -27,7 +27,7 @@ from ..engine.tasks import masked
 from ..errors import NotFound
 from .corrections import correction_history
 from .decisions import Outcome, decision_outcome, event_note
-from .reviews import findings, panel_opinion
+from .reviews import findings, panel_access, panel_opinion
 from .reviews.panels import seated_experts
 from .store import consortia, reviews
 from .store.document_models import IssuedDocument
@@ -387,6 +387,8 @@ def read_case_material(
             if form not in names:
                 names[form] = (_schema_labels(form), *_form_title(form))
             props, title_zh, title_en = names[form]
+            # 参加人员 of the site visit: each expert the viewer may not know as 专家一… (breakit F15)
+            data = panel_access.redact_variables(session, record.instance_id, actor, data)
             opinions.append(
                 Opinion(form, event.element_id, event.actor, event.at, _labelled(props, data),
                         title_zh, title_en)
