@@ -205,3 +205,31 @@ def test_a_report_that_was_never_uploaded_is_refused(ctx, clock, tmp_path):
     tasks.complete_task(ctx, task_id=task.id, actor=actor(ctx, "agency1"), data=data)
     [done] = agencies.list_assignments(ctx, actor=actor(ctx, "agency1"))
     assert (done["status"], done["reportName"]) == ("recorded", "评估报告.pdf")
+
+
+def test_an_agency_with_open_work_is_not_withdrawn_and_a_withdrawn_agency_result_is_refused(ctx, clock,
+                                                                                           tmp_path):
+    """Users' report finding 3: withdrawing an agency left its entrusted evaluation running and its result
+    then counted. Withdrawal is refused (409) while it has open work, naming it; and a result from an
+    agency withdrawn anyway (here: directly in the register) is refused (409)."""
+    from service.consortium.store.supervision_models import EvaluationAgency
+
+    steps, consortium_id = checked(ctx, clock)
+    city = actor(ctx, "city1")
+    agencies.assign_agency(ctx, actor=city, instance_id=steps.instance_id, credit_code=AGENCY[0])
+    number = consortium(ctx, consortium_id=consortium_id).application_no
+    with pytest.raises(Conflict) as busy:
+        agencies.set_agency_active(ctx, actor=city, credit_code=AGENCY[0], active=False)
+    assert number in str(busy.value) and " / " in str(busy.value)
+    assert [a["active"] for a in agencies.list_agencies(ctx) if a["creditCode"] == AGENCY[0]] == [True]
+
+    data = result(ctx, steps, "agency1", 92, "excellent", tmp_path)
+    with ctx.unit_of_work() as uow:
+        uow.session.get(EvaluationAgency, AGENCY[0]).active = False
+        uow.commit()
+    with pytest.raises(Conflict):
+        steps.do("agency1", "Task_AgencyEvaluation", data)
+    agencies.set_agency_active(ctx, actor=city, credit_code=AGENCY[0], active=True)
+    steps.do("agency1", "Task_AgencyEvaluation", data)
+    withdrawn = agencies.set_agency_active(ctx, actor=city, credit_code=AGENCY[0], active=False)
+    assert withdrawn["active"] is False  # nothing open any more
