@@ -194,3 +194,17 @@ def test_the_site_visit_participants_are_anonymised_for_applicants_and_districts
 def test_the_city_reads_the_site_visit_participants(server: Server, published: Walk):
     text = participant_reads(server, "city1", published)
     assert set(PANEL[:3]) <= identities_in(text, PANEL)
+
+
+# Users' report finding 11: the case file masked the chief expert's ID number for the city clerks, who
+# read it in full on /engine-rest; it now follows the same rule as the variable reads (personal_data.py).
+
+@pytest.mark.parametrize("login,entitled", [("city1", True), ("lead1", True), ("member1", False),
+                                            ("district1", False)])
+def test_the_case_file_shows_identifiers_as_the_variable_reads_do(server: Server, submitted: Walk, login: str,
+                                                                  entitled: bool):
+    page = signed_in(server, login).get(f"/casefile/{submitted.business_key}")
+    assert page.status_code == 200, login
+    assert (ID_NUMBER in page.text, PHONE in page.text) == (entitled, entitled), login
+    if not entitled:
+        assert MASKED_ID in page.text and "1380***0001" in page.text, login
