@@ -20,14 +20,14 @@ from forms.confirm_membership import MEMBER_COMMITMENT
 
 from ..actors import EXPERT, Actor
 from ..context import Context
+from ..engine import personal_data
 from ..engine.instances import get_instance
 from ..engine.store import instances
 from ..engine.store.models import AuditEvent, HumanTask, ProcessInstance, StoredFile, TaskComment, User
-from ..engine.tasks import masked
 from ..errors import NotFound
 from .corrections import correction_history
 from .decisions import Outcome, decision_outcome, event_note
-from .reviews import findings, panel_opinion
+from .reviews import findings, panel_access, panel_opinion
 from .reviews.panels import seated_experts
 from .store import consortia, reviews
 from .store.document_models import IssuedDocument
@@ -387,6 +387,8 @@ def read_case_material(
             if form not in names:
                 names[form] = (_schema_labels(form), *_form_title(form))
             props, title_zh, title_en = names[form]
+            # 参加人员 of the site visit: each expert the viewer may not know as 专家一… (breakit F15)
+            data = panel_access.redact_variables(session, record.instance_id, actor, data)
             opinions.append(
                 Opinion(form, event.element_id, event.actor, event.at, _labelled(props, data),
                         title_zh, title_en)
@@ -423,6 +425,12 @@ def read_case_material(
             commitment["text"] = _schema_labels("submit_application").get("integrity_commitment", {}).get(
                 "description", ""
             )
+        # identifiers (ID number, phone) as /engine-rest shows them to this reader: in full for the city
+        # clerks, administrators and the lead unit, masked for everyone else (engine/personal_data.py)
+        personal = personal_data.for_reader(session, record.instance_id, actor, {
+            "chief_expert": variables.get("chief_expert") or {},
+            "consortium_head": variables.get("consortium_head") or {},
+        })
         return CaseMaterial(
             application_no=record.application_no,
             instance_id=record.instance_id,
@@ -439,8 +447,7 @@ def read_case_material(
             signatories=signatories,
             agreement_document=agreement.get("document"),
             chief_expert=_labelled(
-                _schema_labels("hire_chief_expert", ("chief_expert",)),
-                masked(variables.get("chief_expert") or {}),
+                _schema_labels("hire_chief_expert", ("chief_expert",)), personal["chief_expert"]
             ),
             plan=_labelled(_schema_labels("draft_plan", ("plan",)), plan, PLAN_SECTIONS),
             milestones=list(plan.get("milestones") or []),
@@ -453,8 +460,7 @@ def read_case_material(
             sub_track=record.sub_track,
             chain_leader=bool(record.chain_leader),
             consortium_head=_labelled(
-                _schema_labels("hire_chief_expert", ("consortium_head",)),
-                variables.get("consortium_head") or {},
+                _schema_labels("hire_chief_expert", ("consortium_head",)), personal["consortium_head"]
             ),
             corrections=correction_history(corrected),
             member_commitments=member_commitments,

@@ -12,7 +12,7 @@ from ..actors import ADMIN, CITY_CLERK, DISTRICT_CLERK, PROCESS_OWNER, Actor
 from ..clock import local_minutes
 from ..context import Context
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
-from . import drawn_forms, personal_data
+from . import drawn_forms, file_refs, personal_data
 from . import extension_runtime as hooks
 from .commands import restore, run_command
 from .store import audit, instances, tasks, variable_history
@@ -360,7 +360,7 @@ def resolve_task(
         variables = _seen_variables(task, row)[0]
         data = personal_data.restore_masked(json.loads(row.variables_json or "{}"), data)
         held = {} if form else _held_form_values(session, row, task, variables)
-        clean = _validated(session, row, task, {**held, **data}, variables)
+        clean = _validated(session, row, task, {**held, **data}, variables, actor)
         if not form:
             clean = {k: v for k, v in clean.items() if k not in held or k in data}
         if clean:
@@ -414,7 +414,7 @@ def complete_task(
                 f"流程实例已挂起 / Task {task_id} cannot be completed: its process instance is suspended"
             )
         data = personal_data.restore_masked(json.loads(row.variables_json or "{}"), data)  # breakit F16
-        clean = _validated(session, row, task, data, _seen_variables(task, row)[0])
+        clean = _validated(session, row, task, data, _seen_variables(task, row)[0], actor)
         for hook in ctx.extensions.before_complete:  # the domain's checks (register, round window …)
             hook(session, row, task, clean, actor, now)
         with variable_history.attributed_to(session, task_id):
@@ -503,10 +503,11 @@ def _open_or_completed(session, task_id: str, actor: Actor) -> HumanTask:
 
 
 def _validated(session, row: ProcessInstance, task: HumanTask, data: dict[str, Any],
-               variables: dict[str, Any]) -> dict[str, Any]:
+               variables: dict[str, Any], actor: Actor) -> dict[str, Any]:
     """The submission checked against the task's form: a built-in one (`forms/`), a Camunda Form or a
     generated one drawn in Modeler (`drawn_forms`); a task without a known form completes with the
-    variables sent, as in Camunda (issue 15: an unknown formKey never leaves a task stuck)."""
+    variables sent, as in Camunda (issue 15: an unknown formKey never leaves a task stuck). A built-in
+    form's file references must name an upload of the instance or of `actor` (file_refs.py)."""
     if not isinstance(data, dict):
         raise InvalidInput("表单数据必须是对象 / Form data must be an object", {"_schema": ["not an object"]})
     try:
@@ -515,6 +516,8 @@ def _validated(session, row: ProcessInstance, task: HumanTask, data: dict[str, A
     except InvalidInput:  # its formRef names a form nobody deployed: Camunda completes without fetching it
         drawn = drawn_forms.DrawnForm("none", form_key=task.form_key)
     clean, errors = drawn_forms.validate(drawn, data, dict(variables))
+    if not errors and drawn.kind == "builtin":
+        errors = file_refs.unknown_files(session, task.form_key, clean, instance_id=row.id, actor=actor)
     if not errors and drawn.kind == "builtin":
         errors = form_registry.process_checks(task.form_key, clean, dict(variables))
     if errors:

@@ -15,7 +15,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from ..actors import CITY_CLERK
 from ..consortium.supervision import agencies
 from ..consortium.supervision.evaluations import GRADE_NAMES
-from ..errors import InvalidInput
+from ..errors import Conflict, InvalidInput
 from .common import actor, context, login_required
 from .i18n import bilingual, t
 
@@ -57,7 +57,10 @@ def register():
 @login_required
 def set_active(credit_code: str):
     active = request.form.get("active") == "true"
-    agencies.set_agency_active(context(), actor=actor(), credit_code=credit_code, active=active)
+    try:
+        agencies.set_agency_active(context(), actor=actor(), credit_code=credit_code, active=active)
+    except Conflict as exc:  # open entrusted evaluations, listed in the message
+        return _register_page({}, {"_": [bilingual(str(exc))]}, 409)
     flash(t("agency.updated"), "ok")
     return redirect(url_for("web_agencies.index"), code=303)
 

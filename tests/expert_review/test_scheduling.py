@@ -131,3 +131,26 @@ def _walk(ctx):
     from tests.support.procedure import Walk
 
     return Walk(ctx)
+
+
+def test_the_calendar_names_the_experts_to_the_bureau_and_labels_them_for_the_district(ctx, seated):
+    """Users' report finding 1: the district clerk's calendar listed each expert of a site visit and a
+    defense session by name and login (breakit F15: applicants and districts read 专家一、专家二…)."""
+    from service.consortium.reviews import defense_calendar
+
+    walk = seated
+    book(ctx, walk, "第一会议室", at(9), at(12))
+    scheduling.schedule_site_visit(ctx, actor=walk.actor("city1"), application_no=walk.business_key,
+                                   starts_at=at(14), ends_at=at(16), address="青岛市崂山区科苑纬一路1号")
+
+    def people(login: str) -> list[list[str]]:
+        week = defense_calendar.read_week(ctx, actor=walk.actor(login), day=DAY)
+        return [item.panel for _, events in week.days for event in events for item in event.items]
+
+    district = people("district1")
+    assert len(district) == 2 and all(district), district
+    assert not any("expert" in who for panel in district for who in panel), district
+    assert all(who.startswith("专家") or who.startswith("市科技局") or "city1" in who
+               for panel in district for who in panel), district
+    city = people("city1")
+    assert any("(expert1)" in who for panel in city for who in panel), city

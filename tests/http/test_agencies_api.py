@@ -5,6 +5,7 @@ their status and the field they name; the operations in the OpenAPI document."""
 
 from __future__ import annotations
 
+import json
 import re
 
 from service.consortium.demo import AGENCY, ORGANISATIONS
@@ -81,3 +82,17 @@ def test_entrusting_an_evaluation_and_what_each_agency_reads(server, ctx, clock)
     listing = signed_in(server, "agency1").get("/agency-evaluations")
     assert listing.status_code == 200 and f'href="/tasks/{done.json()["taskId"]}"' in listing.text
     assert signed_in(server, "lead1").get("/agency-evaluations").status_code == 403
+
+    # users' report finding 3: the agency with this open evaluation is not withdrawn (409, naming it)
+    busy = city.patch(f"/api/evaluation-agencies/{AGENCY[0]}", json={"active": False})
+    assert busy.status_code == 409 and mine["applicationNo"] in busy.json()["message"]
+    # users' report finding 2: a report reference naming no upload is refused over /engine-rest
+    forged = {"file_id": "does-not-exist", "sha256": "a" * 64, "name": "fake.pdf"}
+    variables = {"agency_score": {"value": 70}, "agency_grade": {"value": "pass"},
+                 "agency_summary": {"value": "总体运行正常，部分指标未达预期，建议整改提升"},
+                 "agency_signed": {"value": True},
+                 "agency_report": {"type": "Json", "value": json.dumps(forged)}}
+    refused = agency.rest("POST", f"/task/{done.json()['taskId']}/complete", json={"variables": variables})
+    # /engine-rest answers form errors as Camunda does: 400 InvalidRequestException naming the field
+    assert refused.status_code == 400 and "agency_report" in refused.json()["message"], refused.text
+    assert agency.get("/api/agency-evaluations").json()[0]["status"] == "assigned"

@@ -14,7 +14,7 @@ import re
 import pytest
 
 from tests.support.pages import log_in
-from tests.support.procedure import Walk
+from tests.support.procedure import PANEL, Walk
 
 from .conftest import Server
 from .test_documents import pdf_text
@@ -156,3 +156,55 @@ def test_the_city_and_the_panel_read_real_names_not_login_ids(server: Server, pu
     assert all(EXPERT_NAMES[e] in opinion for e in published.panel), login
     assert not any(re.search(rf"\b{e}\b", opinion) for e in published.panel), login
     assert "暂无" not in opinion  # signed: no dissent is "无", not "none yet"
+
+
+# Users' report finding 1: the site-visit report's 参加人员 (`participants`, expert accounts) reached the
+# lead unit, members and the district on the case file, its PDF and every /engine-rest variable read.
+
+def participant_reads(server: Server, login: str, walk: Walk) -> str:
+    """The case file, its PDF text and every /engine-rest read carrying `participants`, as `login`."""
+    client, i = signed_in(server, login), walk.instance_id
+    page = client.get(f"/casefile/{walk.business_key}")
+    pdf = client.get(f"/casefile/{walk.business_key}.pdf")
+    assert page.status_code == 200 and pdf.status_code == 200, login
+    texts = [page.text, "\n".join(pdf_text(pdf.content))]
+    rest = server.client(login)
+    for path in ("/variable-instance?variableName=participants", f"/process-instance/{i}/variables",
+                 f"/process-instance/{i}/variables/participants",
+                 f"/history/variable-instance?processInstanceId={i}",
+                 f"/history/detail?processInstanceId={i}"):
+        answer = rest.rest("GET", path)
+        assert answer.status_code in (200, 404), (login, path, answer.text)
+        texts.append(answer.text)
+    return "\n".join(texts)
+
+
+@pytest.mark.parametrize("login", ["lead1", "member1", "district1"])
+def test_the_site_visit_participants_are_anonymised_for_applicants_and_districts(server: Server,
+                                                                                published: Walk, login: str):
+    text = participant_reads(server, login, published)
+    assert identities_in(text, PANEL) == set(), login
+    assert "参加人员" in text and "专家一" in text, login
+    rest = server.client(login).rest(
+        "GET", f"/process-instance/{published.instance_id}/variables/participants").json()
+    labels = rest["value"] if isinstance(rest["value"], list) else json.loads(rest["value"])
+    assert all(label.startswith("专家") for label in labels) and len(set(labels)) == 3
+
+
+def test_the_city_reads_the_site_visit_participants(server: Server, published: Walk):
+    text = participant_reads(server, "city1", published)
+    assert set(PANEL[:3]) <= identities_in(text, PANEL)
+
+
+# Users' report finding 11: the case file masked the chief expert's ID number for the city clerks, who
+# read it in full on /engine-rest; it now follows the same rule as the variable reads (personal_data.py).
+
+@pytest.mark.parametrize("login,entitled", [("city1", True), ("lead1", True), ("member1", False),
+                                            ("district1", False)])
+def test_the_case_file_shows_identifiers_as_the_variable_reads_do(server: Server, submitted: Walk, login: str,
+                                                                  entitled: bool):
+    page = signed_in(server, login).get(f"/casefile/{submitted.business_key}")
+    assert page.status_code == 200, login
+    assert (ID_NUMBER in page.text, PHONE in page.text) == (entitled, entitled), login
+    if not entitled:
+        assert MASKED_ID in page.text and "1380***0001" in page.text, login

@@ -12,7 +12,9 @@ from service.consortium.casefile import read_case_material
 from service.consortium.supervision import integrity
 from service.consortium.supervision.integrity import IntegrityEvent
 from service.engine import instances
+from service.engine.uploads import Upload, store_for_task
 from service.errors import InvalidInput
+from tests.support.documents import pdf
 from tests.support.procedure import FORMS, MEMBERS, Walk
 
 PLAN = FORMS["Task_DraftPlan"]["plan"]
@@ -155,7 +157,7 @@ def test_every_version_stays_in_the_history(ctx):
     assert ("plan.goals", PLAN["goals"], NEW_GOALS) in first["sections"][0]["changes"]
 
 
-def test_a_returned_document_is_sent_again_and_plan_rows_stay_whole(sqlite_ctx):
+def test_a_returned_document_is_sent_again_and_plan_rows_stay_whole(sqlite_ctx, tmp_path):
     walk = Walk(sqlite_ctx)
     walk.start()
     walk.prepare_and_submit()
@@ -169,7 +171,11 @@ def test_a_returned_document_is_sent_again_and_plan_rows_stay_whole(sqlite_ctx):
     assert "due" in fields["plan"]["milestones"][0] and "milestone" in fields["plan"]["milestones"][1]
     fields = refused(walk, {"plan": {"goals": NEW_GOALS, "milestones": NEW_MILESTONES}})
     assert "supplementary_document" in fields
-    document = {"file_id": "f-1", "sha256": "ab" * 32, "name": "成员单位营业执照.pdf"}
+    [task] = walk.tasks_of("lead1", "Task_CorrectForDistrict")
+    stored = store_for_task(sqlite_ctx, directory=tmp_path, task_id=task.id, actor=walk.actor("lead1"),
+                            upload=Upload("成员单位营业执照.pdf", "application/pdf", pdf()),
+                            field="supplementary_document")
+    document = {"file_id": stored.id, "sha256": stored.sha256, "name": stored.name}
     walk.do("Task_CorrectForDistrict", {"plan": {"goals": NEW_GOALS, "milestones": NEW_MILESTONES},
                                         "supplementary_document": document})
     material = read_case_material(sqlite_ctx, actor=walk.actor("district1"), instance_id=walk.instance_id)

@@ -172,3 +172,64 @@ def test_only_the_entrusted_agency_may_complete_its_task(ctx, clock, tmp_path):
 def _consortium_id(ctx, steps: Steps) -> int:
     variables = browse.instance_variables(ctx, instance_id=steps.instance_id, actor=actor(ctx, "city1"))
     return int(variables["consortium_id"])
+
+
+def test_a_report_that_was_never_uploaded_is_refused(ctx, clock, tmp_path):
+    """Users' report finding 2: `agency_report` naming no upload (or another file's digest or name) was
+    recorded; every completion and resolution now names the field (service/engine/file_refs.py)."""
+    steps, _ = checked(ctx, clock)
+    steps.do("city1", "Task_AssignEvaluators", {"evaluator_mode": "agency", "agency": AGENCY[0]})
+    data = result(ctx, steps, "agency1", 70, "pass", tmp_path)
+    real = data["agency_report"]
+    forged = [
+        {"file_id": "does-not-exist", "sha256": "a" * 64, "name": "fake.pdf"},
+        {**real, "sha256": "b" * 64},
+        {**real, "name": "另一份报告.pdf"},
+    ]
+    [task] = steps.open("agency1", "Task_AgencyEvaluation")
+    for ref in forged:
+        with pytest.raises(InvalidInput) as refused:
+            tasks.complete_task(ctx, task_id=task.id, actor=actor(ctx, "agency1"),
+                                data={**data, "agency_report": ref})
+        assert list(refused.value.fields) == ["agency_report"], ref
+        assert "SHA-256" in refused.value.fields["agency_report"][0]
+    add_user(ctx, user_id="agency1b", password="demo1234", groups=["evaluation_agency"],
+             display_name="评价员二", org_credit_code=AGENCY[0], actor=actor(ctx, "admin"))
+    tasks.claim_task(ctx, task_id=task.id, actor=actor(ctx, "agency1"))
+    tasks.delegate_task(ctx, task_id=task.id, user_id="agency1b", actor=actor(ctx, "agency1"))
+    with pytest.raises(InvalidInput) as resolved:
+        tasks.resolve_task(ctx, task_id=task.id, actor=actor(ctx, "agency1b"),
+                           data={**data, "agency_report": forged[0]})
+    assert "agency_report" in resolved.value.fields
+    tasks.resolve_task(ctx, task_id=task.id, actor=actor(ctx, "agency1b"), data=data)
+    tasks.complete_task(ctx, task_id=task.id, actor=actor(ctx, "agency1"), data=data)
+    [done] = agencies.list_assignments(ctx, actor=actor(ctx, "agency1"))
+    assert (done["status"], done["reportName"]) == ("recorded", "评估报告.pdf")
+
+
+def test_an_agency_with_open_work_is_not_withdrawn_and_a_withdrawn_agency_result_is_refused(ctx, clock,
+                                                                                           tmp_path):
+    """Users' report finding 3: withdrawing an agency left its entrusted evaluation running and its result
+    then counted. Withdrawal is refused (409) while it has open work, naming it; and a result from an
+    agency withdrawn anyway (here: directly in the register) is refused (409)."""
+    from service.consortium.store.supervision_models import EvaluationAgency
+
+    steps, consortium_id = checked(ctx, clock)
+    city = actor(ctx, "city1")
+    agencies.assign_agency(ctx, actor=city, instance_id=steps.instance_id, credit_code=AGENCY[0])
+    number = consortium(ctx, consortium_id=consortium_id).application_no
+    with pytest.raises(Conflict) as busy:
+        agencies.set_agency_active(ctx, actor=city, credit_code=AGENCY[0], active=False)
+    assert number in str(busy.value) and " / " in str(busy.value)
+    assert [a["active"] for a in agencies.list_agencies(ctx) if a["creditCode"] == AGENCY[0]] == [True]
+
+    data = result(ctx, steps, "agency1", 92, "excellent", tmp_path)
+    with ctx.unit_of_work() as uow:
+        uow.session.get(EvaluationAgency, AGENCY[0]).active = False
+        uow.commit()
+    with pytest.raises(Conflict):
+        steps.do("agency1", "Task_AgencyEvaluation", data)
+    agencies.set_agency_active(ctx, actor=city, credit_code=AGENCY[0], active=True)
+    steps.do("agency1", "Task_AgencyEvaluation", data)
+    withdrawn = agencies.set_agency_active(ctx, actor=city, credit_code=AGENCY[0], active=False)
+    assert withdrawn["active"] is False  # nothing open any more

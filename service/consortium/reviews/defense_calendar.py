@@ -24,8 +24,9 @@ from ...engine.store.models import ProcessInstance, User
 from ...errors import NotFound
 from ..store import consortia, reviews
 from ..store.review_models import DefenseSession, Expert, SiteVisit
+from ..store.reviewer_secrecy import ReviewerSecrecy
 from . import invitations
-from .panel_access import results_published
+from .panel_access import anonymised, results_published
 from .panels import seated_experts
 from .scheduling import defense_meeting, visit_meeting
 
@@ -130,7 +131,7 @@ def _defense_event(session: Session, record: DefenseSession, actor: Actor) -> Ca
     for slot in reviews.slots_of(session, record.id):
         panel = seated_experts(session, slot.instance_id)
         if _may_see(session, actor, slot.instance_id, panel):
-            event.items.append(_item(session, slot.instance_id, slot.starts_at, slot.ends_at, panel))
+            event.items.append(_item(session, slot.instance_id, slot.starts_at, slot.ends_at, panel, actor))
     return event
 
 
@@ -138,7 +139,7 @@ def _visit_event(session: Session, visit: SiteVisit, actor: Actor) -> CalendarEv
     event = CalendarEvent("site_visit", visit.id, visit.starts_at, visit.ends_at, visit.address)
     people = json.loads(visit.participants_json)
     if _may_see(session, actor, visit.instance_id, people):
-        event.items.append(_item(session, visit.instance_id, visit.starts_at, visit.ends_at, people))
+        event.items.append(_item(session, visit.instance_id, visit.starts_at, visit.ends_at, people, actor))
     return event
 
 
@@ -159,15 +160,20 @@ def _may_see(session: Session, actor: Actor, instance_id: str, people: list[str]
     return True
 
 
-def _item(session: Session, instance_id: str, starts_at, ends_at, people: list[str]) -> CalendarItem:
+def _item(session: Session, instance_id: str, starts_at, ends_at, people: list[str],
+          actor: Actor) -> CalendarItem:
+    """The consortium's slot; each expert the reader may not know (a district clerk, an applicant: breakit
+    F15) by its label 专家一、专家二… (panel_access.anonymised), everyone else by name and login."""
     record = consortia.find_by_instance(session, instance_id)
+    secrecy = ReviewerSecrecy(session, actor)
+    shown = anonymised(session, secrecy, instance_id, people)
     return CalendarItem(
         application_no=record.application_no if record else instance_id,
         name=record.name if record else None,
         instance_id=instance_id,
         starts_at=starts_at,
         ends_at=ends_at,
-        panel=[_display(session, p) for p in people],
+        panel=[_display(session, p) if p == label else label for p, label in zip(people, shown, strict=True)],
     )
 
 

@@ -20,6 +20,7 @@ from ...engine.store.models import ProcessInstance
 from ...errors import NotFound
 from ..store import consortia, reviews
 from ..store.inbox import organisation_names
+from ..store.review_models import PanelOpinion
 from ..store.reviewer_secrecy import ReviewerSecrecy
 from .panels import parties_of, seated_experts
 
@@ -34,7 +35,15 @@ def expert_label(n: int) -> str:
     return f"专家{zh}"
 
 
-PANEL_VARIABLES = ("panel", "panel_id", "desk_reviews", "defense_sheets")
+# Variables naming who reviews (whole values dropped for applicants, members and districts): the drawn
+# panel, the multi-instance collections of the expert review and of a panel-run performance evaluation,
+# and their element variables (`desk`, `sheet`: {"expert": user id}).
+PANEL_VARIABLES = (
+    "panel", "panel_id", "desk_reviews", "defense_sheets", "evaluation_sheets", "desk", "sheet",
+)
+# Lists of user ids in which each expert is replaced by its label (专家一…) for whoever may not know it:
+# the site-visit report's 参加人员 (forms/site_visit_report.py); clerks among them stay named.
+NAMED_VARIABLES = ("participants",)
 MATERIAL = (
     "consortium_name",
     "industry",
@@ -69,25 +78,61 @@ def results_published(session: Session, instance_id: str) -> bool:
 def redact_variables(session: Session, instance_id: str, actor: Actor, variables: dict) -> dict:
     """Drop who-reviews-whom from what applicants, members and district clerks see (always: breakit F15);
     an expert keeps the panel variables with itself only until the results are published
-    (store/reviewer_secrecy.py)."""
-    if not any(name in variables for name in PANEL_VARIABLES):  # nothing to hide: no query
+    (store/reviewer_secrecy.py). The site-visit participants stay, each hidden expert by its label."""
+    if not any(name in variables for name in (*PANEL_VARIABLES, *NAMED_VARIABLES)):  # nothing to hide
         return variables
     secrecy = ReviewerSecrecy(session, actor)
     if secrecy.sees_panel(instance_id):
         return variables
-    if not actor.has(EXPERT):
-        return {k: v for k, v in variables.items() if k not in PANEL_VARIABLES}
     seen = dict(variables)
+    for key in NAMED_VARIABLES:
+        if isinstance(seen.get(key), list):
+            seen[key] = anonymised(session, secrecy, instance_id, seen[key])
+    if not actor.has(EXPERT):
+        return {k: v for k, v in seen.items() if k not in PANEL_VARIABLES}
     if isinstance(seen.get("panel"), list):
         seen["panel"] = [e for e in seen["panel"] if secrecy.shows(instance_id, e)]
-    for key in ("desk_reviews", "defense_sheets"):
+    for key in ("desk_reviews", "defense_sheets", "evaluation_sheets"):
         if isinstance(seen.get(key), list):
             seen[key] = [
                 item
                 for item in seen[key]
                 if not isinstance(item, dict) or secrecy.shows(instance_id, item.get("expert"))
             ]
+    for key in ("desk", "sheet"):
+        if isinstance(seen.get(key), dict) and not secrecy.shows(instance_id, seen[key].get("expert")):
+            del seen[key]
     return seen
+
+
+def panel_order(session: Session, instance_id: str) -> list[str]:
+    """The application's experts in the order their labels number them: the panel opinion's order
+    (panel_opinion.generate: the seated experts, sorted) once generated, else the seated experts sorted,
+    so 专家二 is the same person in the opinion and in the site-visit report."""
+    panel = reviews.find_panel_of(session, instance_id)
+    opinion = session.get(PanelOpinion, panel.id) if panel is not None else None
+    if opinion is not None:
+        experts = json.loads(opinion.content_json or "{}").get("experts") or []
+        return [e for e in experts if isinstance(e, str)]
+    return sorted(seated_experts(session, instance_id))
+
+
+def anonymised(session: Session, secrecy: ReviewerSecrecy, instance_id: str,
+               user_ids: list[Any]) -> list[Any]:
+    """`user_ids` with each expert the viewer may not know replaced by its label (专家一、专家二…; an
+    expert outside the panel's order, e.g. one replaced later, numbered after it); other ids unchanged."""
+    order: list[str] | None = None
+    shown = []
+    for user_id in user_ids:
+        if not isinstance(user_id, str) or secrecy.shows(instance_id, user_id):
+            shown.append(user_id)
+            continue
+        if order is None:
+            order = panel_order(session, instance_id)
+        if user_id not in order:
+            order.append(user_id)
+        shown.append(expert_label(order.index(user_id) + 1))
+    return shown
 
 
 def describe_panel(ctx: Context, *, panel_id: int, actor: Actor) -> dict[str, Any]:

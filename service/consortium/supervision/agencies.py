@@ -109,7 +109,12 @@ def register_agency(
 def set_agency_active(ctx: Context, *, actor: Actor, credit_code: str, active: bool) -> dict[str, Any]:
     """Withdraw an agency (no new evaluations are entrusted to it) or reinstate it.
 
-    Raises Forbidden (not a city clerk), NotFound (not a registered agency).
+    An agency with entrusted evaluations still open (its result not recorded, the evaluation running) is
+    not withdrawn: the city first settles them (users' report finding 3); a withdrawn agency's result is
+    refused in any case (agency_results.agency_result_check).
+
+    Raises Forbidden (not a city clerk), NotFound (not a registered agency), Conflict (withdrawing an
+    agency with open entrusted evaluations; the message lists them).
     """
     if not actor.has(CITY_CLERK):
         raise Forbidden(
@@ -117,6 +122,12 @@ def set_agency_active(ctx: Context, *, actor: Actor, credit_code: str, active: b
         )
     with ctx.unit_of_work() as uow:
         agency, org = _agency(uow.session, credit_code)
+        if agency.active and not active:
+            open_work = open_assignments(uow.session, agency.credit_code)
+            if open_work:
+                listed = "、".join(open_work)
+                raise Conflict(f"该机构尚有未完成的受托评价（{listed}），不能停止受托 / {org.name} still has "
+                               f"open entrusted evaluations ({listed}) and cannot be withdrawn")
         agency.active = active
         described = describe_agency(agency, org)
         audit.record(uow.session, actor=actor, action="evaluation_agency.updated", at=ctx.now(),
@@ -215,6 +226,23 @@ def mark_recorded(session: Session, row: ProcessInstance, variables: dict[str, A
         assignment.report_sha256 = report.get("sha256")
         assignment.recorded_by, assignment.recorded_at = actor.id, now
     return score, grade
+
+
+def open_assignments(session: Session, credit_code: str) -> list[str]:
+    """The application numbers of the running evaluations entrusted to the agency whose result it has not
+    recorded yet (with the attempt when it is a repeated one: "CXLHT-2026-0001 第2次")."""
+    rows = session.execute(
+        sa.select(AgencyAssignment.consortium_id, AgencyAssignment.attempt)
+        .join(ProcessInstance, ProcessInstance.id == AgencyAssignment.instance_id)
+        .where(AgencyAssignment.agency_code == credit_code, AgencyAssignment.status == "assigned",
+               ProcessInstance.ended_at.is_(None))
+        .order_by(AgencyAssignment.id)
+    ).all()
+    found = []
+    for consortium_id, attempt in rows:
+        number = store.get_consortium(session, consortium_id).application_no
+        found.append(number if attempt <= 1 else f"{number} 第{attempt}次")
+    return found
 
 
 def _open_assignment(session: Session, instance_id: str) -> AgencyAssignment | None:

@@ -10,8 +10,9 @@ import json
 from workflows.extensions import DelegateContext
 
 from ...actors import EVALUATION_AGENCY
-from ...errors import Forbidden, InvalidInput
+from ...errors import Conflict, Forbidden, InvalidInput
 from ..store import supervision as store
+from ..store.supervision_models import EvaluationAgency
 from .evaluations import GRADE_NAMES, grade_for
 
 #: a round's band -> the agency grade it stands for
@@ -23,6 +24,7 @@ def agency_result_check(context: DelegateContext) -> None:
 
     Raises:
         Forbidden: the completer is not a user of the agency the evaluation is entrusted to.
+        Conflict: the agency was withdrawn meanwhile (users' report finding 3): its result does not count.
         InvalidInput: on field `agency_grade`, naming the grade the round's bands give the score.
     """
     actor, variables = context.actor, context.variables
@@ -32,6 +34,10 @@ def agency_result_check(context: DelegateContext) -> None:
         raise Forbidden(
             "只有受托的第三方评估机构可以填写评估结果 / Only the entrusted agency records the result"
         )
+    agency = context.session.get(EvaluationAgency, entrusted)
+    if agency is None or not agency.active:
+        raise Conflict("该第三方评估机构已停止受托评价，评估结果不予受理，请联系市科技局 / "
+                       "The agency has been withdrawn: its result is not accepted; contact the city bureau")
     score, grade = data.get("agency_score"), data.get("agency_grade")
     if score is None or grade is None:
         return  # the form already names the missing field
