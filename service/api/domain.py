@@ -41,9 +41,19 @@ def _service_error(exc: ServiceError):
     status = next((code for kind, code in STATUS.items() if isinstance(exc, kind)), 400)
     body = {"error": type(exc).__name__, "message": str(exc)}
     if isinstance(exc, InvalidInput):
-        sent = request.get_json(silent=True) if request.is_json else None
-        body["fields"] = as_spelt(exc.fields, sent)
+        body["fields"] = as_spelt(exc.fields, _sent_body())
     return jsonify(body), status
+
+
+def _sent_body() -> object:
+    """The request's JSON body, None when there is none or it does not parse (the refusal being answered
+    may be that very body's)."""
+    if not request.is_json:
+        return None
+    try:
+        return request.get_json(silent=True)
+    except (ServiceError, ValueError):
+        return None
 
 
 def require_actor() -> Actor:
