@@ -68,13 +68,15 @@ def _camel(name: str) -> str:
 
 def as_spelt(errors: dict[str, Any], body: Any) -> dict[str, Any]:
     """Field errors keyed as the request spelt its fields: a use case names `data_until`, the /api body
-    said `dataUntil` (report-users finding 8); a key the body does not hold in camelCase is kept."""
+    said `dataUntil` (report-users finding 8). A snake_case key becomes camelCase when the body holds it so,
+    or when the body is camelCase throughout (an optional field it left out); otherwise it is kept."""
     if not isinstance(body, dict):
         return errors
+    camel_body = any(k != k.lower() for k in body) and not any("_" in k for k in body)
     renamed: dict[str, Any] = {}
     for key, messages in errors.items():
         spelt = _camel(key) if isinstance(key, str) and "_" in key and key not in body else key
-        target = spelt if spelt in body else key
+        target = spelt if spelt in body or camel_body else key
         if target in renamed and isinstance(renamed[target], list) and isinstance(messages, list):
             renamed[target] = renamed[target] + messages
         else:
