@@ -24,6 +24,11 @@ ROLE_NAMES_ZH = {
     ADMIN: "系统管理员",
     EVALUATION_AGENCY: "第三方评估机构",
 }
+ROLE_NAMES_EN = {
+    APPLICANT: "Lead unit", MEMBER: "Member unit", DISTRICT_CLERK: "District bureau",
+    CITY_CLERK: "City bureau", EXPERT: "Expert", PROCESS_OWNER: "Process owner",
+    ADMIN: "Administrator", EVALUATION_AGENCY: "Evaluation agency",
+}
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,24 @@ ServiceError            a use case refused; str(e) is safe to show to the caller
 
 from __future__ import annotations
 
+import re
 from typing import Any
+
+ECHO_LIMIT = 64  # characters of a caller's id repeated in a message
+_LONG_WORD = re.compile(rf"\S{{{ECHO_LIMIT + 1},}}")
+
+
+def shown(value: object, limit: int = ECHO_LIMIT) -> str:
+    """`value` as it may be echoed in a message: its first `limit` characters and "…" when longer (a
+    5000-character path parameter is not repeated in full, report-users finding 8)."""
+    text = str(value)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def shortened(message: str) -> str:
+    """`message` with every run of more than ECHO_LIMIT non-blank characters cut by `shown`: the ids a
+    404 echoes are such runs, and no sentence of ours is one."""
+    return _LONG_WORD.sub(lambda m: shown(m.group(0)), message)
 
 
 class ServiceError(Exception):
@@ -20,7 +37,11 @@ class ServiceError(Exception):
 
 
 class NotFound(ServiceError):
-    """Unknown id, or an object the caller may not see."""
+    """Unknown id, or an object the caller may not see. An id echoed in the message is cut to ECHO_LIMIT
+    characters (`shortened`), wherever the 404 is raised."""
+
+    def __init__(self, message: str = "", *args: Any) -> None:
+        super().__init__(shortened(str(message)), *args)
 
 
 class Forbidden(ServiceError):

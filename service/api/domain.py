@@ -5,13 +5,14 @@ Callers sign in with HTTP Basic or the /login session; routes live in registry.p
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, jsonify, request
 
 from ..actors import Actor
 from ..engine import instances
 from ..errors import Conflict, DiagramFailed, Forbidden, InvalidInput, NotFound, ProcessFailed, ServiceError
 from .auth import context, current_actor
 from .edge import MalformedRequest
+from .strict import as_spelt
 
 bp = Blueprint("domain", __name__, url_prefix="/api")
 
@@ -40,8 +41,19 @@ def _service_error(exc: ServiceError):
     status = next((code for kind, code in STATUS.items() if isinstance(exc, kind)), 400)
     body = {"error": type(exc).__name__, "message": str(exc)}
     if isinstance(exc, InvalidInput):
-        body["fields"] = exc.fields
+        body["fields"] = as_spelt(exc.fields, _sent_body())
     return jsonify(body), status
+
+
+def _sent_body() -> object:
+    """The request's JSON body, None when there is none or it does not parse (the refusal being answered
+    may be that very body's)."""
+    if not request.is_json:
+        return None
+    try:
+        return request.get_json(silent=True)
+    except (ServiceError, ValueError):
+        return None
 
 
 def require_actor() -> Actor:

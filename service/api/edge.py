@@ -13,8 +13,9 @@ Installed once on the app (`install`), for every route (pages, /login, /api, /en
   MalformedRequest (400), and answered in the shape of the edge the request came through.
 - routing errors (404/405/413 …) under /api and /engine-rest answer in that API's JSON error shape.
 
-Small coercion helpers for /api views (`int_arg`, `body_int`, `body_number`, `aware_datetime`) raise
-InvalidInput naming the field, so no view calls int()/float() on caller input.
+Small coercion helpers for /api views (`int_arg`, `body_int`, `body_bool`, `body_number`,
+`aware_datetime`) raise InvalidInput naming the field, so no view calls int()/float()/bool() on caller
+input.
 """
 
 from __future__ import annotations
@@ -169,6 +170,20 @@ def _bounded(value: Any, name: str, minimum: int, maximum: int) -> int:
             {name: [f"须为整数 / integer {minimum}…{maximum} expected"]},
         )
     return number
+
+
+def body_bool(body: dict[str, Any], name: str, default: bool) -> bool:
+    """Body field `name` as a JSON boolean (`true`/`false` only, never "no" or 0); InvalidInput naming it
+    otherwise."""
+    value = body.get(name)
+    if value is None:
+        return default
+    if not isinstance(value, bool):
+        raise InvalidInput(
+            f"{name} 须为 true 或 false / {name} must be true or false",
+            {name: ["须为布尔值 true 或 false / boolean true or false expected"]},
+        )
+    return value
 
 
 def body_number(body: dict[str, Any], name: str, default: float | None = None) -> float | None:

@@ -18,6 +18,7 @@ from ..errors import InvalidInput
 from .auth import context
 from .domain import bp, require_actor
 from .edge import load_body
+from .strict import StrictBoolean
 
 
 class DistrictIn(Schema):
@@ -30,7 +31,7 @@ class DistrictIn(Schema):
 
 class DistrictChangeIn(Schema):
     aliases = fields.List(fields.String(validate=validate.Length(min=1, max=64)))
-    active = fields.Boolean()
+    active = StrictBoolean()
     sortOrder = fields.Integer(validate=validate.Range(min=0, max=100000))
 
 
@@ -42,7 +43,7 @@ class SubTrackIn(Schema):
 
 
 class SubTrackChangeIn(Schema):
-    active = fields.Boolean()
+    active = StrictBoolean()
     sortOrder = fields.Integer(validate=validate.Range(min=0, max=100000))
 
 
@@ -216,6 +217,7 @@ def _op(summary: str, body: str | None, status: int, params: list[str], *, array
         ],
         "responses": {
             status: {"description": "OK", "content": {"application/json": {"schema": shape}}},
+            400: {"description": "Malformed request (a query value outside its enum …)", **error},
             401: {"description": "Not signed in", **error},
             403: {"description": "Not allowed", **error},
             404: {"description": "Absent", **error},

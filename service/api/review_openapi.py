@@ -10,6 +10,8 @@ from typing import Any
 
 from marshmallow import Schema, fields
 
+from .strict import StrictBoolean
+
 AWARE = {"format": "date-time", "description": "ISO 8601 with offset, e.g. 2026-03-20T09:00:00+08:00"}
 
 
@@ -31,7 +33,7 @@ class DrawIn(Schema):
 
 
 class DeclarationIn(Schema):
-    noConflict = fields.Boolean(required=True)
+    noConflict = StrictBoolean(required=True)
     statement = fields.String(required=True)
     signature = fields.String(required=True)
 
@@ -59,7 +61,7 @@ class ExpertIn(Schema):
     email = fields.String()
     idNumber = fields.String()
     title = fields.String()
-    active = fields.Boolean(load_default=True)
+    active = StrictBoolean(load_default=True)
 
 
 class AffiliationIn(Schema):

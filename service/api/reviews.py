@@ -28,7 +28,7 @@ from ..consortium.reviews import (
 from ..errors import InvalidInput
 from .auth import context
 from .domain import bp, require_actor
-from .edge import aware_datetime, body_int, body_number, in_years, int_arg, json_object
+from .edge import aware_datetime, body_bool, body_int, body_number, in_years, int_arg, json_object
 
 
 def _required(body: dict[str, Any], name: str) -> Any:
@@ -265,7 +265,7 @@ def panels_declare(panel_id: int):
             context(),
             panel_id=panel_id,
             actor=require_actor(),
-            no_conflict=bool(body.get("noConflict")),
+            no_conflict=body_bool(body, "noConflict", False),
             statement=str(body.get("statement") or ""),
             signature=str(body.get("signature") or ""),
         )
@@ -344,7 +344,7 @@ def experts_register():
             email=_text(body, "email"),
             id_number=_text(body, "idNumber"),
             title=_text(body, "title"),
-            active=bool(body.get("active", True)),
+            active=body_bool(body, "active", True),
         )
     ), 201
 

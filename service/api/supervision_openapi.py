@@ -12,6 +12,7 @@ from ..consortium.supervision.integrity import RECORD_TYPES
 from ..consortium.supervision.progress import MAX_SUMMARY, MIN_SUMMARY
 from ..consortium.supervision.projects import LEVELS, MAX_AMOUNT_WAN, MODES
 from ..consortium.supervision.support_measures import KINDS as MEASURE_KINDS
+from .strict import StrictBoolean
 
 DATE = {"description": "YYYY-MM-DD"}
 
@@ -27,7 +28,7 @@ class EvaluationRoundIn(Schema):
         validate=validate.Range(min=1, max=60),
         metadata={"description": "陈述申辩期限（工作日） / working days to state its case"},
     )
-    rectificationEnabled = fields.Boolean(allow_none=True)
+    rectificationEnabled = StrictBoolean(allow_none=True)
 
 
 class ProjectIn(Schema):
@@ -97,8 +98,8 @@ class IntegrityEventIn(Schema):
     decisionDocument = fields.String(required=True, validate=validate.Length(min=1, max=200))
     decidedOn = fields.Date(required=True, metadata=DATE)
     restrictionUntil = fields.Date(allow_none=True, metadata=DATE)
-    restricts = fields.Boolean(allow_none=True)
-    permanent = fields.Boolean(allow_none=True)
+    restricts = StrictBoolean(allow_none=True)
+    permanent = StrictBoolean(allow_none=True)
     referralAuthority = fields.String(allow_none=True, validate=validate.Length(max=200))
     referredOn = fields.Date(allow_none=True, metadata=DATE)
     consortiumId = fields.Integer(allow_none=True, validate=validate.Range(min=0, max=2**31 - 1))
@@ -118,7 +119,7 @@ class EvaluationAgencyIn(Schema):
 
 
 class EvaluationAgencyChange(Schema):
-    active = fields.Boolean(required=True)
+    active = StrictBoolean(required=True)
 
 
 class AgencyAssignmentIn(Schema):

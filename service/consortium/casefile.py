@@ -17,6 +17,7 @@ import sqlalchemy as sa
 
 from forms import registry as form_registry
 from forms.confirm_membership import MEMBER_COMMITMENT
+from forms.messages import Msg
 
 from ..actors import EXPERT, Actor
 from ..context import Context
@@ -268,18 +269,21 @@ def _form_title(form_key: str) -> tuple[str, str]:
 
 def _shown(prop: dict[str, Any], value: Any) -> Any:
     """A recorded value as people read it: choices by their title, yes/no, lists joined, scores."""
-    for choice in prop.get("oneOf") or []:
+    for choice in prop.get("oneOf") or []:  # a Msg: the page shows the half of its language
         if choice.get("const") == value:
-            return f"{choice.get('title')} / {choice.get('x-title-en')}"
+            return Msg(str(choice.get("title")), str(choice.get("x-title-en") or choice.get("title")))
     if isinstance(value, bool):
-        return "是 / Yes" if value else "否 / No"
+        return Msg("是", "Yes") if value else Msg("否", "No")
     if isinstance(value, dict) and "score" in value:
         return f"{value.get('score')}" + (f"：{value['comment']}" if value.get("comment") else "")
     if isinstance(value, dict) and "sha256" in value:
         return f"{value.get('name')} (SHA-256 {value['sha256']})"
     if isinstance(value, list):
         items = prop.get("items") or {}
-        return "、".join(str(_shown(items, v)) for v in value)
+        shown = [_shown(items, v) for v in value]
+        if shown and all(isinstance(v, Msg) for v in shown):
+            return Msg("、".join(v.zh for v in shown), ", ".join(v.en for v in shown))
+        return "、".join(str(v) for v in shown)
     if isinstance(value, dict) and prop.get("properties"):  # e.g. a returned section with its reason
         parts = []
         known = prop["properties"]

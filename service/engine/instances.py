@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from workflows.errors import InvalidData
 from workflows.extensions import Extensions
 
-from ..actors import ADMIN, CITY_CLERK, PROCESS_OWNER, Actor
+from ..actors import ADMIN, CITY_CLERK, PROCESS_OWNER, ROLE_NAMES_EN, ROLE_NAMES_ZH, Actor
 from ..context import Context
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from . import called
@@ -146,7 +146,10 @@ def check_may_start(
     allowed = groups or ({CITY_CLERK} if not users else set())
     if not (actor.has(*allowed) or actor.id in users or actor.has(ADMIN, PROCESS_OWNER)):
         # administrators and process owners start any definition, to try a new version (issue 15)
-        raise Forbidden(f"无权发起该流程 / Only {', '.join(sorted(allowed | users))} may start this process")
+        # the groups by their display names (report-users finding 10), users by their ids
+        zh = "、".join([ROLE_NAMES_ZH.get(g, g) for g in sorted(allowed)] + sorted(users))
+        en = ", ".join([ROLE_NAMES_EN.get(g, g) for g in sorted(allowed)] + sorted(users))
+        raise Forbidden(f"无权发起该流程，仅限{zh} / Only {en} may start this process")
     for hook in extensions.may_start if extensions is not None else ():
         hook(definition, actor)
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 from flask import session
 
 from forms.messages import SEPARATOR
-from forms.vocabulary import INDUSTRY_CHOICES
+from forms.registry import FORMS
+from forms.vocabulary import INDUSTRY_CHOICES, STATUS_NAMES
 
-from ..actors import ROLE_NAMES_ZH
+from ..actors import ROLE_NAMES_EN, ROLE_NAMES_ZH
 from .agency_words import WORDS as AGENCY_WORDS
 from .document_words import WORDS as DOCUMENT_WORDS
 from .inbox_words import INBOX_WORDS
@@ -19,11 +20,6 @@ from .supervision_words import WORDS as SUPERVISION_WORDS
 from .support_words import WORDS as SUPPORT_WORDS
 
 LANGS = ("zh", "en")
-ROLE_NAMES_EN = {
-    "applicant": "Lead unit", "member": "Member unit", "district_clerk": "District bureau",
-    "city_clerk": "City bureau", "expert": "Expert", "process_owner": "Process owner",
-    "admin": "Administrator", "evaluation_agency": "Evaluation agency",
-}
 
 CATALOGUE: dict[str, tuple[str, str]] = {
     "organisations": ("单位名录", "Organisation register"),
@@ -485,27 +481,7 @@ CATALOGUE.update(SUPPORT_WORDS)  # issue 14 items 10, 11 (support_words.py)
 CATALOGUE.update(AGENCY_WORDS)  # issue 14 item 12 (agency_words.py)
 CATALOGUE.update(INBOX_WORDS)  # inbox, notifications, my applications (inbox_words.py)
 
-STATUS = {
-    "draft": ("申报中", "Being prepared"), "district_review": ("区级审核", "District review"),
-    "returned": ("退回修改", "Returned"), "city_review": ("市级审查", "City review"),
-    "expert_review": ("专家评审", "Expert review"), "selection": ("择优遴选", "Selection"),
-    "publicity": ("公示中", "Publicity"), "filed": ("已备案", "Filed"), "rejected": ("已驳回", "Rejected"),
-    "not_selected": ("未入选", "Not selected"), "not_filed": ("不予备案", "Not filed"),
-    "filing_decision": ("待备案决定", "Awaiting the filing decision"),
-    "expired": ("有效期满", "Expired"), "revoked": ("已取消备案", "Filing revoked"),
-    "under_rectification": ("整改中", "Under rectification"), "renewed": ("已重新备案", "Renewed"),
-    "dissolved": ("已解散", "Dissolved"), "withdrawn": ("已撤回", "Withdrawn"),
-    "removed": ("已退出", "Removed"), "role_changed": ("角色已变更", "Role changed"),
-    "hearing": ("陈述申辩中", "Stating its case"),
-    "verified": ("已核实", "Verified"), "pending": ("待核实", "Pending verification"),
-    "active": ("办理中", "Running"), "completed": ("已办结", "Completed"),
-    "cancelled": ("已终止", "Cancelled"),
-    "confirmed": ("已确认", "Confirmed"), "invited": ("已邀请", "Invited"),
-    "declined": ("已拒绝", "Declined"),
-    "lead": ("牵头单位", "Lead"), "core": ("核心层", "Core"), "general": ("一般成员", "General"),
-    "enterprise": ("企业", "Enterprise"), "university": ("高等院校", "University"),
-    "institute": ("科研院所", "Institute"), "other": ("其他", "Other"),
-}
+STATUS = STATUS_NAMES  # forms/vocabulary.py: the domain words its 409s too (report-users finding 10)
 
 ACTIONS = {
     "instance.started": ("发起申请", "Application started"),
@@ -568,12 +544,16 @@ def t(key: str, **values) -> str:
     return text.format(**values) if values else text
 
 
-def step(value: str | None, name: str | None = None) -> str:
-    """The label of a procedure step: the translation of its declared `consortium.step` value, else the
-    element's name in the diagram (a step a process owner added in Modeler), else the value itself."""
+def step(value: str | None, name: str | None = None, form_key: str | None = None) -> str:
+    """The label of a procedure step: the translation of its declared `consortium.step` value, else (on an
+    English page) the English title of its form, else the element's name in the diagram (a step a process
+    owner added in Modeler), else the value itself."""
     key = f"step.{value}"
     if key in CATALOGUE:
         return t(key)
+    form = FORMS.get(form_key or "")
+    if lang() == "en" and form is not None and form.title_en:
+        return form.title_en
     return name or value or ""
 
 
@@ -613,11 +593,17 @@ def role(group: str) -> str:
     return ROLE_NAMES_EN.get(group, group) if lang() == "en" else ROLE_NAMES_ZH.get(group, group)
 
 
+def value_text(value: object) -> object:
+    """A recorded value in the page's language when it is a `Msg` (a choice's title, yes/no); anything
+    else (what a user wrote) as it is, never split at " / " (report-users finding 10)."""
+    return bilingual(value) if hasattr(value, "zh") and hasattr(value, "en") else value
+
+
 def helpers() -> dict:
     """What every template may call."""
     return {
         "_": t, "lang": lang(), "msg": bilingual, "status_name": status, "action_name": action,
         "process_name": process_name,
         "industry_name": industry, "role_name": role, "pick": pick,
-        "step_name": step,
+        "step_name": step, "value_text": value_text,
     }

@@ -105,13 +105,13 @@ def test_project_numbers_are_unique_per_consortium(server: Server, filed: int):
 def test_project_dates_must_be_plausible(server: Server, filed: int, started: str):
     answer = server.client("lead1").post(f"/api/consortia/{filed}/projects",
                                          json={**PROJECT, "startedOn": started, "endsOn": None})
-    assert answer.status_code == 422 and "started_on" in answer.json()["fields"], answer.text
+    assert answer.status_code == 422 and "startedOn" in answer.json()["fields"], answer.text
 
 
 def test_support_measures_only_for_filed_consortia_and_on_plausible_days(server: Server, filed: int):
     city = server.client("city1")
     far = city.post(f"/api/consortia/{filed}/support-measures", json={**MEASURE, "grantedOn": "2099-01-01"})
-    assert far.status_code == 422 and "granted_on" in far.json()["fields"]
+    assert far.status_code == 422 and "grantedOn" in far.json()["fields"]
     assert city.post(f"/api/consortia/{filed}/support-measures", json=MEASURE).status_code == 201
     draft = Walk(server.ctx)
     draft.start()
@@ -122,11 +122,11 @@ def test_support_measures_only_for_filed_consortia_and_on_plausible_days(server:
 
 
 @pytest.mark.parametrize(("changes", "field"), [
-    ({"subjectId": "123"}, "subject_id"),
-    ({"subjectId": MEMBER[0][:-1] + ("0" if MEMBER[0][-1] != "0" else "1")}, "subject_id"),
-    ({"subjectKind": "person", "subjectId": "123456"}, "subject_id"),
-    ({"subjectKind": "person", "subjectId": "110105194912310021"}, "subject_id"),
-    ({"decidedOn": "2099-01-01"}, "decided_on"),
+    ({"subjectId": "123"}, "subjectId"),
+    ({"subjectId": MEMBER[0][:-1] + ("0" if MEMBER[0][-1] != "0" else "1")}, "subjectId"),
+    ({"subjectKind": "person", "subjectId": "123456"}, "subjectId"),
+    ({"subjectKind": "person", "subjectId": "110105194912310021"}, "subjectId"),
+    ({"decidedOn": "2099-01-01"}, "decidedOn"),
 ])
 def test_credit_record_subjects_must_be_real_identifiers(server: Server, changes: dict, field: str):
     answer = server.client("city1").post("/api/integrity-records", json={**ENTRY, **changes})
@@ -144,8 +144,8 @@ def test_an_evaluation_round_needs_a_data_period_that_has_ended(server: Server, 
     today = local_today(server.ctx.now())
     future = city.post("/api/evaluation-rounds", json={
         **ROUND, "dataFrom": "2090-01-01", "dataUntil": "2099-01-01"})
-    assert future.status_code == 422 and "data_until" in future.json()["fields"]
+    assert future.status_code == 422 and "dataUntil" in future.json()["fields"]
     tomorrow = city.post("/api/evaluation-rounds", json={
         **ROUND, "dataUntil": (today + timedelta(days=1)).isoformat()})
-    assert tomorrow.status_code == 422 and "data_until" in tomorrow.json()["fields"]
+    assert tomorrow.status_code == 422 and "dataUntil" in tomorrow.json()["fields"]
     assert city.rest("GET", "/process-instance?processDefinitionKey=performance_evaluation").json() == []

@@ -42,7 +42,7 @@ def test_projects_and_dissolution(server, ctx, clock):
     assert stranger.post(path, json=PROJECT).status_code == 404  # 城阳区 does not see a 崂山区 consortium
     assert lead.post(f"/api/consortia/{cid}/projects", json={**PROJECT, "endsOn": "2025-01-01"}).json()[
         "fields"
-    ] == {"ends_on": ["结束日期早于开始日期 / Ends before it starts"]}
+    ] == {"endsOn": ["结束日期早于开始日期 / Ends before it starts"]}  # as the request spelt it
 
     made = lead.post(path, json=PROJECT)
     assert made.status_code == 201, made.text
@@ -76,7 +76,7 @@ def test_evaluation_round_credit_entry_and_lead_failure(server, ctx, clock):
 
     assert lead.post("/api/evaluation-rounds", json=ROUND).status_code == 403
     backwards = city.post("/api/evaluation-rounds", json={**ROUND, "dataUntil": "2024-12-31"})
-    assert backwards.status_code == 422 and "data_until" in backwards.json()["fields"]
+    assert backwards.status_code == 422 and "dataUntil" in backwards.json()["fields"]
     not_a_date = city.post("/api/evaluation-rounds", json={**ROUND, "dataFrom": "yesterday"})
     assert not_a_date.status_code == 422 and "dataFrom" in not_a_date.json()["fields"]
     too_long = city.post("/api/evaluation-rounds", json={**ROUND, "hearingWorkingDays": 0})
@@ -87,10 +87,10 @@ def test_evaluation_round_credit_entry_and_lead_failure(server, ctx, clock):
 
     assert lead.post("/api/integrity-records", json=ENTRY).status_code == 403
     open_ended = city.post("/api/integrity-records", json={**ENTRY, "restricts": True})
-    assert open_ended.status_code == 422 and "restriction_until" in open_ended.json()["fields"]
+    assert open_ended.status_code == 422 and "restrictionUntil" in open_ended.json()["fields"]
     assert "type" in city.post("/api/integrity-records", json={**ENTRY, "type": "x"}).json()["fields"]
     unknown = city.post("/api/integrity-records", json={**ENTRY, "consortiumId": 999999})
-    assert unknown.status_code == 422 and "consortium_id" in unknown.json()["fields"]
+    assert unknown.status_code == 422 and "consortiumId" in unknown.json()["fields"]
     made = city.post("/api/integrity-records", json={**ENTRY, "consortiumId": cid})
     assert made.status_code == 201, made.text
     [entry] = city.get(f"/api/consortia/{cid}/supervision").json()["integrityRecords"]

@@ -1,13 +1,14 @@
-"""Reading the whole site as each demo user for untranslated words (issue 17 item 13 and "Done when"):
-every page a user reaches by links from the inbox is crawled, in one language.
+"""Reading the whole site as each demo user for untranslated words (issue 17 item 13 and "Done when"): every
+page a user reaches by links from the inbox is crawled, in one language.
 
 What counts: on a Chinese page, the visible text (not scripts, not attribute values) must hold no
-snake_case token (`district_review`), no element id (`Task_CityReview`) and no known English enum value
-as a word of its own; on an English page, the labels (headings, table heads, form labels, buttons,
-badges, tabs, terms) must hold no Chinese character. User data (organisation and consortium names,
-opinions) is Chinese in both languages and is not a label; `<code>` holds identifiers shown on purpose
-(process keys on the deployments page). The crawl is plain HTTP (`requests` on the live demo), one or two
-pages of each URL shape per user, so the whole site is read in well under a minute.
+snake_case token (`district_review`), no element id (`Task_CityReview`), no known English enum value as a
+word of its own and no "中文 / English" pair (one language per page); on an English page, the labels
+(headings to h4, table heads, form labels, buttons, badges, tabs, terms, and the options of a select of
+the site's own words: steps, states, sorts) must hold no Chinese character. User data (organisation and
+consortium names, opinions) is Chinese in both languages and is not a label; `<code>` holds identifiers
+shown on purpose (process keys on the deployments page). The crawl is plain HTTP (`requests` on the live
+demo), one or two pages of each URL shape per user, so the whole site is read in well under a minute.
 """
 
 from __future__ import annotations
@@ -50,7 +51,11 @@ DATA = sorted(
     key=len, reverse=True,
 )
 ROUND_NAME = re.compile(r"\d{4} 年[^（]*（[^）]*）")
-LABEL_TAGS = {"th", "label", "button", "h1", "h2", "h3", "legend", "caption", "dt", "summary"}
+LABEL_TAGS = {"th", "label", "button", "h1", "h2", "h3", "h4", "legend", "caption", "dt", "summary"}
+# selects whose options are words of the site (steps, states, sorts), not data (units, districts)
+WORD_SELECTS = {"step", "due", "claimed", "sort", "order", "view", "status", "kind", "category", "level"}
+# on a Chinese page, a "中文 / English" pair: both languages at once (report-users finding 10)
+BOTH_LANGUAGES = re.compile(r"[\u4e00-\u9fff）] / [A-Z][a-z]+(?: [a-z]+)*")
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
@@ -65,6 +70,8 @@ class Page(HTMLParser):
         self._hidden = 0
         self._label: list[list[str]] = []
         self._in_select = 0
+        self._word_select = 0
+        self._option: list[str] | None = None
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
@@ -72,6 +79,9 @@ class Page(HTMLParser):
             self._hidden += 1
         if tag == "select":
             self._in_select += 1
+            self._word_select += attributes.get("name") in WORD_SELECTS
+        if tag == "option" and self._word_select:
+            self._option = []
         if tag in LABEL_TAGS or "badge" in (attributes.get("class") or "").split():
             self._label.append([])
         if tag == "a" and attributes.get("href"):
@@ -82,6 +92,10 @@ class Page(HTMLParser):
             self._hidden -= 1
         if tag == "select" and self._in_select:
             self._in_select -= 1
+            self._word_select = 0
+        if tag in ("option", "select") and self._option is not None:
+            self.labels.append(" ".join(self._option))
+            self._option = None
         if (tag in LABEL_TAGS or tag == "span") and self._label:
             self.labels.append(" ".join(self._label.pop()))
 
@@ -89,6 +103,8 @@ class Page(HTMLParser):
         if self._hidden or not data.strip():
             return
         self.text.append(data.strip())
+        if self._option is not None:
+            self._option.append(data.strip())
         if self._label and not self._in_select:  # a select's options are data (units, districts)
             self._label[-1].append(data.strip())
 
@@ -157,7 +173,7 @@ def _findings(pages: dict[str, Page], lang: str) -> list[str]:
     for path, page in pages.items():
         if lang == "zh":
             for text in page.text:
-                for pattern in (SNAKE, ELEMENT_ID, ENGLISH_VALUES):
+                for pattern in (SNAKE, ELEMENT_ID, ENGLISH_VALUES, BOTH_LANGUAGES):
                     found += [f"{path}: {m.group(0)!r} in {text[:80]!r}" for m in pattern.finditer(text)]
         else:
             found += [f"{path}: {label[:80]!r}" for label in page.labels if CJK.search(_without_data(label))]

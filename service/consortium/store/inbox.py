@@ -10,7 +10,8 @@ organisation or district; city clerks oversee all).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -18,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from ...actors import Actor
 from ...clock import SHANGHAI
-from ...engine.store.models import HumanTask, Job
+from ...engine.store.models import HumanTask, Job, ProcessInstance
 from ...engine.store.tasks import candidate_filter, visible_filter
 from .models import Consortium, Membership, Organisation
 from .review_models import Panel, PanelSeat
@@ -194,7 +195,38 @@ def list_rows(session: Session, actor: Actor, f: InboxFilter, now: datetime) -> 
     rows = [
         InboxRow(t, c, lead, bool(take), panel) for t, c, lead, take, panel in session.execute(stmt).all()
     ]
-    return rows, _count(session, actor, f, now, f.view)
+    return _with_consortia(session, rows), _count(session, actor, f, now, f.view)
+
+
+def _with_consortia(session: Session, rows: list[InboxRow]) -> list[InboxRow]:
+    """Rows of a process about a consortium but not its application (a member change, an evaluation, a
+    dissolution: their `consortium_id` variable names it) with that consortium and its lead unit's name,
+    not "— —" (report-users finding 11)."""
+    missing = {row.task.instance_id for row in rows if row.consortium is None}
+    if not missing:
+        return rows
+    found: dict[str, int] = {}
+    for instance_id, variables in session.execute(
+        sa.select(ProcessInstance.id, ProcessInstance.variables_json).where(ProcessInstance.id.in_(missing))
+    ):
+        value = json.loads(variables or "{}").get("consortium_id")
+        if isinstance(value, int) and not isinstance(value, bool):
+            found[instance_id] = value
+    if not found:
+        return rows
+    records = {
+        c.id: (c, name)
+        for c, name in session.execute(
+            sa.select(Consortium, Organisation.name)
+            .outerjoin(Organisation, Organisation.credit_code == Consortium.lead_credit_code)
+            .where(Consortium.id.in_(set(found.values())))
+        )
+    }
+    filled = []
+    for row in rows:
+        record = records.get(found.get(row.task.instance_id, -1)) if row.consortium is None else None
+        filled.append(replace(row, consortium=record[0], lead_name=record[1]) if record else row)
+    return filled
 
 
 def _count(session: Session, actor: Actor, f: InboxFilter, now: datetime, view: str) -> int:
@@ -208,7 +240,8 @@ def count_views(session: Session, actor: Actor, f: InboxFilter, now: datetime) -
 
 
 def filter_options(session: Session, actor: Actor) -> dict[str, list]:
-    """The values the filters offer: only what occurs in the caller's visible tasks (steps with names)."""
+    """The values the filters offer: only what occurs in the caller's visible tasks (steps as
+    (element id, name, form key): the page names a step in its language by its form)."""
     rows = session.execute(
         sa.select(
             HumanTask.business_key,
@@ -216,6 +249,7 @@ def filter_options(session: Session, actor: Actor) -> dict[str, list]:
             HumanTask.element_id,
             Consortium.industry,
             HumanTask.name,
+            HumanTask.form_key,
         )
         .outerjoin(Consortium, Consortium.instance_id == HumanTask.instance_id)
         .where(visible_filter(actor))
@@ -224,7 +258,7 @@ def filter_options(session: Session, actor: Actor) -> dict[str, list]:
     return {
         "round": sorted(rounds),
         "district": sorted({r.district for r in rows if r.district}),
-        "step": sorted({(r.element_id, r.name or r.element_id) for r in rows}),
+        "step": sorted({(r.element_id, r.name or r.element_id, r.form_key or "") for r in rows}),
         "industry": sorted({r.industry for r in rows if r.industry}),
     }
 

@@ -20,6 +20,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from forms.checks import normalize_code
 from workflows.engine import ServiceCall
 from workflows.extensions import DelegateContext
 
@@ -29,7 +30,7 @@ from ...engine import tasks
 from ...engine.store import audit
 from ...engine.store.models import HumanTask, ProcessInstance
 from ...errors import Conflict, Forbidden, InvalidInput, NotFound
-from ..organisations import register_organisation
+from ..organisations import check_registration, register_organisation
 from ..store import consortia as consortium_store
 from ..store import supervision as store
 from ..store.models import Organisation
@@ -76,14 +77,21 @@ def register_agency(
         raise Forbidden(
             "只有市科技局可以登记第三方评估机构 / Only the city bureau registers evaluation agencies"
         )
+    problems: dict[str, list[str]] = {}  # every field's error at once (report-users finding 8)
     text = (qualification or "").strip()
     if len(text) < MIN_QUALIFICATION:
-        raise InvalidInput("评估机构信息有误 / The agency's registration has errors", {"qualification": [
+        problems["qualification"] = [
             f"请说明机构资质和评估业绩（至少{MIN_QUALIFICATION}字） / Describe its qualification "
-            f"(at least {MIN_QUALIFICATION} characters)"]})
+            f"(at least {MIN_QUALIFICATION} characters)"]
     code = (credit_code or "").strip().upper()
     with ctx.unit_of_work(write=False) as uow:
         known = consortium_store.find_organisation(uow.session, code)
+        if known is None or known.verification != "verified":  # the unit's registration, checked now
+            problems.update(check_registration(
+                uow.session, credit_code=normalize_code(code), name=name or "", category=category,
+                district=district, confirmation_reason=None, clerk=True)[0])
+    if problems:
+        raise InvalidInput("评估机构信息有误 / The agency's registration has errors", problems)
     if known is None or known.verification != "verified":
         register_organisation(ctx, actor=actor, credit_code=code, name=name or "", category=category,
                               district=district)  # InvalidInput naming its fields

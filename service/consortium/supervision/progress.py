@@ -17,6 +17,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from forms.vocabulary import status_label
+
 from ...actors import SYSTEM, Actor
 from ...clock import SHANGHAI, local_today
 from ...context import Context
@@ -92,8 +94,9 @@ def submit_report(ctx: Context, *, actor: Actor, consortium_id: int, summary: st
         due = next_due(session, record, ctx.config.deadlines.progress_report_months)
         if due is None:
             raise Conflict(
-                f"创新联合体当前状态为 {record.status}，无待报送的进展报告 / "
-                f"Consortium {record.application_no} ({record.status}) has no progress report due"
+                f"创新联合体当前状态为“{status_label(record.status).zh}”，无待报送的进展报告 / "
+                f"Consortium {record.application_no} ({status_label(record.status).en}) has no progress "
+                "report due"
             )
         report = ProgressReport(consortium_id=record.id, due_on=due, summary=text,
                                 submitted_by=actor.id, submitted_at=now)

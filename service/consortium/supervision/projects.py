@@ -11,6 +11,8 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from forms.vocabulary import status_label
+
 from ...actors import CITY_CLERK, Actor
 from ...clock import local_today
 from ...context import Context
@@ -89,8 +91,8 @@ def record_project(
             )
         if record.status not in SUPERVISED:
             raise Conflict(
-                f"创新联合体当前状态为 {record.status}，不在备案有效期内 / "
-                f"Consortium {record.application_no} is {record.status}, not filed"
+                f"创新联合体当前状态为“{status_label(record.status).zh}”，不在备案有效期内 / "
+                f"Consortium {record.application_no} is {status_label(record.status).en}, not filed"
             )
         _refuse_duplicate(uow.session, record, project_no.strip())
         project = ConsortiumProject(
@@ -183,7 +185,8 @@ def request_dissolution(ctx: Context, *, actor: Actor, consortium_id: int, reaso
                 "while a project is active"
             )
         if record.status not in SUPERVISED:
-            raise Conflict(f"创新联合体当前状态为 {record.status} / The consortium is {record.status}")
+            raise Conflict(f"创新联合体当前状态为“{status_label(record.status).zh}” / "
+                           f"The consortium is {status_label(record.status).en}")
         # breakit F19: an open evaluation (its rectification and hearing run inside it) or failure case
         # is not escaped by dissolving; nor is a member change left running for a dissolved consortium
         refuse_while_open(session, record, PROCEDURE_NAMES, ("自行解散", "dissolve"))

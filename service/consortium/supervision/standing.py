@@ -14,6 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from forms.vocabulary import status_label
 from workflows.engine import ServiceCall
 
 from ...actors import Actor
@@ -191,8 +192,8 @@ def topics(session: Session, row: ProcessInstance, actor: Actor, now: datetime) 
             )
         if record.status not in SUPERVISED:
             raise Conflict(
-                f"创新联合体当前状态为 {record.status}，不在备案有效期内 / "
-                f"Consortium {record.application_no} is {record.status}, not filed"
+                f"创新联合体当前状态为“{status_label(record.status).zh}”，不在备案有效期内 / "
+                f"Consortium {record.application_no} is {status_label(record.status).en}, not filed"
             )
         filing = store.filing_in_force(session, record.id)
         lead = consortia.find_organisation(session, record.lead_credit_code)

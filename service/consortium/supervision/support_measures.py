@@ -13,6 +13,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from forms.vocabulary import status_label
+
 from ...actors import CITY_CLERK, Actor
 from ...clock import local_today
 from ...context import Context
@@ -70,8 +72,8 @@ def record_measure(ctx: Context, *, actor: Actor, consortium_id: int, measure: M
             raise Forbidden("只有市科技局可以登记支持措施 / Only the city bureau records support measures")
         if record.status not in SUPERVISED:  # support goes to filed consortia only (breakit F13)
             raise Conflict(
-                f"创新联合体当前状态为 {record.status}，不在备案有效期内 / "
-                f"Consortium {record.application_no} is {record.status}, not filed"
+                f"创新联合体当前状态为“{status_label(record.status).zh}”，不在备案有效期内 / "
+                f"Consortium {record.application_no} is {status_label(record.status).en}, not filed"
             )
         row = SupportMeasure(
             consortium_id=record.id, kind=measure.kind, name=measure.name.strip(), level=measure.level,

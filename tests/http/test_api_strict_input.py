@@ -1,0 +1,67 @@
+"""/api takes its input as documented (report-users finding 8): booleans are JSON booleans, a query value
+outside its documented enum is a 400 naming the parameter, field errors name the field as the request
+spelt it and come all at once, and a 404 does not repeat a 5000-character id."""
+
+from __future__ import annotations
+
+from service.api.strict import allowed_values
+from service.consortium.demo import AGENCY
+
+from .test_agencies_api import OTHER
+
+
+def test_a_boolean_is_true_or_false_only(server):
+    city = server.client("city1")
+    path = f"/api/evaluation-agencies/{AGENCY[0]}"
+    for loose in ("no", "false", 0, 1, "yes", None):
+        refused = city.patch(path, json={"active": loose})
+        assert refused.status_code == 422, loose
+        assert list(refused.json()["fields"]) == ["active"]
+    assert city.get("/api/evaluation-agencies").json()[0]["active"] is True  # not withdrawn
+    assert city.patch(path, json={"active": True}).status_code == 200
+    expert = city.post("/api/experts", json={"userId": "x1", "name": "专家甲", "fields": ["QD-01"],
+                                             "active": "no"})
+    assert expert.status_code == 422 and "active" in expert.json()["fields"]
+
+
+def test_every_documented_query_enum_is_enforced(server):
+    spec = server.client(None).get("/api/openapi.json").json()
+    city = server.client("city1")
+    checked = []
+    for path, operations in spec["paths"].items():
+        get = operations.get("get")
+        if "{" in path or get is None:
+            continue
+        for parameter in get.get("parameters", []):
+            if parameter["in"] != "query" or allowed_values(parameter.get("schema") or {}) is None:
+                continue
+            answer = city.get(path, params={parameter["name"]: "maybe"})
+            assert answer.status_code == 400, (path, parameter["name"], answer.status_code)
+            assert list(answer.json()["fields"]) == [parameter["name"]], path
+            assert "400" in get["responses"], path
+            checked.append((path, parameter["name"]))
+    assert ("/api/evaluation-agencies", "all") in checked and ("/api/notifications", "unread") in checked
+    assert len(checked) >= 8
+    assert city.get("/api/evaluation-agencies?all=false").status_code == 200
+
+
+def test_field_errors_use_the_request_spelling_and_come_together(server):
+    city = server.client("city1")
+    both = city.post("/api/evaluation-agencies",
+                     json={**OTHER, "creditCode": OTHER["creditCode"][:-1] + "A", "qualification": "有"})
+    assert both.status_code == 422
+    assert set(both.json()["fields"]) == {"creditCode", "qualification"}
+    backwards = city.post("/api/evaluation-rounds", json={
+        "title": "2025 年度绩效评价", "dataFrom": "2025-12-31", "dataUntil": "2025-01-01"})
+    assert backwards.status_code == 422
+    assert "dataUntil" in backwards.json()["fields"] and "data_until" not in backwards.json()["fields"]
+
+
+def test_a_404_cuts_a_long_id(server):
+    city = server.client("city1")
+    answer = city.patch(f"/api/evaluation-agencies/{'9' * 5000}", json={"active": False})
+    assert answer.status_code == 404
+    message = answer.json()["message"]
+    assert len(message) < 300 and "9" * 64 + "…" in message
+    missing = server.client("lead1").get(f"/api/filings/{'F' * 3000}")
+    assert missing.status_code == 404 and len(missing.json()["message"]) < 300
