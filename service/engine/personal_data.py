@@ -121,7 +121,7 @@ def _collect(value: Any, under: bool, out: set[str]) -> None:
 
 def _add(text: str, out: set[str]) -> None:
     normal, _ = _normal(text)
-    if len(normal) >= MIN_SECRET:
+    if len(normal) >= MIN_SECRET and len(set(normal)) > 1:  # not a placeholder such as '000000'
         out.add(normal)
 
 

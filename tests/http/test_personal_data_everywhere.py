@@ -171,3 +171,25 @@ def test_a_copy_made_by_a_migrated_script_reads_masked(server):
     text = json.dumps(seen) + owner.rest("GET", f"/history/detail?processInstanceId={iid}").text
     assert ID_NUMBER not in text and str(MOBILE) not in text
     assert get(server, f"/process-instance/{iid}/variables/labelled")["value"] == f"ID {ID_NUMBER}"
+
+
+def test_an_external_task_failure_quoting_the_identifier_reads_masked(server):
+    deploy(server, "pd_worker", chain(START, WORK.replace("pd-any", "pd-worker"), OWNER_TASK, END))
+    iid = _started(server, "pd_worker", {"id_number": {"value": ID_NUMBER}})
+    admin, owner = server.client("admin"), server.client("owner")
+    fetch = {"workerId": "w", "maxTasks": 1, "topics": [{"topicName": "pd-worker", "lockDuration": 60_000}]}
+    [locked] = admin.rest("POST", "/external-task/fetchAndLock", json=fetch).json()
+    assert locked["variables"]["id_number"]["value"] == ID_NUMBER  # entitled: the worker had it in full
+    failed = admin.rest("POST", f"/external-task/{locked['id']}/failure", json={
+        "workerId": "w", "errorMessage": f"no record for {ID_NUMBER}", "retries": 1, "retryTimeout": 0,
+        "errorDetails": f"Traceback (most recent call last):\n  lookup('{ID_NUMBER}')\nKeyError"})
+    assert failed.status_code == 204, failed.text
+    tid = locked["id"]
+    paths = (f"/external-task?processInstanceId={iid}", f"/external-task/{tid}",
+             f"/external-task/{tid}/errorDetails")
+    texts = [owner.rest("GET", p).text for p in paths]
+    [relocked] = owner.rest("POST", "/external-task/fetchAndLock", json=fetch).json()
+    texts.append(json.dumps(relocked))
+    for text in texts:
+        assert ID_NUMBER not in text and MASKED_ID in text, text
+    assert ID_NUMBER in admin.rest("GET", f"/external-task/{tid}/errorDetails").text
