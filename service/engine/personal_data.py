@@ -232,6 +232,14 @@ def for_reader(session: Session, instance_id: str, actor: Actor, variables: dict
     return masked_variables(variables, instance_secrets(session, instance_id) | secrets_in(variables))
 
 
+def value_for_reader(session: Session, instance_id: str | None, actor: Actor, value: Any) -> Any:
+    """Any data about instance `instance_id` (an audit entry's detail) as `actor` may read it: every
+    identifier the instance holds or held masked wherever it appears, unless the reader is entitled."""
+    if not instance_id or entitled(session, instance_id, actor):
+        return value
+    return masked_value(value, instance_secrets(session, instance_id))
+
+
 def text_for_reader(session: Session, instance_id: str | None, actor: Actor, text: str | None) -> str | None:
     """A message about instance `instance_id` (an incident's, a failed job's, a stack trace) as `actor` may
     read it: every identifier the instance holds or held masked in it unless the reader is entitled."""

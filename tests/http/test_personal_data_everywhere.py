@@ -124,7 +124,8 @@ def test_incident_job_and_job_log_messages_mask_the_identifier(server):
         assert ID_NUMBER not in body["message"] and MASKED_ID in body["message"], body
         assert "Traceback" not in body["message"]
     paths = [f"/incident?processInstanceId={iid}", f"/history/incident?processInstanceId={iid}",
-             f"/job?processInstanceId={iid}", f"/history/job-log?processInstanceId={iid}"]
+             f"/job?processInstanceId={iid}", f"/history/job-log?processInstanceId={iid}",
+             f"/history/user-operation?processInstanceId={iid}"]
     texts = [owner.rest("GET", p).text for p in paths]
     for path, text in zip(paths, texts, strict=True):
         assert ID_NUMBER not in text and MASKED_ID in text, (path, text)
