@@ -33,6 +33,7 @@ from ..clock import SHANGHAI
 from ..context import Context
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from . import extension_runtime as hooks
+from . import personal_data
 from .commands import run_command
 from .store import audit, instances
 from .store import external_tasks as store
@@ -72,6 +73,9 @@ class Locked:
     task: ExternalTask
     variables: dict[str, Any]
     suspended: bool = False
+    error_message: str | None = None
+    """The task's last errorMessage and errorDetails as the worker may read them (personal_data)."""
+    error_details: str | None = None
 
 
 def may_work(actor: Actor) -> bool:
@@ -158,7 +162,8 @@ def fetch_and_lock(
                 chosen = data if request.variables is None else {
                     k: data[k] for k in request.variables if k in data}
                 _take_lock(session, actor, task, worker_id, request.lock_duration_ms, now)
-                out.append(Locked(task, TypedVariables(chosen, types), row.suspended))
+                message, details = _errors_for(session, actor, task)
+                out.append(Locked(task, TypedVariables(chosen, types), row.suspended, message, details))
         uow.commit()
     return out
 
@@ -247,7 +252,21 @@ def list_tasks(
     if limit is not None:
         stmt = stmt.limit(limit)
     with ctx.unit_of_work(write=False) as uow:
-        return [(task, bool(suspended)) for task, suspended in uow.session.execute(stmt)]
+        out = []
+        for task, suspended in uow.session.execute(stmt):
+            message, details = _errors_for(uow.session, actor, task)
+            if (message, details) != (task.error_message, task.error_details):
+                uow.session.expunge(task)  # a read copy: the stored error stays as it was
+                task.error_message, task.error_details = message, details
+            out.append((task, bool(suspended)))
+        return out
+
+
+def _errors_for(session: Session, actor: Actor, task: ExternalTask) -> tuple[str | None, str | None]:
+    """The task's errorMessage and errorDetails (a worker's stack trace) as `actor` may read them: the
+    instance's personal identifiers masked unless entitled (personal_data.text_for_reader)."""
+    return (personal_data.text_for_reader(session, task.instance_id, actor, task.error_message),
+            personal_data.text_for_reader(session, task.instance_id, actor, task.error_details))
 
 
 def count_tasks(ctx: Context, *, actor: Actor, filters: store.Filters) -> int:

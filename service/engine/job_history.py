@@ -24,6 +24,7 @@ import sqlalchemy as sa
 
 from ..actors import Actor
 from ..context import Context
+from . import personal_data
 from .store.deadline_models import Incident
 from .store.instances import visible_filter
 from .store.models import AuditEvent, ProcessInstance
@@ -66,6 +67,8 @@ class JobLogEntry:
     source: Event
     job_id: str | None
     success: bool
+    error: str | None = None
+    """The failure's message as the caller may read it (personal identifiers masked: personal_data)."""
 
     @property
     def detail(self) -> dict[str, Any]:
@@ -98,6 +101,7 @@ def incidents(ctx: Context, *, actor: Actor, instance_id: str | None = None) -> 
                 resolved.setdefault(str(incident_id), item.event.at)
     with ctx.unit_of_work(write=False) as uow:
         open_rows = {row.id: row for row in uow.session.scalars(sa.select(Incident))}
+        messages = _messages(uow.session, actor, events)
     out = []
     for item in events:
         if item.event.action != INCIDENT_CREATED:
@@ -119,7 +123,7 @@ def incidents(ctx: Context, *, actor: Actor, instance_id: str | None = None) -> 
                 job_id=None if external else detail.get("job"),
                 external_task_id=item.event.task_id if external else None,
                 incident_type=detail.get("type") or "failedJob",
-                message=detail.get("error"),
+                message=messages.get(item.event.id),
                 failed_activity_id=(row.failed_element_id if row is not None else None)
                 or item.event.element_id,
                 state=state,
@@ -132,9 +136,26 @@ def incidents(ctx: Context, *, actor: Actor, instance_id: str | None = None) -> 
 def job_log(ctx: Context, *, actor: Actor, instance_id: str | None = None) -> list[JobLogEntry]:
     """Job runs the caller may see (success and failure entries), oldest first."""
     out = []
-    for item in _events(ctx, actor, (*SUCCESS, *FAILURE), instance_id):
+    events = _events(ctx, actor, (*SUCCESS, *FAILURE), instance_id)
+    with ctx.unit_of_work(write=False) as uow:
+        messages = _messages(uow.session, actor, events)
+    for item in events:
         detail = item.detail
         if item.event.action == INCIDENT_CREATED and "job" not in detail:
             continue  # an external task's incident: not a job
-        out.append(JobLogEntry(item, detail.get("job"), item.event.action in SUCCESS))
+        success = item.event.action in SUCCESS
+        error = None if success else messages.get(item.event.id)
+        out.append(JobLogEntry(item, detail.get("job"), success, error))
+    return out
+
+
+def _messages(session: Any, actor: Actor, events: list[Event]) -> dict[int, str]:
+    """Each event's recorded error as `actor` may read it: the instance's personal identifiers masked
+    unless the caller is entitled to them (a script that failed on an ID number names it)."""
+    out: dict[int, str] = {}
+    for item in events:
+        error = item.detail.get("error")
+        if isinstance(error, str):
+            shown = personal_data.text_for_reader(session, item.event.instance_id, actor, error)
+            out[item.event.id] = shown if shown is not None else error
     return out

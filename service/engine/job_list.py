@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from ..actors import Actor
 from ..context import Context
 from ..errors import NotFound
+from . import personal_data
 from .store.instances import visible_filter
 from .store.jobs import payload
 from .store.models import Job, ProcessInstance
@@ -43,6 +44,8 @@ class JobRow:
     definition_id: str | None
     definition_key: str | None
     suspended: bool
+    exception_message: str | None = None
+    """The job's last error as the caller may read it (personal identifiers masked: personal_data)."""
 
 
 def _query(actor: Actor, filters: JobFilters, now: datetime):
@@ -96,15 +99,20 @@ def list_jobs(
     if limit is not None:
         stmt = stmt.limit(limit)
     with ctx.unit_of_work(write=False) as uow:
-        return [_row(job, did, dkey, bool(susp)) for job, did, dkey, susp in uow.session.execute(stmt)]
+        return [
+            _row(job, did, dkey, bool(susp),
+                 personal_data.text_for_reader(uow.session, job.instance_id, actor, job.last_error))
+            for job, did, dkey, susp in uow.session.execute(stmt)
+        ]
 
 
-def _row(job: Job, definition_id: str | None, definition_key: str | None, suspended: bool) -> JobRow:
+def _row(job: Job, definition_id: str | None, definition_key: str | None, suspended: bool,
+         message: str | None) -> JobRow:
     """A timer start event's job has no instance: its definition is in its payload (timer_starts)."""
     if job.kind == TIMER_START and definition_id is None:
         data = payload(job)
         definition_id, definition_key = data.get("definition_id"), data.get("key")
-    return JobRow(job, definition_id, definition_key, suspended)
+    return JobRow(job, definition_id, definition_key, suspended, message)
 
 
 def count_jobs(ctx: Context, *, actor: Actor, filters: JobFilters) -> int:

@@ -28,7 +28,7 @@ from workflows.errors import InvalidTimer, ScriptFailed, StepBudgetExceeded
 from ..actors import ADMIN, PROCESS_OWNER, SYSTEM, Actor
 from ..context import Context
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound, ProcessFailed
-from . import notifications, timer_starts
+from . import notifications, personal_data, timer_starts
 from .calendar import UnknownCalendarYear
 from .commands import run_command
 from .store import audit, instances
@@ -247,9 +247,17 @@ def next_due(ctx: Context) -> datetime | None:
 
 
 def list_incidents(ctx: Context, *, actor: Actor, **filters) -> list[Incident]:
-    """Incidents the caller may see, oldest first (filters: incident_id, instance_id, job_id, ...)."""
+    """Incidents the caller may see, oldest first (filters: incident_id, instance_id, job_id, ...); each
+    message with the instance's personal identifiers masked unless the caller is entitled to them
+    (personal_data.text_for_reader: a script that failed on an ID number names it in its error)."""
     with ctx.unit_of_work(write=False) as uow:
-        return job_store.list_incidents(uow.session, actor, **filters)
+        rows = job_store.list_incidents(uow.session, actor, **filters)
+        for row in rows:
+            shown = personal_data.text_for_reader(uow.session, row.instance_id, actor, row.message)
+            if shown != row.message:
+                uow.session.expunge(row)  # a read copy: the stored message stays as it was
+                row.message = shown
+        return rows
 
 
 def retry_job(
@@ -340,6 +348,8 @@ def execute_job(ctx: Context, *, actor: Actor, job_id: str) -> None:
         with ctx.unit_of_work(write=False) as uow:
             failed = uow.session.get(Job, job_id)
             message = failed.last_error if failed is not None else None
+            if failed is not None:
+                message = personal_data.text_for_reader(uow.session, failed.instance_id, actor, message)
             retries = failed.retries if failed is not None else 0
         raise JobFailed(f"作业执行失败 / Job {job_id} failed ({retries} retries left): {message}")
 

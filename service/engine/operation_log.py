@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from ..actors import Actor
 from ..context import Context
 from ..errors import Forbidden
+from . import personal_data
 from .store.models import AuditEvent, ProcessInstance
 
 # audit action -> (Camunda operationType, entityType, category)
@@ -47,6 +48,8 @@ class Entry:
     event: AuditEvent
     definition_id: str | None
     definition_key: str | None
+    shown: dict[str, Any] | None = None
+    """The detail as the reader may read it (personal identifiers masked: personal_data); None: as stored."""
 
     @property
     def operation(self) -> tuple[str, str, str]:
@@ -66,7 +69,7 @@ class Entry:
 
     @property
     def detail(self) -> dict[str, Any]:
-        return json.loads(self.event.detail_json or "{}")
+        return self.shown if self.shown is not None else json.loads(self.event.detail_json or "{}")
 
 
 @dataclass(frozen=True)
@@ -119,7 +122,11 @@ def list_entries(
     if limit is not None:
         stmt = stmt.limit(limit)
     with ctx.unit_of_work(write=False) as uow:
-        return [Entry(e, did, dkey) for e, did, dkey in uow.session.execute(stmt)]
+        return [
+            Entry(e, did, dkey, personal_data.value_for_reader(
+                uow.session, e.instance_id, actor, json.loads(e.detail_json or "{}")))
+            for e, did, dkey in uow.session.execute(stmt)
+        ]
 
 
 def count_entries(ctx: Context, *, actor: Actor, filters: LogFilters) -> int:

@@ -118,7 +118,8 @@ def locked_dto(locked: use_cases.Locked) -> dict[str, Any]:
     """Camunda's LockedExternalTaskDto."""
     body = task_dto(locked.task, locked.suspended)
     body.update(
-        errorDetails=locked.task.error_details,
+        errorMessage=locked.error_message,
+        errorDetails=locked.error_details,
         variables=to_typed_map(locked.variables),
         extensionProperties={},
     )

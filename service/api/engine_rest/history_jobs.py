@@ -87,7 +87,7 @@ def job_log_dto(entry: job_history.JobLogEntry) -> dict[str, Any]:
         "jobDueDate": detail.get("due") and format_date(_date(detail["due"])),
         "jobRetries": detail.get("retriesLeft") if failure else None,
         "jobPriority": 0,
-        "jobExceptionMessage": detail.get("error") if failure else None,
+        "jobExceptionMessage": entry.error if failure else None,
         "failedActivityId": event.element_id if failure else None,
         "jobDefinitionId": detail.get("kind") or ("timer" if event.action == "timer.fired" else "async"),
         "jobDefinitionType": detail.get("kind") or ("timer" if event.action == "timer.fired" else "async"),

@@ -49,7 +49,7 @@ def job_dto(row: job_list.JobRow) -> dict[str, Any]:
         "processDefinitionId": row.definition_id,
         "processDefinitionKey": row.definition_key,
         "executionId": job.instance_id,
-        "exceptionMessage": job.last_error,
+        "exceptionMessage": row.exception_message,
         "failedActivityId": job.element_id if job.last_error else None,
         "retries": job.retries,
         "dueDate": format_date(job.due_at),
