@@ -24,7 +24,8 @@ import functools
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy import event
+from sqlalchemy.orm import Session, aliased, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ...errors import Conflict
@@ -37,9 +38,11 @@ _TASK = HumanTask.__table__
 _CANDIDATE = TaskCandidate.__table__
 
 
-def update_instance(session: Session, row: ProcessInstance, values: dict[str, Any]) -> None:
+def update_instance(session: Session, row: ProcessInstance, values: dict[str, Any], *,
+                    force: bool = False) -> None:
     """Write `values` (attribute name -> value) to the instance row: a pending (new) row through the
-    unit of work, a stored one with one UPDATE checking and advancing its `version`.
+    unit of work, a stored one with one UPDATE checking and advancing its `version` (none when nothing
+    changed, unless `force`: the version alone then advances).
 
     Raises:
         Conflict: the row's version changed since it was read (another transaction wrote it).
@@ -52,7 +55,7 @@ def update_instance(session: Session, row: ProcessInstance, values: dict[str, An
         for key, value in values.items():
             setattr(row, key, value)
         return
-    if not values:
+    if not values and not force:
         return
     version = row.version
     result = session.execute(_update(tuple(sorted(values))), {**values, "_id": row.id, "_version": version})
@@ -61,6 +64,40 @@ def update_instance(session: Session, row: ProcessInstance, values: dict[str, An
     for key, value in values.items():
         set_committed_value(row, key, value)
     set_committed_value(row, "version", version + 1)
+
+
+LOCKED = "locked_instance_versions"
+"""`session.info` key (PostgreSQL): instance id -> (row, version when locked) of the rows this transaction
+locked; see `advance_untouched`."""
+
+
+def remember_lock(session: Session, row: ProcessInstance) -> None:
+    """Note that this transaction holds `row`'s lock (PostgreSQL), for `advance_untouched` at commit."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.info.setdefault(LOCKED, {}).setdefault(row.id, (row, row.version))
+
+
+@event.listens_for(Session, "before_commit")
+def advance_untouched(session: Session) -> None:
+    """Advance the version of every instance this transaction locked and did not write (PostgreSQL).
+
+    The invariant `instances.lock_and_read` relies on: a transaction that held an instance's lock
+    committed a new `version` of it, so a statement that waited for the lock sees that it did (its
+    locked row's version differs from its snapshot's) and reads the tasks again. A command that saved
+    advanced it already; one that only changed tasks under the lock (resolving a delegated task) gets
+    this one UPDATE."""
+    locked = session.info.pop(LOCKED, None)
+    if not locked:
+        return
+    for row, version in locked.values():
+        if row.version != version or row not in session or session.is_modified(row):
+            continue  # written (a modified row's flush advances it)
+        update_instance(session, row, {}, force=True)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_locks(session: Session, _previous) -> None:
+    session.info.pop(LOCKED, None)
 
 
 @functools.lru_cache(maxsize=64)
@@ -101,6 +138,14 @@ def delete_tasks(session: Session, tasks: list[HumanTask]) -> None:
     for task in tasks:
         if task in session:
             session.expunge(task)
+
+
+def snapshot_version():
+    """The instance's `version` as the statement's snapshot sees it (a correlated scalar subquery on
+    another alias of the table): in a `SELECT … FOR UPDATE` that waited for the lock, the locked row is
+    read again at its newest version but this still answers the version before the wait."""
+    seen = aliased(ProcessInstance)
+    return sa.select(seen.version).where(seen.id == ProcessInstance.id).scalar_subquery()
 
 
 _DELETE = sa.delete(_TASK).where(_TASK.c.id.in_(sa.bindparam("ids", expanding=True)))

@@ -76,13 +76,18 @@ def lock(session: Session, instance_id: str, *, skip_locked: bool = False) -> Pr
     ).first()
     if row is None and not skip_locked:
         raise NotFound(NOT_FOUND.format(id=instance_id))
+    if row is not None:
+        core_writes.remember_lock(session, row)
     return row
 
 
 def lock_of_task(session: Session, task_id: str) -> ProcessInstance | None:
     """The instance of the open task `task_id`, taken as `lock` takes it (one statement: the task's
     instance is found inside the locking query); None when no such task is open."""
-    return session.scalars(_LOCK_OF_TASK, {"task_id": task_id}).first()
+    row = session.scalars(_LOCK_OF_TASK, {"task_id": task_id}).first()
+    if row is not None:
+        core_writes.remember_lock(session, row)
+    return row
 
 
 _OWNER = sa.select(HumanTask.instance_id).where(HumanTask.id == sa.bindparam("task_id")).scalar_subquery()
@@ -113,19 +118,27 @@ def lock_and_read(session: Session, task_id: str, actor: Actor
     What a completion reads, answering also what its save would ask (issue 18): whether the instance
     has any job (none: `instance_jobs` needs no query) and, on SQLite, the tail of the instance's
     audit stream and the last event id (store/audit.py `know_tail`). SQLite's writer holds the
-    database from `BEGIN IMMEDIATE` to its commit, so one statement reads it all; PostgreSQL takes the
-    row lock first and reads the tasks after it (a statement started before the lock was granted would
-    see the tasks as they were then), and reads the audit tail after the stream's advisory lock.
-    The tasks are kept for `open_tasks`. The statements are built once per set of the actor's scope
-    keys (building and hashing one costs more than SQLite running it)."""
+    database from `BEGIN IMMEDIATE` to its commit, so one statement reads it all. PostgreSQL locks the
+    row in the same statement (`FOR UPDATE OF process_instance`), but READ COMMITTED reads the tasks of
+    a statement that waited for the lock from the snapshot taken before the wait: the statement also
+    reads the instance's version as its snapshot saw it, and when the locked row's differs (the
+    transaction it waited for wrote the instance: every holder of the lock advances it,
+    core_writes.advance_untouched) the tasks are read again by a second statement. It reads the audit
+    tail after the stream's advisory lock. The tasks are kept for `open_tasks`. The statements are
+    built once per set of the actor's scope keys (building and hashing one costs more than SQLite
+    running it)."""
     keys = tuple(actor_keys(actor))
     if session.get_bind().dialect.name != "sqlite":
-        row = lock_of_task(session, task_id)
-        if row is None:
+        found = session.execute(_lock_and_read_postgresql(keys), {"task_id": task_id}).all()
+        if not found:
             return None
-        found = session.execute(_tasks_after_lock(keys), {"instance_id": row.id}).all()
-        _keep(session, row.id, found)
-        return row, [OpenTask(r[0], bool(r.offered)) for r in found]
+        row = found[0][0]
+        core_writes.remember_lock(session, row)
+        rows = [r[1:4] for r in found]  # task, offered, has_jobs
+        if found[0].seen_version != row.version:  # waited for a command on the instance: read afresh
+            rows = session.execute(_tasks_after_lock(keys), {"instance_id": row.id}).all()
+        _keep(session, row.id, rows)
+        return row, [OpenTask(r[0], bool(r[1])) for r in rows]
     found = session.execute(_lock_and_read_sqlite(keys), {"task_id": task_id}).all()
     if not found:
         return None
@@ -148,6 +161,17 @@ def _open_tasks_query(keys: tuple[str, ...], instance_id, *leading):
 @functools.lru_cache(maxsize=256)
 def _tasks_after_lock(keys: tuple[str, ...]):
     return _open_tasks_query(keys, sa.bindparam("instance_id"))
+
+
+@functools.lru_cache(maxsize=256)
+def _lock_and_read_postgresql(keys: tuple[str, ...]):
+    return (
+        _open_tasks_query(keys, ProcessInstance.id, ProcessInstance)
+        .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
+        .where(ProcessInstance.id == _OWNER)
+        .add_columns(core_writes.snapshot_version().label("seen_version"))
+        .with_for_update(of=ProcessInstance)
+    )
 
 
 @functools.lru_cache(maxsize=256)
