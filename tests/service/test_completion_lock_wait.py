@@ -9,12 +9,14 @@ import time
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
 
 from bench.diagrams import FORM_DATA, FORM_KEY, W1_KEY, register_form, w1_diagram
 from forms import registry
 from service.engine import identities, instances, tasks
 from service.engine.deployments import deploy
-from service.engine.store.models import AuditEvent, HumanTask
+from service.engine.store import core_writes
+from service.engine.store.models import AuditEvent, HumanTask, ProcessInstance
 from service.errors import Conflict
 
 
@@ -90,3 +92,20 @@ def test_a_completion_that_waited_for_the_lock_sees_the_task_completed_meanwhile
         done = uow.session.scalars(sa.select(AuditEvent.task_id).where(AuditEvent.action == "task.completed"))
         assert list(done) == [first]
     tasks.complete_task(ctx, task_id=second, actor=city, data=FORM_DATA)  # the instance goes on
+
+
+def test_writing_an_instance_over_a_version_changed_meanwhile_is_a_conflict(ctx, bench_form):
+    """The Core UPDATE of a save keeps the mapper's optimistic check: a row read at a version another
+    transaction has since advanced is not overwritten (409), and nothing of it is written."""
+    owner, city = identities.actor_for(ctx, "owner"), identities.actor_for(ctx, "city1")
+    deploy(ctx, files={"w1.bpmn": w1_diagram(2)}, actor=owner)
+    started = instances.start_instance(ctx, key=W1_KEY, actor=city)
+    with ctx.unit_of_work() as uow:
+        row = uow.session.get(ProcessInstance, started.id)
+        stored = row.version
+        set_committed_value(row, "version", stored - 1)  # as read before another command saved it
+        with pytest.raises(Conflict):
+            core_writes.update_instance(uow.session, row, {"state_json": "{}"})
+    with ctx.unit_of_work(write=False) as uow:
+        after = uow.session.get(ProcessInstance, started.id)
+        assert after.version == stored and after.state_json != "{}"

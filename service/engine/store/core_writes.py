@@ -38,11 +38,10 @@ _TASK = HumanTask.__table__
 _CANDIDATE = TaskCandidate.__table__
 
 
-def update_instance(session: Session, row: ProcessInstance, values: dict[str, Any], *,
-                    force: bool = False) -> None:
+def update_instance(session: Session, row: ProcessInstance, values: dict[str, Any]) -> None:
     """Write `values` (attribute name -> value) to the instance row: a pending (new) row through the
     unit of work, a stored one with one UPDATE checking and advancing its `version` (none when nothing
-    changed, unless `force`: the version alone then advances).
+    changed).
 
     Raises:
         Conflict: the row's version changed since it was read (another transaction wrote it).
@@ -55,7 +54,7 @@ def update_instance(session: Session, row: ProcessInstance, values: dict[str, An
         for key, value in values.items():
             setattr(row, key, value)
         return
-    if not values and not force:
+    if not values:
         return
     version = row.version
     result = session.execute(_update(tuple(sorted(values))), {**values, "_id": row.id, "_version": version})
@@ -90,9 +89,11 @@ def advance_untouched(session: Session) -> None:
     if not locked:
         return
     for row, version in locked.values():
-        if row.version != version or row not in session or session.is_modified(row):
-            continue  # written (a modified row's flush advances it)
-        update_instance(session, row, {}, force=True)
+        if row.version != version or row not in session or row in session.deleted or session.is_modified(row):
+            continue  # written (a modified row's flush advances it), or gone
+        result = session.execute(_update(()), {"_id": row.id, "_version": version})
+        if result.rowcount == 1:  # none: the transaction deleted the instance
+            set_committed_value(row, "version", version + 1)
 
 
 @event.listens_for(Session, "after_soft_rollback")
