@@ -60,7 +60,8 @@ def write(session: Session, rows: list[dict]) -> None:
     """Store what `prepare` gave (the instance row must exist in the database: flush a new one first)."""
     if not rows:
         return
-    session.execute(_upsert(session.get_bind().dialect.name), rows)
+    connection = session.connection()  # Core on the session's connection: not the ORM's execute path
+    connection.execute(_upsert(connection.dialect.name), rows)
 
 
 @functools.lru_cache(maxsize=4)

@@ -57,7 +57,8 @@ def update_instance(session: Session, row: ProcessInstance, values: dict[str, An
     if not values:
         return
     version = row.version
-    result = session.execute(_update(tuple(sorted(values))), {**values, "_id": row.id, "_version": version})
+    params = {**values, "_id": row.id, "_version": version}
+    result = session.connection().execute(_update(tuple(sorted(values))), params)
     if result.rowcount != 1:
         raise Conflict(STALE)
     for key, value in values.items():
@@ -91,7 +92,7 @@ def advance_untouched(session: Session) -> None:
     for row, version in locked.values():
         if row.version != version or row not in session or row in session.deleted or session.is_modified(row):
             continue  # written (a modified row's flush advances it), or gone
-        result = session.execute(_update(()), {"_id": row.id, "_version": version})
+        result = session.connection().execute(_update(()), {"_id": row.id, "_version": version})
         if result.rowcount == 1:  # none: the transaction deleted the instance
             set_committed_value(row, "version", version + 1)
 
@@ -121,9 +122,10 @@ def insert_tasks(session: Session, tasks: list[HumanTask]) -> None:
                       for task in tasks for candidate in task.candidates]
     lengths.check_rows(HumanTask, task_rows)
     lengths.check_rows(TaskCandidate, candidate_rows)
-    session.execute(sa.insert(_TASK), task_rows)
+    connection = session.connection()  # Core on the session's connection: not the ORM's execute path
+    connection.execute(_INSERT_TASK, task_rows)
     if candidate_rows:
-        session.execute(sa.insert(_CANDIDATE), candidate_rows)
+        connection.execute(_INSERT_CANDIDATE, candidate_rows)
     for task in tasks:
         for candidate in task.candidates:
             make_transient_to_detached(candidate)
@@ -135,7 +137,7 @@ def delete_tasks(session: Session, tasks: list[HumanTask]) -> None:
     """Delete these task rows (their candidates by ON DELETE CASCADE) and expunge their objects."""
     if not tasks:
         return
-    session.execute(_DELETE, {"ids": [t.id for t in tasks]})
+    session.connection().execute(_DELETE, {"ids": [t.id for t in tasks]})
     for task in tasks:
         if task in session:
             session.expunge(task)
@@ -149,6 +151,8 @@ def snapshot_version():
     return sa.select(seen.version).where(seen.id == ProcessInstance.id).scalar_subquery()
 
 
+_INSERT_TASK = sa.insert(_TASK)
+_INSERT_CANDIDATE = sa.insert(_CANDIDATE)
 _DELETE = sa.delete(_TASK).where(_TASK.c.id.in_(sa.bindparam("ids", expanding=True)))
 _TASK_KEYS = tuple(attr.key for attr in sa.inspect(HumanTask).column_attrs)
 _CANDIDATE_KEYS = tuple(attr.key for attr in sa.inspect(TaskCandidate).column_attrs)
