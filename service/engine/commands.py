@@ -71,6 +71,13 @@ def restore(ctx: Context, session: Session, row: ProcessInstance) -> RunningInst
     )
 
 
+def _flush_if_pending(session: Session) -> None:
+    """Flush what the save left to the unit of work (grants, jobs, variable details), if anything: the
+    instance row and the tasks went to the database at once (store/core_writes.py)."""
+    if session.new or session.deleted or session.dirty:
+        session.flush()
+
+
 def run_command(
     ctx: Context, session: Session, row: ProcessInstance, actor: Actor, action: Action, now: datetime
 ) -> RunningInstance:
@@ -121,11 +128,11 @@ def act_and_save(
     canceled: list = []
     try:
         created = instances.save(session, row, running, now, canceled)
-        session.flush()
+        _flush_if_pending(session)
         with bound(binding), decisions_bound(lookup):
             if hooks.tasks_created(running, created):  # create listeners may set variables: store them too
                 instances.save(session, row, running, now, canceled)
-                session.flush()
+                _flush_if_pending(session)
     except InvalidData as exc:  # the serializer's net under every checked path (Instance.serialize)
         raise unstorable_input(exc) from exc
     for task, end in canceled:  # Camunda: the task ends, deleteReason "deleted", canceled (issue 12)

@@ -18,12 +18,13 @@ from service.engine import history, identities, instances, tasks
 from service.engine.deployments import deploy
 from service.engine.store.models import AuditEvent, HumanTask
 
-CEILING = {"sqlite": 9, "postgresql": 11}
+CEILING = {"sqlite": 9, "postgresql": 10}
 """Statements per W1 completion. SQLite: its `BEGIN IMMEDIATE`, one read (the instance, its open tasks,
 whether it has jobs, its audit tail), the activity rows (1 upsert), the task rows (3: delete, insert,
 its candidate), the instance row (1), the variable the form wrote (1 INSERT into historic_detail, for
-`/history/detail`), the audit events (1 INSERT). PostgreSQL: the row lock and the read are two
-statements, and the audit stream's advisory lock and tail two more, before its INSERT."""
+`/history/detail`) when the form changed one, the audit events (1 INSERT). PostgreSQL: no BEGIN
+statement, the row lock and the read in one statement (two when it waited for another command on the
+instance), and the audit stream's advisory lock and tail two more, before its INSERT."""
 
 
 def _open_task(ctx, instance_id: str) -> str | None:

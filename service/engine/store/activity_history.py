@@ -16,8 +16,10 @@ from .activity_models import ActivityInstanceRow
 from .models import ProcessInstance
 
 
-def prepare(row: ProcessInstance, notes: list[ActivityNote], now: datetime, *, new: bool) -> list[dict]:
-    """The activity rows to `write` for this command's `notes`; hands out their seq (`row.activity_seq`).
+def prepare(row: ProcessInstance, notes: list[ActivityNote], now: datetime, *, new: bool
+            ) -> tuple[list[dict], int | None]:
+    """The activity rows to `write` for this command's `notes`, and the instance's `activity_seq` after
+    them (the caller writes it to the row): hands out their seq.
 
     Insert the activity instances that started, and end those that ended, in this command. A note
     without a start belongs to a row an earlier command stored (or, if none, started now or as it
@@ -29,11 +31,9 @@ def prepare(row: ProcessInstance, notes: list[ActivityNote], now: datetime, *, n
     adds the rows not stored yet and ends the stored ones a note ends; a stored row no note ends is
     left untouched (the update's WHERE), not rewritten. The last seq handed out is kept on the
     instance row (`activity_seq`, written with it)."""
-    if not notes:
-        return []
     last = row.activity_seq
-    if last is None and not new:
-        return []
+    if not notes or (last is None and not new):
+        return [], last
     instance_id = row.id
     rows: dict[str, dict] = {}
     for note in notes:  # one row per activity instance: its first note starts it, a later one ends it
@@ -52,16 +52,16 @@ def prepare(row: ProcessInstance, notes: list[ActivityNote], now: datetime, *, n
     for seq, values in enumerate(ordered, start=(last or 0) + 1):
         values["seq"] = seq
         del values["_started"]
-    row.activity_seq = (last or 0) + len(ordered)
     lengths.check_rows(ActivityInstanceRow, ordered)
-    return ordered
+    return ordered, (last or 0) + len(ordered)
 
 
 def write(session: Session, rows: list[dict]) -> None:
     """Store what `prepare` gave (the instance row must exist in the database: flush a new one first)."""
     if not rows:
         return
-    session.execute(_upsert(session.get_bind().dialect.name), rows)
+    connection = session.connection()  # Core on the session's connection: not the ORM's execute path
+    connection.execute(_upsert(connection.dialect.name), rows)
 
 
 @functools.lru_cache(maxsize=4)

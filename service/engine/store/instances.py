@@ -18,7 +18,7 @@ from workflows.model import UserTask
 from ...actors import DISTRICT_CLERK, Actor
 from ...errors import NotFound
 from ..typed_variables import kept_types, stored_types
-from . import activity_history, audit, variable_history
+from . import activity_history, audit, core_writes, variable_history
 from .models import AuditEvent, HumanTask, InstanceAccess, Job, ProcessInstance, TaskCandidate
 from .tasks import WITHOUT_CANDIDATES, OpenTask, actor_keys, offered_under, scope_key
 
@@ -76,13 +76,18 @@ def lock(session: Session, instance_id: str, *, skip_locked: bool = False) -> Pr
     ).first()
     if row is None and not skip_locked:
         raise NotFound(NOT_FOUND.format(id=instance_id))
+    if row is not None:
+        core_writes.remember_lock(session, row)
     return row
 
 
 def lock_of_task(session: Session, task_id: str) -> ProcessInstance | None:
     """The instance of the open task `task_id`, taken as `lock` takes it (one statement: the task's
     instance is found inside the locking query); None when no such task is open."""
-    return session.scalars(_LOCK_OF_TASK, {"task_id": task_id}).first()
+    row = session.scalars(_LOCK_OF_TASK, {"task_id": task_id}).first()
+    if row is not None:
+        core_writes.remember_lock(session, row)
+    return row
 
 
 _OWNER = sa.select(HumanTask.instance_id).where(HumanTask.id == sa.bindparam("task_id")).scalar_subquery()
@@ -113,19 +118,27 @@ def lock_and_read(session: Session, task_id: str, actor: Actor
     What a completion reads, answering also what its save would ask (issue 18): whether the instance
     has any job (none: `instance_jobs` needs no query) and, on SQLite, the tail of the instance's
     audit stream and the last event id (store/audit.py `know_tail`). SQLite's writer holds the
-    database from `BEGIN IMMEDIATE` to its commit, so one statement reads it all; PostgreSQL takes the
-    row lock first and reads the tasks after it (a statement started before the lock was granted would
-    see the tasks as they were then), and reads the audit tail after the stream's advisory lock.
-    The tasks are kept for `open_tasks`. The statements are built once per set of the actor's scope
-    keys (building and hashing one costs more than SQLite running it)."""
+    database from `BEGIN IMMEDIATE` to its commit, so one statement reads it all. PostgreSQL locks the
+    row in the same statement (`FOR UPDATE OF process_instance`), but READ COMMITTED reads the tasks of
+    a statement that waited for the lock from the snapshot taken before the wait: the statement also
+    reads the instance's version as its snapshot saw it, and when the locked row's differs (the
+    transaction it waited for wrote the instance: every holder of the lock advances it,
+    core_writes.advance_untouched) the tasks are read again by a second statement. It reads the audit
+    tail after the stream's advisory lock. The tasks are kept for `open_tasks`. The statements are
+    built once per set of the actor's scope keys (building and hashing one costs more than SQLite
+    running it)."""
     keys = tuple(actor_keys(actor))
     if session.get_bind().dialect.name != "sqlite":
-        row = lock_of_task(session, task_id)
-        if row is None:
+        found = session.execute(_lock_and_read_postgresql(keys), {"task_id": task_id}).all()
+        if not found:
             return None
-        found = session.execute(_tasks_after_lock(keys), {"instance_id": row.id}).all()
-        _keep(session, row.id, found)
-        return row, [OpenTask(r[0], bool(r.offered)) for r in found]
+        row = found[0][0]
+        core_writes.remember_lock(session, row)
+        rows = [r[1:4] for r in found]  # task, offered, has_jobs
+        if found[0].seen_version != row.version:  # waited for a command on the instance: read afresh
+            rows = session.execute(_tasks_after_lock(keys), {"instance_id": row.id}).all()
+        _keep(session, row.id, rows)
+        return row, [OpenTask(r[0], bool(r[1])) for r in rows]
     found = session.execute(_lock_and_read_sqlite(keys), {"task_id": task_id}).all()
     if not found:
         return None
@@ -148,6 +161,17 @@ def _open_tasks_query(keys: tuple[str, ...], instance_id, *leading):
 @functools.lru_cache(maxsize=256)
 def _tasks_after_lock(keys: tuple[str, ...]):
     return _open_tasks_query(keys, sa.bindparam("instance_id"))
+
+
+@functools.lru_cache(maxsize=256)
+def _lock_and_read_postgresql(keys: tuple[str, ...]):
+    return (
+        _open_tasks_query(keys, ProcessInstance.id, ProcessInstance)
+        .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
+        .where(ProcessInstance.id == _OWNER)
+        .add_columns(core_writes.snapshot_version().label("seen_version"))
+        .with_for_update(of=ProcessInstance)
+    )
 
 
 @functools.lru_cache(maxsize=256)
@@ -222,23 +246,26 @@ def save(session: Session, row: ProcessInstance, running: RunningInstance, now: 
     terminate end event, issue 12 fault 8) are appended to `canceled` with how they ended, for the
     caller to record in the audit trail (history is projected from it)."""
     new = not row.state_json
-    row.state_json = running.serialize()
+    values: dict = {"state_json": running.serialize(), "updated_at": now}
     variables, types = running.typed_variables()
     types = kept_types(stored_types(row.variable_types_json), variables, types)
     previous = row.variables_json
-    row.variables_json = json.dumps(variables, ensure_ascii=False, default=str)
-    if row.variables_json != previous:  # a detail per new or changed value (/history/detail)
+    variables_json = json.dumps(variables, ensure_ascii=False, default=str)
+    if variables_json != previous:  # a detail per new or changed value (/history/detail)
+        values["variables_json"] = variables_json
         before = json.loads(previous) if previous else {}
-        variable_history.record_changes(session, row.id, before, json.loads(row.variables_json), types, now)
-    row.variable_types_json = json.dumps(types, ensure_ascii=False) if types else None
-    row.updated_at = now
+        variable_history.record_changes(session, row.id, before, json.loads(variables_json), types, now)
+    types_json = json.dumps(types, ensure_ascii=False) if types else None
+    if types_json != row.variable_types_json:
+        values["variable_types_json"] = types_json
     if running.completed:
-        row.status = "completed"
-        row.end_element_id = running.end_element_id
-        row.ended_at = row.ended_at or now
-    activity = activity_history.prepare(row, activity_log.drain(running.workflow), now, new=new)
-    if activity and sa.inspect(row).pending:
-        session.flush()  # the activity rows are written at once (Core) and refer to the instance row
+        values.update(status="completed", end_element_id=running.end_element_id, ended_at=row.ended_at or now)
+    activity, activity_seq = activity_history.prepare(row, activity_log.drain(running.workflow), now, new=new)
+    if activity_seq != row.activity_seq:
+        values["activity_seq"] = activity_seq
+    core_writes.update_instance(session, row, values)
+    if sa.inspect(row).pending:
+        session.flush()  # the rows written next (Core) refer to the instance row
     activity_history.write(session, activity)
     created = _sync_tasks(session, row, running, now, canceled)
     known = session.info.setdefault(JOBS_KNOWN, set())
@@ -286,11 +313,13 @@ def _sync_tasks(
     # Candidates are not loaded: deleting a task leaves its candidate rows to ON DELETE CASCADE.
     existing = open_tasks(session, row.id)
     ready = {t.task_id: t for t in running.user_tasks()}
+    ended = []
     for task_id in existing.keys() - ready.keys():
         end = running.ended(task_id)
         if end.canceled and canceled is not None:
             canceled.append((existing[task_id], end))
-        session.delete(existing.pop(task_id))
+        ended.append(existing.pop(task_id))
+    core_writes.delete_tasks(session, ended)
     for task_id in ready.keys() & existing.keys():  # locals (MI counters, task-locals) move while it is open
         context = task_context(ready[task_id])
         if existing[task_id].context_json != context:
@@ -308,6 +337,8 @@ def _sync_tasks(
             name=task.name,
             form_key=task.form_key,
             assignee=task.assignee,
+            owner=None,
+            delegation_state=None,
             organisation=task.candidate_organisation,
             district=row.district,
             priority=task.priority if task.priority is not None else 50,
@@ -320,7 +351,6 @@ def _sync_tasks(
         human.candidates = [
             _candidate("group", g, task, row) for g in dict.fromkeys(task.candidate_groups)
         ] + [_candidate("user", u, task, row) for u in dict.fromkeys(task.candidate_users)]
-        session.add(human)
         created.append(human)
         existing[task_id] = human
         if task.assignee:
@@ -328,6 +358,7 @@ def _sync_tasks(
         for user in task.candidate_users:
             grant(session, row.id, "user", user)
         grant(session, row.id, "org", task.candidate_organisation)
+    core_writes.insert_tasks(session, created)
     return created
 
 
@@ -366,7 +397,7 @@ def called_variables(context_json: str | None) -> dict | None:
 
 def _candidate(kind: str, value: str, task, row: ProcessInstance) -> TaskCandidate:
     key = scope_key(kind, value, organisation=task.candidate_organisation, district=row.district)
-    return TaskCandidate(kind=kind, value=value, scope_key=key)
+    return TaskCandidate(task_id=task.task_id, kind=kind, value=value, scope_key=key)
 
 
 ASYNC = "async"

@@ -1,0 +1,158 @@
+"""The rows a command writes on every save, written with Core statements instead of the unit of work.
+
+A completion's save rewrites the instance row and its task projection (issue 18): through the ORM that
+was `session.add`/`session.delete` and a flush, whose unit-of-work bookkeeping cost more than SQLite
+running the statements. Here the statements go to the database at once, in the command's transaction,
+and the session is left as a flush would have left it:
+
+* the instance row: one UPDATE of the columns that changed, guarded by its `version` (the optimistic
+  check the mapper's `version_id_col` makes): no row updated means a concurrent change, a 409 Conflict;
+  the object's attributes are then set as committed (not dirty: no second UPDATE at the next flush);
+* new tasks: INSERTs of the task rows and their candidate rows; the HumanTask objects (with their
+  candidates) are attached to the session as persistent, as if loaded, so `session.get` finds them and
+  nothing inserts them again;
+* ended tasks: one DELETE (candidates go by ON DELETE CASCADE); their objects are expunged, still
+  readable (the audit records a canceled task's name), and `session.get` no longer finds them.
+
+Lengths are checked as before a flush (store/lengths.py), so an over-long value is still a 400 naming
+the field on both databases.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.orm import Session, aliased, make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
+
+from ...errors import Conflict
+from . import lengths
+from .models import HumanTask, ProcessInstance, TaskCandidate
+
+STALE = "流程实例已被他人修改，请刷新后重试 / The process instance changed meanwhile; reload and retry"
+_INSTANCE = ProcessInstance.__table__
+_TASK = HumanTask.__table__
+_CANDIDATE = TaskCandidate.__table__
+
+
+def update_instance(session: Session, row: ProcessInstance, values: dict[str, Any]) -> None:
+    """Write `values` (attribute name -> value) to the instance row: a pending (new) row through the
+    unit of work, a stored one with one UPDATE checking and advancing its `version` (none when nothing
+    changed).
+
+    Raises:
+        Conflict: the row's version changed since it was read (another transaction wrote it).
+        InvalidInput: a string longer than its column.
+    """
+    values = {key: value for key, value in values.items() if getattr(row, key) != value}
+    lengths.check_rows(ProcessInstance, [values])
+    state = sa.inspect(row)
+    if not state.persistent:
+        for key, value in values.items():
+            setattr(row, key, value)
+        return
+    if not values:
+        return
+    version = row.version
+    params = {**values, "_id": row.id, "_version": version}
+    result = session.connection().execute(_update(tuple(sorted(values))), params)
+    if result.rowcount != 1:
+        raise Conflict(STALE)
+    for key, value in values.items():
+        set_committed_value(row, key, value)
+    set_committed_value(row, "version", version + 1)
+
+
+LOCKED = "locked_instance_versions"
+"""`session.info` key (PostgreSQL): instance id -> (row, version when locked) of the rows this transaction
+locked; see `advance_untouched`."""
+
+
+def remember_lock(session: Session, row: ProcessInstance) -> None:
+    """Note that this transaction holds `row`'s lock (PostgreSQL), for `advance_untouched` at commit."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.info.setdefault(LOCKED, {}).setdefault(row.id, (row, row.version))
+
+
+@event.listens_for(Session, "before_commit")
+def advance_untouched(session: Session) -> None:
+    """Advance the version of every instance this transaction locked and did not write (PostgreSQL).
+
+    The invariant `instances.lock_and_read` relies on: a transaction that held an instance's lock
+    committed a new `version` of it, so a statement that waited for the lock sees that it did (its
+    locked row's version differs from its snapshot's) and reads the tasks again. A command that saved
+    advanced it already; one that only changed tasks under the lock (resolving a delegated task) gets
+    this one UPDATE."""
+    locked = session.info.pop(LOCKED, None)
+    if not locked:
+        return
+    for row, version in locked.values():
+        if row.version != version or row not in session or row in session.deleted or session.is_modified(row):
+            continue  # written (a modified row's flush advances it), or gone
+        result = session.connection().execute(_update(()), {"_id": row.id, "_version": version})
+        if result.rowcount == 1:  # none: the transaction deleted the instance
+            set_committed_value(row, "version", version + 1)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_locks(session: Session, _previous) -> None:
+    session.info.pop(LOCKED, None)
+
+
+@functools.lru_cache(maxsize=64)
+def _update(keys: tuple[str, ...]) -> sa.Update:
+    """The UPDATE of these columns, built once per set of columns (a save changes the same few)."""
+    return (
+        sa.update(_INSTANCE)
+        .where(_INSTANCE.c.id == sa.bindparam("_id"), _INSTANCE.c.version == sa.bindparam("_version"))
+        .values({**{key: sa.bindparam(key) for key in keys}, "version": _INSTANCE.c.version + 1})
+    )
+
+
+def insert_tasks(session: Session, tasks: list[HumanTask]) -> None:
+    """Insert the new task rows and their candidates (the objects carry every column and `candidates`
+    with `task_id` set) and attach the objects to the session as persistent."""
+    if not tasks:
+        return
+    task_rows = [{key: getattr(task, key) for key in _TASK_KEYS} for task in tasks]
+    candidate_rows = [{key: getattr(candidate, key) for key in _CANDIDATE_KEYS}
+                      for task in tasks for candidate in task.candidates]
+    lengths.check_rows(HumanTask, task_rows)
+    lengths.check_rows(TaskCandidate, candidate_rows)
+    connection = session.connection()  # Core on the session's connection: not the ORM's execute path
+    connection.execute(_INSERT_TASK, task_rows)
+    if candidate_rows:
+        connection.execute(_INSERT_CANDIDATE, candidate_rows)
+    for task in tasks:
+        for candidate in task.candidates:
+            make_transient_to_detached(candidate)
+        make_transient_to_detached(task)
+        session.add(task)  # detached -> persistent, its candidates with it (save-update cascade)
+
+
+def delete_tasks(session: Session, tasks: list[HumanTask]) -> None:
+    """Delete these task rows (their candidates by ON DELETE CASCADE) and expunge their objects."""
+    if not tasks:
+        return
+    session.connection().execute(_DELETE, {"ids": [t.id for t in tasks]})
+    for task in tasks:
+        if task in session:
+            session.expunge(task)
+
+
+def snapshot_version():
+    """The instance's `version` as the statement's snapshot sees it (a correlated scalar subquery on
+    another alias of the table): in a `SELECT … FOR UPDATE` that waited for the lock, the locked row is
+    read again at its newest version but this still answers the version before the wait."""
+    seen = aliased(ProcessInstance)
+    return sa.select(seen.version).where(seen.id == ProcessInstance.id).scalar_subquery()
+
+
+_INSERT_TASK = sa.insert(_TASK)
+_INSERT_CANDIDATE = sa.insert(_CANDIDATE)
+_DELETE = sa.delete(_TASK).where(_TASK.c.id.in_(sa.bindparam("ids", expanding=True)))
+_TASK_KEYS = tuple(attr.key for attr in sa.inspect(HumanTask).column_attrs)
+_CANDIDATE_KEYS = tuple(attr.key for attr in sa.inspect(TaskCandidate).column_attrs)
