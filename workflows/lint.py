@@ -488,9 +488,7 @@ class _Linter:
         """Camunda 7 broadcasts a signal to every subscribed instance and accepts signals over
         `POST /signal`; SpiffWorkflow 3.2 reads a signal end event as a none end (the signal is lost) and
         keeps signals inside one instance (SPIFF-NOTES §10.5), and there is no `/signal` here."""
-        owner = node.getparent()
-        if (etree.QName(owner).localname == "startEvent"
-                and owner.getparent().get("triggeredByEvent") == "true"):
+        if _starts_event_subprocess(node):
             return  # an event sub-process started by a signal: refused as such (event_subprocess)
         self.report(node, "不支持信号事件 / signal events are not supported: Camunda 7 broadcasts a signal "
                           "to every instance waiting for it, SpiffWorkflow 3.2 keeps it inside one instance "
@@ -500,9 +498,7 @@ class _Linter:
         """Camunda 7 re-evaluates a conditional event's condition whenever a variable of its scope
         changes and goes on once it holds; SpiffWorkflow 3.2 never re-evaluates a waiting conditional
         event (SPIFF-NOTES §3.1) and evaluates its condition untranslated (report-owner finding 7)."""
-        owner = node.getparent()
-        if (etree.QName(owner).localname == "startEvent"
-                and owner.getparent().get("triggeredByEvent") == "true"):
+        if _starts_event_subprocess(node):
             return  # an event sub-process started by a condition: refused as such (event_subprocess)
         self.report(node, "不支持条件事件 / conditional events are not supported: Camunda 7 waits until "
                           "the condition holds, re-evaluating it whenever a variable changes, and "
@@ -620,3 +616,10 @@ def _owner_id(node: etree._Element) -> str | None:
             return current.get("id")
         current = current.getparent()
     return None
+
+
+def _starts_event_subprocess(definition: etree._Element) -> bool:
+    """Whether the event definition `definition` belongs to the start event of an event sub-process."""
+    owner = definition.getparent()
+    return (etree.QName(owner).localname == "startEvent"
+            and owner.getparent().get("triggeredByEvent") == "true")
