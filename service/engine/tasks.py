@@ -380,12 +380,15 @@ def resolve_task(
 
 
 def complete_task(
-    ctx: Context, *, task_id: str, actor: Actor, data: dict[str, Any], form: bool = False
-) -> dict[str, Any]:
+    ctx: Context, *, task_id: str, actor: Actor, data: dict[str, Any], form: bool = False,
+    with_variables: bool = False,
+) -> TypedVariables | None:
     """Validate the form, complete the task and run the process to its next wait state, atomically.
 
     `form`: the data is a submitted form (the task page, Camunda's `submit-form`): each field is also
-    kept as a `formField` historic detail, as Camunda's FormService records it.
+    kept as a `formField` historic detail, as Camunda's FormService records it. `with_variables`
+    (Camunda's `withVariablesInReturn`): return the instance's variables after the completion as the
+    actor may read them (filtered and masked as any read, which costs reads of its own); else None.
 
     Raises:
         NotFound: the task does not exist or the actor may not see it.
@@ -434,10 +437,13 @@ def complete_task(
             element_id=task.element_id,
             detail={"form": task.form_key, "data": masked(clean)},
         )
-        values, types = running.typed_variables()
-        values = hooks.filter_variables(ctx.extensions, session, row.id, actor, values)  # as any read
+        returned = None
+        if with_variables:
+            values, types = running.typed_variables()
+            values = hooks.filter_variables(ctx.extensions, session, row.id, actor, values)  # as any read
+            returned = TypedVariables(values, types)
         uow.commit()
-        return TypedVariables(values, types)
+        return returned
 
 
 def _locked_if_listening(ctx: Context, session, task: HumanTask) -> ProcessInstance | None:

@@ -248,9 +248,11 @@ def _complete(task_id: str, form: bool = False):
     if unsupported:
         raise BadRequest(f"不支持的参数 / Unsupported option(s): {', '.join(unsupported)}")
     data = from_typed_map(body.get("variables"))
+    returned = body.get("withVariablesInReturn") is True
     with open_task(task_id):
-        variables = tasks.complete_task(context(), task_id=task_id, actor=actor(), data=data, form=form)
-    if body.get("withVariablesInReturn") is True:
+        variables = tasks.complete_task(context(), task_id=task_id, actor=actor(), data=data, form=form,
+                                        with_variables=returned)
+    if variables is not None:
         return jsonify(to_typed_map(variables))
     return "", 204
 
