@@ -27,6 +27,15 @@ def _client(base: str, login: str, lang: str = "zh") -> Client:
     return client
 
 
+def _lead_and_consortia(base: str, status: str) -> tuple[Client, list[dict]]:
+    """lead1's client (signed in, with Basic auth for /api) and its unit's consortia in `status` (some)."""
+    lead = _client(base, "lead1")
+    lead.auth = ("lead1", "demo1234")
+    found = [c for c in lead.get("/api/consortia").json() if c["status"] == status]
+    assert found
+    return lead, found
+
+
 def test_the_english_inbox_names_its_steps_in_english(demo):  # noqa: F811
     base, _ = demo
     html = _client(base, "city1", "en").get("/?view=all").text
@@ -50,10 +59,7 @@ def test_the_case_file_speaks_one_language(demo):  # noqa: F811
 
 def test_a_refusal_names_states_and_groups_in_words(demo):  # noqa: F811
     base, _ = demo
-    lead = _client(base, "lead1")
-    lead.auth = ("lead1", "demo1234")
-    draft = [c for c in lead.get("/api/consortia").json() if c["status"] == "draft"]
-    assert draft
+    lead, draft = _lead_and_consortia(base, "draft")
     refused = lead.post(f"/api/consortia/{draft[0]['id']}/member-changes", json=REASON)
     assert refused.status_code == 409
     message = refused.json()["message"]
@@ -66,10 +72,7 @@ def test_a_refusal_names_states_and_groups_in_words(demo):  # noqa: F811
 
 def test_member_change_rows_name_their_consortium(demo):  # noqa: F811
     base, _ = demo
-    lead = _client(base, "lead1")
-    lead.auth = ("lead1", "demo1234")
-    filed = [c for c in lead.get("/api/consortia").json() if c["status"] == "filed"]
-    assert filed
+    lead, filed = _lead_and_consortia(base, "filed")
     started = lead.post(f"/api/consortia/{filed[0]['id']}/member-changes", json=REASON)
     assert started.status_code == 201, started.text
     number = started.json()["businessKey"]
