@@ -408,9 +408,25 @@ def _field(rule: FieldRule) -> fields.Field:
 
 def build_schema(rules: list[FieldRule], *, name: str = "DrawnForm") -> CamundaFormSchema:
     """A schema instance validating the fields of `rules`; load() raises marshmallow's ValidationError
-    with every field error, other keys pass through."""
-    schema_cls = CamundaFormSchema.from_dict({r.key: _field(r) for r in rules}, name=name)
-    return schema_cls()
+    with every field error, other keys pass through. The schema class is built once per distinct set of
+    rules (`_schema_class`: building one cost more than the rest of a form's validation, issue 18)."""
+    return _schema_class(rules, name)()
+
+
+_SCHEMAS: dict[tuple[str, str], type[CamundaFormSchema]] = {}
+_SCHEMAS_KEPT = 512
+
+
+def _schema_class(rules: list[FieldRule], name: str) -> type[CamundaFormSchema]:
+    """The schema class of `rules`, kept under their repr (rules hold lists and dicts: unhashable;
+    their repr is every field's value); at most `_SCHEMAS_KEPT` kept (all dropped beyond: bounded)."""
+    key = (repr(rules), name)
+    schema_cls = _SCHEMAS.get(key)
+    if schema_cls is None:
+        if len(_SCHEMAS) >= _SCHEMAS_KEPT:
+            _SCHEMAS.clear()
+        schema_cls = _SCHEMAS[key] = CamundaFormSchema.from_dict({r.key: _field(r) for r in rules}, name=name)
+    return schema_cls
 
 
 READ_ONLY = m.Msg("只读字段不可修改", "This field is read-only")

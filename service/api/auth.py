@@ -82,7 +82,11 @@ def throttled_json(refusal: Refusal) -> Response:
 def basic_actor() -> Actor | None:
     """The authenticated actor of this request, or None; cached on `g` (Argon2 is slow on purpose).
 
-    A throttled account or address answers 429 at once (raised as an HTTPException carrying the response).
+    Credentials verified within the credential cache's window (api/credentials.py) are taken without
+    asking the sign-in throttle: they are no guess, nothing is hashed, and the throttle's two counter
+    reads were the dearest part of an API call (issue 18). Any other password is an attempt: a throttled
+    account or address answers 429 at once, right password or not (raised as an HTTPException carrying
+    the response).
     """
     if "actor" in g:
         return g.actor
@@ -90,11 +94,11 @@ def basic_actor() -> Actor | None:
     actor = None
     g.actor = None
     if auth is not None and auth.type == "basic" and auth.username and auth.password is not None:
-        refusal = login_refusal(auth.username, "basic")
-        if refusal is not None:
-            abort(throttled_json(refusal))
         actor = _credentials().get(auth.username, auth.password)
         if actor is None:
+            refusal = login_refusal(auth.username, "basic")
+            if refusal is not None:
+                abort(throttled_json(refusal))
             actor = identities.authenticate(context(), user_id=auth.username, password=auth.password)
             if actor is not None:
                 _credentials().put(auth.username, auth.password, actor)

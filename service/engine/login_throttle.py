@@ -8,6 +8,8 @@ password (`/signin`, `/login`, HTTP Basic):
   attempt is refused without hashing anything (429 with Retry-After), even if the password is right,
   so guessing gains nothing while throttled;
 - after a wrong password, `failed` counts one hit on both; a successful sign-in counts nothing;
+- HTTP Basic credentials verified moments ago (api/credentials.py keeps them for 30 s) are no
+  attempt: they are taken without asking (api/auth.py `basic_actor`);
 - the first refusal of each window is written to the audit trail as `auth.throttled` (stream "global"),
   so a flood of refusals cannot flood the trail.
 

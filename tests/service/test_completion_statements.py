@@ -18,13 +18,14 @@ from service.engine import history, identities, instances, tasks
 from service.engine.deployments import deploy
 from service.engine.store.models import AuditEvent, HumanTask
 
-CEILING = {"sqlite": 9, "postgresql": 10}
+CEILING = {"sqlite": 7, "postgresql": 7}
 """Statements per W1 completion. SQLite: its `BEGIN IMMEDIATE`, one read (the instance, its open tasks,
-whether it has jobs, its audit tail), the activity rows (1 upsert), the task rows (3: delete, insert,
-its candidate), the instance row (1), the variable the form wrote (1 INSERT into historic_detail, for
-`/history/detail`) when the form changed one, the audit events (1 INSERT). PostgreSQL: no BEGIN
-statement, the row lock and the read in one statement (two when it waited for another command on the
-instance), and the audit stream's advisory lock and tail two more, before its INSERT."""
+whether it has jobs, its audit tail), the activity rows (1 upsert), the task rows (1: the ended task's
+row rewritten into the next one's, its candidate rows kept), the instance row (1), the variable the form
+wrote (1 INSERT into historic_detail, for `/history/detail`) when the form changed one, the audit events
+(1 INSERT). PostgreSQL: no BEGIN statement, the row lock and the read in one statement (two when it
+waited for another command on the instance), and the audit stream's advisory lock with its tail one
+more (`consortium_audit_tail`), before its INSERT."""
 
 
 def _open_task(ctx, instance_id: str) -> str | None:

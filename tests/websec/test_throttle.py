@@ -95,6 +95,19 @@ def test_http_basic_throttles_with_json(app):
     assert event["edge"] == "basic" and event["user"] == "owner"
 
 
+def test_a_client_whose_password_was_verified_moments_ago_works_on_while_others_guess(app):
+    """Credentials verified within the credential cache's window are no guess: taken without the
+    throttle's reads (issue 18), so a guesser cannot lock out a working integration either."""
+    worker = app.client("owner")
+    assert worker.rest("GET", "/task/count").status_code == 200
+    guesser = app.client("owner", password="wrong-password")
+    for _ in range(ACCOUNT):
+        assert guesser.rest("GET", "/task/count").status_code == 401
+    assert guesser.rest("GET", "/task/count").status_code == 429
+    assert worker.rest("GET", "/task/count").status_code == 200
+    assert app.client("owner", password="another-guess").rest("GET", "/task/count").status_code == 429
+
+
 def test_the_address_is_throttled_across_accounts_and_edges(app):
     browser = app.client(None)
     for login in ("member1", "member2", "member3"):

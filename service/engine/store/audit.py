@@ -11,8 +11,9 @@ stream removed, or a row edited and every later hash recomputed — the signed c
 
 `record` costs no statement per event: the tail (hash, seq) of each stream is read once per
 transaction and then kept in `session.info`. On PostgreSQL that first read takes a transaction-scoped
-advisory lock on the stream, so two transactions that append to one stream (the "global" stream, or a
-comment beside a completion) queue instead of forking it; SQLite writers are serialized already.
+advisory lock on the stream (in the same round trip: `_read_tail`), so two transactions that append to
+one stream (the "global" stream, or a comment beside a completion) queue instead of forking it; SQLite
+writers are serialized already.
 """
 
 from __future__ import annotations
@@ -89,16 +90,24 @@ NEXT_ID = "audit_next_id"
 
 
 def _read_tail(session: Session, stream: str) -> tuple[str, int]:
-    """The last (hash, seq) of `stream`, (GENESIS, 0) when empty; locks the stream on PostgreSQL."""
+    """The last (hash, seq) of `stream`, (GENESIS, 0) when empty; locks the stream on PostgreSQL, where
+    one call of `consortium_audit_tail` (migration 0016_h18audit_tail) takes the advisory lock and then
+    reads the tail in a snapshot taken after the lock was granted."""
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(sa.select(sa.func.pg_advisory_xact_lock(stream_lock_key(stream))))
-    row = session.execute(
-        sa.select(AuditEvent.hash, AuditEvent.seq)
-        .where(AuditEvent.stream == stream)
-        .order_by(AuditEvent.seq.desc())
-        .limit(1)
-    ).first()
-    return (row.hash, row.seq) if row else (GENESIS, 0)
+        row = session.execute(_TAIL_AFTER_LOCK, {"stream": stream, "key": stream_lock_key(stream)}).first()
+    else:
+        row = session.execute(
+            sa.select(AuditEvent.hash, AuditEvent.seq)
+            .where(AuditEvent.stream == stream)
+            .order_by(AuditEvent.seq.desc())
+            .limit(1)
+        ).first()
+    return (row[0], row[1]) if row else (GENESIS, 0)
+
+
+_TAIL_AFTER_LOCK = sa.text(
+    "SELECT tail_hash, tail_seq FROM consortium_audit_tail(CAST(:stream AS varchar), CAST(:key AS bigint))"
+)
 
 
 def stream_lock_key(stream: str) -> int:

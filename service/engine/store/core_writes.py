@@ -12,7 +12,10 @@ and the session is left as a flush would have left it:
   candidates) are attached to the session as persistent, as if loaded, so `session.get` finds them and
   nothing inserts them again;
 * ended tasks: one DELETE (candidates go by ON DELETE CASCADE); their objects are expunged, still
-  readable (the audit records a canceled task's name), and `session.get` no longer finds them.
+  readable (the audit records a canceled task's name), and `session.get` no longer finds them;
+* a task ending while another opens (a sequential step, the common case): the ended row is rewritten
+  into the new task with one UPDATE, its candidate rows following the id (ON UPDATE CASCADE) and kept
+  when the two candidate sets are the same (`candidate_keys`), instead of a DELETE and two INSERTs.
 
 Lengths are checked as before a flush (store/lengths.py), so an over-long value is still a 400 naming
 the field on both databases.
@@ -21,6 +24,7 @@ the field on both databases.
 from __future__ import annotations
 
 import functools
+import json
 from typing import Any
 
 import sqlalchemy as sa
@@ -126,11 +130,53 @@ def insert_tasks(session: Session, tasks: list[HumanTask]) -> None:
     connection.execute(_INSERT_TASK, task_rows)
     if candidate_rows:
         connection.execute(_INSERT_CANDIDATE, candidate_rows)
+    _attach(session, tasks)
+
+
+def _attach(session: Session, tasks: list[HumanTask]) -> None:
+    """Attach task objects whose rows were just written (with their candidates) as persistent."""
     for task in tasks:
         for candidate in task.candidates:
             make_transient_to_detached(candidate)
         make_transient_to_detached(task)
         session.add(task)  # detached -> persistent, its candidates with it (save-update cascade)
+
+
+def candidate_keys(candidates: list[TaskCandidate]) -> str:
+    """The candidate set in one canonical string (`HumanTask.candidate_keys`): equal for equal sets."""
+    return json.dumps(sorted([c.kind, c.value, c.scope_key or ""] for c in candidates), ensure_ascii=False)
+
+
+def replace_tasks(session: Session, pairs: list[tuple[HumanTask, HumanTask]]) -> None:
+    """Rewrite each (ended, new) pair's ended task row into the new task: one UPDATE of every column,
+    the id included (the candidate rows follow by ON UPDATE CASCADE); the candidate rows are rewritten
+    only where the sets differ. The ended objects are expunged, the new ones attached as persistent.
+
+    Raises:
+        Conflict: an ended task's row is gone (only another transaction could have deleted it).
+        InvalidInput: a string longer than its column.
+    """
+    if not pairs:
+        return
+    task_rows = [{"_old": ended.id, **{f"new_{key}": getattr(task, key) for key in _TASK_KEYS}}
+                 for ended, task in pairs]
+    lengths.check_rows(HumanTask, [{key: getattr(task, key) for key in _TASK_KEYS} for _, task in pairs])
+    changed = [task for ended, task in pairs if ended.candidate_keys != task.candidate_keys]
+    candidate_rows = [{key: getattr(candidate, key) for key in _CANDIDATE_KEYS}
+                      for task in changed for candidate in task.candidates]
+    lengths.check_rows(TaskCandidate, candidate_rows)
+    connection = session.connection()
+    result = connection.execute(_REPLACE, task_rows)
+    if result.rowcount not in (-1, len(pairs)):
+        raise Conflict(STALE)
+    if changed:
+        connection.execute(_DELETE_CANDIDATES, {"ids": [task.id for task in changed]})
+    if candidate_rows:
+        connection.execute(_INSERT_CANDIDATE, candidate_rows)
+    for ended, _ in pairs:
+        if ended in session:
+            session.expunge(ended)
+    _attach(session, [task for _, task in pairs])
 
 
 def delete_tasks(session: Session, tasks: list[HumanTask]) -> None:
@@ -154,5 +200,9 @@ def snapshot_version():
 _INSERT_TASK = sa.insert(_TASK)
 _INSERT_CANDIDATE = sa.insert(_CANDIDATE)
 _DELETE = sa.delete(_TASK).where(_TASK.c.id.in_(sa.bindparam("ids", expanding=True)))
+_DELETE_CANDIDATES = sa.delete(_CANDIDATE).where(
+    _CANDIDATE.c.task_id.in_(sa.bindparam("ids", expanding=True)))
 _TASK_KEYS = tuple(attr.key for attr in sa.inspect(HumanTask).column_attrs)
+_REPLACE = (sa.update(_TASK).where(_TASK.c.id == sa.bindparam("_old"))
+            .values({_TASK.c[key]: sa.bindparam(f"new_{key}") for key in _TASK_KEYS}))
 _CANDIDATE_KEYS = tuple(attr.key for attr in sa.inspect(TaskCandidate).column_attrs)

@@ -6,9 +6,10 @@ IMMEDIATE when they write, so two commands on one instance queue up instead of f
 in-process lock (`writer_lock`) taken before `BEGIN IMMEDIATE` and released when the connection goes
 back to the pool (after COMMIT or ROLLBACK): a waiting thread wakes the moment the writer before it
 ends, instead of SQLite's busy handler polling with sleeps of up to 100 ms (issue 18, item 3: that
-back-off was the 2-second tail of a click under 8 clients). Across processes only the busy timeout
-remains, so an installation on SQLite runs one web process (gunicorn.conf.py, README "Running several
-processes").
+back-off was the 2-second tail of a click under 8 clients), and in the order the writers came
+(store/fair_lock.py: a plain lock let some writers wait out many others' turns). Across processes only
+the busy timeout remains, so an installation on SQLite runs one web process (gunicorn.conf.py, README
+"Running several processes").
 
 PostgreSQL: plain READ COMMITTED plus `SELECT ... FOR UPDATE` on the instance row (see
 store/instances.py); a connection pool of `pool_size` connections per process (gunicorn.conf.py sets
@@ -27,6 +28,8 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from .fair_lock import FairLock
+
 WRITE = {"consortium_write": True}
 BUSY_TIMEOUT_SECONDS = 30.0
 DEFAULT_POOL_SIZE = 10  # `consortium serve` (a thread per request, no fixed number); gunicorn sets its own
@@ -35,7 +38,7 @@ PREPARED_MAX = 256  # statements prepared per connection, least recently used dr
 IDLE_PING_SECONDS = 10.0  # a PostgreSQL connection idle longer is pinged before use
 _HELD = "consortium_writer_lock"
 _RETURNED_AT = "consortium_returned_at"
-_WRITER_LOCKS: dict[str, threading.Lock] = {}
+_WRITER_LOCKS: dict[str, FairLock] = {}
 _WRITER_LOCKS_GUARD = threading.Lock()
 
 
@@ -91,15 +94,15 @@ def _ping_when_idle(engine: Engine) -> None:
             raise sa.exc.DisconnectionError(f"idle connection failed its ping: {error}") from error
 
 
-def writer_lock(url: str) -> threading.Lock:
+def writer_lock(url: str) -> FairLock:
     """The in-process lock every SQLite write transaction on the database file of `url` holds (one per
     file, shared by every engine of this process on it; `:memory:` databases get one per call)."""
     path = sa.engine.make_url(url).database or ":memory:"
     if path == ":memory:":
-        return threading.Lock()
+        return FairLock()
     key = str(Path(path).resolve())
     with _WRITER_LOCKS_GUARD:
-        return _WRITER_LOCKS.setdefault(key, threading.Lock())
+        return _WRITER_LOCKS.setdefault(key, FairLock())
 
 
 def _sqlite_engine(url: str, echo: bool) -> Engine:

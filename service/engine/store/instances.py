@@ -319,7 +319,6 @@ def _sync_tasks(
         if end.canceled and canceled is not None:
             canceled.append((existing[task_id], end))
         ended.append(existing.pop(task_id))
-    core_writes.delete_tasks(session, ended)
     for task_id in ready.keys() & existing.keys():  # locals (MI counters, task-locals) move while it is open
         context = task_context(ready[task_id])
         if existing[task_id].context_json != context:
@@ -351,6 +350,7 @@ def _sync_tasks(
         human.candidates = [
             _candidate("group", g, task, row) for g in dict.fromkeys(task.candidate_groups)
         ] + [_candidate("user", u, task, row) for u in dict.fromkeys(task.candidate_users)]
+        human.candidate_keys = core_writes.candidate_keys(human.candidates)
         created.append(human)
         existing[task_id] = human
         if task.assignee:
@@ -358,7 +358,10 @@ def _sync_tasks(
         for user in task.candidate_users:
             grant(session, row.id, "user", user)
         grant(session, row.id, "org", task.candidate_organisation)
-    core_writes.insert_tasks(session, created)
+    recycled = min(len(ended), len(created))  # an ended row becomes a new task's (core_writes.replace_tasks)
+    core_writes.replace_tasks(session, list(zip(ended[:recycled], created[:recycled], strict=True)))
+    core_writes.delete_tasks(session, ended[recycled:])
+    core_writes.insert_tasks(session, created[recycled:])
     return created
 
 

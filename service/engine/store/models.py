@@ -139,6 +139,9 @@ class HumanTask(Base):
     # The element's declared `camunda:properties` (Modeler's "Extension properties"), resolved when the
     # task appeared: what a domain reads to know what a step is, instead of its element id (issue 19).
     properties_json: Mapped[str] = mapped_column(sa.Text, default="{}", server_default="{}")
+    # The candidate rows in one canonical string (store/core_writes.py `candidate_keys`): a save that
+    # rewrites an ended task's row into a new task keeps the rows when the sets match (issue 18).
+    candidate_keys: Mapped[str | None] = mapped_column(sa.Text)
     candidates: Mapped[list[TaskCandidate]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", passive_deletes=True
     )
@@ -159,7 +162,9 @@ class TaskCandidate(Base):
         sa.Index("ix_task_candidate_lookup", "kind", "value"),
         sa.Index("ix_task_candidate_scope", "scope_key", "task_id"),
     )
-    task_id: Mapped[str] = mapped_column(sa.ForeignKey("human_task.id", ondelete="CASCADE"), primary_key=True)
+    task_id: Mapped[str] = mapped_column(
+        sa.ForeignKey("human_task.id", ondelete="CASCADE", onupdate="CASCADE"), primary_key=True
+    )
     kind: Mapped[str] = mapped_column(sa.String(10), primary_key=True)  # group | user
     value: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
     scope_key: Mapped[str] = mapped_column(sa.String(120), default="")
