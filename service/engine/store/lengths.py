@@ -7,6 +7,8 @@ InvalidInput naming the field (issue 11, fault 11), and no edge sees a storage e
 
 from __future__ import annotations
 
+import functools
+
 import sqlalchemy as sa
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
@@ -17,25 +19,32 @@ from ...errors import InvalidInput
 @event.listens_for(Session, "before_flush")
 def _check_lengths(session: Session, _context, _instances) -> None:
     for obj in list(session.new) + list(session.dirty):
-        mapper = inspect(obj).mapper
-        for attr in mapper.column_attrs:
-            _check(attr.key, attr.columns[0], getattr(obj, attr.key, None))
+        for key, limit in _limits(type(obj)):
+            _check(key, limit, getattr(obj, key, None))
 
 
 def check_rows(model: type, rows: list[dict]) -> None:
     """The same check for rows written with a Core (bulk) statement, which the flush never sees:
     `rows` are dicts by attribute name of `model`'s columns. Raises InvalidInput naming the field."""
-    attrs = inspect(model).column_attrs
+    limits = _limits(model)
     for row in rows:
-        for attr in attrs:
-            if attr.key in row:
-                _check(attr.key, attr.columns[0], row[attr.key])
+        for key, limit in limits:
+            if key in row:
+                _check(key, limit, row[key])
 
 
-def _check(key: str, column: sa.Column, value: object) -> None:
-    limit = getattr(column.type, "length", None)
-    if not isinstance(column.type, sa.String) or not limit:
-        return
+@functools.cache  # one entry per mapped class: bounded by the schema
+def _limits(model: type) -> tuple[tuple[str, int], ...]:
+    """(attribute name, length) of `model`'s String columns with a length: the only ones checked."""
+    found = []
+    for attr in inspect(model).column_attrs:
+        column_type = attr.columns[0].type
+        if isinstance(column_type, sa.String) and getattr(column_type, "length", None):
+            found.append((attr.key, column_type.length))
+    return tuple(found)
+
+
+def _check(key: str, limit: int, value: object) -> None:
     if isinstance(value, str) and len(value) > limit:
         raise InvalidInput(
             f"{key} 最长 {limit} 个字符 / {key}: at most {limit} characters",
