@@ -25,6 +25,7 @@ from . import messages as m
 from .base import FormSchema
 from .checks import normalize_code, resident_id_problem, uscc_problem
 from .confirm_membership import PHONE_PATTERN
+from .fields import StrictBoolean
 
 INPUT_TYPES = {
     "textfield": "string",
@@ -399,7 +400,7 @@ def _field(rule: FieldRule) -> fields.Field:
     if rule.kind == "number":
         return fields.Float(allow_nan=False, **options)
     if rule.kind == "boolean":  # Camunda's boolean form type: a Boolean or the text "true"/"false"
-        return fields.Boolean(truthy={True, "true"}, falsy={False, "false"}, **options)
+        return StrictBoolean(**options)
     if rule.kind == "options":
         inner = fields.Raw(validate=validate.OneOf(rule.options)) if rule.options else fields.Raw()
         return fields.List(inner, **options)

@@ -7,7 +7,7 @@ from typing import Any
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from .base import FormSchema, RequiredWhen, is_blank, label
-from .fields import Choice, IdentifierText, Text
+from .fields import Choice, IdentifierText, StrictBoolean, Text
 from .messages import Msg
 
 DECISIONS: dict[str, tuple[str, str]] = {
@@ -77,7 +77,7 @@ class ConfirmMembershipForm(FormSchema):
         ),
     )
 
-    integrity_commitment = fields.Boolean(
+    integrity_commitment = StrictBoolean(
         allow_none=True, metadata=label("诚信承诺", "Integrity commitment", MEMBER_COMMITMENT)
     )
     commitment_signer = Text(max_length=50, metadata=label("承诺人", "Signed by", "确认参加时必填"))

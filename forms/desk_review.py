@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from marshmallow import fields
-
 from .base import FormSchema, label
-from .fields import Text
+from .fields import StrictBoolean, Text
 
 
 class DeskReviewForm(FormSchema):
@@ -14,4 +12,4 @@ class DeskReviewForm(FormSchema):
     title_en = "Desk review"
 
     opinion = Text(required=True, max_length=10000, metadata=label("审查意见", "Opinion"))
-    recommend = fields.Boolean(required=True, metadata=label("是否推荐", "Recommend"))
+    recommend = StrictBoolean(required=True, metadata=label("是否推荐", "Recommend"))

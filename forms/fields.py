@@ -125,9 +125,28 @@ class HexDigest(Text):
         return super()._deserialize(value, attr, data, **kwargs).lower()
 
 
+NOT_A_BOOLEAN = m.Msg("须为布尔值 true 或 false", "Must be a boolean, true or false.")
+
+
+class StrictBoolean(fields.Boolean):
+    """A Boolean, or the text "true"/"false" as Camunda's generated-form boolean type takes it; nothing
+    else (report-a finding 6). marshmallow's `fields.Boolean` takes "yes", "on", "1", 1 … and even with
+    `truthy={True, "true"}` it takes 1 and 1.0, which hash and compare equal to True: every form (built
+    in or drawn) reads a tick box through this field, so /engine-rest, submit-form and the pages agree."""
+
+    default_error_messages = {"invalid": NOT_A_BOOLEAN}
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value in ("true", "false"):
+            return value == "true"
+        raise self.make_error("invalid")
+
+
 def confirmation(**kwargs: Any) -> fields.Boolean:
     """A tick box that must be ticked (integrity commitment, signed score sheet)."""
-    return fields.Boolean(required=True, validate=validate.Equal(True, error=m.MUST_BE_TRUE), **kwargs)
+    return StrictBoolean(required=True, validate=validate.Equal(True, error=m.MUST_BE_TRUE), **kwargs)
 
 
 class FileRefSchema(FormSchema):

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from marshmallow import fields
-
 from .base import FormSchema, RequiredWhen, label
-from .fields import Choice, Text
+from .fields import Choice, StrictBoolean, Text
 from .messages import Msg
 
 OBJECTION_DECISIONS: dict[str, tuple[str, str]] = {
@@ -26,7 +24,7 @@ class HandleObjectionForm(FormSchema):
         metadata=label("调查核实情况", "Finding", "说明调查核实的过程和结论"),
     )
     # 七（四）: materials found false are a 失信行为, entered in the research credit record automatically.
-    false_materials = fields.Boolean(
+    false_materials = StrictBoolean(
         load_default=False,
         metadata=label("查实申报材料弄虚作假", "Materials found false", "勾选后牵头单位自动列入科研信用档案"),
     )

@@ -4,10 +4,8 @@ enterprise (链主企业, guideline 四（一）1: encouraged to lead)."""
 
 from __future__ import annotations
 
-from marshmallow import fields
-
 from .base import FormSchema, label
-from .fields import Choice, Text
+from .fields import Choice, StrictBoolean, Text
 from .vocabulary import INDUSTRY_CHOICES
 
 
@@ -32,7 +30,7 @@ class InitiateConsortiumForm(FormSchema):
             "choices_from": "sub_tracks",
         },
     )
-    chain_leader = fields.Boolean(
+    chain_leader = StrictBoolean(
         load_default=False,
         metadata=label("牵头单位为重点产业链链主企业", "The lead unit is a chain-leader enterprise"),
     )

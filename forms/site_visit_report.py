@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from .base import FormSchema, label
-from .fields import IsoDate, Text
+from .fields import IsoDate, StrictBoolean, Text
 from .messages import Msg
 
 
@@ -23,4 +23,4 @@ class SiteVisitReportForm(FormSchema):
         metadata=label("参加人员", "Participants"),
     )
     findings = Text(required=True, max_length=20000, metadata=label("考察情况", "Findings"))
-    passed = fields.Boolean(required=True, metadata=label("是否通过", "Passed"))
+    passed = StrictBoolean(required=True, metadata=label("是否通过", "Passed"))

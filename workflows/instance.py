@@ -169,6 +169,32 @@ class Instance:
             self._advance(handlers, StepBudget())
             return self._fingerprint() != before
 
+    def fire_timer_now(self, task_id: str, handlers: Handlers, now: datetime) -> bool:
+        """Fire the timer task `task_id` waits on at `now`, its due moment come or not, and advance
+        (Camunda's `executeJob` on a timer job: the job runs now, so what follows is dated now: a task's
+        creation, a deadline counted from it, the next timer). The stored due moment becomes `now`; a
+        cycle's following occurrences are then counted from now, as Camunda recomputes a repeating
+        timer's next due date when its job runs. True if anything moved.
+
+        Raises:
+            TaskNotReady: no such task, or it waits on no timer (the job is stale).
+        """
+        with engine_clock(now):
+            task = self._task(task_id)
+            value = task.internal_data.get("event_value")
+            if task.state != TaskState.WAITING or value is None:
+                raise TaskNotReady(task_id, "not waiting on a timer")
+            moment = now.astimezone(UTC)
+            if isinstance(value, dict):  # a cycle {cycles, next, duration}: this occurrence is now
+                if datetime.fromisoformat(value["next"]) > moment:
+                    task.internal_data["event_value"] = {**value, "next": moment.isoformat()}
+            elif datetime.fromtimestamp(parse_date(value).timestamp(), tz=UTC) > moment:  # one-shot
+                task.internal_data["event_value"] = moment.isoformat()
+            before = self._fingerprint()
+            self._spiff(self.workflow.refresh_timers)
+            self._advance(handlers, StepBudget())
+            return self._fingerprint() != before
+
     def run_async(self, task_id: str, handlers: Handlers, now: datetime) -> None:
         """Run the step parked at an asynchronous continuation (`workflows.asynchronous`), then advance:
         what the job executor does in Camunda. Its errors are the job's (retried, then an incident).

@@ -123,9 +123,13 @@ def filing_document(ctx: Context, *, application_no: str, actor: Actor) -> Filin
     with ctx.unit_of_work(write=False) as uow:
         session = uow.session
         record = consortia.find_by_application(session, application_no)
+        missing = NotFound(f"申请不存在 / Application {application_no} does not exist")
         if record is None:
-            raise NotFound(f"申请不存在 / Application {application_no} does not exist")
-        consortia.get_visible(session, record.id, actor)
+            raise missing
+        try:  # not seen = not there, never naming the consortium's id (report-a finding 11)
+            consortia.get_visible(session, record.id, actor)
+        except NotFound:
+            raise missing from None
         filing = session.scalars(
             sa.select(Filing).where(Filing.consortium_id == record.id).order_by(Filing.id.desc())
         ).first()

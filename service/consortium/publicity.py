@@ -120,11 +120,12 @@ def _refuse_duplicate(session, notice_id: int, contact: str, reason: str) -> Non
     """Conflict when this publicity already has an objection with the same contact and the same reason
     (report finding 9): one objection is handled once; a resubmission would only add a handling task.
     The earlier receipt number is not repeated (receipts are shown only to the session that lodged them)."""
-    earlier = session.scalars(
-        sa.select(Objection).where(
-            Objection.notice_id == notice_id, Objection.contact == contact, Objection.reason == reason
-        ).limit(1)
-    ).first()
+    same_reason = session.scalars(
+        sa.select(Objection).where(Objection.notice_id == notice_id, Objection.reason == reason)
+        .order_by(Objection.received_at)
+    )
+    key = contact_key(contact)  # +86 138…, 0086 138…, 138-0000-0001 are one phone (report-a finding 12)
+    earlier = next((o for o in same_reason if contact_key(o.contact) == key), None)
     if earlier is not None:
         received = local_minutes(earlier.received_at)
         raise Conflict(
@@ -133,6 +134,12 @@ def _refuse_duplicate(session, notice_id: int, contact: str, reason: str) -> Non
             f"An identical objection from this contact was received at {received} for this publicity; it "
             "will be handled once. To add something, state the new grounds in the reason"
         )
+
+
+def contact_key(contact: str) -> str:
+    """What the duplicate rule compares: a phone number in one spelling (`objection_input.phone_number`;
+    objections stored before it kept `+86…` as typed), an e-mail address in lower case."""
+    return objection_input.phone_number(contact) or contact.strip().lower()
 
 
 def _wake_older_diagram(ctx: Context, session, instance_id: str, receipt_no: str, now) -> None:

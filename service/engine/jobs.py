@@ -62,6 +62,17 @@ def _fire_timer(ctx: Context, session: Session, job: Job, now: datetime) -> None
                  detail={"job": job.id, "due": due.isoformat(), "scheduler": WORKER})
 
 
+def _fire_timer_now(ctx: Context, session: Session, job: Job, now: datetime) -> None:
+    """A timer job run by a person before its due moment (`execute_job`): the timer fires at `now`, so
+    the steps after it are dated now, not at the due moment (report-a finding 7)."""
+    row = session.get(ProcessInstance, job.instance_id)
+    due = job.due_at
+    run_command(ctx, session, row, SYSTEM, lambda r, h, n: r.fire_timer_now(job.task_id, h, n), now)
+    audit.record(session, actor=SYSTEM, action="timer.fired", at=now, instance_id=row.id,
+                 element_id=job.element_id,
+                 detail={"job": job.id, "due": due.isoformat(), "executed": True, "scheduler": WORKER})
+
+
 def _continue_async(ctx: Context, session: Session, job: Job, now: datetime) -> None:
     """An asynchronous continuation (camunda:asyncBefore/asyncAfter): run the parked step and what
     follows, as Camunda's job executor does; a failure is this job's (retries, then an incident)."""
@@ -298,9 +309,9 @@ class JobFailed(ProcessFailed):
 
 def execute_job(ctx: Context, *, actor: Actor, job_id: str) -> None:
     """Run job `job_id` now, whatever its due date and retries (Camunda's `ManagementService.executeJob`,
-    `POST /engine-rest/job/{id}/execute`). A timer not yet due fires as if its moment had come: the step
-    runs on the engine clock of one second past the timer's due moment (the one approximation: what
-    that step stamps, e.g. a task's creation time, reads as that moment, not the wall clock). On
+    `POST /engine-rest/job/{id}/execute`). A timer not yet due fires now, as Camunda runs the job now:
+    what follows it (a task's creation time, a deadline counted from it, the next job) is dated on the
+    clock's now, never at the timer's future due moment (report-a finding 7). On
     success the job is gone (its open incident
     with it); on failure retries are counted down, the next attempt backed off and, at 0 retries, an
     incident opened, exactly as when the scheduler fires it (`_record_failure`). Audited as `job.executed`
@@ -332,10 +343,9 @@ def execute_job(ctx: Context, *, actor: Actor, job_id: str) -> None:
                     raise Conflict(
                         f"流程实例已挂起 / Process instance {row.id} is suspended: its jobs do not run"
                     )
-            due = job.due_at if job.due_at.tzinfo else job.due_at.replace(tzinfo=now.tzinfo)
-            # SpiffWorkflow fires a timer only once its moment has strictly passed: one second after it
-            at = max(now, due + timedelta(seconds=1)) if job.kind == "timer" else now
-            ok = _run(ctx, session, job, kind, at)
+            if job.kind == "timer":  # this timer fires now, whatever its due moment
+                kind = JobKind(_fire_timer_now)
+            ok = _run(ctx, session, job, kind, now)
             resolved = [i.id for i in job_store.incidents_of_job(session, job_id)] if ok else []
             for incident in job_store.incidents_of_job(session, job_id) if ok else []:
                 session.delete(incident)

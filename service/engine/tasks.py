@@ -39,6 +39,31 @@ def get_task(ctx: Context, *, task_id: str, actor: Actor) -> HumanTask:
         return tasks.get_visible(uow.session, task_id, actor)
 
 
+def check_actionable(ctx: Context, *, task_id: str, actor: Actor) -> None:
+    """What a command on the task answers before reading its body: NotFound for a task the actor may
+    not see, Conflict for one it was offered but another user claimed meanwhile (`_for_command`)."""
+    with ctx.unit_of_work(write=False) as uow:
+        _for_command(uow.session, task_id, actor)
+
+
+def _for_command(session, task_id: str, actor: Actor, *, candidates: bool = True) -> HumanTask:
+    """The task a command acts on, as `get_visible` reads it; but a task offered to the actor (by user or
+    by group within its scope) that another user holds is a Conflict saying so, not "does not exist"
+    (report-a finding 10): the actor was offered it, as when two clerks claim at once. The holder is
+    not named: a reviewer's identity may be secret (identity policies)."""
+    try:
+        return tasks.get_visible(session, task_id, actor, candidates=candidates)
+    except NotFound:
+        task = session.get(HumanTask, task_id, options=[tasks.WITHOUT_CANDIDATES])
+        held = task is not None and task.assignee not in (None, actor.id)
+        if held and tasks.is_candidate(session, task, actor):
+            raise Conflict(_CLAIMED.format(id=task_id)) from None
+        raise
+
+
+_CLAIMED = "任务已被他人认领 / Task {id} is already claimed by another user"
+
+
 def may_take(ctx: Context, *, task_id: str, actor: Actor) -> bool:
     """Whether `actor` may claim and complete the task (its own, or offered to it or its groups within
     their scope); seeing a task, as city clerks see every task, is not enough. NotFound if unseen."""
@@ -124,16 +149,18 @@ def _seen_variables(task: HumanTask, row: Any, with_item: bool = True
 def claim_task(ctx: Context, *, task_id: str, actor: Actor) -> None:
     """Assign to `actor`; the first claimer wins, so clerks never duplicate work."""
     with ctx.unit_of_work() as uow:
-        task = tasks.get_visible(uow.session, task_id, actor)
+        task = _for_command(uow.session, task_id, actor)
         if task.assignee == actor.id:
             return
+        if task.delegation_state == "PENDING" and task.owner == actor.id:
+            raise _delegated(uow.session, task, "claim")
         if task.assignee is not None:
-            raise Conflict(f"任务已被他人认领 / Task {task_id} is already claimed by another user")
+            raise Conflict(_CLAIMED.format(id=task_id))
         if not tasks.may_work_on(uow.session, task, actor):
             raise Forbidden(f"无权办理该任务 / You are not a candidate for task {task_id}")
         row = _locked_if_listening(ctx, uow.session, task)
         if not tasks.assign_if_unclaimed(uow.session, task_id, actor.id):
-            raise Conflict(f"任务已被他人认领 / Task {task_id} is already claimed by another user")
+            raise Conflict(_CLAIMED.format(id=task_id))
         _assignment(ctx, uow.session, row, task, actor.id, actor)
         audit.record(
             uow.session,
@@ -156,7 +183,7 @@ def unclaim_task(ctx: Context, *, task_id: str, actor: Actor) -> None:
     """
     with ctx.unit_of_work() as uow:
         session = uow.session
-        task = tasks.get_visible(session, task_id, actor)
+        task = _for_command(session, task_id, actor)
         if task.assignee not in (None, actor.id) and not actor.has(*CLERKS, "admin"):
             raise Forbidden(f"只有办理人可以退回认领 / Only the assignee may unclaim task {task_id}")
         pending = task.delegation_state == "PENDING"
@@ -184,7 +211,8 @@ def _delegated(session, task: HumanTask, change: str) -> Conflict:
     names = identity_store.display_names(session, [task.assignee, task.owner])
     delegate = names.get(task.assignee or "", task.assignee or "—")
     owner = names.get(task.owner or "", task.owner or "—")
-    verb = {"unclaim": "退回认领", "assign": "改派"}[change]
+    verb = {"unclaim": "退回认领", "assign": "改派", "complete": "办结", "claim": "认领",
+            "delegate": "再委托"}[change]
     return Conflict(
         f"任务已委托 {delegate} 办理，待其交回 {owner}，不能{verb} / Task {task.id} is delegated "
         f"(delegationState PENDING) to {task.assignee} for its owner {task.owner}: the delegate resolves "
@@ -208,7 +236,7 @@ def set_assignee(ctx: Context, *, task_id: str, user_id: str | None, actor: Acto
     """
     with ctx.unit_of_work() as uow:
         session = uow.session
-        task = tasks.get_visible(session, task_id, actor)
+        task = _for_command(session, task_id, actor)
         # a task offered to nobody: an administrator or a process owner hands it to any active user
         unoffered = actor.has(ADMIN, PROCESS_OWNER) and tasks.offered_to_nobody(session, task)
         handlers = (*CLERKS, "admin", PROCESS_OWNER) if unoffered else (*CLERKS, "admin")
@@ -285,7 +313,9 @@ def delegate_task(ctx: Context, *, task_id: str, user_id: str, actor: Actor) -> 
     """
     with ctx.unit_of_work() as uow:
         session = uow.session
-        task = tasks.get_visible(session, task_id, actor)
+        task = _for_command(session, task_id, actor)
+        if task.assignee != actor.id and task.delegation_state == "PENDING" and task.owner == actor.id:
+            raise _delegated(session, task, "delegate")
         if task.assignee != actor.id:
             raise Forbidden(
                 f"只有任务的办理人可以委托该任务 / Only the assignee of task {task_id} may delegate it"
@@ -339,7 +369,7 @@ def resolve_task(
     now = ctx.now()
     with ctx.unit_of_work() as uow:
         session = uow.session
-        seen = tasks.get_visible(session, task_id, actor, candidates=False)
+        seen = _for_command(session, task_id, actor, candidates=False)
         row = instances.lock(session, seen.instance_id)
         task = session.get(HumanTask, task_id, populate_existing=True, options=[tasks.WITHOUT_CANDIDATES])
         if task is None:
@@ -408,9 +438,13 @@ def complete_task(
             _open_or_completed(session, task_id, actor)
             raise Conflict(f"任务已办结 / Task {task_id} has already been completed")
         if not found.visible_to(actor):
+            if found.offered and found.row.assignee is not None:  # claimed by another meanwhile
+                raise Conflict(_CLAIMED.format(id=task_id))
             raise NotFound(tasks.NOT_FOUND.format(id=task_id))
         task = found.row
         if not found.may_work_on(session, actor):
+            if task.delegation_state == "PENDING" and task.owner == actor.id:  # it waits for the delegate
+                raise _delegated(session, task, "complete")
             raise Forbidden(f"无权办理该任务 / You may not complete task {task_id}")
         if row.suspended:  # Camunda: a suspended instance's tasks cannot be completed (issue 16)
             raise Conflict(

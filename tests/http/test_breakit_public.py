@@ -144,3 +144,22 @@ def test_the_same_objection_twice_in_one_publicity_is_refused(server: Server, in
     receipt_of(client, lodge(client, in_publicity, contact="13900000000"))
     with server.ctx.unit_of_work(write=False) as uow:
         assert len(uow.session.scalars(sa.select(Objection)).all()) == 3
+
+
+def test_one_phone_number_however_written_is_one_contact(server: Server, in_publicity: Walk):
+    """Report-a finding 12: `+86 13800000000` lodged the same objection again as a new contact. A phone
+    number is compared (and stored) without the country code (+86, 0086, 86), spaces and dashes."""
+    client = visitor(server, "127.0.0.12")
+    receipt_of(client, lodge(client, in_publicity, contact="13800000000"))
+    for spelt in ("+86 13800000000", "+8613800000000", "0086 138 0000 0000", "86-13800000000",
+                  "138-0000-0000", "+86 138-0000-0000"):
+        again = lodge(client, in_publicity, contact=spelt)
+        assert again.status_code == 409, (spelt, again.text[:300])
+        assert "相同的异议" in again.text
+    receipt_of(client, lodge(client, in_publicity, contact="0532 8888 0000"))
+    assert lodge(client, in_publicity, contact="+86 0532-88880000").status_code == 409
+    receipt_of(client, lodge(client, in_publicity, contact="Someone@Example.cn"))
+    assert lodge(client, in_publicity, contact="someone@example.cn").status_code == 409
+    with server.ctx.unit_of_work(write=False) as uow:
+        contacts = sorted(o.contact for o in uow.session.scalars(sa.select(Objection)))
+    assert contacts == ["053288880000", "13800000000", "Someone@Example.cn"]

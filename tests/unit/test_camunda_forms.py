@@ -74,3 +74,15 @@ def test_generated_fields_and_their_form_js_rendering():
     with pytest.raises(cf.FormDefinitionInvalid, match="bad config"):
         cf.form_data_rules([{"id": "x", "type": "string",
                              "validation": [{"name": "minlength", "config": "a"}]}])
+
+
+@pytest.mark.parametrize("value", [1, 0, 1.0, "yes", "on", "1", "True"])
+def test_a_drawn_or_generated_checkbox_takes_a_boolean_or_true_false_text_only(value):
+    """report-a finding 6: 1 hashed equal to True and slipped through `truthy={True, "true"}`."""
+    drawn = cf.form_js_rules(cf.parse_form_js("x.form", _doc({"type": "checkbox", "key": "ok"})))
+    generated = cf.form_data_rules([{"id": "ok", "type": "boolean"}], element="Task_1")
+    for rules in (drawn, generated):
+        clean, errors = cf.validate_data(rules, {"ok": value})
+        assert clean == {} and set(errors) == {"ok"} and " / " in errors["ok"][0]
+        assert cf.validate_data(rules, {"ok": "true"}) == ({"ok": True}, {})
+        assert cf.validate_data(rules, {"ok": False}) == ({"ok": False}, {})

@@ -410,3 +410,54 @@ def test_score_range_and_type_messages_are_bilingual():
     assert errors["significance"] == ["应在 0 至 25 之间 / Must be between 0 and 25."]
     assert errors["funding"] == ["不是有效的数字 / Not a valid number."]
     assert errors["goals"] == ["不是有效的数字 / Not a valid number."]
+
+
+def _boolean_fields(schema: Any, path: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], Any]]:
+    """(path, field) of every Boolean field of `schema`, nested objects and lists of objects included."""
+    from marshmallow import fields as mf
+
+    found = []
+    for name, field in schema.fields.items():
+        inner = field.inner if isinstance(field, mf.List) else field
+        if isinstance(inner, mf.Boolean):
+            found.append(((*path, name), inner))
+        elif isinstance(inner, mf.Nested):
+            found.extend(_boolean_fields(inner.schema, (*path, name)))
+    return found
+
+
+LENIENT = ["yes", "no", "on", "1", "0", "True", "TRUE", "y", 1, 0, 1.0, 0.0]
+
+
+@pytest.mark.parametrize("form_key", sorted(FORMS))
+def test_every_boolean_of_every_form_is_a_boolean_or_true_false_text(form_key):
+    """report-a finding 6: "yes", "on", 1 … are refused by every tick box of the built-in forms (the
+    /engine-rest completion, submit-form and the pages share these schemas); a Boolean or the text
+    "true"/"false" (Camunda's generated-form boolean type) is taken."""
+    from forms.fields import StrictBoolean
+
+    for path, field in _boolean_fields(FORMS[form_key]()):
+        assert isinstance(field, StrictBoolean), (form_key, path)
+        for value in LENIENT:
+            with pytest.raises(Exception) as refused:
+                field.deserialize(value)
+            assert is_bilingual(refused.value.messages[0]), (form_key, path, value)
+        assert field._deserialize("true", None, None) is True
+        assert field._deserialize("false", None, None) is False
+
+
+@pytest.mark.parametrize(("form_key", "field"), [
+    ("evaluation_agency_result", "agency_signed"),
+    ("evaluation_self_report", "truthful"),
+    ("submit_application", "integrity_commitment"),
+    ("desk_review", "recommend"),
+    ("site_visit_report", "passed"),
+])
+@pytest.mark.parametrize("value", ["yes", 1, "on"])
+def test_a_lenient_boolean_is_refused_naming_the_field(form_key, field, value):
+    data = {**copy.deepcopy(HAPPY[form_key]), field: value}
+    clean, errors = validate(form_key, data)
+    assert clean == {} and set(errors) == {field}, errors
+    assert is_bilingual(errors[field][0]) and "true" in errors[field][0]
+    data[field] = "true"
+    assert validate(form_key, data)[1] == {}

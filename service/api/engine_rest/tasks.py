@@ -172,9 +172,10 @@ def open_task(task_id: str) -> Iterator[None]:
 
 
 def _visible(task_id: str) -> None:
-    """404 (or 409 if completed) for a task the caller cannot act on, before its body is read (issue 11)."""
+    """404 (or 409 if completed, or claimed by another user after it was offered to the caller) for a
+    task the caller cannot act on, before its body is read (issue 11, report-a finding 10)."""
     with open_task(task_id):
-        tasks.get_task(context(), task_id=task_id, actor=actor())
+        tasks.check_actionable(context(), task_id=task_id, actor=actor())
 
 
 def _user_id(body: dict[str, Any], *, required: bool) -> str | None:

@@ -168,12 +168,23 @@ def describe_panel(ctx: Context, *, panel_id: int, actor: Actor) -> dict[str, An
             }
             view["seat"] = _seat_view(seat)
             return view
-        if results_published(session, row.id) and instances.get_visible(session, row.id, actor):
+        if results_published(session, row.id) and visible(session, row.id, actor):
             # applicants, members and districts learn how many sat, never who (breakit F15)
             view["members"] = [expert_label(n) for n, _ in
                                enumerate(reviews.members_of(session, panel.id), start=1)]
             return view
-        raise NotFound(f"评审专家组不存在 / Panel {panel_id} does not exist")
+        # the same answer as for a panel that does not exist: never the instance id (report-a finding 11)
+        raise NotFound(reviews.PANEL_NOT_FOUND.format(id=panel_id))
+
+
+def visible(session: Session, instance_id: str, actor: Actor) -> bool:
+    """Whether `actor` may see the instance; for resources found by another id (a panel, an application
+    number), which answer their own "does not exist" rather than the instance's (report-a finding 11)."""
+    try:
+        instances.get_visible(session, instance_id, actor)
+    except NotFound:
+        return False
+    return True
 
 
 def _seat_view(seat) -> dict[str, Any]:
@@ -216,7 +227,9 @@ def review_file(ctx: Context, *, application_no: str, actor: Actor) -> dict[str,
             raise missing
         if not actor.has(CITY_CLERK, "admin") and actor.id not in seated_experts(session, record.instance_id):
             raise missing
-        row = instances.get_visible(session, record.instance_id, actor)
+        if not visible(session, record.instance_id, actor):
+            raise missing
+        row = session.get(ProcessInstance, record.instance_id)
         variables = json.loads(row.variables_json or "{}")
         return {
             "applicationNo": application_no,

@@ -239,13 +239,17 @@ def opinion_document(
             panel = reviews.find_panel_of(session, found) if found else None
         if panel is None:  # the same answer whether or not the application exists for this viewer
             raise NotFound(f"专家组意见不存在 / No panel opinion for {application_no}")
+        # not seen = not there, in the words of the id asked for: never the instance id, nor a panel's
+        # application number (report-a finding 11)
+        missing = NotFound(reviews.PANEL_NOT_FOUND.format(id=panel_id) if panel_id is not None
+                           else f"专家组意见不存在 / No panel opinion for {application_no}")
         try:
             instances.get_visible(session, panel.instance_id, actor)
-        except NotFound:
+        except NotFound:  # never the instance's own "does not exist" (report-a finding 11)
             if actor.id not in seated_experts(session, panel.instance_id):
-                raise
+                raise missing from None
         if not may_see(session, panel.instance_id, actor):
-            raise NotFound(f"专家组意见不存在 / No panel opinion for {panel.application_no}")
+            raise missing
         record = consortia.find_by_instance(session, panel.instance_id)
         stored = session.get(PanelOpinion, panel.id)
         leader, published = leader_of(session, panel), results_published(session, panel.instance_id)

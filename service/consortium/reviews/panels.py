@@ -200,7 +200,7 @@ def declare(
         panel = reviews.get_panel(session, panel_id)
         seat = reviews.seat_of(session, panel.id, actor.id)
         if seat is None or seat.role != "member" or seat.status == "removed":
-            raise NotFound(f"评审专家组不存在 / Panel {panel_id} does not exist")
+            raise NotFound(reviews.PANEL_NOT_FOUND.format(id=panel_id))
         if seat.status == "declared":
             raise Conflict("已签署声明 / You have already signed the declaration")
         if not no_conflict:

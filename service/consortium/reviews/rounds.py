@@ -173,9 +173,13 @@ def enter_round(ctx: Context, *, round_id: int, application_no: str, actor: Acto
         session = uow.session
         rnd = reviews.get_round(session, round_id)
         record = consortia.find_by_application(session, application_no)
+        missing = NotFound(f"申请不存在 / Application {application_no} does not exist")
         if record is None or record.instance_id is None:
-            raise NotFound(f"申请不存在 / Application {application_no} does not exist")
-        row = instances.get_visible(session, record.instance_id, actor)
+            raise missing
+        try:  # an application the caller may not see is one that does not exist (report-a finding 11)
+            row = instances.get_visible(session, record.instance_id, actor)
+        except NotFound:
+            raise missing from None
         if not (actor.has(CITY_CLERK, "admin") or actor.org_credit_code == row.lead_credit_code):
             raise Forbidden("只有牵头单位可以选择申报批次 / Only the lead unit chooses the round")
         entry = reviews.find_entry(session, row.id)

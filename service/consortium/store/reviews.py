@@ -87,10 +87,14 @@ def availability_of(session: Session, expert_id: str) -> list[ExpertAvailability
     return list(session.scalars(stmt.order_by(ExpertAvailability.starts_at)))
 
 
+PANEL_NOT_FOUND = "评审专家组不存在 / Panel {id} does not exist"
+"""One answer for a panel that does not exist and one the caller may not see (report-a finding 11)."""
+
+
 def get_panel(session: Session, panel_id: int) -> Panel:
     found = session.get(Panel, panel_id)
     if found is None:
-        raise NotFound(f"评审专家组不存在 / Panel {panel_id} does not exist")
+        raise NotFound(PANEL_NOT_FOUND.format(id=panel_id))
     return found
 
 

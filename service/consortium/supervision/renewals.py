@@ -228,7 +228,11 @@ def filing_id_of(ctx: Context, *, actor: Actor, filing_no: str) -> int:
     """The id of filing `filing_no` when its consortium is in the caller's scope; NotFound otherwise."""
     with ctx.unit_of_work(write=False) as uow:
         filing = uow.session.scalars(sa.select(Filing).where(Filing.filing_no == filing_no)).first()
+        missing = NotFound(f"备案不存在 / Filing {filing_no} does not exist")
         if filing is None:
-            raise NotFound(f"备案不存在 / Filing {filing_no} does not exist")
-        consortium_store.get_visible(uow.session, filing.consortium_id, actor)
+            raise missing
+        try:  # not seen = not there, never naming the consortium's id (report-a finding 11)
+            consortium_store.get_visible(uow.session, filing.consortium_id, actor)
+        except NotFound:
+            raise missing from None
         return filing.id

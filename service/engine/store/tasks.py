@@ -188,8 +188,8 @@ class OpenTask:
 
     def visible_to(self, actor: Actor) -> bool:
         """`visible_filter`, on the row already read."""
-        if actor.sees_everything or self.row.assignee == actor.id:
-            return True
+        if actor.sees_everything or actor.id in (self.row.assignee, self.row.owner):
+            return True  # the owner of a task it delegated follows it (report-a finding 10)
         return self.row.assignee is None and self.offered
 
     def may_work_on(self, session: Session, actor: Actor) -> bool:
