@@ -591,6 +591,7 @@ class Instance:
             raise EngineError(f"流程未能到达等待状态 / no wait state after {MAX_ROUNDS} rounds")
         prune(wf)  # finished parts of the task tree: a loop's state stays the same size (issue 12)
         for task in wf.get_tasks(state=TaskState.READY, manual=True):
+            budget.charge(task)  # a copy of the scope per open task: counted (a wide multi-instance)
             refresh(task)  # forms and attribute expressions read the current scope
             if not asynchronous.park_if_held(task):
                 resolved(task)

@@ -244,6 +244,8 @@ class _Linter:
             self.signal(node)
         elif node.tag == _B + "compensateEventDefinition":
             self.compensation(node)
+        elif node.tag == _B + "cancelEventDefinition":
+            self.cancel(node)
         elif node.tag == _C + "inputOutput":
             self.input_output(node)
         elif node.tag in (_C + "taskListener", _C + "executionListener"):
@@ -264,6 +266,32 @@ class _Linter:
             self.attribute_expression(node, f"property {node.get('name')}", node.get("value"))
         elif tag == "inputParameter" and node.tag == _C + "inputParameter" and len(node) == 0:
             self.attribute_expression(node, f"inputParameter {node.get('name')}", node.text or "")
+
+    def cancel(self, node: etree._Element) -> None:
+        """A cancel end event as Camunda 7 runs it: only inside a transaction sub-process (`BpmnParse`
+        refuses it elsewhere at deploy), and that transaction must carry a cancel boundary event:
+        without one Camunda's `CancelEndEventActivityBehavior` fails every instance reaching it ("Could
+        not find cancel boundary event for cancel end event"), where SpiffWorkflow ran it as a none end
+        event and left the transaction by its normal flow (report B finding 1). Refused at deploy."""
+        owner = node.getparent()
+        if owner is None or owner.tag != _B + "endEvent":
+            return  # a cancel boundary event: SpiffWorkflow runs it on a transaction as Camunda does
+        transaction = owner.getparent()
+        if transaction is None or transaction.tag != _B + "transaction":
+            kind = etree.QName(transaction).localname if transaction is not None else "?"
+            self.report(owner, "取消结束事件只能用于事务子流程 / a cancel end event is supported only inside "
+                               f"a transaction sub-process (Camunda 7 refuses it in a {kind})")
+            return
+        scope = transaction.getparent()
+        name = transaction.get("id")
+        caught = scope is not None and any(
+            b.get("attachedToRef") == name and b.find(_B + "cancelEventDefinition") is not None
+            for b in scope.iter(_B + "boundaryEvent"))
+        if not caught:
+            self.report(owner, f"事务 {name} 缺少取消边界事件 / the transaction {name!r} has no cancel "
+                               "boundary event: Camunda 7 fails every instance reaching this cancel end "
+                               "event (no cancel boundary event to catch it); attach a cancel boundary "
+                               "event to the transaction, or use a none or error end event")
 
     def message(self, node: etree._Element, messages: Mapping[str, etree._Element]) -> None:
         """A message event definition or receive task as Camunda 7 runs it (issue 12 fault 10): it names a

@@ -24,6 +24,20 @@ child has `loopCounter` and the element variable (its local scope, see `workflow
 body's counters (the completed child counted, no longer active), written as Camunda's `${...}` or as
 the plain Python expression; when it holds the remaining children are cancelled.
 
+What runs is bounded and checked before any child is created (issue report-b, findings 7 and 8):
+
+* The collection must be a list, as Camunda 7 requires a `java.util.Collection`
+  (`MultiInstanceActivityBehavior`: a missing variable, `null`, a number, a string or a map fails the
+  command). SpiffWorkflow would iterate a dict's values (or a string's characters) silently; here the
+  command fails naming the element and what the collection holds (`check_collection`).
+* At most MAX_INSTANCES instances: the whole parallel expansion happens inside one engine step, which
+  the CPU budget (`workflows.budget`, checked between steps) cannot interrupt; 20,000 children took
+  35 s of CPU and 6 GB in one step. A larger collection is refused before the first child exists.
+* A child starts with only its own locals (the element variable) instead of a copy of the body's data:
+  SpiffWorkflow copies the parent's data into every new task, so n children each held a copy of the
+  n-element collection (quadratic time and memory). `workflows.scope` refreshes every task from the
+  instance scope before it runs, so the inherited copy was never read.
+
 The class names equal SpiffWorkflow's, so serialized specs keep their typenames: specs already
 stored (all dumped before any run, so with `data_input: null`) restore into these classes.
 """
@@ -31,6 +45,7 @@ stored (all dumped before any run, so with `data_input: null`) restore into thes
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from SpiffWorkflow.bpmn.exceptions import WorkflowDataException
@@ -47,6 +62,15 @@ NR_OF_ACTIVE = "nrOfActiveInstances"
 NR_OF_COMPLETED = "nrOfCompletedInstances"
 BODY_NAMES = (NR_OF_INSTANCES, NR_OF_ACTIVE, NR_OF_COMPLETED)
 """The multi-instance body's variables (local to the body: never in the instance scope)."""
+MAX_INSTANCES = 500
+"""Most instances one multi-instance activity may have (the collection's size). Camunda 7 sets no such
+limit, but its executions share one variable scope; here a parallel expansion creates every child in
+one engine step, which the CPU budget (`workflows.budget`, checked between steps) cannot interrupt.
+A real diagram fans out to reviewers, members or documents: tens, not hundreds. Measured (2-core VM):
+1,000 children of a four-task sub-process exceed a command's 5 s CPU budget; and SpiffWorkflow 3.2's
+task iterator (`BpmnTaskIterator`, `max_depth=1000`) counts one level per sub-process it walks through,
+so from about 995 sub-process children on it silently misses their tasks (996 children: 995 user tasks
+seen). 500 keeps a parallel expansion well inside both."""
 _WHOLE_EXPR = re.compile(r"\s*\$\{(.*)\}\s*", re.DOTALL)
 
 
@@ -82,6 +106,35 @@ def _reference(ref: Any) -> TaskDataReference | None:
     return TaskDataReference(ref.bpmn_id) if ref is not None else None
 
 
+def check_collection(spec: Any, my_task: Task) -> None:
+    """The collection of MI `spec` (a variable name), as Camunda 7 checks it before creating any
+    instance: it must exist and be a list (Camunda: a `java.util.Collection`; a map, string, number
+    or null fails the command), of at most MAX_INSTANCES items.
+
+    Raises:
+        WorkflowDataException: naming the variable and what it holds; the engine turns it into a
+            failure naming the element (400 on a person's command, an incident on a job).
+    """
+    name = spec.data_input.bpmn_id
+    if name not in my_task.data:
+        raise WorkflowDataException(
+            f"多实例的集合变量 {name} 不存在 / the multi-instance collection variable {name!r} does not "
+            f"exist (Camunda 7: the collection must resolve to a Collection)", my_task)
+    value = my_task.data[name]
+    if not isinstance(value, list | tuple):
+        kind = "null" if value is None else "a map (JSON object)" if isinstance(value, Mapping) \
+            else type(value).__name__
+        raise WorkflowDataException(
+            f"多实例的集合变量 {name} 不是列表 / the multi-instance collection {name!r} is {kind}, "
+            f"not a list (Camunda 7 requires a Collection and refuses anything else; for a map, "
+            f"iterate e.g. a list of its keys)", my_task)
+    if len(value) > MAX_INSTANCES:
+        raise WorkflowDataException(
+            f"多实例数量 {len(value):,} 超出上限 {MAX_INSTANCES:,} / the multi-instance collection "
+            f"{name!r} has {len(value):,} items, more than the limit of {MAX_INSTANCES:,} instances "
+            f"(MAX_INSTANCES)", my_task)
+
+
 class _FixedSpecMixin:
     """Derive input/output references at construction; never assign to the spec while running."""
 
@@ -101,12 +154,27 @@ class _FixedSpecMixin:
         if my_task.state != TaskState.WAITING:
             BpmnSpecMixin._update_hook(self, my_task)
             my_task._set_state(TaskState.WAITING)
+        if self.data_input is not None:
+            check_collection(self, my_task)
         if self.cardinality is not None:
             value = my_task.workflow.script_engine.evaluate(my_task, self.cardinality)
             if not isinstance(value, int) or isinstance(value, bool) or value < 0:
                 raise WorkflowDataException(
                     f"loopCardinality 须为非负整数 / loopCardinality must evaluate to a non-negative int, "
                     f"got {type(value).__name__}; use camunda:collection for collections", my_task)
+
+    def create_child(self, my_task: Task, item: Any, key_or_index: Any = None) -> None:
+        """SpiffWorkflow's, but the child inherits none of the body's data (module docstring): the
+        body's data is hidden while the child is created, after SpiffWorkflow's own checks on it."""
+        for ref in (self.input_item, self.output_item):
+            if ref is not None and ref.exists(my_task):
+                raise WorkflowDataException(f"Multiinstance item {ref.bpmn_id} already exists.", my_task)
+        saved = my_task.data
+        my_task.data = {}
+        try:
+            super().create_child(my_task, item, key_or_index)
+        finally:
+            my_task.data = saved
 
     def check_completion_condition(self, my_task: Task) -> bool:
         """Camunda's completion condition, after a child completed: evaluated in that child's view

@@ -222,9 +222,33 @@ def _lineno(value: Any, source: str) -> int:
     return min(max(value, 1), lines) if isinstance(value, int) else 1
 
 
+FUNCTION_PREFIX = "_fn_"
+"""Prefix of the private global a call of an engine function is compiled to when a variable has the
+function's name (`compile_sandboxed(functions=...)`); diagram code cannot name `_`-names."""
+
+
+class _CallFunctions(ast.NodeTransformer):
+    """`now(...)` -> `_fn_now(...)` for the names in `functions`: the call reaches the engine's function
+    whatever variable of that name is in scope, while a plain `now` still reads the variable."""
+
+    def __init__(self, functions: frozenset[str]) -> None:
+        self.functions = functions
+
+    def visit_Call(self, node: ast.Call) -> Any:
+        self.generic_visit(node)
+        if isinstance(node.func, ast.Name) and node.func.id in self.functions:
+            node.func = ast.copy_location(ast.Name(FUNCTION_PREFIX + node.func.id, ast.Load()), node.func)
+        return node
+
+
 @lru_cache(maxsize=2048)
-def compile_sandboxed(source: str, mode: str) -> types.CodeType:
+def compile_sandboxed(source: str, mode: str, functions: frozenset[str] = frozenset()) -> types.CodeType:
     """Compile diagram code under the sandbox policy; `mode` is "eval" or "exec".
+
+    `functions`: engine function names that a variable of the evaluation shadows; a call of one is
+    compiled to the function itself (`_CallFunctions`). Camunda 7 keeps functions and variables
+    apart (a JUEL function call `now()` is resolved by the function mapper, `now` alone by the
+    variable resolver), so a process variable named `now` or `add_days` changes no expression.
 
     Raises SandboxViolation (a SyntaxError with an int lineno) naming the first refused construct.
     """
@@ -240,6 +264,8 @@ def compile_sandboxed(source: str, mode: str) -> types.CodeType:
         line = _lineno(int(match.group(1)) if match else 1, source)
         message = _LINE_RE.sub("", errors[0]).strip()
         raise SandboxViolation(message, ("<string>", line, 1, _line_text(source, line)))
+    if functions:
+        tree = _CallFunctions(functions).visit(tree)
     ast.fix_missing_locations(tree)
     return compile(tree, "<string>", mode)
 
@@ -389,18 +415,28 @@ class SandboxEnvironment(TaskDataEnvironment):
             limits.restore_budget(budget)
             deadline.finish()
 
+    def _shadowed(self, scope: dict[str, Any], *layers: Any) -> frozenset[str]:
+        """Engine functions a variable hides (a variable `now`): each is also put in `scope` under
+        its private name, which calls compiled with `functions=` reach (Camunda keeps functions and
+        variables apart; report B finding 11)."""
+        names = frozenset(name for layer in layers if layer for name in layer
+                          if name in self.globals and callable(self.globals[name]))
+        for name in names:
+            scope[FUNCTION_PREFIX + name] = self.globals[name]
+        return names
+
     def evaluate(self, expression: str, context: dict[str, Any], external_context: Any = None) -> Any:
-        code = compile_sandboxed(expression, "eval")
         deadline = _Deadline(self.time_limit)
         scope = self._globals(deadline)
+        code = compile_sandboxed(expression, "eval", self._shadowed(scope, external_context, context))
         scope.update(external_context or {})
         scope.update(context)
         return self._run(code, scope, deadline, "eval")
 
     def execute(self, script: str, context: dict[str, Any], external_context: Any = None) -> bool:
-        code = compile_sandboxed(script, "exec")
         deadline = _Deadline(self.time_limit)
         scope = self._globals(deadline)
+        code = compile_sandboxed(script, "exec", self._shadowed(scope, external_context, context))
         reserved = dict(scope)
         scope.update(external_context or {})
         scope.update(context)

@@ -48,7 +48,7 @@ _WEEK_DATE = re.compile(r"(\d{4})-?W(\d{2})-?(\d)(T.+)?", re.IGNORECASE)
 _MAX_TEXT = 100
 _ISO_LITERAL = re.compile(
     r"R\d{0,9}/[^\s'\"()\[\]{},;]+"  # a cycle, its parts checked by parse_cycle
-    r"|PT?\d[0-9A-Z.,]*"  # a duration (or a malformed one, for parse_duration to refuse)
+    r"|[-+]?PT?\d[0-9A-Z.,]*"  # a duration (or a malformed or signed one, for parse_duration to refuse)
     r"|\d{4}-(?:\d{2}-\d{2}|W\d{2}-?\d)(?:T[0-9:.,]+)?(?:Z|[+-]\d{2}(?::?\d{2})?)?",  # a date / date-time
     re.IGNORECASE,
 )
@@ -63,7 +63,8 @@ def timer_expression(text: str | None) -> str:
     ISO 8601 string") or an expression `${...}`. Here expressions are Python, so a bare ISO literal
     becomes the quoted string it means and `${expr}` its inner `expr`; anything else (a quoted literal,
     a Python expression) is returned unchanged. A bare ISO literal is never valid Python that means
-    something else (`PT2H` would be an undefined name, `2027-01-01` a syntax error).
+    something else (`PT2H` would be an undefined name, `-PT5M` its negation, `2027-01-01` a syntax
+    error).
     """
     text = (text or "").strip()
     if _ISO_LITERAL.fullmatch(text):
@@ -114,10 +115,20 @@ def _text(value: Any, what: str) -> str:
 def parse_duration(value: Any) -> Duration:
     """Parse an ISO 8601 duration such as `P10D`, `PT36H`, `P1Y2M`, `P1.5D`.
 
+    A sign (`-PT5M`, a valid xs:duration) is refused: Camunda 7's `DurationHelper` takes a value for a
+    duration only if it starts with `P`, otherwise parses it as a date (Joda), so a negative duration
+    fails there whenever the timer is reached; here a literal is refused at deploy and a value an
+    expression yields fails the step naming the element (report B finding 9).
+
     Raises:
         TimerValueError: not a string, malformed, or longer than `MAX_YEARS_AHEAD` years.
     """
     text = _text(value, "时长 duration ")
+    if text[:1] in ("-", "+"):
+        raise TimerValueError(
+            f"时长不能带符号 / a signed duration {text!r} is not supported: Camunda 7 reads a timer value "
+            f"as a duration only when it starts with 'P' (DurationHelper), so it fails on a negative "
+            f"duration too; for a timer due at once use PT0S")
     match = _DURATION.fullmatch(text)
     given = {k: v for k, v in (match.groupdict() if match else {}).items() if v is not None and k != "t"}
     time_given = any(k in given for k in ("hours", "minutes", "seconds"))

@@ -163,6 +163,18 @@ REFUSED: dict[str, tuple[str, str, str, str]] = {
     "a complex gateway": (
         _line('<bpmn:complexGateway id="Gateway_Complex" />'), "", "Gateway_Complex",
         "不支持复杂网关 / a complex gateway is not supported"),
+    "a cancel end event in a transaction with no cancel boundary event": (
+        _line("""<bpmn:transaction id="Transaction_Pay">
+      <bpmn:startEvent id="Start_Tx" /><bpmn:endEvent id="End_Cancel"><bpmn:cancelEventDefinition />
+      </bpmn:endEvent><bpmn:sequenceFlow id="Flow_t1" sourceRef="Start_Tx" targetRef="End_Cancel" />
+    </bpmn:transaction>"""), "", "End_Cancel",
+        "the transaction 'Transaction_Pay' has no cancel boundary event"),
+    "a cancel end event outside a transaction": (
+        _line("""<bpmn:subProcess id="Sub_Pay">
+      <bpmn:startEvent id="Start_Tx" /><bpmn:endEvent id="End_Cancel"><bpmn:cancelEventDefinition />
+      </bpmn:endEvent><bpmn:sequenceFlow id="Flow_t1" sourceRef="Start_Tx" targetRef="End_Cancel" />
+    </bpmn:subProcess>"""), "", "End_Cancel",
+        "a cancel end event is supported only inside a transaction sub-process"),
     "two conditional flows out of a task": (
         """<bpmn:startEvent id="Start_1" /><bpmn:task id="Task_Split" />
     <bpmn:endEvent id="End_1" /><bpmn:endEvent id="End_2" />
@@ -201,3 +213,29 @@ def test_a_gateway_with_no_flow_to_take_names_itself(engine: Engine) -> None:
         start(engine, process, {"x": 5})
     assert (raised.value.process_key, raised.value.element_id) == ("which", "Gateway_Which")
     assert "没有可走的出口连线" in str(raised.value) and "no condition holds" in str(raised.value)
+
+
+def test_a_cancel_end_event_with_the_transactions_cancel_boundary_event_runs(engine: Engine) -> None:
+    """Report B finding 1, the other side: with a cancel boundary event on the transaction the diagram
+    deploys and the cancel end event leaves by the boundary path, as in Camunda 7."""
+    body = f"""<bpmn:startEvent id="Start_1" />
+    <bpmn:transaction id="Transaction_Pay">
+      <bpmn:startEvent id="Start_Tx" />
+      <bpmn:scriptTask id="Script_Book" scriptFormat="python"><bpmn:script>booked = True</bpmn:script>
+      </bpmn:scriptTask>
+      <bpmn:endEvent id="End_Cancel"><bpmn:cancelEventDefinition /></bpmn:endEvent>
+      <bpmn:sequenceFlow id="Flow_t1" sourceRef="Start_Tx" targetRef="Script_Book" />
+      <bpmn:sequenceFlow id="Flow_t2" sourceRef="Script_Book" targetRef="End_Cancel" />
+    </bpmn:transaction>
+    <bpmn:boundaryEvent id="Boundary_Cancelled" attachedToRef="Transaction_Pay">
+      <bpmn:cancelEventDefinition /></bpmn:boundaryEvent>
+    <bpmn:userTask id="Task_Cancelled" {U} /><bpmn:userTask id="Task_Completed" {U} />
+    <bpmn:endEvent id="End_1" /><bpmn:endEvent id="End_2" />
+    <bpmn:sequenceFlow id="Flow_1" sourceRef="Start_1" targetRef="Transaction_Pay" />
+    <bpmn:sequenceFlow id="Flow_2" sourceRef="Transaction_Pay" targetRef="Task_Completed" />
+    <bpmn:sequenceFlow id="Flow_3" sourceRef="Task_Completed" targetRef="End_1" />
+    <bpmn:sequenceFlow id="Flow_4" sourceRef="Boundary_Cancelled" targetRef="Task_Cancelled" />
+    <bpmn:sequenceFlow id="Flow_5" sourceRef="Task_Cancelled" targetRef="End_2" />"""
+    process = engine.compile({"tx_cancel.bpmn": drawn("tx_cancel", body)})["tx_cancel"]
+    instance = start(engine, process, {})
+    assert [t.element_id for t in instance.user_tasks()] == ["Task_Cancelled"]

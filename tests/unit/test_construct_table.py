@@ -18,6 +18,8 @@ CONSTRUCTS = (
     "signal events", "terminate end event", "compensation events",
     # report-owner findings 5-8, 14: constructs that deployed and then ran differently
     "link events", "conditional events", "standard loop", "ad-hoc sub-process", "complex gateway",
+    # report B finding 1: a cancel end event with no cancel boundary event ran as a none end event
+    "transaction and cancel events",
 )
 STATUSES = ("supported", "supported, partly", "refused")
 

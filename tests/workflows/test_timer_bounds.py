@@ -133,6 +133,26 @@ def test_a_literal_out_of_bounds_is_refused_at_deploy_naming_the_element(
     assert problem.line is not None
 
 
+@pytest.mark.parametrize(
+    ("kind", "literal"),
+    [("timeDuration", "-PT5M"), ("timeDuration", "${'-PT5M'}"), ("timeDuration", "+P1D"),
+     ("timeCycle", "R3/-PT5M")],
+)
+def test_a_signed_duration_literal_is_refused_at_deploy_naming_the_element(
+    engine: Engine, kind: str, literal: str
+) -> None:
+    """Report B finding 9: `-PT5M` deployed, then every start failed with a Python NameError (the
+    literal was read as `-PT5M`, Python). Camunda 7's DurationHelper reads a value as a duration only
+    when it starts with `P`, so it cannot run a negative duration either: refused at deploy."""
+    original = '<bpmn:timeDuration>"P10D"</bpmn:timeDuration>'
+    text = BASE.replace(original, f"<bpmn:{kind}>{literal}</bpmn:{kind}>")
+    with _quick(), pytest.raises(DiagramInvalid) as refused:
+        engine.compile({"lint.bpmn": text.encode()})
+    [problem] = refused.value.problems
+    assert problem.element_id == "Timer_Wait" and problem.line is not None
+    assert "signed duration" in problem.message and "NameError" not in problem.message
+
+
 def test_a_literal_due_date_out_of_bounds_is_refused_at_deploy(engine: Engine) -> None:
     text = read("extensions.bpmn").decode()
     assert 'camunda:dueDate="' in text
@@ -189,6 +209,18 @@ def test_a_computed_value_out_of_bounds_raises_invalid_timer_naming_the_element(
         instance.fire_due_timers({}, first.due_at + timedelta(seconds=1))
     assert failed.value.element_id == "Timer_Computed" and failed.value.process_key == key
     assert "Timer_Computed" in str(failed.value)
+
+
+def test_a_computed_negative_duration_fails_the_step_naming_the_element(engine: Engine) -> None:
+    text = RUNTIME.format(key="timer_negative", kind="timeDuration", expression="${spec}")
+    spec_json = engine.compile({"negative.bpmn": text.encode()})["timer_negative"].spec_json
+    instance = engine.start(spec_json, cache_key="timer_negative", variables={"spec": "-PT5M"}, now=NOW)
+    instance.advance({}, NOW)
+    [first] = instance.timers()
+    with pytest.raises(InvalidTimer) as failed:
+        instance.fire_due_timers({}, first.due_at + timedelta(seconds=1))
+    assert failed.value.element_id == "Timer_Computed"
+    assert "signed duration '-PT5M'" in str(failed.value)
 
 
 def test_a_computed_value_within_bounds_runs(engine: Engine) -> None:
