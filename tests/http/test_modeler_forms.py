@@ -354,3 +354,20 @@ def test_a_submitted_generated_form_sets_the_default_of_each_field_left_out(serv
     (first,) = open_tasks(server, plain)
     assert complete(server, first["id"]).status_code == 204
     assert typed(plain) == {}
+
+
+def test_complete_refuses_a_non_boolean_return_flag_and_a_non_object_value_info(server):
+    """Report-b finding 10b: `"withVariablesInReturn": "yes"` and `"valueInfo": "x"` completed the task
+    (Camunda's Jackson answers 400); both are 400 naming the field, and the task stays open."""
+    response = _deploy(server, "forms_strict", "", {})
+    assert response.status_code == 200, response.text
+    task = _task(server, "forms_strict")
+    city = server.client("city1")
+    for body, named in (({"withVariablesInReturn": "yes"}, "withVariablesInReturn"),
+                        ({"variables": {"x": {"value": 1, "valueInfo": "x"}}}, "valueInfo")):
+        for verb in ("complete", "submit-form"):
+            refused = city.rest("POST", f"/task/{task['id']}/{verb}", json=body)
+            assert refused.status_code == 400 and named in refused.json()["message"], (verb, refused.text)
+    assert [t["id"] for t in open_tasks(server, task["processInstanceId"])] == [task["id"]]
+    done = city.rest("POST", f"/task/{task['id']}/complete", json={"withVariablesInReturn": True})
+    assert done.status_code == 200, done.text
