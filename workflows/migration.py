@@ -14,10 +14,15 @@ the move is done on the tree itself (`migrate`):
   from the target's diagram, so a step added after a waiting task is where the process goes next.
 
 A finished step still in the tree whose element the target no longer has (a step the owner removed,
-or one only the source had and the instance passed) is taken out of the tree, its children hung on its
-parent, as workflows/prune.py compacts finished chains (the application page still marks it passed).
-A finished gateway or join the target lacks, or a finished task whose type changed, is refused (the
-tree would not load with the target), naming the element.
+or one only the source had and the instance passed), or draws with another type (Camunda validates only
+the active activity instances), is taken out of the tree, its children hung on its parent, as
+workflows/prune.py compacts finished chains (the application page still marks it passed). A finished
+gateway or join the target lacks, or a finished one that cannot be spliced out, is refused (the tree
+would not load with the target), naming the element.
+
+A boundary event the target draws on an active activity, which the source did not, emerges as in
+Camunda (`EmergingJobInstance`, `EmergingEventSubscriptionInstance`): it starts waiting at the
+migration's now (a timer is dated from it, a message is subscribed).
 
 A boundary event the target no longer has is removed, as Camunda removes an unmapped boundary event
 (its timer or subscription is deleted): the waiting event leaves the tree and, when the target draws
