@@ -55,6 +55,7 @@ class CompiledDecision:
     name: str | None
     resource_name: str
     table: dict[str, Any]
+    version_tag: str | None = None  # camunda:versionTag, as written
 
     @property
     def table_json(self) -> str:
@@ -203,7 +204,8 @@ def _compile_decision(file: str, node: etree._Element
         rules.append({"id": rule.get("id"), "tests": tests, "outputs": values})
     compiled = {"key": key, "name": node.get("name"), "hitPolicy": policy, "aggregation": aggregation,
                 "inputs": inputs, "outputs": outputs, "rules": rules}
-    return CompiledDecision(key, node.get("name"), file, compiled), problems
+    return CompiledDecision(key, node.get("name"), file, compiled,
+                            version_tag=node.get(f"{{{CAMUNDA_DMN}}}versionTag")), problems
 
 
 # --- run time ---------------------------------------------------------------------------------------

@@ -252,7 +252,10 @@ class Engine:
         spec, subprocess_specs = specs(spec_json, cache_key)
         return migration.check_instance(running.workflow, spec, subprocess_specs, instructions)
 
-    def migrate(self, running: Instance, spec_json: SpecSource, *, cache_key: str) -> None:
-        """Re-point `running` at the version `spec_json` in place (checked with `check_migration`)."""
+    def migrate(self, running: Instance, spec_json: SpecSource, *, cache_key: str,
+                now: datetime | None = None) -> None:
+        """Re-point `running` at the version `spec_json` in place (checked with `check_migration`);
+        a boundary event only the target draws starts waiting at `now` (a timer is dated from it)."""
         spec, subprocess_specs = specs(spec_json, cache_key)
-        migration.migrate(running.workflow, spec, subprocess_specs)
+        with clock.engine_clock(now):
+            migration.migrate(running.workflow, spec, subprocess_specs)

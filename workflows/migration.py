@@ -14,10 +14,15 @@ the move is done on the tree itself (`migrate`):
   from the target's diagram, so a step added after a waiting task is where the process goes next.
 
 A finished step still in the tree whose element the target no longer has (a step the owner removed,
-or one only the source had and the instance passed) is taken out of the tree, its children hung on its
-parent, as workflows/prune.py compacts finished chains (the application page still marks it passed).
-A finished gateway or join the target lacks, or a finished task whose type changed, is refused (the
-tree would not load with the target), naming the element.
+or one only the source had and the instance passed), or draws with another type (Camunda validates only
+the active activity instances), is taken out of the tree, its children hung on its parent, as
+workflows/prune.py compacts finished chains (the application page still marks it passed). A finished
+gateway or join the target lacks, or a finished one that cannot be spliced out, is refused (the tree
+would not load with the target), naming the element.
+
+A boundary event the target draws on an active activity, which the source did not, emerges as in
+Camunda (`EmergingJobInstance`, `EmergingEventSubscriptionInstance`): it starts waiting at the
+migration's now (a timer is dated from it, a message is subscribed).
 
 A boundary event the target no longer has is removed, as Camunda removes an unmapped boundary event
 (its timer or subscription is deleted): the waiting event leaves the tree and, when the target draws
@@ -211,8 +216,8 @@ def check_instance(workflow: BpmnWorkflow, spec: Any, subprocess_specs: Mapping[
             instruction = by_source.get(element)
             if task.has_state(ACTIVE) and _is_activity(task.task_spec) and not called and instruction is None:
                 failures.append(NO_INSTRUCTION)
-            if new is None and _spliceable(task, workflow):
-                continue  # a finished step the target removed: taken out of the tree (`migrate`)
+            if _left_behind(task, new, workflow):
+                continue  # a finished step the target removed or redrew: taken out of the tree (`migrate`)
             if new is None:
                 failures.append(f"目标版本没有活动 {element} / The target has no activity '{element}'")
             elif _type(new) != _type(task.task_spec):
@@ -221,6 +226,13 @@ def check_instance(workflow: BpmnWorkflow, spec: Any, subprocess_specs: Mapping[
             if failures and (task.has_state(ACTIVE) or new is None or _type(new) != _type(task.task_spec)):
                 report.activities.append(ActivityReport(element, str(task.id), instruction, failures))
     return report
+
+
+def _left_behind(task: Task, new: TaskSpec | None, top: BpmnWorkflow) -> bool:
+    """A completed step the target lacks (`new` None) or draws as another type: Camunda validates only
+    the active activity instances, so such a step is no obstacle; `migrate` splices it out of the tree
+    (its history stays), as the target's spec could not stand for it."""
+    return (new is None or _type(new) != _type(task.task_spec)) and _spliceable(task, top)
 
 
 def _spliceable(task: Task, top: BpmnWorkflow) -> bool:
@@ -271,13 +283,15 @@ def migrate(workflow: BpmnWorkflow, spec: Any, subprocess_specs: Mapping[str, An
     """
     trees = [(wf, _target_spec(wf, workflow, spec, subprocess_specs)) for wf in _workflows(workflow)]
     workflow.subprocess_specs = dict(subprocess_specs)
+    emerging: list[Task] = []
     for wf, target in trees:
         for task in [t for t in wf.tasks.values() if _dropped_boundary(t, target)]:
             if task.id in wf.tasks and isinstance(task.task_spec, BoundaryEvent):
                 _drop(wf, task)
         for task in list(wf.tasks.values()):
-            if task.task_spec.name not in target.task_specs and (
-                    _spliceable(task, workflow) or isinstance(task.task_spec, BoundaryEventSplit)):
+            new = target.task_specs.get(task.task_spec.name)
+            if _left_behind(task, new, workflow) or (
+                    new is None and isinstance(task.task_spec, BoundaryEventSplit)):
                 _splice(wf, task)
         repredict = []
         for task in list(wf.tasks.values()):
@@ -291,10 +305,52 @@ def migrate(workflow: BpmnWorkflow, spec: Any, subprocess_specs: Mapping[str, An
         wf.spec = target
         for task in wf.tasks.values():
             task.task_spec = target.task_specs[task.task_spec.name]
+        emerging.extend(_emerge_boundary_events(wf, target))
         for task in repredict:
             if task.id in wf.tasks and not task.has_state(TaskState.FINISHED_MASK):
                 task.task_spec._predict(task, mask=TaskState.NOT_FINISHED_MASK)
+    for task in emerging:  # after the re-prediction: each starts waiting (a timer dated from now)
+        if task.id in task.workflow.tasks and task.has_state(PREDICTED):
+            task.task_spec._update(task)
     if workflow.last_task is not None and workflow.last_task.id not in workflow.tasks:
         workflow.last_task = None
+
+
+def _emerge_boundary_events(wf: Any, target: Any) -> list[Task]:
+    """Camunda's emerging boundary events (`EmergingJobInstance`, `EmergingEventSubscriptionInstance`):
+    a boundary event the target draws on an active activity, which the source did not, is instantiated
+    on the migrated activity, as if the activity had just been entered: SpiffWorkflow's split is put
+    above the activity when the source had none, and the new boundary events are added under it
+    (predicted here; `migrate` makes them wait once the tree is complete). Returns the new tasks."""
+    added: list[Task] = []
+    for task in [t for t in wf.tasks.values() if t.has_state(ACTIVE) and _is_activity(t.task_spec)
+                 and not isinstance(t.task_spec, BoundaryEvent)]:
+        split_spec = target.task_specs.get(f"{task.task_spec.name}.BoundaryEventSplit")
+        if not isinstance(split_spec, BoundaryEventSplit):
+            continue
+        split = task.parent
+        if split is None or split.task_spec is not split_spec:
+            split = _insert_split(wf, task, split_spec)
+        have = {child.task_spec.name for child in split.children}
+        for output in split_spec.outputs:
+            if output.name not in have and isinstance(output, BoundaryEvent):
+                child = split._add_child(output, TaskState.MAYBE)
+                child.data = dict(split.data)
+                added.append(child)
+    return added
+
+
+def _insert_split(wf: Any, task: Task, split_spec: BoundaryEventSplit) -> Task:
+    """Put a finished `split_spec` task between `task` and its parent, in `task`'s place."""
+    parent = task.parent
+    split = Task(wf, split_spec, state=TaskState.COMPLETED)
+    split.data = dict(parent.data) if parent is not None else dict(task.data)
+    if parent is not None:
+        at = parent._children.index(task.id)
+        parent._children[at] = split.id
+        split._parent = parent.id
+    split._children = [task.id]
+    task._parent = split.id
+    return split
 
 

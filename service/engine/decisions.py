@@ -145,7 +145,8 @@ def record(session: Session, deployment_id: str, create: list[tuple[CompiledDeci
         row = DecisionDefinition(
             id=f"{decision.key}:{version}:{uuid.uuid4()}", key=decision.key, version=version,
             name=decision.name, deployment_id=deployment_id, resource_name=decision.resource_name,
-            content_hash=digest, table_json=decision.table_json, deployed_at=now)
+            content_hash=digest, table_json=decision.table_json, version_tag=decision.version_tag,
+            deployed_at=now)
         session.add(row)
         rows.append(row)
     return rows

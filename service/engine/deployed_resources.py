@@ -141,8 +141,9 @@ def _may_see(deployment_id: str, actor: Actor) -> None:
 
 def start_form_data(ctx: Context, *, definition: ProcessDefinition, data: dict[str, Any]) -> dict[str, Any]:
     """`data` checked against the start event's form (Camunda Form, generated or built-in), as task
-    completion checks a task's; unchanged when the start event has none. Raises InvalidInput listing
-    every field error."""
+    completion checks a task's, a generated form's fields left out taking their `defaultValue` (the
+    start form is submitted: `submit-form`); unchanged when the start event has none. Raises
+    InvalidInput listing every field error."""
     with ctx.unit_of_work(write=False) as uow:
         start = drawn_forms.start_event_of(uow.session, definition)
         if start is None:
@@ -151,4 +152,4 @@ def start_form_data(ctx: Context, *, definition: ProcessDefinition, data: dict[s
     clean, errors = drawn_forms.validate(drawn, data)
     if errors:
         raise InvalidInput("表单校验未通过 / The form has errors", errors)
-    return clean
+    return drawn_forms.with_defaults(drawn, data, clean)  # a submitted form: defaults for fields left out

@@ -150,6 +150,7 @@ def deploy(
                 spec_json=process.spec_json,
                 starter_groups=_starter(files[process.resource_name], key, "candidateStarterGroups"),
                 starter_users=_starter(files[process.resource_name], key, "candidateStarterUsers"),
+                version_tag=_starter(files[process.resource_name], key, "versionTag"),
                 deployed_at=now,
             )
             session.add(definition)
@@ -242,7 +243,8 @@ def _describe(problem) -> str:
 
 
 def _starter(content: bytes, key: str, attribute: str) -> str | None:
-    """The process's `camunda:candidateStarterGroups` or `camunda:candidateStarterUsers`, as written."""
+    """The process's `camunda:candidateStarterGroups`, `camunda:candidateStarterUsers` or
+    `camunda:versionTag` (any camunda attribute of the process), as written."""
     root = etree.fromstring(content, parser=etree.XMLParser(resolve_entities=False, no_network=True))
     for process in root.iter(f"{{{BPMN}}}process"):
         if process.get("id") == key:

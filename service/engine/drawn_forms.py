@@ -144,6 +144,30 @@ def validate(drawn: DrawnForm, data: dict[str, Any], current: dict[str, Any] | N
     return data, {}
 
 
+def with_defaults(drawn: DrawnForm, data: dict[str, Any], clean: dict[str, Any]) -> dict[str, Any]:
+    """`clean` plus, for a submitted generated form (Camunda's `submit-form`, the task page), the
+    `defaultValue` of each field `data` leaves out, converted by the field's type, as Camunda's
+    FormFieldHandler.handleSubmit sets it (a `long` default is a Long, a `date` one a Date). A field sent
+    (even as null) keeps what was sent; a plain `complete` is no form submission and never calls this.
+
+    Raises InvalidInput naming the field when its default does not convert (Camunda fails the submission).
+    """
+    if drawn.kind != "generated":
+        return clean
+    out = dict(clean)
+    for rule in drawn.rules:
+        if rule.key in data or rule.default is None:
+            continue
+        bare = camunda_forms.FieldRule(key=rule.key, kind=rule.kind, options=rule.options,
+                                       extra={"camunda_type": rule.extra.get("camunda_type")})
+        value, errors = camunda_forms.validate_data([bare], {rule.key: rule.default})
+        if errors:
+            raise InvalidInput("表单字段默认值无效 / A form field's defaultValue does not convert",
+                               {rule.key: [f"defaultValue {rule.default!r}: {errors.get(rule.key)}"]})
+        out.update(_declared_types([bare], value))
+    return out
+
+
 def _declared_types(rules: list[camunda_forms.FieldRule], clean: dict[str, Any]) -> dict[str, Any]:
     """A generated form's values as the types its fields declare, as Camunda's form types convert them:
     a `long` field gives a Long, a `date` field a Date (a date alone means its midnight), so the variable

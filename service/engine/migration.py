@@ -183,7 +183,7 @@ def _move(ctx: Context, session: Session, row: ProcessInstance, actor: Actor, pl
     row.definition_id, row.definition_key, row.called_spec_id = target.id, target.key, spec.called_spec_id
 
     def action(r, handlers, n) -> None:
-        ctx.workflows.migrate(r, spec.spec_json, cache_key=spec.cache_key)
+        ctx.workflows.migrate(r, spec.spec_json, cache_key=spec.cache_key, now=n)
 
     act_and_save(ctx, session, row, running, actor, action, now)
     rows = {t.id: t for t in session.scalars(sa.select(HumanTask).where(HumanTask.instance_id == row.id))}

@@ -390,7 +390,7 @@ def resolve_task(
         variables = _seen_variables(task, row)[0]
         data = personal_data.restore_masked(json.loads(row.variables_json or "{}"), data)
         held = {} if form else _held_form_values(session, row, task, variables)
-        clean = _validated(session, row, task, {**held, **data}, variables, actor)
+        clean = _validated(session, row, task, {**held, **data}, variables, actor, form=form)
         if not form:
             clean = {k: v for k, v in clean.items() if k not in held or k in data}
         if clean:
@@ -451,7 +451,7 @@ def complete_task(
                 f"流程实例已挂起 / Task {task_id} cannot be completed: its process instance is suspended"
             )
         data = personal_data.restore_masked(json.loads(row.variables_json or "{}"), data)  # breakit F16
-        clean = _validated(session, row, task, data, _seen_variables(task, row)[0], actor)
+        clean = _validated(session, row, task, data, _seen_variables(task, row)[0], actor, form=form)
         for hook in ctx.extensions.before_complete:  # the domain's checks (register, round window …)
             hook(session, row, task, clean, actor, now)
         with variable_history.attributed_to(session, task_id):
@@ -543,11 +543,12 @@ def _open_or_completed(session, task_id: str, actor: Actor) -> HumanTask:
 
 
 def _validated(session, row: ProcessInstance, task: HumanTask, data: dict[str, Any],
-               variables: dict[str, Any], actor: Actor) -> dict[str, Any]:
+               variables: dict[str, Any], actor: Actor, form: bool = False) -> dict[str, Any]:
     """The submission checked against the task's form: a built-in one (`forms/`), a Camunda Form or a
     generated one drawn in Modeler (`drawn_forms`); a task without a known form completes with the
     variables sent, as in Camunda (issue 15: an unknown formKey never leaves a task stuck). A built-in
-    form's file references must name an upload of the instance or of `actor` (file_refs.py)."""
+    form's file references must name an upload of the instance or of `actor` (file_refs.py). `form`: a
+    form submission, where a generated form's fields left out take their `defaultValue` (Camunda)."""
     if not isinstance(data, dict):
         raise InvalidInput("表单数据必须是对象 / Form data must be an object", {"_schema": ["not an object"]})
     try:
@@ -562,7 +563,7 @@ def _validated(session, row: ProcessInstance, task: HumanTask, data: dict[str, A
         errors = form_registry.process_checks(task.form_key, clean, dict(variables))
     if errors:
         raise InvalidInput("表单校验未通过 / The form has errors", errors)
-    return clean
+    return drawn_forms.with_defaults(drawn, data, clean) if form else clean
 
 
 def drawn_form(ctx: Context, *, task_id: str, actor: Actor) -> drawn_forms.DrawnForm:

@@ -63,6 +63,7 @@ def reads(s: dict) -> list[tuple[str, dict[str, object]]]:
         (f"/engine-rest/task/{t}/comment", only(SEE_TASK, 200, 404)),
         (f"/engine-rest/history/process-instance?processInstanceId={i}", only(SEE_INSTANCE, SOME, 0)),
         (f"/engine-rest/history/process-instance/count?processInstanceId={i}", only(SEE_INSTANCE, SOME, 0)),
+        (f"/engine-rest/history/process-instance/{i}", only(SEE_INSTANCE, 200, 404)),  # report-b 10e
         (f"/engine-rest/history/task?processInstanceId={i}", only(SEE_INSTANCE, SOME, 0)),
         (f"/engine-rest/history/task/count?processInstanceId={i}", only(SEE_INSTANCE, SOME, 0)),
         (f"/engine-rest/history/activity-instance?processInstanceId={i}", only(SEE_INSTANCE, SOME, 0)),

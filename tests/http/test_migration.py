@@ -5,7 +5,9 @@ id, same assignee) or refuses naming the instance and the activity, and only own
 from __future__ import annotations
 
 import secrets
+from datetime import datetime
 
+from service.engine import jobs
 from service.engine.store import audit
 from tests.support.drawn import chain, drawn
 from tests.support.owner_edit import FORM, FORM_FILE, TASK_ID, modeler5_upload, with_material_step
@@ -228,3 +230,86 @@ def test_the_deployments_page_moves_instances_only_to_the_newest_version(server)
     assert refused.status_code == 400 and "newest version" in refused.text
     assert owner.rest("GET", f"/process-instance/{started['id']}").json()["definitionId"] == v1
 
+
+
+def test_a_completed_step_whose_type_changed_does_not_stop_the_migration(server):
+    """Report-b finding 4: Camunda validates only the active activity instances; an instance past
+    Task_Review (now an external service task in the target) moves with its open Task_Sign."""
+    owner, clerk = server.client("owner"), server.client("city1")
+    v1 = _deploy(owner, V1, "v1")
+    started = clerk.rest("POST", f"/process-definition/{v1}/start", json={}).json()
+    review = _open_task(clerk, started["id"])
+    assert clerk.rest("POST", f"/task/{review['id']}/complete", json={}).status_code == 204
+    sign = _open_task(clerk, started["id"])
+    v3 = _deploy(owner, V3, "v3")  # Task_Review became a service task
+    plan = owner.rest("POST", "/migration/generate", json={
+        "sourceProcessDefinitionId": v1, "targetProcessDefinitionId": v3}).json()
+    assert owner.rest("POST", "/migration/validate", json=plan).json()["instructionReports"] == []
+    moved = owner.rest("POST", "/migration/execute", json={
+        "migrationPlan": plan, "processInstanceIds": [started["id"]]})
+    assert moved.status_code == 204, moved.text
+    after = _open_task(clerk, started["id"])
+    assert (after["id"], after["processDefinitionId"]) == (sign["id"], v3)
+    history = owner.rest("GET", "/history/activity-instance",
+                         params={"processInstanceId": started["id"]}).json()
+    assert "Task_Review" in {a["activityId"] for a in history}  # the finished step stays in history
+    assert clerk.rest("POST", f"/task/{after['id']}/complete", json={}).status_code == 204
+    assert owner.rest("GET", f"/history/process-instance/{started['id']}").json()["state"] == "COMPLETED"
+
+
+def test_a_boundary_timer_only_the_target_draws_is_created_on_the_migrated_task(server, clock):
+    """Report-b finding 5: Camunda instantiates an emerging boundary event (EmergingJobInstance): the
+    migrated Task_Review gets the target's timer, due from the migration's now, and escalates as an
+    instance started on the target would."""
+    owner, clerk = server.client("owner"), server.client("city1")
+    v1 = _deploy(owner, TIMED, "v1")
+    started = clerk.rest("POST", f"/process-definition/{v1}/start", json={}).json()
+    task = _open_task(clerk, started["id"])
+    clock.advance(hours=3)
+    v2 = _deploy(owner, _with_timer(TIMED, "PT2H"), "v2")
+    plan = owner.rest("POST", "/migration/generate", json={
+        "sourceProcessDefinitionId": v1, "targetProcessDefinitionId": v2}).json()
+    migrated_at = server.ctx.now()
+    moved = owner.rest("POST", "/migration/execute", json={
+        "migrationPlan": plan, "processInstanceIds": [started["id"]]})
+    assert moved.status_code == 204, moved.text
+    [job] = [j for j in owner.rest("GET", "/job", params={"processInstanceId": started["id"]}).json()
+             if j["jobDefinitionId"] == "timer"]
+    due = datetime.fromisoformat(job["dueDate"].replace("+0000", "+00:00"))
+    assert abs((due - migrated_at).total_seconds() - 2 * 3600) < 5, (job["dueDate"], migrated_at)
+    assert _open_task(clerk, started["id"])["id"] == task["id"]
+    clock.advance(hours=2, minutes=1)
+    assert jobs.fire_due_jobs(server.ctx) == 1
+    assert clerk.rest("GET", "/task", params={"processInstanceId": started["id"]}).json() == []
+    ended = owner.rest("GET", "/history/activity-instance",
+                       params={"processInstanceId": started["id"], "activityId": "End_Late"}).json()
+    assert len(ended) == 1
+
+
+def test_a_message_boundary_event_only_the_target_draws_waits_on_the_migrated_task(server):
+    """Report-b finding 5, a message (EmergingEventSubscriptionInstance): the migrated task's new
+    boundary event is subscribed, and a correlation takes its path."""
+    owner, clerk = server.client("owner"), server.client("city1")
+    v1 = _deploy(owner, TIMED, "v1")
+    started = clerk.rest("POST", f"/process-definition/{v1}/start", json={}).json()
+    caught = ('<bpmn:boundaryEvent id="Msg_Withdrawn" attachedToRef="Task_Review">'
+              '<bpmn:messageEventDefinition messageRef="Message_W" /></bpmn:boundaryEvent>'
+              '<bpmn:endEvent id="End_Withdrawn" />'
+              '<bpmn:sequenceFlow id="Flow_W" sourceRef="Msg_Withdrawn" targetRef="End_Withdrawn" />')
+    upload = modeler_upload({f"{KEY}.bpmn": drawn(KEY, TIMED + caught, name="v2",
+                                                  messages={"Message_W": "withdrawn"})}, name=KEY)
+    deployed = owner.rest("POST", "/deployment/create", **upload)
+    assert deployed.status_code == 200, deployed.text
+    [v2] = [d["id"] for d in deployed.json()["deployedProcessDefinitions"].values()]
+    plan = owner.rest("POST", "/migration/generate", json={
+        "sourceProcessDefinitionId": v1, "targetProcessDefinitionId": v2}).json()
+    moved = owner.rest("POST", "/migration/execute", json={
+        "migrationPlan": plan, "processInstanceIds": [started["id"]]})
+    assert moved.status_code == 204, moved.text
+    sent = owner.rest("POST", "/message", json={"messageName": "withdrawn",
+                                                "processInstanceId": started["id"]})
+    assert sent.status_code == 204, sent.text
+    assert clerk.rest("GET", "/task", params={"processInstanceId": started["id"]}).json() == []
+    ended = owner.rest("GET", "/history/activity-instance",
+                       params={"processInstanceId": started["id"], "activityId": "End_Withdrawn"}).json()
+    assert len(ended) == 1

@@ -358,3 +358,22 @@ def test_a_short_rule_and_a_huge_output_are_refused_at_deploy_naming_rule_and_co
     assert "huge.dmn" in message and "Rule_huge_1" in message and "'out'" in message
     assert "number out of range" in message and "9" * 100 not in message
     assert get(server, "/decision-definition") == []
+
+
+def test_a_drawn_version_tag_is_kept_and_read_back(server):
+    """Report-b finding 3: Modeler's "Version tag" (`camunda:versionTag`) on a process and on a decision
+    was accepted at deploy and read back as null; Camunda keeps it in every definition DTO."""
+    import re
+
+    diagram = drawn("tagged", chain(START, LOOK, END)).replace(
+        b'isExecutable="true"', b'isExecutable="true" camunda:versionTag="2.1.0"', 1)
+    table = re.sub(rb'(<(?:dmn:)?decision )', rb'\1xmlns:camunda="http://camunda.org/schema/1.0/dmn" '
+                   rb'camunda:versionTag="1.0" ', _fee("1"), count=1)
+    response = _deploy(server, "tagged", {"tagged.bpmn": diagram, "tagrate.dmn": table.replace(
+        b'id="rate"', b'id="tagrate"', 1)})
+    assert response.status_code == 200, response.text
+    [process] = response.json()["deployedProcessDefinitions"].values()
+    [decision] = response.json()["deployedDecisionDefinitions"].values()
+    assert (process["versionTag"], decision["versionTag"]) == ("2.1.0", "1.0")
+    assert get(server, "/process-definition/key/tagged")["versionTag"] == "2.1.0"
+    assert get(server, "/decision-definition/key/tagrate", login="owner")["versionTag"] == "1.0"

@@ -308,3 +308,66 @@ def test_a_called_process_task_is_checked_against_its_own_form(server):
     refused = complete(server, task["id"], _typed(same="x"))
     assert refused.status_code == 400 and "same" in refused.json()["message"]
     assert complete(server, task["id"], _typed(same=2)).status_code == 204
+
+
+DEFAULTED = """<bpmn:extensionElements><camunda:formData>
+  <camunda:formField id="{a}" label="A" type="{ta}" defaultValue="{da}" />
+  <camunda:formField id="{b}" label="B" type="{tb}" defaultValue="{db}" />
+</camunda:formData></bpmn:extensionElements>"""
+
+
+def test_a_submitted_generated_form_sets_the_default_of_each_field_left_out(server):
+    """Report-b finding 2: Camunda's FormFieldHandler.handleSubmit sets a field's `defaultValue`,
+    converted by its type, when a submitted form (start or task `submit-form`) leaves the field out; a
+    field sent keeps what was sent; a plain `complete` is no form submission and sets no default."""
+    start_event = ('<bpmn:startEvent id="Start_1">'
+                   + DEFAULTED.format(a="prio", ta="long", da="5", b="flag", tb="boolean", db="true")
+                   + '</bpmn:startEvent>')
+    task = ('<bpmn:userTask id="Task_1" camunda:candidateGroups="city_clerk">'
+            + DEFAULTED.format(a="note", ta="string", da="hello", b="due", tb="date", db="05/01/2026")
+            + '</bpmn:userTask>')
+    body = chain(start_event, task, '<bpmn:userTask id="Task_2" camunda:candidateGroups="city_clerk" />',
+                 '<bpmn:endEvent id="End_1" />')
+    files = {"forms_defaults.bpmn": drawn("forms_defaults", body)}
+    deployed = server.client("owner").rest("POST", "/deployment/create", **_upload(files, "forms_defaults"))
+    assert deployed.status_code == 200, deployed.text
+    city = server.client("city1")
+
+    def typed(instance: str) -> dict:
+        values = get(server, f"/process-instance/{instance}/variables")
+        return {name: (v["type"], v["value"]) for name, v in values.items()}
+
+    submitted = city.rest("POST", "/process-definition/key/forms_defaults/submit-form",
+                          json={"variables": {"flag": {"value": False}}})
+    assert submitted.status_code == 200, submitted.text
+    instance = submitted.json()["id"]
+    assert typed(instance) == {"prio": ("Long", 5), "flag": ("Boolean", False)}
+    (first,) = open_tasks(server, instance)
+    done = city.rest("POST", f"/task/{first['id']}/submit-form", json={"variables": {}})
+    assert done.status_code == 204, done.text
+    values = typed(instance)
+    assert values["note"] == ("String", "hello")
+    assert values["due"][0] == "Date" and values["due"][1].startswith("2026-01-05T00:00:00")
+
+    plain = start(server, "forms_defaults")  # `start`, not submit-form: no defaults
+    assert typed(plain) == {}
+    (first,) = open_tasks(server, plain)
+    assert complete(server, first["id"]).status_code == 204
+    assert typed(plain) == {}
+
+
+def test_complete_refuses_a_non_boolean_return_flag_and_a_non_object_value_info(server):
+    """Report-b finding 10b: `"withVariablesInReturn": "yes"` and `"valueInfo": "x"` completed the task
+    (Camunda's Jackson answers 400); both are 400 naming the field, and the task stays open."""
+    response = _deploy(server, "forms_strict", "", {})
+    assert response.status_code == 200, response.text
+    task = _task(server, "forms_strict")
+    city = server.client("city1")
+    for body, named in (({"withVariablesInReturn": "yes"}, "withVariablesInReturn"),
+                        ({"variables": {"x": {"value": 1, "valueInfo": "x"}}}, "valueInfo")):
+        for verb in ("complete", "submit-form"):
+            refused = city.rest("POST", f"/task/{task['id']}/{verb}", json=body)
+            assert refused.status_code == 400 and named in refused.json()["message"], (verb, refused.text)
+    assert [t["id"] for t in open_tasks(server, task["processInstanceId"])] == [task["id"]]
+    done = city.rest("POST", f"/task/{task['id']}/complete", json={"withVariablesInReturn": True})
+    assert done.status_code == 200, done.text

@@ -36,7 +36,7 @@ def decision_dto(row: DecisionDefinition) -> dict[str, Any]:
         "decisionRequirementsDefinitionKey": None,
         "tenantId": None,
         "historyTimeToLive": None,
-        "versionTag": None,
+        "versionTag": row.version_tag,
     }
 
 

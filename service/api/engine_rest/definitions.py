@@ -63,7 +63,7 @@ def definition_dto(row: ProcessDefinition) -> dict[str, Any]:
         "diagram": None,
         "suspended": bool(row.suspended),
         "tenantId": None,
-        "versionTag": None,
+        "versionTag": row.version_tag,
         "historyTimeToLive": None,
         "startableInTasklist": True,
     }

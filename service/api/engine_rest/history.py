@@ -13,6 +13,7 @@ from ...engine.history import historic_activities, historic_tasks
 from ...engine.store.history import HistoricActivity, HistoricTask
 from ...engine.store.instance_query import InstanceQuery
 from ...engine.store.models import ProcessInstance
+from ...errors import NotFound
 from ..auth import context
 from .blueprint import actor, bp
 from .params import format_date, query_params
@@ -217,6 +218,22 @@ def historic_instances():
     ordered = present + missing if query.descending else missing + present
     end = None if query.max_results is None else query.first + query.max_results
     return jsonify(ordered[query.first : end])
+
+
+@bp.get("/history/process-instance/<instance_id>")
+def historic_instance(instance_id: str):
+    """Camunda's Get Historic Process Instance: one instance, running or ended, as the list shows it
+    (a called instance too); 404 for an id the caller may not see, as for one that does not exist."""
+    try:
+        row = browse.get_instance_row(context(), instance_id=instance_id, actor=actor())
+    except NotFound:
+        called = called_instances.get_called_instance(context(), actor=actor(), called_id=instance_id)
+        if called is None:
+            raise NotFound(f"流程实例不存在 / Historic process instance with id {instance_id} does not exist"
+                           ) from None
+        return jsonify(historic_called_dto(called))
+    definitions = browse.definition_names(context(), {row.definition_id})
+    return jsonify(historic_instance_dto(row, definitions.get(row.definition_id)))
 
 
 @bp.get("/history/process-instance/count")

@@ -18,6 +18,7 @@ from ..auth import context
 from .blueprint import actor, bp
 from .errors import BadRequest
 from .params import format_date, json_body, query_params
+from .strict import boolean
 from .variables import from_typed_map, to_typed_map
 
 SUPPORTED = {
@@ -249,7 +250,7 @@ def _complete(task_id: str, form: bool = False):
     if unsupported:
         raise BadRequest(f"不支持的参数 / Unsupported option(s): {', '.join(unsupported)}")
     data = from_typed_map(body.get("variables"))
-    returned = body.get("withVariablesInReturn") is True
+    returned = boolean(body, "withVariablesInReturn", default=False)  # "yes": 400 naming it, as Camunda
     with open_task(task_id):
         variables = tasks.complete_task(context(), task_id=task_id, actor=actor(), data=data, form=form,
                                         with_variables=returned)

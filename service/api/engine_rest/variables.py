@@ -89,7 +89,11 @@ def from_typed(name: str, dto: Any) -> Any:
     if not isinstance(dto, dict):
         raise BadRequest(f"Variable '{_shown(name)}' must be an object with 'value' and 'type'")
     value, kind = dto.get("value"), dto.get("type")
-    info = dto.get("valueInfo") or {}
+    info = dto.get("valueInfo")
+    if info is None:
+        info = {}
+    elif not isinstance(info, dict):  # Camunda (Jackson) refuses a valueInfo that is not an object
+        raise BadRequest(f"Variable '{_shown(name)}': 'valueInfo' must be an object")
     if kind is None:  # Camunda infers the type from the JSON value: a whole number is at most a Long
         if isinstance(value, int) and not isinstance(value, bool) and not INT64[0] <= value <= INT64[1]:
             raise BadRequest(f"Cannot convert value of variable '{_shown(name)}' to type Long: out of range")

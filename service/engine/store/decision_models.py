@@ -26,4 +26,5 @@ class DecisionDefinition(Base):
     resource_name: Mapped[str] = mapped_column(sa.String(300))
     content_hash: Mapped[str] = mapped_column(sa.String(64))  # of the .dmn file it came from
     table_json: Mapped[str] = mapped_column(sa.Text)
+    version_tag: Mapped[str | None] = mapped_column(sa.String(255))  # camunda:versionTag (0016_hb3vtagdmn)
     deployed_at: Mapped[datetime] = mapped_column(UtcDateTime())

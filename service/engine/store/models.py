@@ -53,6 +53,7 @@ class ProcessDefinition(Base):
     spec_json: Mapped[str] = mapped_column(sa.Text)
     starter_groups: Mapped[str | None] = mapped_column(sa.String(200))  # camunda:candidateStarterGroups
     starter_users: Mapped[str | None] = mapped_column(sa.String(500))  # camunda:candidateStarterUsers (0012)
+    version_tag: Mapped[str | None] = mapped_column(sa.String(255))  # camunda:versionTag (0016_hb3vtag)
     deployed_at: Mapped[datetime] = mapped_column(UtcDateTime())
     # suspended definitions start no instances (PUT /process-definition/{id}/suspended; 0009_external_tasks)
     suspended: Mapped[bool] = mapped_column(sa.Boolean, default=False, server_default=sa.false())
