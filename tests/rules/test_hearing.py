@@ -36,9 +36,12 @@ DECISION = {
 }
 
 
-def fail_evaluation(ctx, clock, settings: RoundSettings = DEFAULT) -> tuple[Steps, int]:
-    """A filed consortium graded 55 (不合格) whose result publicity has ended."""
+def fail_evaluation(ctx, clock, settings: RoundSettings = DEFAULT, after_filing=None) -> tuple[Steps, int]:
+    """A filed consortium graded 55 (不合格) whose result publicity has ended; `after_filing(consortium_id)`
+    runs once it is filed, before the round opens."""
     _, consortium_id = filed_consortium(ctx, clock)
+    if after_filing is not None:
+        after_filing(consortium_id)
     opened = evaluations.open_evaluation_round(ctx, actor=actor(ctx, "city1"), settings=settings)
     steps = Steps(ctx, opened["instances"][0])
     steps.do("lead1", "Task_SelfReport", SELF_REPORT)
