@@ -52,6 +52,11 @@ STATUS_NAMES: dict[str, tuple[str, str]] = {
     "cancelled": ("已终止", "Cancelled"),
     "confirmed": ("已确认", "Confirmed"), "invited": ("已邀请", "Invited"),
     "declined": ("已拒绝", "Declined"),
+    # member changes (补充协议): proposed → acknowledged → applied, or held / lapsed (report A finding 5)
+    "proposed": ("征求意见中", "Being consented to"),
+    "acknowledged": ("已确认，待生效", "Acknowledged, not yet in effect"),
+    "applied": ("已生效", "In effect"), "held": ("暂缓生效（取消备案待决）", "Held (revocation pending)"),
+    "lapsed": ("未生效（备案已终止）", "Lapsed (filing ended)"),
     "lead": ("牵头单位", "Lead"), "core": ("核心层", "Core"), "general": ("一般成员", "General"),
     "enterprise": ("企业", "Enterprise"), "university": ("高等院校", "University"),
     "institute": ("科研院所", "Institute"), "other": ("其他", "Other"),

@@ -39,7 +39,7 @@ from .reviews import panel_access, review_hooks, scheduling
 from .store import consortia as consortium_store
 from .store.models import Consortium
 from .store.reviewer_secrecy import ReviewerSecrecy
-from .supervision import agencies, agency_results, integrity, progress
+from .supervision import agencies, agency_results, integrity, member_changes, progress
 from .supervision.credit_entries import on_objection_upheld
 from .supervision.task_checks import check_against_register
 
@@ -73,6 +73,7 @@ def register(extensions: Extensions) -> None:
     extensions.before_complete.append(corrections.record_correction)  # returned sections, each version
     extensions.before_complete.append(on_objection_upheld)  # 七（四）: false materials enter the record
     extensions.before_complete.append(scheduling.site_visit_report_date_check)  # no report of a future visit
+    extensions.before_complete.append(member_changes.hold_while_revocation_pending)  # 七（二）: 取消备案待决
     extensions.variable_filters.append(panel_access.redact_variables)
 
 

@@ -36,9 +36,12 @@ DECISION = {
 }
 
 
-def fail_evaluation(ctx, clock, settings: RoundSettings = DEFAULT) -> tuple[Steps, int]:
-    """A filed consortium graded 55 (不合格) whose result publicity has ended."""
+def fail_evaluation(ctx, clock, settings: RoundSettings = DEFAULT, after_filing=None) -> tuple[Steps, int]:
+    """A filed consortium graded 55 (不合格) whose result publicity has ended; `after_filing(consortium_id)`
+    runs once it is filed, before the round opens."""
     _, consortium_id = filed_consortium(ctx, clock)
+    if after_filing is not None:
+        after_filing(consortium_id)
     opened = evaluations.open_evaluation_round(ctx, actor=actor(ctx, "city1"), settings=settings)
     steps = Steps(ctx, opened["instances"][0])
     steps.do("lead1", "Task_SelfReport", SELF_REPORT)
@@ -122,6 +125,8 @@ def test_silence_until_the_period_ends_goes_to_the_city_which_may_maintain_the_f
         "Task_RevocationDecision",
         {
             "revocation_decision": "maintain",
+            "maintain_basis": "review",
+            "reviewed_facts": "专家评分表第三项合计计算错误，更正后得分为72分",
             "decision_reasons": "经复核专家评分存在计算错误，维持备案",
         },
     )
@@ -202,8 +207,9 @@ def test_the_hearing_over_http_notice_statement_decision(server, clock):
 
 
 def test_after_a_waived_hearing_the_city_may_maintain_only_on_its_own_review(ctx, clock):
-    """Report finding 6: the `maintain` choice asserts no statement, and with none made the reasons may not
-    say it was upheld (422 naming decision_reasons); maintaining on review stays possible."""
+    """Report A finding 8 (was finding 6's phrase matching): maintaining names a structured basis; after a
+    waived hearing "statement upheld" is refused naming maintain_basis whatever the reasons say, a maintain
+    without a basis is refused, and a review needs the facts it found."""
     import pytest
 
     from forms.evaluation_revocation_decision import DECISIONS
@@ -212,26 +218,36 @@ def test_after_a_waived_hearing_the_city_may_maintain_only_on_its_own_review(ctx
     assert "陈述申辩" not in DECISIONS["maintain"][0]
     steps, consortium_id = fail_evaluation(ctx, clock)
     steps.do("lead1", "Task_StateCase", {"hearing_choice": "waive"})
-    for reasons in ("陈述申辩理由成立，维持备案资格", "采纳其陈述申辩意见，维持备案"):
-        with pytest.raises(InvalidInput) as refused:
-            steps.do("city1", "Task_RevocationDecision",
-                     {"revocation_decision": "maintain", "decision_reasons": reasons})
-        assert list(refused.value.fields) == ["decision_reasons"]
-        assert "未提出陈述申辩" in str(refused.value.fields["decision_reasons"][0])
+    evading = "接受其陈述申辩意见，维持备案资格。"  # passed the old phrase matching
+    with pytest.raises(InvalidInput) as refused:
+        steps.do("city1", "Task_RevocationDecision",
+                 {"revocation_decision": "maintain", "decision_reasons": evading})
+    assert list(refused.value.fields) == ["maintain_basis"]
+    with pytest.raises(InvalidInput) as refused:
+        steps.do("city1", "Task_RevocationDecision",
+                 {"revocation_decision": "maintain", "maintain_basis": "statement_upheld",
+                  "decision_reasons": evading})
+    assert list(refused.value.fields) == ["maintain_basis"]
+    assert "未提出陈述申辩" in str(refused.value.fields["maintain_basis"][0])
+    with pytest.raises(InvalidInput) as refused:
+        steps.do("city1", "Task_RevocationDecision",
+                 {"revocation_decision": "maintain", "maintain_basis": "review", "decision_reasons": evading})
+    assert list(refused.value.fields) == ["reviewed_facts"]
     assert steps.steps() == ["Task_RevocationDecision"]
     steps.do("city1", "Task_RevocationDecision",
-             {"revocation_decision": "maintain",
+             {"revocation_decision": "maintain", "maintain_basis": "review",
+              "reviewed_facts": "专家评分表第三项合计计算错误，更正后得分为72分",
               "decision_reasons": "牵头单位放弃陈述申辩；经复核专家评分存在计算错误，维持备案"})
     assert outcomes(ctx, consortium_id) == ["maintained"]
 
 
-def test_a_stated_case_may_be_upheld_in_the_reasons(ctx, clock):
+def test_a_stated_case_may_be_upheld(ctx, clock):
     steps, consortium_id = fail_evaluation(ctx, clock)
     steps.do("lead1", "Task_StateCase", {
         "hearing_choice": "statement",
         "statement": "评价期内研发投入数据漏报，现补充审计报告予以说明，请求维持备案"})
     steps.do("city1", "Task_RevocationDecision",
-             {"revocation_decision": "maintain",
+             {"revocation_decision": "maintain", "maintain_basis": "statement_upheld",
               "decision_reasons": "陈述申辩理由成立，补充审计报告属实，维持备案"})
     assert outcomes(ctx, consortium_id) == ["maintained"]
 
@@ -254,7 +270,9 @@ def test_no_member_change_while_a_revocation_is_pending(ctx, clock):
     with pytest.raises(Conflict):
         member_changes.start_member_change(ctx, actor=lead, consortium_id=consortium_id, reason="新增成员")
     steps.do("city1", "Task_RevocationDecision",
-             {"revocation_decision": "maintain", "decision_reasons": "经复核专家评分存在计算错误，维持备案"})
+             {"revocation_decision": "maintain", "maintain_basis": "review",
+              "reviewed_facts": "专家评分表第三项合计计算错误，更正后得分为72分",
+              "decision_reasons": "经复核专家评分存在计算错误，维持备案"})
     started = member_changes.start_member_change(ctx, actor=lead, consortium_id=consortium_id,
                                                  reason="新增成员单位")
     assert started.business_key.startswith("BCXY-")

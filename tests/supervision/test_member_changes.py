@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from service.clock import local_today
 from service.consortium.demo import ORGANISATIONS
 from service.consortium.store import supervision as store
 from service.consortium.supervision import member_changes, overview, projects
+from service.engine import jobs
 from service.engine.store.models import ProcessInstance
 from service.errors import Conflict, Forbidden, InvalidInput
 from tests.supervision.support import Steps, actor, consortium, filed_consortium
@@ -58,6 +60,18 @@ def test_member_added_with_every_members_consent_and_the_bureaus_acknowledgement
         consent(steps, login)
     assert NEWCOMER["credit_code"] not in members(ctx, consortium_id)  # not before the bureau acknowledges
     steps.do("city1", "Task_Acknowledge", {"ack_decision": "acknowledged"})
+    # report A finding 5: acknowledged on a day before 2026-04-01, it joins on that date, not before
+    assert local_today(clock.now()) < date(2026, 4, 1)
+    assert NEWCOMER["credit_code"] not in members(ctx, consortium_id)
+    pending = overview.supervision_record(ctx, actor=actor(ctx, "member1"), consortium_id=consortium_id)
+    assert pending["memberChanges"][0]["status"] == "acknowledged"
+    assert pending["memberChanges"][0]["effectiveOn"] == "2026-04-01"
+    assert pending["memberChanges"][0]["additions"][0]["credit_code"] == NEWCOMER["credit_code"]
+    clock.set(datetime(2026, 3, 31, 15, 59, tzinfo=UTC))  # 23:59 the day before, in Qingdao
+    jobs.fire_due_jobs(ctx)
+    assert NEWCOMER["credit_code"] not in members(ctx, consortium_id)
+    clock.set(datetime(2026, 3, 31, 16, 0, 1, tzinfo=UTC))  # 00:00:01 on 2026-04-01
+    jobs.fire_due_jobs(ctx)
 
     assert members(ctx, consortium_id)[NEWCOMER["credit_code"]] == ("confirmed", date(2026, 4, 1), None)
     with ctx.unit_of_work(write=False) as uow:
@@ -92,6 +106,35 @@ def test_one_refusal_ends_the_proposal_at_once(ctx, clock):
         assert (change.status, change.refused_by) == ("refused", MEMBERS[2]["credit_code"])
         assert change.refusal_reason == "该变更影响本单位承担的任务分工"
         assert uow.session.get(ProcessInstance, steps.instance_id).end_element_id == "End_Refused"
+
+
+def test_a_removal_dated_in_the_future_leaves_on_that_date_and_one_dated_today_at_once(ctx, clock):
+    """Report A finding 5: the member stays confirmed until the effective date; a date today applies at the
+    acknowledgement."""
+    _, consortium_id = filed_consortium(ctx, clock)
+    leaving, second = MEMBERS[0]["credit_code"], MEMBERS[1]["credit_code"]
+    later = local_today(clock.now()) + timedelta(days=10)
+    steps = propose(ctx, consortium_id, removals=[leaving], effective_on=later.isoformat(),
+                    threshold_justification="另有两家企业拟于下半年加入")
+    for login in MEMBER_LOGINS.values():
+        consent(steps, login)
+    steps.do("city1", "Task_Acknowledge", {"ack_decision": "acknowledged"})
+    assert members(ctx, consortium_id)[leaving] == ("confirmed", None, None)
+    with pytest.raises(Conflict):  # one change at a time, until this one took effect
+        member_changes.start_member_change(ctx, actor=actor(ctx, "lead1"), consortium_id=consortium_id)
+    clock.set(datetime.combine(later, datetime.min.time(), tzinfo=UTC) - timedelta(hours=8, seconds=-1))
+    jobs.fire_due_jobs(ctx)
+    assert members(ctx, consortium_id)[leaving][0::2] == ("withdrawn", later)
+    with ctx.unit_of_work(write=False) as uow:
+        assert uow.session.get(ProcessInstance, steps.instance_id).end_element_id == "End_Applied"
+
+    today = local_today(clock.now())
+    steps = propose(ctx, consortium_id, removals=[second], effective_on=today.isoformat(),
+                    threshold_justification="另有两家企业拟于下半年加入")
+    for login in list(MEMBER_LOGINS.values())[1:]:
+        consent(steps, login)
+    steps.do("city1", "Task_Acknowledge", {"ack_decision": "acknowledged"})
+    assert members(ctx, consortium_id)[second][0::2] == ("withdrawn", today)  # at once
 
 
 def test_only_the_lead_unit_proposes_and_thresholds_need_a_justification(ctx, clock):

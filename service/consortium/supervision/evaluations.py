@@ -257,7 +257,10 @@ def topics(session: Session, row: ProcessInstance, actor: Actor, now: datetime) 
             result.outcome = "maintained" if maintained else "passed"
         if record.status == "under_rectification":
             record.status, record.updated_at = "filed", now
-        audit_step(session, actor, now, row, call, "evaluation.passed", {"consortium": record.application_no})
+        detail = {"consortium": record.application_no}
+        if maintained:  # report A finding 8: the structured basis of maintaining (陈述申辩 or review)
+            detail["basis"] = call.variables.get("maintain_basis")
+        audit_step(session, actor, now, row, call, "evaluation.passed", detail)
 
     def open_rectification(call: ServiceCall) -> dict[str, Any]:
         record = consortium_of(session, call)

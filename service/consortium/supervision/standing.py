@@ -128,15 +128,21 @@ def refuse_while_open(session: Session, record: Consortium, keys: Iterable[str],
                    f"{record.application_no} has an open {en}: cannot {doing[1]}")
 
 
-def refuse_while_revocation_pending(session: Session, record: Consortium, doing: tuple[str, str]) -> None:
-    """Raise Conflict while a revocation of `record` is pending: an open performance evaluation graded
-    unqualified whose hearing (陈述申辩) or revocation decision is still open (its result's outcome is
-    `hearing`). `doing`: what is refused, Chinese and English."""
-    pending = [
+def pending_revocations(session: Session, record: Consortium) -> list[str]:
+    """The business keys of the open performance evaluations of `record` graded unqualified whose hearing
+    (陈述申辩) or revocation decision is still open (its result's outcome is `hearing`): a revocation of the
+    filing (取消备案, guideline 七（二）) is pending while this is not empty."""
+    return [
         r.business_key or r.id
         for r in open_procedures(session, record, ("performance_evaluation",))
         if (result := store.latest_result(session, r.id)) is not None and result.outcome == "hearing"
     ]
+
+
+def refuse_while_revocation_pending(session: Session, record: Consortium, doing: tuple[str, str]) -> None:
+    """Raise Conflict while a revocation of `record` is pending (`pending_revocations`, guideline 七（二）).
+    `doing`: what is refused, Chinese and English."""
+    pending = pending_revocations(session, record)
     if pending:
         raise Conflict(
             f"{record.application_no} 绩效评价（{'、'.join(pending)}）不合格，拟取消备案，"
