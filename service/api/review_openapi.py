@@ -10,6 +10,7 @@ from typing import Any
 
 from marshmallow import Schema, fields
 
+from ..consortium.reviews.scheduling import SLOT_MINUTES
 from .strict import StrictBoolean
 
 AWARE = {"format": "date-time", "description": "ISO 8601 with offset, e.g. 2026-03-20T09:00:00+08:00"}
@@ -222,9 +223,12 @@ ID = {"type": "integer", "minimum": 0, "maximum": 2**31 - 1}  # every *_id is an
 QUERIES = {
     ("/api/sessions/free-slots", "get"): [
         {"in": "query", "name": "day", "required": True, "schema": {"type": "string", "format": "date"}},
-        {"in": "query", "name": "minutes", "schema": {"type": "integer", "minimum": 1, "maximum": 1440}},
-        {"in": "query", "name": "experts", "schema": {"type": "string"}, "description": "comma separated"},
-        {"in": "query", "name": "room", "schema": {"type": "string"}},
+        {"in": "query", "name": "minutes", "schema": {"type": "integer", "minimum": SLOT_MINUTES[0],
+                                                      "maximum": SLOT_MINUTES[1]},
+         "description": "length of the slot (default 60)"},
+        {"in": "query", "name": "experts", "schema": {"type": "string", "maxLength": 2000},
+         "description": "user ids, comma separated"},
+        {"in": "query", "name": "room", "schema": {"type": "string", "maxLength": 100}},
     ],
 }
 
@@ -248,6 +252,7 @@ def _operation(path: str, method: str, summary: str, body: str | None, status: i
         "parameters": params,
         "responses": {
             status: {"description": "OK", "content": {media: {"schema": shape}}},
+            400: {"description": "Malformed request: a path or query parameter outside its schema", **error},
             401: {"description": "Not signed in", **error},
             403: {"description": "Not allowed", **error},
             404: {"description": "Absent or outside the caller's scope", **error},

@@ -73,7 +73,8 @@ def _day(value: Any, name: str) -> date | None:
     try:
         return in_years(date.fromisoformat(str(value)), name)
     except ValueError:
-        raise InvalidInput(f"{name} 须为日期 / {name} must be a date", {name: [str(value)]}) from None
+        reason = "须为日期 YYYY-MM-DD / a date YYYY-MM-DD expected"
+        raise InvalidInput(f"{name} 须为日期 / {name} must be a date", {name: [reason]}) from None
 
 
 def _text(body: dict[str, Any], name: str) -> str | None:
@@ -519,7 +520,9 @@ def sessions_invitation(session_id: int):
 @bp.get("/sessions/free-slots")
 @clerk_only
 def sessions_free_slots():
-    args = request.args
+    """The query is checked against its documented schema before this runs (a 400 naming every bad
+    parameter: `day`, `minutes` within the domain's 15–540, `room` and `experts` lengths)."""
+    args, (low, high) = request.args, scheduling.SLOT_MINUTES
     day = _day(args.get("day"), "day")
     if day is None:
         raise InvalidInput("缺少 day / day is required", {"day": ["必填 / required"]})
@@ -528,7 +531,7 @@ def sessions_free_slots():
             context(),
             actor=require_actor(),
             day=day,
-            minutes=int_arg("minutes", default=60, minimum=1, maximum=24 * 60),
+            minutes=int_arg("minutes", default=60, minimum=low, maximum=high),
             experts=[e for e in (args.get("experts") or "").split(",") if e],
             room=args.get("room"),
         )

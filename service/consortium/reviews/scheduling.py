@@ -27,6 +27,7 @@ from .panels import seated_experts
 from .rounds import local, require_clerk
 
 DAY_START, DAY_END, STEP = time(9, 0), time(18, 0), timedelta(minutes=30)
+SLOT_MINUTES = (15, 540)  # a free slot's length a clerk may ask for (suggest_slots)
 
 
 # --- checks ------------------------------------------------------------------------------------------
@@ -584,9 +585,11 @@ def suggest_slots(
 ) -> list[dict[str, str]]:
     """Free starts on `day` (09:00–18:00 Asia/Shanghai, every 30 minutes) for these experts and room."""
     require_clerk(actor)
-    if not 15 <= minutes <= 540:
+    low, high = SLOT_MINUTES
+    if not low <= minutes <= high:
         raise InvalidInput(
-            "时长须在 15–540 分钟 / Duration must be 15–540 minutes", {"minutes": [str(minutes)]}
+            f"时长须在 {low}–{high} 分钟 / Duration must be {low}–{high} minutes",
+            {"minutes": [f"须为 {low}…{high} 的整数（分钟） / minutes {low}…{high} expected"]},
         )
     found = []
     with ctx.unit_of_work(write=False) as uow:
