@@ -11,7 +11,7 @@ from typing import Any
 from marshmallow import Schema, fields
 
 from ..consortium.reviews.scheduling import SLOT_MINUTES
-from .strict import StrictBoolean
+from .strict import StrictBoolean, StrictInteger
 
 AWARE = {"format": "date-time", "description": "ISO 8601 with offset, e.g. 2026-03-20T09:00:00+08:00"}
 
@@ -24,8 +24,8 @@ class RoundIn(Schema):
         fields.Dict(), metadata={"description": '[{"key","zh","en","max"}], maxima sum to 100'}
     )
     passingScore = fields.Float(load_default=60)
-    panelSize = fields.Integer(load_default=5)
-    panelReserves = fields.Integer(load_default=2)
+    panelSize = StrictInteger(load_default=5)
+    panelReserves = StrictInteger(load_default=2)
 
 
 class DrawIn(Schema):
@@ -105,7 +105,7 @@ class SlotIn(WindowIn):
 
 
 class SessionIn(WindowIn):
-    roundId = fields.Integer(required=True)
+    roundId = StrictInteger(required=True)
     room = fields.String(required=True)
     slots = fields.List(fields.Nested(SlotIn), required=True)
 

@@ -41,22 +41,30 @@ def clerk_only(view: Callable) -> Callable:
     """The caller must be signed in (401) and be the city bureau (403) before any input is read: a caller
     who may not do this learns so whatever it sent (issue 11). The use case checks again."""
 
+    def guard(**_: Any) -> None:
+        rounds.require_clerk(require_actor())
+
     @wraps(view)
     def guarded(*args: Any, **kwargs: Any) -> Any:
-        rounds.require_clerk(require_actor())
+        guard()
         return view(*args, **kwargs)
 
+    guarded.guard = guard  # type: ignore[attr-defined]  # run before the query check (openapi.py)
     return guarded
 
 
 def expert_editor(view: Callable) -> Callable:
     """The bureau, or the expert itself for its own record (`expert_id`), checked before the body."""
 
+    def guard(*, expert_id: str, **_: Any) -> None:
+        experts.may_edit(require_actor(), expert_id)
+
     @wraps(view)
     def guarded(*args: Any, expert_id: str, **kwargs: Any) -> Any:
-        experts.may_edit(require_actor(), expert_id)
+        guard(expert_id=expert_id)
         return view(*args, expert_id=expert_id, **kwargs)
 
+    guarded.guard = guard  # type: ignore[attr-defined]
     return guarded
 
 

@@ -1,12 +1,12 @@
-"""Strict /api input: JSON booleans only, and query parameters within the values the OpenAPI documents.
+"""Strict /api input: JSON booleans and integers only, query parameters as the OpenAPI documents them.
 
 marshmallow's `fields.Boolean` accepts "no", "0", 1, "off" … (report-users finding 8: `{"active": "no"}`
-withdrew an agency although the document says `type: boolean`); `StrictBoolean` accepts `true` and `false`
-only. `check_query` refuses the query parameters outside their documented schemas (an `enum`, `true|false`
-for a boolean, an integer within its bounds, a date, a string's `maxLength` and `pattern`, a required one
-left out) with one 400 naming every one of them; the domain blueprint runs it before every /api view,
-from the same PATHS the OpenAPI document is built from, so a documented parameter cannot be left
-unchecked.
+withdrew an agency although the document says `type: boolean`); `StrictBoolean` accepts `true` and
+`false` only, `StrictInteger` a JSON integer only (`fields.Integer` takes "2"). `check_query` refuses the
+query parameters outside their documented schemas (an `enum`, `true|false` for a boolean, an integer
+within its bounds, a date, a string's `maxLength` and `pattern`, a required one left out) with one 400
+naming every one of them; the domain blueprint runs it before every /api view, from the same PATHS the
+OpenAPI document is built from, so a documented parameter cannot be left unchecked.
 """
 
 from __future__ import annotations
@@ -28,6 +28,21 @@ class StrictBoolean(fields.Boolean):
         if not isinstance(value, bool):
             raise self.make_error("invalid", input=value)
         return value
+
+
+class StrictInteger(fields.Integer):
+    """A JSON integer (a number without fraction or exponent) and nothing else: no strings ("2"), no
+    booleans, no 1.5 or 2.0 (hostile report A finding 3: `"consortiumId": "2"` was taken while booleans
+    were strict). Every /api schema uses it for integers (`tests/unit/test_api_strict_fields.py`)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.pop("strict", None)
+        super().__init__(strict=True, **kwargs)
+
+    def _validated(self, value: Any) -> int:
+        if not isinstance(value, int):  # marshmallow's strict takes any Integral (a bool is one)
+            raise self.make_error("invalid", input=value)
+        return super()._validated(value)
 
 
 _CONVERTER = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")

@@ -110,3 +110,26 @@ def test_free_slots_query_is_checked_like_the_others(server):
     assert (minutes["minimum"], minutes["maximum"]) == (15, 540) and "400" in spec["responses"]
     slots = city.get(path, params={"day": "2026-12-21", "minutes": "90", "room": "第一会议室"})
     assert slots.status_code == 200 and slots.json()
+
+
+def test_an_integer_is_a_json_integer(server):
+    """Hostile report A finding 3: `"consortiumId": "2"` was taken while booleans were strict."""
+    from .test_supervision_api import ENTRY
+
+    city = server.client("city1")
+    for loose in ("2", True, 1.5, 2.0, [2]):
+        refused = city.post("/api/integrity-records", json={**ENTRY, "consortiumId": loose})
+        assert refused.status_code == 422, (loose, refused.text)
+        assert list(refused.json()["fields"]) == ["consortiumId"], loose
+        assert _bilingual(refused.json()["fields"])
+    typed = city.post("/api/integrity-records", json={**ENTRY, "consortiumId": 999999})  # a JSON integer:
+    assert typed.json()["fields"] == {"consortiumId": ["不存在 / does not exist"]}  # looked up, not refused
+    # (test_supervision_api takes one that exists)
+    district = city.post("/api/districts", json={"code": "QD-99", "name": "测试区", "sortOrder": "5"})
+    assert district.status_code == 422 and "sortOrder" in district.json()["fields"]
+    rounds = city.post("/api/rounds", json={"name": "2027 年第一批", "opensAt": "2027-01-01T00:00:00+08:00",
+                                            "closesAt": "2027-02-01T00:00:00+08:00", "panelSize": "5"})
+    assert rounds.status_code == 422 and list(rounds.json()["fields"]) == ["panelSize"], rounds.text
+    spec = server.client(None).get("/api/openapi.json").json()["components"]["schemas"]
+    assert spec["IntegrityEventIn"]["properties"]["consortiumId"]["type"] == "integer"
+    assert spec["SessionIn"]["properties"]["roundId"]["type"] == "integer"
