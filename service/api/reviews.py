@@ -26,9 +26,19 @@ from ..consortium.reviews import (
     selection,
 )
 from ..errors import InvalidInput
+from . import review_openapi
 from .auth import context
 from .domain import bp, require_actor
-from .edge import aware_datetime, body_bool, body_int, body_number, in_years, int_arg, json_object
+from .edge import (
+    aware_datetime,
+    body_bool,
+    body_int,
+    body_number,
+    in_years,
+    int_arg,
+    json_object,
+    load_body,
+)
 
 
 def _required(body: dict[str, Any], name: str) -> Any:
@@ -408,19 +418,41 @@ def experts_availability(expert_id: str):
 # --- site visits and defense sessions --------------------------------------------------------------------
 
 
+def _visit_body(schema: type) -> dict[str, Any]:
+    """A site visit's body loaded by `schema`; when it does not load, the errors also name an unknown
+    application and participants who may not take part (checked on the fields that are well formed), so
+    every field's error comes at once (hostile report A finding 9)."""
+    try:
+        return load_body(schema)
+    except InvalidInput as exc:
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict):
+            raise
+        number, people = body.get("applicationNo"), body.get("participants")
+        more = scheduling.site_visit_problems(
+            context(),
+            actor=require_actor(),
+            application_no=number if isinstance(number, str) and "applicationNo" not in exc.fields else None,
+            participants=people
+            if isinstance(people, list) and "participants" not in exc.fields
+            else None,
+        )
+        raise InvalidInput(str(exc), {**exc.fields, **more}) from None
+
+
 @bp.post("/site-visits")
 @clerk_only
 def visits_schedule():
-    body = json_object()
+    body = _visit_body(review_openapi.SiteVisitIn)  # every field's error at once, as documented
     return jsonify(
         scheduling.schedule_site_visit(
             context(),
             actor=require_actor(),
-            application_no=str(_required(body, "applicationNo")),
-            starts_at=_when(body, "startsAt"),
-            ends_at=_when(body, "endsAt"),
-            address=_text(body, "address"),
-            participants=_list(body, "participants"),
+            application_no=body["applicationNo"],
+            starts_at=body["startsAt"],
+            ends_at=body["endsAt"],
+            address=body.get("address"),
+            participants=body.get("participants"),
         )
     ), 201
 
@@ -428,16 +460,16 @@ def visits_schedule():
 @bp.patch("/site-visits/<int:visit_id>")
 @clerk_only
 def visits_change(visit_id: int):
-    body = json_object()
+    body = _visit_body(review_openapi.SiteVisitChangeIn)
     return jsonify(
         scheduling.change_site_visit(
             context(),
             actor=require_actor(),
             visit_id=visit_id,
-            starts_at=_when(body, "startsAt", required=False),
-            ends_at=_when(body, "endsAt", required=False),
-            address=_text(body, "address"),
-            participants=_list(body, "participants"),
+            starts_at=body.get("startsAt"),
+            ends_at=body.get("endsAt"),
+            address=body.get("address"),
+            participants=body.get("participants"),
         )
     )
 

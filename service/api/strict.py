@@ -16,9 +16,11 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from marshmallow import fields
+from marshmallow import ValidationError, fields
 
+from ..errors import InvalidInput
 from ..safe_json import MalformedRequest
+from .edge import aware_datetime
 
 
 class StrictBoolean(fields.Boolean):
@@ -43,6 +45,17 @@ class StrictInteger(fields.Integer):
         if not isinstance(value, int):  # marshmallow's strict takes any Integral (a bool is one)
             raise self.make_error("invalid", input=value)
         return super()._validated(value)
+
+
+class AwareTime(fields.DateTime):
+    """An ISO 8601 time with its offset within 1900–9999 (`edge.aware_datetime`), the bilingual reason
+    otherwise: a naive time is not a moment in Beijing or anywhere."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any):
+        try:
+            return aware_datetime(value, attr or "time")
+        except InvalidInput as exc:
+            raise ValidationError(next(iter(exc.fields.values()))) from None
 
 
 _CONVERTER = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
