@@ -22,9 +22,29 @@ TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
 class MalformedRequest(InvalidInput):
     """A request no view should see (400 on every edge): unsafe characters, bad JSON, numbers out of range."""
 
-    def __init__(self, field: str, reason: str) -> None:
-        super().__init__(f"请求参数无效 / Invalid request: {field}: {reason}", {field: [reason]})
+    def __init__(self, field: str, reason: str, more: dict[str, list[str]] | None = None) -> None:
+        fields = {field: [reason], **(more or {})}
+        super().__init__(said("请求参数无效 / Invalid request", fields), fields)
         self.field, self.reason = field, reason
+
+    @classmethod
+    def of(cls, errors: dict[str, list[str]]) -> MalformedRequest:
+        """One MalformedRequest naming every field of `errors` (not empty) at once."""
+        (field, reasons), *rest = errors.items()
+        return cls(field, reasons[0], {field: reasons, **dict(rest)})
+
+
+def said(headline: str, fields: dict[str, list[str]]) -> str:
+    """`headline` ("中文 / English") and each field's first reason ("中文 / English"), as one "中文 / English"
+    message: the Chinese halves first, then the English ones, so a page can show either half."""
+    zh_head, _, en_head = headline.partition(" / ")
+    zh, en = [], []
+    for name, reasons in fields.items():
+        reason = str(reasons[0]) if reasons else ""
+        zh_reason, sep, en_reason = reason.partition(" / ")
+        zh.append(f"{name}：{zh_reason}")
+        en.append(f"{name}: {en_reason if sep else zh_reason}")
+    return f"{zh_head}：{'；'.join(zh)} / {en_head or zh_head}: {'; '.join(en)}"
 
 
 def check_text(value: str, field: str) -> None:

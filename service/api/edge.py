@@ -151,18 +151,20 @@ def int_arg(
 def body_int(
     body: dict[str, Any], name: str, default: int | None = None, *, minimum: int = 0, maximum: int = INT32_MAX
 ) -> int | None:
-    """Body field `name` as an integer (a JSON integer or digits); InvalidInput naming it otherwise."""
+    """Body field `name` as a JSON integer (never "2", true or 1.5, as `strict.StrictInteger` in the
+    schemas); InvalidInput naming it otherwise."""
     value = body.get(name)
     if value is None:
         return default
-    return _bounded(value, name, minimum, maximum)
+    return _bounded(value, name, minimum, maximum, digits=False)
 
 
-def _bounded(value: Any, name: str, minimum: int, maximum: int) -> int:
+def _bounded(value: Any, name: str, minimum: int, maximum: int, *, digits: bool = True) -> int:
+    """`value` as an integer in [minimum, maximum]: a JSON integer, or (`digits`: query) its digits."""
     number: int | None = None
     if isinstance(value, int) and not isinstance(value, bool):
         number = value
-    elif isinstance(value, str) and re.fullmatch(r"-?\d{1,19}", value.strip()):
+    elif digits and isinstance(value, str) and re.fullmatch(r"-?\d{1,19}", value.strip()):
         number = int(value)
     if number is None or not minimum <= number <= maximum:
         raise InvalidInput(

@@ -57,9 +57,8 @@ def inbox_page():
     actor = require_actor()
     try:
         filters = parse_filter(request.args)
-    except InvalidInput as exc:
-        name, reasons = next(iter(exc.fields.items()))
-        raise MalformedRequest(name, reasons[0]) from exc
+    except InvalidInput as exc:  # every bad parameter at once (hostile report A finding 1)
+        raise MalformedRequest.of(exc.fields) from exc
     found = list_inbox(context(), actor=actor, filters=filters, options=False)
     return jsonify(
         total=found.total, page=filters.page, size=filters.size, counts=found.counts,

@@ -151,12 +151,17 @@ PATHS["/api/inbox"] = {
 
 @bp.before_request
 def _documented_query() -> None:
-    """A query parameter outside the values its operation documents (enum, boolean) is a 400 naming it,
-    before the view runs (report-users finding 8: `?all=maybe` answered 200)."""
+    """Query parameters outside what their operation documents are one 400 naming every one of them,
+    before the view runs (report-users finding 8: `?all=maybe` answered 200; hostile report A finding 1).
+    A view's role guard (`guard`, set by reviews.clerk_only …) runs first: a caller who may not do this
+    learns 403 whatever it sent (issue 11)."""
     if request.url_rule is None:
         return
     operation = PATHS.get(openapi_path(request.url_rule.rule), {}).get(request.method.lower())
     if operation:
+        guard = getattr(current_app.view_functions.get(request.endpoint), "guard", None)
+        if guard is not None:
+            guard(**(request.view_args or {}))
         check_query(operation.get("parameters") or [], request.args)
 
 

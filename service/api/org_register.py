@@ -18,7 +18,7 @@ from ..errors import InvalidInput
 from .auth import context
 from .domain import bp, require_actor
 from .edge import load_body
-from .strict import StrictBoolean
+from .strict import StrictBoolean, StrictInteger
 
 
 class DistrictIn(Schema):
@@ -26,25 +26,25 @@ class DistrictIn(Schema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=64))
     kind = fields.String(required=True, validate=validate.OneOf(list(districts.KINDS)))
     aliases = fields.List(fields.String(validate=validate.Length(min=1, max=64)), load_default=list)
-    sortOrder = fields.Integer(load_default=0, validate=validate.Range(min=0, max=100000))
+    sortOrder = StrictInteger(load_default=0, validate=validate.Range(min=0, max=100000))
 
 
 class DistrictChangeIn(Schema):
     aliases = fields.List(fields.String(validate=validate.Length(min=1, max=64)))
     active = StrictBoolean()
-    sortOrder = fields.Integer(validate=validate.Range(min=0, max=100000))
+    sortOrder = StrictInteger(validate=validate.Range(min=0, max=100000))
 
 
 class SubTrackIn(Schema):
     code = fields.String(required=True, validate=validate.Length(min=1, max=16))
     industry = fields.String(required=True, validate=validate.OneOf(list(INDUSTRY_CHOICES)))
     name = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    sortOrder = fields.Integer(load_default=0, validate=validate.Range(min=0, max=100000))
+    sortOrder = StrictInteger(load_default=0, validate=validate.Range(min=0, max=100000))
 
 
 class SubTrackChangeIn(Schema):
     active = StrictBoolean()
-    sortOrder = fields.Integer(validate=validate.Range(min=0, max=100000))
+    sortOrder = StrictInteger(validate=validate.Range(min=0, max=100000))
 
 
 class OrganisationIn(Schema):

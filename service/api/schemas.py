@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
+from .strict import StrictInteger
+
 
 class ErrorSchema(Schema):
     error = fields.String(
@@ -48,7 +50,7 @@ class FilingSummarySchema(Schema):
 
 
 class ConsortiumSchema(Schema):
-    id = fields.Integer(required=True)
+    id = StrictInteger(required=True)
     applicationNo = fields.String(
         required=True, attribute="application_no", metadata={"description": "申请编号"}
     )
@@ -70,7 +72,7 @@ class ConsortiumDetailSchema(ConsortiumSchema):
 
 
 class FilingSchema(FilingSummarySchema):
-    consortiumId = fields.Integer(required=True, attribute="consortium_id")
+    consortiumId = StrictInteger(required=True, attribute="consortium_id")
     consortiumName = fields.String(allow_none=True, attribute="consortium_name")
     applicationNo = fields.String(required=True, attribute="application_no")
     leadCreditCode = fields.String(required=True, attribute="lead_credit_code")
@@ -96,7 +98,7 @@ class InstanceStateSchema(Schema):
 class NotificationSchema(Schema):
     """An in-app notification: a reminder, an overdue task, an escalation, an invitation."""
 
-    id = fields.Integer()
+    id = StrictInteger()
     kind = fields.String()
     subject = fields.String()
     body = fields.String()

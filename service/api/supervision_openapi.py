@@ -12,7 +12,7 @@ from ..consortium.supervision.integrity import RECORD_TYPES
 from ..consortium.supervision.progress import MAX_SUMMARY, MIN_SUMMARY
 from ..consortium.supervision.projects import LEVELS, MAX_AMOUNT_WAN, MODES
 from ..consortium.supervision.support_measures import KINDS as MEASURE_KINDS
-from .strict import StrictBoolean
+from .strict import StrictBoolean, StrictInteger
 
 DATE = {"description": "YYYY-MM-DD"}
 
@@ -21,9 +21,9 @@ class EvaluationRoundIn(Schema):
     title = fields.String(required=True, validate=validate.Length(min=1, max=200))
     dataFrom = fields.Date(required=True, metadata=DATE)
     dataUntil = fields.Date(required=True, metadata=DATE)
-    publicityDays = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=365))
-    rectificationMonths = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=120))
-    hearingWorkingDays = fields.Integer(
+    publicityDays = StrictInteger(allow_none=True, validate=validate.Range(min=1, max=365))
+    rectificationMonths = StrictInteger(allow_none=True, validate=validate.Range(min=1, max=120))
+    hearingWorkingDays = StrictInteger(
         allow_none=True,
         validate=validate.Range(min=1, max=60),
         metadata={"description": "陈述申辩期限（工作日） / working days to state its case"},
@@ -102,7 +102,7 @@ class IntegrityEventIn(Schema):
     permanent = StrictBoolean(allow_none=True)
     referralAuthority = fields.String(allow_none=True, validate=validate.Length(max=200))
     referredOn = fields.Date(allow_none=True, metadata=DATE)
-    consortiumId = fields.Integer(allow_none=True, validate=validate.Range(min=0, max=2**31 - 1))
+    consortiumId = StrictInteger(allow_none=True, validate=validate.Range(min=0, max=2**31 - 1))
 
 
 class EvaluationAgencyIn(Schema):

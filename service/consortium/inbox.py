@@ -11,6 +11,7 @@ from ..actors import EXPERT, Actor
 from ..context import Context
 from ..engine.store import identities as identity_store
 from ..errors import InvalidInput
+from ..safe_json import said
 from .store import inbox
 from .store.inbox import (
     CLAIM_FILTERS,
@@ -73,6 +74,13 @@ def _text(args: Mapping[str, str], name: str) -> str | None:
     return value or None
 
 
+def _round(args: Mapping[str, str], name: str) -> str | None:
+    value = _text(args, name)
+    if value and not _ROUND.match(value):
+        raise _bad(name, "须为四位年份 / must be a four-digit year")
+    return value
+
+
 def _int(args: Mapping[str, str], name: str, default: int, highest: int) -> int:
     raw = args.get(name)
     if raw in (None, ""):
@@ -87,26 +95,35 @@ def parse_filter(args: Mapping[str, str]) -> InboxFilter:
     `due`, `claimed`, `sort`, `order`=asc|desc, `page` >= 1, `size` 1..100); empty values mean "any".
 
     Raises:
-        InvalidInput: a value outside its list or range, naming the parameter in `fields`.
+        InvalidInput: values outside their list or range, naming every such parameter in `fields` at once.
     """
-    round_ = _text(args, "round")
-    if round_ and not _ROUND.match(round_):
-        raise _bad("round", "须为四位年份 / must be a four-digit year")
-    order = _choice(args, "order", ("asc", "desc"), "asc")
-    return InboxFilter(
-        view=_choice(args, "view", VIEWS, "mine") or "mine",
-        q=_text(args, "q"),
-        round=round_,
-        district=_text(args, "district"),
-        step=_text(args, "step"),
-        industry=_text(args, "industry"),
-        due=_choice(args, "due", DUE_FILTERS, None),
-        claimed=_choice(args, "claimed", CLAIM_FILTERS, None),
-        sort=_choice(args, "sort", SORTS, "due") or "due",
-        descending=order == "desc",
-        page=_int(args, "page", 1, 10**9),
-        size=_int(args, "size", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE),
-    )
+    errors: dict[str, list[str]] = {}
+
+    def read(parse, name: str, *rest):
+        try:
+            return parse(args, name, *rest)
+        except InvalidInput as exc:
+            errors.update(exc.fields)
+            return None
+
+    values = {
+        "view": read(_choice, "view", VIEWS, "mine"),
+        "q": read(_text, "q"),
+        "round": read(_round, "round"),
+        "district": read(_text, "district"),
+        "step": read(_text, "step"),
+        "industry": read(_text, "industry"),
+        "due": read(_choice, "due", DUE_FILTERS, None),
+        "claimed": read(_choice, "claimed", CLAIM_FILTERS, None),
+        "sort": read(_choice, "sort", SORTS, "due"),
+        "order": read(_choice, "order", ("asc", "desc"), "asc"),
+        "page": read(_int, "page", 1, 10**9),
+        "size": read(_int, "size", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE),
+    }
+    if errors:
+        raise InvalidInput(said("请求参数无效 / Invalid parameters", errors), errors)
+    order = values.pop("order")
+    return InboxFilter(**values, descending=order == "desc")
 
 
 def list_inbox(ctx: Context, *, actor: Actor, filters: InboxFilter, options: bool = True) -> Inbox:

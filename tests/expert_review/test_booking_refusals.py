@@ -132,3 +132,46 @@ def test_selection_while_an_application_is_still_under_review_is_a_409_naming_it
     pending.prepare_and_submit()
     refused = call(server, "city1", "POST", f"/api/rounds/{scored.round_id}/selection", {}, expect=409)
     assert pending.business_key in str(refused) and "尚未完成评审" in str(refused)
+
+
+def _bilingual(fields: dict) -> bool:
+    return all(" / " in reason for reasons in fields.values() for reason in reasons)
+
+
+def test_a_site_visit_names_every_bad_field_and_only_experts_or_the_bureau_take_part(ctx, server):
+    """Hostile report A finding 9: participants were not checked (赵教授 got an invitation), the errors came
+    one at a time, some in Chinese only or echoing the input, and a 100,000-character address was taken."""
+    walk = walk_to_panel(ctx, open_round(ctx, _walk_stub(ctx), panel_reserves=0))
+    drawn = panels.draw_panel(ctx, round_id=walk.round_id, application_no=walk.business_key,
+                              actor=walk.actor("city1"))
+    declare_all(ctx, walk, drawn["panelId"], drawn["drawn"])
+    now = ctx.now()
+    when = {"startsAt": local(now, 2, 9), "endsAt": local(now, 2, 11)}
+
+    shapes = call(server, "city1", "POST", "/api/site-visits", {
+        "applicationNo": walk.business_key, "startsAt": local(now, 2, 9)[:19], "endsAt": local(now, 1, 12),
+        "participants": "expert1", "address": "x" * 100000}, expect=422)
+    assert set(shapes["fields"]) == {"startsAt", "participants", "address"} and _bilingual(shapes["fields"])
+    assert "x" * 100 not in str(shapes)
+
+    unknown = "CXLHT-2026-9999"
+    many = call(server, "city1", "POST", "/api/site-visits", {
+        "applicationNo": unknown, "startsAt": local(now, -1, 9), "endsAt": local(now, -1, 11),
+        "participants": [drawn["drawn"][0], "王教授", "lead1"]}, expect=422)
+    assert set(many["fields"]) == {"applicationNo", "startsAt", "participants"} and _bilingual(many["fields"])
+    assert many["fields"]["applicationNo"] == ["申请不存在 / no such application"]
+    [strangers] = many["fields"]["participants"]
+    assert "王教授" in strangers and "lead1" in strangers and drawn["drawn"][0] not in strangers
+
+    visit = call(server, "city1", "POST", "/api/site-visits", {
+        "applicationNo": walk.business_key, **when, "address": "青岛市崂山区科苑纬一路1号",
+        "participants": [*drawn["drawn"], "city1"]}, expect=201)
+    path = f"/api/site-visits/{visit['id']}"
+    changed = call(server, "city1", "PATCH", path, {"participants": [drawn["drawn"][1], "赵教授"],
+                                                     "address": "y" * 301}, expect=422)
+    assert set(changed["fields"]) == {"participants", "address"} and _bilingual(changed["fields"])
+    assert "赵教授" in changed["fields"]["participants"][0]
+    for empty in ([], [""], "expert1", [1]):
+        call(server, "city1", "PATCH", path, {"participants": empty}, expect=422)
+    kept = call(server, "city1", "PATCH", path, {"participants": [*drawn["drawn"][:2], "city1"]})
+    assert kept["participants"] == [*drawn["drawn"][:2], "city1"] and kept["sequence"] == 1

@@ -163,3 +163,29 @@ def test_one_phone_number_however_written_is_one_contact(server: Server, in_publ
     with server.ctx.unit_of_work(write=False) as uow:
         contacts = sorted(o.contact for o in uow.session.scalars(sa.select(Objection)))
     assert contacts == ["053288880000", "13800000000", "Someone@Example.cn"]
+
+
+def test_a_status_lookup_with_a_wrong_type_or_key_is_422_naming_it_and_no_guess(
+    server: Server, in_publicity: Walk
+):
+    """Hostile report A finding 13: `{"receiptNo": 123, "verificationCode": ["x"]}` answered 404 (and
+    counted as a failed guess); `receipt_no` answered "receiptNo: required"."""
+    server.app.config["LOGIN_LIMITS"] = ("3 per 5 minutes", "6 per 5 minutes")
+    client = visitor(server, "127.0.0.9")
+    receipt_no, code = receipt_of(client, lodge(client, in_publicity))
+    path = "/api/public/objections/status"
+    both = client.post(path, json={"receiptNo": 123, "verificationCode": ["x"]})
+    assert both.status_code == 422, both.text
+    assert set(both.json()["fields"]) == {"receiptNo", "verificationCode"}
+    assert all(" / " in r for rs in both.json()["fields"].values() for r in rs)
+    for wrong in (12345678, None, True, {"code": code}):
+        typed = client.post(path, json={"receiptNo": receipt_no, "verificationCode": wrong})
+        assert typed.status_code == 422 and list(typed.json()["fields"]) == ["verificationCode"], wrong
+    snake = client.post(path, json={"receipt_no": receipt_no, "verification_code": code})
+    assert snake.status_code == 422
+    fields = snake.json()["fields"]
+    assert {"receipt_no", "verification_code"} <= set(fields)
+    assert "未知字段" in fields["receipt_no"][0] and "Unknown field" in fields["receipt_no"][0]
+    assert client.post(path, json=["x"]).status_code == 422
+    found = lookup(client, receipt_no, code)  # none of the above counted as a failed guess
+    assert found.status_code == 200, found.text

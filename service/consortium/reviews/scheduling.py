@@ -14,12 +14,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from ...actors import Actor
+from ...actors import CITY_CLERK, Actor
 from ...clock import SHANGHAI
 from ...context import Context
 from ...deadline_settings import DeadlineSettings
 from ...engine.store import audit
-from ...errors import Conflict, InvalidInput
+from ...engine.store import identities as identity_store
+from ...errors import Conflict, InvalidInput, shown
 from ..store import consortia, reviews
 from ..store.review_models import DefenseSession, DefenseSlot, Expert, SiteVisit
 from . import invitations
@@ -27,6 +28,7 @@ from .panels import seated_experts
 from .rounds import local, require_clerk
 
 DAY_START, DAY_END, STEP = time(9, 0), time(18, 0), timedelta(minutes=30)
+SLOT_MINUTES = (15, 540)  # a free slot's length a clerk may ask for (suggest_slots)
 
 
 # --- checks ------------------------------------------------------------------------------------------
@@ -407,26 +409,38 @@ def schedule_site_visit(
     address: str | None = None,
     participants: list[str] | None = None,
 ) -> dict[str, Any]:
-    """Visit the lead unit (its registered address unless given) with the panel and the clerk."""
+    """Visit the lead unit (its registered address unless given) with the panel and the clerk.
+
+    Raises:
+        InvalidInput: every field's problem at once (hostile report A finding 9): the window, an unknown
+            application, no address, a participant who is no expert of the pool or city bureau user,
+            a clash, a visit already booked.
+    """
     require_clerk(actor)
     now = ctx.now()
-    _refuse_if(_window_problems(starts_at, ends_at) or _past_problems(starts_at, now))
+    problems = _merged(_window_problems(starts_at, ends_at), _past_problems(starts_at, now))
     with ctx.unit_of_work() as uow:
         session = uow.session
         record = consortia.find_by_application(session, application_no)
         entry = reviews.find_entry(session, record.instance_id) if record and record.instance_id else None
         if entry is None:
-            raise InvalidInput("申请不存在 / Unknown application", {"applicationNo": [application_no]})
-        org = consortia.find_organisation(session, record.lead_credit_code)
+            problems = _merged(problems, {"applicationNo": ["申请不存在 / no such application"]})
+        org = consortia.find_organisation(session, record.lead_credit_code) if entry is not None else None
         address = (address or (org.address if org else None) or "").strip()
-        if not address:
-            raise InvalidInput(
-                "请填写考察地址 / The address is required", {"address": ["牵头单位地址未登记"]}
-            )
-        people = participants or [*seated_experts(session, entry.instance_id), actor.id]
+        if not address and entry is not None:
+            problems = _merged(problems, {"address": [
+                "牵头单位未登记地址，请填写考察地址 / the lead unit has no registered address: give one"
+            ]})
+        if participants:
+            problems = _merged(problems, participant_problems(session, participants, actor))
+        if problems:
+            raise InvalidInput("现场考察无法安排 / The site visit cannot be scheduled so", problems)
+        people = list(dict.fromkeys(participants or [*seated_experts(session, entry.instance_id), actor.id]))
         experts = [p for p in people if session.get(Expert, p) is not None]
-        _refuse_if(clashes(session, starts_at=starts_at, ends_at=ends_at, experts=experts))
-        _refuse_if(_booked_visit_problems(session, entry.instance_id, application_no))
+        _refuse_if(_merged(
+            clashes(session, starts_at=starts_at, ends_at=ends_at, experts=experts),
+            _booked_visit_problems(session, entry.instance_id, application_no),
+        ))
         visit = SiteVisit(
             round_id=entry.round_id,
             instance_id=entry.instance_id,
@@ -464,7 +478,7 @@ def change_site_visit(
     participants: list[str] | None = None,
 ) -> dict[str, Any]:
     """Move a visit, change its address or who comes: re-checked as if new, then an update with SEQUENCE + 1;
-    a participant no longer coming gets a CANCEL."""
+    a participant no longer coming gets a CANCEL. Every field's problem is named at once."""
     require_clerk(actor)
     now = ctx.now()
     with ctx.unit_of_work() as uow:
@@ -472,19 +486,24 @@ def change_site_visit(
         visit = _scheduled_visit(session, visit_id)
         before = _visit_invitees(session, visit)
         visit.starts_at, visit.ends_at = starts_at or visit.starts_at, ends_at or visit.ends_at
-        _refuse_if(
-            _window_problems(visit.starts_at, visit.ends_at)
-            or (_past_problems(visit.starts_at, now) if starts_at else {})
+        problems = _merged(
+            _window_problems(visit.starts_at, visit.ends_at),
+            _past_problems(visit.starts_at, now) if starts_at else {},
         )
-        if address is not None:
-            if not address.strip():
-                problem = {"address": ["必填 / required"]}
-                raise InvalidInput("请填写考察地址 / The address is required", problem)
-            visit.address = address.strip()
+        if address is not None and not address.strip():
+            problems = _merged(problems, {"address": ["必填 / required"]})
         if participants is not None:
             if not participants or not all(isinstance(p, str) and p for p in participants):
-                problem = {"participants": ["须为用户名列表 / a list of user ids"]}
-                raise InvalidInput("请指定参加人员 / Who takes part?", problem)
+                problems = _merged(problems, {"participants": [
+                    "须为非空的用户名列表 / a non-empty list of user ids"
+                ]})
+            else:
+                problems = _merged(problems, participant_problems(session, participants, actor))
+        if problems:
+            raise InvalidInput("现场考察无法调整 / The site visit cannot be changed so", problems)
+        if address is not None:
+            visit.address = address.strip()
+        if participants is not None:
             visit.participants_json = json.dumps(list(dict.fromkeys(participants)))
         _refuse_if(
             clashes(
@@ -504,6 +523,61 @@ def change_site_visit(
         )
         uow.commit()
         return describe_visit(visit)
+
+
+def site_visit_problems(
+    ctx: Context, *, actor: Actor, application_no: str | None = None, participants: list[str] | None = None
+) -> dict[str, list[str]]:
+    """What schedule_site_visit / change_site_visit would refuse about these two fields alone (an unknown
+    application, participants who may not take part), read without a change: the API adds them to the
+    errors of a body that did not load, so every field's error comes at once."""
+    require_clerk(actor)
+    problems: dict[str, list[str]] = {}
+    with ctx.unit_of_work(write=False) as uow:
+        if application_no is not None:
+            record = consortia.find_by_application(uow.session, application_no)
+            if record is None or not record.instance_id or reviews.find_entry(
+                uow.session, record.instance_id
+            ) is None:
+                problems["applicationNo"] = ["申请不存在 / no such application"]
+        if participants:
+            problems.update(participant_problems(uow.session, participants, actor))
+    return problems
+
+
+def may_take_part(session: Session, user_id: str, actor: Actor) -> bool:
+    """Who may be a site visit's participant: the clerk scheduling it, an active expert of the pool or an
+    active city bureau user (the default participants are the seated experts and the clerk). An applicant,
+    a district clerk, an agency or a name that is no user would get an invitation otherwise."""
+    if user_id == actor.id:
+        return True
+    user = identity_store.find_user(session, user_id)
+    if user is None or not user.active:
+        return False
+    expert = session.get(Expert, user_id)
+    if expert is not None:
+        return expert.active
+    return identity_store.actor_of(user).has(CITY_CLERK)
+
+
+def participant_problems(session: Session, participants: list[str], actor: Actor) -> dict[str, list[str]]:
+    """`participants` naming every id that may not take part (may_take_part), cut to 64 characters each."""
+    refused = [p for p in dict.fromkeys(participants) if not may_take_part(session, p, actor)]
+    if not refused:
+        return {}
+    named = "、".join(shown(p) for p in refused[:10]) + ("…" if len(refused) > 10 else "")
+    return {"participants": [
+        f"不是可参加考察的专家或市科技局用户：{named} / not an expert or city bureau user who may take part: "
+        f"{named.replace('、', ', ')}"
+    ]}
+
+
+def _merged(*problems: dict[str, list[str]]) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for each in problems:
+        for name, reasons in each.items():
+            found.setdefault(name, []).extend(r for r in reasons if r not in found.get(name, []))
+    return found
 
 
 def cancel_site_visit(ctx: Context, *, actor: Actor, visit_id: int, reason: str) -> dict[str, Any]:
@@ -584,9 +658,11 @@ def suggest_slots(
 ) -> list[dict[str, str]]:
     """Free starts on `day` (09:00–18:00 Asia/Shanghai, every 30 minutes) for these experts and room."""
     require_clerk(actor)
-    if not 15 <= minutes <= 540:
+    low, high = SLOT_MINUTES
+    if not low <= minutes <= high:
         raise InvalidInput(
-            "时长须在 15–540 分钟 / Duration must be 15–540 minutes", {"minutes": [str(minutes)]}
+            f"时长须在 {low}–{high} 分钟 / Duration must be {low}–{high} minutes",
+            {"minutes": [f"须为 {low}…{high} 的整数（分钟） / minutes {low}…{high} expected"]},
         )
     found = []
     with ctx.unit_of_work(write=False) as uow:
