@@ -60,3 +60,24 @@ def test_a_writer_that_waited_for_the_stream_continues_the_chain_after_the_first
             assert audit.verify_chain(uow.session, "global")
     finally:
         ctx.db.dispose()
+
+
+def test_events_of_a_rolled_back_savepoint_are_dropped_and_the_chain_stays_whole(ctx):
+    """Events wait in the session until a flush or the commit writes them (issue 18): a savepoint that
+    rolls back (a failing job) takes its own events with it, and no other."""
+    with ctx.unit_of_work() as uow:
+        session = uow.session
+        before = len(audit.stream_events(session, "global"))
+        audit.record(session, actor=None, action="test.before", at=AT)
+        savepoint = session.begin_nested()
+        audit.record(session, actor=None, action="test.inside", at=AT)
+        savepoint.rollback()
+        kept = session.begin_nested()
+        audit.record(session, actor=None, action="test.kept", at=AT)
+        kept.commit()
+        audit.record(session, actor=None, action="test.after", at=AT)
+        uow.commit()
+    with ctx.unit_of_work(write=False) as uow:
+        events = audit.stream_events(uow.session, "global")
+        assert [e.action for e in events[before:]] == ["test.before", "test.kept", "test.after"]
+        assert audit.verify_chain(uow.session, "global")

@@ -10,7 +10,9 @@ stream removed, or a row edited and every later hash recomputed — the signed c
 (store/audit_checkpoints.py, engine/audit_trail.py).
 
 `record` costs no statement per event: the tail (hash, seq) of each stream is read once per
-transaction and then kept in `session.info`. On PostgreSQL that first read takes a transaction-scoped
+transaction and then kept in `session.info`, and the events wait there too until the session's next
+flush or its commit writes them all in one INSERT (`write_pending`; dropped with a rolled-back
+transaction or savepoint). On PostgreSQL that first read takes a transaction-scoped
 advisory lock on the stream (in the same round trip: `_read_tail`), so two transactions that append to
 one stream (the "global" stream, or a comment beside a completion) queue instead of forking it; SQLite
 writers are serialized already.
@@ -24,9 +26,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy import event as orm_events
 from sqlalchemy.orm import Session
 
 from ...actors import Actor
+from . import lengths
 from .models import AuditEvent
 
 GENESIS = "0" * 64
@@ -43,34 +47,85 @@ def record(
     task_id: str | None = None,
     element_id: str | None = None,
     detail: dict[str, Any] | None = None,
-) -> AuditEvent:
-    """Append one event to the stream of `instance_id` (or "global"); flushed with the transaction."""
+) -> None:
+    """Append one event to the stream of `instance_id` (or "global"); written with the session's next
+    flush or at its commit, whichever comes first (`write_pending`), in one INSERT with the others."""
     stream = instance_id or "global"
-    tails = session.info.setdefault("audit_tails", {})  # events of this transaction are not flushed yet
+    tails = session.info.setdefault("audit_tails", {})  # events of this transaction are not written yet
     tail = tails.get(stream)
     if tail is None:
+        write_pending(session)  # the tail read below must see this transaction's events
         tail = _read_tail(session, stream)
     prev, seq = tail
-    event = AuditEvent(
-        stream=stream,
-        seq=seq + 1,
-        at=at,
-        actor=actor.id if actor else None,
-        actor_groups=",".join(sorted(actor.groups)) if actor else None,
-        action=action,
-        instance_id=instance_id,
-        task_id=task_id,
-        element_id=element_id,
-        detail_json=json.dumps(detail or {}, ensure_ascii=False, sort_keys=True, default=str),
-        prev_hash=prev,
-    )
-    event.hash = digest(event)
+    row = {
+        "stream": stream,
+        "seq": seq + 1,
+        "at": at,
+        "actor": actor.id if actor else None,
+        "actor_groups": ",".join(sorted(actor.groups)) if actor else None,
+        "action": action,
+        "instance_id": instance_id,
+        "task_id": task_id,
+        "element_id": element_id,
+        "detail_json": json.dumps(detail or {}, ensure_ascii=False, sort_keys=True, default=str),
+        "prev_hash": prev,
+    }
+    row["hash"] = digest_of(**row)
     if NEXT_ID in session.info:
-        event.id = session.info[NEXT_ID]
+        row["id"] = session.info[NEXT_ID]
         session.info[NEXT_ID] += 1
-    tails[stream] = (event.hash, event.seq)
-    session.add(event)
-    return event
+    tails[stream] = (row["hash"], row["seq"])
+    transaction = session.get_nested_transaction() or session.get_transaction()
+    session.info.setdefault(PENDING, []).append((transaction, row))
+
+
+PENDING = "audit_pending"
+"""`session.info` key: [(the SessionTransaction it was recorded in, row)] of events not yet written."""
+
+
+def write_pending(session: Session) -> None:
+    """Write the events `record` kept, in one INSERT (Core: the unit of work's bookkeeping cost more than
+    the statement, issue 18). Raises InvalidInput for a string longer than its column."""
+    pending = session.info.pop(PENDING, None)
+    if not pending:
+        return
+    rows = [row for _, row in pending]
+    lengths.check_rows(AuditEvent, rows)
+    numbered, unnumbered = [r for r in rows if "id" in r], [r for r in rows if "id" not in r]
+    for group in (numbered, unnumbered):  # one shape per statement
+        if group:
+            session.connection().execute(_INSERT, group)
+
+
+@orm_events.listens_for(Session, "after_flush")
+def _written_with_the_flush(session: Session, _context) -> None:
+    write_pending(session)
+
+
+@orm_events.listens_for(Session, "before_commit")
+def _written_before_commit(session: Session) -> None:
+    write_pending(session)
+
+
+@orm_events.listens_for(Session, "after_soft_rollback")
+def _dropped_with_their_transaction(session: Session, previous) -> None:
+    """Events recorded in a transaction (or savepoint) that rolled back are dropped with it, and the
+    kept tails forgotten (read again after the rollback)."""
+    pending = session.info.get(PENDING)
+    if not pending:
+        return
+    kept = [(tx, row) for tx, row in pending if not _within(tx, previous)]
+    if len(kept) != len(pending):
+        session.info[PENDING] = kept
+        session.info.pop("audit_tails", None)
+
+
+def _within(transaction, ancestor) -> bool:
+    while transaction is not None:
+        if transaction is ancestor:
+            return True
+        transaction = transaction.parent
+    return False
 
 
 def know_tail(session: Session, stream: str, last_hash: str | None, last_seq: int | None, *,
@@ -105,6 +160,7 @@ def _read_tail(session: Session, stream: str) -> tuple[str, int]:
     return (row[0], row[1]) if row else (GENESIS, 0)
 
 
+_INSERT = sa.insert(AuditEvent.__table__)
 _TAIL_AFTER_LOCK = sa.text(
     "SELECT tail_hash, tail_seq FROM consortium_audit_tail(CAST(:stream AS varchar), CAST(:key AS bigint))"
 )
