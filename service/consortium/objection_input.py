@@ -69,8 +69,8 @@ def visible(text: str | None) -> str:
 
 
 def checked(values: dict[str, str | None]) -> dict[str, str]:
-    """The objection's fields cleaned (`visible`; the contact without any space, a phone number in one
-    spelling: `phone_number`).
+    """The objection's fields cleaned (`visible`; the contact without any space, kept as written: the
+    duplicate rule compares phone numbers in one spelling, publicity.contact_key).
 
     Raises:
         InvalidInput: `{field: [message]}` for each field too long, an anonymous name, a contact that is
@@ -78,9 +78,7 @@ def checked(values: dict[str, str | None]) -> dict[str, str]:
     """
     clean = {name: visible(value) for name, value in values.items()}
     clean["contact"] = clean.get("contact", "").replace(" ", "")
-    phone = phone_number(clean["contact"])
-    if phone is not None:  # stored in one spelling: the duplicate rule compares it (report-a finding 12)
-        clean["contact"] = phone
+    phone = phone_number(clean["contact"])  # kept as written; the duplicate rule compares this spelling
     problems: dict[str, list[str]] = {}
     for name, limit in MAX_LENGTHS.items():
         if len(clean.get(name) or "") > limit:

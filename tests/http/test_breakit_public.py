@@ -148,7 +148,8 @@ def test_the_same_objection_twice_in_one_publicity_is_refused(server: Server, in
 
 def test_one_phone_number_however_written_is_one_contact(server: Server, in_publicity: Walk):
     """Report-a finding 12: `+86 13800000000` lodged the same objection again as a new contact. A phone
-    number is compared (and stored) without the country code (+86, 0086, 86), spaces and dashes."""
+    number is compared without the country code (+86, 0086, 86), spaces and dashes, and kept as written
+    (spaces dropped) for the clerk to read."""
     client = visitor(server, "127.0.0.12")
     receipt_of(client, lodge(client, in_publicity, contact="13800000000"))
     for spelt in ("+86 13800000000", "+8613800000000", "0086 138 0000 0000", "86-13800000000",

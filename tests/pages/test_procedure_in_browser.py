@@ -183,7 +183,7 @@ def test_clerk_schedules_a_site_visit_and_a_defense_and_a_double_booking_is_refu
     page.fill("#visit-day", "2026-03-03")
     with page.expect_navigation():
         page.click("#visit-form button.primary")
-    assert "牵头单位地址未登记" in page.locator("#visit-problems").inner_text()  # the demo lead has none
+    assert "牵头单位未登记地址" in page.locator("#visit-problems").inner_text()  # the demo lead has none
     assert page.locator("#visit-day").input_value() == "2026-03-03"
     page.fill("#visit-address", FORMS["Task_SiteVisitReport"]["location"])
     with page.expect_navigation():

@@ -24,6 +24,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 from ...errors import Conflict, DiagramFailed, Forbidden, InvalidInput, NotFound, ProcessFailed, ServiceError
+from ...safe_json import MalformedRequest
 
 PREFIX = "/engine-rest"
 log = logging.getLogger(__name__)
@@ -66,8 +67,10 @@ def from_service_error(exc: ServiceError) -> Response:
         parse = _parse_exception(exc)
         if parse is not None:
             return parse
-        # a field line the message already says is not repeated ("body: X; body: X")
-        lines = [line for line in describe_fields(exc.fields) if line not in str(exc)]
+        # a field line the message already says is not repeated ("body: X; body: X"); a malformed
+        # request's message names each field's reason already (safe_json.said)
+        lines = [] if isinstance(exc, MalformedRequest) else [
+            line for line in describe_fields(exc.fields) if line not in str(exc)]
         message = str(exc) + ("; " + "; ".join(lines) if lines else "")
         return error(400, "InvalidRequestException", message)
     if isinstance(exc, NotFound):
