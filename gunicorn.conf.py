@@ -30,3 +30,11 @@ def post_fork(server, worker) -> None:
     """Size the worker's connection pool to its threads unless CONSORTIUM_DB_POOL_SIZE says otherwise."""
     if not os.environ.get("CONSORTIUM_DB_POOL_SIZE"):
         os.environ["CONSORTIUM_DB_POOL_SIZE"] = str(server.cfg.threads)
+
+
+
+def post_worker_init(worker) -> None:
+    """The worker built its app: keep that heap out of the collector's full passes (service/heap.py)."""
+    from service.heap import freeze_startup_heap
+
+    freeze_startup_heap()

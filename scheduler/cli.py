@@ -14,6 +14,7 @@ from service import create_app
 from service.bootstrap import build_context
 from service.cli import cli, seed_demo
 from service.config import Config
+from service.heap import freeze_startup_heap
 
 from .runner import JobRunner
 
@@ -29,6 +30,7 @@ def serve(host: str, port: int, no_scheduler: bool) -> None:
     runner = None if no_scheduler else JobRunner(ctx)
     if runner:
         runner.start()
+    freeze_startup_heap()
     signal.signal(signal.SIGTERM, _exit_on_sigterm)  # SIGTERM stops like Ctrl-C: through `finally`
     try:
         app.run(host=host, port=port, threaded=True, use_reloader=False)
@@ -60,6 +62,7 @@ def run_scheduler(interval: float) -> None:
         logging.getLogger(chatty).setLevel(logging.WARNING)
     runner = JobRunner(build_context(Config()), safety_interval=interval)
     runner.start()
+    freeze_startup_heap()
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())

@@ -4,6 +4,7 @@ ServiceError            a use case refused; str(e) is safe to show to the caller
 ├── NotFound            404; also for anything outside the caller's scope (it "does not exist" for them)
 ├── Forbidden           403; the caller sees the object but may not do this to it
 ├── Conflict            409; task no longer open, claimed by someone else, stale version
+│   └── TaskCompleted   the task a command names was completed (a double submit)
 ├── InvalidInput        400/422; .fields = {"members": ["..."]}, every field error at once
 └── ProcessFailed       an expression or handler in the diagram failed; the command was rolled back
     └── DiagramFailed   diagram code (script, condition, expression, sandbox limit, engine step budget)
@@ -50,6 +51,11 @@ class Forbidden(ServiceError):
 
 class Conflict(ServiceError):
     """The state changed under the caller: the task is no longer open or is someone else's."""
+
+
+class TaskCompleted(Conflict):
+    """The task a command names is no longer open because it was completed: an edge may restate it
+    with who completed it and when, as far as the caller may know (/engine-rest's `open_task`)."""
 
 
 class InvalidInput(ServiceError):

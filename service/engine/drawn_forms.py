@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from lxml import etree
@@ -195,21 +195,45 @@ def _camunda_form(resource: Resource, form_key: str | None) -> DrawnForm:
                      rules=camunda_forms.form_js_rules(document, name=resource.name))
 
 
-def _definition_of(session: Session, definition_id: str, process_key: str) -> ProcessDefinition | None:
+class DefinitionRef(NamedTuple):
+    """What a form lookup needs of a process definition (its row never changes once deployed)."""
+
+    id: str
+    key: str
+    deployment_id: str
+    resource_name: str
+
+
+def _definition_of(session: Session, definition_id: str, process_key: str) -> DefinitionRef | None:
+    """The definition holding process `process_key` for an instance of `definition_id`: that one, else
+    the callee deployed with it, else the callee's latest. The first two are kept per pair (a definition
+    and its deployment never change: no read per completion, issue 18); the latest is read each time."""
+    pinned = _PINNED.get((definition_id, process_key))
+    if pinned is not None:
+        return pinned
     definition = session.get(ProcessDefinition, definition_id)
-    if definition is not None and definition.key == process_key:
-        return definition
-    # a task of a called process: the callee's definition deployed with the caller, else its latest
-    if definition is not None:
-        same = session.scalars(sa.select(ProcessDefinition).where(
+    found = definition if definition is not None and definition.key == process_key else None
+    if definition is not None and found is None:  # a task of a called process: deployed with the caller?
+        found = session.scalars(sa.select(ProcessDefinition).where(
             ProcessDefinition.deployment_id == definition.deployment_id,
             ProcessDefinition.key == process_key)).first()
-        if same is not None:
-            return same
-    return definitions.find_latest(session, process_key) or definition
+    if found is not None:
+        if len(_PINNED) > 10_000:
+            _PINNED.clear()
+        _PINNED[(definition_id, process_key)] = _ref(found)
+        return _PINNED[(definition_id, process_key)]
+    latest = definitions.find_latest(session, process_key) or definition
+    return _ref(latest) if latest is not None else None
 
 
-def _element(session: Session, definition: ProcessDefinition, process_key: str,
+def _ref(definition: ProcessDefinition) -> DefinitionRef:
+    return DefinitionRef(definition.id, definition.key, definition.deployment_id, definition.resource_name)
+
+
+_PINNED: dict[tuple[str, str], DefinitionRef] = {}
+
+
+def _element(session: Session, definition: DefinitionRef, process_key: str,
              element_id: str) -> _Element | None:
     cache_key = (definition.id, process_key, element_id)
     if cache_key not in _ELEMENTS:
@@ -344,7 +368,7 @@ def _form_id(resource: Resource) -> str | None:
     return _FORM_IDS[resource.id]
 
 
-def _by_form_id(session: Session, definition: ProcessDefinition, element: _Element) -> Resource:
+def _by_form_id(session: Session, definition: DefinitionRef, element: _Element) -> Resource:
     """The Camunda Form `camunda:formRef` names, by `formRefBinding`: latest (default), deployment (the
     one deployed with the diagram) or version (`formRefVersion`)."""
     form_id = element.form_ref or ""

@@ -11,7 +11,7 @@ from forms import registry as form_registry
 from ..actors import ADMIN, CITY_CLERK, DISTRICT_CLERK, PROCESS_OWNER, Actor
 from ..clock import local_minutes
 from ..context import Context
-from ..errors import Conflict, Forbidden, InvalidInput, NotFound
+from ..errors import Conflict, Forbidden, InvalidInput, NotFound, TaskCompleted
 from . import drawn_forms, file_refs, personal_data
 from . import extension_runtime as hooks
 from .commands import restore, run_command
@@ -373,7 +373,7 @@ def resolve_task(
         row = instances.lock(session, seen.instance_id)
         task = session.get(HumanTask, task_id, populate_existing=True, options=[tasks.WITHOUT_CANDIDATES])
         if task is None:
-            raise Conflict(f"任务已办结 / Task {task_id} has already been completed")
+            raise TaskCompleted(f"任务已办结 / Task {task_id} has already been completed")
         if task.delegation_state != "PENDING":
             raise Conflict(
                 f"任务未被委托，无需交回 / Task {task_id} is not delegated: only a delegated task is resolved"
@@ -431,12 +431,12 @@ def complete_task(
         locked = instances.lock_and_read(session, task_id, actor)  # one or two statements (issue 18)
         if locked is None:
             _open_or_completed(session, task_id, actor)  # NotFound, or Conflict for a double submit
-            raise Conflict(f"任务已办结 / Task {task_id} has already been completed")
+            raise TaskCompleted(f"任务已办结 / Task {task_id} has already been completed")
         row, open_tasks = locked
         found = next((t for t in open_tasks if t.row.id == task_id), None)
         if found is None:  # completed by the command we waited for
             _open_or_completed(session, task_id, actor)
-            raise Conflict(f"任务已办结 / Task {task_id} has already been completed")
+            raise TaskCompleted(f"任务已办结 / Task {task_id} has already been completed")
         if not found.visible_to(actor):
             if found.offered and found.row.assignee is not None:  # claimed by another meanwhile
                 raise Conflict(_CLAIMED.format(id=task_id))
@@ -535,7 +535,7 @@ def _open_or_completed(session, task_id: str, actor: Actor) -> HumanTask:
         done = audit.find_task_event(session, task_id, "task.completed")
         if done is not None and done.instance_id:
             instances.get_visible(session, done.instance_id, actor)  # NotFound unless the actor may see it
-            raise Conflict(
+            raise TaskCompleted(
                 f"任务已办结（{local_minutes(done.at)}） / "
                 f"Task {task_id} has already been completed (at {local_minutes(done.at)}, Beijing time)"
             ) from None

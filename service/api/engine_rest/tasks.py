@@ -13,7 +13,7 @@ from ...engine import browse, deployed_resources, tasks
 from ...engine.history import completed_task
 from ...engine.store.models import HumanTask
 from ...engine.store.tasks import TaskQuery
-from ...errors import Conflict, NotFound
+from ...errors import Conflict, NotFound, TaskCompleted
 from ..auth import context
 from .blueprint import actor, bp
 from .errors import BadRequest
@@ -154,10 +154,10 @@ def get_task(task_id: str):
 
 @contextmanager
 def open_task(task_id: str) -> Iterator[None]:
-    """Acting on a task completed meanwhile is 409 with the reason, not 404."""
+    """Acting on a task completed meanwhile is 409 saying who completed it and when, not 404."""
     try:
         yield
-    except NotFound:
+    except (NotFound, TaskCompleted):
         done = completed_task(context(), task_id=task_id, actor=actor())
         if done is None:
             raise
@@ -244,19 +244,30 @@ def resolve(task_id: str):
 
 
 def _complete(task_id: str, form: bool = False):
-    _visible(task_id)
-    body = json_body()
-    unsupported = sorted(set(body) - {"variables", "withVariablesInReturn"})
-    if unsupported:
-        raise BadRequest(f"不支持的参数 / Unsupported option(s): {', '.join(unsupported)}")
-    data = from_typed_map(body.get("variables"))
-    returned = boolean(body, "withVariablesInReturn", default=False)  # "yes": 400 naming it, as Camunda
+    """Complete (or submit the form of) the task. A task the caller cannot act on answers 404/409 before
+    its body's 400 (`_visible`); a well-formed body goes straight to the completion, whose locked read
+    answers the same 404/409 (no second read per completion, issue 18)."""
+    try:
+        data, returned = _completion_body()
+    except Exception:
+        _visible(task_id)
+        raise
     with open_task(task_id):
         variables = tasks.complete_task(context(), task_id=task_id, actor=actor(), data=data, form=form,
                                         with_variables=returned)
     if variables is not None:
         return jsonify(to_typed_map(variables))
     return "", 204
+
+
+def _completion_body() -> tuple[dict[str, Any], bool]:
+    """(variables, withVariablesInReturn) of a complete or submit-form body; BadRequest naming the field."""
+    body = json_body()
+    unsupported = sorted(set(body) - {"variables", "withVariablesInReturn"})
+    if unsupported:
+        raise BadRequest(f"不支持的参数 / Unsupported option(s): {', '.join(unsupported)}")
+    data = from_typed_map(body.get("variables"))
+    return data, boolean(body, "withVariablesInReturn", default=False)  # "yes": 400 naming it, as Camunda
 
 
 @bp.post("/task/<task_id>/complete")
