@@ -136,12 +136,7 @@ def instance_definitions(ctx: Context, instance_ids: set[str]) -> dict[str, str]
     if not instance_ids:
         return {}
     with ctx.unit_of_work(write=False) as uow:
-        rows = uow.session.execute(
-            sa.select(ProcessInstance.id, ProcessInstance.definition_id).where(
-                ProcessInstance.id.in_(instance_ids)
-            )
-        )
-        return {i: d for i, d in rows}
+        return instances.definition_ids(uow.session, instance_ids)
 
 
 @dataclass(frozen=True)

@@ -118,8 +118,8 @@ def _delegation_state(value: str | None) -> str | None:
 
 def _list(with_body: bool):
     query = _query(query_params(SUPPORTED, with_body=with_body), paged=True)
-    rows = [] if query is None else tasks.list_tasks(context(), actor=actor(), query=query)
-    return jsonify(_dtos(rows))
+    rows = [] if query is None else tasks.list_tasks_with_definitions(context(), actor=actor(), query=query)
+    return jsonify([task_dto(row, definition_id) for row, definition_id in rows])
 
 
 @bp.get("/task")

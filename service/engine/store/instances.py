@@ -63,6 +63,14 @@ def of_visible_task(session: Session, task: HumanTask) -> ProcessInstance:
     return row
 
 
+def definition_ids(session: Session, instance_ids: set[str]) -> dict[str, str]:
+    """Instance id -> the id of the process definition it runs ({} for no ids: no statement)."""
+    if not instance_ids:
+        return {}
+    query = sa.select(ProcessInstance.id, ProcessInstance.definition_id)
+    return {i: d for i, d in session.execute(query.where(ProcessInstance.id.in_(instance_ids)))}
+
+
 def lock(session: Session, instance_id: str, *, skip_locked: bool = False) -> ProcessInstance | None:
     """Take the instance for this transaction (FOR UPDATE on PostgreSQL; SQLite's BEGIN IMMEDIATE).
 

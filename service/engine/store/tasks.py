@@ -148,13 +148,18 @@ def _probes_a_reviewer(session: Session, actor: Actor, q: TaskQuery) -> bool:
     return not all(secrecy.may_probe(who) for who in (q.assignee, q.owner, q.candidate_user))
 
 
-def list_visible(session: Session, actor: Actor, q: TaskQuery | None = None) -> list[HumanTask]:
+def list_visible(session: Session, actor: Actor, q: TaskQuery | None = None, *,
+                 candidates: bool = True) -> list[HumanTask]:
+    """The tasks `actor` may see matching `q`, sorted and paged; with their candidate rows unless
+    `candidates` is False (a caller that shows none saves the statement loading them)."""
     q = q or TaskQuery()
     if _probes_a_reviewer(session, actor, q):
         return []
     column = SORTABLE.get(q.sort_by, HumanTask.created_at)
     order = column.desc() if q.descending else column.asc()
     stmt = _query(actor, q).order_by(order, HumanTask.id).offset(q.first)
+    if not candidates:
+        stmt = stmt.options(WITHOUT_CANDIDATES)
     if q.max_results is not None:
         stmt = stmt.limit(q.max_results)
     return list(session.scalars(stmt))
