@@ -1,7 +1,7 @@
 """gunicorn's settings, read by `gunicorn 'service:create_app()'` run from this folder (issue 18).
 
 Workers and threads follow the database (service/config.py `web_processes`): on SQLite one worker
-process with 8 threads, since SQLite has one writer per file and writers of one process queue on a lock
+process with 4 threads, since SQLite has one writer per file and writers of one process queue on a lock
 while writers of several processes poll with sleeps; on PostgreSQL CONSORTIUM_WEB_WORKERS (2) x
 CONSORTIUM_WEB_THREADS (4). Each worker's PostgreSQL pool keeps as many connections as it has threads
 (CONSORTIUM_DB_POOL_SIZE, unless set), so the installation holds workers x threads connections.

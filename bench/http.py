@@ -1,7 +1,7 @@
 """HTTP: the server under gunicorn completing tasks of many instances at once via /engine-rest (issue 18).
 
 The production factory `service:create_app()` serves with the project's gunicorn.conf.py: on SQLite one
-worker with 8 threads, on PostgreSQL CONSORTIUM_WEB_WORKERS workers x 4 threads (2 and 4 here) with two
+worker with 4 threads, on PostgreSQL CONSORTIUM_WEB_WORKERS workers x 4 threads (2 and 4 here) with two
 `consortium scheduler` processes running beside, as a deployment would. A load generator on loopback
 (threads with keep-alive connections, HTTP Basic as a city clerk) drives W1 instances concurrently: each
 client takes an instance, asks for its open task (GET /engine-rest/task?processInstanceId=) and completes
@@ -254,7 +254,7 @@ def run_sqlite(report: Report, tree: Path | None) -> list[dict]:
             report(f"  --- sqlite, issue 18's starting commit {BASE_COMMIT} (gunicorn -w 2 --threads 4),"
                    f" {clients} clients")
             figures.append({"base": True, **load_base(tree, report, "sqlite", clients)})
-        report(f"  --- sqlite, this tree, gunicorn.conf.py (1 worker x 8 threads), {clients} clients")
+        report(f"  --- sqlite, this tree, gunicorn.conf.py (1 worker x 4 threads), {clients} clients")
         with database("sqlite") as url:
             figures.append({"clients": clients,
                             **load(url, report, clients=clients)})

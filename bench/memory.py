@@ -78,7 +78,7 @@ def main() -> Report:
            f" ({INSTANCES} instances x 20 tasks). Shared machine: timings noisy, RSS is not.")
     for kind in [k for k in kinds() if k in KINDS]:
         workers = None if kind == "sqlite" else 2
-        report(f"  --- {kind} ({'1 worker x 8 threads' if workers is None else '2 workers x 4 threads'})")
+        report(f"  --- {kind} ({'1 worker x 4 threads' if workers is None else '2 workers x 4 threads'})")
         with database(kind) as url:
             measure(url, report, workers=workers)
     return report

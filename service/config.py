@@ -71,7 +71,7 @@ class Config:
         return DEFAULT_SQLITE.parent
 
 
-SQLITE_WEB_THREADS = 8
+SQLITE_WEB_THREADS = 4
 DEFAULT_WEB_WORKERS = 2
 DEFAULT_WEB_THREADS = 4
 
@@ -79,10 +79,14 @@ DEFAULT_WEB_THREADS = 4
 def web_processes(database_url: str | None = None) -> tuple[int, int]:
     """(worker processes, threads per worker) for gunicorn (gunicorn.conf.py), from the environment.
 
-    SQLite: always 1 worker with CONSORTIUM_WEB_THREADS (default 8) threads. SQLite has one writer at a
+    SQLite: always 1 worker with CONSORTIUM_WEB_THREADS (default 4) threads. SQLite has one writer at a
     time for the whole file; inside one process writers queue on a lock and go the moment the one before
     commits, while writers in different processes can only wait in SQLite's busy handler, which sleeps
-    (up to 100 ms a time) and polls: more processes add that tail and no throughput (issue 18).
+    (up to 100 ms a time) and polls: more processes add that tail and no throughput (issue 18). More
+    threads add no throughput either (the writes are serialised, the rest shares one interpreter lock)
+    but cost CPU in lock hand-offs: under 8 clients a cycle of list + complete took ~7 ms of CPU with
+    1 client, ~9 with 4 threads and ~11.5 with 8, and the completion's p99 fell from ~110 to ~80 ms
+    with 4 threads (bench/results/http.txt).
     PostgreSQL: CONSORTIUM_WEB_WORKERS (default 2) x CONSORTIUM_WEB_THREADS (default 4). Each worker's
     pool holds as many connections as it has threads. Raises ValueError naming a variable that is not a
     whole number of at least 1.

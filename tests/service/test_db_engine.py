@@ -118,7 +118,7 @@ def test_a_pool_size_that_is_no_whole_number_is_refused_naming_the_variable(monk
 def test_gunicorn_runs_one_worker_process_on_sqlite_and_the_configured_number_on_postgresql(monkeypatch):
     monkeypatch.setenv("CONSORTIUM_WEB_WORKERS", "4")
     monkeypatch.delenv("CONSORTIUM_WEB_THREADS", raising=False)
-    assert web_processes("sqlite:///var/x.sqlite3") == (1, 8)
+    assert web_processes("sqlite:///var/x.sqlite3") == (1, 4)
     assert web_processes("postgresql://db/x") == (4, 4)
     monkeypatch.delenv("CONSORTIUM_WEB_WORKERS")
     monkeypatch.setenv("CONSORTIUM_WEB_THREADS", "6")

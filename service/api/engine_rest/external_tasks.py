@@ -19,6 +19,7 @@ from typing import Any
 
 from flask import Response, current_app, jsonify, request
 
+from ...config import web_processes
 from ...engine import external_tasks as use_cases
 from ...engine.store import external_tasks as store
 from ...engine.store.external_task_models import ExternalTask
@@ -32,7 +33,9 @@ from .variables import from_typed_map, to_typed_map
 
 MAX_ASYNC_RESPONSE_TIMEOUT_MS = 1_800_000  # Camunda's documented maximum (30 minutes)
 LONG_POLL_SECONDS = float(os.environ.get("CONSORTIUM_LONG_POLL_SECONDS", "30"))  # held at most this long
-LONG_POLL_WAITERS_LIMIT = int(os.environ.get("CONSORTIUM_LONG_POLL_WAITERS", "4"))
+LONG_POLL_WAITERS_LIMIT = (int(os.environ.get("CONSORTIUM_LONG_POLL_WAITERS", "0"))
+                           or max(1, web_processes()[1] // 2))
+"""By default half a gunicorn worker's threads (2 of SQLite's 4): waiting polls never hold them all."""
 LONG_POLL_WAITERS = threading.BoundedSemaphore(LONG_POLL_WAITERS_LIMIT)
 POLL_INTERVAL = 1.0
 INT32_MAX = 2**31 - 1  # maxTasks is an int32 in Camunda's document
