@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from workflows.activity_log import ActivityNote
 
-from . import lengths
+from . import direct_sql, lengths
 from .activity_models import ActivityInstanceRow
 from .models import ProcessInstance
 
@@ -60,8 +60,8 @@ def write(session: Session, rows: list[dict]) -> None:
     """Store what `prepare` gave (the instance row must exist in the database: flush a new one first)."""
     if not rows:
         return
-    connection = session.connection()  # Core on the session's connection: not the ORM's execute path
-    connection.execute(_upsert(connection.dialect.name), rows)
+    connection = session.connection()  # on the session's connection: not the ORM's execute path
+    direct_sql.execute(connection, _upsert(connection.dialect.name), rows)
 
 
 @functools.lru_cache(maxsize=4)

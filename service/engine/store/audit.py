@@ -30,7 +30,7 @@ from sqlalchemy import event as orm_events
 from sqlalchemy.orm import Session
 
 from ...actors import Actor
-from . import lengths
+from . import direct_sql, lengths
 from .models import AuditEvent
 
 GENESIS = "0" * 64
@@ -94,7 +94,7 @@ def write_pending(session: Session) -> None:
     numbered, unnumbered = [r for r in rows if "id" in r], [r for r in rows if "id" not in r]
     for group in (numbered, unnumbered):  # one shape per statement
         if group:
-            session.connection().execute(_INSERT, group)
+            direct_sql.execute(session.connection(), _INSERT, group)
 
 
 @orm_events.listens_for(Session, "after_flush")

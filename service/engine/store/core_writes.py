@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session, aliased, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ...errors import Conflict
-from . import lengths
+from . import direct_sql, lengths
 from .models import HumanTask, ProcessInstance, TaskCandidate
 
 STALE = "流程实例已被他人修改，请刷新后重试 / The process instance changed meanwhile; reload and retry"
@@ -62,8 +62,7 @@ def update_instance(session: Session, row: ProcessInstance, values: dict[str, An
         return
     version = row.version
     params = {**values, "_id": row.id, "_version": version}
-    result = session.connection().execute(_update(tuple(sorted(values))), params)
-    if result.rowcount != 1:
+    if direct_sql.execute(session.connection(), _update(tuple(sorted(values))), params) != 1:
         raise Conflict(STALE)
     for key, value in values.items():
         set_committed_value(row, key, value)
@@ -96,8 +95,8 @@ def advance_untouched(session: Session) -> None:
     for row, version in locked.values():
         if row.version != version or row not in session or row in session.deleted or session.is_modified(row):
             continue  # written (a modified row's flush advances it), or gone
-        result = session.connection().execute(_update(()), {"_id": row.id, "_version": version})
-        if result.rowcount == 1:  # none: the transaction deleted the instance
+        updated = direct_sql.execute(session.connection(), _update(()), {"_id": row.id, "_version": version})
+        if updated == 1:  # none: the transaction deleted the instance
             set_committed_value(row, "version", version + 1)
 
 
@@ -126,10 +125,10 @@ def insert_tasks(session: Session, tasks: list[HumanTask]) -> None:
                       for task in tasks for candidate in task.candidates]
     lengths.check_rows(HumanTask, task_rows)
     lengths.check_rows(TaskCandidate, candidate_rows)
-    connection = session.connection()  # Core on the session's connection: not the ORM's execute path
-    connection.execute(_INSERT_TASK, task_rows)
+    connection = session.connection()  # on the session's connection: not the ORM's execute path
+    direct_sql.execute(connection, _INSERT_TASK, task_rows)
     if candidate_rows:
-        connection.execute(_INSERT_CANDIDATE, candidate_rows)
+        direct_sql.execute(connection, _INSERT_CANDIDATE, candidate_rows)
     _attach(session, tasks)
 
 
@@ -166,13 +165,12 @@ def replace_tasks(session: Session, pairs: list[tuple[HumanTask, HumanTask]]) ->
                       for task in changed for candidate in task.candidates]
     lengths.check_rows(TaskCandidate, candidate_rows)
     connection = session.connection()
-    result = connection.execute(_REPLACE, task_rows)
-    if result.rowcount not in (-1, len(pairs)):
+    if direct_sql.execute(connection, _REPLACE, task_rows) not in (-1, len(pairs)):
         raise Conflict(STALE)
     if changed:
         connection.execute(_DELETE_CANDIDATES, {"ids": [task.id for task in changed]})
     if candidate_rows:
-        connection.execute(_INSERT_CANDIDATE, candidate_rows)
+        direct_sql.execute(connection, _INSERT_CANDIDATE, candidate_rows)
     for ended, _ in pairs:
         if ended in session:
             session.expunge(ended)
