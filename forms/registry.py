@@ -5,6 +5,7 @@ The service layer's only entry point into `forms/`.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from typing import Any
 
@@ -110,6 +111,28 @@ def get_form(form_key: str) -> FormSchema:
         raise UnknownForm(form_key) from None
 
 
+def shared_form(form_key: str) -> FormSchema:
+    """This thread's schema instance for `form_key`, made once (a Schema's construction copies its
+    declared fields, which cost more than loading a small form; issue 18). For loading data and reading
+    `fields`, never for changing the instance: use `get_form` for a schema of one's own. A form key
+    registered again (tests) gets a new instance.
+
+    Raises:
+        UnknownForm: no schema has that key.
+    """
+    cls = FORMS.get(form_key)
+    if cls is None:
+        raise UnknownForm(form_key)
+    kept = _SHARED.__dict__.setdefault("forms", {})
+    schema = kept.get(form_key)
+    if type(schema) is not cls:
+        schema = kept[form_key] = cls()
+    return schema
+
+
+_SHARED = threading.local()
+
+
 def validate(form_key: str, data: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     """(clean data, {}) or ({}, errors): all field errors at once, list items keyed by index.
 
@@ -118,7 +141,7 @@ def validate(form_key: str, data: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     Raises:
         UnknownForm: no schema has that key.
     """
-    schema = get_form(form_key)
+    schema = shared_form(form_key)
     try:
         return schema.load(data), {}
     except ValidationError as err:
@@ -131,8 +154,7 @@ def process_checks(form_key: str, data: Mapping[str, Any], variables: Mapping[st
     Raises:
         UnknownForm: no schema has that key.
     """
-    get_form(form_key)
-    return FORMS[form_key].process_checks(data, variables)
+    return shared_form(form_key).process_checks(data, variables)
 
 
 def json_schema(form_key: str) -> dict[str, Any]:

@@ -66,7 +66,7 @@ def unknown_files(session: Session, form_key: str | None, data: dict[str, Any], 
     """The file-reference fields of built-in form `form_key` in `data` that name no matching upload of
     the instance `instance_id` or of `actor`, as form errors ({} when every reference holds)."""
     try:
-        schema = form_registry.get_form(form_key or "")
+        schema = form_registry.shared_form(form_key or "")
     except form_registry.UnknownForm:
         return {}
 
