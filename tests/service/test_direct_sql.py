@@ -71,3 +71,24 @@ def test_a_broken_constraint_raises_sqlalchemys_integrity_error_and_nothing_is_k
         query = sa.select(_ACTIVITY.c.id).where(_ACTIVITY.c.instance_id == instance_id)
         kept = set(conn.execute(query).scalars())
     assert kept.isdisjoint({"lone", "twice"}) and kept  # the instance's own start event row is still there
+
+
+def test_every_write_of_a_completion_takes_the_direct_path(ctx):
+    """None of them falls back to `Connection.execute` (a change that made one do so would quietly give
+    back the time this path saves)."""
+    from service.engine.store import activity_history, audit, core_writes
+    from service.engine.store.models import AuditEvent
+
+    dialect = ctx.db.dialect
+    writes = {
+        "instance row": (core_writes._update(("activity_seq", "state_json")),
+                         ("activity_seq", "state_json", "_id", "_version")),
+        "task row rewritten": (core_writes._REPLACE, ("_old", *(f"new_{k}" for k in core_writes._TASK_KEYS))),
+        "task rows": (core_writes._INSERT_TASK, core_writes._TASK_KEYS),
+        "candidate rows": (core_writes._INSERT_CANDIDATE, core_writes._CANDIDATE_KEYS),
+        "activity rows": (activity_history._upsert(dialect.name), tuple(c.key for c in _ACTIVITY.c)),
+        "audit events": (audit._INSERT, tuple(c.key for c in AuditEvent.__table__.c)),
+    }
+    falling_back = [name for name, (statement, keys) in writes.items()
+                    if direct_sql._compile(statement, dialect, keys) is None]
+    assert falling_back == []

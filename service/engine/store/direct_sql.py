@@ -38,19 +38,25 @@ def execute(connection: Connection, statement: Executable, rows: Row | Sequence[
     if compiled is None:
         return connection.execute(statement, list(rows) if many else dict(rows)).rowcount
     params: Any = [compiled.parameters(row) for row in rows] if many else compiled.parameters(rows)
+    return _on_cursor(connection, compiled.sql, params, many, lambda cursor: cursor.rowcount)
+
+
+def _on_cursor(connection: Connection, sql: str, params: Any, many: bool,
+               result: Callable[[Any], Any]) -> Any:
+    """Run `sql` on a cursor of the connection's DBAPI connection, after the engine's listeners were
+    told; `result(cursor)` before the cursor closes. Driver errors become SQLAlchemy's."""
     cursor = connection.connection.cursor()
     try:
-        connection.dispatch.before_cursor_execute(connection, cursor, compiled.sql, params, None, many)
+        connection.dispatch.before_cursor_execute(connection, cursor, sql, params, None, many)
+        error = connection.dialect.loaded_dbapi.Error
         try:
             if many:
-                cursor.executemany(compiled.sql, params)
+                cursor.executemany(sql, params)
             else:
-                cursor.execute(compiled.sql, params)
-        except connection.dialect.loaded_dbapi.Error as exc:
-            raise sa.exc.DBAPIError.instance(
-                compiled.sql, params, exc, connection.dialect.loaded_dbapi.Error, dialect=connection.dialect
-            ) from exc
-        return cursor.rowcount
+                cursor.execute(sql, params)
+            return result(cursor)
+        except error as exc:
+            raise sa.exc.DBAPIError.instance(sql, params, exc, error, dialect=connection.dialect) from exc
     finally:
         cursor.close()
 
@@ -77,9 +83,10 @@ class _Compiled:
 
 
 _LEFT_TO_SQLALCHEMY = ("escaped_bind_names", "literal_execute_params", "post_compile_params",
-                       "insert_prefetch", "update_prefetch", "postfetch", "returning")
+                       "insert_prefetch", "update_prefetch", "returning")
 """Compiled attributes that need SQLAlchemy's execution context: escaped or expanding parameters,
-Python-side column defaults it computes, server defaults or RETURNING it reads back."""
+Python-side column defaults it computes, RETURNING it reads. (A SQL expression in a SET clause, such as
+`version = version + 1`, is fine: no caller here reads the new value back from the result.)"""
 
 _CACHE: dict[tuple[int, str, tuple[str, ...]], tuple[Executable, _Compiled | None]] = {}
 
@@ -115,3 +122,35 @@ def _compile(statement: Executable, dialect: Dialect, keys: tuple[str, ...]) -> 
         processor = bind.type.dialect_impl(dialect).bind_processor(dialect)
         binds.append((name, processor, from_row, None if from_row else bind.value))
     return _Compiled(compiled.string, bool(compiled.positional), binds)
+
+
+def fetch(connection: Connection, statement: sa.Select, params: Row) -> list[tuple]:
+    """The rows of `statement` (bind values from `params` by name), each value through its column type's
+    result processor as SQLAlchemy would hand it (SQLite's text as an aware datetime, 0/1 as bool).
+
+    Raises:
+        sqlalchemy.exc.DBAPIError: its subclass for the driver's error.
+        ValueError: the statement cannot be run directly (an expanding parameter …): build it without.
+    """
+    compiled = _compiled(statement, connection.dialect, tuple(params))
+    if compiled is None:
+        raise ValueError("statement needs SQLAlchemy's execution context")
+    processors = _result_processors(statement, connection.dialect)
+    rows = _on_cursor(connection, compiled.sql, compiled.parameters(params), False, lambda c: c.fetchall())
+    return [tuple(value if p is None else p(value) for p, value in zip(processors, row, strict=True))
+            for row in rows]
+
+
+_PROCESSORS: dict[tuple[int, str], tuple[sa.Select, list]] = {}
+
+
+def _result_processors(statement: sa.Select, dialect: Dialect) -> list:
+    key = (id(statement), dialect.name)
+    found = _PROCESSORS.get(key)
+    if found is None or found[0] is not statement:
+        if len(_PROCESSORS) > 1_000:
+            _PROCESSORS.clear()
+        processors = [column.type.dialect_impl(dialect).result_processor(dialect, None)
+                      for column in statement.selected_columns]
+        found = _PROCESSORS[key] = (statement, processors)
+    return found[1]

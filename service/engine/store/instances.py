@@ -8,7 +8,8 @@ import uuid
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 
 from workflows import activity_log
 from workflows.engine import Instance as RunningInstance
@@ -18,7 +19,7 @@ from workflows.model import UserTask
 from ...actors import DISTRICT_CLERK, Actor
 from ...errors import NotFound
 from ..typed_variables import kept_types, stored_types
-from . import activity_history, audit, core_writes, variable_history
+from . import activity_history, audit, core_writes, direct_sql, variable_history
 from .models import AuditEvent, HumanTask, InstanceAccess, Job, ProcessInstance, TaskCandidate
 from .tasks import WITHOUT_CANDIDATES, OpenTask, actor_keys, offered_under, scope_key
 
@@ -147,13 +148,17 @@ def lock_and_read(session: Session, task_id: str, actor: Actor
             rows = session.execute(_tasks_after_lock(keys), {"instance_id": row.id}).all()
         _keep(session, row.id, rows)
         return row, [OpenTask(r[0], bool(r[1])) for r in rows]
-    found = session.execute(_lock_and_read_sqlite(keys), {"task_id": task_id}).all()
+    found = direct_sql.fetch(session.connection(), _lock_and_read_sqlite(keys), {"task_id": task_id})
     if not found:
         return None
-    row = found[0][0]
-    _keep(session, row.id, [r[1:] for r in found])
-    audit.know_tail(session, row.id, found[0].tail_hash, found[0].tail_seq, last_id=found[0].last_event_id)
-    return row, [OpenTask(r[1], bool(r.offered)) for r in found]
+    split = len(_INSTANCE_ATTRS) + len(_TASK_ATTRS)
+    row = _persistent(session, ProcessInstance, _INSTANCE_ATTRS, found[0][:len(_INSTANCE_ATTRS)])
+    read = [(_persistent(session, HumanTask, _TASK_ATTRS, r[len(_INSTANCE_ATTRS):split]), *r[split:split + 2])
+            for r in found]
+    _keep(session, row.id, read)
+    tail_hash, tail_seq, last_event_id = found[0][split + 2:]
+    audit.know_tail(session, row.id, tail_hash, tail_seq, last_id=last_event_id)
+    return row, [OpenTask(task, bool(offered)) for task, offered, _ in read]
 
 
 def _open_tasks_query(keys: tuple[str, ...], instance_id, *leading):
@@ -183,17 +188,50 @@ def _lock_and_read_postgresql(keys: tuple[str, ...]):
 
 
 @functools.lru_cache(maxsize=256)
-def _lock_and_read_sqlite(keys: tuple[str, ...]):
-    last = sa.select(AuditEvent).where(AuditEvent.stream == ProcessInstance.id)
-    last = last.order_by(AuditEvent.seq.desc())
+def _lock_and_read_sqlite(keys: tuple[str, ...]) -> sa.Select:
+    """Core, on the tables (run on the cursor, store/direct_sql.py; the rows become persistent objects
+    in `_persistent`): the instance's columns, each open task's, offered, has_jobs, the audit tail's
+    hash and seq, the last event id. The scope keys are bound one by one, not as an expanding IN."""
+    instance, task, candidate, job, event = (_INSTANCE, HumanTask.__table__, TaskCandidate.__table__,
+                                             Job.__table__, AuditEvent.__table__)
+    owner = sa.select(task.c.instance_id).where(task.c.id == sa.bindparam("task_id")).scalar_subquery()
+    offered = task.c.id.in_(sa.select(candidate.c.task_id).where(
+        candidate.c.scope_key.in_([sa.literal(key) for key in keys])))
+    last = sa.select(event.c.hash, event.c.seq).where(event.c.stream == instance.c.id)
+    last = last.order_by(event.c.seq.desc()).limit(1)
     return (
-        _open_tasks_query(keys, ProcessInstance.id, ProcessInstance)
-        .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
-        .where(ProcessInstance.id == _OWNER)
-        .add_columns(last.with_only_columns(AuditEvent.hash).limit(1).scalar_subquery().label("tail_hash"),
-                     last.with_only_columns(AuditEvent.seq).limit(1).scalar_subquery().label("tail_seq"),
-                     sa.select(sa.func.max(AuditEvent.id)).scalar_subquery().label("last_event_id"))
+        sa.select(*instance.c, *task.c, offered.label("offered"),
+                  sa.exists().where(job.c.instance_id == instance.c.id).label("has_jobs"),
+                  last.with_only_columns(event.c.hash).scalar_subquery().label("tail_hash"),
+                  last.with_only_columns(event.c.seq).scalar_subquery().label("tail_seq"),
+                  sa.select(sa.func.max(event.c.id)).scalar_subquery().label("last_event_id"))
+        .select_from(task.join(instance, instance.c.id == task.c.instance_id))
+        .where(instance.c.id == owner)
     )
+
+
+_INSTANCE = ProcessInstance.__table__
+_INSTANCE_ATTRS = tuple(sa.inspect(ProcessInstance).get_property_by_column(c).key for c in _INSTANCE.c)
+_TASK_ATTRS = tuple(sa.inspect(HumanTask).get_property_by_column(c).key for c in HumanTask.__table__.c)
+
+
+def _persistent(session: Session, cls: type, attrs: tuple[str, ...], values) -> object:
+    """The row `values` (in `attrs` order) as a persistent object of the session, as a query would
+    load it: an object already in the identity map gets the values as committed (populate_existing);
+    else a new one is attached with `make_transient_to_detached` ("as though freshly loaded", its
+    unloaded relationships expired: they load on access)."""
+    loaded = dict(zip(attrs, values, strict=True))
+    mapper = sa.inspect(cls)
+    existing = session.identity_map.get(mapper.identity_key_from_primary_key([loaded["id"]]))
+    if existing is not None:
+        for name, value in loaded.items():
+            set_committed_value(existing, name, value)
+        return existing
+    obj = mapper.class_manager.new_instance()
+    obj.__dict__.update(loaded)
+    make_transient_to_detached(obj)
+    session.add(obj)
+    return obj
 
 
 def _keep(session: Session, instance_id: str, found) -> None:
