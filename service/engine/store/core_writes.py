@@ -29,7 +29,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.orm import Session, aliased, make_transient_to_detached
+from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ...errors import Conflict
@@ -185,14 +185,6 @@ def delete_tasks(session: Session, tasks: list[HumanTask]) -> None:
     for task in tasks:
         if task in session:
             session.expunge(task)
-
-
-def snapshot_version():
-    """The instance's `version` as the statement's snapshot sees it (a correlated scalar subquery on
-    another alias of the table): in a `SELECT … FOR UPDATE` that waited for the lock, the locked row is
-    read again at its newest version but this still answers the version before the wait."""
-    seen = aliased(ProcessInstance)
-    return sa.select(seen.version).where(seen.id == ProcessInstance.id).scalar_subquery()
 
 
 _INSERT_TASK = sa.insert(_TASK)

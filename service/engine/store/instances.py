@@ -21,7 +21,7 @@ from ...errors import NotFound
 from ..typed_variables import kept_types, stored_types
 from . import activity_history, audit, core_writes, direct_sql, variable_history
 from .models import AuditEvent, HumanTask, InstanceAccess, Job, ProcessInstance, TaskCandidate
-from .tasks import WITHOUT_CANDIDATES, OpenTask, actor_keys, offered_under, scope_key
+from .tasks import WITHOUT_CANDIDATES, OpenTask, actor_keys, scope_key
 
 NOT_FOUND = "流程实例不存在 / Process instance {id} does not exist"
 
@@ -137,76 +137,80 @@ def lock_and_read(session: Session, task_id: str, actor: Actor
     built once per set of the actor's scope keys (building and hashing one costs more than SQLite
     running it)."""
     keys = tuple(actor_keys(actor))
-    if session.get_bind().dialect.name != "sqlite":
-        found = session.execute(_lock_and_read_postgresql(keys), {"task_id": task_id}).all()
-        if not found:
-            return None
-        row = found[0][0]
-        core_writes.remember_lock(session, row)
-        rows = [r[1:4] for r in found]  # task, offered, has_jobs
-        if found[0].seen_version != row.version:  # waited for a command on the instance: read afresh
-            rows = session.execute(_tasks_after_lock(keys), {"instance_id": row.id}).all()
-        _keep(session, row.id, rows)
-        return row, [OpenTask(r[0], bool(r[1])) for r in rows]
-    found = direct_sql.fetch(session.connection(), _lock_and_read_sqlite(keys), {"task_id": task_id})
+    connection = session.connection()
+    sqlite = connection.dialect.name == "sqlite"
+    statement = _lock_and_read_sqlite(keys) if sqlite else _lock_and_read_postgresql(keys)
+    found = direct_sql.fetch(connection, statement, {"task_id": task_id})
     if not found:
         return None
-    split = len(_INSTANCE_ATTRS) + len(_TASK_ATTRS)
-    row = _persistent(session, ProcessInstance, _INSTANCE_ATTRS, found[0][:len(_INSTANCE_ATTRS)])
-    read = [(_persistent(session, HumanTask, _TASK_ATTRS, r[len(_INSTANCE_ATTRS):split]), *r[split:split + 2])
-            for r in found]
+    instance_end = len(_INSTANCE_ATTRS)
+    row = _persistent(session, ProcessInstance, _INSTANCE_ATTRS, found[0][:instance_end])
+    tasks = [r[instance_end:] for r in found]  # task columns, offered, has_jobs, then the extras
+    extras = found[0][instance_end + len(_TASK_ATTRS) + 2:]
+    if sqlite:
+        tail_hash, tail_seq, last_event_id = extras
+        audit.know_tail(session, row.id, tail_hash, tail_seq, last_id=last_event_id)
+    else:
+        core_writes.remember_lock(session, row)
+        if extras[0] != row.version:  # waited for a command on the instance: its tasks read afresh
+            tasks = direct_sql.fetch(connection, _tasks_after_lock(keys), {"instance_id": row.id})
+    task_end = len(_TASK_ATTRS)
+    read = [(_persistent(session, HumanTask, _TASK_ATTRS, r[:task_end]), r[task_end], r[task_end + 1])
+            for r in tasks]
     _keep(session, row.id, read)
-    tail_hash, tail_seq, last_event_id = found[0][split + 2:]
-    audit.know_tail(session, row.id, tail_hash, tail_seq, last_id=last_event_id)
     return row, [OpenTask(task, bool(offered)) for task, offered, _ in read]
 
 
-def _open_tasks_query(keys: tuple[str, ...], instance_id, *leading):
-    return (
-        sa.select(*leading, HumanTask, offered_under(keys).label("offered"),
-                  sa.exists().where(Job.instance_id == instance_id).label("has_jobs"))
-        .where(HumanTask.instance_id == instance_id)
-        .options(WITHOUT_CANDIDATES)
-        .execution_options(populate_existing=True)
-    )
+def _open_tasks_columns(keys: tuple[str, ...], instance_id) -> list:
+    """Every column of a task row, whether it is offered under `keys` (bound one by one, not as an
+    expanding IN: the statement runs on the cursor) and whether its instance has a job."""
+    task, candidate, job = HumanTask.__table__, TaskCandidate.__table__, Job.__table__
+    offered = task.c.id.in_(sa.select(candidate.c.task_id).where(
+        candidate.c.scope_key.in_([sa.literal(key) for key in keys])))
+    has_jobs = sa.exists().where(job.c.instance_id == instance_id)
+    return [*task.c, offered.label("offered"), has_jobs.label("has_jobs")]
 
 
 @functools.lru_cache(maxsize=256)
-def _tasks_after_lock(keys: tuple[str, ...]):
-    return _open_tasks_query(keys, sa.bindparam("instance_id"))
+def _tasks_after_lock(keys: tuple[str, ...]) -> sa.Select:
+    task = HumanTask.__table__
+    instance_id = sa.bindparam("instance_id")
+    return sa.select(*_open_tasks_columns(keys, instance_id)).where(task.c.instance_id == instance_id)
+
+
+def _locked_read(keys: tuple[str, ...], *extras) -> sa.Select:
+    """The instance's columns, then each open task's (`_open_tasks_columns`), then `extras`: Core, on
+    the tables (run on the cursor, store/direct_sql.py; the rows become objects in `_persistent`)."""
+    instance, task = _INSTANCE, HumanTask.__table__
+    owner = sa.select(task.c.instance_id).where(task.c.id == sa.bindparam("task_id")).scalar_subquery()
+    return (sa.select(*instance.c, *_open_tasks_columns(keys, instance.c.id), *extras)
+            .select_from(task.join(instance, instance.c.id == task.c.instance_id))
+            .where(instance.c.id == owner))
 
 
 @functools.lru_cache(maxsize=256)
-def _lock_and_read_postgresql(keys: tuple[str, ...]):
-    return (
-        _open_tasks_query(keys, ProcessInstance.id, ProcessInstance)
-        .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
-        .where(ProcessInstance.id == _OWNER)
-        .add_columns(core_writes.snapshot_version().label("seen_version"))
-        .with_for_update(of=ProcessInstance)
-    )
+def _lock_and_read_postgresql(keys: tuple[str, ...]) -> sa.Select:
+    """… and the instance's version as the statement's snapshot saw it (a correlated subquery on another
+    alias of the table: in a `SELECT … FOR UPDATE` that waited for the lock, the locked row is read again
+    at its newest version but this still answers the version before the wait), the instance row locked
+    (FOR UPDATE OF process_instance)."""
+    seen = _INSTANCE.alias("seen")
+    seen_version = sa.select(seen.c.version).where(seen.c.id == _INSTANCE.c.id).scalar_subquery()
+    return _locked_read(keys, seen_version.label("seen_version")).with_for_update(of=_INSTANCE)
 
 
 @functools.lru_cache(maxsize=256)
 def _lock_and_read_sqlite(keys: tuple[str, ...]) -> sa.Select:
-    """Core, on the tables (run on the cursor, store/direct_sql.py; the rows become persistent objects
-    in `_persistent`): the instance's columns, each open task's, offered, has_jobs, the audit tail's
-    hash and seq, the last event id. The scope keys are bound one by one, not as an expanding IN."""
-    instance, task, candidate, job, event = (_INSTANCE, HumanTask.__table__, TaskCandidate.__table__,
-                                             Job.__table__, AuditEvent.__table__)
-    owner = sa.select(task.c.instance_id).where(task.c.id == sa.bindparam("task_id")).scalar_subquery()
-    offered = task.c.id.in_(sa.select(candidate.c.task_id).where(
-        candidate.c.scope_key.in_([sa.literal(key) for key in keys])))
-    last = sa.select(event.c.hash, event.c.seq).where(event.c.stream == instance.c.id)
+    """… and the audit tail's hash and seq and the last event id (SQLite's writer holds the database
+    from BEGIN IMMEDIATE: nothing moves under this read)."""
+    event = AuditEvent.__table__
+    last = sa.select(event.c.hash).where(event.c.stream == _INSTANCE.c.id)
     last = last.order_by(event.c.seq.desc()).limit(1)
-    return (
-        sa.select(*instance.c, *task.c, offered.label("offered"),
-                  sa.exists().where(job.c.instance_id == instance.c.id).label("has_jobs"),
-                  last.with_only_columns(event.c.hash).scalar_subquery().label("tail_hash"),
-                  last.with_only_columns(event.c.seq).scalar_subquery().label("tail_seq"),
-                  sa.select(sa.func.max(event.c.id)).scalar_subquery().label("last_event_id"))
-        .select_from(task.join(instance, instance.c.id == task.c.instance_id))
-        .where(instance.c.id == owner)
+    return _locked_read(
+        keys,
+        last.scalar_subquery().label("tail_hash"),
+        last.with_only_columns(event.c.seq).scalar_subquery().label("tail_seq"),
+        sa.select(sa.func.max(event.c.id)).scalar_subquery().label("last_event_id"),
     )
 
 
