@@ -8,9 +8,9 @@ and the session is left as a flush would have left it:
 * the instance row: one UPDATE of the columns that changed, guarded by its `version` (the optimistic
   check the mapper's `version_id_col` makes): no row updated means a concurrent change, a 409 Conflict;
   the object's attributes are then set as committed (not dirty: no second UPDATE at the next flush);
-* new tasks: INSERTs of the task rows and their candidate rows; the HumanTask objects (with their
-  candidates) are attached to the session as persistent, as if loaded, so `session.get` finds them and
-  nothing inserts them again;
+* new tasks: INSERTs of the task rows and their candidate rows (plain rows: no TaskCandidate objects);
+  the HumanTask objects are attached to the session as persistent, as if loaded (their `candidates`
+  load on access), so `session.get` finds them and nothing inserts them again;
 * ended tasks: one DELETE (candidates go by ON DELETE CASCADE); their objects are expunged, still
   readable (the audit records a canceled task's name), and `session.get` no longer finds them;
 * a task ending while another opens (a sequential step, the common case): the ended row is rewritten
@@ -115,14 +115,13 @@ def _update(keys: tuple[str, ...]) -> sa.Update:
     )
 
 
-def insert_tasks(session: Session, tasks: list[HumanTask]) -> None:
-    """Insert the new task rows and their candidates (the objects carry every column and `candidates`
-    with `task_id` set) and attach the objects to the session as persistent."""
+def insert_tasks(session: Session, tasks: list[HumanTask], candidates: dict[str, list[dict]]) -> None:
+    """Insert the new task rows (the objects carry every column) and their candidate rows (`candidates`:
+    task id -> rows), and attach the objects to the session as persistent."""
     if not tasks:
         return
     task_rows = [{key: getattr(task, key) for key in _TASK_KEYS} for task in tasks]
-    candidate_rows = [{key: getattr(candidate, key) for key in _CANDIDATE_KEYS}
-                      for task in tasks for candidate in task.candidates]
+    candidate_rows = [row for task in tasks for row in candidates.get(task.id, ())]
     lengths.check_rows(HumanTask, task_rows)
     lengths.check_rows(TaskCandidate, candidate_rows)
     connection = session.connection()  # on the session's connection: not the ORM's execute path
@@ -133,23 +132,26 @@ def insert_tasks(session: Session, tasks: list[HumanTask]) -> None:
 
 
 def _attach(session: Session, tasks: list[HumanTask]) -> None:
-    """Attach task objects whose rows were just written (with their candidates) as persistent."""
+    """Attach task objects whose rows were just written as persistent, as if loaded: their `candidates`,
+    never set, are expired and load on access (most commands never read them)."""
     for task in tasks:
-        for candidate in task.candidates:
-            make_transient_to_detached(candidate)
         make_transient_to_detached(task)
-        session.add(task)  # detached -> persistent, its candidates with it (save-update cascade)
+        session.add(task)  # detached -> persistent
 
 
-def candidate_keys(candidates: list[TaskCandidate]) -> str:
-    """The candidate set in one canonical string (`HumanTask.candidate_keys`): equal for equal sets."""
-    return json.dumps(sorted([c.kind, c.value, c.scope_key or ""] for c in candidates), ensure_ascii=False)
+def candidate_keys(candidates: list[dict]) -> str:
+    """The candidate set (`task_candidate` rows) in one canonical string (`HumanTask.candidate_keys`):
+    equal for equal sets."""
+    return json.dumps(sorted([c["kind"], c["value"], c["scope_key"] or ""] for c in candidates),
+                      ensure_ascii=False)
 
 
-def replace_tasks(session: Session, pairs: list[tuple[HumanTask, HumanTask]]) -> None:
+def replace_tasks(session: Session, pairs: list[tuple[HumanTask, HumanTask]],
+                  candidates: dict[str, list[dict]]) -> None:
     """Rewrite each (ended, new) pair's ended task row into the new task: one UPDATE of every column,
     the id included (the candidate rows follow by ON UPDATE CASCADE); the candidate rows are rewritten
-    only where the sets differ. The ended objects are expunged, the new ones attached as persistent.
+    (from `candidates`: task id -> rows) only where the sets differ. The ended objects are expunged, the
+    new ones attached as persistent.
 
     Raises:
         Conflict: an ended task's row is gone (only another transaction could have deleted it).
@@ -161,8 +163,7 @@ def replace_tasks(session: Session, pairs: list[tuple[HumanTask, HumanTask]]) ->
                  for ended, task in pairs]
     lengths.check_rows(HumanTask, [{key: getattr(task, key) for key in _TASK_KEYS} for _, task in pairs])
     changed = [task for ended, task in pairs if ended.candidate_keys != task.candidate_keys]
-    candidate_rows = [{key: getattr(candidate, key) for key in _CANDIDATE_KEYS}
-                      for task in changed for candidate in task.candidates]
+    candidate_rows = [row for task in changed for row in candidates.get(task.id, ())]
     lengths.check_rows(TaskCandidate, candidate_rows)
     connection = session.connection()
     if direct_sql.execute(connection, _REPLACE, task_rows) not in (-1, len(pairs)):

@@ -373,7 +373,7 @@ def _sync_tasks(
         context = task_context(ready[task_id])
         if existing[task_id].context_json != context:
             existing[task_id].context_json = context
-    created = []
+    created, candidates = [], {}
     for task_id in ready.keys() - existing.keys():
         task = ready[task_id]
         human = HumanTask(
@@ -397,10 +397,10 @@ def _sync_tasks(
             context_json=task_context(task),
             properties_json=json.dumps(task.properties, ensure_ascii=False, default=str),
         )
-        human.candidates = [
+        candidates[task_id] = [
             _candidate("group", g, task, row) for g in dict.fromkeys(task.candidate_groups)
         ] + [_candidate("user", u, task, row) for u in dict.fromkeys(task.candidate_users)]
-        human.candidate_keys = core_writes.candidate_keys(human.candidates)
+        human.candidate_keys = core_writes.candidate_keys(candidates[task_id])
         created.append(human)
         existing[task_id] = human
         if task.assignee:
@@ -409,9 +409,10 @@ def _sync_tasks(
             grant(session, row.id, "user", user)
         grant(session, row.id, "org", task.candidate_organisation)
     recycled = min(len(ended), len(created))  # an ended row becomes a new task's (core_writes.replace_tasks)
-    core_writes.replace_tasks(session, list(zip(ended[:recycled], created[:recycled], strict=True)))
+    pairs = list(zip(ended[:recycled], created[:recycled], strict=True))
+    core_writes.replace_tasks(session, pairs, candidates)
     core_writes.delete_tasks(session, ended[recycled:])
-    core_writes.insert_tasks(session, created[recycled:])
+    core_writes.insert_tasks(session, created[recycled:], candidates)
     return created
 
 
@@ -448,9 +449,10 @@ def called_variables(context_json: str | None) -> dict | None:
     return dict(called) if called is not None else None
 
 
-def _candidate(kind: str, value: str, task, row: ProcessInstance) -> TaskCandidate:
+def _candidate(kind: str, value: str, task, row: ProcessInstance) -> dict[str, str]:
+    """A `task_candidate` row of the new task (written as a row: the task's `candidates` load on access)."""
     key = scope_key(kind, value, organisation=task.candidate_organisation, district=row.district)
-    return TaskCandidate(task_id=task.task_id, kind=kind, value=value, scope_key=key)
+    return {"task_id": task.task_id, "kind": kind, "value": value, "scope_key": key}
 
 
 ASYNC = "async"
