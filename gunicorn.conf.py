@@ -27,9 +27,14 @@ def on_starting(server) -> None:
 
 
 def post_fork(server, worker) -> None:
-    """Size the worker's connection pool to its threads unless CONSORTIUM_DB_POOL_SIZE says otherwise."""
+    """Size the worker's connection pool to its threads unless CONSORTIUM_DB_POOL_SIZE says otherwise,
+    and let waiting long polls hold at most half of them (none with one thread) unless
+    CONSORTIUM_LONG_POLL_WAITERS says otherwise: from the threads this worker really has, `--threads`
+    on the command line included. Runs before the worker imports the app."""
     if not os.environ.get("CONSORTIUM_DB_POOL_SIZE"):
         os.environ["CONSORTIUM_DB_POOL_SIZE"] = str(server.cfg.threads)
+    if not os.environ.get("CONSORTIUM_LONG_POLL_WAITERS"):
+        os.environ["CONSORTIUM_LONG_POLL_WAITERS"] = str(server.cfg.threads // 2)
 
 
 

@@ -544,7 +544,10 @@ def _open_or_completed(session, task_id: str, actor: Actor) -> HumanTask:
     except NotFound:
         done = audit.find_task_event(session, task_id, "task.completed")
         if done is not None and done.instance_id:
-            instances.get_visible(session, done.instance_id, actor)  # NotFound unless the actor may see it
+            try:  # the task's own 404 unless the actor may see its instance: never the instance's id
+                instances.get_visible(session, done.instance_id, actor)
+            except NotFound:
+                raise NotFound(tasks.NOT_FOUND.format(id=task_id)) from None
             raise TaskCompleted(
                 f"任务已办结（{local_minutes(done.at)}） / "
                 f"Task {task_id} has already been completed (at {local_minutes(done.at)}, Beijing time)"

@@ -58,3 +58,6 @@ def test_a_refused_body_still_answers_for_the_task_first(ctx, server):
     for body in (bad, {"variables": {}}):  # completed: 409 naming who completed it, whatever the body
         again = clerk.rest("POST", f"/task/{task_id}/complete", json=body)
         assert again.status_code == 409 and "city1" in again.json()["message"], again.text
+        outsider = stranger.rest("POST", f"/task/{task_id}/complete", json=body)  # the task's own 404
+        assert outsider.status_code == 404 and task_id in outsider.json()["message"], outsider.text
+        assert started.id not in outsider.text

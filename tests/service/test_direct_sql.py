@@ -83,7 +83,9 @@ def test_every_write_of_a_completion_takes_the_direct_path(ctx):
     writes = {
         "instance row": (core_writes._update(("activity_seq", "state_json")),
                          ("activity_seq", "state_json", "_id", "_version")),
-        "task row rewritten": (core_writes._REPLACE, ("_old", *(f"new_{k}" for k in core_writes._TASK_KEYS))),
+        "task row rewritten": (core_writes._REPLACE,
+                               ("_old", "_assignee", *(f"new_{k}" for k in core_writes._TASK_KEYS))),
+        "task row deleted": (core_writes._DELETE, ("_old", "_assignee")),
         "task rows": (core_writes._INSERT_TASK, core_writes._TASK_KEYS),
         "candidate rows": (core_writes._INSERT_CANDIDATE, core_writes._CANDIDATE_KEYS),
         "activity rows": (activity_history._upsert(dialect.name), tuple(c.key for c in _ACTIVITY.c)),

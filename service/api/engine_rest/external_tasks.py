@@ -33,9 +33,9 @@ from .variables import from_typed_map, to_typed_map
 
 MAX_ASYNC_RESPONSE_TIMEOUT_MS = 1_800_000  # Camunda's documented maximum (30 minutes)
 LONG_POLL_SECONDS = float(os.environ.get("CONSORTIUM_LONG_POLL_SECONDS", "30"))  # held at most this long
-LONG_POLL_WAITERS_LIMIT = (int(os.environ.get("CONSORTIUM_LONG_POLL_WAITERS", "0"))
-                           or max(1, web_processes()[1] // 2))
-"""By default half a gunicorn worker's threads (2 of SQLite's 4): waiting polls never hold them all."""
+LONG_POLL_WAITERS_LIMIT = int(os.environ.get("CONSORTIUM_LONG_POLL_WAITERS") or web_processes()[1] // 2)
+"""By default half the worker's threads (2 of SQLite's 4; gunicorn.conf.py sets it from the threads the
+worker really has): waiting polls never hold them all; 0 (one thread) answers every poll at once."""
 LONG_POLL_WAITERS = threading.BoundedSemaphore(LONG_POLL_WAITERS_LIMIT)
 POLL_INTERVAL = 1.0
 INT32_MAX = 2**31 - 1  # maxTasks is an int32 in Camunda's document

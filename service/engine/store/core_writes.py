@@ -154,20 +154,21 @@ def replace_tasks(session: Session, pairs: list[tuple[HumanTask, HumanTask]],
     new ones attached as persistent.
 
     Raises:
-        Conflict: an ended task's row is gone (only another transaction could have deleted it).
+        Conflict: an ended task's row is gone, or its assignee changed since it was read
+            (`_read_assignee`).
         InvalidInput: a string longer than its column.
     """
     if not pairs:
         return
-    task_rows = [{"_old": ended.id, **{f"new_{key}": getattr(task, key) for key in _TASK_KEYS}}
-                 for ended, task in pairs]
+    task_rows = [{"_old": ended.id, "_assignee": _read_assignee(ended),
+                  **{f"new_{key}": getattr(task, key) for key in _TASK_KEYS}} for ended, task in pairs]
     lengths.check_rows(HumanTask, [{key: getattr(task, key) for key in _TASK_KEYS} for _, task in pairs])
     changed = [task for ended, task in pairs if ended.candidate_keys != task.candidate_keys]
     candidate_rows = [row for task in changed for row in candidates.get(task.id, ())]
     lengths.check_rows(TaskCandidate, candidate_rows)
     connection = session.connection()
     if direct_sql.execute(connection, _REPLACE, task_rows) not in (-1, len(pairs)):
-        raise Conflict(STALE)
+        raise Conflict(STALE_TASK)
     if changed:
         connection.execute(_DELETE_CANDIDATES, {"ids": [task.id for task in changed]})
     if candidate_rows:
@@ -178,11 +179,31 @@ def replace_tasks(session: Session, pairs: list[tuple[HumanTask, HumanTask]],
     _attach(session, [task for _, task in pairs])
 
 
+STALE_TASK = ("任务已被他人认领或转办，请刷新后重试 / The task was claimed or handed over meanwhile;"
+              " reload and retry")
+
+
+def _read_assignee(task: HumanTask) -> str | None:
+    """The assignee the command read (before any change of its own not yet written): a task row is
+    ended only if it still has it. A claim or hand-over is a one-row UPDATE that does not take the
+    instance lock, so on PostgreSQL one can commit while a completion that read the task unassigned
+    runs; the completion then refuses (409) instead of ending a task someone else now holds
+    (hostile test of 8 Dec, F2). Camunda's optimistic lock on the task's revision refuses the same."""
+    committed = sa.inspect(task).committed_state
+    return committed.get("assignee", task.assignee)
+
+
 def delete_tasks(session: Session, tasks: list[HumanTask]) -> None:
-    """Delete these task rows (their candidates by ON DELETE CASCADE) and expunge their objects."""
+    """Delete these task rows (their candidates by ON DELETE CASCADE) and expunge their objects.
+
+    Raises:
+        Conflict: a row is gone or its assignee changed since it was read (`_read_assignee`).
+    """
     if not tasks:
         return
-    session.connection().execute(_DELETE, {"ids": [t.id for t in tasks]})
+    rows = [{"_old": task.id, "_assignee": _read_assignee(task)} for task in tasks]
+    if direct_sql.execute(session.connection(), _DELETE, rows) not in (-1, len(tasks)):
+        raise Conflict(STALE_TASK)
     for task in tasks:
         if task in session:
             session.expunge(task)
@@ -190,10 +211,12 @@ def delete_tasks(session: Session, tasks: list[HumanTask]) -> None:
 
 _INSERT_TASK = sa.insert(_TASK)
 _INSERT_CANDIDATE = sa.insert(_CANDIDATE)
-_DELETE = sa.delete(_TASK).where(_TASK.c.id.in_(sa.bindparam("ids", expanding=True)))
+_UNCHANGED = sa.and_(_TASK.c.id == sa.bindparam("_old"),
+                     _TASK.c.assignee.is_not_distinct_from(sa.bindparam("_assignee", type_=sa.String)))
+_DELETE = sa.delete(_TASK).where(_UNCHANGED)
 _DELETE_CANDIDATES = sa.delete(_CANDIDATE).where(
     _CANDIDATE.c.task_id.in_(sa.bindparam("ids", expanding=True)))
 _TASK_KEYS = tuple(attr.key for attr in sa.inspect(HumanTask).column_attrs)
-_REPLACE = (sa.update(_TASK).where(_TASK.c.id == sa.bindparam("_old"))
+_REPLACE = (sa.update(_TASK).where(_UNCHANGED)
             .values({_TASK.c[key]: sa.bindparam(f"new_{key}") for key in _TASK_KEYS}))
 _CANDIDATE_KEYS = tuple(attr.key for attr in sa.inspect(TaskCandidate).column_attrs)
